@@ -1,0 +1,3 @@
+from whichai.cli.main import main
+
+main()

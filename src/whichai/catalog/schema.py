@@ -1,0 +1,67 @@
+"""The catalog's data model: the contract between the catalog, the runner (prices) and decide.
+
+Other packages read these fields; add fields freely (optional, with defaults), never rename.
+Every fact carries where it came from (:class:`Source`) and as of when.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Openness = Literal["open-source", "open-weights", "closed"]
+
+
+class Source(BaseModel):
+    name: str  # e.g. "models.dev", "osai-index", "mof", "curated", "user"
+    url: str
+    as_of: str  # ISO date, YYYY-MM-DD (or YYYY-MM when that is all the source gives)
+
+
+class Price(BaseModel):
+    """Published API price, USD per million tokens."""
+
+    input: float
+    output: float
+    as_of: str
+    source: str  # Source.name it came from
+
+
+class CriterionScore(BaseModel):
+    score: float = Field(ge=0.0, le=1.0)
+    reason: str
+    evidence: list[str] = []  # each item names the fact and its source, e.g. "license=Apache-2.0 (models.dev, 2026-07-02)"
+
+
+class Fact(BaseModel):
+    """A curated fact the upstream data sets lack. ``value`` is None when unknown."""
+
+    value: Any = None
+    source: Source | None = None
+    note: str = ""
+
+
+class ModelEntry(BaseModel):
+    id: str  # "provider/model" as whichai runs it where it can be run ("openai/gpt-4o"), else "<lab>/<model>"
+    name: str
+    provider: str  # the organisation behind the model (OpenAI, EleutherAI, ...)
+    family: str | None = None
+    aliases: list[str] = []  # other ids that resolve to this entry (e.g. "groq/llama-3.1-8b-instant")
+    openness: Openness
+    openness_reason: str = ""
+    license: str | None = None
+    license_restricts_use: bool | None = None  # True for e.g. Llama community licence; None = unknown
+    commercial_use: bool | None = None
+    weights_downloadable: bool | None = None
+    api_available: bool = False
+    price_usd_per_mtok: Price | None = None
+    params_b: float | None = None  # billions of parameters (total)
+    active_params_b: float | None = None  # for mixture-of-experts, where known
+    context_length: int | None = None
+    release_date: str | None = None
+    languages: list[str] = []  # ISO codes where known, e.g. ["en", "id"]
+    facts: dict[str, Fact] = {}  # curated: support, sla, data_retention, trains_on_api_data, zero_retention_available, certifications, fine_tuning, deprecation
+    criteria: dict[str, CriterionScore] = {}  # the ten criteria ids of whichai.criteria.CRITERION_IDS
+    openness_dimensions: dict[str, str] = {}  # e.g. osai-index dimension -> open/partial/closed
+    sources: list[Source] = []

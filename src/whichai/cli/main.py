@@ -1,0 +1,59 @@
+"""The ``whichai`` entry point. Heavy imports live inside the commands, so ``--help`` is instant."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from whichai.errors import WhichaiError
+
+app = typer.Typer(
+    name="whichai",
+    help="Open-source or closed-source AI? Measure models on your own prompts, join the facts, "
+    "and get an explained recommendation. / AI open source atau closed source? Ukur, bandingkan, putuskan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+_GROUPS = ("run", "history", "tasks", "models", "recommend", "report")
+
+
+def _register() -> None:
+    import importlib
+
+    for name in _GROUPS:
+        module = importlib.import_module(f"whichai.cli.{name}")
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except WhichaiError as exc:
+        from whichai.cli.output import print_error
+
+        print_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors and aborts
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            sys.stderr.write("Aborted.\n")
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        raise

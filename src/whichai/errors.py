@@ -1,0 +1,98 @@
+"""Every error whichai raises on purpose derives from :class:`WhichaiError`.
+
+The tree::
+
+    WhichaiError                     root; carries a message that names the fix
+    ├── InputError                   bad input from the user: exit code 2
+    │   ├── FileInputError           a file is unreadable or invalid (names file and line)
+    │   ├── UnknownModelError        a model id no provider or catalog knows
+    │   └── ConfigError              whichai.toml is invalid, or a key/SDK/server is missing
+    └── ProviderError                a model call failed; becomes a stored error result
+        ├── RetryableError           rate limit, 5xx, timeout, connection, broken stream
+        └── FatalCallError           authentication, bad request: never retried
+
+Foreign exceptions (SDKs, yaml, sqlite) are mapped at the boundary with ``raise ... from exc``.
+Messages never contain secrets: providers build them from status codes and error classes,
+and :func:`redact` scrubs any environment value that looks like a key before a message leaves.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+
+class WhichaiError(Exception):
+    """Root of all whichai errors."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact(message))
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class InputError(WhichaiError):
+    """Bad input: an invalid file, option or model id. Exit code 2."""
+
+    exit_code = 2
+
+
+class FileInputError(InputError):
+    """A file could not be read or is invalid; the message names the file and, where known, the line."""
+
+    def __init__(self, path: object, problem: str, fix: str = "", line: int | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else f"{path}"
+        text = f"{where}: {problem}"
+        if fix:
+            text += f" Fix: {fix}"
+        self.path = str(path)
+        self.line = line
+        super().__init__(text)
+
+
+class UnknownModelError(InputError):
+    """A model id that no provider knows."""
+
+
+class ConfigError(InputError):
+    """The configuration is invalid or incomplete (missing key, SDK or server)."""
+
+
+class ProviderError(WhichaiError):
+    """A model call failed. Carries the error class stored with the result."""
+
+    error_class = "error"
+
+    def __init__(self, message: str, *, error_class: str | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        if error_class:
+            self.error_class = error_class
+        self.retry_after = retry_after
+
+
+class RetryableError(ProviderError):
+    """Worth retrying: rate limit, server error, timeout, connection error, broken stream."""
+
+
+class FatalCallError(ProviderError):
+    """Not worth retrying: authentication failure, bad request, unknown model on the server."""
+
+
+_SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+
+
+def secret_values() -> list[str]:
+    """Values of environment variables whose names look like secrets (long enough to matter)."""
+    return [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8]
+
+
+def redact(text: str) -> str:
+    """Replace every secret-looking environment value in ``text`` by ``***``."""
+    for value in secret_values():
+        if value in text:
+            text = text.replace(value, "***")
+    return text

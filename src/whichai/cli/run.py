@@ -1,0 +1,59 @@
+"""``whichai run`` and ``whichai ask``: measure models on a task; stream one answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("ask")(ask)
+
+
+def run(
+    task: Optional[str] = typer.Option(None, "--task", "-t", help="Built-in task name or a YAML/JSONL file. Default: the whole built-in suite."),
+    models: Optional[str] = typer.Option(None, "--models", "-m", help="Comma-separated provider/model ids. Default: the embedded model plus one default per API provider whose key is set."),
+    config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml (default: ./whichai.toml, then the user config dir)."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="Concurrent calls per API provider (local models run one at a time)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per request before it counts as timed out [default: 60]."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="Most tokens per answer [default: 128]."),
+    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, max=2.0, help="Sampling temperature [default: 0]."),
+    retries: Optional[int] = typer.Option(None, "--retries", min=0, max=20, help="Retries on rate limits, 5xx, timeouts, broken streams [default: 3]."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Run only the first N cases of the task."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: whichai.db in the user data dir)."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile (name or file) for the closing recommendation."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of explanations: en or id (default: from the locale)."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Measure models side by side on a task: quality, latency, speed and cost, stored as they finish.
+
+    Re-running the same command resumes: finished answers are kept, missing or failed ones run again.
+    """
+    from whichai.cli.running import execute_run
+
+    code = execute_run(
+        task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
+        temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
+        report=not no_report, as_json=as_json,
+    )
+    raise typer.Exit(code)
+
+
+def ask(
+    model: str = typer.Argument(..., help="provider/model, e.g. local/smollm2-135m-instruct"),
+    prompt: str = typer.Argument(..., help="The prompt."),
+    system: Optional[str] = typer.Option(None, "--system", help="System prompt."),
+    config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml"),
+    max_tokens: int = typer.Option(256, "--max-tokens", min=1),
+    temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0),
+    timeout: float = typer.Option(120.0, "--timeout", min=0.001),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document (answer and timings) on stdout."),
+) -> None:
+    """Stream one answer from a model, with its timings on stderr."""
+    from whichai.cli.running import execute_ask
+
+    raise typer.Exit(execute_ask(model, prompt, system, config, max_tokens, temperature, timeout, as_json))

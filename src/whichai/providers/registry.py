@@ -1,0 +1,112 @@
+"""Model ids (``provider/model``) to provider instances.
+
+Providers are found through the ``whichai.providers`` entry-point group, the same extension point a
+third-party plugin uses. Named servers in ``whichai.toml`` add providers of a built-in kind (an
+OpenAI-compatible server is kind ``openai`` with a ``base_url``). A few well-known hosts of open models
+speak the OpenAI protocol and are known without configuration (their key variable must be set).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from whichai.config import Config, ProviderConfig
+from whichai.errors import UnknownModelError
+from whichai.providers.base import Provider
+
+# Hosted open-model APIs that speak the OpenAI protocol (ids as in models.dev).
+HOSTED: dict[str, tuple[str, str]] = {
+    "groq": ("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
+    "togetherai": ("https://api.together.xyz/v1", "TOGETHER_API_KEY"),
+    "deepinfra": ("https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY"),
+    "fireworks-ai": ("https://api.fireworks.ai/inference/v1", "FIREWORKS_API_KEY"),
+    "openrouter": ("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
+    "deepseek": ("https://api.deepseek.com", "DEEPSEEK_API_KEY"),
+    "mistral": ("https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
+    "cerebras": ("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
+    "xai": ("https://api.x.ai/v1", "XAI_API_KEY"),
+}
+
+# The documented default model of each API provider, run by `whichai run` when its key is set.
+DEFAULT_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "openai": ("openai/gpt-4.1-mini", ("OPENAI_API_KEY",)),
+    "anthropic": ("anthropic/claude-haiku-4-5", ("ANTHROPIC_API_KEY",)),
+    "gemini": ("gemini/gemini-2.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY")),
+}
+EMBEDDED = "local/smollm2-135m-instruct"
+
+
+@lru_cache(maxsize=1)
+def provider_kinds() -> dict[str, object]:
+    """Entry points of the ``whichai.providers`` group, by name (not yet imported)."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="whichai.providers")}
+
+
+def provider_class(kind: str) -> type[Provider]:
+    entry = provider_kinds().get(kind)
+    if entry is None:
+        raise UnknownModelError(f"no provider kind {kind!r} is installed. Fix: reinstall whichai (pip install -e .).")
+    return entry.load()
+
+
+def split_model_id(model_id: str) -> tuple[str, str]:
+    prefix, sep, model = model_id.partition("/")
+    if not sep or not prefix or not model:
+        raise UnknownModelError(
+            f"{model_id!r} is not a model id. Fix: write provider/model, e.g. {EMBEDDED} or openai/gpt-4.1-mini."
+        )
+    return prefix, model
+
+
+class Registry:
+    """Resolves model ids against the built-in providers and the user's config; one instance per provider."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self._providers: dict[str, Provider] = {}
+
+    def known_names(self) -> list[str]:
+        names = set(provider_kinds()) | set(self.config.providers) | set(HOSTED)
+        return sorted(names)
+
+    def provider(self, name: str) -> Provider:
+        if name in self._providers:
+            return self._providers[name]
+        configured = self.config.providers.get(name)
+        if configured is not None:
+            kind = configured.kind
+        elif name in provider_kinds():
+            kind, configured = name, ProviderConfig(kind=name)  # type: ignore[arg-type]
+        elif name in HOSTED:
+            base_url, env = HOSTED[name]
+            kind, configured = "openai", ProviderConfig(base_url=base_url, api_key_env=env)
+        else:
+            where = f" in {self.config.path}" if self.config.path else " (no whichai.toml found)"
+            raise UnknownModelError(
+                f"unknown provider {name!r}{where}. Known: {', '.join(self.known_names())}. "
+                f"Fix: add [providers.{name}] with base_url = \"http://HOST:PORT/v1\" to whichai.toml, or pass --config."
+            )
+        instance = provider_class(kind)(name=name, config=configured)
+        self._providers[name] = instance
+        return instance
+
+    def resolve(self, model_id: str) -> tuple[Provider, str]:
+        prefix, model = split_model_id(model_id)
+        return self.provider(prefix), model
+
+    def default_models(self) -> list[str]:
+        models = [EMBEDDED]
+        for name, (model_id, envs) in DEFAULT_MODELS.items():
+            if any(os.environ.get(env) for env in envs) and name not in self.config.providers:
+                models.append(model_id)
+        for name, configured in self.config.providers.items():
+            if configured.default_model:
+                models.append(f"{name}/{configured.default_model}")
+        return models
+
+    async def aclose(self) -> None:
+        for instance in self._providers.values():
+            await instance.aclose()

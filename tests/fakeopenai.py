@@ -112,7 +112,7 @@ def _make_handler(fake: FakeOpenAI):
             kind, count = (match.group(1), int(match.group(2) or 10**9)) if match else (model, 0)
             failing = attempt <= count
             if kind == "auth":
-                return self._send(401, json.dumps({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}}).encode())
+                return self._send(401, json.dumps({"error": {"message": f"Incorrect API key provided: {self.headers.get('Authorization', '')}", "type": "invalid_request_error", "code": "invalid_api_key"}}).encode())
             if kind.startswith("fail-") and failing:
                 status = int(kind.split("-")[1])
                 return self._send(status, json.dumps({"error": {"message": f"simulated {status}", "type": "server_error"}}).encode(),

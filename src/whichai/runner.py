@@ -60,6 +60,7 @@ class RunOutcome:
     ran: int  # calls made now
     errors: int  # results stored as errors now
     interrupted: bool = False
+    calls_elapsed_s: float = 0.0  # from the first call to the last, model loading excluded
 
 
 ResultCallback = Callable[[str, dict[str, Any]], None]
@@ -119,9 +120,11 @@ class Runner:
                 if self.on_result:
                     self.on_result(model, result)
 
+            calls_started = time.perf_counter()
             async with asyncio.TaskGroup() as group:
                 for model, case in pending:
                     group.create_task(one(model, case))
+            outcome.calls_elapsed_s = time.perf_counter() - calls_started
         except (asyncio.CancelledError, KeyboardInterrupt):
             outcome.interrupted = True
             self.store.set_status(run_id, "interrupted")

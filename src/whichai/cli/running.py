@@ -74,6 +74,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         "reused_results": outcome.reused,
         "calls": outcome.ran,
         "elapsed_s": round(elapsed, 3),
+        "calls_elapsed_s": round(outcome.calls_elapsed_s, 4),
         "db": str(store.path),
     }
     recommendation = _recommend(profile, lang, summaries)

@@ -1,0 +1,55 @@
+"""A run killed with SIGKILL part way loses no finished result, and the same command then runs only the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from conftest import write_config, write_jsonl
+
+
+def test_sigkill_then_rerun_asks_only_for_the_rest(env, tmp_path):
+    from fakeopenai import FakeOpenAI
+
+    cases = [{"id": f"c{i:02d}", "input": f"question {i}", "expected": f"question {i}", "scorer": "contains"} for i in range(30)]
+    task = write_jsonl(tmp_path / "t.jsonl", cases)
+    db = tmp_path / "w.db"
+    with FakeOpenAI(delay=0.15) as fake:
+        config = write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
+        command = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/echo",
+                   "--config", str(config), "--concurrency", "2", "--db", str(db), "--json", "--no-report"]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 60
+        stored = 0
+        while time.time() < deadline:
+            if db.exists():
+                try:
+                    stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM results").fetchone()[0]
+                except sqlite3.OperationalError:
+                    stored = 0
+            if stored >= 8:
+                break
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        assert 8 <= stored < 30
+        kept = {row[0]: row[1] for row in sqlite3.connect(db).execute("SELECT case_id, answer FROM results WHERE status = 'ok'")}
+        asked_before = fake.total()
+        assert len(kept) >= 8 and asked_before >= len(kept)
+
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        document = json.loads(again.stdout)
+        assert document["resumed"] is True and document["reused_results"] == len(kept)
+        assert document["models"][0]["passed"] == 30
+        # Only the cases without a stored result were asked for again.
+        assert fake.total() - asked_before == 30 - len(kept)
+        asked_twice = {prompt for (_, prompt), n in fake.requests.items() if n > 1}
+        assert all(f"question {int(cid[1:])}" not in asked_twice for cid in kept)
+        rows = dict(sqlite3.connect(db).execute("SELECT case_id, answer FROM results"))
+        assert len(rows) == 30 and all(rows[cid] == answer for cid, answer in kept.items())

@@ -1,0 +1,43 @@
+"""Transport-level failures of the HTTP stacks the vendor SDKs use (httpx, its fork httpx2, aiohttp),
+mapped to whichai's error classes. Matched by class name so that none of those libraries is imported
+here, and so that whichever one an SDK version picked is recognised."""
+
+from __future__ import annotations
+
+import json
+
+from whichai.errors import ProviderError, RetryableError
+from whichai.providers.openai_compat import _short
+
+_HTTP_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2")
+
+
+def is_transport(exc: BaseException | None, *names: str) -> bool:
+    """Whether ``exc`` is one of the named httpx / httpx2 exception classes (the SDKs use either)."""
+    if exc is None:
+        return False
+    if type(exc).__module__.split(".")[0] not in _HTTP_MODULES:
+        return False
+    return any(cls.__name__ in names for cls in type(exc).__mro__)
+
+
+def classify_transport(exc: BaseException, where: str) -> ProviderError:
+    """Classify an exception raised below the SDK: timeouts, refused connections, streams cut mid-way."""
+    name = type(exc).__name__
+    if is_transport(exc, "TimeoutException"):
+        return RetryableError(f"request timed out{where}", error_class="timeout")
+    if is_transport(exc, "RemoteProtocolError", "ReadError", "StreamError"):
+        return RetryableError(f"stream broken{where}: {name}", error_class="broken_stream")
+    if is_transport(exc, "TransportError"):
+        return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
+    if type(exc).__module__.split(".")[0] == "aiohttp":
+        if any(c.__name__ in ("ServerDisconnectedError", "ClientPayloadError") for c in type(exc).__mro__):
+            return RetryableError(f"stream broken{where}: {name}", error_class="broken_stream")
+        if any(c.__name__ == "ServerTimeoutError" for c in type(exc).__mro__):
+            return RetryableError(f"request timed out{where}", error_class="timeout")
+        return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
+    if isinstance(exc, json.JSONDecodeError):
+        return RetryableError(f"invalid response{where}: not valid JSON", error_class="invalid_response")
+    if isinstance(exc, (ConnectionError, OSError)):
+        return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
+    return ProviderError(f"{name}{where}: {_short(exc)}", error_class="error")

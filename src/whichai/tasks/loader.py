@@ -241,7 +241,7 @@ def _parse_jsonl(path: str, text: str) -> _LineList:
             raise _json_error(path, exc, line=number) from exc
         item = _json_with_lines(path, line, first_line=number)
         if not isinstance(item, dict):
-            raise FileInputError(path, f"each line must be one JSON object (a case), got {type(item).__name__}", f"write e.g. {_MINIMAL}", line=number)
+            raise FileInputError(path, f"each line must be one JSON object (a case), got {_kind(item)}", f"write e.g. {_MINIMAL}", line=number)
         cases.append(item)
         cases.lines.append(number)
     return cases
@@ -342,7 +342,7 @@ def _build_case(path: str, raw: Any, line: int, defaults: _Defaults) -> Case:
     problem = validate_options(case.scorer, case.options, case.expected)
     if problem:
         if case.scorer not in SCORERS:
-            fix, field = f"{_suggest(case.scorer, list(SCORERS))}use one of: {', '.join(SCORERS)}", "scorer"
+            fix, field = (_suggest(case.scorer, list(SCORERS)) or "use one of the known scorers").strip(), "scorer"
         else:
             fix = f"for example: {EXAMPLES[case.scorer]}"
             field = "expected" if "'expected'" in problem else "options"
@@ -353,7 +353,10 @@ def _build_case(path: str, raw: Any, line: int, defaults: _Defaults) -> Case:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {str: "text", int: "a number", float: "a number", bool: "true/false", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    for kind, name in ((bool, "true/false"), (str, "text"), (int, "a number"), (float, "a number"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def _build_task(path: str, doc: Any, default_name: str) -> Task:

@@ -52,9 +52,9 @@ class Score:
 
 
 def _show(text: Any, limit: int = 60) -> str:
-    s = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)
-    s = " ".join(s.split())
-    return '"' + (s if len(s) <= limit else s[: limit - 1] + "…") + '"'
+    s = " ".join((text if isinstance(text, str) else json.dumps(text, ensure_ascii=False)).split())
+    s = s if len(s) <= limit else s[: limit - 1] + "…"
+    return f'"{s}"' if isinstance(text, str) else s
 
 
 def normalize(text: str) -> str:

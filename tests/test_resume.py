@@ -53,3 +53,27 @@ def test_sigkill_then_rerun_asks_only_for_the_rest(env, tmp_path):
         assert all(f"question {int(cid[1:])}" not in asked_twice for cid in kept)
         rows = dict(sqlite3.connect(db).execute("SELECT case_id, answer FROM results"))
         assert len(rows) == 30 and all(rows[cid] == answer for cid, answer in kept.items())
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_what_finished(env, tmp_path):
+    from fakeopenai import FakeOpenAI
+
+    cases = [{"id": f"c{i:02d}", "input": f"question {i}", "expected": f"question {i}"} for i in range(40)]
+    task = write_jsonl(tmp_path / "t.jsonl", cases)
+    db = tmp_path / "w.db"
+    with FakeOpenAI(delay=0.2) as fake:
+        config = write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
+        command = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/echo",
+                   "--config", str(config), "--concurrency", "2", "--db", str(db), "--no-report"]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and fake.total() < 6:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted" in err and "same command" in err
+    connection = sqlite3.connect(db)
+    stored = connection.execute("SELECT COUNT(*) FROM results WHERE status = 'ok'").fetchone()[0]
+    assert stored >= 4
+    assert connection.execute("SELECT status FROM runs").fetchone()[0] == "interrupted"

@@ -108,3 +108,18 @@ def test_default_models_include_a_provider_whose_key_is_set(cli, env, tmp_path, 
     finally:
         del os.environ[var]
     assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct"]
+
+
+def test_any_gguf_file_by_path(cli, tmp_path):
+    from whichai.providers.local import embedded_model_path
+
+    copy = tmp_path / "my model.gguf"
+    copy.symlink_to(embedded_model_path())
+    result = cli("ask", f"local/{copy}", "Say hello.", "--max-tokens", "8", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["model"] == f"local/{copy}" and answer["answer"] and answer["ttft_s"] > 0
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("hello")
+    bad = cli("ask", f"local/{not_gguf}", "hi")
+    assert bad.returncode == 2 and "not a GGUF file" in bad.stderr and "Traceback" not in bad.stderr

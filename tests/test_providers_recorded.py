@@ -90,6 +90,8 @@ class Replay:
                 self.send_response(status, reason)
                 for key, value in [*headers, *step.get("headers", {}).items()]:
                     self.send_header(key, value)
+                if step.get("events"):  # a stream that ends early but cleanly, after N whole events
+                    body = b"".join(event + b"\n\n" for event in body.split(b"\n\n")[: step["events"]])
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 cut = step.get("cut")
@@ -274,6 +276,15 @@ def test_anthropic_stream_cut_midway_is_a_broken_stream(server):
     assert_no_key(error, ANTHROPIC_KEY)
 
 
+def test_anthropic_stream_ending_before_message_stop_is_a_broken_stream(server):
+    server.then("anthropic/stream_ok.http", events=5)
+    chunks, error = call(anthropic_at(server.url), "claude-haiku-4-5", QUESTION)
+    assert isinstance(error, RetryableError)
+    assert error.error_class == "broken_stream"
+    assert "message_stop" in str(error)
+    assert all(c.finish_reason is None for c in chunks)
+
+
 def test_anthropic_unreachable_server_is_a_connection_error():
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -384,6 +395,23 @@ def test_gemini_stream_cut_midway_is_a_broken_stream(server):
     assert_no_key(error, GEMINI_KEY)
 
 
+def test_gemini_stream_ending_without_finish_reason_is_a_broken_stream(server):
+    server.then("gemini/stream_ok.http", events=2)
+    chunks, error = call(gemini_at(server.url), "gemini-2.5-flash", QUESTION)
+    assert isinstance(error, RetryableError)
+    assert error.error_class == "broken_stream"
+    assert text_of(chunks) == "The capital of Indonesia is"
+    assert all(c.finish_reason is None for c in chunks)
+
+
+def test_gemini_blocked_prompt_is_an_answer_with_its_block_reason(server):
+    server.then("gemini/stream_prompt_blocked.http")
+    chunks, error = call(gemini_at(server.url), "gemini-2.5-flash", QUESTION)
+    assert error is None
+    assert text_of(chunks) == ""
+    assert (chunks[-1].finish_reason, chunks[-1].input_tokens) == ("PROMPT_BLOCKED:PROHIBITED_CONTENT", 14)
+
+
 def test_gemini_unreachable_server_is_a_connection_error():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -420,3 +448,25 @@ def test_providers_are_found_through_their_entry_points():
     registry = Registry()
     assert isinstance(registry.resolve("anthropic/claude-haiku-4-5")[0], AnthropicProvider)
     assert isinstance(registry.resolve("gemini/gemini-2.5-flash")[0], GeminiProvider)
+
+
+@pytest.mark.parametrize("make", [anthropic_at, gemini_at], ids=["anthropic", "gemini"])
+def test_transport_exceptions_below_the_sdks_are_classified(make):
+    """The SDKs let some transport exceptions (of httpx, or its fork httpx2) through unwrapped."""
+    import importlib.util
+
+    httpx = __import__("httpx2" if importlib.util.find_spec("httpx2") else "httpx")  # whichever the SDKs use
+    provider = make("http://127.0.0.1:9")
+    cases = [
+        (httpx.ReadTimeout("read timed out"), "timeout"),
+        (httpx.ConnectError("connection refused"), "connection"),
+        (httpx.RemoteProtocolError("peer closed connection"), "broken_stream"),
+        (httpx.ReadError("connection reset"), "broken_stream"),
+        (ConnectionResetError("reset by peer"), "connection"),
+    ]
+    for exc, error_class in cases:
+        error = provider.classify(exc)
+        assert isinstance(error, RetryableError), exc
+        assert error.error_class == error_class, exc
+    already = FatalCallError("x", error_class="auth")
+    assert provider.classify(already) is already

@@ -87,6 +87,9 @@ class GeminiProvider(Provider):
         responses = await self._client().aio.models.generate_content_stream(model=model, contents=contents, config=config)
         finish = input_tokens = output_tokens = None
         async for response in responses:
+            feedback = response.prompt_feedback
+            if feedback is not None and feedback.block_reason is not None:  # no candidates will come
+                finish = f"PROMPT_BLOCKED:{_enum_name(feedback.block_reason)}"
             candidates = response.candidates or []
             if candidates:
                 candidate = candidates[0]
@@ -103,6 +106,8 @@ class GeminiProvider(Provider):
                 if usage.candidates_token_count is not None or usage.thoughts_token_count is not None:
                     # thinking tokens are billed as output tokens
                     output_tokens = (usage.candidates_token_count or 0) + (usage.thoughts_token_count or 0)
+        if finish is None:  # the last response of a complete stream carries the finish reason
+            raise RetryableError(f"stream broken{self._where()}: it ended without a finish reason", error_class="broken_stream")
         yield Chunk(finish_reason=finish, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def classify(self, exc: BaseException) -> ProviderError:

@@ -117,8 +117,13 @@ def test_malformed_yaml(tmp_path):
     path = write(tmp_path, "bad.yaml", "cases:\n  - id: a\n    input: [unclosed\n    expected: x\n")
     err = error_of(path)
     assert err.path == str(path) and err.line == 4
-    assert str(err).startswith(f"{path}:4: invalid YAML: while parsing a flow sequence")
+    assert str(err).startswith(f"{path}:4: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence started at line 3)")
     assert "Fix: check indentation and quoting" in str(err)
+
+
+def test_tabs_in_yaml(tmp_path):
+    err = error_of(write(tmp_path, "tabs.yaml", "cases:\n\t- id: a\n"))
+    assert err.line == 2 and str(err).endswith("Fix: indent with spaces, not tabs")
 
 
 def test_malformed_jsonl_line(tmp_path):

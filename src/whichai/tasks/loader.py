@@ -151,13 +151,14 @@ def _parse_yaml(path: str, text: str) -> Any:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
-        raise FileInputError(
-            path,
-            f"invalid YAML: {problem}",
-            "check indentation and quoting near that line (quote text containing ': ', '#', '[' or '{')",
-            line=mark.line + 1 if mark else None,
-        ) from exc
+        problem = str(exc.problem or exc.context or "syntax error")
+        if exc.context and exc.problem:
+            started = f" started at line {exc.context_mark.line + 1}" if exc.context_mark and exc.context_mark.line != mark.line else ""
+            problem += f" ({exc.context}{started})"
+        fix = "check indentation and quoting near that line (quote text containing ': ', '#', '[' or '{')"
+        if "'\\t'" in problem:
+            fix = "indent with spaces, not tabs"
+        raise FileInputError(path, f"invalid YAML: {problem}", fix, line=mark.line + 1 if mark else None) from exc
     except yaml.YAMLError as exc:
         raise FileInputError(path, f"invalid YAML: {exc}", "check the file's syntax") from exc
     finally:

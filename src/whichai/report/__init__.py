@@ -1,0 +1,69 @@
+"""What a person reads after a run: a self-contained HTML report with charts, and Markdown and JSON exports.
+
+- :mod:`whichai.report.build` gathers the run, the measurements, the catalog facts and the
+  recommendation into one JSON-ready document (the JSON export as is);
+- :mod:`whichai.report.charts` turns it into Plotly figures; :mod:`whichai.report.html` lays it out
+  in one page that opens with no network (plotly.js inlined once); :mod:`whichai.report.markdown`
+  writes the same sections as Markdown tables.
+
+Use :func:`write_report`; the dashboard (:mod:`whichai.web`) shows the same views.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FORMATS = {"html": "html", "md": "md", "json": "json"}
+
+
+def default_report_path(store: Any, run_id: str, fmt: str = "html") -> Path:
+    """``<data dir>/reports/whichai-report-<run id>.<ext>``, next to the database."""
+    return Path(store.path).parent / "reports" / f"whichai-report-{run_id}.{FORMATS[fmt]}"
+
+
+def render_report(store: Any, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None) -> tuple[str, dict[str, Any]]:
+    """The report of ``run_id`` as text in ``fmt`` (html, md or json), and its document."""
+    from whichai.errors import InputError
+    from whichai.report.build import build_report
+    from whichai.report.i18n import check_lang
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown report format {fmt!r}. Fix: pass --format html, md or json.")
+    check_lang(lang)
+    doc = build_report(store, run_id, lang=lang, profile=profile)
+    if fmt == "json":
+        return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", doc
+    if fmt == "md":
+        from whichai.report.markdown import render_markdown
+
+        return render_markdown(doc, lang), doc
+    from whichai.report.html import render_html
+
+    return render_html(doc, lang), doc
+
+
+def write_report(store: Any, run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en", profile: Any = None) -> Path:
+    """Write the report of ``run_id`` and return its path.
+
+    ``out`` defaults to :func:`default_report_path`; ``profile`` is a :class:`whichai.decide.Profile`,
+    a built-in profile name or a profile file (None: the default profile).
+    Raises :class:`whichai.errors.InputError` for an unknown run, format or language, and
+    :class:`whichai.errors.FileInputError` when the file cannot be written.
+    """
+    from whichai.errors import FileInputError
+
+    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile)
+    path = Path(out) if out is not None else default_report_path(store, doc["run"]["id"], fmt)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise FileInputError(path, f"cannot write the report ({exc.strerror}).", "pass a writable --out PATH.") from exc
+    return path
+
+
+__all__ = ["write_report", "render_report", "default_report_path"]

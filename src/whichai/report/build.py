@@ -1,0 +1,256 @@
+"""Gather everything a report shows into one plain, JSON-ready document.
+
+The document is the JSON export as is; the HTML and Markdown renderers only lay it out. Sources:
+the run, its cases and results (:mod:`whichai.store`), the measured figures (:mod:`whichai.metrics`),
+the catalog facts per model (:mod:`whichai.catalog`) and the recommendation (:mod:`whichai.decide`).
+The catalog and the recommendation are optional: a report of a run is still worth reading without
+them, and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+from whichai.criteria import CRITERIA, CRITERION_IDS
+from whichai.errors import InputError, WhichaiError
+from whichai.store import Store
+
+SCHEMA = "whichai.report/1"
+log = logging.getLogger(__name__)
+
+
+def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
+    run = store.run(run_id)
+    if run is None:
+        raise InputError(f"no run {run_id!r} in {store.path}. Fix: list the runs with `whichai runs` and pass one of their ids.")
+    return run
+
+
+def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None) -> dict[str, Any]:
+    """The whole report of one run as a JSON-ready dict (see module docstring)."""
+    from whichai.metrics import summarise
+
+    run = resolve_run(store, run_id)
+    rid = run["id"]
+    cases = store.cases(rid)
+    results = store.results(rid)
+    summaries = summarise(store, rid)
+    if catalog is None:
+        catalog = load_catalog_quietly()
+    models = [model_facts(m, catalog) for m in run["models"]]
+    openness = {m["id"]: m["openness"] for m in models}
+    for s in summaries:
+        s["openness"] = openness.get(s["model"], "unknown")
+    recommendation = recommend_quietly(profile, catalog, summaries, lang)
+    criteria = criteria_matrix(models, recommendation)
+    return {
+        "schema": SCHEMA,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "lang": lang,
+        "run": {
+            "id": rid,
+            "task": run["task_name"],
+            "task_hash": run["task_hash"],
+            "created_at": run["created_at"],
+            "updated_at": run["updated_at"],
+            "status": run["status"],
+            "models": run["models"],
+            "settings": run["settings"],
+            "whichai_version": run["whichai_version"],
+        },
+        "summaries": summaries,
+        "models": models,
+        "criteria": criteria,
+        "recommendation": recommendation,
+        "latencies": {
+            m: [r["latency_s"] for r in results if r["model"] == m and r["status"] == "ok" and r["latency_s"] is not None]
+            for m in run["models"]
+        },
+        "cases": case_rows(cases, results, run["models"]),
+    }
+
+
+def load_catalog_quietly() -> Any:
+    try:
+        from whichai.catalog import load_catalog
+
+        return load_catalog()
+    except (ImportError, WhichaiError, OSError, ValueError) as exc:
+        log.warning("catalog unavailable for the report: %s", exc)
+        return None
+
+
+def _entry(catalog: Any, model_id: str) -> Any:
+    if catalog is None:
+        return None
+    try:
+        return catalog.get(model_id)
+    except (KeyError, LookupError, WhichaiError):
+        return None
+
+
+def model_facts(model_id: str, catalog: Any) -> dict[str, Any]:
+    """What the catalog knows of a model, or a stub that says it knows nothing."""
+    entry = _entry(catalog, model_id)
+    if entry is None:
+        return {
+            "id": model_id,
+            "in_catalog": False,
+            "name": model_id,
+            "provider": model_id.split("/", 1)[0],
+            "openness": "unknown",
+            "openness_reason": "",
+            "license": None,
+            "criteria": {},
+            "openness_dimensions": {},
+            "sources": [],
+        }
+    data = entry.model_dump(mode="json") if hasattr(entry, "model_dump") else dict(entry)
+    return {
+        "id": model_id,
+        "catalog_id": data.get("id"),
+        "in_catalog": True,
+        "name": data.get("name") or model_id,
+        "provider": data.get("provider"),
+        "openness": data.get("openness") or "unknown",
+        "openness_reason": data.get("openness_reason") or "",
+        "license": data.get("license"),
+        "price_usd_per_mtok": data.get("price_usd_per_mtok"),
+        "params_b": data.get("params_b"),
+        "criteria": data.get("criteria") or {},
+        "openness_dimensions": data.get("openness_dimensions") or {},
+        "sources": data.get("sources") or [],
+    }
+
+
+def recommend_quietly(profile: Any, catalog: Any, summaries: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
+    """The decision for this run's measurements, or None when decide (or the catalog) is unavailable."""
+    if catalog is None:
+        return None
+    try:
+        from whichai.decide import load_profile, recommend
+    except ImportError as exc:
+        log.warning("decide unavailable for the report: %s", exc)
+        return None
+    try:
+        if profile is None or isinstance(profile, str):
+            profile = load_profile(profile) if profile is not None else _default_profile(load_profile)
+        result = recommend(profile, catalog, measurements=summaries, lang=lang)
+        data = result.to_json() if hasattr(result, "to_json") else dict(result)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a report without a recommendation beats no report
+        log.warning("recommendation failed for the report: %s", exc)
+        return None
+    return data
+
+
+def _default_profile(load_profile: Any) -> Any:
+    try:
+        return load_profile(None)
+    except TypeError:
+        return load_profile("default")
+
+
+def criteria_matrix(models: list[dict[str, Any]], recommendation: dict[str, Any] | None) -> dict[str, Any]:
+    """Per model, the ten criterion scores: from the ranking when decide gave one (it folds in what was
+    measured), else from the catalog. Reasons and evidence come from the catalog."""
+    ranked = {}
+    for row in (recommendation or {}).get("ranking") or []:
+        if isinstance(row, dict) and row.get("model"):
+            ranked[row["model"]] = row.get("criteria") or {}
+    matrix: dict[str, dict[str, Any]] = {}
+    for m in models:
+        catalog_scores = m.get("criteria") or {}
+        row: dict[str, Any] = {}
+        for cid in CRITERION_IDS:
+            fact = catalog_scores.get(cid) or {}
+            score = _score(ranked.get(m["id"], {}).get(cid))
+            origin = "decide" if score is not None else "catalog"
+            if score is None:
+                score = _score(fact.get("score") if isinstance(fact, dict) else fact)
+            row[cid] = {
+                "score": score,
+                "origin": origin if score is not None else None,
+                "reason": fact.get("reason", "") if isinstance(fact, dict) else "",
+                "evidence": fact.get("evidence", []) if isinstance(fact, dict) else [],
+            }
+        matrix[m["id"]] = row
+    return {"ids": list(CRITERION_IDS), "labels": {c.id: {"en": c.en, "id": c.id_} for c in CRITERIA}, "models": matrix}
+
+
+def _score(value: Any) -> float | None:
+    if isinstance(value, dict):
+        value = value.get("score")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def case_rows(cases: list[dict[str, Any]], results: list[dict[str, Any]], models: list[str]) -> list[dict[str, Any]]:
+    by_key = {(r["model"], r["case_id"]): r for r in results}
+    rows = []
+    for case in cases:
+        cells = {}
+        for m in models:
+            r = by_key.get((m, case["id"]))
+            if r is None:
+                cells[m] = {"state": "missing"}
+                continue
+            state = "error" if r["status"] == "error" else ("pass" if r["passed"] else "fail")
+            cells[m] = {
+                "state": state,
+                "answer": r.get("answer"),
+                "score": r.get("score"),
+                "reason": r.get("reason"),
+                "error_class": r.get("error_class"),
+                "error_message": r.get("error_message"),
+                "latency_s": r.get("latency_s"),
+                "output_tokens": r.get("output_tokens"),
+                "cost_usd": r.get("cost_usd"),
+            }
+        states = {c["state"] for c in cells.values()}
+        rows.append(
+            {
+                "id": case["id"],
+                "input": _input_text(case.get("input")),
+                "system": case.get("system"),
+                "expected": case.get("expected"),
+                "scorer": case.get("scorer"),
+                "tags": case.get("tags") or [],
+                "disagree": len(states) > 1,
+                "results": cells,
+            }
+        )
+    return rows
+
+
+def _input_text(value: Any) -> str:
+    """A case input is a prompt or a list of chat messages; show messages as ``role: content`` lines."""
+    if isinstance(value, list):
+        return "\n".join(f"{m.get('role', '?')}: {m.get('content', '')}" if isinstance(m, dict) else str(m) for m in value)
+    return "" if value is None else str(value)
+
+
+def sensitivity_lines(sensitivity: Any) -> list[str]:
+    """The human-readable lines of decide's sensitivity document, whatever its exact shape."""
+    if not sensitivity:
+        return []
+    if isinstance(sensitivity, str):
+        return [sensitivity]
+    if isinstance(sensitivity, dict):
+        for key in ("flips", "changes", "summary", "lines"):
+            if sensitivity.get(key):
+                return sensitivity_lines(sensitivity[key])
+        return []
+    out = []
+    for item in sensitivity:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            text = item.get("text") or item.get("description") or item.get("change") or item.get("summary")
+            if text:
+                out.append(str(text))
+    return out

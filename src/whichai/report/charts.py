@@ -1,0 +1,343 @@
+"""The report's charts as Plotly figures, built from the report document (:mod:`whichai.report.build`).
+
+Each function returns a figure as a JSON string (Plotly's own serialisation) or None when there is
+nothing to draw. The page embeds plotly.js once and draws every figure from its JSON; see
+:func:`whichai.report.html.script_json` for how the JSON is made safe inside ``<script>``.
+Open and closed models have distinct colours everywhere (:data:`COLOURS`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whichai.report.i18n import t
+
+COLOURS = {
+    "open-source": "#1f9e6e",
+    "open-weights": "#2f7fc1",
+    "closed": "#e0632a",
+    "unknown": "#8a8f98",
+}
+FONT = "Inter, -apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+
+
+def _layout(**extra: Any) -> dict[str, Any]:
+    base = {
+        "font": {"family": FONT, "size": 13, "color": "#1d2433"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "#fbfcfe",
+        "margin": {"l": 64, "r": 24, "t": 16, "b": 56},
+        "height": 360,
+        "hoverlabel": {"font": {"family": FONT}},
+        "legend": {"orientation": "h", "y": -0.22, "x": 0},
+    }
+    base.update(extra)
+    return base
+
+
+def _axis(title: str, **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": title}, "gridcolor": "#e6e9f0", "zerolinecolor": "#cfd5e1", **extra}
+
+
+def _to_json(fig: Any) -> str:
+    return fig.to_json(pretty=False, engine="json")
+
+
+def _short(model: str) -> str:
+    return model.split("/", 1)[1] if "/" in model else model
+
+
+def _esc(text: str) -> str:
+    """Plotly renders a small HTML subset in labels: show model names and texts literally."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _grouped(summaries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for s in summaries:
+        groups.setdefault(s.get("openness", "unknown"), []).append(s)
+    return {k: groups[k] for k in COLOURS if k in groups}
+
+
+def _quality_scatter(doc: dict[str, Any], x_key: str, x_title: str, lang: str, hover_x: str) -> str | None:
+    import plotly.graph_objects as go
+
+    rows = [s for s in doc["summaries"] if s.get(x_key) is not None]
+    if not rows:
+        return None
+    fig = go.Figure()
+    for openness, group in _grouped(rows).items():
+        fig.add_trace(
+            go.Scatter(
+                x=[s[x_key] for s in group],
+                y=[s["pass_rate"] for s in group],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [max(0.0, s["pass_rate_ci95"][1] - s["pass_rate"]) for s in group],
+                    "arrayminus": [max(0.0, s["pass_rate"] - s["pass_rate_ci95"][0]) for s in group],
+                    "color": COLOURS[openness],
+                    "thickness": 1.5,
+                    "width": 6,
+                },
+                mode="markers+text",
+                text=[_esc(_short(s["model"])) for s in group],
+                textposition="middle right",
+                marker={"size": 16, "color": COLOURS[openness], "line": {"width": 2, "color": "white"}},
+                name=t(f"openness.{openness}", lang),
+                customdata=[[_esc(s["model"]), s["pass_rate_ci95"][0], s["pass_rate_ci95"][1]] for s in group],
+                hovertemplate="<b>%{customdata[0]}</b><br>"
+                + t("pass_rate", lang)
+                + ": %{y:.0%} (%{customdata[1]:.0%}–%{customdata[2]:.0%})<br>"
+                + hover_x
+                + ": %{x}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+    fig.update_layout(
+        **_layout(
+            xaxis=_axis(x_title, rangemode="tozero"),
+            yaxis=_axis(t("axis.pass_rate", lang), range=[-0.03, 1.08], tickformat=".0%"),
+        )
+    )
+    return _to_json(fig)
+
+
+def quality_vs_cost(doc: dict[str, Any], lang: str) -> str | None:
+    return _quality_scatter(doc, "cost_per_1000_cases_usd", t("axis.cost_1000", lang), lang, t("cost_1000", lang) + " (USD)")
+
+
+def quality_vs_latency(doc: dict[str, Any], lang: str) -> str | None:
+    return _quality_scatter(doc, "latency_p50_s", t("axis.latency_p50", lang), lang, t("latency_p50", lang) + " (s)")
+
+
+def latency_distribution(doc: dict[str, Any], lang: str) -> str | None:
+    import plotly.graph_objects as go
+
+    openness = {s["model"]: s.get("openness", "unknown") for s in doc["summaries"]}
+    series = {m: v for m, v in doc["latencies"].items() if v}
+    if not series:
+        return None
+    fig = go.Figure()
+    for model, values in series.items():
+        colour = COLOURS.get(openness.get(model, "unknown"), COLOURS["unknown"])
+        fig.add_trace(
+            go.Box(
+                x=values,
+                name=_esc(_short(model)),
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"color": colour, "size": 5, "opacity": 0.55},
+                line={"color": colour},
+                fillcolor="rgba(0,0,0,0)",
+                orientation="h",
+                hovertemplate="%{x:.2f} s<extra>" + _esc(model) + "</extra>",
+                showlegend=False,
+            )
+        )
+    fig.update_layout(
+        **_layout(
+            xaxis=_axis(t("axis.latency", lang), rangemode="tozero"),
+            yaxis={"automargin": True},
+            height=max(220, 90 + 70 * len(series)),
+            margin={"l": 24, "r": 24, "t": 16, "b": 56},
+        )
+    )
+    return _to_json(fig)
+
+
+def criteria_heatmap(doc: dict[str, Any], lang: str) -> str | None:
+    import plotly.graph_objects as go
+
+    crit = doc["criteria"]
+    ids = crit["ids"]
+    models = [m for m, row in crit["models"].items() if any(row[c]["score"] is not None for c in ids)]
+    if not models:
+        return None
+    labels = [crit["labels"][c]["id" if lang == "id" else "en"] for c in ids]
+    z = [[crit["models"][m][c]["score"] for c in ids] for m in models]
+    hover = [[_wrap(crit["models"][m][c]["reason"] or "") for c in ids] for m in models]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=labels,
+            y=[_esc(_short(m)) for m in models],
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, "#f4d6cc"], [0.5, "#f6efc9"], [1, "#2f9e74"]],
+            text=[[("" if v is None else f"{v:.2f}") for v in row] for row in z],
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="<b>%{y}</b> · %{x}: %{z:.2f}<br>%{customdata}<extra></extra>",
+            xgap=3,
+            ygap=3,
+            colorbar={"thickness": 10, "len": 0.8},
+        )
+    )
+    fig.update_layout(
+        **_layout(
+            height=max(240, 140 + 48 * len(models)),
+            margin={"l": 24, "r": 24, "t": 16, "b": 24},
+            xaxis={"side": "top", "tickangle": -25, "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed"},
+        )
+    )
+    return _to_json(fig)
+
+
+HEADLINE_DIMS = ("weights_downloadable", "license_open", "code_open", "data_information")
+_OPEN = ("yes", "open", "released-open")
+_PARTIAL = ("partial", "released")
+_CLOSED = ("no", "closed", "none", "not")
+
+
+def dim_class(value: Any) -> str:
+    """open / partial / closed / unknown from a catalog dimension value such as ``"yes (osai-index: ...)"``."""
+    if isinstance(value, dict):
+        value = value.get("value") or value.get("class") or value.get("rating")
+    if value is None:
+        return "unknown"
+    word = str(value).strip().split(" ", 1)[0].rstrip(":,;").lower()
+    if word in _OPEN:
+        return "open"
+    if word in _PARTIAL:
+        return "partial"
+    if word in _CLOSED:
+        return "closed"
+    return "unknown"
+
+
+def openness_dims(model: dict[str, Any]) -> list[str]:
+    """The dimensions to chart for a model: the four headline ones, then every other one it records."""
+    dims = model.get("openness_dimensions") or {}
+    return [d for d in HEADLINE_DIMS if d in dims] + [d for d in dims if d not in HEADLINE_DIMS and d != "mof_class"]
+
+
+_DIM_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "unknown": None}
+
+
+def openness_heatmap(doc: dict[str, Any], lang: str) -> str | None:
+    """The four headline openness dimensions per model (the catalog's openness rule decides on them)."""
+    import plotly.graph_objects as go
+
+    models = [m for m in doc["models"] if m.get("openness_dimensions")]
+    if not models:
+        return None
+    dims = [d for d in HEADLINE_DIMS if any(d in m["openness_dimensions"] for m in models)]
+    if not dims:
+        dims = list(dict.fromkeys(d for m in models for d in openness_dims(m)))[:16]
+    z, text, hover = [], [], []
+    for m in models:
+        values = m["openness_dimensions"]
+        classes = [dim_class(values.get(d)) for d in dims]
+        z.append([_DIM_VALUE[c] for c in classes])
+        text.append([t(f"dim.{c}", lang) for c in classes])
+        hover.append([_wrap(str(values.get(d, "")), 70) for d in dims])
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[t(f"dimname.{d}", lang) for d in dims],
+            y=[_esc(_short(m["id"])) for m in models],
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, "#e9b7a4"], [0.5, "#f3dc8d"], [1, "#2f9e74"]],
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
+            xgap=3,
+            ygap=3,
+        )
+    )
+    fig.update_layout(
+        **_layout(
+            height=max(200, 110 + 46 * len(models)),
+            margin={"l": 24, "r": 24, "t": 16, "b": 24},
+            xaxis={"side": "top", "automargin": True},
+            yaxis={"automargin": True, "autorange": "reversed"},
+        )
+    )
+    return _to_json(fig)
+
+
+def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
+    """Monthly cost of ownership against monthly volume, one line per option, the break-even marked."""
+    import plotly.graph_objects as go
+
+    from whichai.report.tco import tco_view
+
+    view = tco_view(doc)
+    if view is None or not view["series"]:
+        return None
+    fig = go.Figure()
+    for s in view["series"]:
+        colour = COLOURS.get(s["openness"], COLOURS["unknown"])
+        fig.add_trace(
+            go.Scatter(
+                x=s["volumes"],
+                y=s["costs"],
+                mode="lines",
+                name=_esc(_short(s["model"]) + (f" ({s['kind']})" if s.get("kind") else "")),
+                line={"color": colour, "width": 3, "dash": "solid" if s.get("kind") != "self-hosted" else "dash"},
+                hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(s["model"]) + "</extra>",
+            )
+        )
+    shapes, annotations = [], []
+    if view.get("volume"):
+        shapes.append({"type": "line", "x0": view["volume"], "x1": view["volume"], "yref": "paper", "y0": 0, "y1": 1,
+                       "line": {"color": "#7a8193", "dash": "dot", "width": 1.5}})
+        annotations.append({"x": view["volume"], "yref": "paper", "y": 1.0, "text": t("your_volume", lang),
+                            "showarrow": False, "yanchor": "bottom", "font": {"color": "#4a5163", "size": 12}})
+    be = view.get("break_even")
+    if be:
+        fig.add_trace(
+            go.Scatter(
+                x=[be["volume"]],
+                y=[be["cost"]] if be.get("cost") is not None else [None],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
+                name=t("break_even", lang),
+                hovertemplate=t("break_even", lang) + ": %{x:,.0f}<extra></extra>",
+            )
+        )
+        annotations.append({"x": be["volume"], "y": be.get("cost") or 0, "text": f"{t('break_even', lang)}: {be['volume']:,.0f}",
+                            "showarrow": True, "arrowhead": 0, "ax": 40, "ay": -40, "bgcolor": "white",
+                            "bordercolor": "#1d2433", "borderpad": 4, "font": {"size": 12}})
+    fig.update_layout(
+        **_layout(
+            xaxis=_axis(t("axis.volume", lang), type="log" if view.get("log") else "linear"),
+            yaxis=_axis(t("axis.monthly_cost", lang), tickprefix="$", rangemode="tozero"),
+            shapes=shapes,
+            annotations=annotations,
+            height=380,
+        )
+    )
+    return _to_json(fig)
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    """Hover text lines for Plotly (which renders a small HTML subset: escape it)."""
+    text = _esc(text)
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width and line:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def all_charts(doc: dict[str, Any], lang: str) -> dict[str, str | None]:
+    return {
+        "quality_cost": quality_vs_cost(doc, lang),
+        "quality_latency": quality_vs_latency(doc, lang),
+        "latency_dist": latency_distribution(doc, lang),
+        "criteria": criteria_heatmap(doc, lang),
+        "openness_dims": openness_heatmap(doc, lang),
+        "tco": tco_chart(doc, lang),
+    }

@@ -139,3 +139,10 @@ def test_json_cases_expect_values_that_appear_in_the_prompt():
             assert f'"{key}"' in prompt, (case.id, key)
             if isinstance(value, str) and "-" not in value[:5]:  # dates are reformatted by the model
                 assert value in prompt, (case.id, value)
+
+
+@pytest.mark.parametrize(("answer", "passed"), [("5:00 pm", True), ("5 PM", True), ("5 p.m.", True), ("17:00", True), ("5:00", True),
+                                                ("2:00 pm + 3 hours = 5:00 pm", True), ("5:00 am", False), ("15:00", False), ("6:00 pm", False)])
+def test_train_arrival_time_forms(answer, passed):
+    case = next(c for c in CASES if c.id == "reasoning-en-07")
+    assert score(case, answer).passed is passed

@@ -223,3 +223,14 @@ def test_scores_are_json_friendly_and_bounded():
     result = run("json", json.dumps({"a": 1}), {"a": 2, "b": 3})
     assert 0.0 <= result.score <= 1.0 and isinstance(result.reason, str)
     assert result.score == pytest.approx(1 / 3)
+
+
+def test_numeric_any_explains_what_it_saw():
+    assert run("numeric", "41 or 43", 42, pick="any").reason == "no number within tolerance of 42 among 41, 43"
+
+
+def test_unknown_scorer_at_scoring_time_is_an_input_error():
+    from whichai.errors import InputError
+
+    with pytest.raises(InputError, match="unknown scorer 'fuzzy'"):
+        score(Case(id="c", input="q", expected="x", scorer="fuzzy"), "x")

@@ -292,7 +292,7 @@ def _suggest(word: str, known: list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else ""
 
 
-def _validation_problem(exc: ValidationError, data: dict, known: list[str], what: str) -> tuple[str, str, str | None]:
+def _validation_problem(exc: ValidationError, known: list[str], what: str) -> tuple[str, str, str | None]:
     """(problem, fix, field) for the first error pydantic found."""
     err = exc.errors()[0]
     field = str(err["loc"][0]) if err["loc"] else None
@@ -336,7 +336,7 @@ def _build_case(path: str, raw: Any, line: int, defaults: _Defaults) -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        problem, fix, field = _validation_problem(exc, data, _CASE_FIELDS, "the case")
+        problem, fix, field = _validation_problem(exc, _CASE_FIELDS, "the case")
         case_id = data.get("id")
         label = f"case {case_id!r}: " if isinstance(case_id, str) else ""
         raise FileInputError(path, label + problem, fix, line=key_lines.get(field, line)) from None
@@ -387,7 +387,7 @@ def _build_task(path: str, doc: Any, default_name: str) -> Task:
                 defaults = _Defaults.model_validate(_plain(raw_defaults))
             except ValidationError as exc:
                 known = list(_Defaults.model_fields)
-                problem, fix, field = _validation_problem(exc, raw_defaults, known, "'defaults'")
+                problem, fix, field = _validation_problem(exc, known, "'defaults'")
                 line = getattr(raw_defaults, "key_lines", {}).get(field, key_lines.get("defaults"))
                 raise FileInputError(path, problem, fix, line=line) from None
             if defaults.scorer is not None and defaults.scorer not in SCORERS:
@@ -471,11 +471,12 @@ def load_task(spec: str | os.PathLike[str] | None = None) -> Task:
         return builtin_suite()
     text = str(spec)
     path = Path(text).expanduser()
-    if not os.path.lexists(path):
+    looks_like_a_path = path.suffix.lower() in SUFFIXES or os.sep in text or "/" in text
+    if not looks_like_a_path:
         for task in _builtin():
             if task.name == text:
                 return task.model_copy(deep=True)
-        if path.suffix.lower() not in SUFFIXES and os.sep not in text and "/" not in text:
+        if not os.path.lexists(path):
             raise FileInputError(
                 text,
                 "is neither a file nor a built-in task",

@@ -37,6 +37,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from whichai.errors import InputError
+
 if TYPE_CHECKING:
     from whichai.tasks.model import Case
 
@@ -202,7 +204,10 @@ def score_numeric(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Sc
         for value in values:
             if math.isclose(value, target, rel_tol=0, abs_tol=tolerance):
                 return Score(True, 1.0, f"{pick} number {text!r} = {_fmt(value)}, expected {_fmt(target)}")
-    text, values = candidates[0] if pick != "any" else numbers[-1]
+    if pick == "any":
+        shown = ", ".join(text for text, _ in numbers[:5])
+        return Score(False, 0.0, f"no number within tolerance of {_fmt(target)} among {shown}")
+    text, values = candidates[0]
     return Score(False, 0.0, f"{pick} number {text!r} = {_fmt(values[0])}, expected {_fmt(target)}")
 
 
@@ -238,7 +243,7 @@ def _lookup(obj: Any, path: str) -> tuple[bool, Any]:
 
 def _same(got: Any, want: Any) -> bool:
     if isinstance(want, bool) or isinstance(got, bool):
-        return got is want if isinstance(got, bool) and isinstance(want, bool) else normalize(str(got)) == normalize(str(want))
+        return got is want or (isinstance(got, str) and isinstance(want, bool) and normalize(got) == str(want).lower())
     if isinstance(want, (int, float)):
         if isinstance(got, str):
             values = [v for _, vs in extract_numbers(got) for v in vs]
@@ -294,7 +299,6 @@ def mentioned_labels(answer: str, options: dict) -> list[str]:
             start, end = m.start(), m.end()
             if not any(s < end - 1 and start + 1 < e for s, e, _ in hits):  # longer terms win overlaps
                 hits.append((start, end, label))
-        # overlapping occurrences of the same term are rare in labels; finditer is enough
     order: list[str] = []
     for _, _, label in sorted(hits):
         if label not in order:
@@ -432,6 +436,9 @@ def validate_options(scorer: str, options: dict, expected: Any) -> str | None:
 
 def score(case: Case, answer: str | None) -> Score:
     """Score ``answer`` for ``case`` with the case's scorer."""
+    scorer = SCORERS.get(case.scorer)
+    if scorer is None:
+        raise InputError(f"case {case.id!r}: unknown scorer {case.scorer!r}. Fix: use one of: {', '.join(SCORERS)}.")
     if answer is None or not answer.strip():
         return Score(False, 0.0, "empty answer")
-    return SCORERS[case.scorer](answer, case.expected, case.options)
+    return scorer(answer, case.expected, case.options)

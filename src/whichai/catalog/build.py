@@ -419,6 +419,9 @@ def _apply_osai(e: dict, o: dict, as_of: str) -> None:
     if dims["weights_endmodel"] in ("open", "partial") or o["weights_link"]:
         if ev.weights is not True:
             ev.weights, ev.weights_src = True, f"osai-index: end-model weights {dims['weights_endmodel']}, linked"
+    elif o["license"] and not licenses.is_closed(o["license"]) and ev.weights is None:
+        # rated closed for a gated, bespoke licence (e.g. Llama): the weights are still distributed under it
+        ev.weights, ev.weights_src = True, f"osai-index: end-model weights distributed under {o['license']} (rated {dims['weights_endmodel']})"
     elif ev.weights is None:
         ev.weights, ev.weights_src = False, "osai-index: end-model weights closed, no link"
     if o["license"] and not ev.license:

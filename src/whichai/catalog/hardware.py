@@ -4,10 +4,12 @@ memory = weights + KV cache + runtime overhead, in GB (10^9 bytes):
 
 - **weights** = parameters x bits per weight / 8. 4.5 bits is a typical 4-bit GGUF (Q4_K_M
   carries scales, ~4.5-4.8 bits); 16 for fp16/bf16; 8.5 for Q8_0.
-- **KV cache** = 2 (keys and values) x layers x hidden size x context tokens x 2 bytes (fp16).
-  When layers / hidden size are not given they are estimated from the parameter count
-  (params ~= 12 x layers x hidden^2 with layers ~= hidden / 128), which ignores grouped-query
-  attention and so errs on the high side for recent models.
+- **KV cache** = 2 (keys and values) x layers x K/V width x context tokens x 2 bytes (fp16).
+  ``hidden`` is that K/V width: the hidden size for classic multi-head attention, or
+  KV heads x head size with grouped-query attention (GQA). When layers / width are not given
+  they are estimated from the parameter count (params ~= 12 x layers x hidden^2 with
+  layers ~= hidden / 128) and GQA with a quarter of the heads is assumed (Llama-2-7B: 32 of
+  32 heads; Llama-3-8B: 8 of 32; Llama-3-70B: 8 of 64), i.e. width = hidden / 4.
 - **overhead** = 0.5 GB (runtime, compute buffers) + 10 % of the weights.
 
 A model fits GPUs when the sum of their memory covers the need (layers split across cards);
@@ -20,7 +22,7 @@ from __future__ import annotations
 def kv_cache_gb(params_b: float, context_tokens: int, n_layers: int | None = None, hidden: int | None = None) -> float:
     if n_layers is None or hidden is None:
         est_hidden = (params_b * 1e9 * 128 / 12) ** (1 / 3)
-        hidden = hidden or int(est_hidden)
+        hidden = hidden or int(est_hidden / 4)
         n_layers = n_layers or max(1, round(est_hidden / 128))
     return 2 * n_layers * hidden * context_tokens * 2 / 1e9
 

@@ -71,6 +71,8 @@ def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], st
         if unknown:
             key = sorted(unknown)[0]
             raise FileInputError(path, f"unknown field {key!r} in model {item['id']!r}.", f"Allowed: {', '.join(sorted(ALLOWED))}.", line=_key_line(node, key))
+        if "openness" in item and item["openness"] not in ("open-source", "open-weights", "closed"):
+            raise FileInputError(path, f"openness of {item['id']!r} is {item['openness']!r}.", "Write open-source, open-weights or closed.", line=_key_line(node, "openness"))
         price = item.get("price_usd_per_mtok")
         if price is not None:
             if not isinstance(price, dict) or not {"input", "output"} <= set(price):

@@ -18,6 +18,22 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from whichai import __version__
+
+        typer.echo(f"whichai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Open-source or closed-source AI? Measure models on your own prompts, join the facts, and get an
+    explained recommendation. / AI open source atau closed source? Ukur, bandingkan, putuskan."""
+
+
 _GROUPS = ("run", "history", "tasks", "models", "recommend", "report")
 
 

@@ -34,8 +34,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.check(name)
-    if profile is not None or not as_json:
-        _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+    needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or 128,
         temperature=temperature if temperature is not None else (cfg.run.temperature or 0.0),
@@ -77,7 +76,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         "calls_elapsed_s": round(outcome.calls_elapsed_s, 4),
         "db": str(store.path),
     }
-    recommendation = _recommend(profile, lang, summaries)
+    recommendation = _recommend(needs, lang, summaries)
     if recommendation is not None:
         document["recommendation"] = recommendation.to_json()
     if report:
@@ -115,11 +114,11 @@ def _decide_inputs(profile, lang):
     return load_profile(profile)
 
 
-def _recommend(profile, lang, summaries):
+def _recommend(needs, lang, summaries):
     from whichai.catalog import load_catalog
-    from whichai.decide import load_profile, recommend
+    from whichai.decide import recommend
 
-    return recommend(load_profile(profile), load_catalog(), measurements=summaries, lang=_lang(lang))
+    return recommend(needs, load_catalog(), measurements=summaries, lang=_lang(lang))
 
 
 def _parse_models(text: str) -> list[str]:

@@ -336,3 +336,10 @@ def test_cli_summarises_a_valid_file(tmp_path):
     assert document["cases"][0]["expected"] == "Jakarta"
     table = cli(str(path))
     assert table.returncode == 0 and "q1" in table.stdout and "1 valid cases" in table.stdout
+
+
+def test_builtin_name_wins_over_a_same_named_folder(tmp_path, monkeypatch):
+    (tmp_path / "facts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_task("facts").source == "builtin:facts"
+    assert str(error_of("./facts")).startswith("facts: is a directory")

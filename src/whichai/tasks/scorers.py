@@ -15,7 +15,8 @@ regex      ``pattern`` (or the expected text used as a pattern) is found; ``flag
 numeric    the picked number in the answer is within tolerance of ``expected``.
            ``pick: last`` (default: a worked answer ends with its result) | ``first`` | ``any``;
            ``tolerance`` (absolute), ``rel_tolerance`` (relative to expected);
-           ``decimal: auto|dot|comma``. Reads "1,234.5", "1.234,5", "−3", "minus 3", "50%".
+           ``decimal: auto|dot|comma``. Reads "1,234.5", "1.234,5", "−3", "minus 3", "50%";
+           in ``auto`` an ambiguous "1.500" or "1,234" is tried both ways (1.5 or 1500).
 json       a JSON object is found (also inside ```json fences); one check for "valid",
            one per ``required`` field (dotted paths for nested fields) and one per expected
            key/value (strings compared normalised, numbers numerically). Score = fraction met.

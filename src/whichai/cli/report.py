@@ -1,5 +1,94 @@
-"""Placeholder during development; replaced by the group's real commands."""
+"""``whichai report`` (a run as HTML, Markdown or JSON) and ``whichai serve`` (the local dashboard)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
-def register(app) -> None:
-    return None
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+    app.command("serve")(serve)
+
+
+def _open(db: Path | None):
+    from whichai.paths import default_db_path
+    from whichai.store import Store
+
+    return Store.open(db or default_db_path(), create=False)
+
+
+def report(
+    run_id: str = typer.Argument(..., help="Run id (or a unique prefix), from `whichai runs`."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html (self-contained, opens offline), md or json."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file ('-' for stdout). Default: the reports folder next to the database."),
+    lang: str = typer.Option("en", "--lang", help="Language of the labels and the explanation: en or id."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile for the recommendation: a built-in name or a YAML file."),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
+    as_json: bool = typer.Option(False, "--json", help="Print {\"report_path\", ...} as one JSON document on stdout."),
+) -> None:
+    """Write the report of a run: verdict, charts, the ten criteria, openness, cost of ownership, answers."""
+    from whichai.report import render_report, write_report
+
+    store = _open(db)
+    if out is not None and str(out) == "-":
+        text, _ = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile)
+        sys.stdout.write(text)
+        return
+    path = write_report(store, run_id, fmt=fmt, out=out, lang=lang, profile=profile)
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json({"run_id": store.run(run_id)["id"], "format": fmt, "report_path": str(path.resolve())})
+    else:
+        sys.stdout.write(f"{path.resolve()}\n")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Anything but loopback needs --allow-remote."),
+    port: int = typer.Option(8765, "--port", min=0, max=65535),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
+    allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow binding a non-loopback address (a token is then required)."),
+    token: Optional[str] = typer.Option(None, "--token", help="Access token required on every request (generated when binding remotely)."),
+    lang: str = typer.Option("en", "--lang", help="Default language of the pages: en or id."),
+) -> None:
+    """Start the local dashboard: runs, their reports, the catalog, and a profile form with its recommendation."""
+    from whichai.errors import InputError
+    from whichai.report.i18n import check_lang
+
+    check_lang(lang)
+    remote = host not in LOOPBACK
+    if remote and not allow_remote:
+        raise InputError(
+            f"--host {host} would expose your runs beyond this machine. "
+            "Fix: keep the default --host 127.0.0.1, or add --allow-remote (a token is then required)."
+        )
+    if token is not None and len(token) < 8:
+        raise InputError("--token is too short. Fix: use at least 8 characters, or omit it to have one generated.")
+    if remote and token is None:
+        import secrets
+
+        token = secrets.token_urlsafe(24)
+    store = _open(db)
+    from whichai.web import create_app
+
+    app = create_app(store.path, token=token, lang=lang)
+    store.close()
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    url = f"http://{shown}:{port}/"
+    if token:
+        url += f"?token={token}"
+    if remote:
+        sys.stderr.write(
+            f"WARNING: serving on {host}, reachable from other machines. Anyone with the token can read your runs.\n"
+            f"Token: {token}\n"
+        )
+    sys.stderr.write(f"whichai dashboard: {url}  (Ctrl-C to stop)\n")
+    import uvicorn
+
+    uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")

@@ -72,6 +72,28 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
     }
 
 
+def build_recommendation_doc(profile: Any, *, lang: str = "en", catalog: Any = None, top: int = 8) -> dict[str, Any]:
+    """A report document without a run: the recommendation over the catalog for ``profile``,
+    with the facts of its top models (what the dashboard's profile page shows before any run)."""
+    if catalog is None:
+        catalog = load_catalog_quietly()
+    recommendation = recommend_quietly(profile, catalog, [], lang)
+    ids = [r["model"] for r in (recommendation or {}).get("ranking") or [] if isinstance(r, dict)][:top]
+    models = [model_facts(m, catalog) for m in ids]
+    return {
+        "schema": SCHEMA,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "lang": lang,
+        "run": None,
+        "summaries": [],
+        "models": models,
+        "criteria": criteria_matrix(models, recommendation),
+        "recommendation": recommendation,
+        "latencies": {},
+        "cases": [],
+    }
+
+
 def load_catalog_quietly() -> Any:
     try:
         from whichai.catalog import load_catalog

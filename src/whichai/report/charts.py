@@ -94,9 +94,10 @@ def _quality_scatter(doc: dict[str, Any], x_key: str, x_title: str, lang: str, h
                 cliponaxis=False,
             )
         )
+    top = max(s[x_key] for s in rows) or 1.0
     fig.update_layout(
         **_layout(
-            xaxis=_axis(x_title, rangemode="tozero"),
+            xaxis=_axis(x_title, range=[-0.04 * top, 1.45 * top]),
             yaxis=_axis(t("axis.pass_rate", lang), range=[-0.03, 1.08], tickformat=".0%"),
         )
     )

@@ -56,12 +56,11 @@ def _num(value: Any, digits: int = 1) -> str:
 
 def environment(extra_dirs: list[Path] | None = None) -> Any:
     """The Jinja2 environment shared by the report and the dashboard (autoescape always on)."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import Environment, FileSystemLoader
 
     env = Environment(
         loader=FileSystemLoader([str(d) for d in (extra_dirs or [])] + [str(TEMPLATES)]),
         autoescape=True,
-        undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )

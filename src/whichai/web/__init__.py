@@ -1,0 +1,20 @@
+"""``whichai serve``: a local dashboard over the same SQLite database as the CLI.
+
+Server-rendered pages (Jinja2, autoescaped; the report's own views), no external CDN: plotly.js is
+served from the installed plotly package. Binds loopback by default; when a token is set, every
+request must carry it (``?token=``, a ``Bearer`` header, or the cookie set after the first).
+See :func:`whichai.web.app.create_app`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_app(db_path: Any, token: str | None = None, lang: str = "en") -> Any:
+    from whichai.web.app import create_app as _create
+
+    return _create(db_path, token=token, lang=lang)
+
+
+__all__ = ["create_app"]

@@ -333,6 +333,9 @@ def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
             comps[c["name"]] = lic if lic is not None else dist
         version = str(rel.get("version") or "")
         full = name if (not version or slug(version) in slug(name)) else f"{name}-{version}"
+        bare = lambda t: re.sub(r"[^a-z0-9]", "", t.lower())  # noqa: E731
+        if bare(path.stem) not in bare(full) and bare(name) not in bare(path.stem):
+            issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"file name says {path.stem!r} but the release is named {full!r} (huggingface: {rel.get('huggingface') or '-'})"})
         out.append(
             {
                 "file": path.name,

@@ -5,6 +5,7 @@ model runs in these tests); two of them are hostile HTML, to prove the report es
 
 from __future__ import annotations
 
+import contextlib
 import random
 from pathlib import Path
 
@@ -29,24 +30,27 @@ def _wrong(expected: object) -> str:
     return "I am not sure; maybe something else."
 
 
-def make_sample_run(db_path: Path, run_id: str = "a1b2c3d4e5f6sample", n_cases: int = 24, models: dict | None = None) -> Store:
+def make_sample_run(
+    db_path: Path, run_id: str = "a1b2c3d4e5f6sample", n_cases: int = 24, models: dict | None = None,
+    task_name: str = "sample: built-in cases, synthetic answers",
+) -> Store:
     """Create (or reuse) a database at ``db_path`` holding one complete run and return the store."""
     models = models or MODELS
     store = Store.open(db_path)
+    if store.run(run_id) is not None:
+        return store
     suite = builtin_suite()
     step = max(1, len(suite.cases) // n_cases)
     cases = suite.cases[::step][:n_cases]
-    existed = store.ensure_run(
+    store.ensure_run(
         run_id,
-        task_name="builtin",
+        task_name=task_name,
         task_hash=suite.content_hash(),
         models=list(models),
         settings={"max_tokens": 256, "temperature": 0.0},
         cases=[(c.id, c.model_dump(mode="json")) for c in cases],
         version="0.1.0",
     )
-    if existed:
-        return store
     rng = random.Random(7)
     for m_index, (model, (skill, latency, tps, usd_per_1k)) in enumerate(models.items()):
         for c_index, case in enumerate(cases):
@@ -85,3 +89,31 @@ def make_sample_run(db_path: Path, run_id: str = "a1b2c3d4e5f6sample", n_cases: 
             store.save_result(run_id, result)
     store.set_status(run_id, "complete")
     return store
+
+
+@contextlib.contextmanager
+def serve_in_thread(app, port: int | None = None):
+    """Run ``app`` with a real uvicorn server on a free loopback port; yield its base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    if port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        raise RuntimeError("uvicorn did not start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

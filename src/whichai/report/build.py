@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from whichai.criteria import CRITERIA, CRITERION_IDS
@@ -43,7 +44,7 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
     openness = {m["id"]: m["openness"] for m in models}
     for s in summaries:
         s["openness"] = openness.get(s["model"], "unknown")
-    recommendation = recommend_quietly(profile, catalog, summaries, lang)
+    recommendation, curves = recommend_quietly(profile, catalog, summaries, lang, run["models"])
     criteria = criteria_matrix(models, recommendation)
     return {
         "schema": SCHEMA,
@@ -64,6 +65,7 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
         "models": models,
         "criteria": criteria,
         "recommendation": recommendation,
+        "tco_curves": curves,
         "latencies": {
             m: [r["latency_s"] for r in results if r["model"] == m and r["status"] == "ok" and r["latency_s"] is not None]
             for m in run["models"]
@@ -77,7 +79,7 @@ def build_recommendation_doc(profile: Any, *, lang: str = "en", catalog: Any = N
     with the facts of its top models (what the dashboard's profile page shows before any run)."""
     if catalog is None:
         catalog = load_catalog_quietly()
-    recommendation = recommend_quietly(profile, catalog, [], lang)
+    recommendation, curves = recommend_quietly(profile, catalog, None, lang, [])
     ids = [r["model"] for r in (recommendation or {}).get("ranking") or [] if isinstance(r, dict)][:top]
     models = [model_facts(m, catalog) for m in ids]
     return {
@@ -89,6 +91,7 @@ def build_recommendation_doc(profile: Any, *, lang: str = "en", catalog: Any = N
         "models": models,
         "criteria": criteria_matrix(models, recommendation),
         "recommendation": recommendation,
+        "tco_curves": curves,
         "latencies": {},
         "cases": [],
     }
@@ -147,33 +150,31 @@ def model_facts(model_id: str, catalog: Any) -> dict[str, Any]:
     }
 
 
-def recommend_quietly(profile: Any, catalog: Any, summaries: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
-    """The decision for this run's measurements, or None when decide (or the catalog) is unavailable."""
+def recommend_quietly(
+    profile: Any, catalog: Any, summaries: list[dict[str, Any]] | None, lang: str, run_models: list[str]
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The decision for this run's measurements as JSON, and the cost curves to chart; (None, None)
+    when decide (or the catalog) is unavailable. A bad profile is the user's error and is raised."""
     if catalog is None:
-        return None
+        return None, None
     try:
         from whichai.decide import load_profile, recommend
     except ImportError as exc:
         log.warning("decide unavailable for the report: %s", exc)
-        return None
+        return None, None
+    if profile is None or isinstance(profile, (str, Path)):
+        profile = load_profile(profile)
     try:
-        if profile is None or isinstance(profile, str):
-            profile = load_profile(profile) if profile is not None else _default_profile(load_profile)
-        result = recommend(profile, catalog, measurements=summaries, lang=lang)
+        result = recommend(profile, catalog, measurements=summaries or None, lang=lang)
         data = result.to_json() if hasattr(result, "to_json") else dict(result)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - a report without a recommendation beats no report
         log.warning("recommendation failed for the report: %s", exc)
-        return None
-    return data
+        return None, None
+    from whichai.report.tco import tco_curves
 
-
-def _default_profile(load_profile: Any) -> Any:
-    try:
-        return load_profile(None)
-    except TypeError:
-        return load_profile("default")
+    return data, tco_curves(result, run_models)
 
 
 def criteria_matrix(models: list[dict[str, Any]], recommendation: dict[str, Any] | None) -> dict[str, Any]:
@@ -276,3 +277,46 @@ def sensitivity_lines(sensitivity: Any) -> list[str]:
             if text:
                 out.append(str(text))
     return out
+
+
+def explain_blocks(text: str) -> list[dict[str, Any]]:
+    """decide's explanation (paragraphs of plain text, ``- `` bullets and ``1. `` steps) as blocks
+    of a head line and list items, for the templates to lay out (and escape)."""
+    import re
+
+    blocks = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln.rstrip() for ln in para.splitlines() if ln.strip()]
+        head, items, kind = [], [], "ul"
+        for ln in lines:
+            bullet = re.match(r"^\s*(?:[-*•]|(\d+)[.)])\s+(.*)$", ln)
+            if bullet:
+                items.append(bullet.group(2))
+                kind = "ol" if bullet.group(1) else kind
+            elif items:
+                items[-1] += " " + ln.strip()
+            else:
+                head.append(ln.strip())
+        if head or items:
+            blocks.append({"head": " ".join(head), "lines": items, "list": kind})
+    return blocks
+
+
+def run_ranking(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where each model of the run stands in the recommendation: its rank, or why it was excluded."""
+    rec = doc.get("recommendation") or {}
+    run = doc.get("run") or {}
+    models = run.get("models") or []
+    ranked = {r.get("model"): r for r in rec.get("ranking") or [] if isinstance(r, dict)}
+    excluded = {e.get("model"): e for e in rec.get("excluded") or [] if isinstance(e, dict)}
+    openness = {m["id"]: m.get("openness") for m in doc.get("models") or []}
+    rows = []
+    for m in models:
+        if m in ranked:
+            r = ranked[m]
+            rows.append({"model": m, "rank": r.get("rank"), "openness": r.get("openness") or openness.get(m), "score": r.get("score"),
+                         "mode": r.get("mode"), "monthly_usd": r.get("monthly_usd"), "reasons": []})
+        elif m in excluded:
+            rows.append({"model": m, "rank": None, "openness": excluded[m].get("openness") or openness.get(m), "score": None,
+                         "mode": None, "monthly_usd": None, "reasons": list(excluded[m].get("reasons") or [])})
+    return rows

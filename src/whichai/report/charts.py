@@ -8,6 +8,7 @@ Open and closed models have distinct colours everywhere (:data:`COLOURS`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from whichai.report.i18n import t
@@ -263,56 +264,63 @@ def openness_heatmap(doc: dict[str, Any], lang: str) -> str | None:
     return _to_json(fig)
 
 
+_DASH = {"api": "solid", "owned": "dash", "rented": "dot"}
+
+
 def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
-    """Monthly cost of ownership against monthly volume, one line per option, the break-even marked."""
+    """Monthly cost of ownership against monthly volume (log-log), one line per way to run a model,
+    the user's volume and the break-even marked."""
     import plotly.graph_objects as go
 
     from whichai.report.tco import tco_view
 
     view = tco_view(doc)
-    if view is None or not view["series"]:
+    if view is None:
         return None
     fig = go.Figure()
     for s in view["series"]:
         colour = COLOURS.get(s["openness"], COLOURS["unknown"])
+        name = f"{_short(s['model'])} · {t('mode.' + str(s['kind']), lang)}"
         fig.add_trace(
             go.Scatter(
                 x=s["volumes"],
                 y=s["costs"],
                 mode="lines",
-                name=_esc(_short(s["model"]) + (f" ({s['kind']})" if s.get("kind") else "")),
-                line={"color": colour, "width": 3, "dash": "solid" if s.get("kind") != "self-hosted" else "dash"},
-                hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(s["model"]) + "</extra>",
+                name=_esc(name),
+                line={"color": colour, "width": 2.5, "dash": _DASH.get(s["kind"], "solid")},
+                hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(name) + "</extra>",
+                connectgaps=False,
             )
         )
     shapes, annotations = [], []
     if view.get("volume"):
         shapes.append({"type": "line", "x0": view["volume"], "x1": view["volume"], "yref": "paper", "y0": 0, "y1": 1,
                        "line": {"color": "#7a8193", "dash": "dot", "width": 1.5}})
-        annotations.append({"x": view["volume"], "yref": "paper", "y": 1.0, "text": t("your_volume", lang),
+        annotations.append({"x": math.log10(view["volume"]), "yref": "paper", "y": 1.0, "text": t("your_volume", lang),
                             "showarrow": False, "yanchor": "bottom", "font": {"color": "#4a5163", "size": 12}})
     be = view.get("break_even")
-    if be:
+    if be and be.get("cost"):
         fig.add_trace(
             go.Scatter(
-                x=[be["volume"]],
-                y=[be["cost"]] if be.get("cost") is not None else [None],
-                mode="markers",
+                x=[be["volume"]], y=[be["cost"]], mode="markers",
                 marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
                 name=t("break_even", lang),
-                hovertemplate=t("break_even", lang) + ": %{x:,.0f}<extra></extra>",
+                hovertemplate=t("break_even", lang) + ": %{x:,.0f} → $%{y:,.2f}<extra></extra>",
             )
         )
-        annotations.append({"x": be["volume"], "y": be.get("cost") or 0, "text": f"{t('break_even', lang)}: {be['volume']:,.0f}",
-                            "showarrow": True, "arrowhead": 0, "ax": 40, "ay": -40, "bgcolor": "white",
-                            "bordercolor": "#1d2433", "borderpad": 4, "font": {"size": 12}})
+        annotations.append({"x": math.log10(be["volume"]), "y": math.log10(be["cost"]),
+                            "text": f"{t('break_even', lang)}: {be['volume']:,.0f}", "showarrow": True, "arrowhead": 0,
+                            "ax": -60, "ay": -36, "bgcolor": "white", "bordercolor": "#1d2433", "borderpad": 4,
+                            "font": {"size": 12}})
     fig.update_layout(
         **_layout(
-            xaxis=_axis(t("axis.volume", lang), type="log" if view.get("log") else "linear"),
-            yaxis=_axis(t("axis.monthly_cost", lang), tickprefix="$", rangemode="tozero"),
+            xaxis=_axis(t("axis.volume", lang), type="log"),
+            yaxis=_axis(t("axis.monthly_cost", lang), type="log", tickprefix="$"),
             shapes=shapes,
             annotations=annotations,
-            height=380,
+            height=400,
+            legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
+            margin={"l": 64, "r": 24, "t": 24, "b": 56},
         )
     )
     return _to_json(fig)

@@ -64,12 +64,12 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from whichai.report.build import sensitivity_lines
+    from whichai.report.build import explain_blocks, run_ranking, sensitivity_lines
     from whichai.report.charts import dim_class, openness_dims
     from whichai.report.i18n import t
 
     env.filters.update(pct=_pct, secs=_secs, usd=_usd, num=_num, script_json=script_json)
-    env.globals.update(t=t, sensitivity_lines=sensitivity_lines, dim_class=dim_class, openness_dims=openness_dims, short=lambda m: m.split("/", 1)[1] if "/" in m else m)
+    env.globals.update(t=t, sensitivity_lines=sensitivity_lines, explain_blocks=explain_blocks, run_ranking=run_ranking, dim_class=dim_class, openness_dims=openness_dims, short=lambda m: m.split("/", 1)[1] if "/" in m else m)
     return env
 
 

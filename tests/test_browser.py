@@ -1,0 +1,147 @@
+"""The report and the dashboard in a real headless Chromium (Debian's, driven by Playwright).
+
+Every request that is not a file or loopback is blocked and recorded, to prove the report needs no
+network. Set WHICHAI_UPDATE_SCREENSHOTS=1 to write docs/report.png and docs/dashboard.png
+(tools/screenshots.sh does).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from report_sample import make_sample_run, serve_in_thread
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+RUN = "a1b2c3d4e5f6sample"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+CHARTS = ("quality_cost", "quality_latency", "latency_dist", "criteria", "openness_dims", "tco")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    from whichai.report import write_report
+
+    folder = tmp_path_factory.mktemp("browser")
+    store = make_sample_run(folder / "whichai.db")
+    report = write_report(store, RUN)
+    store.close()
+    return {"db": folder / "whichai.db", "report": report}
+
+
+def offline_page(browser, blocked: list[str]):
+    """A page on which every request that is not a file or loopback is aborted and recorded."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def guard(route):
+        url = urlparse(route.request.url)
+        if url.scheme in ("file", "data", "blob") or url.hostname in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    page.errors = errors
+    return page
+
+
+def charts_drawn(page) -> dict[str, int]:
+    return page.evaluate(
+        "ids => Object.fromEntries(ids.map(id => [id, document.querySelectorAll('#chart-' + id + ' .main-svg').length]))",
+        list(CHARTS),
+    )
+
+
+def shot(page, name: str, height: int) -> None:
+    if os.environ.get("WHICHAI_UPDATE_SCREENSHOTS"):
+        DOCS.mkdir(exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(DOCS / name), clip={"x": 0, "y": 0, "width": 1280, "height": height}, full_page=True)
+
+
+def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(browser, sample):
+    blocked: list[str] = []
+    page = offline_page(browser, blocked)
+    page.goto(sample["report"].as_uri())
+    page.wait_for_function(
+        "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
+    )
+    assert all(n >= 1 for n in charts_drawn(page).values())
+    # the scatter really drew points (one per model), and the break-even / volume lines are there
+    assert page.locator("#chart-quality_cost .scatterlayer .point").count() >= 3
+    assert page.locator("#chart-tco .scatterlayer .trace").count() >= 2
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("img[src='x']").count() == 0
+    answer = page.locator("pre.answer", has_text="window.__xss=1").first
+    assert "<script>window.__xss=1</script>" in answer.inner_text()
+    assert page.locator("[data-testid=verdict]").inner_text().strip()
+    # the filter shows only the cases where models disagree
+    rows = page.locator("table.cases tbody tr:visible").count()
+    page.check("#only-disagree")
+    assert 0 < page.locator("table.cases tbody tr:visible").count() < rows
+    assert blocked == [] and page.errors == []
+    page.uncheck("#only-disagree")
+    shot(page, "report.png", 1900)
+    page.close()
+
+
+def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sample):
+    from whichai.web import create_app
+
+    blocked: list[str] = []
+    with serve_in_thread(create_app(sample["db"])) as base:
+        page = offline_page(browser, blocked)
+        page.goto(base + "/")
+        page.click(f"a[href^='/runs/{RUN}']")
+        page.wait_for_function(
+            "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
+        )
+        assert page.evaluate("typeof window.__xss") == "undefined"
+        assert "<script>window.__xss=1</script>" in page.locator("pre.answer", has_text="window.__xss=1").first.inner_text()
+
+        page.goto(base + "/catalog")
+        page.fill("input[name=q]", "smollm2")
+        page.click("form.toolbar button")
+        page.click("a[href*='smollm2-135m-instruct']")
+        assert "Apache-2.0" in page.content()
+
+        page.goto(base + f"/profile?run={RUN}")
+        page.wait_for_selector("#chart-tco .main-svg")
+        before = page.locator("[data-testid=verdict]").inner_text()
+        page.select_option("select[name=min_openness]", "open-source")
+        page.click("#apply")
+        page.wait_for_load_state()
+        after = page.locator("[data-testid=verdict]").inner_text()
+        assert before != after and after == "Open source"
+        page.select_option("select[name=min_openness]", "closed")
+        page.select_option("select[name=support]", "sla-required")
+        page.fill("input[name='volume.requests_per_month']", "200000")
+        page.click("#apply")
+        page.wait_for_selector("#chart-tco .main-svg")
+        assert page.locator("[data-testid=verdict]").inner_text() != "Open source"
+        assert "volume.requests_per_month=200000" in page.url
+        assert blocked == [] and page.errors == []
+        shot(page, "dashboard.png", 1700)
+        page.close()

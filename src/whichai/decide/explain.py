@@ -142,6 +142,8 @@ def _deciding(rec: Recommendation, a: Ranked, b: Ranked, lang: str) -> tuple[lis
     for value, cid in contrib[:3]:
         if value <= 0:
             break
+        if round(ca[cid].score, 2) == round(cb[cid].score, 2) and lines:
+            continue
         lines.append(t(
             "ex.criterion", lang, label=label(cid, lang), weight=pct(w[cid] / total, lang),
             a=num(ca[cid].score, lang) + " " + _o(ca[cid].origin, lang), b=num(cb[cid].score, lang) + " " + _o(cb[cid].origin, lang),
@@ -227,7 +229,8 @@ def explanation(rec: Recommendation, lang: str) -> str:
             out.append(t("ex.excluded_item", lang, count=n, reason=t(f"group.{code}", lang)))
     out.append("")
     if rec.what_would_change:
-        head = "ex.wwc_head" if rec.what_would_change[0]["flips"] == "verdict" else "ex.wwc_head_winner"
+        first = rec.what_would_change[0]
+        head = "ex.wwc_head_winner" if first["flips"] == "winner" else ("ex.wwc_head" if first["verdict"] else "ex.wwc_head_none")
         out.append(t(head, lang))
         for i, item in enumerate(rec.what_would_change, 1):
             out.append(f"{i}. {wwc_text(item, rec, lang)}")
@@ -255,14 +258,18 @@ def render(rec: Recommendation, console: Any = None, lang: str | None = None, to
     console.print(Panel(f"[bold]{t('ex.verdict', lang, verdict=verdict_label(rec.verdict, lang))}[/]", title=title, expand=False))
     if rec.ranked:
         table = Table(title=t("ui.ranking", lang, n=min(top, len(rec.ranked)), total=len(rec.ranked)), title_justify="left")
-        for col in ("ui.rank", "ui.model", "ui.openness", "ui.score", "ui.mode", "ui.monthly", "ui.measured"):
-            table.add_column(t(col, lang), justify="right" if col in ("ui.rank", "ui.score", "ui.monthly") else "left")
+        measured = any(r.cand.measurement for r in rec.ranked)
+        cols = ["ui.rank", "ui.model", "ui.openness", "ui.score", "ui.mode", "ui.monthly"] + (["ui.measured"] if measured else [])
+        for col in cols:
+            table.add_column(t(col, lang), justify="right" if col in ("ui.rank", "ui.score", "ui.monthly") else "left",
+                             ratio=3 if col == "ui.model" else None, overflow="fold" if col == "ui.model" else "ellipsis")
         for i, r in enumerate(rec.ranked[:top], 1):
-            openness = verdict_label(r.cand.openness, lang) if r.cand.openness != "unknown" else t("openness.unknown", lang)
-            table.add_row(
-                str(i), f"{r.cand.name}\n[dim]{r.model}[/]", openness, num(r.total, lang), _mode(r, lang),
-                num(r.monthly, lang), t("ui.yes" if r.cand.measurement else "ui.no", lang),
-            )
+            openness = r.cand.openness if r.cand.openness != "unknown" else "?"
+            row = [str(i), f"{r.cand.name}\n[dim]{r.model}[/]", openness, num(r.total, lang), t(f"mode_short.{r.option.mode.kind}", lang),
+                   num(r.monthly, lang)]
+            if measured:
+                row.append(t("ui.yes" if r.cand.measurement else "ui.no", lang))
+            table.add_row(*row)
         console.print(table)
         wt = Table(title=t("ui.weights", lang), title_justify="left")
         wt.add_column(t("ui.criterion", lang))

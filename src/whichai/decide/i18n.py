@@ -22,6 +22,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mode.api": ("via API", "lewat API"),
     "mode.owned": ("self-hosted on your hardware", "di-host sendiri di perangkat keras Anda"),
     "mode.rented": ("self-hosted on rented GPUs", "di-host sendiri di GPU sewaan"),
+    "mode_short.api": ("API", "API"),
+    "mode_short.owned": ("own hardware", "perangkat sendiri"),
+    "mode_short.rented": ("rented GPU", "GPU sewaan"),
     "origin.catalog": ("catalog", "katalog"),
     "origin.measured": ("measured", "diukur"),
     "origin.profile": ("profile", "profil"),
@@ -98,7 +101,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.does_not_fit": ("does not fit your own hardware ({need} GB > {have} GB)", "tidak muat di perangkat keras Anda ({need} GB > {have} GB)"),
     "note.size_unknown": ("size unknown: not checked against your hardware", "ukuran tidak diketahui: tidak diperiksa terhadap perangkat keras Anda"),
     # why a criterion scored what it did ------------------------------------------------------------
-    "why.accessibility": ("weights, API, fit on your hardware, licence", "bobot, API, kecocokan perangkat keras, lisensi"),
+    "why.accessibility": ("what you can get at", "yang dapat Anda akses"),
     "why.customization_weights": ("weights can be fine-tuned", "bobot dapat di-fine-tune"),
     "why.customization_api": ("fine-tuning through the vendor's API", "fine-tuning lewat API vendor"),
     "why.customization_none": ("no fine-tuning", "tidak ada fine-tuning"),
@@ -107,6 +110,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "why.support_sla": ("vendor SLA", "SLA dari vendor"),
     "why.support_vendor": ("vendor support", "dukungan vendor"),
     "why.support_community": ("community support only", "hanya dukungan komunitas"),
+    "why.prior_size": ("not measured: a prior from its size", "belum diukur: perkiraan awal dari ukurannya"),
+    "why.prior_price": ("not measured: a prior from its price tier", "belum diukur: perkiraan awal dari tingkat harganya"),
+    "why.prior_unknown": ("not measured; size and price unknown", "belum diukur; ukuran dan harga tidak diketahui"),
     "why.measured": ("pass rate on your task", "tingkat lulus pada tugas Anda"),
     "why.security_owned": ("runs on your hardware: data stays on your premises", "berjalan di perangkat keras Anda: data tetap di lokasi Anda"),
     "why.security_rented": ("your own rented server: data goes to the cloud host, not a model vendor", "server sewaan Anda sendiri: data ke penyedia cloud, bukan ke vendor model"),
@@ -188,6 +194,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ex.wwc_head_winner": (
         "No single change tried flips the verdict; these change the top model:",
         "Tidak ada satu perubahan yang diuji yang membalik putusan; perubahan berikut mengganti model teratas:",
+    ),
+    "ex.wwc_head_none": (
+        "No single change tried gives another verdict or top model; these would leave no model at all:",
+        "Tidak ada satu perubahan yang diuji yang memberi putusan atau model teratas lain; perubahan berikut tidak menyisakan model sama sekali:",
     ),
     "ex.wwc_none": ("No single change tried alters the answer.", "Tidak ada satu perubahan yang diuji yang mengubah jawaban."),
     "ex.hybrid": (
@@ -399,4 +409,4 @@ def count(value: float, lang: str = "en") -> str:
 
 
 def pct(share: float, lang: str = "en") -> str:
-    return num(share * 100, lang, 0) + "%"
+    return num(abs(share) * 100 if abs(share) < 5e-3 else share * 100, lang, 0) + "%"

@@ -355,9 +355,11 @@ def what_would_change(
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "verdict", "size": TOGGLE_SIZE})
         elif winner != base_winner:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "winner", "size": TOGGLE_SIZE})
-    flips_verdict = [i for i in items if i["flips"] == "verdict"]
-    chosen = flips_verdict or [i for i in items if i["flips"] == "winner"]
-    chosen.sort(key=lambda i: (i["verdict"] is None and i["winner"] is None, i["size"], i["kind"], str(i.get("criterion") or i.get("change") or ""), i["direction"] if "direction" in i else ""))
+    other = [i for i in items if i["flips"] == "verdict" and i["verdict"] is not None]
+    winner = [i for i in items if i["flips"] == "winner"]
+    nothing = [i for i in items if i["flips"] == "verdict" and i["verdict"] is None]
+    chosen = other or winner or nothing
+    chosen.sort(key=lambda i: (i["size"], i["kind"], str(i.get("criterion") or i.get("change") or ""), i.get("direction", "")))
     seen: set[tuple] = set()
     result = []
     for item in chosen:

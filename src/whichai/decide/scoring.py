@@ -51,22 +51,26 @@ def _part(value: bool | None) -> float:
 
 
 def accessibility(cand: Candidate, profile: Profile) -> Score:
+    """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
     e = cand.entry
+    api_usable = any(m.kind == "api" for m in cand.modes)
     if e is not None:
-        downloadable, api = e.weights_downloadable, e.api_available
+        downloadable = e.weights_downloadable
         unrestricted = None if e.license_restricts_use is None else not e.license_restricts_use
         if profile.commercial and e.commercial_use is False:
             unrestricted = False
         origin = "catalog"
     else:
-        local = cand.model.startswith("local/")
-        downloadable, api, unrestricted, origin = local, not local, None, "estimate"
-    score = 0.35 * _part(downloadable) + 0.25 * _part(api) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
+        downloadable, unrestricted, origin = cand.model.startswith("local/"), None, "estimate"
+    score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
+
+    def yn(value: bool | None) -> str:
+        return "unknown" if value is None else ("yes" if value else "no")
+
+    licence = f" ({e.license})" if e is not None and e.license else ""
     evidence = [
-        f"weights_downloadable={downloadable}",
-        f"api_available={api}",
-        f"fits_your_hardware={cand.fits_owned} (profile)",
-        f"licence_unrestricted={unrestricted}" + (f" ({e.license})" if e is not None and e.license else ""),
+        f"weights downloadable: {yn(downloadable)}; API you may use: {yn(api_usable)}; fits your hardware: {yn(cand.fits_owned)}; "
+        f"licence without use restrictions: {yn(unrestricted)}{licence}"
     ]
     return Score(score, origin, evidence, note="why.accessibility")
 
@@ -149,7 +153,7 @@ def performance(cand: Candidate, profile: Profile) -> Score:
             factor = min(1.0, profile.latency_target_s / float(p95))
             evidence.append(f"latency_p95={float(p95):.2f}s vs target {profile.latency_target_s:g}s (measured)")
         return Score(rate * factor, "measured", evidence, note="why.measured", params={"rate": rate})
-    found = _catalog(cand.entry, "performance") or Score(UNKNOWN, "unknown", ["not measured on your task"], note="why.unknown")
+    found = performance_prior(cand)
     langs = list(getattr(cand.entry, "languages", None) or [])
     if profile.languages and langs:
         covered = sum(1 for lang in profile.languages if lang in langs)
@@ -173,6 +177,33 @@ def entry_scores(cand: Candidate) -> dict[str, Score]:
         "updates": updates(cand),
         "support": support(cand),
     }
+
+
+PRIOR_UNKNOWN = 0.3  # neither size nor price known: below most priors, so the unknown is not rewarded
+
+
+def performance_prior(cand: Candidate) -> Score:
+    """Until a model is measured on the user's task: a prior from catalog facts, labelled ``estimate``.
+
+    Open models by effective size (MoE: geometric mean of total and active parameters):
+    0.2 + 0.15·log10(B), within [0.05, 0.7] (1 B → 0.20, 8 B → 0.34, 70 B → 0.48, 405 B → 0.59).
+    Closed models by blended API price p = (3·input + output)/4 USD/Mtok, a proxy for the tier:
+    0.45 + 0.08·log10(p), within [0.3, 0.6]. Neither known: 0.3.
+    """
+    e = cand.entry
+    params = getattr(e, "params_b", None) if e is not None else None
+    if params:
+        active = getattr(e, "active_params_b", None)
+        eff = math.sqrt(params * active) if active and active < params else params
+        score = min(0.7, max(0.05, 0.2 + 0.15 * math.log10(eff)))
+        return Score(score, "estimate", [f"prior from {eff:g} B effective parameters (catalog); not measured on your task"], note="why.prior_size")
+    price = getattr(e, "price_usd_per_mtok", None) if e is not None else None
+    if price is not None and cand.openness == "closed":
+        blended = (3 * price.input + price.output) / 4
+        if blended > 0:
+            score = min(0.6, max(0.3, 0.45 + 0.08 * math.log10(blended)))
+            return Score(score, "estimate", [f"prior from the API price tier, ${blended:.2f}/Mtok blended (catalog); not measured"], note="why.prior_price")
+    return Score(PRIOR_UNKNOWN, "unknown", ["size and price unknown; not measured on your task"], note="why.prior_unknown")
 
 
 def base_scores(cand: Candidate, profile: Profile, cache: dict[str, Any] | None = None) -> dict[str, Score]:

@@ -1,0 +1,140 @@
+"""``whichai profile new``: a questionnaire in English or Bahasa Indonesia that writes a valid profile.
+
+Questions go to stderr, answers come from stdin one line each, so answers can be piped (for tests
+and scripts). An empty line keeps the default shown in brackets. An invalid answer is asked again
+at a terminal; when stdin is not a terminal it is bad input (exit 2) naming the question. When the
+answers end early, the remaining questions keep their defaults.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+from whichai.decide.i18n import t
+from whichai.decide.profile import Profile, dump_profile, parse_profile
+from whichai.errors import InputError
+
+
+class _Ended(Exception):
+    pass
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError(f"choose one of: {', '.join(options)}")
+        return value
+
+    return parse
+
+
+def _number(low: float = 0.0, high: float | None = None) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise ValueError("enter a number") from None
+        if value < low or (high is not None and value > high):
+            raise ValueError(f"enter a number from {low:g}" + (f" to {high:g}" if high is not None else " up"))
+        return value
+
+    return parse
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+class _Asker:
+    def __init__(self, lang: str, stdin: Any, stderr: Any) -> None:
+        self.lang, self.stdin, self.stderr = lang, stdin, stderr
+        self.interactive = bool(getattr(stdin, "isatty", lambda: False)())
+        self.ended = False
+
+    def __call__(self, key: str, default: Any, parse: Callable[[str], Any]) -> Any:
+        if self.ended:
+            return parse(str(default))
+        shown = "" if default is None else str(default)
+        while True:
+            self.stderr.write(f"{t(key, self.lang)} [{shown}]: ")
+            self.stderr.flush()
+            line = self.stdin.readline()
+            if line == "":
+                self.ended = True
+                self.stderr.write("\n" + t("q.eof", self.lang) + "\n")
+                return parse(shown)
+            raw = line.strip() or shown
+            try:
+                return parse(raw)
+            except ValueError as exc:
+                if not self.interactive:
+                    raise InputError(f"answer {raw!r} to “{t(key, 'en')}”: {exc}. Fix: answer again with a valid value.") from exc
+                self.stderr.write(t("q.invalid", self.lang, problem=str(exc)) + "\n")
+
+
+def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Profile:
+    """Ask the questions and return the validated profile."""
+    ask = _Asker(lang, stdin or sys.stdin, stderr or sys.stderr)
+    d = Profile()
+    ask.stderr.write(t("q.intro", lang) + "\n")
+    data: dict[str, Any] = {}
+    data["name"] = ask("q.name", "my-profile", _text) or "my-profile"
+    data["use_case"] = ask("q.use_case", "", _text)
+    volume = {
+        "requests_per_month": ask("q.requests", int(d.volume.requests_per_month), _number()),
+        "input_tokens_per_request": ask("q.tokens_in", int(d.volume.input_tokens_per_request), _number()),
+        "output_tokens_per_request": ask("q.tokens_out", int(d.volume.output_tokens_per_request), _number()),
+    }
+    data["volume"] = volume
+    budget = ask("q.budget", 0, _number())
+    data["budget_usd_per_month"] = budget or None
+    data["data_sensitivity"] = ask("q.sensitivity", d.data_sensitivity, _choice(("public", "internal", "confidential", "regulated")))
+    data["data_may_go"] = ask("q.data_may_go", d.data_may_go, _choice(("nowhere", "zero-retention-vendor", "anywhere")))
+    if data["data_may_go"] != "anywhere":
+        data["sensitive_share"] = ask("q.sensitive_share", 1, _number(0, 1))
+    data["deployment"] = ask("q.deployment", d.deployment, _choice(("cloud", "on-premises", "air-gapped", "edge")))
+    ram = ask("q.ram", int(d.hardware.ram_gb) if d.hardware else 16, _number())
+    if ram > 0:
+        hardware: dict[str, Any] = {"ram_gb": ram}
+        gpu_memory = ask("q.gpu_memory", 0, _number())
+        if gpu_memory > 0:
+            hardware["gpus"] = [{"name": ask("q.gpu_name", "GPU", _text) or "GPU", "memory_gb": gpu_memory}]
+        data["hardware"] = hardware
+    else:
+        data["hardware"] = None
+    if data["deployment"] == "cloud":
+        price = ask("q.rent_price", d.rent.usd_per_hour if d.rent else 0, _number())
+        data["rent"] = {"usd_per_hour": price} if price > 0 else None
+    else:
+        data["rent"] = None
+    data["team_skill"] = ask("q.skill", d.team_skill, _choice(("none", "some", "strong")))
+    data["support"] = ask("q.support", d.support, _choice(("none", "helpful", "sla-required")))
+    data["customise"] = ask("q.customise", d.customise, _choice(("none", "nice", "must")))
+    data["min_openness"] = ask("q.openness", d.min_openness, _choice(("closed", "open-weights", "open-source")))
+    langs = ask("q.languages", "en,id" if lang == "id" else "en", _text)
+    data["languages"] = [x.strip() for x in langs.split(",") if x.strip()] or ["en"]
+    latency = ask("q.latency", 0, _number())
+    data["latency_target_s"] = latency or None
+    quality = ask("q.quality", 0, _number(0, 1))
+    data["min_quality"] = quality or None
+    try:
+        return Profile.model_validate(data)
+    except Exception as exc:  # pydantic's ValidationError: the answers combine into something invalid
+        raise InputError(f"the answers do not make a valid profile ({exc}). Fix: run `whichai profile new` again.") from exc
+
+
+def run_questionnaire(out: Path, lang: str = "en", stdin: Any = None, stderr: Any = None) -> Profile:
+    profile = ask_profile(lang, stdin, stderr)
+    text = f"# whichai needs profile, written by `whichai profile new` ({lang})\n" + dump_profile(profile)
+    parse_profile(text, out)  # what is written must load back
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        from whichai.errors import FileInputError
+
+        raise FileInputError(out, f"cannot write the profile ({exc.strerror}).", "pass a writable --out FILE.") from exc
+    (stderr or sys.stderr).write(t("q.saved", lang, path=out) + "\n")
+    return profile

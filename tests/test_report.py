@@ -137,3 +137,39 @@ def test_cli_report(sample, cli):
 def test_cli_serve_refuses_remote_without_the_flag(sample, cli):
     done = cli("serve", "--host", "0.0.0.0", "--db", str(sample["store"].path), timeout=30)
     assert done.returncode == 2 and "--allow-remote" in done.stderr
+
+
+def _curve(model, openness, kind, fixed, per_request):
+    grid = [10.0 ** (2 + i / 4) for i in range(21)]
+    return {"model": model, "openness": openness, "kind": kind, "monthly_usd": fixed + 1e4 * per_request, "components": [],
+            "points": [[v, fixed + v * per_request] for v in grid]}
+
+
+def test_tco_chart_marks_the_break_even():
+    from whichai.report.charts import tco_chart
+    from whichai.report.tco import tco_view
+
+    doc = {"lang": "en", "models": [], "tco_curves": {
+        "requests_per_month": 1e4,
+        "series": [_curve("openai/gpt-4o", "closed", "api", 0.0, 0.01), _curve("meta/llama", "open-weights", "rented", 900.0, 0.001)],
+        "break_even": {"kind": "above", "requests_per_month": 100_000, "monthly_usd": 1000.0, "api_model": "openai/gpt-4o",
+                       "self_hosted_model": "meta/llama", "self_hosted_mode": "rented"},
+    }}
+    view = tco_view(doc)
+    assert view["break_even"] == {"volume": 100_000, "cost": 1000.0}
+    assert "above 100,000 requests a month" in view["break_even_text"]
+    spec = json.loads(tco_chart(doc, "en"))
+    assert [t["name"] for t in spec["data"]] == ["gpt-4o · API", "llama · rented GPUs", "Break-even"]
+    assert spec["layout"]["xaxis"]["type"] == "log" and any("Break-even: 100,000" in a["text"] for a in spec["layout"]["annotations"])
+
+
+def test_tco_falls_back_to_decides_own_curves_and_the_export_is_trimmed(sample):
+    from whichai.report.tco import tco_view
+
+    doc = json.loads(sample["paths"]["json"].read_text(encoding="utf-8"))
+    rec = doc["recommendation"]
+    assert rec["ranking_total"] >= len(rec["ranking"]) and len(rec["ranking"]) <= 25 + 3
+    assert {r["model"] for r in rec["ranking"]} >= {m for m in doc["run"]["models"] if m not in {e["model"] for e in rec["excluded"]}}
+    doc["tco_curves"] = None
+    if rec["tco"].get("curves"):
+        assert tco_view(doc)["series"]

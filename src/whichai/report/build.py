@@ -174,7 +174,26 @@ def recommend_quietly(
         return None, None
     from whichai.report.tco import tco_curves
 
-    return data, tco_curves(result, run_models)
+    return trim_recommendation(data, run_models), tco_curves(result, run_models)
+
+
+TOP = 25
+
+
+def trim_recommendation(data: dict[str, Any], keep: list[str], top: int = TOP) -> dict[str, Any]:
+    """The recommendation as the report keeps it: the top of the ranking plus the run's own models
+    (the whole ranking of the catalog is `whichai recommend --json`'s job), with totals kept."""
+    ranking = data.get("ranking") or []
+    wanted = set(keep)
+    kept = [r for i, r in enumerate(ranking) if i < top or (isinstance(r, dict) and r.get("model") in wanted)]
+    out = {**data, "ranking": kept, "ranking_total": len(ranking)}
+    tco = data.get("tco")
+    names = {r.get("model") for r in kept if isinstance(r, dict)}
+    if isinstance(tco, dict) and isinstance(tco.get("models"), dict):
+        out["tco"] = {**tco, "models": {m: v for m, v in tco["models"].items() if m in names}}
+    elif isinstance(tco, dict) and isinstance(tco.get("models"), list):
+        out["tco"] = {**tco, "models": [v for v in tco["models"] if isinstance(v, dict) and v.get("model") in names]}
+    return out
 
 
 def criteria_matrix(models: list[dict[str, Any]], recommendation: dict[str, Any] | None) -> dict[str, Any]:

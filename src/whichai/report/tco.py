@@ -103,7 +103,7 @@ def _curves(rec: Any, run_models: list[str]) -> dict[str, Any] | None:
 
 def tco_view(doc: dict[str, Any]) -> dict[str, Any] | None:
     """What the templates and the chart need, or None when there are no figures."""
-    curves = doc.get("tco_curves")
+    curves = doc.get("tco_curves") or _decide_curves(doc)
     if not curves or not curves.get("series"):
         return None
     lang = doc.get("lang", "en")
@@ -127,6 +127,22 @@ def tco_view(doc: dict[str, Any]) -> dict[str, Any] | None:
             for s in curves["series"]
         ],
     }
+
+
+def _decide_curves(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """decide's own ``tco.curves`` (its top models), used when the report could not sample its own."""
+    tco = (doc.get("recommendation") or {}).get("tco") or {}
+    if not tco.get("curves"):
+        return None
+    models = tco.get("models") or {}
+    if isinstance(models, list):
+        models = {m.get("model"): m for m in models if isinstance(m, dict)}
+    series = [
+        {**c, "monthly_usd": (models.get(c["model"]) or {}).get("monthly_usd"), "components": (models.get(c["model"]) or {}).get("components", [])}
+        for c in tco["curves"] if c.get("points")
+    ]
+    return {"requests_per_month": (tco.get("volume") or {}).get("requests_per_month"), "series": series,
+            "break_even": tco.get("break_even")}
 
 
 def break_even_text(be: dict[str, Any] | None, volume: float, lang: str) -> str:

@@ -173,3 +173,16 @@ def test_tco_falls_back_to_decides_own_curves_and_the_export_is_trimmed(sample):
     doc["tco_curves"] = None
     if rec["tco"].get("curves"):
         assert tco_view(doc)["series"]
+
+
+def test_a_recommendation_already_made_is_shown_as_is(sample):
+    from whichai.catalog import load_catalog
+    from whichai.decide import load_profile, recommend
+    from whichai.metrics import summarise
+    from whichai.report.build import build_report
+
+    store = sample["store"]
+    made = recommend(load_profile("startup-no-ml"), load_catalog(), measurements=summarise(store, RUN), lang="id")
+    doc = build_report(store, RUN, lang="id", recommendation=made)
+    assert doc["recommendation"]["profile"] == "startup-no-ml" and doc["recommendation"]["verdict"] == made.verdict
+    assert doc["recommendation"]["explanation"] == made.to_json("id")["explanation"]

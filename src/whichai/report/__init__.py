@@ -23,7 +23,9 @@ def default_report_path(store: Any, run_id: str, fmt: str = "html") -> Path:
     return Path(store.path).parent / "reports" / f"whichai-report-{run_id}.{FORMATS[fmt]}"
 
 
-def render_report(store: Any, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None) -> tuple[str, dict[str, Any]]:
+def render_report(
+    store: Any, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None, recommendation: Any = None
+) -> tuple[str, dict[str, Any]]:
     """The report of ``run_id`` as text in ``fmt`` (html, md or json), and its document."""
     from whichai.errors import InputError
     from whichai.report.build import build_report
@@ -32,7 +34,7 @@ def render_report(store: Any, run_id: str, fmt: str = "html", lang: str = "en", 
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}. Fix: pass --format html, md or json.")
     check_lang(lang)
-    doc = build_report(store, run_id, lang=lang, profile=profile)
+    doc = build_report(store, run_id, lang=lang, profile=profile, recommendation=recommendation)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", doc
     if fmt == "md":
@@ -44,17 +46,21 @@ def render_report(store: Any, run_id: str, fmt: str = "html", lang: str = "en", 
     return render_html(doc, lang), doc
 
 
-def write_report(store: Any, run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en", profile: Any = None) -> Path:
+def write_report(
+    store: Any, run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en", profile: Any = None,
+    recommendation: Any = None,
+) -> Path:
     """Write the report of ``run_id`` and return its path.
 
     ``out`` defaults to :func:`default_report_path`; ``profile`` is a :class:`whichai.decide.Profile`,
-    a built-in profile name or a profile file (None: the default profile).
+    a built-in profile name or a profile file (None: the default profile). ``recommendation``: the
+    :class:`whichai.decide.Recommendation` already made for this run, to show it without making it again.
     Raises :class:`whichai.errors.InputError` for an unknown run, format or language, and
     :class:`whichai.errors.FileInputError` when the file cannot be written.
     """
     from whichai.errors import FileInputError
 
-    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile)
+    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile, recommendation=recommendation)
     path = Path(out) if out is not None else default_report_path(store, doc["run"]["id"], fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

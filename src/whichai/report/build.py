@@ -29,8 +29,11 @@ def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
     return run
 
 
-def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None) -> dict[str, Any]:
-    """The whole report of one run as a JSON-ready dict (see module docstring)."""
+def build_report(
+    store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None, recommendation: Any = None
+) -> dict[str, Any]:
+    """The whole report of one run as a JSON-ready dict (see module docstring). ``recommendation``:
+    a :class:`whichai.decide.Recommendation` already made for this run's measurements (not made again)."""
     from whichai.metrics import summarise
 
     run = resolve_run(store, run_id)
@@ -44,7 +47,7 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
     openness = {m["id"]: m["openness"] for m in models}
     for s in summaries:
         s["openness"] = openness.get(s["model"], "unknown")
-    recommendation, curves = recommend_quietly(profile, catalog, summaries, lang, run["models"])
+    recommendation, curves = recommend_quietly(profile, catalog, summaries, lang, run["models"], made=recommendation)
     criteria = criteria_matrix(models, recommendation)
     return {
         "schema": SCHEMA,
@@ -151,10 +154,14 @@ def model_facts(model_id: str, catalog: Any) -> dict[str, Any]:
 
 
 def recommend_quietly(
-    profile: Any, catalog: Any, summaries: list[dict[str, Any]] | None, lang: str, run_models: list[str]
+    profile: Any, catalog: Any, summaries: list[dict[str, Any]] | None, lang: str, run_models: list[str], made: Any = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """The decision for this run's measurements as JSON, and the cost curves to chart; (None, None)
     when decide (or the catalog) is unavailable. A bad profile is the user's error and is raised."""
+    from whichai.report.tco import tco_curves
+
+    if made is not None and hasattr(made, "to_json"):
+        return trim_recommendation(made.to_json(lang), run_models), tco_curves(made, run_models)
     if catalog is None:
         return None, None
     try:
@@ -172,8 +179,6 @@ def recommend_quietly(
     except Exception as exc:  # noqa: BLE001 - a report without a recommendation beats no report
         log.warning("recommendation failed for the report: %s", exc)
         return None, None
-    from whichai.report.tco import tco_curves
-
     return trim_recommendation(data, run_models), tco_curves(result, run_models)
 
 

@@ -82,7 +82,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if report:
         from whichai.report import write_report
 
-        path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=profile)
+        path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=needs, recommendation=recommendation)
         document["report_path"] = str(path)
     if as_json:
         print_json(document)

@@ -204,13 +204,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Hybrid plan: the {share} of requests with sensitive data go to {sens_name} ({sens_mode}); the rest to {rest_name} ({rest_mode}). Together {usd}/month.",
         "Rencana hibrida: {share} permintaan berdata sensitif ke {sens_name} ({sens_mode}); sisanya ke {rest_name} ({rest_mode}). Total {usd}/bulan.",
     ),
-    "ex.unmeasured": (
-        "Note: {n} of the ranked models were not measured on your task; their performance is the catalog's prior or unknown, not a measurement.",
-        "Catatan: {n} model di peringkat belum diukur pada tugas Anda; kinerjanya berasal dari katalog atau tidak diketahui, bukan hasil pengukuran.",
-    ),
     "ex.no_measurements": (
-        "Note: nothing was measured on your task yet; performance comes from the catalog. Run `whichai run` and pass --run to use measurements.",
-        "Catatan: belum ada pengukuran pada tugas Anda; kinerja berasal dari katalog. Jalankan `whichai run` lalu berikan --run untuk memakai hasil ukur.",
+        "Note: nothing was measured on your task yet; performance is a prior from size or price [estimate], not a measurement. "
+        "Run `whichai run` and pass --run to use measurements.",
+        "Catatan: belum ada pengukuran pada tugas Anda; kinerja adalah perkiraan awal dari ukuran atau harga [perkiraan], bukan hasil ukur. "
+        "Jalankan `whichai run` lalu berikan --run untuk memakai hasil ukur.",
+    ),
+    "ex.unmeasured": (
+        "Note: {n} of the ranked models were not measured on your task; their performance is a prior from size or price [estimate].",
+        "Catatan: {n} model di peringkat belum diukur pada tugas Anda; kinerjanya perkiraan awal dari ukuran atau harga [perkiraan].",
     ),
     "ex.top_unknown": (
         "Note: {model} has unknown openness; the verdict follows the best model whose openness is known.",

@@ -123,9 +123,10 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile) -> Mode | s
         mode = Mode("api", api_per_request=per_request, cost_origin="catalog")
         mode.components.append(Component("api", per_request * vol.requests_per_month, "catalog", detail))
         return mode
-    if measurement and measurement.get("cost_usd") and measurement.get("cases"):
-        per_request = float(measurement["cost_usd"]) / float(measurement["cases"])
-        detail = f"${per_request:.6f} per request measured over {measurement['cases']} cases"
+    answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
+    if measurement and measurement.get("cost_usd") is not None and answered:
+        per_request = float(measurement["cost_usd"]) / float(answered)
+        detail = f"${per_request:.6f} per request measured over {answered} answered cases"
         mode = Mode("api", api_per_request=per_request, cost_origin="measured")
         mode.components.append(Component("api", per_request * vol.requests_per_month, "measured", detail))
         return mode

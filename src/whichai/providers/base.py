@@ -71,6 +71,10 @@ class Provider:
         """Count tokens with the model's tokenizer where the provider reports no usage."""
         return None
 
+    def count_prompt_tokens(self, model: str, messages: list[dict[str, str]]) -> int | None:
+        """Count the prompt's tokens as the model's chat template renders it, where usage is absent."""
+        return None
+
     def default_concurrency(self) -> int:
         return 8
 

@@ -62,6 +62,40 @@ def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT):
         return llm
 
 
+_VOCABS: dict[Path, object] = {}
+
+
+def load_vocab(path: Path):
+    """The tokenizer and chat template of a GGUF file, without its weights (llama.cpp ``vocab_only``)."""
+    with _MODELS_LOCK:
+        if path in _MODELS:
+            return _MODELS[path]
+        vocab = _VOCABS.get(path)
+        if vocab is None:
+            from llama_cpp import Llama
+
+            vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
+            _VOCABS[path] = vocab
+        return vocab
+
+
+def count_text_tokens(llm, text: str) -> int:
+    return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+
+
+def count_chat_tokens(llm, messages: list[dict[str, str]]) -> int | None:
+    """Tokens of the prompt as the model's own chat template renders it."""
+    template = llm.metadata.get("tokenizer.chat_template")
+    if not template:
+        return None
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
+    bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+    prompt = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)(messages=messages).prompt
+    return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+
+
 @dataclass
 class LocalProvider(Provider):
     kind: str = "local"
@@ -126,21 +160,10 @@ class LocalProvider(Provider):
             await asyncio.shield(worker)
 
     def count_tokens(self, model: str, text: str) -> int | None:
-        llm = load_llama(model_path(model))
-        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
+        return count_text_tokens(load_llama(model_path(model)), text)
 
     def count_prompt_tokens(self, model: str, messages: list[dict[str, str]]) -> int | None:
-        """Tokens of the prompt as the chat template renders it."""
-        llm = load_llama(model_path(model))
-        template = llm.metadata.get("tokenizer.chat_template")
-        if not template:
-            return None
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
-        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
-        prompt = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)(messages=messages).prompt
-        return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
+        return count_chat_tokens(load_llama(model_path(model)), messages)
 
     def classify(self, exc: BaseException) -> ProviderError:
         if isinstance(exc, ValueError) and "context" in str(exc).lower():

@@ -30,6 +30,11 @@ class OpenAIProvider(Provider):
         return "OPENAI_API_KEY" if self.name == "openai" else None
 
     def check(self, model: str) -> None:
+        tokenizer = getattr(self.config, "tokenizer", None)
+        if tokenizer:
+            from whichai.providers.local import LocalProvider
+
+            LocalProvider(name="local").check(tokenizer.split("/", 1)[1])
         try:
             import openai  # noqa: F401
         except ImportError as exc:
@@ -83,12 +88,14 @@ class OpenAIProvider(Provider):
         # server-sent events are read as lines and decoded with json.loads, which costs a fraction of
         # building one SDK model object per chunk (see BENCHMARKS.md, fan-out).
         finish = None
+        finished = False  # a finish reason or [DONE] was seen: the stream was not cut short
         async with self._client().chat.completions.with_streaming_response.create(**params) as response:
             async for line in response.iter_lines():
                 if not line.startswith("data:"):
                     continue
                 data = line[5:].strip()
                 if data == "[DONE]":
+                    finished = True
                     break
                 event = json.loads(data)
                 if "error" in event:
@@ -97,6 +104,7 @@ class OpenAIProvider(Provider):
                     text = (choice.get("delta") or {}).get("content")
                     if choice.get("finish_reason"):
                         finish = choice["finish_reason"]
+                        finished = True
                     if text:
                         yield Chunk(text=text)
                 usage = event.get("usage")
@@ -104,8 +112,34 @@ class OpenAIProvider(Provider):
                     yield Chunk(finish_reason=finish, input_tokens=usage.get("prompt_tokens"),
                                 output_tokens=usage.get("completion_tokens"))
                     finish = None
+        if not finished:
+            raise RetryableError("the stream ended without a finish reason or [DONE]", error_class="broken_stream")
         if finish is not None:
             yield Chunk(finish_reason=finish)
+
+    def _vocab(self):
+        tokenizer = getattr(self.config, "tokenizer", None)
+        if not tokenizer:
+            return None
+        from whichai.providers.local import load_vocab, model_path
+
+        return load_vocab(model_path(tokenizer.split("/", 1)[1]))
+
+    def count_tokens(self, model: str, text: str) -> int | None:
+        vocab = self._vocab()
+        if vocab is None:
+            return None
+        from whichai.providers.local import count_text_tokens
+
+        return count_text_tokens(vocab, text)
+
+    def count_prompt_tokens(self, model: str, messages: list[dict[str, str]]) -> int | None:
+        vocab = self._vocab()
+        if vocab is None:
+            return None
+        from whichai.providers.local import count_chat_tokens
+
+        return count_chat_tokens(vocab, messages)
 
     def classify(self, exc: BaseException) -> ProviderError:
         import openai

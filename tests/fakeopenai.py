@@ -35,8 +35,6 @@ class FakeOpenAI:
         self.lock = threading.Lock()
         handler = _make_handler(self)
         self.server = _QuietServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 256
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -59,6 +57,7 @@ class FakeOpenAI:
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the listen() backlog: the default 5 drops concurrent connects
 
     def handle_error(self, request, client_address) -> None:  # clients that hang up are expected here
         return
@@ -80,6 +79,7 @@ def _chunk(model: str, content: str | None = None, finish: str | None = None, us
 def _make_handler(fake: FakeOpenAI):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, *args) -> None:  # quiet
             return

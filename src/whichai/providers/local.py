@@ -85,14 +85,20 @@ def count_text_tokens(llm, text: str) -> int:
 
 def count_chat_tokens(llm, messages: list[dict[str, str]]) -> int | None:
     """Tokens of the prompt as the model's own chat template renders it."""
-    template = llm.metadata.get("tokenizer.chat_template")
-    if not template:
-        return None
-    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+    formatter = getattr(llm, "_whichai_formatter", False)
+    if formatter is False:  # compile the template once per model
+        template = llm.metadata.get("tokenizer.chat_template")
+        formatter = None
+        if template:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-    eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
-    bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
-    prompt = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)(messages=messages).prompt
+            eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
+            bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+            formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        llm._whichai_formatter = formatter
+    if formatter is None:
+        return None
+    prompt = formatter(messages=messages).prompt
     return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
 

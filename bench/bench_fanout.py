@@ -26,9 +26,30 @@ from fakeopenai import FakeOpenAI  # noqa: E402
 CASES, CONCURRENCY, DELAY = 200, 20, 0.1
 IDEAL = CASES / CONCURRENCY * DELAY
 
+# The floor: the HTTP client under the openai SDK (httpx2), alone, the same requests, concurrency and
+# server, in its own process like whichai. No SDK, no retries, no storage, no scoring.
+RAW_CLIENT = """
+import asyncio, sys, time
+import httpx2
+base, cases, concurrency = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+async def main():
+    limit = asyncio.Semaphore(concurrency)
+    async with httpx2.AsyncClient(timeout=None) as client:
+        async def one(i):
+            async with limit:
+                body = {"model": "echo", "messages": [{"role": "user", "content": f"question {i}"}], "stream": True}
+                async with client.stream("POST", base + "/chat/completions", json=body) as response:
+                    async for _ in response.aiter_lines():
+                        pass
+        start = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(cases)))
+        print(time.perf_counter() - start)
+asyncio.run(main())
+"""
+
 
 def main(repeats: int = 3) -> None:
-    ratios, startups, totals = [], [], []
+    ratios, startups, totals, floors = [], [], [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory() as tmp, FakeOpenAI(delay=DELAY) as fake:
             tmp_path = Path(tmp)
@@ -57,8 +78,12 @@ def main(repeats: int = 3) -> None:
             ratios.append(calls / IDEAL)
             startups.append((first_request[0] - start) if first_request else float("nan"))
             totals.append(total)
+            raw = subprocess.run([sys.executable, "-c", RAW_CLIENT, fake.base_url, str(CASES), str(CONCURRENCY)],
+                                 capture_output=True, text=True, check=True)
+            floors.append(float(raw.stdout) / IDEAL)
     print(f"fan-out: {CASES} cases, concurrency {CONCURRENCY}, server delay {DELAY * 1000:.0f} ms, ideal {IDEAL:.2f} s")
     print(f"  calls / ideal           median {statistics.median(ratios):.3f}  (runs: {', '.join(f'{r:.3f}' for r in ratios)})")
+    print(f"  raw httpx2 client / ideal median {statistics.median(floors):.3f}  (the floor on this machine: the SDK's transport alone)")
     print(f"  start-up to 1st request median {statistics.median(startups):.3f} s")
     print(f"  whole process           median {statistics.median(totals):.3f} s")
 

@@ -92,6 +92,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
             from whichai.decide import render
 
             render(recommendation, out_console(), _lang(lang))
+            _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in summaries], _lang(lang))
         if "report_path" in document:
             out_console().print(f"Report: {document['report_path']}")
     failed = sum(s["errors"] for s in summaries)
@@ -119,6 +120,27 @@ def _recommend(needs, lang, summaries):
     from whichai.decide import recommend
 
     return recommend(needs, load_catalog(), measurements=summaries, lang=_lang(lang))
+
+
+def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: str) -> None:
+    """Where the models just measured landed: their rank, or why they were excluded."""
+    from rich.markup import escape
+
+    ranks = {row["model"]: row for row in rec["ranking"]}
+    excluded = {row["model"]: row for row in rec["excluded"]}
+    total = len(rec["ranking"])
+    console = out_console()
+    console.print("[bold]" + ("Model yang diukur dalam run ini:" if lang == "id" else "The models of this run:") + "[/]")
+    for model in models:
+        if model in ranks:
+            row = ranks[model]
+            text = (f"peringkat {row['rank']} dari {total}, skor {row['score']:.2f}" if lang == "id"
+                    else f"rank {row['rank']} of {total}, score {row['score']:.2f}")
+        elif model in excluded:
+            text = ("dikecualikan: " if lang == "id" else "excluded: ") + "; ".join(excluded[model]["reasons"])
+        else:
+            text = "tidak dinilai" if lang == "id" else "not ranked"
+        console.print(f"- {escape(model)}: {escape(text)}")
 
 
 def _parse_models(text: str) -> list[str]:

@@ -249,8 +249,10 @@ def explanation(rec: Recommendation, lang: str) -> str:
 def render(rec: Recommendation, console: Any = None, lang: str | None = None, top: int = 10) -> None:
     """Print the recommendation in the terminal: ranking table, weights, cost, explanation."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     lang = lang or rec.lang
     console = console or Console()
@@ -265,7 +267,7 @@ def render(rec: Recommendation, console: Any = None, lang: str | None = None, to
                              ratio=3 if col == "ui.model" else None, overflow="fold" if col == "ui.model" else "ellipsis")
         for i, r in enumerate(rec.ranked[:top], 1):
             openness = r.cand.openness if r.cand.openness != "unknown" else "?"
-            row = [str(i), f"{r.cand.name}\n[dim]{r.model}[/]", openness, num(r.total, lang), t(f"mode_short.{r.option.mode.kind}", lang),
+            row = [str(i), f"{escape(r.cand.name)}\n[dim]{escape(r.model)}[/]", openness, num(r.total, lang), t(f"mode_short.{r.option.mode.kind}", lang),
                    num(r.monthly, lang)]
             if measured:
                 row.append(t("ui.yes" if r.cand.measurement else "ui.no", lang))
@@ -280,4 +282,5 @@ def render(rec: Recommendation, console: Any = None, lang: str | None = None, to
         for cid in CRITERION_IDS:
             wt.add_row(label(cid, lang), pct(o.w[cid] / total, lang), t(o.weights[cid].why, lang))
         console.print(wt)
-    console.print(Panel(rec.explain(lang).rstrip(), title=t("ui.explanation", lang), expand=False))
+    # Plain text, not markup: the origin labels ([measured], [catalog], [estimate], [profile]) must show.
+    console.print(Panel(Text(rec.explain(lang).rstrip()), title=t("ui.explanation", lang), expand=False))

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, Provider
-from whichai.providers.openai_compat import _retry_after, _short
-from whichai.providers.transport import classify_transport, is_transport
+from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
 
 ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY"
 
@@ -131,7 +130,7 @@ class AnthropicProvider(Provider):
         try:
             import anthropic
         except ImportError:  # pragma: no cover - check() reports this first
-            return ProviderError(f"{type(exc).__name__}{where}: {_short(exc)}", error_class="error")
+            return ProviderError(f"{type(exc).__name__}{where}: {shorten(exc)}", error_class="error")
         if isinstance(exc, anthropic.APIStatusError):
             return self._classify_status(exc, where)
         if isinstance(exc, anthropic.APITimeoutError):
@@ -141,14 +140,14 @@ class AnthropicProvider(Provider):
                 return RetryableError(f"stream broken{where}: {type(exc.__cause__).__name__}", error_class="broken_stream")
             return RetryableError(f"cannot connect{where}. Is the network up?", error_class="connection")
         if isinstance(exc, anthropic.APIResponseValidationError):
-            return RetryableError(f"invalid response{where}: {_short(exc)}", error_class="invalid_response")
+            return RetryableError(f"invalid response{where}: {shorten(exc)}", error_class="invalid_response")
         return classify_transport(exc, where)
 
     def _classify_status(self, exc, where: str) -> ProviderError:
         status = exc.status_code
         error_type = getattr(exc, "type", None) or _error_type(exc.body)
         headers = exc.response.headers if getattr(exc, "response", None) is not None else {}
-        retry_after = _retry_after(headers)
+        retry_after = retry_after_seconds(headers)
         detail = f" ({error_type})" if error_type else ""
         if status < 400:  # an `error` event inside a 200 stream: classify by its error.type
             cls, error_class = _STREAM_ERROR_TYPES.get(error_type or "", (RetryableError, "broken_stream"))
@@ -167,8 +166,8 @@ class AnthropicProvider(Provider):
             return RetryableError(f"server error (HTTP {status}){where}{detail}", error_class="server_error", retry_after=retry_after)
         if status == 402:
             return FatalCallError(f"billing problem (HTTP 402){where}{detail}", error_class="quota")
-        message = getattr(exc, "api_message", None) or _short(exc)
-        return FatalCallError(f"bad request (HTTP {status}){where}{detail}: {_short(message)}", error_class="bad_request")
+        message = getattr(exc, "api_message", None) or shorten(exc)
+        return FatalCallError(f"bad request (HTTP {status}){where}{detail}: {shorten(message)}", error_class="bad_request")
 
     def _where(self) -> str:
         return f" at {self.base_url}" if self.base_url else " at the Anthropic API"

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, Provider
-from whichai.providers.openai_compat import _retry_after, _short
-from whichai.providers.transport import classify_transport
+from whichai.providers.transport import classify_transport, retry_after_seconds, shorten
 
 GEMINI_KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
@@ -117,7 +116,7 @@ class GeminiProvider(Provider):
         try:
             from google.genai import errors
         except ImportError:  # pragma: no cover - check() reports this first
-            return ProviderError(f"{type(exc).__name__}{where}: {_short(exc)}", error_class="error")
+            return ProviderError(f"{type(exc).__name__}{where}: {shorten(exc)}", error_class="error")
         if isinstance(exc, errors.APIError):
             return self._classify_api_error(exc, where)
         if isinstance(exc, errors.UnknownApiResponseError):
@@ -128,7 +127,7 @@ class GeminiProvider(Provider):
         status = exc.code if isinstance(exc.code, int) else 0
         state = f" ({exc.status})" if exc.status else ""
         headers = getattr(getattr(exc, "response", None), "headers", None) or {}
-        retry_after = _retry_after(headers)
+        retry_after = retry_after_seconds(headers)
         if retry_after is None:
             retry_after = _retry_delay(exc.details)
         if status == 429:
@@ -141,7 +140,7 @@ class GeminiProvider(Provider):
         if status in (408, 409) or status >= 500:
             return RetryableError(f"server error (HTTP {status}){where}{state}", error_class="server_error", retry_after=retry_after)
         if 400 <= status < 500:
-            message = _short(exc.message or "")
+            message = shorten(exc.message or "")
             return FatalCallError(f"bad request (HTTP {status}){where}{state}: {message}", error_class="bad_request")
         # An error object inside a 200 stream without a usable code.
         return RetryableError(f"error in the stream{where}{state}", error_class="broken_stream", retry_after=retry_after)

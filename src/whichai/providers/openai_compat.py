@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, Provider
+from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
 
 OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
 
@@ -147,7 +148,7 @@ class OpenAIProvider(Provider):
         where = f" at {self.base_url}" if self.base_url else ""
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            retry_after = _retry_after(exc.response.headers) if exc.response is not None else None
+            retry_after = retry_after_seconds(exc.response.headers) if exc.response is not None else None
             if status == 429:
                 return RetryableError(f"rate limited (HTTP 429){where}", error_class="rate_limit", retry_after=retry_after)
             if status in (401, 403):
@@ -157,65 +158,21 @@ class OpenAIProvider(Provider):
                 return FatalCallError(f"model not found (HTTP 404){where}", error_class="not_found")
             if status in (408, 409) or status >= 500:
                 return RetryableError(f"server error (HTTP {status}){where}", error_class="server_error", retry_after=retry_after)
-            return FatalCallError(f"bad request (HTTP {status}){where}: {_short(exc)}", error_class="bad_request")
+            return FatalCallError(f"bad request (HTTP {status}){where}: {shorten(exc)}", error_class="bad_request")
         if isinstance(exc, openai.APITimeoutError):
             return RetryableError(f"request timed out{where}", error_class="timeout")
         if isinstance(exc, openai.APIConnectionError):
-            if _is_broken_stream(exc.__cause__):
+            if is_transport(exc.__cause__, "RemoteProtocolError", "ReadError", "StreamError"):
                 return RetryableError(f"stream broken{where}: {type(exc.__cause__).__name__}", error_class="broken_stream")
             return RetryableError(f"cannot connect{where}. Is the server running?", error_class="connection")
-        if _is_broken_stream(exc):
-            return RetryableError(f"stream broken{where}: {type(exc).__name__}", error_class="broken_stream")
         if isinstance(exc, (json.JSONDecodeError, openai.APIResponseValidationError)):
             return RetryableError(f"invalid response{where}: not valid JSON", error_class="invalid_response")
         if isinstance(exc, openai.APIError):
             # e.g. an error event inside the stream
-            return RetryableError(f"error from the server{where}: {_short(exc)}", error_class="server_error")
-        if _is_transport_error(exc):
-            return RetryableError(f"transport error{where}: {type(exc).__name__}", error_class="connection")
-        return ProviderError(f"{type(exc).__name__}{where}: {_short(exc)}", error_class="error")
+            return RetryableError(f"error from the server{where}: {shorten(exc)}", error_class="server_error")
+        return classify_transport(exc, where)
 
     async def aclose(self) -> None:
         client = self._state.pop("client", None)
         if client is not None:
             await client.close()
-
-
-def _retry_after(headers) -> float | None:
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return float(value) / 1000
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-        from datetime import datetime, timezone
-
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
-        except (TypeError, ValueError):
-            return None
-
-
-def _exception_names(exc: BaseException | None) -> set[str]:
-    """Class names in the exception's hierarchy: the SDK's HTTP library is matched by name, not imported."""
-    return {cls.__name__ for cls in type(exc).__mro__} if exc is not None else set()
-
-
-def _is_broken_stream(exc: BaseException | None) -> bool:
-    return bool(_exception_names(exc) & {"RemoteProtocolError", "ReadError", "StreamError", "IncompleteRead"})
-
-
-def _is_transport_error(exc: BaseException | None) -> bool:
-    return bool(_exception_names(exc) & {"TransportError", "ConnectError", "NetworkError", "ConnectionError"})
-
-
-def _short(exc: BaseException, limit: int = 300) -> str:
-    text = str(exc).replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"

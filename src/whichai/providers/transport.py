@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 from whichai.errors import ProviderError, RetryableError
-from whichai.providers.openai_compat import _short
 
 _HTTP_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2")
 
@@ -40,4 +39,32 @@ def classify_transport(exc: BaseException, where: str) -> ProviderError:
         return RetryableError(f"invalid response{where}: not valid JSON", error_class="invalid_response")
     if isinstance(exc, (ConnectionError, OSError)):
         return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
-    return ProviderError(f"{name}{where}: {_short(exc)}", error_class="error")
+    return ProviderError(f"{name}{where}: {shorten(exc)}", error_class="error")
+
+
+def retry_after_seconds(headers) -> float | None:
+    """Seconds to wait from a ``retry-after-ms`` or ``retry-after`` header (seconds or an HTTP date)."""
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def shorten(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -95,3 +95,19 @@ def test_run_identity_ignores_transport_settings(tmp_path):
     d = RunPlan(task=Task(name="other-name", cases=CASES[:2]), models=["x/a", "y/b"])
     assert a.run_id == b.run_id
     assert a.run_id != c.run_id and a.run_id != d.run_id
+
+
+def test_price_comes_from_the_catalog_when_the_config_gives_none(tmp_path, fake):
+    from whichai.catalog import load_catalog
+
+    published = load_catalog().price_for("groq/llama-3.1-8b-instant")
+    assert published is not None and published.as_of
+    # A hosted open-model API, pointed at the loopback server (its cloud cannot be reached here).
+    config = load_config(write_config(tmp_path / "whichai.toml", "groq", fake.base_url))
+    store = Store.open(tmp_path / "w.db")
+    plan = RunPlan(task=Task(name="t", cases=CASES[:1]), models=["groq/llama-3.1-8b-instant"], retries=0)
+    outcome = asyncio.run(Runner(store, Registry(config)).run(plan))
+    [row] = store.results(outcome.run_id)
+    expected = (row["input_tokens"] * published.input + row["output_tokens"] * published.output) / 1_000_000
+    assert row["cost_usd"] == expected
+    assert row["price_source"] == f"catalog:{published.source}@{published.as_of}"

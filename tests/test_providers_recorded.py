@@ -27,7 +27,7 @@ from whichai.providers.gemini import GeminiProvider
 
 RECORDED = Path(__file__).parent / "recorded"
 ANTHROPIC_KEY = "sk-ant-api03-FAKE-recorded-test-key-7c1e5a9d"
-GEMINI_KEY = "AIzaSyFAKE-recorded-test-key-3b8f0e6c21"
+GEMINI_KEY = "fake-gemini-recorded-test-key-3b8f0e6c21"
 SETTINGS = GenerationSettings(max_tokens=64, temperature=0.0, seed=0)
 QUESTION = [
     {"role": "system", "content": "Answer in one sentence."},

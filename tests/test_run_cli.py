@@ -124,3 +124,20 @@ def test_any_gguf_file_by_path(cli, tmp_path):
     not_gguf.write_text("hello")
     bad = cli("ask", f"local/{not_gguf}", "hi")
     assert bad.returncode == 2 and "not a GGUF file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_key_without_its_sdk_is_a_note_not_a_failure(env, monkeypatch):
+    import importlib.util
+
+    from whichai.config import Config
+    from whichai.providers.registry import Registry
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "test-key-not-real-000000")
+    real_find_spec = importlib.util.find_spec
+    # Stand in for an environment without the optional extra: the SDK cannot be found.
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "anthropic" else real_find_spec(name, *a))
+    registry = Registry(Config())
+    assert registry.default_models() == ["local/smollm2-135m-instruct"]
+    assert "ANTHROPIC_API_KEY" in registry.notes[0] and "whichai[anthropic]" in registry.notes[0]
+    monkeypatch.setattr(importlib.util, "find_spec", real_find_spec)
+    assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct", "anthropic/claude-haiku-4-5"]

@@ -31,6 +31,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         raise InputError(f"task {the_task.name!r} has no cases. Fix: add cases to {the_task.source or 'the task file'}.")
     registry = Registry(cfg)
     model_ids = _parse_models(models) if models else registry.default_models()
+    for note in registry.notes:
+        err_console().print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.check(name)

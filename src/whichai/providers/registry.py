@@ -29,10 +29,11 @@ HOSTED: dict[str, tuple[str, str]] = {
 }
 
 # The documented default model of each API provider, run by `whichai run` when its key is set.
-DEFAULT_MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "openai": ("openai/gpt-4.1-mini", ("OPENAI_API_KEY",)),
-    "anthropic": ("anthropic/claude-haiku-4-5", ("ANTHROPIC_API_KEY",)),
-    "gemini": ("gemini/gemini-2.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY")),
+DEFAULT_MODELS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
+    # provider: (model, key variables, SDK module, how to install it)
+    "openai": ("openai/gpt-4.1-mini", ("OPENAI_API_KEY",), "openai", "pip install openai"),
+    "anthropic": ("anthropic/claude-haiku-4-5", ("ANTHROPIC_API_KEY",), "anthropic", "pip install 'whichai[anthropic]'"),
+    "gemini": ("gemini/gemini-2.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "google.genai", "pip install 'whichai[gemini]'"),
 }
 EMBEDDED = "local/smollm2-135m-instruct"
 
@@ -67,6 +68,7 @@ class Registry:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         self._providers: dict[str, Provider] = {}
+        self.notes: list[str] = []  # what the user should know about the defaults chosen
 
     def known_names(self) -> list[str]:
         names = set(provider_kinds()) | set(self.config.providers) | set(HOSTED)
@@ -98,10 +100,19 @@ class Registry:
         return self.provider(prefix), model
 
     def default_models(self) -> list[str]:
+        """The embedded model, one default per API provider whose key is set (and whose SDK is
+        installed; otherwise a note says how to install it), and each configured default_model."""
+        import importlib.util
+
         models = [EMBEDDED]
-        for name, (model_id, envs) in DEFAULT_MODELS.items():
-            if any(os.environ.get(env) for env in envs) and name not in self.config.providers:
-                models.append(model_id)
+        for name, (model_id, envs, module, install) in DEFAULT_MODELS.items():
+            if not any(os.environ.get(env) for env in envs) or name in self.config.providers:
+                continue
+            if importlib.util.find_spec(module.split(".")[0]) is None or importlib.util.find_spec(module) is None:
+                self.notes.append(f"{envs[0] if len(envs) == 1 else ' or '.join(envs)} is set but the {name} SDK is not "
+                                  f"installed, so {model_id} is left out. Fix: {install}")
+                continue
+            models.append(model_id)
         for name, configured in self.config.providers.items():
             if configured.default_model:
                 models.append(f"{name}/{configured.default_model}")

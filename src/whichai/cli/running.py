@@ -229,16 +229,13 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
     from whichai.errors import ProviderError
     from whichai.providers.base import GenerationSettings
     from whichai.providers.registry import Registry
-    from whichai.runner import RunPlan, Runner
-    from whichai.tasks.model import Case, Task
+    from whichai.tasks.model import Case
 
     registry = Registry(load_config(config))
     provider, name = registry.resolve(model_id)
     provider.check(name)
-    case = Case(id="ask", input=prompt, system=system, expected=None, scorer="contains")
-    plan = RunPlan(task=Task(name="ask", cases=[case]), models=[model_id],
-                   settings=GenerationSettings(max_tokens=max_tokens, temperature=temperature), timeout=timeout, retries=2)
-    messages = case.messages()
+    messages = Case(id="ask", input=prompt, system=system).messages()
+    settings = GenerationSettings(max_tokens=max_tokens, temperature=temperature)
 
     async def go() -> dict[str, Any]:
         await provider.prepare(name)
@@ -247,8 +244,8 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
         parts: list[str] = []
         usage: dict[str, Any] = {}
         try:
-            async with asyncio.timeout(plan.timeout):
-                async for chunk in provider.stream(name, messages, plan.settings):
+            async with asyncio.timeout(timeout):
+                async for chunk in provider.stream(name, messages, settings):
                     if chunk.text:
                         ttft = ttft if ttft is not None else time.perf_counter() - start
                         parts.append(chunk.text)
@@ -259,21 +256,27 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
                         if getattr(chunk, key) is not None:
                             usage[key] = getattr(chunk, key)
         except TimeoutError:
-            raise ProviderError(f"no complete answer within {plan.timeout:g} s", error_class="timeout") from None
+            raise ProviderError(f"no complete answer within {timeout:g} s", error_class="timeout") from None
         except ProviderError:
             raise
         except Exception as exc:
             raise provider.classify(exc) from exc
         finally:
             await registry.aclose()
-        return {"model": model_id, "answer": "".join(parts), "ttft_s": ttft, "latency_s": time.perf_counter() - start, **usage}
+        answer = "".join(parts)
+        latency = time.perf_counter() - start
+        if usage.get("output_tokens") is None:  # counted with the model's tokenizer where it reports none
+            usage["output_tokens"] = provider.count_tokens(name, answer)
+            usage["input_tokens"] = provider.count_prompt_tokens(name, messages)
+            usage["tokens_counted"] = True
+        return {"model": model_id, "answer": answer, "ttft_s": ttft, "latency_s": latency, **usage}
 
-    del Runner
     result = asyncio.run(go())
     if as_json:
         print_json(result)
     else:
         sys.stdout.write("\n")
+        sys.stdout.flush()
         err_console().print(
             f"[dim]{model_id} · TTFT {_fmt(result['ttft_s'], '{:.3f}')} s · total {result['latency_s']:.2f} s"
             + (f" · {result['output_tokens']} output tokens" if result.get("output_tokens") else "") + "[/]"

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
-from whichai.providers.base import Chunk, GenerationSettings, Provider
+from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
 
 ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY"
@@ -39,7 +39,7 @@ _STREAM_ERROR_TYPES: dict[str, tuple[type[ProviderError], str]] = {
 
 
 @dataclass
-class AnthropicProvider(Provider):
+class AnthropicProvider(SDKProvider):
     kind: str = "anthropic"
 
     @property
@@ -61,19 +61,15 @@ class AnthropicProvider(Provider):
         if not os.environ.get(self.key_env):
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {self.key_env}.")
 
-    def _client(self):
-        client = self._state.get("client")
-        if client is None:
-            import anthropic
+    def new_client(self):
+        import anthropic
 
-            client = anthropic.AsyncAnthropic(
-                api_key=os.environ.get(self.key_env, ""),
-                base_url=self.base_url,
-                max_retries=0,  # the runner retries
-                timeout=None,  # the runner owns the per-request timeout
-            )
-            self._state["client"] = client
-        return client
+        return anthropic.AsyncAnthropic(
+            api_key=os.environ.get(self.key_env, ""),
+            base_url=self.base_url,
+            max_retries=0,  # the runner retries
+            timeout=None,  # the runner owns the per-request timeout
+        )
 
     def default_concurrency(self) -> int:
         return 4
@@ -172,10 +168,6 @@ class AnthropicProvider(Provider):
     def _where(self) -> str:
         return f" at {self.base_url}" if self.base_url else " at the Anthropic API"
 
-    async def aclose(self) -> None:
-        client = self._state.pop("client", None)
-        if client is not None:
-            await client.close()
 
 
 def split_system(messages: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:

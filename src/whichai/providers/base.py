@@ -80,3 +80,29 @@ class Provider:
 
     async def aclose(self) -> None:
         """Release clients and models."""
+
+
+@dataclass
+class SDKProvider(Provider):
+    """A provider that calls a vendor SDK: one client, built before the first timed call, reused, closed."""
+
+    def new_client(self) -> Any:
+        """Build the SDK client (import the SDK here, lazily)."""
+        raise NotImplementedError
+
+    async def close_client(self, client: Any) -> None:
+        await client.close()
+
+    def _client(self) -> Any:
+        client = self._state.get("client")
+        if client is None:
+            client = self._state["client"] = self.new_client()
+        return client
+
+    async def prepare(self, model: str) -> None:
+        self._client()  # import the SDK and build the client before the first call is timed
+
+    async def aclose(self) -> None:
+        client = self._state.pop("client", None)
+        if client is not None:
+            await self.close_client(client)

@@ -18,14 +18,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
-from whichai.providers.base import Chunk, GenerationSettings, Provider
+from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_transport, retry_after_seconds, shorten
 
 GEMINI_KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 
 @dataclass
-class GeminiProvider(Provider):
+class GeminiProvider(SDKProvider):
     kind: str = "gemini"
 
     @property
@@ -55,19 +55,15 @@ class GeminiProvider(Provider):
             names = " or ".join(self.key_envs)
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {names}.")
 
-    def _client(self):
-        client = self._state.get("client")
-        if client is None:
-            from google import genai
-            from google.genai import types
+    def new_client(self):
+        from google import genai
+        from google.genai import types
 
-            options = types.HttpOptions(
-                base_url=self.base_url,
-                retry_options=types.HttpRetryOptions(attempts=1),  # one attempt: the runner retries
-            )
-            client = genai.Client(vertexai=False, api_key=self._key() or "", http_options=options)
-            self._state["client"] = client
-        return client
+        options = types.HttpOptions(
+            base_url=self.base_url,
+            retry_options=types.HttpRetryOptions(attempts=1),  # one attempt: the runner retries
+        )
+        return genai.Client(vertexai=False, api_key=self._key() or "", http_options=options)
 
     def default_concurrency(self) -> int:
         return 4
@@ -148,11 +144,9 @@ class GeminiProvider(Provider):
     def _where(self) -> str:
         return f" at {self.base_url}" if self.base_url else " at the Gemini API"
 
-    async def aclose(self) -> None:
-        client = self._state.pop("client", None)
-        if client is not None:
-            await client.aio.aclose()
-            client.close()
+    async def close_client(self, client) -> None:
+        await client.aio.aclose()
+        client.close()
 
 
 def to_contents(messages: list[dict[str, str]]) -> tuple[str, list[dict]]:

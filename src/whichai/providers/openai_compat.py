@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
-from whichai.providers.base import Chunk, GenerationSettings, Provider
+from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
 
 OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
 
 
 @dataclass
-class OpenAIProvider(Provider):
+class OpenAIProvider(SDKProvider):
     kind: str = "openai"
 
     @property
@@ -49,27 +49,20 @@ class OpenAIProvider(Provider):
         if env and not os.environ.get(env) and (self.name == "openai" or getattr(self.config, "api_key_env", None)):
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {env}.")
 
-    def _client(self):
-        client = self._state.get("client")
-        if client is None:
-            import openai
+    def new_client(self):
+        import openai
 
-            env = self.key_env
-            key = os.environ.get(env, "") if env else ""
-            client = openai.AsyncOpenAI(
-                api_key=key or "not-needed",
-                base_url=self.base_url,
-                max_retries=0,
-                timeout=None,  # the runner owns the per-request timeout
-            )
-            self._state["client"] = client
-        return client
+        env = self.key_env
+        key = os.environ.get(env, "") if env else ""
+        return openai.AsyncOpenAI(
+            api_key=key or "not-needed",
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=None,  # the runner owns the per-request timeout
+        )
 
     def default_concurrency(self) -> int:
         return 8
-
-    async def prepare(self, model: str) -> None:
-        self._client()  # import the SDK and build the client before the first call is timed
 
     async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
         params: dict = {
@@ -172,7 +165,3 @@ class OpenAIProvider(Provider):
             return RetryableError(f"error from the server{where}: {shorten(exc)}", error_class="server_error")
         return classify_transport(exc, where)
 
-    async def aclose(self) -> None:
-        client = self._state.pop("client", None)
-        if client is not None:
-            await client.close()

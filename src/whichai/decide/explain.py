@@ -27,24 +27,20 @@ def verdict_label(verdict: str | None, lang: str) -> str:
     return t(f"verdict.{verdict or 'none'}", lang)
 
 
+# Numbers in reasons: digits shown, and where the number came from.
+_NUMBERS = {"rate": (2, "measured"), "min": (2, "profile"), "need": (1, "estimate"), "have": (1, "profile"), "hours": (0, "estimate")}
+
+
 def reason_text(reason: Reason, lang: str, note: bool = False) -> str:
     params = dict(reason.params)
-    if "cost" in params:
-        params["cost"] = usd(params["cost"], lang)
-    if "budget" in params:
-        params["budget"] = usd(params["budget"], lang)
-    if "rate" in params:
-        params["rate"] = num(params["rate"], lang, 2) + " " + _o("measured", lang)
-    if "min" in params:
-        params["min"] = num(params["min"], lang, 2) + " " + _o("profile", lang)
-    if "requests" in params:
-        params["requests"] = count(params["requests"], lang)
-    if "need" in params:
-        params["need"] = num(params["need"], lang, 1) + " " + _o("estimate", lang)
-    if "have" in params:
-        params["have"] = num(params["have"], lang, 1) + " " + _o("profile", lang)
-    if "hours" in params:
-        params["hours"] = num(params["hours"], lang, 0) + " " + _o("estimate", lang)
+    for key, value in params.items():
+        if key in ("cost", "budget"):
+            params[key] = usd(value, lang)
+        elif key == "requests":
+            params[key] = count(value, lang)
+        elif key in _NUMBERS:
+            digits, origin = _NUMBERS[key]
+            params[key] = num(value, lang, digits) + " " + _o(origin, lang)
     for key in ("openness", "required"):
         if key in params:
             params[key] = t(f"verdict.{params[key]}", lang) if f"verdict.{params[key]}" in _keys() else params[key]

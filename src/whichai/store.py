@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from whichai.errors import FileInputError
+from whichai.errors import FileInputError, InputError
 
 
 def _m001_initial(db: sqlite3.Connection) -> None:
@@ -67,7 +67,10 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m001_initial]
+# Ordered: a migration's number is its position. Append only; never reorder or remove.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _m001_initial,
+]
 
 
 def now_iso() -> str:
@@ -155,11 +158,28 @@ class Store:
         self.db.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now_iso(), run_id))
 
     def run(self, run_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
-        if row is None:
-            matches = self.db.execute("SELECT * FROM runs WHERE id LIKE ? ORDER BY created_at DESC", (run_id + "%",)).fetchall()
-            row = matches[0] if len(matches) == 1 else None
-        return _run_dict(row) if row else None
+        """The run with this id or unique id prefix, else None (see :meth:`resolve_run` for the error)."""
+        try:
+            return self.resolve_run(run_id)
+        except InputError:
+            return None
+
+    def resolve_run(self, run_id: str) -> dict[str, Any]:
+        """The one run whose id is ``run_id`` or starts with it. The prefix is matched literally
+        (``%`` and ``_`` are not wildcards). Unknown or ambiguous ids are an :class:`InputError`."""
+        text = str(run_id).strip()
+        row = self.db.execute("SELECT * FROM runs WHERE id = ?", (text,)).fetchone()
+        if row is not None:
+            return _run_dict(row)
+        matches = [] if not text else self.db.execute(
+            "SELECT * FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_at DESC LIMIT 6", (len(text), text)
+        ).fetchall()
+        if len(matches) == 1:
+            return _run_dict(matches[0])
+        if not matches:
+            raise InputError(f"No run {text!r} in {self.path}. Fix: see `whichai runs` for the run ids, or pass --db PATH.")
+        shown = ", ".join(m["id"][:12] for m in matches[:5])
+        raise InputError(f"The run id prefix {text!r} matches several runs ({shown}). Fix: give more characters of the id.")
 
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.db.execute(

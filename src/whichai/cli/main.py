@@ -34,7 +34,15 @@ def _root(
     explained recommendation. / AI open source atau closed source? Ukur, bandingkan, putuskan."""
 
 
-_GROUPS = ("run", "history", "tasks", "models", "recommend", "report")
+# One module per command group; each has register(app). Append new groups on their own line.
+_GROUPS = (
+    "run",
+    "history",
+    "tasks",
+    "models",
+    "recommend",
+    "report",
+)
 
 
 def _register() -> None:

@@ -1,0 +1,346 @@
+"""The decision document: everything decide concluded, computed once, in one typed model.
+
+``Recommendation.document()`` builds a :class:`Decision`; ``Decision.model_dump(mode="json")`` is
+the JSON contract (schema id ``whichai.decision/1``, field by field in docs/decision.md). The
+terminal (``whichai.cli.decision_view``), the HTML and Markdown reports and the dashboard render
+this document; none of them recomputes a score, a cost or an origin, or re-parses its text.
+
+Every number carries its origin: ``measured`` (on the user's task, here), ``catalog`` (a sourced,
+dated fact), ``profile`` (what the user said, or a default they can change), ``estimate`` (a stated
+formula) or ``unknown`` (counted as a neutral 0.5). Every text a person reads about the decision
+exists in English (``en``) and Bahasa Indonesia (``id``).
+
+This module holds the models only; it imports nothing else from decide (no import cycle).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA = "whichai.decision/1"
+
+Origin = Literal["measured", "catalog", "profile", "estimate", "unknown"]
+ORIGINS: tuple[str, ...] = ("measured", "catalog", "profile", "estimate", "unknown")
+Verdict = Optional[Literal["open-source", "open-weights", "closed", "hybrid"]]
+Openness = Literal["open-source", "open-weights", "closed", "unknown"]
+Side = Literal["open", "closed", "unknown"]
+ModeKind = Literal["api", "owned", "rented"]
+BlockKind = Literal["verdict", "evidence", "reason", "cost", "operations", "lifecycle", "exclusion", "change", "caveat"]
+EvidenceLevel = Literal["measured", "partial", "prior"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Texts(_Model):
+    """One text in both languages."""
+
+    en: str
+    id: str
+
+    def get(self, lang: str) -> str:
+        return self.id if lang == "id" else self.en
+
+
+class Figure(_Model):
+    """A number (or fact) a sentence rests on, with where it came from."""
+
+    name: str
+    value: Any
+    unit: Optional[str] = None
+    origin: Origin
+    source: Optional[str] = None
+
+
+class Block(_Model):
+    """One sentence (or line) of the explanation, with the figures it states."""
+
+    kind: BlockKind
+    text: str
+    figures: list[Figure] = []
+
+
+class Explanation(_Model):
+    en: list[Block]
+    id: list[Block]
+
+    def blocks(self, lang: str) -> list[Block]:
+        return self.id if lang == "id" else self.en
+
+    def text(self, lang: str) -> str:
+        """The explanation as plain lines (a blank line between kinds of blocks that start a new part)."""
+        return "\n".join(b.text for b in self.blocks(lang)).strip() + "\n"
+
+
+class ProfileInfo(_Model):
+    name: str
+    description: str = ""
+    use_case: str = ""
+    requests_per_month: float
+    input_tokens_per_request: float
+    output_tokens_per_request: float
+    data_sensitivity: str
+    data_may_go: str
+    deployment: str
+    team_skill: str
+    min_openness: str
+    budget_usd_per_month: Optional[float] = None
+    languages: list[str] = []
+
+
+class EvidenceInfo(_Model):
+    """How much of the verdict rests on measurements of this task (issue 11)."""
+
+    level: EvidenceLevel
+    measured: int  # ranked models measured on this task
+    ranked: int  # models in the ranking
+    top_measured: bool
+    other_side_measured: Optional[bool]  # None: no eligible model on the other side (open vs closed)
+    top_model: Optional[str] = None
+    other_side_model: Optional[str] = None
+    next_to_measure: list[str] = []
+    text: Texts
+
+
+class RunInfo(_Model):
+    """The run whose measurements were used. Partial runs feed decide their answered cases only."""
+
+    id: str
+    status: str  # running | complete | interrupted
+    task: Optional[str] = None
+    cases: int  # cases of the task
+    models: int  # models of the run
+    calls: int  # cases × models
+    answered: int  # calls that returned an answer
+    errors: int  # calls that failed
+    partial: bool  # some calls did not answer (interrupted, failed, not yet run)
+    text: Texts
+
+
+class CatalogAge(_Model):
+    oldest_as_of: Optional[str] = None
+    newest_as_of: Optional[str] = None
+    age_days: Optional[int] = None  # days from newest_as_of to today
+    source: str = "catalog"  # "catalog" (whichai.catalog.age) or "entries" (derived from entry sources)
+
+
+class CriterionCell(_Model):
+    score: float
+    origin: Origin
+    reason: Texts
+    evidence: list[str] = []
+
+
+class Lifecycle(_Model):
+    status: Optional[str] = None  # active | deprecated | retired | None (not on record)
+    shutdown_date: Optional[str] = None
+
+
+class Note(_Model):
+    code: str
+    params: dict[str, Any] = {}
+    text: Texts
+
+
+class RankRow(_Model):
+    rank: int
+    model: str
+    name: str
+    openness: Openness
+    side: Side
+    score: float
+    mode: ModeKind
+    monthly_usd: float
+    monthly_origin: Origin
+    measured: bool
+    in_catalog: bool
+    lifecycle: Lifecycle
+    criteria: dict[str, CriterionCell]
+    notes: list[Note] = []
+
+
+class Exclusion(_Model):
+    model: str
+    name: str
+    openness: Openness
+    reasons: list[Note]
+
+
+class WeightInfo(_Model):
+    weight: float  # share of the total, 0..1
+    raw: float
+    origin: Origin  # always "profile": given, derived from the answers, or a default the user can change
+    basis: Literal["given", "derived", "default"]
+    reason: Texts
+
+
+class CostComponent(_Model):
+    name: str  # api | amortisation | power | gpu_rent | operations | ...
+    monthly_usd: float
+    origin: Origin
+    detail: str = ""
+
+
+class TcoModel(_Model):
+    model: str
+    name: str
+    openness: Openness
+    mode: ModeKind
+    monthly_usd: float
+    origin: Origin
+    components: list[CostComponent] = []
+    alternatives: dict[str, float] = {}  # mode -> USD/month at the profile's volume
+    fixed_usd: Optional[float] = None
+    seconds_per_request: Optional[float] = None
+    hours_needed: Optional[float] = None
+    throughput_origin: Optional[str] = None
+    throughput_detail: Optional[str] = None
+    capacity_requests_per_month: Optional[float] = None
+    usd_per_request: Optional[float] = None
+
+
+class Curve(_Model):
+    model: str
+    name: str
+    openness: Openness
+    mode: ModeKind
+    origin: Origin
+    points: list[list[float]]  # [requests per month, USD per month]
+
+
+class BreakEven(_Model):
+    api_model: str
+    api_name: str
+    self_hosted_model: str
+    self_hosted_name: str
+    self_hosted_mode: ModeKind
+    kind: Literal["above", "always", "never"]
+    requests_per_month: Optional[float] = None
+    tokens_per_month: Optional[float] = None
+    monthly_usd: Optional[float] = None
+    current_requests_per_month: float
+    origin: Origin = "estimate"
+    text: Texts
+
+
+class Tco(_Model):
+    requests_per_month: float
+    input_tokens_per_request: float
+    output_tokens_per_request: float
+    currency: Literal["USD"] = "USD"
+    period: Literal["month"] = "month"
+    models: list[TcoModel]
+    curves: list[Curve]
+    break_even: Optional[BreakEven] = None
+
+
+class HybridPart(_Model):
+    model: str
+    name: str
+    openness: Openness
+    mode: ModeKind
+    share: float
+    monthly_usd: float
+    score: float
+
+
+class Hybrid(_Model):
+    applies: bool
+    sensitive: HybridPart
+    rest: HybridPart
+    monthly_usd: float
+    origin: Origin = "estimate"
+
+
+class Flip(_Model):
+    weight: Optional[float] = None
+    factor: Optional[float] = None
+    winner: Optional[str] = None
+    verdict: Optional[str] = None
+
+
+class WeightSensitivity(_Model):
+    criterion: str
+    weight: float
+    raw_weight: float
+    above: Optional[Flip] = None  # the top model changes when the weight rises to ...
+    below: Optional[Flip] = None
+    verdict_above: Optional[Flip] = None  # the verdict changes when the weight rises to ...
+    verdict_below: Optional[Flip] = None
+
+
+class ParamScan(_Model):
+    winner: Optional[Flip] = None
+    verdict: Optional[Flip] = None
+
+
+class ParamSensitivity(_Model):
+    up: ParamScan
+    down: ParamScan
+    requests_per_month: Optional[float] = None
+
+
+class Sensitivity(_Model):
+    winner: Optional[str] = None
+    weights: list[WeightSensitivity] = []
+    volume: Optional[ParamSensitivity] = None
+    api_prices: Optional[ParamSensitivity] = None
+    gpu_price: Optional[ParamSensitivity] = None
+    lines: dict[str, list[str]]  # {"en": [...], "id": [...]}: within which range the top model stays first
+
+
+class Change(_Model):
+    """One change of the inputs that would change the verdict (or the top model)."""
+
+    kind: Literal["weight", "volume", "api_prices", "gpu_price", "profile"]
+    flips: Literal["verdict", "winner"]
+    winner: Optional[str] = None
+    verdict: Optional[str] = None
+    size: float
+    direction: Optional[str] = None
+    criterion: Optional[str] = None
+    from_weight: Optional[float] = None
+    to_weight: Optional[float] = None
+    factor: Optional[float] = None
+    requests_per_month: Optional[float] = None
+    change: Optional[str] = None  # profile change key (change.* texts)
+    text: Texts
+
+
+class Decision(_Model):
+    """The decision document (``whichai.decision/1``)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["whichai.decision/1"] = Field(SCHEMA, alias="schema")  # dumped as "schema"
+    profile: ProfileInfo
+    lang: Literal["en", "id"]
+    verdict: Verdict
+    verdict_text: Texts
+    evidence: EvidenceInfo
+    run: Optional[RunInfo] = None
+    catalog_age: CatalogAge
+    top_models: list[str]
+    ranking: list[RankRow]
+    excluded: list[Exclusion]
+    weights: dict[str, WeightInfo]
+    tco: Tco
+    hybrid: Optional[Hybrid] = None
+    sensitivity: Sensitivity
+    what_would_change: list[Change]
+    explanation: Explanation
+    measured: bool  # the recommendation used measurements of a run
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+        kwargs.setdefault("by_alias", True)
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:  # type: ignore[override]
+        kwargs.setdefault("by_alias", True)
+        return super().model_dump_json(**kwargs)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -42,6 +42,8 @@ class ProviderConfig(BaseModel):
     concurrency: int | None = Field(default=None, ge=1, le=1024)
     default_model: str | None = None
     tokenizer: str | None = None  # local/<model> whose tokenizer counts tokens when the server reports no usage
+    serves: str | None = None  # catalog id of the model this server runs: its results carry that model's identity
+    self_hosted: bool = False  # the user runs this server on their own premises: decide prices it as self-hosting
 
     @field_validator("tokenizer")
     @classmethod

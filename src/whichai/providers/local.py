@@ -34,13 +34,27 @@ def embedded_model_path() -> Path:
     return Path(list(spec.submodule_search_locations)[0]) / _EMBEDDED_FILE
 
 
+_HUB_PATHS: dict[str, Path] = {}
+
+
 def model_path(model: str) -> Path:
+    """The GGUF file of ``local/<model>``: the embedded model, a file on disk (``local/models/x.gguf``,
+    ``local//abs/x.gguf``, ``local/~/x.gguf``) or a Hugging Face file (``local/hf:OWNER/REPO:QUANT``,
+    fetched into the hub cache on first use)."""
     if model == EMBEDDED_MODEL:
         return embedded_model_path()
+    if model.startswith("hf:"):
+        path = _HUB_PATHS.get(model)
+        if path is None:
+            from whichai.hub import fetch
+
+            path = _HUB_PATHS[model] = fetch(model)
+        return path
     path = Path(os.path.expanduser(model))
     if path.suffix.lower() != ".gguf":
         raise ConfigError(
-            f"local/{model}: not a known local model. Fix: use local/{EMBEDDED_MODEL} or local/PATH/TO/FILE.gguf."
+            f"local/{model}: not a known local model. Fix: use local/{EMBEDDED_MODEL}, a file as local/PATH/TO/FILE.gguf "
+            "(local//abs/path.gguf and local/~/x.gguf work too), or a Hugging Face file as local/hf:OWNER/REPO:Q4_K_M."
         )
     return path
 
@@ -112,7 +126,10 @@ class LocalProvider(Provider):
             raise ConfigError("llama-cpp-python is not installed. Fix: pip install llama-cpp-python")
         path = model_path(model)
         if not path.is_file():
-            raise ConfigError(f"local/{model}: no GGUF file at {path}. Fix: check the path.")
+            absolute = Path("/" + model)
+            fix = (f"for the absolute path {absolute} write local/{absolute} (two slashes)." if not path.is_absolute()
+                   and absolute.is_file() else "check the path (relative to the current folder; local//abs/path.gguf for an absolute one).")
+            raise ConfigError(f"local/{model}: no GGUF file at {path}. Fix: {fix}")
         with path.open("rb") as handle:
             if handle.read(4) != b"GGUF":
                 raise ConfigError(f"local/{model}: {path} is not a GGUF file. Fix: pass a .gguf model file.")

@@ -1,0 +1,307 @@
+"""A model as the judge: grade one answer by a rubric, or pick the better of two answers.
+
+The ``judge`` scorer (``scorer: judge``, ``options: {rubric, model, threshold}``) is applied by the
+runner after a model answers: the runner asks the judge model under the same policy as any call
+(concurrency limit, timeout, retries) and stores the verdict here, in the ``judgements`` table, with the
+judge's own tokens, latency and cost. The judge must reply with one JSON object
+``{"pass": true|false, "score": 0..1, "reason": "..."}``; the first JSON object in its text is read,
+``pass`` is ``score >= threshold`` when absent. An answer that cannot be read is a *judge error*
+recorded on that result (the answer stays ``ok``, ``passed`` stays NULL), never a crash; a resumed run
+asks the judge again only for what has no verdict.
+
+Pairwise (``whichai compare RUN A B --judge MODEL``): for each case both models answered, the judge
+is asked which answer is better twice, once with A shown first and once with B first; a case is a win
+only when both orders agree, otherwise a tie (position bias cancels out). Stored in ``pairwise``;
+:func:`pairwise_results` returns them with win / tie / loss and a 95 % Wilson interval on A's share of
+the decisive cases. See docs/judge.md for what is known about judge bias and what whichai does about it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from whichai.providers.base import GenerationSettings
+    from whichai.store import Store
+    from whichai.tasks.model import Case, Task
+
+JUDGE_MAX_TOKENS = 256
+ANSWER_LIMIT = 6000  # characters of an answer shown to the judge (longer answers are cut, and it says so)
+DEFAULT_THRESHOLD = 0.5
+
+GRADE_SYSTEM = (
+    "You are a strict, impartial grader. Judge the answer only by the rubric and the reference answer, "
+    "not by its length or style. Reply with one JSON object and nothing else: "
+    '{"pass": true or false, "score": a number from 0 to 1, "reason": "one short sentence"}'
+)
+PAIR_SYSTEM = (
+    "You are a strict, impartial grader comparing two answers to the same task. Do not let the order in "
+    "which they are shown, their length or their style influence you. Reply with one JSON object and "
+    'nothing else: {"winner": "1" or "2" or "tie", "reason": "one short sentence"}'
+)
+
+
+class JudgeParseError(ValueError):
+    """The judge's text holds no usable verdict."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    score: float
+    reason: str
+
+
+# --- options (validated by the task loader) ------------------------------------------------
+
+
+def check_options(options: dict[str, Any]) -> str | None:
+    """A problem with a judge case's options, as one sentence; None if fine."""
+    rubric, model = options.get("rubric"), options.get("model")
+    if not isinstance(rubric, str) or not rubric.strip():
+        return "scorer 'judge' needs options.rubric: what a good answer does, in words"
+    if not isinstance(model, str) or not model.strip():
+        return "scorer 'judge' needs options.model: the judge's model id, e.g. local/smollm2-135m-instruct"
+    prefix, sep, name = model.partition("/")
+    if not sep or not prefix or not name:
+        return f"judge model {model!r} is not a model id; write provider/model, e.g. openai/gpt-4.1-mini"
+    threshold = options.get("threshold", DEFAULT_THRESHOLD)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        return f"option 'threshold' must be a number from 0 to 1, got {threshold!r}"
+    return None
+
+
+def judge_models(task: Task) -> dict[str, list[str]]:
+    """judge model id -> the ids of the cases it judges."""
+    out: dict[str, list[str]] = {}
+    for case in task.cases:
+        if case.scorer == "judge":
+            out.setdefault(case.options["model"], []).append(case.id)
+    return out
+
+
+def check_judges(task: Task, registry: Any) -> None:
+    """Every judge model of the task resolves and can be called; else a FileInputError at its line."""
+    from whichai.errors import FileInputError, WhichaiError
+
+    for model_id, case_ids in judge_models(task).items():
+        try:
+            provider, name = registry.resolve(model_id)
+            provider.check(name)
+        except WhichaiError as exc:
+            raise FileInputError(
+                task.source or task.name, f"case {case_ids[0]!r}: judge model {model_id!r}: {exc.message}",
+                "name a model this machine can call as options.model (see `whichai models --local`)",
+                line=_line_of(task.source, case_ids[0], model_id),
+            ) from None
+
+
+def _line_of(source: str, case_id: str, needle: str) -> int | None:
+    """The line of ``needle`` at or after the line naming case ``case_id`` in the task file, if readable."""
+    from pathlib import Path
+
+    try:
+        lines = Path(source).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    start = next((i for i, line in enumerate(lines) if case_id in line and "id" in line), 0)
+    return next((i + 1 for i in range(start, len(lines)) if needle in lines[i]), None)
+
+
+# --- grading one answer -------------------------------------------------------------------------
+
+
+def settings() -> GenerationSettings:
+    from whichai.providers.base import GenerationSettings
+
+    return GenerationSettings(max_tokens=JUDGE_MAX_TOKENS, temperature=0.0, seed=0)
+
+
+def _task_text(case: Case) -> str:
+    if isinstance(case.input, str):
+        text = case.input
+    else:
+        text = "\n".join(f"{m.role}: {m.content}" for m in case.input)
+    return f"(system prompt: {case.system})\n{text}" if case.system else text
+
+
+def _shown(answer: str) -> str:
+    if len(answer) <= ANSWER_LIMIT:
+        return answer
+    return answer[:ANSWER_LIMIT] + f"\n[… cut: {len(answer) - ANSWER_LIMIT} more characters]"
+
+
+def grade_messages(case: Case, answer: str) -> list[dict[str, str]]:
+    """The judge's prompt: the rubric, the task, the reference answer if any, and the answer."""
+    parts = [f"Rubric:\n{case.options['rubric'].strip()}", f"Task given to the model:\n{_task_text(case)}"]
+    if case.expected is not None:
+        expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
+        parts.append(f"Reference answer:\n{expected}")
+    parts.append(f"The model's answer (between the markers):\n<<<ANSWER\n{_shown(answer)}\nANSWER>>>")
+    parts.append("Grade the answer by the rubric. Reply with the JSON object only.")
+    return [{"role": "system", "content": GRADE_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in ("true", "yes", "pass", "passed", "1"):
+            return True
+        if word in ("false", "no", "fail", "failed", "0"):
+            return False
+    return None
+
+
+def _as_score(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1)
+        except ValueError:
+            return None
+    if isinstance(value, (int, float)) and math.isfinite(value) and 0 <= value <= 1:
+        return float(value)
+    return None
+
+
+def parse_verdict(text: str, threshold: float = DEFAULT_THRESHOLD) -> Verdict:
+    """The verdict in a judge's reply: the first JSON object; raises JudgeParseError when unusable."""
+    from whichai.tasks.scorers import find_json
+
+    obj = find_json(text or "")
+    if obj is None:
+        raise JudgeParseError(f"no JSON object in the judge's reply: {_clip(text)}")
+    fields = {str(k).strip().lower(): v for k, v in obj.items()}
+    raw_pass = fields.get("pass", fields.get("passed"))
+    passed = _as_bool(raw_pass) if raw_pass is not None else None
+    score = _as_score(fields["score"]) if "score" in fields else None
+    if raw_pass is not None and passed is None:
+        raise JudgeParseError(f"'pass' is not true or false: {_clip(json.dumps(raw_pass))}")
+    if "score" in fields and score is None:
+        raise JudgeParseError(f"'score' is not a number from 0 to 1: {_clip(json.dumps(fields['score']))}")
+    if passed is None and score is None:
+        raise JudgeParseError(f"the judge's JSON has neither 'pass' nor 'score': {_clip(json.dumps(obj))}")
+    if score is None:
+        score = 1.0 if passed else 0.0
+    if passed is None:
+        passed = score >= threshold
+    reason = fields.get("reason")
+    return Verdict(passed, score, reason.strip()[:500] if isinstance(reason, str) else "")
+
+
+def _clip(text: str | None, limit: int = 120) -> str:
+    flat = " ".join((text or "").split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+def judgement(case: Case, answer: str, call: dict[str, Any]) -> dict[str, Any]:
+    """The stored judgement from the judge's call (``call``: the runner's measured call or error)."""
+    base = {k: call.get(k) for k in ("input_tokens", "output_tokens", "tokens_counted", "latency_s", "cost_usd",
+                                     "price_source", "attempts")}
+    base["judge_model"] = case.options["model"]
+    if call["status"] != "ok":
+        return {**base, "status": "error", "error_class": call.get("error_class"), "error_message": call.get("error_message")}
+    try:
+        verdict = parse_verdict(call["answer"], float(case.options.get("threshold", DEFAULT_THRESHOLD)))
+    except JudgeParseError as exc:
+        return {**base, "status": "error", "error_class": "judge_unparseable", "error_message": str(exc), "raw": call["answer"]}
+    return {**base, "status": "ok", "passed": int(verdict.passed), "score": verdict.score,
+            "reason": verdict.reason, "raw": call["answer"]}
+
+
+def empty_answer_judgement(case: Case) -> dict[str, Any]:
+    """An empty answer fails without asking the judge (nothing to judge, nothing paid)."""
+    return {"judge_model": case.options["model"], "status": "ok", "passed": 0, "score": 0.0,
+            "reason": "empty answer (not sent to the judge)", "attempts": 0, "cost_usd": 0.0}
+
+
+# --- storage ---------------------------------------------------------------------------------
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """The tables of judged results and pairwise verdicts (called by store.MIGRATIONS)."""
+    db.executescript(
+        """
+        CREATE TABLE judgements (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,           -- the judged model
+            case_id TEXT NOT NULL,
+            repeat INTEGER NOT NULL DEFAULT 0,
+            judge_model TEXT NOT NULL,
+            status TEXT NOT NULL,          -- ok | error (call failed, or judge_unparseable)
+            passed INTEGER, score REAL, reason TEXT,
+            raw TEXT,                      -- the judge's reply as given
+            error_class TEXT, error_message TEXT,
+            input_tokens INTEGER, output_tokens INTEGER, tokens_counted INTEGER NOT NULL DEFAULT 0,
+            latency_s REAL, cost_usd REAL, price_source TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, model, case_id, repeat)
+        );
+        CREATE TABLE pairwise (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            a TEXT NOT NULL, b TEXT NOT NULL, judge_model TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            shown_first TEXT NOT NULL,     -- 'a' | 'b': which model's answer the judge saw as answer 1
+            status TEXT NOT NULL,          -- ok | error
+            winner TEXT,                   -- 'a' | 'b' | 'tie' (in model terms, not positions)
+            reason TEXT, raw TEXT, error_class TEXT, error_message TEXT,
+            input_tokens INTEGER, output_tokens INTEGER, latency_s REAL, cost_usd REAL, price_source TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (run_id, a, b, judge_model, case_id, shown_first)
+        );
+        """
+    )
+
+
+_JUDGEMENT_COLUMNS = ("run_id", "model", "case_id", "repeat", "judge_model", "status", "passed", "score", "reason",
+                      "raw", "error_class", "error_message", "input_tokens", "output_tokens", "tokens_counted",
+                      "latency_s", "cost_usd", "price_source", "attempts", "created_at")
+
+
+def save_judgement(store: Store, run_id: str, model: str, case_id: str, repeat: int, j: dict[str, Any]) -> None:
+    """Store the judgement and copy its verdict onto the result (NULL passed on a judge error), atomically."""
+    from whichai.store import now_iso
+
+    row = {**j, "run_id": run_id, "model": model, "case_id": case_id, "repeat": repeat, "created_at": now_iso()}
+    row["tokens_counted"] = int(bool(row.get("tokens_counted")))
+    row["attempts"] = row.get("attempts") if row.get("attempts") is not None else 1
+    columns = [c for c in _JUDGEMENT_COLUMNS if c in row]
+    ok = j["status"] == "ok"
+    reason = j.get("reason") if ok else f"judge error ({j.get('error_class')}): {j.get('error_message')}"
+    where, params = "run_id = ? AND model = ? AND case_id = ?", [run_id, model, case_id]
+    if "repeat" in _result_columns(store):
+        where += " AND repeat = ?"
+        params.append(repeat)
+    with store.db:
+        store.db.execute("BEGIN")
+        store.db.execute(f"INSERT OR REPLACE INTO judgements ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         [row[c] for c in columns])
+        store.db.execute(f"UPDATE results SET passed = ?, score = ?, reason = ? WHERE {where}",
+                         [j.get("passed") if ok else None, j.get("score") if ok else None, reason, *params])
+
+
+def _result_columns(store: Store) -> set[str]:
+    return {row[1] for row in store.db.execute("PRAGMA table_info(results)")}
+
+
+def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str, Any]]:
+    """(model, case_id, repeat) -> the stored judgement of that result."""
+    rows = store.db.execute("SELECT * FROM judgements WHERE run_id = ?", (run_id,))
+    return {(r["model"], r["case_id"], r["repeat"]): dict(r) for r in rows}
+
+
+def judged_ok(store: Store, run_id: str) -> set[tuple[str, str, int]]:
+    """The results that already have a verdict (a resumed run does not ask the judge again for them)."""
+    rows = store.db.execute("SELECT model, case_id, repeat FROM judgements WHERE run_id = ? AND status = 'ok'", (run_id,))
+    return {(m, c, r) for m, c, r in rows}

@@ -44,7 +44,7 @@ def base(db):
 def test_runs_page_lists_the_run(base):
     status, html, headers = get(base + "/")
     assert status == 200 and RUN[:12] in html and "local/smollm2-135m-instruct" in html
-    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "script-src 'self';" in headers["content-security-policy"]
 
 
 def test_run_page_shows_the_report_views_escaped(base):

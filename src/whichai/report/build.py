@@ -23,10 +23,8 @@ log = logging.getLogger(__name__)
 
 
 def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
-    run = store.run(run_id)
-    if run is None:
-        raise InputError(f"no run {run_id!r} in {store.path}. Fix: list the runs with `whichai runs` and pass one of their ids.")
-    return run
+    """The run (literal id or unique prefix; unknown or ambiguous: InputError naming the fix)."""
+    return store.resolve_run(run_id)
 
 
 def build_report(

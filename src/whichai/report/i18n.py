@@ -147,6 +147,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "dash.catalog_missing": ("The catalog is not available.", "Katalog tidak tersedia."),
     "dash.profile_missing": ("The decision module is not available.", "Modul keputusan tidak tersedia."),
     "dash.shown": ("shown", "ditampilkan"),
+    "dash.save_as": ("Save as", "Simpan sebagai"),
+    "dash.save": ("Save profile", "Simpan profil"),
+    "dash.saved": ("Saved as a YAML profile", "Disimpan sebagai profil YAML"),
+    "dash.yaml": ("Download YAML", "Unduh YAML"),
+    "form.custom": ("as below", "seperti di bawah"),
+    "form.none": ("none", "tidak ada"),
+    "form.true": ("yes", "ya"),
+    "form.false": ("no", "tidak"),
+    "form.": ("(not set)", "(tidak diisi)"),
+    "form.this-machine": ("this machine", "mesin ini"),
 }
 
 

@@ -2,27 +2,28 @@
 
 Every page is rendered on the server from the same Jinja2 templates as the HTML report (autoescaped),
 reading the SQLite database at each request (runs may be written while the dashboard is open).
+Requests pass :class:`whichai.web.security.Guard` first (Host check, token, security headers).
+Profiles are chosen by name only (:mod:`whichai.web.profiles`); no request names a file to read.
 """
 
 from __future__ import annotations
 
 import hmac
+import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from whichai.errors import InputError, WhichaiError
-from whichai.report.i18n import LANGS, t
+from whichai.report.i18n import LANGS
+from whichai.web.security import Guard, allowed_hosts, secure
 
 TEMPLATES = Path(__file__).with_name("templates")
-COOKIE = "whichai_token"
-CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 CATALOG_PAGE = 100
+MAX_FORM_BYTES = 64 * 1024
 
 
 def plotly_js_path() -> Path:
@@ -31,98 +32,135 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(db_path: str | Path, token: str | None = None, lang: str = "en") -> FastAPI:
+def create_app(db_path: str | Path, token: str | None = None, lang: str = "en", host: str | None = None) -> FastAPI:
+    """The dashboard over the database at ``db_path``. ``host``: the address it is bound to (its name is
+    accepted in the Host header besides 127.0.0.1, localhost and [::1]); ``token``: required on every
+    request when given."""
     from whichai.report.html import environment
 
     env = environment([TEMPLATES])
     app = FastAPI(title="whichai", docs_url=None, redoc_url=None, openapi_url=None)
-    db_path = Path(db_path)
-    default_lang = lang
+    app.add_middleware(Guard, hosts=allowed_hosts(host), token=token)
+    ctx = _Context(env, Path(db_path), lang, secrets.token_bytes(32))
+    _error_handlers(app, ctx)
+    _static_routes(app)
+    _run_routes(app, ctx)
+    _catalog_routes(app, ctx)
+    _profile_routes(app, ctx)
+    return app
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next):  # noqa: ANN001 - Starlette's signature
-        if token is not None:
-            given = request.query_params.get("token") or request.cookies.get(COOKIE) or ""
-            auth = request.headers.get("authorization", "")
-            if auth.lower().startswith("bearer "):
-                given = auth[7:].strip()
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return PlainTextResponse("401: a valid token is required (?token=...).", status_code=401)
-        response = await call_next(request)
-        if token is not None and request.query_params.get("token"):
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
 
-    def lang_of(request: Request) -> str:
-        value = request.query_params.get("lang", default_lang)
-        return value if value in LANGS else default_lang
+class _Context:
+    """What the routes share: the templates, the database path, the default language, the form secret."""
 
-    def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        lang = context.pop("lang", None) or lang_of(request)
-        html = env.get_template(template).render(lang=lang, request_path=request.url.path, query=dict(request.query_params),
-                                                 **context)
+    def __init__(self, env: Any, db_path: Path, lang: str, secret: bytes) -> None:
+        self.env, self.db_path, self.default_lang, self.secret = env, db_path, lang, secret
+
+    def lang(self, request: Request) -> str:
+        value = request.query_params.get("lang", self.default_lang)
+        return value if value in LANGS else self.default_lang
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        lang = context.pop("lang", None) or self.lang(request)
+        html = self.env.get_template(template).render(lang=lang, request_path=request.url.path, query=dict(request.query_params),
+                                                      **context)
         return HTMLResponse(html, status_code=status)
 
-    def store():
+    def store(self) -> Any:
         from whichai.store import Store
 
-        return Store.open(db_path, create=False)
+        return Store.open(self.db_path, create=False)
 
+    def csrf(self) -> str:
+        return hmac.new(self.secret, b"save-profile", "sha256").hexdigest()
+
+
+def _error_handlers(app: FastAPI, ctx: _Context) -> None:
     @app.exception_handler(WhichaiError)
     async def whichai_error(request: Request, exc: WhichaiError):  # noqa: ANN202
-        status = 404 if "no run" in exc.message else (400 if isinstance(exc, InputError) else 500)
-        return page(request, "error.html.j2", status=status, message=exc.message)
+        if isinstance(exc, _Forbidden):
+            status = 403
+        elif exc.message.lower().startswith("no run"):
+            status = 404
+        else:
+            status = 400 if isinstance(exc, InputError) else 500
+        return ctx.page(request, "error.html.j2", status=status, message=exc.message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):  # noqa: ANN202
+        # Starlette sends this response outside the middleware stack: set the headers here too.
+        response = Response("500: internal error (see the server log).", status_code=500, media_type="text/plain")
+        secure(response.headers)
+        return response
+
+
+def _static_routes(app: FastAPI) -> None:
+    from whichai.report.html import TEMPLATES as REPORT_TEMPLATES
 
     @app.get("/static/plotly.min.js")
     def plotly_js() -> FileResponse:
         return FileResponse(plotly_js_path(), media_type="application/javascript", headers={"Cache-Control": "max-age=86400"})
 
+    @app.get("/static/charts.js")
+    def charts_js() -> FileResponse:
+        return FileResponse(REPORT_TEMPLATES / "charts.js", media_type="application/javascript")
+
     @app.get("/healthz")
     def healthz() -> JSONResponse:
         return JSONResponse({"ok": True})
 
+
+def _run_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/", response_class=HTMLResponse)
     def runs(request: Request) -> HTMLResponse:
-        s = store()
+        s = ctx.store()
         try:
             rows = s.runs(200)
         finally:
             s.close()
-        return page(request, "runs.html.j2", runs=rows, active="runs")
+        return ctx.page(request, "runs.html.j2", runs=rows, active="runs")
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run(request: Request, run_id: str, profile: str | None = None) -> HTMLResponse:
         from whichai.report.build import build_report
         from whichai.report.html import page_context
+        from whichai.web.profiles import load
 
-        lang = lang_of(request)
-        s = store()
+        lang = ctx.lang(request)
+        chosen = load(profile)
+        s = ctx.store()
         try:
-            doc = build_report(s, run_id, lang=lang, profile=profile or None)
+            doc = build_report(s, run_id, lang=lang, profile=chosen)
         finally:
             s.close()
-        return page(request, "run.html.j2", active="runs", **page_context(doc, lang))
+        return ctx.page(request, "run.html.j2", active="runs", **page_context(doc, lang))
 
     @app.get("/runs/{run_id}/report.{fmt}")
     def download(request: Request, run_id: str, fmt: str, profile: str | None = None) -> Response:
         from whichai.report import render_report
+        from whichai.web.profiles import load
 
         if fmt not in ("html", "md", "json"):
             raise InputError(f"unknown report format {fmt!r}. Fix: use report.html, report.md or report.json.")
-        s = store()
+        chosen = load(profile)
+        s = ctx.store()
         try:
-            text, doc = render_report(s, run_id, fmt=fmt, lang=lang_of(request), profile=profile or None)
+            text, doc = render_report(s, run_id, fmt=fmt, lang=ctx.lang(request), profile=chosen)
         finally:
             s.close()
         media = {"html": "text/html", "md": "text/markdown", "json": "application/json"}[fmt]
         name = f"whichai-report-{doc['run']['id']}.{fmt}"
         disposition = "inline" if fmt == "html" else "attachment"
         headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
-        return Response(text, media_type=media + "; charset=utf-8", headers=headers)
+        response = Response(text, media_type=media + "; charset=utf-8", headers=headers)
+        if fmt == "html":  # the report carries its own CSP (script hashes); the dashboard's would block it
+            from whichai.report.html import report_csp
 
+            response.headers["Content-Security-Policy"] = report_csp() + "; frame-ancestors 'none'"
+        return response
+
+
+def _catalog_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/catalog", response_class=HTMLResponse)
     def catalog(request: Request, q: str = "", openness: str = "", page_no: int = 1) -> HTMLResponse:
         from whichai.report.build import load_catalog_quietly
@@ -137,8 +175,8 @@ def create_app(db_path: str | Path, token: str | None = None, lang: str = "en") 
         total = len(entries)
         page_no = max(1, page_no)
         shown = entries[(page_no - 1) * CATALOG_PAGE : page_no * CATALOG_PAGE]
-        return page(request, "catalog.html.j2", entries=shown, total=total, q=q, openness=openness, page_no=page_no,
-                    pages=max(1, -(-total // CATALOG_PAGE)), available=cat is not None, active="catalog")
+        return ctx.page(request, "catalog.html.j2", entries=shown, total=total, q=q, openness=openness, page_no=page_no,
+                        pages=max(1, -(-total // CATALOG_PAGE)), available=cat is not None, active="catalog")
 
     @app.get("/catalog/model", response_class=HTMLResponse)
     def model_card(request: Request, id: str) -> HTMLResponse:  # noqa: A002 - the query parameter's name
@@ -150,38 +188,96 @@ def create_app(db_path: str | Path, token: str | None = None, lang: str = "en") 
         if entry is None:
             raise InputError(f"no model {id!r} in the catalog. Fix: search the catalog at /catalog.")
         data = entry.model_dump(mode="json")
-        return page(request, "model.html.j2", m=data, dims=openness_dims(data), dim_class=dim_class, active="catalog")
+        return ctx.page(request, "model.html.j2", m=data, dims=openness_dims(data), dim_class=dim_class, active="catalog")
 
+
+def _profile_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/profile", response_class=HTMLResponse)
     def profile(request: Request) -> HTMLResponse:
-        from whichai.web.profile_form import FIELDS, form_values, label, profile_from_form
-
-        lang = lang_of(request)
         params = dict(request.query_params)
-        base = params.get("base") or None
-        run_id = params.get("run") or None
-        s = store()
-        try:
-            runs = s.runs(50)
-            error = None
-            try:
-                from whichai.decide.profile import example_names
+        prof, error, base = _form_profile(params)
+        return _profile_page(ctx, request, prof, base, params.get("run") or "", error, saved=params.get("saved") or "")
 
-                examples = example_names()
-                prof = profile_from_form(base, params)
-            except ImportError:
-                return page(request, "error.html.j2", status=503, message=t("dash.profile_missing", lang))
+    @app.get("/profile.yaml")
+    def profile_yaml(request: Request) -> Response:
+        from whichai.decide.profile import dump_profile
+
+        prof, error, _ = _form_profile(dict(request.query_params))
+        if error:
+            raise InputError(error)
+        return Response(dump_profile(prof), media_type="application/yaml; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="profile.yaml"'})
+
+    @app.post("/profile/save")
+    async def profile_save(request: Request) -> Response:
+        from whichai.web.profiles import save
+
+        params = await _posted_form(request, ctx)
+        prof, error, base = _form_profile(params)
+        name = (params.get("save_as") or "").strip()
+        if error is None:
+            try:
+                save(prof, name)
             except InputError as exc:
                 error = exc.message
-                prof = profile_from_form(base, {})
-            context = _recommendation_context(s, prof, run_id, lang)
-        finally:
-            s.close()
-        return page(request, "profile.html.j2", fields=FIELDS, values=form_values(prof), label=label,
-                    examples=examples, base=base or "", run_id=run_id or "", runs=runs, error=error, active="profile",
-                    **context)
+        if error is not None:
+            return _profile_page(ctx, request, prof, base, params.get("run") or "", error, status=400)
+        query = {"base": name, "lang": params.get("lang") or ctx.default_lang, "saved": name}
+        if params.get("run"):
+            query["run"] = params["run"]
+        return RedirectResponse("/profile?" + urlencode(query), status_code=303)
 
-    return app
+
+async def _posted_form(request: Request, ctx: _Context) -> dict[str, str]:
+    """The urlencoded body of a same-origin POST carrying the form's CSRF token; 403 otherwise."""
+    site = request.headers.get("sec-fetch-site")
+    if site not in (None, "same-origin", "none"):
+        raise _Forbidden()
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:
+        raise InputError("the form is too large. Fix: submit the profile form as the dashboard shows it.")
+    params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if not hmac.compare_digest(params.get("csrf", "").encode(), ctx.csrf().encode()):
+        raise _Forbidden()
+    return params
+
+
+class _Forbidden(WhichaiError):
+    def __init__(self) -> None:
+        super().__init__("403: this form must be sent from the dashboard's own page. Fix: reload the profile page and try again.")
+
+
+def _form_profile(params: dict[str, str]) -> tuple[Any, str | None, str]:
+    """The profile the form describes, the error to show (None), and the base profile's name.
+    A bad base name is an error of the request (raised); a bad field value is shown on the form."""
+    from whichai.decide.profile import Profile
+    from whichai.web.profile_form import profile_from_form
+    from whichai.web.profiles import load
+
+    base = params.get("base") or "default"
+    start = load(base)
+    try:
+        return profile_from_form(start, params), None, base
+    except InputError as exc:
+        return start if isinstance(start, Profile) else Profile(), exc.message, base
+
+
+def _profile_page(ctx: _Context, request: Request, prof: Any, base: str, run_id: str, error: str | None,
+                  saved: str = "", status: int = 200) -> HTMLResponse:
+    from whichai.web.profile_form import form_values, grouped, label, section_label
+    from whichai.web.profiles import names
+
+    lang = ctx.lang(request)
+    s = ctx.store()
+    try:
+        runs = s.runs(50)
+        context = _recommendation_context(s, prof, run_id or None, lang)
+    finally:
+        s.close()
+    form_fields, values = form_values(prof)
+    return ctx.page(request, "profile.html.j2", status=status, groups=grouped(form_fields), values=values, label=label,
+                    section_label=section_label, profiles=names(), base=base, run_id=run_id, runs=runs, error=error,
+                    saved=saved, csrf=ctx.csrf(), active="profile", **context)
 
 
 def _recommendation_context(store: Any, profile: Any, run_id: str | None, lang: str) -> dict[str, Any]:

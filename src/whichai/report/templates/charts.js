@@ -23,6 +23,18 @@
       }
     });
   }
-  function start() { draw(); filter(); }
+  function autosubmit() {
+    // a select marked data-autosubmit (the profile form's "start from") submits its form at once,
+    // without the other fields, so the chosen profile is shown as it is
+    var boxes = document.querySelectorAll("select[data-autosubmit]");
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].addEventListener("change", function () {
+        var fields = this.form.querySelectorAll("[data-field]");
+        for (var j = 0; j < fields.length; j++) fields[j].disabled = true;
+        this.form.submit();
+      });
+    }
+  }
+  function start() { draw(); filter(); autosubmit(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();

@@ -77,7 +77,7 @@ def serve(
     store = _open(db)
     from whichai.web import create_app
 
-    app = create_app(store.path, token=token, lang=lang)
+    app = create_app(store.path, token=token, lang=lang, host=host)
     store.close()
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     url = f"http://{shown}:{port}/"

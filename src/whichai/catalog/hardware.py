@@ -13,10 +13,72 @@ memory = weights + KV cache + runtime overhead, in GB (10^9 bytes):
 - **overhead** = 0.5 GB (runtime, compute buffers) + 10 % of the weights.
 
 A model fits GPUs when the sum of their memory covers the need (layers split across cards);
-else it fits RAM when RAM covers it (CPU inference, slower).
+else it fits RAM when ``RAM_SHARE`` (75 %) of the RAM covers it (CPU inference, slower; the
+operating system and other programs keep the rest). :func:`fit_memory` is the one fit rule: the
+catalog (``whichai models --fits-ram``), decide and the report all call it.
+
+:func:`this_machine` reads the RAM and CPU cores of the machine whichai runs on (a profile's
+``hardware: this-machine``).
 """
 
 from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+RAM_SHARE = 0.75  # share of RAM a model may take on a machine that also runs other things
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Where a model fits: ``"gpu"``, ``"cpu"`` (in RAM) or None, and the memory compared."""
+
+    where: str | None
+    need_gb: float
+    have_gb: float  # the memory it was compared with: GPU total when it fits there, else the RAM share
+
+    @property
+    def ok(self) -> bool:
+        return self.where is not None
+
+
+def fit_memory(need_gb: float, ram_gb: float | None = None, gpu_gb: float | None = None) -> Fit:
+    """The one fit rule: on the GPUs when their memory covers ``need_gb``, else in RAM_SHARE of RAM."""
+    if gpu_gb and need_gb <= gpu_gb:
+        return Fit("gpu", need_gb, gpu_gb)
+    ram_share = RAM_SHARE * ram_gb if ram_gb else 0.0
+    if ram_gb and need_gb <= ram_share:
+        return Fit("cpu", need_gb, ram_share)
+    return Fit(None, need_gb, max(gpu_gb or 0.0, ram_share))
+
+
+def this_machine() -> dict[str, float | int]:
+    """RAM (GB) and CPU cores of this machine; raises OSError when the RAM cannot be read."""
+    cores = os.cpu_count() or 1
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        ram = _windows_ram()
+    return {"ram_gb": round(ram / 1e9, 1), "cpu_cores": cores}
+
+
+def _windows_ram() -> int:
+    import ctypes
+
+    class _Status(ctypes.Structure):
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong), ("ullTotalPhys", ctypes.c_ulonglong),
+                    ("ullAvailPhys", ctypes.c_ulonglong), ("ullTotalPageFile", ctypes.c_ulonglong),
+                    ("ullAvailPageFile", ctypes.c_ulonglong), ("ullTotalVirtual", ctypes.c_ulonglong),
+                    ("ullAvailVirtual", ctypes.c_ulonglong), ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+
+    windll = getattr(ctypes, "windll", None)
+    if windll is None:
+        raise OSError("cannot read the size of this machine's RAM")
+    status = _Status()
+    status.dwLength = ctypes.sizeof(_Status)
+    if not windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
+        raise OSError("cannot read the size of this machine's RAM")
+    return int(status.ullTotalPhys)
 
 
 def kv_cache_gb(params_b: float, context_tokens: int, n_layers: int | None = None, hidden: int | None = None) -> float:
@@ -63,16 +125,15 @@ def fits(
             return False, f"{name}: parameter count unknown, so memory cannot be estimated"
     need = memory_needed_gb(float(params), bits_per_weight, context_tokens)
     what = f"{params:g} B parameters at {bits_per_weight:g} bits/weight, {context_tokens} tokens of context: needs ~{need:.1f} GB"
-    if gpus:
-        total = sum(gpus)
-        if need <= total:
-            where = f"{len(gpus)} GPU{'s' if len(gpus) > 1 else ''} ({total:g} GB)"
-            return True, f"fits on {where}: {what}"
-    if ram_gb is not None and need <= ram_gb:
-        return True, f"fits in RAM ({ram_gb:g} GB, CPU inference): {what}"
+    found = fit_memory(need, ram_gb, sum(gpus) if gpus else None)
+    if found.where == "gpu":
+        where = f"{len(gpus)} GPU{'s' if len(gpus) > 1 else ''} ({found.have_gb:g} GB)"
+        return True, f"fits on {where}: {what}"
+    if found.where == "cpu":
+        return True, f"fits in RAM ({ram_gb:g} GB, {RAM_SHARE:.0%} usable, CPU inference): {what}"
     have = []
     if gpus:
         have.append(f"GPU memory {sum(gpus):g} GB")
     if ram_gb is not None:
-        have.append(f"RAM {ram_gb:g} GB")
+        have.append(f"RAM {ram_gb:g} GB ({RAM_SHARE:.0%} usable)")
     return False, f"does not fit ({', '.join(have) or 'no machine described'}): {what}"

@@ -3,19 +3,27 @@
 A model is *excluded* when it breaks a constraint: the data may not leave the premises but it is
 API-only; it does not fit the hardware; its licence forbids the use; it is below the quality bar
 measured on the user's task; its openness is below what is required; no SLA or no way to customise
-when one is required; and (checked at the profile's volume, in :mod:`whichai.decide.scoring`) it
-cannot serve the volume or is over budget. Reasons are codes with parameters; the text comes from
+when one is required; it is retired (lifecycle status ``retired``, or its shutdown date is past
+``today``); and (checked at the profile's volume, in :mod:`whichai.decide.scoring`) it cannot
+serve the volume or is over budget. Reasons are codes with parameters; the text comes from
 :mod:`whichai.decide.i18n` in the user's language.
+
+``today`` is the one date decide reads (lifecycle, release age); callers pass it so tests can pin it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from whichai.catalog.hardware import fit_memory
+from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
-from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, memory_needed_gb, owned_mode, rented_mode
+from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode
+
+DAYS_PER_MONTH = 365.25 / 12
 
 CLOSED_API_PROVIDERS = ("openai/", "anthropic/", "gemini/", "google/")
 
@@ -43,6 +51,8 @@ class Candidate:
     reasons: list[Reason] = field(default_factory=list)  # static hard-constraint failures
     notes: list[Reason] = field(default_factory=list)
     fits_owned: bool | None = None  # None = unknown (size unknown)
+    lifecycle: dict[str, Any] | None = None  # {status, shutdown_date, within_horizon, horizon_months, source}
+    today: date | None = None  # the date lifecycle and release age are judged at
 
 
 def fact(entry: Any, name: str) -> Any:
@@ -102,7 +112,8 @@ def _profile_keys(profile: Profile) -> dict[str, Any]:
     ops = (profile.team_skill, profile.ops_hourly_rate_usd, profile.ops_hours_per_month)
     hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
     rent = profile.rent.model_dump_json() if profile.rent is not None else None
-    return {"api": vol, "owned": (vol, ops, hw), "rented": (vol, ops, rent)}
+    prices = tuple(sorted((k, v.input, v.output) for k, v in profile.prices.items()))
+    return {"api": (vol, prices), "owned": (vol, ops, hw), "rented": (vol, ops, rent)}
 
 
 def _memo(memo: dict | None, key: tuple, make):
@@ -114,36 +125,58 @@ def _memo(memo: dict | None, key: tuple, make):
     return found
 
 
-def build_candidate(
-    model_id: str, entry: Any, measurement: dict | None, profile: Profile, memo: dict | None = None, keys: dict | None = None
-) -> Candidate:
-    keys = keys or _profile_keys(profile)
-    mkey = id(measurement) if measurement is not None else None
-    if entry is not None:
-        cand = Candidate(model_id, entry.name, entry, entry.openness, "catalog", measurement)
-    else:
-        openness, origin = _infer_openness(model_id)
-        cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement)
-        cand.notes.append(Reason("not_in_catalog"))
-    local_measured = measurement is not None and model_id.startswith("local/")
+def lifecycle_state(entry: Any, today: date, horizon_months: float) -> dict[str, Any] | None:
+    """The entry's lifecycle judged at ``today``: retired, shutting down within the horizon, or None."""
+    status, shutdown = lifecycle_of(entry)
+    if status is None and shutdown is None:
+        return None
+    day = None
+    if shutdown:
+        try:
+            day = date.fromisoformat(str(shutdown)[:10])
+        except ValueError:
+            day = None
+    retired = status == "retired" or (day is not None and day <= today)
+    within = day is not None and not retired and (day - today).days <= horizon_months * DAYS_PER_MONTH
+    return {"status": "retired" if retired else status, "shutdown_date": str(shutdown) if shutdown else None,
+            "within_horizon": within, "horizon_months": horizon_months}
 
-    # licence ---------------------------------------------------------------------------------
+
+def _offer_status(offer: Any) -> tuple[str | None, str | None]:
+    if isinstance(offer, dict):
+        return offer.get("status"), offer.get("shutdown_date")
+    return getattr(offer, "status", None), getattr(offer, "shutdown_date", None)
+
+
+def _offers_retired(entry: Any, today: date) -> bool:
+    """True when the entry lists offers with a status and every one of them is retired or shut down."""
+    offers = getattr(entry, "offers", None) or {}
+    states = [_offer_status(o) for o in offers.values()]
+    if not states or all(status is None and shutdown is None for status, shutdown in states):
+        return False
+    for status, shutdown in states:
+        if status == "retired":
+            continue
+        if shutdown and str(shutdown)[:10] <= today.isoformat():
+            continue
+        return False
+    return True
+
+
+def _static_checks(cand: Candidate, entry: Any, measurement: dict | None, profile: Profile, downloadable: bool) -> None:
+    """Licence, openness, the measured quality bar, SLA and customisation."""
     if entry is not None:
         licence = entry.license or "?"
         if profile.commercial and entry.commercial_use is False:
             cand.reasons.append(Reason("licence_commercial", {"license": licence}))
         if not profile.accept_use_restrictions and entry.license_restricts_use:
             cand.reasons.append(Reason("licence_restricted", {"license": licence}))
-
-    # openness --------------------------------------------------------------------------------
     required = OPENNESS_RANK[profile.min_openness]
     if required > 0:
         if cand.openness == "unknown":
             cand.reasons.append(Reason("openness_unknown", {"required": profile.min_openness}))
         elif OPENNESS_RANK[cand.openness] < required:
             cand.reasons.append(Reason("openness_below", {"openness": cand.openness, "required": profile.min_openness}))
-
-    # quality bar measured on the user's task -------------------------------------------------------
     if profile.min_quality is not None:
         if measurement is not None and measurement.get("pass_rate") is not None:
             rate = float(measurement["pass_rate"])
@@ -151,86 +184,118 @@ def build_candidate(
                 cand.reasons.append(Reason("below_quality", {"rate": rate, "min": profile.min_quality}))
         else:
             cand.notes.append(Reason("quality_unmeasured", {"min": profile.min_quality}))
-
-    # support / SLA -----------------------------------------------------------------------------
     if profile.support == "sla-required":
         sla = _truthy(fact_value(entry, "sla"))
         if sla is not True:
             cand.reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
+    if profile.customise == "must" and not downloadable and not _truthy(fact_value(entry, "fine_tuning")):
+        cand.reasons.append(Reason("no_customisation"))
 
+
+def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
+    profile, entry, memo, keys = ctx["profile"], cand.entry, ctx["memo"], ctx["keys"]
+    if profile.deployment != "cloud":
+        failures.append(Reason("api_offline", {"deployment": profile.deployment}))
+    elif profile.data_may_go == "nowhere":
+        failures.append(Reason("api_data_stays"))
+    elif profile.data_may_go == "zero-retention-vendor" and (cand.openness != "closed" or not _zero_retention(entry)):
+        # zero retention is a vendor's promise: known for closed models' vendors; a third-party
+        # host of open weights is not in the catalog (its facts describe self-hosting)
+        failures.append(Reason("no_zero_retention"))
+    elif entry is not None and _offers_retired(entry, ctx["today"]):
+        failures.append(Reason("offers_retired"))
+    else:
+        mkey = id(cand.measurement) if cand.measurement is not None else None
+        mode = _memo(memo, ("api", cand.model, mkey, keys["api"]), lambda: api_mode(entry, cand.measurement, profile, cand.model))
+        if isinstance(mode, str):
+            failures.append(Reason(mode))
+        else:
+            cand.modes.append(mode)
+
+
+def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: list[Reason]) -> None:
+    profile, memo, keys = ctx["profile"], ctx["memo"], ctx["keys"]
+    hw = profile.hardware
+    if hw is None:
+        failures.append(Reason("no_hardware"))
+        return
+    e = cand.entry
+    params = getattr(e, "params_b", None) if e is not None else None
+    active = (getattr(e, "active_params_b", None) or params) if e is not None else None
+    ran_here = ctx["local_measured"] and hw.this_machine  # it ran on this very machine: it fits (measured)
+    if need is None and not ran_here:
+        failures.append(Reason("size_unknown"))
+        return
+    found = fit_memory(need, hw.ram_gb, hw.gpu_memory_gb()) if need is not None else None
+    if found is not None and not found.ok:
+        failures.append(Reason("does_not_fit", {"need": round(need, 1), "have": round(found.have_gb, 1)}))
+        cand.fits_owned = False
+        return
+    on_gpu = found.where == "gpu" if found is not None else bool(hw.gpus)
+    ids = [cand.model, *(getattr(e, "aliases", None) or [])]
+    cap = find_capacity(ids, ctx["capacity"], profile)
+    mkey = id(cand.measurement) if cand.measurement is not None else None
+    cap_key = None if cap is None else (cap["tokens_per_s"], cap.get("hardware"), cap.get("origin"), cap.get("source"))
+    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned"])
+    cand.modes.append(_memo(memo, key, lambda: owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params)))
+    cand.fits_owned = True
+
+
+def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: list[Reason]) -> None:
+    profile, memo, keys = ctx["profile"], ctx["memo"], ctx["keys"]
+    e = cand.entry
+    params = getattr(e, "params_b", None) if e is not None else None
+    active = (getattr(e, "active_params_b", None) or params) if e is not None else None
+    if profile.deployment != "cloud":
+        failures.append(Reason("rent_offline", {"deployment": profile.deployment}))
+    elif profile.data_may_go == "nowhere":
+        failures.append(Reason("rent_data_stays"))
+    elif need is None:
+        if not any(r.code == "size_unknown" for r in failures):
+            failures.append(Reason("size_unknown"))
+    else:
+        gpus = max(1, math.ceil(need / profile.rent.memory_gb))
+        if gpus > MAX_RENTED_GPUS:
+            failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
+        else:
+            cand.modes.append(_memo(memo, ("rented", cand.model, gpus, keys["rented"]), lambda: rented_mode(active, gpus, profile, params)))
+
+
+def build_candidate(
+    model_id: str, entry: Any, measurement: dict | None, profile: Profile, memo: dict | None = None, keys: dict | None = None,
+    today: date | None = None, capacity: list[dict] | None = None,
+) -> Candidate:
+    """One model as the user could use it under ``profile`` at ``today`` (default: the system date)."""
+    today = today or date.today()
+    if entry is not None:
+        cand = Candidate(model_id, entry.name, entry, entry.openness, "catalog", measurement, today=today)
+    else:
+        openness, origin = _infer_openness(model_id)
+        cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement, today=today)
+        cand.notes.append(Reason("not_in_catalog"))
+    local_measured = measurement is not None and (model_id.startswith("local/") or measurement.get("hardware") == "this-machine")
+    cand.lifecycle = lifecycle_state(entry, today, profile.horizon_months) if entry is not None else None
+    if cand.lifecycle and cand.lifecycle["status"] == "retired":
+        date_ = cand.lifecycle["shutdown_date"]
+        cand.reasons.append(Reason("retired", {"date": date_}) if date_ else Reason("retired_undated"))
+        return cand
     downloadable = bool(entry.weights_downloadable) if entry is not None else local_measured
-
-    # customisation -----------------------------------------------------------------------------
-    if profile.customise == "must":
-        if not downloadable and not _truthy(fact_value(entry, "fine_tuning")):
-            cand.reasons.append(Reason("no_customisation"))
-
-    # deployment modes ----------------------------------------------------------------------------
+    _static_checks(cand, entry, measurement, profile, downloadable)
+    ctx = {"profile": profile, "memo": memo, "keys": keys or _profile_keys(profile), "today": today,
+           "capacity": capacity, "local_measured": local_measured}
     failures: list[Reason] = []
     api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     if api_available:
-        if profile.deployment != "cloud":
-            failures.append(Reason("api_offline", {"deployment": profile.deployment}))
-        elif profile.data_may_go == "nowhere":
-            failures.append(Reason("api_data_stays"))
-        elif profile.data_may_go == "zero-retention-vendor" and (cand.openness != "closed" or not _zero_retention(entry)):
-            # zero retention is a vendor's promise: known for closed models' vendors; a third-party
-            # host of open weights is not in the catalog (its facts describe self-hosting)
-            failures.append(Reason("no_zero_retention"))
-        else:
-            mode = _memo(memo, ("api", model_id, mkey, keys["api"]), lambda: api_mode(entry, measurement, profile))
-            if isinstance(mode, str):
-                failures.append(Reason(mode))
-            else:
-                cand.modes.append(mode)
-
+        _api(cand, ctx, failures)
     if downloadable:
         params = getattr(entry, "params_b", None) if entry is not None else None
-        active = (getattr(entry, "active_params_b", None) or params) if entry is not None else None
         context = int(max(4096, profile.volume.input_tokens_per_request + profile.volume.output_tokens_per_request))
         need = memory_needed_gb(params, context) if params else None
-        hw = profile.hardware
-        if hw is None:
-            failures.append(Reason("no_hardware"))
-        elif local_measured:
-            # it ran on this machine: it fits (measured). Size-based fit still applies when known.
-            if need is not None and need > max(hw.gpu_memory_gb(), 0.75 * hw.ram_gb):
-                failures.append(Reason("does_not_fit", {"need": round(need, 1), "have": round(max(hw.gpu_memory_gb(), 0.75 * hw.ram_gb), 1)}))
-                cand.fits_owned = False
-            else:
-                cand.modes.append(_memo(memo, ("owned", model_id, mkey, True, keys["owned"]),
-                                        lambda: owned_mode(active, measurement, True, profile, on_gpu=bool(hw.gpus))))
-                cand.fits_owned = True
-        elif need is None:
-            failures.append(Reason("size_unknown"))
-        else:
-            on_gpu = bool(hw.gpus) and need <= hw.gpu_memory_gb()
-            on_cpu = need <= 0.75 * hw.ram_gb
-            if on_gpu or on_cpu:
-                cand.modes.append(_memo(memo, ("owned", model_id, mkey, on_gpu, keys["owned"]),
-                                        lambda: owned_mode(active, measurement, False, profile, on_gpu=on_gpu)))
-                cand.fits_owned = True
-            else:
-                have = hw.gpu_memory_gb() if hw.gpus else 0.75 * hw.ram_gb
-                failures.append(Reason("does_not_fit", {"need": round(need, 1), "have": round(have, 1)}))
-                cand.fits_owned = False
+        _owned(cand, ctx, need, failures)
         if profile.rent is not None:
-            if profile.deployment != "cloud":
-                failures.append(Reason("rent_offline", {"deployment": profile.deployment}))
-            elif profile.data_may_go == "nowhere":
-                failures.append(Reason("rent_data_stays"))
-            elif need is None:
-                if not any(r.code == "size_unknown" for r in failures):
-                    failures.append(Reason("size_unknown"))
-            else:
-                gpus = max(1, math.ceil(need / profile.rent.memory_gb))
-                if gpus > MAX_RENTED_GPUS:
-                    failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
-                else:
-                    cand.modes.append(_memo(memo, ("rented", model_id, gpus, keys["rented"]), lambda: rented_mode(active, gpus, profile)))
+            _rented(cand, ctx, need, failures)
     elif not api_available:
         failures.append(Reason("not_available"))
-
     if not cand.modes:
         if not downloadable and any(r.code in ("api_data_stays", "api_offline", "no_zero_retention") for r in failures):
             code = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
@@ -241,11 +306,23 @@ def build_candidate(
     return cand
 
 
+def capacity_entries(profile: Profile, capacity: list[dict] | None) -> list[dict]:
+    """The profile's own capacity entries (origin ``profile``) and the measured ones passed in."""
+    own = [{**c.model_dump(), "origin": "profile"} for c in profile.capacity]
+    return own + [{"origin": "measured", **c} for c in capacity or []]
+
+
 def build_candidates(
-    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve, memo: dict | None = None
+    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve, memo: dict | None = None,
+    capacity: list[dict] | None = None, today: date | None = None,
 ) -> list[Candidate]:
-    """One candidate per catalog entry, plus measured models the catalog lacks; sorted by id."""
+    """One candidate per catalog entry, plus measured models the catalog lacks; sorted by id.
+
+    ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
+    ``today``: the date lifecycle is judged at (the system date when None, read once here)."""
     keys = _profile_keys(profile)
+    today = today or date.today()
+    caps = capacity_entries(profile, capacity)
     by_model: dict[str, dict] = {}
     for m in measurements or []:
         if m.get("model"):
@@ -261,11 +338,11 @@ def build_candidates(
     out: list[Candidate] = []
     for entry in entries:
         measured = measured_entry.get(entry.id)
-        cand = build_candidate(entry.id, entry, measured[1] if measured else None, profile, memo, keys)
+        cand = build_candidate(entry.id, entry, measured[1] if measured else None, profile, memo, keys, today, caps)
         if measured and measured[0] != entry.id:
             cand.notes.append(Reason("measured_as", {"model": measured[0]}))
         out.append(cand)
     for model_id, m in extra:
-        out.append(build_candidate(model_id, None, m, profile, memo, keys))
+        out.append(build_candidate(model_id, None, m, profile, memo, keys, today, caps))
     out.sort(key=lambda c: c.model)
     return out

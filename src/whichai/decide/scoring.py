@@ -13,248 +13,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, Reason, _truthy, fact_evidence, fact_value
+from whichai.decide.constraints import Candidate, Reason
+from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
+    UNKNOWN,
+    Score,
+    accessibility,
+    cost,
+    cost_reference,
+    cost_score,
+    entry_scores,
+    mode_scores,
+    performance,
+)
 from whichai.decide.profile import HOURS_PER_MONTH, Profile
-from whichai.decide.tco import Mode
-
-UNKNOWN = 0.5
-MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes
-EASE_BY_SKILL = {"none": 0.15, "some": 0.5, "strong": 0.8}
-EASE_API = 0.9
-SECURITY_OWNED = 1.0
-SECURITY_RENTED = 0.75
+from whichai.decide.tco import MODE_PREFERENCE, Mode, cheapest
 
 
-@dataclass
-class Score:
-    score: float
-    origin: str  # catalog | measured | profile | estimate | unknown
-    evidence: list[str] = field(default_factory=list)
-    note: str = ""  # i18n key (``why.*``) or, for catalog scores, the catalog's own reason (English)
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"score": round(self.score, 4), "origin": self.origin, "evidence": self.evidence}
+def task_languages(measurements: list[dict] | None) -> list[str]:
+    """The languages of the task's cases, from the run's per-language results (``by_lang``)."""
+    langs: dict[str, None] = {}
+    for m in measurements or []:
+        for lang in (m.get("by_lang") or {}):
+            langs[str(lang).lower()] = None
+    return list(langs)
 
 
-def _catalog(entry: Any, cid: str) -> Score | None:
-    if entry is None:
-        return None
-    cs = (getattr(entry, "criteria", None) or {}).get(cid)
-    if cs is None:
-        return None
-    return Score(float(cs.score), "catalog", list(cs.evidence), note=f"catalog:{cs.reason}")
-
-
-def _part(value: bool | None) -> float:
-    return UNKNOWN if value is None else (1.0 if value else 0.0)
-
-
-def accessibility(cand: Candidate, profile: Profile) -> Score:
-    """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
-    e = cand.entry
-    api_usable = any(m.kind == "api" for m in cand.modes)
-    if e is not None:
-        downloadable = e.weights_downloadable
-        unrestricted = None if e.license_restricts_use is None else not e.license_restricts_use
-        if profile.commercial and e.commercial_use is False:
-            unrestricted = False
-        origin = "catalog"
-    else:
-        downloadable, unrestricted, origin = cand.model.startswith("local/"), None, "estimate"
-    score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
-
-    def yn(value: bool | None) -> str:
-        return "unknown" if value is None else ("yes" if value else "no")
-
-    licence = f" ({e.license})" if e is not None and e.license else ""
-    evidence = [
-        f"weights downloadable: {yn(downloadable)}; API you may use: {yn(api_usable)}; fits your hardware: {yn(cand.fits_owned)}; "
-        f"licence without use restrictions: {yn(unrestricted)}{licence}"
-    ]
-    return Score(score, origin, evidence, note="why.accessibility")
-
-
-def customization(cand: Candidate) -> Score:
-    found = _catalog(cand.entry, "customization")
-    if found:
-        return found
-    ft = _truthy(fact_value(cand.entry, "fine_tuning"))
-    downloadable = cand.entry.weights_downloadable if cand.entry is not None else cand.model.startswith("local/")
-    if downloadable:
-        return Score(0.9, "catalog", ["weights_downloadable=True"], note="why.customization_weights")
-    if ft is True:
-        return Score(0.6, "catalog", [fact_evidence(cand.entry, "fine_tuning")], note="why.customization_api")
-    if ft is False:
-        return Score(0.1, "catalog", [fact_evidence(cand.entry, "fine_tuning")], note="why.customization_none")
-    return Score(UNKNOWN, "unknown", ["fine_tuning=unknown"], note="why.unknown")
-
-
-def transparency(cand: Candidate) -> Score:
-    found = _catalog(cand.entry, "transparency")
-    if found:
-        return found
-    value = {"open-source": 0.9, "open-weights": 0.5, "closed": 0.1}.get(cand.openness)
-    if value is None:
-        return Score(UNKNOWN, "unknown", ["openness=unknown"], note="why.unknown")
-    origin = "catalog" if cand.openness_origin == "catalog" else "estimate"
-    return Score(value, origin, [f"openness={cand.openness} ({cand.openness_origin})"], note="why.openness")
-
-
-def collaboration(cand: Candidate) -> Score:
-    found = _catalog(cand.entry, "collaboration")
-    if found:
-        return found
-    restricts = cand.entry.license_restricts_use if cand.entry is not None else None
-    value = {"open-source": 0.9, "open-weights": 0.4 if restricts else 0.6, "closed": 0.1}.get(cand.openness)
-    if value is None:
-        return Score(UNKNOWN, "unknown", ["openness=unknown"], note="why.unknown")
-    origin = "catalog" if cand.openness_origin == "catalog" else "estimate"
-    return Score(value, origin, [f"openness={cand.openness}", f"license_restricts_use={restricts}"], note="why.openness")
-
-
-def updates(cand: Candidate) -> Score:
-    found = _catalog(cand.entry, "updates")
-    if found:
-        return found
-    dep = fact_value(cand.entry, "deprecation")
-    if dep is not None:
-        return Score(0.4, "catalog", [fact_evidence(cand.entry, "deprecation")], note="why.deprecation")
-    return Score(UNKNOWN, "unknown", ["release cadence unknown"], note="why.unknown")
-
-
-def support(cand: Candidate) -> Score:
-    found = _catalog(cand.entry, "support")
-    if found:
-        return found
-    sla = _truthy(fact_value(cand.entry, "sla"))
-    sup = _truthy(fact_value(cand.entry, "support"))
-    evidence = [fact_evidence(cand.entry, "sla"), fact_evidence(cand.entry, "support")]
-    if sla:
-        return Score(0.9, "catalog", evidence, note="why.support_sla")
-    if sup:
-        return Score(0.7, "catalog", evidence, note="why.support_vendor")
-    if sup is False or cand.openness in ("open-source", "open-weights"):
-        return Score(0.3, "estimate", evidence, note="why.support_community")
-    return Score(UNKNOWN, "unknown", evidence, note="why.unknown")
-
-
-def performance(cand: Candidate, profile: Profile) -> Score:
-    m = cand.measurement
-    if m is not None and m.get("pass_rate") is not None:
-        rate = float(m["pass_rate"])
-        evidence = [f"pass_rate={rate:.3f} over {m.get('cases', '?')} cases (measured)"]
-        ci = m.get("pass_rate_ci95")
-        if ci:
-            evidence[0] += f", 95% CI {ci[0]:.2f}-{ci[1]:.2f}"
-        factor = 1.0
-        p95 = m.get("latency_p95_s")
-        if profile.latency_target_s and p95:
-            factor = min(1.0, profile.latency_target_s / float(p95))
-            evidence.append(f"latency_p95={float(p95):.2f}s vs target {profile.latency_target_s:g}s (measured)")
-        return Score(rate * factor, "measured", evidence, note="why.measured", params={"rate": rate})
-    found = performance_prior(cand)
-    langs = list(getattr(cand.entry, "languages", None) or [])
-    if profile.languages and langs:
-        covered = sum(1 for lang in profile.languages if lang in langs)
-        coverage = covered / len(profile.languages)
-        if coverage < 1:
-            found = Score(
-                found.score * (0.5 + 0.5 * coverage),
-                found.origin,
-                found.evidence + [f"languages={','.join(langs)}; you need {','.join(profile.languages)} (catalog)"],
-                note=found.note,
-            )
-    return found
-
-
-def entry_scores(cand: Candidate) -> dict[str, Score]:
-    """Criterion scores that depend on the model alone (not on the profile)."""
-    return {
-        "customization": customization(cand),
-        "transparency": transparency(cand),
-        "collaboration": collaboration(cand),
-        "updates": updates(cand),
-        "support": support(cand),
-    }
-
-
-PRIOR_UNKNOWN = 0.3  # neither size nor price known: below most priors, so the unknown is not rewarded
-
-
-def performance_prior(cand: Candidate) -> Score:
-    """Until a model is measured on the user's task: a prior from catalog facts, labelled ``estimate``.
-
-    Open models by effective size (MoE: geometric mean of total and active parameters):
-    0.2 + 0.15·log10(B), within [0.05, 0.7] (1 B → 0.20, 8 B → 0.34, 70 B → 0.48, 405 B → 0.59).
-    Closed models by blended API price p = (3·input + output)/4 USD/Mtok, a proxy for the tier:
-    0.45 + 0.08·log10(p), within [0.3, 0.6]. Neither known: 0.3.
-    """
-    e = cand.entry
-    params = getattr(e, "params_b", None) if e is not None else None
-    if params:
-        active = getattr(e, "active_params_b", None)
-        eff = math.sqrt(params * active) if active and active < params else params
-        score = min(0.7, max(0.05, 0.2 + 0.15 * math.log10(eff)))
-        return Score(score, "estimate", [f"prior from {eff:g} B effective parameters (catalog); not measured on your task"], note="why.prior_size")
-    price = getattr(e, "price_usd_per_mtok", None) if e is not None else None
-    if price is not None and cand.openness == "closed":
-        blended = (3 * price.input + price.output) / 4
-        if blended > 0:
-            score = min(0.6, max(0.3, 0.45 + 0.08 * math.log10(blended)))
-            return Score(score, "estimate", [f"prior from the API price tier, ${blended:.2f}/Mtok blended (catalog); not measured"], note="why.prior_price")
-    return Score(PRIOR_UNKNOWN, "unknown", ["size and price unknown; not measured on your task"], note="why.prior_unknown")
-
-
-def base_scores(cand: Candidate, profile: Profile, cache: dict[str, Any] | None = None) -> dict[str, Score]:
+def base_scores(cand: Candidate, profile: Profile, cache: dict[Any, Any] | None = None, task_langs: list[str] | None = None) -> dict[str, Score]:
     """Criterion scores that do not depend on the deployment mode (nor on cost)."""
     if cache is None or cand.entry is None:
         fixed = entry_scores(cand)
     else:
-        fixed = cache.get(cand.model)
+        key = ("entry", cand.model, cand.today, profile.horizon_months)
+        fixed = cache.get(key)
         if fixed is None:
-            fixed = cache[cand.model] = entry_scores(cand)
-    return {"accessibility": accessibility(cand, profile), **fixed, "performance": performance(cand, profile)}
-
-
-def api_security(cand: Candidate) -> Score:
-    """Security of sending prompts to the model's API (the vendor's terms, when the vendor is known)."""
-    e = cand.entry
-    if cand.openness != "closed":
-        # an open model behind a third-party host: the catalog's facts describe self-hosting, not that host
-        return Score(0.4, "estimate", ["third-party API host; its data terms are not in the catalog"], note="why.security_third_party")
-    found = _catalog(e, "security")
-    if found:
-        return found
-    names = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
-    if any(fact_value(e, n) is not None for n in names):
-        trains = _truthy(fact_value(e, "trains_on_api_data"))
-        zero = _truthy(fact_value(e, "zero_retention_available"))
-        certs = _truthy(fact_value(e, "certifications"))
-        score = 0.3 + 0.25 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.2 * _part(certs)
-        return Score(score, "catalog", [fact_evidence(e, n) for n in names], note="why.security_api")
-    return Score(UNKNOWN, "unknown", ["data handling of the API unknown"], note="why.unknown")
-
-
-def mode_scores(cand: Candidate, mode: Mode, profile: Profile) -> dict[str, Score]:
-    if mode.kind == "owned":
-        security = Score(SECURITY_OWNED, "profile", ["runs on your hardware"], note="why.security_owned")
-        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], note="why.ease_self")
-    elif mode.kind == "rented":
-        security = Score(SECURITY_RENTED, "estimate", ["your own rented GPU server"], note="why.security_rented")
-        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], note="why.ease_self")
-    else:
-        security = api_security(cand)
-        ease = Score(EASE_API, "estimate", ["managed API: nothing to operate"], note="why.ease_api")
-    return {"security": security, "ease_of_use": ease}
-
-
-def cost_reference(profile: Profile) -> float:
-    return profile.budget_usd_per_month if profile.budget_usd_per_month else profile.cost_reference_usd
-
-
-def cost_score(monthly: float, reference: float) -> float:
-    return 1.0 / (1.0 + max(monthly, 0.0) / reference)
+            fixed = cache[key] = entry_scores(cand)
+    return {"accessibility": accessibility(cand, profile), **fixed, "performance": performance(cand, profile, task_langs)}
 
 
 # weights ---------------------------------------------------------------------------------------------
@@ -328,21 +121,26 @@ class Ranked:
         return {**self.option.criteria, "cost": self.cost}
 
 
-def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float], cache: dict[str, Any] | None = None) -> list[Prepared]:
+def prepare(
+    cands: list[Candidate], profile: Profile, weights: dict[str, float], cache: dict[Any, Any] | None = None,
+    task_langs: list[str] | None = None,
+) -> list[Prepared]:
     out = []
+    langs = tuple(task_langs or ())
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
             continue
-        key = (cand.model, id(cand.measurement), cand.fits_owned, profile.commercial, tuple(profile.languages),
-               profile.latency_target_s, profile.team_skill)
+        key = (cand.model, id(cand.measurement), cand.fits_owned, profile.commercial, tuple(profile.languages), langs,
+               profile.task_kind, profile.horizon_months, cand.today, profile.latency_target_s, profile.team_skill,
+               tuple(m.kind for m in cand.modes))
         options = []
         base = None
         for mode in cand.modes:
             crit = cache.get(("criteria", mode.kind, *key)) if cache is not None else None
             if crit is None:
                 if base is None:
-                    base = base_scores(cand, profile, cache)
+                    base = base_scores(cand, profile, cache, task_langs)
                 crit = {**base, **mode_scores(cand, mode, profile)}
                 if cache is not None:
                     cache[("criteria", mode.kind, *key)] = crit
@@ -354,21 +152,13 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
 
 def choose(p: Prepared, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Option, float] | Reason:
     """The cheapest mode that can serve the volume (ties: owned, api, rented)."""
-    best: tuple[float, int, Option] | None = None
-    short: Option | None = None
-    for opt in p.options:
-        if requests > opt.mode.capacity_requests:
-            short = opt
-            continue
-        cost = opt.mode.monthly(requests, api_factor, gpu_factor)
-        key = (cost, MODE_PREFERENCE[opt.mode.kind], opt)
-        if best is None or key[:2] < best[:2]:
-            best = key
-    if best is None:
-        assert short is not None
-        hours = short.mode.hours_needed(requests) or 0.0
+    found = cheapest([o.mode for o in p.options], requests, api_factor, gpu_factor)
+    if found is None:
+        short = p.options[-1].mode
+        hours = short.hours_needed(requests) or 0.0
         return Reason("capacity", {"requests": requests, "hours": round(hours, 1)})
-    return best[2], best[0]
+    mode, monthly = found
+    return next(o for o in p.options if o.mode is mode), monthly
 
 
 def evaluate(
@@ -405,10 +195,8 @@ def evaluate(
             if full:
                 excluded.append((p.cand, [Reason("over_budget", {"cost": monthly, "budget": budget_value})]))
             continue
-        cs = cost_score(monthly, reference)
-        raw = option.base + w_cost * cs
-        cost = Score(cs, option.mode.cost_origin, [f"${monthly:,.2f}/month ({option.mode.kind})"], note="why.cost") if full else None
-        ranked.append(Ranked(p.cand, option, monthly, cost, raw, raw / total_w))
+        raw = option.base + w_cost * cost_score(monthly, reference)
+        ranked.append(Ranked(p.cand, option, monthly, cost(monthly, option.mode, profile) if full else None, raw, raw / total_w))
     ranked.sort(key=lambda r: (-r.raw, r.cand.model))
     return ranked, excluded
 

@@ -4,13 +4,17 @@ Three modes (see docs/method.md):
 
 - ``api``: volume × published price (catalog) or the cost per case measured in a run.
 - ``owned``: the user's hardware: purchase amortised over the stated months + power for the hours
-  the volume needs + the team's operations time. Capacity: a month has 730 hours.
+  the volume needs + the team's operations time. Capacity: ``hardware.hours_per_month`` (730 by
+  default, a whole month) at the model's throughput.
 - ``rented``: GPUs rented by the hour × the hours the volume needs (or all month when
   ``always_on``) + operations time. Enough GPUs are rented to hold the model.
 
-Hours come from the throughput measured on this machine (a local model measured in a run) or are
-estimated from memory bandwidth (decoding a token reads every active weight once). Every figure
-carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate``.
+Throughput, in this order: a capacity figure for the model on the user's hardware (a load test:
+``measured``; a profile ``capacity:`` entry: ``profile``), tokens/s counting input and output
+tokens; the throughput a run measured for a local model, when the profile's hardware is this
+machine (``measured``); else an estimate from memory bandwidth (decoding a token reads every active
+weight once). Operations hours follow :func:`ops_rule` unless the profile states them. Every
+figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate``.
 """
 
 from __future__ import annotations
@@ -19,14 +23,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.decide.profile import HOURS_PER_MONTH, Profile
+from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
+from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, Profile
 
 BITS_PER_WEIGHT = 4.5  # a 4-bit quantisation (Q4_K_M-like), what people self-host by default
 BANDWIDTH_EFFICIENCY = 0.6  # share of peak memory bandwidth a decoder reaches
 GPU_BATCHING = 8.0  # aggregate decode speed of a batched GPU server vs one stream (vLLM-like)
 PREFILL_SPEEDUP_GPU = 10.0  # prompt tokens are processed this many times faster than generated ones
 PREFILL_SPEEDUP_CPU = 5.0
-OPS_HOURS = {"none": 40.0, "some": 16.0, "strong": 8.0}  # team hours per month to run a model yourself
+OPS_HOURS = {"none": 40.0, "some": 16.0, "strong": 8.0}  # team hours a month for a 70 B model on a GPU server
+OPS_REFERENCE_B = 70.0  # the model size OPS_HOURS are stated for
+OPS_SIZE_MIN, OPS_SIZE_MAX = 0.1, 1.5
+OPS_ALREADY_OWNED = 0.5  # a machine the user already has and runs anyway (purchase 0)
+OPS_PER_EXTRA_GPU = 0.25
 MAX_RENTED_GPUS = 8
 
 # Peak memory bandwidth in GB/s of common GPUs (vendor data sheets); matched by substring, longest first.
@@ -53,14 +62,7 @@ def gpu_bandwidth(name: str, given: float | None = None) -> tuple[float, str]:
 
 def memory_needed_gb(params_b: float, context_tokens: int = 4096) -> float:
     """GB of memory to hold the weights at 4.5 bits plus a KV cache and runtime overhead."""
-    try:
-        from whichai.catalog.hardware import memory_needed_gb as catalog_memory
-
-        return float(catalog_memory(params_b, bits_per_weight=BITS_PER_WEIGHT, context_tokens=context_tokens))
-    except ImportError:  # the catalog's hardware module is optional for decide
-        weights = params_b * BITS_PER_WEIGHT / 8
-        kv = 0.02 * params_b * context_tokens / 4096
-        return weights + kv + 0.5
+    return float(_memory_needed_gb(params_b, bits_per_weight=BITS_PER_WEIGHT, context_tokens=context_tokens))
 
 
 @dataclass
@@ -69,9 +71,10 @@ class Component:
     usd: float  # at the profile's volume
     origin: str
     detail: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail}
+        return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail, "params": self.params}
 
 
 @dataclass
@@ -92,6 +95,15 @@ class Mode:
     cost_origin: str = "catalog"
     components: list[Component] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ops_usd: float = 0.0  # the operations part of fixed_usd
+    purchase_usd: float = 0.0  # owned: the hardware's price (for payback)
+    tokens_per_s: float | None = None  # throughput, input + output tokens a second
+    hardware: str = ""  # what the throughput was measured or estimated on
+
+    def running(self, requests: float) -> float:
+        """Monthly cost without amortisation: power + operations (+ rent) at ``requests``."""
+        amort = next((c.usd for c in self.components if c.name == "amortisation"), 0.0)
+        return self.monthly(requests) - amort
 
     def monthly(self, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> float:
         cost = self.fixed_usd + requests * (self.api_per_request * api_factor + self.power_per_request)
@@ -108,20 +120,69 @@ class Mode:
         return requests * self.seconds_per_request / 3600.0
 
 
-def ops_cost(profile: Profile) -> tuple[float, float, str]:
-    hours = profile.ops_hours_per_month if profile.ops_hours_per_month is not None else OPS_HOURS[profile.team_skill]
-    return hours * profile.ops_hourly_rate_usd, hours, "profile"
+def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> tuple[float, float, str, dict[str, Any]]:
+    """(USD, hours, origin, params) a month of the team's time to run a model yourself.
+
+    Stated in the profile (``ops_hours_per_month``): that, origin ``profile``. Otherwise the rule
+    (origin ``estimate``): hours = OPS_HOURS[team_skill] × size × where, with
+    size = √(B / 70) within [0.1, 1.5] (B: the model's effective parameters in billions; unknown: 1),
+    where = 0.5 on owned hardware already paid for (purchase 0), 1 on hardware bought for it,
+    1 + 0.25 per extra rented GPU.
+    """
+    rate = profile.ops_hourly_rate_usd
+    if profile.ops_hours_per_month is not None:
+        hours = profile.ops_hours_per_month
+        return hours * rate, hours, "profile", {"hours": hours, "rate": rate, "rule": "profile",
+                                                 "settings": ["ops_hours_per_month", "ops_hourly_usd"]}
+    size = 1.0 if not params_b else min(OPS_SIZE_MAX, max(OPS_SIZE_MIN, math.sqrt(params_b / OPS_REFERENCE_B)))
+    if kind == "owned":
+        where = OPS_ALREADY_OWNED if profile.hardware is not None and profile.hardware.purchase_usd == 0 else 1.0
+    else:
+        where = 1.0 + OPS_PER_EXTRA_GPU * max(0, gpus - 1)
+    base = OPS_HOURS[profile.team_skill]
+    hours = round(base * size * where, 2)
+    return hours * rate, hours, "estimate", {
+        "hours": hours, "rate": rate, "rule": "team_size_where", "team_skill": profile.team_skill, "base_hours": base,
+        "size_factor": round(size, 3), "where_factor": where, "settings": ["ops_hours_per_month", "ops_hourly_usd"],
+    }
 
 
-def api_mode(entry: Any, measurement: dict | None, profile: Profile) -> Mode | str:
+def ops_cost(profile: Profile, params_b: float | None = None, kind: str = "owned", gpus: int = 1) -> tuple[float, float, str]:
+    usd, hours, origin, _ = ops_rule(profile, params_b, kind, gpus)
+    return usd, hours, origin
+
+
+def _ops_component(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> Component:
+    usd, hours, origin, params = ops_rule(profile, params_b, kind, gpus)
+    detail = f"{hours:g} h ({origin}) × ${profile.ops_hourly_rate_usd:g}/h (profile); {profile.team_skill} team"
+    return Component("operations", usd, origin, detail, params)
+
+
+def price_override(profile: Profile, model_id: str, aliases: list[str] | tuple[str, ...] = ()) -> Any:
+    """The profile's own price for a model (by id or alias), or None."""
+    if not profile.prices:
+        return None
+    wanted = {model_id.lower(), *(a.lower() for a in aliases)}
+    for key, price in profile.prices.items():
+        if key.strip().lower() in wanted:
+            return price
+    return None
+
+
+def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: str | None = None) -> Mode | str:
     """The API mode, or the code of the reason it has no price."""
     vol = profile.volume
+    own = price_override(profile, model_id or getattr(entry, "id", "") or "", getattr(entry, "aliases", None) or ())
     price = getattr(entry, "price_usd_per_mtok", None) if entry is not None else None
-    if price is not None:
-        per_request = (vol.input_tokens_per_request * price.input + vol.output_tokens_per_request * price.output) / 1e6
-        detail = f"${price.input:g}/${price.output:g} per Mtok in/out ({price.source}, {price.as_of})"
-        mode = Mode("api", api_per_request=per_request, cost_origin="catalog")
-        mode.components.append(Component("api", per_request * vol.requests_per_month, "catalog", detail))
+    if own is not None or price is not None:
+        if own is not None:
+            inp, outp, origin, detail = own.input, own.output, "profile", f"${own.input:g}/${own.output:g} per Mtok in/out (profile: {own.source})"
+        else:
+            inp, outp, origin = price.input, price.output, "catalog"
+            detail = f"${price.input:g}/${price.output:g} per Mtok in/out ({price.source}, {price.as_of})"
+        per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
+        mode = Mode("api", api_per_request=per_request, cost_origin=origin)
+        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, detail))
         return mode
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
     if measurement and measurement.get("cost_usd") is not None and answered:
@@ -152,65 +213,119 @@ def _measured_seconds(measurement: dict, profile: Profile) -> float | None:
     return None
 
 
+def capacity_applies(cap: dict, profile: Profile) -> bool:
+    """Whether a capacity figure describes the profile's own hardware.
+
+    Figures written in the profile do (the user states them for their hardware); a measured figure
+    does when it names no hardware, names the profile's hardware (``hardware.name``), or was taken
+    on this machine and the profile's hardware is this machine.
+    """
+    hw = profile.hardware
+    if hw is None:
+        return False
+    if cap.get("origin") == "profile":
+        return True
+    where = str(cap.get("hardware") or "").strip().lower()
+    if not where:
+        return True
+    if where == THIS_MACHINE:
+        return hw.this_machine
+    return bool(hw.name) and where == hw.name.strip().lower()
+
+
+def find_capacity(model_ids: list[str], capacity: list[dict] | None, profile: Profile) -> dict | None:
+    """The capacity figure for a model (any of its ids) on the profile's hardware; the profile's own
+    entries first, then the highest measured figure."""
+    wanted = {m.lower() for m in model_ids if m}
+    found = [c for c in capacity or [] if str(c.get("model", "")).lower() in wanted and capacity_applies(c, profile)]
+    if not found:
+        return None
+    return max(found, key=lambda c: (c.get("origin") == "profile", float(c["tokens_per_s"])))
+
+
+def _throughput(
+    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool, cap: dict | None
+) -> tuple[float, str, str, float | None, str]:
+    """(seconds per request, origin, detail, tokens/s, hardware) of the owned hardware for a model."""
+    hw = profile.hardware
+    assert hw is not None
+    vol = profile.volume
+    per_request = vol.input_tokens_per_request + vol.output_tokens_per_request
+    if cap is not None:
+        tps = float(cap["tokens_per_s"])
+        origin = "profile" if cap.get("origin") == "profile" else "measured"
+        where = cap.get("hardware") or hw.name or "your hardware"
+        detail = f"{tps:g} tokens/s (input + output) on {where} ({origin}: {cap.get('source') or '?'})"
+        return max(per_request, 1e-9) / tps, origin, detail, tps, str(where)
+    if local_measured and measurement and hw.this_machine:
+        seconds = _measured_seconds(measurement, profile)
+        if seconds is not None:
+            tps = measurement.get("output_tokens_per_s")
+            return seconds, "measured", f"{tps or '?'} output tokens/s measured on this machine", None, THIS_MACHINE
+    params = active_params_b or 1.0
+    if hw.gpus and on_gpu:
+        bw = sum(gpu_bandwidth(g.name, g.memory_bandwidth_gbps)[0] * g.count for g in hw.gpus)
+        detail = f"estimated from {bw:g} GB/s GPU memory bandwidth and {params:g}B active parameters"
+        seconds = _estimate_seconds(params, bw, True, profile)
+    else:
+        bw = hw.memory_bandwidth_gbps or (CPU_BANDWIDTH_SERVER if hw.cpu_cores > 16 else CPU_BANDWIDTH_SMALL)
+        detail = f"estimated from {bw:g} GB/s CPU memory bandwidth and {params:g}B active parameters"
+        seconds = _estimate_seconds(params, bw, False, profile)
+    if local_measured and measurement and not hw.this_machine:
+        detail += "; the throughput measured in the run was on this machine, not on the hardware your profile describes"
+    return seconds, "estimate", detail, None, hw.name or ""
+
+
 def owned_mode(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool = True
+    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
+    cap: dict | None = None, params_b: float | None = None,
 ) -> Mode:
     """Self-hosting on the user's own hardware (fit is checked by the caller)."""
     hw = profile.hardware
     assert hw is not None
-    mode = Mode("owned")
-    seconds = _measured_seconds(measurement, profile) if (local_measured and measurement) else None
-    if seconds is not None:
-        mode.throughput_origin = "measured"
-        mode.throughput_detail = (
-            f"{measurement.get('output_tokens_per_s') or '?'} tokens/s measured on this machine"
-        )
-    else:
-        params = active_params_b or 1.0
-        if hw.gpus and on_gpu:
-            bw = sum(gpu_bandwidth(g.name, g.memory_bandwidth_gbps)[0] * g.count for g in hw.gpus)
-            seconds = _estimate_seconds(params, bw, True, profile)
-            mode.throughput_detail = f"estimated from {bw:g} GB/s GPU memory bandwidth and {params:g}B active parameters"
-        else:
-            bw = hw.memory_bandwidth_gbps or (CPU_BANDWIDTH_SERVER if hw.cpu_cores > 16 else CPU_BANDWIDTH_SMALL)
-            seconds = _estimate_seconds(params, bw, False, profile)
-            mode.throughput_detail = f"estimated from {bw:g} GB/s CPU memory bandwidth and {params:g}B active parameters"
-        mode.throughput_origin = "estimate"
+    seconds, t_origin, t_detail, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
+    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_detail, tokens_per_s=tps, hardware=where)
     mode.seconds_per_request = seconds
-    mode.capacity_requests = HOURS_PER_MONTH * 3600.0 / seconds if seconds > 0 else math.inf
+    mode.capacity_requests = hw.hours_per_month * 3600.0 / seconds * (1 + 1e-9) if seconds > 0 else math.inf
     watts = hw.power_watts if hw.power_watts is not None else (150.0 + 300.0 * hw.gpu_count() if hw.gpus else 65.0)
     watts_origin = "profile" if hw.power_watts is not None else "estimate"
     mode.power_per_request = watts / 1000.0 * seconds / 3600.0 * hw.electricity_usd_per_kwh
     amort = hw.purchase_usd / hw.amortisation_months
-    ops, ops_hours, _ = ops_cost(profile)
-    mode.fixed_usd = amort + ops
+    ops = _ops_component(profile, _effective_b(params_b, active_params_b), "owned")
+    mode.fixed_usd = amort + ops.usd
+    mode.ops_usd = ops.usd
+    mode.purchase_usd = hw.purchase_usd
     requests = profile.volume.requests_per_month
     hours = requests * seconds / 3600.0
+    power_origin = "estimate" if watts_origin == "estimate" or t_origin == "estimate" else t_origin
     mode.components = [
         Component("amortisation", amort, "profile", f"${hw.purchase_usd:g} over {hw.amortisation_months} months"),
-        Component(
-            "power",
-            mode.power_per_request * requests,
-            "estimate" if watts_origin == "estimate" or mode.throughput_origin != "measured" else "measured",
-            f"{watts:g} W ({watts_origin}) × {hours:.1f} h ({mode.throughput_origin}) × ${hw.electricity_usd_per_kwh:g}/kWh",
-        ),
-        Component("operations", ops, "profile", f"{ops_hours:g} h × ${profile.ops_hourly_rate_usd:g}/h ({profile.team_skill} team)"),
+        Component("power", mode.power_per_request * requests, power_origin,
+                  f"{watts:g} W ({watts_origin}) × {hours:.1f} h ({t_origin}) × ${hw.electricity_usd_per_kwh:g}/kWh"),
+        ops,
     ]
-    mode.cost_origin = "estimate"
+    mode.cost_origin = "estimate" if "estimate" in (t_origin, watts_origin, ops.origin) else "profile"
     return mode
 
 
-def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile) -> Mode:
+def _effective_b(params_b: float | None, active_params_b: float | None) -> float | None:
+    """Effective size for the operations rule: geometric mean of total and active parameters (MoE)."""
+    if params_b and active_params_b and active_params_b < params_b:
+        return math.sqrt(params_b * active_params_b)
+    return params_b or active_params_b
+
+
+def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile, params_b: float | None = None) -> Mode:
     rent = profile.rent
     assert rent is not None
     params = active_params_b or 1.0
     bw, bw_origin = gpu_bandwidth(rent.gpu, rent.memory_bandwidth_gbps)
     seconds = _estimate_seconds(params, bw * gpus_needed, True, profile)
     hourly = rent.usd_per_hour * gpus_needed
-    ops, ops_hours, _ = ops_cost(profile)
+    ops = _ops_component(profile, _effective_b(params_b, active_params_b), "rented", gpus_needed)
     mode = Mode(
         "rented",
-        fixed_usd=ops,
+        fixed_usd=ops.usd,
         gpu_hours_per_request=seconds / 3600.0,
         gpu_usd_per_hour=hourly,
         always_on=rent.always_on,
@@ -218,16 +333,42 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         throughput_origin="estimate",
         throughput_detail=f"estimated from {bw:g} GB/s ({bw_origin}) × {gpus_needed} {rent.gpu} and {params:g}B active parameters",
         cost_origin="estimate",
+        ops_usd=ops.usd,
+        hardware=f"{gpus_needed} × {rent.gpu}",
     )
     requests = profile.volume.requests_per_month
-    rent_usd = mode.monthly(requests) - ops
+    rent_usd = mode.monthly(requests) - ops.usd
     hours = requests * seconds / 3600.0
     billed = f"{'all month' if rent.always_on else f'{hours:.1f} h needed (estimate)'}"
     mode.components = [
         Component("gpu_rent", rent_usd, "estimate", f"{gpus_needed} × {rent.gpu} at ${rent.usd_per_hour:g}/h (profile), {billed}"),
-        Component("operations", ops, "profile", f"{ops_hours:g} h × ${profile.ops_hourly_rate_usd:g}/h ({profile.team_skill} team)"),
+        ops,
     ]
     return mode
+
+
+MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes
+
+
+def cheapest(modes: list[Mode], requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Mode, float] | None:
+    """The cheapest mode that can serve ``requests`` a month (ties: owned, api, rented), or None."""
+    best: tuple[float, int, Mode] | None = None
+    for mode in modes:
+        if requests > mode.capacity_requests:
+            continue
+        cost = mode.monthly(requests, api_factor, gpu_factor)
+        if best is None or (cost, MODE_PREFERENCE[mode.kind]) < best[:2]:
+            best = (cost, MODE_PREFERENCE[mode.kind], mode)
+    return None if best is None else (best[2], best[0])
+
+
+def payback_months(owned: Mode, other_monthly: float, requests: float) -> float | None:
+    """Months until the hardware's price is paid back: purchase ÷ (the other's monthly cost − the
+    owned hardware's running cost: power + operations). None when it never pays back or cost nothing."""
+    if owned.kind != "owned" or owned.purchase_usd <= 0:
+        return None
+    saving = other_monthly - owned.running(requests)
+    return owned.purchase_usd / saving if saving > 0 else None
 
 
 def break_even(api: Mode, self_hosted: Mode, api_factor: float = 1.0, gpu_factor: float = 1.0) -> dict[str, Any]:

@@ -1,0 +1,427 @@
+"""The ten criterion scores of a model, computed from the catalog's facts (decide alone scores).
+
+The catalog holds facts with their sources; this module turns them into scores in [0, 1], each a
+:class:`Score` with its origin, a reason code (``why.*``, texts in :mod:`whichai.decide.reason_texts`
+and :mod:`whichai.decide.i18n`) with parameters, and the evidence (each fact with its source).
+A fact that is not on record scores the neutral 0.5 with origin ``unknown``, never a low score
+labelled ``catalog``. The rules, one function per criterion (docs/method.md says them for people):
+
+- **customization**: downloadable weights 0.9 (1.0 with open training code); else the vendor's
+  fine-tuning 0.6 (offered) or 0.1 (not offered); unknown 0.5.
+- **transparency**: the share of audited openness dimensions (osai-index, MOF) that are open,
+  partial counting half; without an audit, from the class: open source 0.7, open weights 0.35,
+  closed 0.05.
+- **collaboration**: closed 0.1; open weights under a licence without use restrictions 0.9, with
+  restrictions 0.5; licence terms unknown 0.5 (unknown).
+- **updates**: open weights 0.7 (you choose when to upgrade), closed 0.6 (the vendor decides);
+  +0.1 when released within a year of ``today``, −0.2 when over three years before; a shutdown
+  within the profile's horizon: 0.05; announced beyond it: at most 0.3.
+- **support**: an SLA 0.9; paid vendor support 0.7; community only 0.3–0.4; unknown 0.5.
+- **security** (of the API): 0.3 + 0.25 (no training on API data) + 0.25 (zero retention on offer)
+  + 0.2 (certifications), unknown parts counting half; an open model behind a third-party host 0.4.
+- **performance** until measured: a prior (origin ``estimate``) from size or price tier, scaled by
+  task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
+
+:func:`score_entry` gives all ten for one entry under a profile (``whichai models ID``), through
+the same candidate, cost and scoring code the recommendation uses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from whichai.decide.constraints import Candidate, _truthy, fact_evidence, fact_value
+from whichai.decide.profile import Profile
+
+UNKNOWN = 0.5
+PRIOR_UNKNOWN = 0.3  # neither size nor price known: below most priors, so the unknown is not rewarded
+YEAR_DAYS = 365
+
+
+@dataclass
+class Score:
+    score: float
+    origin: str  # catalog | measured | profile | estimate | unknown
+    evidence: list[str] = field(default_factory=list)
+    note: str = ""  # the reason code (``why.*``): an i18n key
+    params: dict[str, Any] = field(default_factory=dict)  # the reason's parameters
+
+    @property
+    def reason(self) -> dict[str, Any]:
+        """The reason as a code, its parameters and its text in both languages."""
+        return {"code": self.note, "params": dict(self.params), "text": {lang: reason_text(self.note, self.params, lang) for lang in ("en", "id")}}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"score": round(self.score, 4), "origin": self.origin, "reason": self.reason, "evidence": self.evidence}
+
+
+def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
+    from whichai.decide.i18n import TEXTS
+    from whichai.decide.reason_texts import MODEL_TEXTS
+
+    en, id_ = MODEL_TEXTS.get(code) or TEXTS[code]
+    text = id_ if lang == "id" and id_ else en
+    return text.format(**{"skill": "", **params})
+
+
+def _part(value: bool | None) -> float:
+    return UNKNOWN if value is None else (1.0 if value else 0.0)
+
+
+def _downloadable(cand: Candidate) -> bool:
+    e = cand.entry
+    if e is None:
+        return cand.model.startswith("local/")
+    return e.weights_downloadable is True or (e.weights_downloadable is None and cand.openness != "closed")
+
+
+def _src(entry: Any) -> str:
+    sources = getattr(entry, "sources", None) or []
+    names = sorted({f"{s.name} {s.as_of}" for s in sources})
+    return ", ".join(names) or "catalog"
+
+
+# criteria that depend on the model alone ----------------------------------------------------------
+
+
+def customization(cand: Candidate) -> Score:
+    dims = getattr(cand.entry, "openness_dimensions", None) or {}
+    if _downloadable(cand):
+        code_open = str(dims.get("code_open", "")).startswith("yes")
+        if code_open:
+            return Score(1.0, "catalog", ["weights_downloadable=True", f"code_open={dims['code_open']}"], "why.customization_weights_code")
+        return Score(0.9, "catalog", ["weights_downloadable=True"], "why.customization_weights")
+    ft = _truthy(fact_value(cand.entry, "fine_tuning"))
+    if ft is True:
+        return Score(0.6, "catalog", [fact_evidence(cand.entry, "fine_tuning")], "why.customization_api")
+    if ft is False:
+        return Score(0.1, "catalog", [fact_evidence(cand.entry, "fine_tuning")], "why.customization_none")
+    return Score(UNKNOWN, "unknown", ["fine_tuning=unknown"], "why.unknown")
+
+
+OPEN_VALUES = ("open", "released-open", "yes")
+PARTIAL_VALUES = ("partial", "released")
+
+
+def transparency(cand: Candidate) -> Score:
+    dims = getattr(cand.entry, "openness_dimensions", None) or {}
+    rated = {k: v for k, v in dims.items() if k.startswith(("osai:", "mof:"))}
+    if rated:
+        vals = []
+        for v in rated.values():
+            word = str(v).split(" ")[0].lower()
+            vals.append(1.0 if word in OPEN_VALUES else 0.5 if word in PARTIAL_VALUES else 0.0)
+        n_open = sum(1 for v in vals if v == 1.0)
+        evidence = [f"{k}={v}" for k, v in list(rated.items())[:14]]
+        return Score(sum(vals) / len(vals), "catalog", evidence, "why.transparency_audit", {"open": n_open, "rated": len(vals)})
+    value = {"open-source": 0.7, "open-weights": 0.35, "closed": 0.05}.get(cand.openness)
+    if value is None:
+        return Score(UNKNOWN, "unknown", ["openness=unknown"], "why.unknown")
+    origin = "catalog" if cand.openness_origin == "catalog" else "estimate"
+    return Score(value, origin, [f"openness={cand.openness} ({cand.openness_origin})"], "why.openness")
+
+
+def collaboration(cand: Candidate) -> Score:
+    e = cand.entry
+    licence = getattr(e, "license", None) or "?"
+    evidence = [f"license={licence}", f"license_restricts_use={getattr(e, 'license_restricts_use', None)}"]
+    if not _downloadable(cand):
+        if cand.openness == "unknown":
+            return Score(UNKNOWN, "unknown", ["openness=unknown"], "why.unknown")
+        return Score(0.1, "catalog" if e is not None else "estimate", evidence, "why.collab_closed")
+    restricts = getattr(e, "license_restricts_use", None)
+    if restricts is False:
+        return Score(0.9, "catalog", evidence, "why.collab_open_licence", {"license": licence})
+    if restricts:
+        return Score(0.5, "catalog", evidence, "why.collab_restricted", {"license": licence})
+    return Score(UNKNOWN, "unknown", evidence, "why.unknown")
+
+
+def _days(a: str | None, b: date) -> int | None:
+    if not a:
+        return None
+    text = str(a)
+    try:
+        day = date.fromisoformat(text + "-01" if len(text) == 7 else text[:10])
+    except ValueError:
+        return None
+    return (b - day).days
+
+
+def updates(cand: Candidate) -> Score:
+    """From openness, release date and lifecycle (``cand.lifecycle``, set against the profile's horizon)."""
+    e = cand.entry
+    life = cand.lifecycle or {}
+    if life.get("within_horizon"):
+        params = {"date": life["shutdown_date"], "horizon": f"{life['horizon_months']:g}"}
+        return Score(0.05, "catalog", [f"shutdown_date={life['shutdown_date']} ({life.get('source') or 'catalog'})"], "why.updates_shutdown", params)
+    if cand.openness == "unknown" and e is None:
+        return Score(UNKNOWN, "unknown", ["release cadence unknown"], "why.unknown")
+    is_open = _downloadable(cand)
+    score = 0.7 if is_open else 0.6
+    release = getattr(e, "release_date", None)
+    evidence = [f"openness={cand.openness}"]
+    age = _days(release, cand.today) if cand.today else None
+    if age is not None:
+        evidence.append(f"release_date={release} ({_src(e)})")
+        if age <= YEAR_DAYS:
+            score += 0.1
+        elif age > 3 * YEAR_DAYS:
+            score -= 0.2
+    dep = fact_value(e, "deprecation")
+    if dep is not None and not is_open:
+        evidence.append(fact_evidence(e, "deprecation"))
+    if life.get("shutdown_date"):
+        params = {"date": life["shutdown_date"], "horizon": f"{life['horizon_months']:g}"}
+        return Score(min(score, 0.3), "catalog", evidence + [f"shutdown_date={life['shutdown_date']}"], "why.updates_deprecated", params)
+    return Score(score, "catalog", evidence, "why.updates_open" if is_open else "why.updates_closed", {"release": release or "?"})
+
+
+def support(cand: Candidate) -> Score:
+    e = cand.entry
+    sla = _truthy(fact_value(e, "sla"))
+    sup = fact_value(e, "support")
+    evidence = [x for x in (fact_evidence(e, "sla"), fact_evidence(e, "support")) if not x.endswith("=unknown")]
+    if sla:
+        return Score(0.9, "catalog", evidence, "why.support_sla")
+    text = str(sup).strip().lower() if sup is not None else ""
+    if text in ("paid", "vendor", "enterprise") or (sup is True):
+        return Score(0.7, "catalog", evidence, "why.support_vendor")
+    if text == "community":
+        return Score(0.4, "catalog", evidence, "why.support_community")
+    if cand.openness in ("open-source", "open-weights") and _downloadable(cand):
+        return Score(0.3, "estimate", evidence or ["no vendor support on record for self-hosted weights"], "why.support_community")
+    return Score(UNKNOWN, "unknown", evidence or ["support=unknown"], "why.unknown")
+
+
+def api_security(cand: Candidate) -> Score:
+    """Security of sending prompts to the model's API (the vendor's terms, when the vendor is known)."""
+    e = cand.entry
+    if cand.openness != "closed":
+        # an open model behind a third-party host: the catalog's facts describe self-hosting, not that host
+        return Score(0.4, "estimate", ["third-party API host; its data terms are not in the catalog"], "why.security_third_party")
+    names = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
+    if any(fact_value(e, n) is not None for n in names[:3]):
+        trains = _truthy(fact_value(e, "trains_on_api_data"))
+        zero = _truthy(fact_value(e, "zero_retention_available"))
+        certs = _truthy(fact_value(e, "certifications"))
+        score = 0.3 + 0.25 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.2 * _part(certs)
+        return Score(score, "catalog", [fact_evidence(e, n) for n in names], "why.security_api")
+    return Score(UNKNOWN, "unknown", ["data handling of the API unknown"], "why.unknown")
+
+
+def entry_scores(cand: Candidate) -> dict[str, Score]:
+    """Criterion scores that depend on the model alone (not on the profile's resources)."""
+    return {
+        "customization": customization(cand),
+        "transparency": transparency(cand),
+        "collaboration": collaboration(cand),
+        "updates": updates(cand),
+        "support": support(cand),
+    }
+
+
+# the performance prior --------------------------------------------------------------------------
+
+CODE_WORDS = ("coder", "codellama", "starcoder", "codegen", "codestral", "devstral", "codex", "-code-", "code-llama", "codeqwen",
+              "granite-code", "santacoder", "wizardcoder")
+CODE_SUFFIXES = ("-code", " code")
+BASE_SUFFIXES = ("-base", "_base", " base")
+CHAT_WORDS = ("instruct", "chat", "-it", "assistant", "zephyr", "hermes", "gpt-oss")
+REASONING_WORDS = ("-r1", "reasoning", "thinking", "-think", "qwq")
+UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, above one known not to
+
+
+def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
+    """(what the model is fit for, origin): the catalog's ``task_fit``, else read from its id (estimate)."""
+    fit = [str(x).lower() for x in (getattr(cand.entry, "task_fit", None) or [])]
+    if fit:
+        return fit, "catalog"
+    ids = (cand.model.lower(), (cand.name or "").lower())
+    name = " ".join(ids)
+    if any(w in name for w in CODE_WORDS) or any(i.endswith(CODE_SUFFIXES) for i in ids):
+        return ["code"], "estimate"
+    if any(i.endswith(BASE_SUFFIXES) or any(f"{s}-" in i for s in BASE_SUFFIXES) for i in ids):
+        return ["base"], "estimate"
+    if any(w in name for w in REASONING_WORDS):
+        return ["reasoning", "chat"], "estimate"
+    if cand.openness == "closed" or any(w in name for w in CHAT_WORDS):
+        return ["chat"], "estimate"
+    return [], "unknown"
+
+
+def task_fit_factor(fit: list[str], task_kind: str) -> float:
+    """How well a model's fit suits the task: 1 when it fits, less when it does not.
+
+    A chat task: chat/instruct or reasoning 1.0; code only 0.3; base only 0.15. A code task: code
+    1.0 (chat 0.85, base 0.3). A reasoning task: reasoning 1.0, chat 0.85, code 0.3, base 0.15.
+    Fit not on record (neither in the catalog nor readable from the name): 0.8.
+    """
+    if not fit:
+        return UNKNOWN_FIT
+    table = {
+        "chat": {"chat": 1.0, "instruct": 1.0, "reasoning": 1.0, "code": 0.3, "base": 0.15},
+        "code": {"code": 1.0, "chat": 0.85, "instruct": 0.85, "reasoning": 0.85, "base": 0.3},
+        "reasoning": {"reasoning": 1.0, "chat": 0.85, "instruct": 0.85, "code": 0.3, "base": 0.15},
+    }[task_kind]
+    return max(table.get(f, 0.5) for f in fit)
+
+
+def language_factor(entry_langs: list[str], needed: list[str]) -> float | None:
+    """0.5 + 0.5 × the share of the needed languages the model covers; None when its languages are not on record."""
+    if not needed or not entry_langs:
+        return None
+    have = {x.lower().split("-")[0] for x in entry_langs}
+    covered = sum(1 for lang in needed if lang.split("-")[0] in have)
+    return 0.5 + 0.5 * covered / len(needed)
+
+
+def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
+    e = cand.entry
+    params = getattr(e, "params_b", None) if e is not None else None
+    if params:
+        active = getattr(e, "active_params_b", None)
+        eff = math.sqrt(params * active) if active and active < params else params
+        score = min(0.7, max(0.05, 0.2 + 0.15 * math.log10(eff)))
+        return score, "size", f"prior from {eff:g} B effective parameters (catalog); not measured on your task"
+    price = getattr(e, "price_usd_per_mtok", None) if e is not None else None
+    if price is not None and cand.openness == "closed":
+        blended = (3 * price.input + price.output) / 4
+        if blended > 0:
+            score = min(0.6, max(0.3, 0.45 + 0.08 * math.log10(blended)))
+            return score, "price", f"prior from the API price tier, ${blended:.2f}/Mtok blended (catalog); not measured"
+    return None
+
+
+def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+    """Until a model is measured on the user's task: a prior (origin ``estimate``).
+
+    Base: open models by effective size (MoE: geometric mean of total and active parameters),
+    0.2 + 0.15·log10(B) within [0.05, 0.7]; closed models by blended API price p (USD/Mtok, a proxy
+    for the tier), 0.45 + 0.08·log10(p) within [0.3, 0.6]; neither known 0.3 (unknown). Then × the
+    task fit factor × the language factor (the profile's languages and the task's cases' ``lang:``
+    tags).
+    """
+    base = _size_or_price(cand)
+    if base is None:
+        return Score(PRIOR_UNKNOWN, "unknown", ["size and price unknown; not measured on your task"], "why.prior_unknown")
+    score, basis, first = base
+    fit, fit_origin = task_fit_of(cand)
+    fit_f = task_fit_factor(fit, profile.task_kind)
+    needed = list(dict.fromkeys([*profile.languages, *(task_langs or [])]))
+    lang_f = language_factor(list(getattr(cand.entry, "languages", None) or []), needed)
+    evidence = [first, f"task_fit={','.join(fit) or 'unknown'} ({fit_origin}) for a {profile.task_kind} task: ×{fit_f:g}"]
+    if lang_f is not None:
+        evidence.append(f"languages={','.join(cand.entry.languages)} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
+    if fit_f == 1.0 and lang_f in (None, 1.0):
+        return Score(score, "estimate", evidence, f"why.prior_{basis}")
+    params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "?" if lang_f is None else f"×{lang_f:.2f}"}
+    return Score(score * fit_f * (lang_f or 1.0), "estimate", evidence, f"why.prior_{basis}_fit", params)
+
+
+# criteria that depend on the profile and the deployment mode ----------------------------------------
+
+EASE_BY_SKILL = {"none": 0.15, "some": 0.5, "strong": 0.8}
+EASE_API = 0.9
+SECURITY_OWNED = 1.0
+SECURITY_RENTED = 0.75
+
+
+def accessibility(cand: Candidate, profile: Profile) -> Score:
+    """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
+    e = cand.entry
+    api_usable = any(m.kind == "api" for m in cand.modes)
+    if e is not None:
+        downloadable = e.weights_downloadable
+        unrestricted = None if e.license_restricts_use is None else not e.license_restricts_use
+        if profile.commercial and e.commercial_use is False:
+            unrestricted = False
+        origin = "catalog"
+    else:
+        downloadable, unrestricted, origin = cand.model.startswith("local/"), None, "estimate"
+    score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
+
+    def yn(value: bool | None) -> str:
+        return "unknown" if value is None else ("yes" if value else "no")
+
+    licence = f" ({e.license})" if e is not None and e.license else ""
+    evidence = [
+        f"weights downloadable: {yn(downloadable)}; API you may use: {yn(api_usable)}; fits your hardware: {yn(cand.fits_owned)}; "
+        f"licence without use restrictions: {yn(unrestricted)}{licence}"
+    ]
+    return Score(score, origin, evidence, "why.accessibility")
+
+
+def performance(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+    """Measured on the user's task (pass rate over answered cases, latency against the target), else the prior."""
+    m = cand.measurement
+    if m is None or m.get("pass_rate") is None:
+        return performance_prior(cand, profile, task_langs)
+    rate = float(m["pass_rate"])
+    answered = m.get("answered", m.get("cases", "?"))
+    evidence = [f"pass_rate={rate:.3f} over {answered} answered cases (measured)"]
+    ci = m.get("pass_rate_ci95")
+    if ci:
+        evidence[0] += f", 95% CI {ci[0]:.2f}-{ci[1]:.2f}"
+    factor = 1.0
+    p95 = m.get("latency_p95_s")
+    if profile.latency_target_s and p95:
+        factor = min(1.0, profile.latency_target_s / float(p95))
+        evidence.append(f"latency_p95={float(p95):.2f}s vs target {profile.latency_target_s:g}s (measured)")
+    return Score(rate * factor, "measured", evidence, "why.measured", {"rate": rate})
+
+
+def mode_scores(cand: Candidate, mode: Any, profile: Profile) -> dict[str, Score]:
+    skill = {"skill": profile.team_skill}
+    if mode.kind == "owned":
+        security = Score(SECURITY_OWNED, "profile", ["runs on your hardware"], "why.security_owned")
+        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], "why.ease_self", skill)
+    elif mode.kind == "rented":
+        security = Score(SECURITY_RENTED, "estimate", ["your own rented GPU server"], "why.security_rented")
+        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], "why.ease_self", skill)
+    else:
+        security = api_security(cand)
+        ease = Score(EASE_API, "estimate", ["managed API: nothing to operate"], "why.ease_api")
+    return {"security": security, "ease_of_use": ease}
+
+
+def cost_reference(profile: Profile) -> float:
+    return profile.budget_usd_per_month if profile.budget_usd_per_month else profile.cost_reference_usd
+
+
+def cost_score(monthly: float, reference: float) -> float:
+    """1 / (1 + monthly / reference): 0.5 at the budget (or the reference cost), 1 when free."""
+    return 1.0 / (1.0 + max(monthly, 0.0) / reference)
+
+
+def cost(monthly: float, mode: Any, profile: Profile) -> Score:
+    return Score(cost_score(monthly, cost_reference(profile)), mode.cost_origin, [f"${monthly:,.2f}/month ({mode.kind})"], "why.cost",
+                 {"monthly": round(monthly, 2), "mode": mode.kind})
+
+
+# one entry, for `whichai models ID` ------------------------------------------------------------------
+
+
+def score_entry(entry: Any, profile: Profile | None = None, today: date | None = None) -> dict[str, Score]:
+    """The ten criterion scores of one catalog entry under ``profile`` (the default profile when None),
+    in its cheapest allowed mode at the profile's volume; computed as the recommendation computes them."""
+    from whichai.criteria import CRITERION_IDS
+    from whichai.decide.constraints import build_candidate
+    from whichai.decide.tco import cheapest
+
+    profile = profile or Profile()
+    cand = build_candidate(entry.id, entry, None, profile, today=today or date.today())
+    scores = {"accessibility": accessibility(cand, profile), **entry_scores(cand), "performance": performance(cand, profile)}
+    found = cheapest(cand.modes, profile.volume.requests_per_month)
+    if found is None:
+        scores["security"] = api_security(cand) if entry.api_available else Score(UNKNOWN, "unknown", [], "why.unknown")
+        scores["ease_of_use"] = Score(UNKNOWN, "unknown", [], "why.unknown")
+        scores["cost"] = Score(UNKNOWN, "unknown", [r.code for r in cand.reasons], "why.cost_none")
+    else:
+        mode, monthly = found
+        scores.update(mode_scores(cand, mode, profile))
+        scores["cost"] = cost(monthly, mode, profile)
+    return {cid: scores[cid] for cid in CRITERION_IDS}

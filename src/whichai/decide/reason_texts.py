@@ -1,0 +1,79 @@
+"""Texts, in English and Bahasa Indonesia, of the reason codes the decide model adds.
+
+These are the codes :mod:`whichai.decide.criteria_scores` gives a criterion score (``why.*``),
+the exclusions :mod:`whichai.decide.constraints` adds (``reason.*``) and the questions of
+``whichai profile new`` (``q.*``). :mod:`whichai.decide.i18n` is the one lookup; it merges this
+table into its own (``TEXTS.update(MODEL_TEXTS)``). No imports: a leaf module.
+"""
+
+from __future__ import annotations
+
+MODEL_TEXTS: dict[str, tuple[str, str]] = {
+    # criterion reasons -------------------------------------------------------------------------
+    "why.cost_prior": (
+        "cost at the volume of the profile: {monthly} a month ({mode})",
+        "biaya pada volume profil: {monthly} per bulan ({mode})",
+    ),
+    "why.cost_none": ("no way to run it under this profile: cost unknown", "tidak ada cara menjalankannya pada profil ini: biaya tidak diketahui"),
+    "why.customization_weights_code": (
+        "weights and training code are open: fine-tune or retrain it",
+        "bobot dan kode pelatihan terbuka: dapat di-fine-tune atau dilatih ulang",
+    ),
+    "why.transparency_audit": (
+        "{open} of {rated} audited openness dimensions are open",
+        "{open} dari {rated} dimensi keterbukaan yang diaudit terbuka",
+    ),
+    "why.collab_closed": ("closed: no modification or redistribution", "tertutup: tidak boleh dimodifikasi atau didistribusikan ulang"),
+    "why.collab_open_licence": (
+        "licence {license} allows modification and redistribution",
+        "lisensi {license} mengizinkan modifikasi dan distribusi ulang",
+    ),
+    "why.collab_restricted": ("licence {license} allows sharing with restrictions", "lisensi {license} mengizinkan berbagi dengan batasan"),
+    "why.updates_open": (
+        "you choose when to upgrade; published weights stay available (released {release})",
+        "Anda yang menentukan kapan meningkatkan versi; bobot yang dipublikasikan tetap tersedia (rilis {release})",
+    ),
+    "why.updates_closed": (
+        "the vendor ships updates and retires models on its own schedule (released {release})",
+        "vendor merilis pembaruan dan menghentikan model sesuai jadwalnya sendiri (rilis {release})",
+    ),
+    "why.updates_shutdown": (
+        "shuts down on {date}, within your {horizon}-month horizon",
+        "dimatikan pada {date}, dalam cakrawala {horizon} bulan Anda",
+    ),
+    "why.updates_deprecated": (
+        "deprecated; shutdown on {date}, after your {horizon}-month horizon",
+        "sudah usang; dimatikan pada {date}, setelah cakrawala {horizon} bulan Anda",
+    ),
+    "why.prior_size_fit": (
+        "not measured: a prior from its size, scaled for your {task} task ({fit}) and languages ({langs})",
+        "belum diukur: perkiraan awal dari ukurannya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",
+    ),
+    "why.prior_price_fit": (
+        "not measured: a prior from its price tier, scaled for your {task} task ({fit}) and languages ({langs})",
+        "belum diukur: perkiraan awal dari tingkat harganya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",
+    ),
+    # exclusions ----------------------------------------------------------------------------------
+    "reason.retired": ("retired on {date}: it can no longer be called", "dihentikan pada {date}: tidak dapat dipanggil lagi"),
+    "reason.retired_undated": ("retired: it can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
+    "reason.offers_retired": (
+        "every API offer of it is retired; its weights are not downloadable",
+        "semua penawaran API-nya sudah dihentikan; bobotnya tidak dapat diunduh",
+    ),
+    # questionnaire -------------------------------------------------------------------------------
+    "q.hardware_this": (
+        "Run models on this machine ({ram} GB RAM, {cores} CPU cores)? yes/no",
+        "Jalankan model di mesin ini ({ram} GB RAM, {cores} inti CPU)? yes/no",
+    ),
+    "q.ops_hours": (
+        "Hours a month your team spends running a self-hosted model (empty = the rule in docs/method.md: "
+        "16 h for a 70 B model with some skill, fewer for small models on a machine you have)",
+        "Jam per bulan yang dipakai tim Anda untuk menjalankan model sendiri (kosong = aturan di docs/method.md: "
+        "16 jam untuk model 70 B dengan sedikit keahlian, lebih sedikit untuk model kecil di mesin milik Anda)",
+    ),
+    "q.ops_rate": ("Hourly cost of that time in USD", "Biaya per jam waktu tersebut dalam USD"),
+    "q.horizon": (
+        "Planning horizon in months (a model shutting down within it loses on updates)",
+        "Cakrawala perencanaan dalam bulan (model yang dimatikan dalam rentang ini kalah pada pembaruan)",
+    ),
+}

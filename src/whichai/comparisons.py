@@ -10,7 +10,8 @@ Two models measured on the same cases give, per case, a pair of outcomes (pass /
 - ``difference``: ``(a_only − b_only) / cases`` = pass rate of A − pass rate of B on the shared cases.
 - ``difference_ci95``: Newcombe's hybrid score interval for paired proportions (Newcombe 1998, method 10;
   recommended by Fagerland, Lydersen & Laake 2013): the Wilson intervals of both pass rates, combined
-  with the phi correlation of the paired outcomes.
+  with the phi correlation of the paired outcomes (its numerator ``AD − BC`` reduced by ``N/2`` when
+  positive, as Newcombe does, so a run with no discordant case still gets an interval of non-zero width).
 - ``better``: the model with more discordant wins when ``p_value < 0.05``, else None.
 - ``cases_for_10_points``: when no difference is significant, about how many shared cases would tell a
   10-point difference apart (two-sided α = 0.05, power 80 %), by Connor's (1987) formula for McNemar's
@@ -64,7 +65,10 @@ def paired_difference_ci(both: int, a_only: int, b_only: int, neither: int, z: f
     l1, u1 = wilson(both + a_only, n, z)
     l2, u2 = wilson(both + b_only, n, z)
     margins = (both + a_only) * (b_only + neither) * (both + b_only) * (a_only + neither)
-    phi = (both * neither - a_only * b_only) / math.sqrt(margins) if margins else 0.0
+    agreement = both * neither - a_only * b_only
+    if agreement > 0:  # Newcombe's correction: without it, no discordant case gives a zero-width interval
+        agreement = max(agreement - n / 2, 0.0)
+    phi = agreement / math.sqrt(margins) if margins else 0.0
     d = p1 - p2
     lower = d - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
     upper = d + math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))

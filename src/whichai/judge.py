@@ -146,6 +146,15 @@ def grade_messages(case: Case, answer: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": GRADE_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
+def grade_case(case: Case, answer: str) -> Case:
+    """The judge's call as a case of its own (system + user message), so the runner calls and counts it
+    like any other."""
+    from whichai.tasks.model import Case
+
+    system, user = grade_messages(case, answer)
+    return Case(id=case.id, input=user["content"], system=system["content"], scorer="contains", expected="-")
+
+
 def _as_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -299,6 +308,17 @@ def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str
     """(model, case_id, repeat) -> the stored judgement of that result."""
     rows = store.db.execute("SELECT * FROM judgements WHERE run_id = ?", (run_id,))
     return {(r["model"], r["case_id"], r["repeat"]): dict(r) for r in rows}
+
+
+def unjudged(store: Store, run_id: str, task: Task, models: list[str]) -> list[tuple[str, Case, str]]:
+    """(model, case, answer) of stored answers to judged cases that have no verdict yet."""
+    cases = {c.id: c for c in task.cases if c.scorer == "judge"}
+    if not cases:
+        return []
+    done = judged_ok(store, run_id)
+    return [(r["model"], cases[r["case_id"]], r["answer"]) for r in store.results(run_id)
+            if r["status"] == "ok" and r["case_id"] in cases and r["model"] in models
+            and (r["model"], r["case_id"], r.get("repeat") or 0) not in done]
 
 
 def judged_ok(store: Store, run_id: str) -> set[tuple[str, str, int]]:

@@ -13,7 +13,8 @@ from whichai.criteria import CRITERION_IDS
 from whichai.decide import example_profiles, load_profile, parse_profile, recommend
 from whichai.decide.i18n import TEXTS, default_lang
 from whichai.decide.profile import GPU, OwnedHardware, Profile, Volume
-from whichai.decide.recommendation import _CatalogView, run_outcome
+from whichai.decide.catalog_view import CatalogView
+from whichai.decide.outcome import run_outcome
 from whichai.decide.scoring import evaluate, fast_top, flatten, cost_reference
 from whichai.decide.tco import break_even
 from whichai.errors import FileInputError, InputError
@@ -49,15 +50,15 @@ def test_airgapped_confidential_gets_an_open_model_that_fits_the_hardware() -> N
         assert e.weights_downloadable
         assert memory_needed_gb(e.params_b, context_tokens=4096) <= 0.75 * 32 + 1e-9
     excluded = {x["model"]: x for x in doc["excluded"]}
-    assert "api_only_offline" in [c["code"] for c in excluded["openai/gpt-4o-mini"]["codes"]]
-    assert "does_not_fit" in [c["code"] for c in excluded["meta/llama-3.1-405b-instruct"]["codes"]]
+    assert "api_only_offline" in [c["code"] for c in excluded["openai/gpt-4o-mini"]["reasons"]]
+    assert "does_not_fit" in [c["code"] for c in excluded["meta/llama-3.1-405b-instruct"]["reasons"]]
 
 
 def test_no_ml_staff_sla_low_volume_public_data_gets_closed() -> None:
     doc = recommend(NO_ML_STAFF, entries()).to_json()
     assert doc["verdict"] == "closed"
     assert doc["ranking"][0]["model"] == "openai/gpt-4o-mini"  # the only one with an SLA on record
-    codes = {x["model"]: [c["code"] for c in x["codes"]] for x in doc["excluded"]}
+    codes = {x["model"]: [c["code"] for c in x["reasons"]] for x in doc["excluded"]}
     assert "sla_unknown" in codes["anthropic/claude-x"]
     assert all(_entry(r["model"]).openness == "closed" for r in doc["ranking"])
 
@@ -66,14 +67,14 @@ def test_must_audit_training_data_gets_open_source_not_open_weights() -> None:
     doc = recommend(AUDIT, entries()).to_json()
     assert doc["verdict"] == "open-source"
     assert all(_entry(r["model"]).openness == "open-source" for r in doc["ranking"])
-    codes = {x["model"]: [c["code"] for c in x["codes"]] for x in doc["excluded"]}
+    codes = {x["model"]: [c["code"] for c in x["reasons"]] for x in doc["excluded"]}
     assert "openness_below" in codes["meta/llama-3.1-8b-instruct"]
     assert "openness_below" in codes["openai/gpt-4o-mini"]
 
 
 def test_licence_that_forbids_commercial_use_excludes() -> None:
     doc = recommend(Profile(commercial=True), entries()).to_json()
-    codes = {x["model"]: [c["code"] for c in x["codes"]] for x in doc["excluded"]}
+    codes = {x["model"]: [c["code"] for c in x["reasons"]] for x in doc["excluded"]}
     assert "licence_commercial" in codes["research/noncommercial-7b"]
     doc = recommend(Profile(commercial=False), entries()).to_json()
     assert "research/noncommercial-7b" in [r["model"] for r in doc["ranking"]]
@@ -81,10 +82,10 @@ def test_licence_that_forbids_commercial_use_excludes() -> None:
 
 def test_over_budget_excludes_with_the_cost_named() -> None:
     doc = recommend(Profile(budget_usd_per_month=1.0, hardware=None), entries()).to_json()
-    over = [x for x in doc["excluded"] if any(c["code"] == "over_budget" for c in x["codes"])]
+    over = [x for x in doc["excluded"] if any(c["code"] == "over_budget" for c in x["reasons"])]
     assert over
     for x in over:
-        assert "budget" in x["reasons"][0] and "$1.00" in x["reasons"][0]
+        assert "budget" in x["reasons"][0]["text"]["en"] and "$1.00" in x["reasons"][0]["text"]["en"]
 
 
 def test_zero_retention_vendor_allows_only_vendors_with_it_on_record() -> None:
@@ -112,25 +113,30 @@ def test_measurements_feed_performance_quality_bar_and_throughput() -> None:
     rec = recommend(p, entries(), measurements=MEASURED)
     doc = rec.to_json()
     rows = {r["model"]: r for r in doc["ranking"]}
-    excluded = {x["model"]: [c["code"] for c in x["codes"]] for x in doc["excluded"]}
+    excluded = {x["model"]: [c["code"] for c in x["reasons"]] for x in doc["excluded"]}
     assert "below_quality" in excluded["local/smollm2-135m-instruct"]
-    assert rows["openai/gpt-4o-mini"]["criteria"]["performance"] == pytest.approx(0.9)
-    assert rows["openai/gpt-4o-mini"]["criteria_origin"]["performance"] == "measured"
+    assert rows["openai/gpt-4o-mini"]["criteria"]["performance"]["score"] == pytest.approx(0.9)
+    assert rows["openai/gpt-4o-mini"]["criteria"]["performance"]["origin"] == "measured"
     # measured but not in the catalog: still ranked, openness unknown, catalog criteria unknown, said so
     mystery = rows["myserver/mystery-7b"]
     assert mystery["in_catalog"] is False and mystery["openness"] == "unknown"
-    assert any("not in the catalog" in n for n in mystery["notes"])
-    assert mystery["criteria_origin"]["transparency"] == "unknown"
+    assert any("not in the catalog" in n["text"]["en"] for n in mystery["notes"])
+    assert mystery["criteria"]["transparency"]["origin"] == "unknown"
     assert doc["measured"] is True
 
 
 def test_local_throughput_measured_on_this_machine_is_labelled() -> None:
-    p = Profile(hardware=OwnedHardware(ram_gb=16), rent=None, data_may_go="nowhere")
-    rec = recommend(p, entries(), measurements=MEASURED[:1])
+    here = Profile(hardware=OwnedHardware(ram_gb=16, this_machine=True), rent=None, data_may_go="nowhere")
+    rec = recommend(here, entries(), measurements=MEASURED[:1])
     row = next(r for r in rec.tco["models"] if r["model"] == "local/smollm2-135m-instruct")
     assert row["mode"] == "owned" and row["throughput_origin"] == "measured"
     # seconds per request = ttft + output tokens / measured tokens per second
     assert row["seconds_per_request"] == pytest.approx(0.05 + 250 / 120.0, rel=1e-3)
+    # the same measurement on a profile whose hardware is some other machine: an estimate, not "measured"
+    elsewhere = Profile(hardware=OwnedHardware(ram_gb=16), rent=None, data_may_go="nowhere")
+    row = next(r for r in recommend(elsewhere, entries(), measurements=MEASURED[:1]).tco["models"]
+               if r["model"] == "local/smollm2-135m-instruct")
+    assert row["throughput_origin"] == "estimate"
 
 
 def test_only_restricts_to_measured_models() -> None:
@@ -157,10 +163,15 @@ def test_owned_cost_is_amortisation_power_and_operations() -> None:
     rec = recommend(p, entries())
     row = next(r for r in rec.tco["models"] if r["model"] == "meta/llama-3.1-8b-instruct")
     parts = {c["name"]: c for c in row["components"]}
-    assert parts["amortisation"]["usd"] == pytest.approx(100.0)
-    assert parts["operations"]["usd"] == pytest.approx(8 * 50)
-    assert parts["power"]["usd"] == pytest.approx(0.5 * row["hours_needed"] * 0.2, abs=0.01)
-    assert row["monthly_usd"] == pytest.approx(sum(c["usd"] for c in row["components"]), abs=0.02)
+    assert parts["amortisation"]["monthly_usd"] == pytest.approx(100.0)
+    ops = parts["operations"]
+    assert ops["origin"] == "estimate" and ops["monthly_usd"] == pytest.approx(ops["params"]["hours"] * 50, abs=0.01)
+    stated = recommend(p.model_copy(update={"ops_hours_per_month": 8}), entries())
+    row_stated = next(r for r in stated.tco["models"] if r["model"] == "meta/llama-3.1-8b-instruct")
+    ops_stated = next(c for c in row_stated["components"] if c["name"] == "operations")
+    assert ops_stated["origin"] == "profile" and ops_stated["monthly_usd"] == pytest.approx(8 * 50)
+    assert parts["power"]["monthly_usd"] == pytest.approx(0.5 * row["hours_needed"] * 0.2, abs=0.01)
+    assert row["monthly_usd"] == pytest.approx(sum(c["monthly_usd"] for c in row["components"]), abs=0.02)
 
 
 def test_break_even_is_where_the_two_costs_meet() -> None:
@@ -184,7 +195,7 @@ def test_break_even_is_where_the_two_costs_meet() -> None:
 
 
 def _winner(profile: Profile) -> str | None:
-    view = _CatalogView(entries())
+    view = CatalogView(entries())
     out = run_outcome(profile, view, None)
     return out.winner.model if out.winner else None
 
@@ -216,7 +227,7 @@ def test_weight_thresholds_are_where_the_winner_changes() -> None:
 
 def test_fast_path_agrees_with_the_full_ranking() -> None:
     for profile in [Profile(), AIRGAPPED, NO_ML_STAFF, AUDIT, Profile(budget_usd_per_month=5, hardware=None)]:
-        out = run_outcome(profile, _CatalogView(entries()), None)
+        out = run_outcome(profile, CatalogView(entries()), None)
         flat = flatten(out.prepared)
         for f in (0.01, 0.3, 1.0, 7.0, 300.0):
             ranked, _ = evaluate(out.prepared, profile, out.w, requests=profile.volume.requests_per_month * f, api_factor=f, gpu_factor=1 / f)
@@ -237,7 +248,7 @@ def test_what_would_change_names_two_or_three_changes_that_flip_the_verdict() ->
             assert item["verdict"] != rec.verdict
         else:
             assert item["winner"] != rec.ranked[0].model
-    assert "What would change" in rec.explanation or "No single change" in rec.explanation
+    assert "What would change" in rec.explain("en") or "No single change" in rec.explain("en")
     # relaxing the deployment makes the closed API usable; with enough weight on ease of use it wins
     p = AIRGAPPED.model_copy(update={"team_skill": "none"})
     rec = recommend(p, entries())
@@ -260,14 +271,14 @@ def test_explanation_in_english_and_indonesian_labels_every_number() -> None:
     rec = recommend(AIRGAPPED, entries(), lang="en")
     en = rec.explain("en")
     idn = rec.explain("id")
-    assert en.startswith("Verdict:") and idn.startswith("Putusan:")
+    assert en.startswith("Verdict (provisional):") and idn.startswith("Putusan (sementara):")  # nothing measured
     assert "[profile]" in en and "[estimate]" in en
     assert "[profil]" in idn and "[perkiraan]" in idn
     # every money figure is followed (within its item) by an origin label
     for line in en.splitlines():
         if "$" in line:
             assert re.search(r"\[(catalog|measured|profile|estimate)\]", line), line
-    assert rec.to_json("id")["explanation"] == idn
+    assert "".join(b["text"] + "\n" for b in rec.to_json("id")["explanation"]["id"]) == idn
 
 
 def test_default_language_from_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -287,9 +298,9 @@ def test_json_has_the_documented_keys() -> None:
     for row in doc["ranking"]:
         assert set(row["criteria"]) == set(CRITERION_IDS)
         assert 0 <= row["score"] <= 1
-        assert set(row["criteria_origin"].values()) <= {"catalog", "measured", "profile", "estimate", "unknown"}
+        assert {c["origin"] for c in row["criteria"].values()} <= {"catalog", "measured", "profile", "estimate", "unknown"}
     assert math.isclose(sum(w["weight"] for w in doc["weights"].values()), 1.0, abs_tol=1e-3)
-    assert doc["sensitivity"]["lines"]
+    assert doc["sensitivity"]["lines"]["en"] and len(doc["sensitivity"]["lines"]["id"]) == len(doc["sensitivity"]["lines"]["en"])
 
 
 def test_hybrid_when_only_part_of_the_traffic_is_sensitive() -> None:

@@ -20,6 +20,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA = "whichai.decision/1"
+DETAIL_ROWS = 20  # ranking rows whose criteria carry reason and evidence (plus measured rows and each side's best)
 
 Origin = Literal["measured", "catalog", "profile", "estimate", "unknown"]
 ORIGINS: tuple[str, ...] = ("measured", "catalog", "profile", "estimate", "unknown")
@@ -60,7 +61,7 @@ class Block(_Model):
 
     kind: BlockKind
     text: str
-    figures: list[Figure] = []
+    figures: list[Figure] = Field(default_factory=list)
 
 
 class Explanation(_Model):
@@ -88,7 +89,7 @@ class ProfileInfo(_Model):
     team_skill: str
     min_openness: str
     budget_usd_per_month: Optional[float] = None
-    languages: list[str] = []
+    languages: list[str] = Field(default_factory=list)
 
 
 class EvidenceInfo(_Model):
@@ -101,7 +102,7 @@ class EvidenceInfo(_Model):
     other_side_measured: Optional[bool]  # None: no eligible model on the other side (open vs closed)
     top_model: Optional[str] = None
     other_side_model: Optional[str] = None
-    next_to_measure: list[str] = []
+    next_to_measure: list[str] = Field(default_factory=list)
     text: Texts
 
 
@@ -123,15 +124,21 @@ class RunInfo(_Model):
 class CatalogAge(_Model):
     oldest_as_of: Optional[str] = None
     newest_as_of: Optional[str] = None
-    age_days: Optional[int] = None  # days from newest_as_of to today
-    source: str = "catalog"  # "catalog" (whichai.catalog.age) or "entries" (derived from entry sources)
+    age_days: Optional[int] = None  # days from oldest_as_of (the least fresh source) to today
+    snapshots: dict[str, str] = Field(default_factory=dict)  # upstream data set -> its snapshot date
+    built: Optional[str] = None  # when the catalog was built
+    source: Literal["catalog", "entries"] = "catalog"  # whichai.catalog.age, or derived from the entries' source dates
 
 
 class CriterionCell(_Model):
+    """One criterion of one model. ``reason`` and ``evidence`` are filled for the detailed rows (the
+    first ``DETAIL_ROWS`` of the ranking, every measured model and the best model of each side);
+    other rows carry the score and its origin only (``reason`` null) to keep the document small."""
+
     score: float
     origin: Origin
-    reason: Texts
-    evidence: list[str] = []
+    reason: Optional[Texts] = None
+    evidence: list[str] = Field(default_factory=list)
 
 
 class Lifecycle(_Model):
@@ -141,12 +148,13 @@ class Lifecycle(_Model):
 
 class Note(_Model):
     code: str
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = Field(default_factory=dict)
     text: Texts
 
 
 class RankRow(_Model):
     rank: int
+    detailed: bool  # criteria carry their reason and evidence
     model: str
     name: str
     openness: Openness
@@ -159,7 +167,7 @@ class RankRow(_Model):
     in_catalog: bool
     lifecycle: Lifecycle
     criteria: dict[str, CriterionCell]
-    notes: list[Note] = []
+    notes: list[Note] = Field(default_factory=list)
 
 
 class Exclusion(_Model):
@@ -182,6 +190,7 @@ class CostComponent(_Model):
     monthly_usd: float
     origin: Origin
     detail: str = ""
+    params: dict[str, Any] = Field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
 
 
 class TcoModel(_Model):
@@ -191,8 +200,8 @@ class TcoModel(_Model):
     mode: ModeKind
     monthly_usd: float
     origin: Origin
-    components: list[CostComponent] = []
-    alternatives: dict[str, float] = {}  # mode -> USD/month at the profile's volume
+    components: list[CostComponent] = Field(default_factory=list)
+    alternatives: dict[str, float] = Field(default_factory=dict)  # mode -> USD/month at the profile's volume
     fixed_usd: Optional[float] = None
     seconds_per_request: Optional[float] = None
     hours_needed: Optional[float] = None
@@ -285,7 +294,7 @@ class ParamSensitivity(_Model):
 
 class Sensitivity(_Model):
     winner: Optional[str] = None
-    weights: list[WeightSensitivity] = []
+    weights: list[WeightSensitivity] = Field(default_factory=list)
     volume: Optional[ParamSensitivity] = None
     api_prices: Optional[ParamSensitivity] = None
     gpu_price: Optional[ParamSensitivity] = None

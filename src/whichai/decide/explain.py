@@ -1,25 +1,32 @@
-"""The recommendation in words (English or Bahasa Indonesia) and in the terminal (rich).
+"""The recommendation in words, English and Bahasa Indonesia, as structured blocks.
 
-Every number in the explanation is followed by its origin in brackets: [catalog], [measured],
-[profile] or [estimate] (in Indonesian: [katalog], [diukur], [profil], [perkiraan]).
+Each block is one sentence (or line) with the figures it states and their origins; every figure in
+a text is followed by its origin in brackets: [catalog], [measured], [profile], [estimate]
+([katalog], [diukur], [profil], [perkiraan] in Indonesian). The terminal, the reports and the
+dashboard show these blocks; they never compose explanations of their own.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
 from whichai.criteria import CRITERION_IDS, label
+from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
-from whichai.decide.i18n import count, num, pct, t, usd
+from whichai.decide.document import Block, Figure, Texts
+from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
+from whichai.decide.outcome import Findings
+from whichai.decide.scoring import Ranked, Score, cost_reference, cost_score
 
-if TYPE_CHECKING:
-    from whichai.decide.recommendation import Recommendation
-    from whichai.decide.scoring import Ranked, Score
+
+def both(make: Callable[[str], str]) -> Texts:
+    """One text in both languages, from a function of the language."""
+    return Texts(en=make("en"), id=make("id"))
 
 
-def _o(origin: str, lang: str) -> str:
+def origin_label(origin: str, lang: str) -> str:
     return "[" + t(f"origin.{origin}", lang) + "]"
 
 
@@ -40,25 +47,20 @@ def reason_text(reason: Reason, lang: str, note: bool = False) -> str:
             params[key] = count(value, lang)
         elif key in _NUMBERS:
             digits, origin = _NUMBERS[key]
-            params[key] = num(value, lang, digits) + " " + _o(origin, lang)
+            params[key] = num(value, lang, digits) + " " + origin_label(origin, lang)
     for key in ("openness", "required"):
-        if key in params:
-            params[key] = t(f"verdict.{params[key]}", lang) if f"verdict.{params[key]}" in _keys() else params[key]
-    prefix = "note" if note and f"note.{reason.code}" in _keys() else "reason"
+        if key in params and f"verdict.{params[key]}" in TEXTS:
+            params[key] = t(f"verdict.{params[key]}", lang)
+    prefix = "note" if note and f"note.{reason.code}" in TEXTS else "reason"
     return t(f"{prefix}.{reason.code}", lang, **params)
 
 
-def _keys() -> dict:
-    from whichai.decide.i18n import TEXTS
-
-    return TEXTS
-
-
-def _score_note(s: Score, lang: str, skill: str = "") -> str:
+def score_reason(s: Score, lang: str, skill: str = "") -> str:
+    """Why a criterion scored what it did: the note's text, and its first evidence items."""
     if s.note.startswith("catalog:"):
-        text = s.note[len("catalog:"):].strip()
+        text = t("why.catalog_reason", lang, reason=s.note[len("catalog:"):].strip())
     elif s.note:
-        text = t(s.note, lang, skill=skill) if s.note == "why.ease_self" else t(s.note, lang)
+        text = t(s.note, lang, **{"skill": skill, **s.params})
     else:
         text = ""
     evidence = "; ".join(s.evidence[:2])
@@ -77,29 +79,26 @@ def _factor_text(factor: float, direction: str, lang: str) -> str:
     return t("wwc.times_down", lang, f=num(1.0 / factor, lang, 1))
 
 
-def wwc_text(item: dict[str, Any], rec: Recommendation, lang: str) -> str:
-    names = {c.model: c.name for c in rec.outcome.candidates}
+def change_text(item: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    """One "what would change" item in words."""
     winner = names.get(item.get("winner"), item.get("winner")) or t("wwc.nothing_left", lang)
     verdict = verdict_label(item.get("verdict"), lang)
-    flips = item["flips"]
-    kind = item["kind"]
+    flips, kind = item["flips"], item["kind"]
     if kind == "weight":
         key = ("wwc." if flips == "verdict" else "wwc.winner_") + ("weight_up" if item["direction"] == "up" else "weight_down")
-        return t(key, lang, label=label(item["criterion"], lang), from_=pct(item["from"], lang) + " " + _o("profile", lang),
-                 to=pct(item["to"], lang), verdict=verdict, winner=winner)
+        return t(key, lang, label=label(item["criterion"], lang), from_=pct(item["from_weight"], lang) + " " + origin_label("profile", lang),
+                 to=pct(item["to_weight"], lang), verdict=verdict, winner=winner)
     if kind in ("volume", "api_prices", "gpu_price"):
         factor = _factor_text(item["factor"], item["direction"], lang)
         key = ("wwc." if flips == "verdict" else "wwc.winner_") + kind
-        return t(key, lang, factor=factor, requests=count(item.get("requests_per_month", 0), lang), verdict=verdict, winner=winner)
+        return t(key, lang, factor=factor, requests=count(item.get("requests_per_month") or 0, lang), verdict=verdict, winner=winner)
     change = t(f"change.{item['change']}", lang)
     key = "wwc.profile" if flips == "verdict" else "wwc.winner_profile"
     return t(key, lang, change=change, verdict=verdict, winner=winner)
 
 
-def sensitivity_lines(rec: Recommendation, lang: str) -> list[str]:
+def sensitivity_lines(sens: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
     """One line per weight and per parameter: the range within which the top model stays first."""
-    sens = rec.sensitivity
-    names = {c.model: c.name for c in rec.outcome.candidates}
     winner = names.get(sens.get("winner"), sens.get("winner"))
     if not winner:
         return []
@@ -119,164 +118,255 @@ def sensitivity_lines(rec: Recommendation, lang: str) -> list[str]:
     return lines
 
 
-def _best_other(rec: Recommendation, top: Ranked) -> Ranked | None:
-    for r in rec.ranked[1:]:
+def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str) -> str:
+    """The evidence level in words, and what to measure next."""
+    if not ev["ranked"]:
+        return t("ev.none", lang)
+    top = names.get(ev["top_model"], ev["top_model"])
+    other = names.get(ev["other_side_model"], ev["other_side_model"])
+    if ev["level"] == "measured":
+        text = t("ev.measured", lang, top=top, other=other) if other else t("ev.measured_alone", lang, top=top)
+    elif ev["level"] == "prior":
+        text = t("ev.prior", lang)
+    else:
+        missing = []
+        if not ev["top_measured"]:
+            missing.append(t("ev.missing_top", lang, model=top))
+        if ev["other_side_measured"] is False:
+            missing.append(t("ev.missing_other", lang, model=other))
+        text = t("ev.partial", lang, measured=ev["measured"], ranked=ev["ranked"], missing=t("ev.and", lang).join(missing))
+    if ev["next_to_measure"]:
+        models = t("ev.and", lang).join(names.get(m, m) for m in ev["next_to_measure"])
+        text += " " + t("ev.next", lang, models=models, ids=",".join(ev["next_to_measure"]))
+    return text
+
+
+def run_text(run: dict[str, Any], lang: str) -> str:
+    params = dict(run=run["id"][:12], status=run["status"], answered=count(run["answered"], lang), calls=count(run["calls"], lang),
+                  errors=count(run["errors"], lang), cases=count(run["cases"], lang))
+    return t("ex.run_partial" if run["partial"] else "ex.run_complete", lang, **params)
+
+
+def break_even_text(be: dict[str, Any], lang: str) -> str:
+    names = dict(self_name=be["self_hosted_name"], api_name=be["api_name"])
+    if be["kind"] == "above":
+        return t("ex.break_even_above", lang, requests=count(be["requests_per_month"], lang),
+                 current=count(be["current_requests_per_month"], lang), **names)
+    if be["kind"] == "always":
+        return t("ex.break_even_always", lang, **names)
+    return t("ex.break_even_never", lang, **names)
+
+
+# the explanation --------------------------------------------------------------------------------------
+
+
+def _best_other(ranked: list[Ranked], top: Ranked) -> Ranked | None:
+    for r in ranked[1:]:
         if r.cand.openness != top.cand.openness and r.cand.openness != "unknown":
             return r
     return None
 
 
-def _deciding(rec: Recommendation, a: Ranked, b: Ranked, lang: str) -> tuple[list[str], list[str]]:
-    w = rec.outcome.w
+def _deciding(f: Findings, a: Ranked, b: Ranked, lang: str) -> tuple[list[Block], list[str]]:
+    w = f.outcome.w
     total = math.fsum(w.values())
     ca, cb = a.criteria(), b.criteria()
-    contrib = sorted(
-        ((w[c] / total * (ca[c].score - cb[c].score), c) for c in CRITERION_IDS), key=lambda x: (-x[0], x[1])
-    )
-    skill = rec.profile.team_skill
-    lines = []
+    contrib = sorted(((w[c] / total * (ca[c].score - cb[c].score), c) for c in CRITERION_IDS), key=lambda x: (-x[0], x[1]))
+    skill = f.profile.team_skill
+    blocks: list[Block] = []
     for value, cid in contrib[:3]:
         if value <= 0:
             break
-        if round(ca[cid].score, 2) == round(cb[cid].score, 2) and lines:
+        if round(ca[cid].score, 2) == round(cb[cid].score, 2) and blocks:
             continue
-        lines.append(t(
-            "ex.criterion", lang, label=label(cid, lang), weight=pct(w[cid] / total, lang),
-            a=num(ca[cid].score, lang) + " " + _o(ca[cid].origin, lang), b=num(cb[cid].score, lang) + " " + _o(cb[cid].origin, lang),
-            a_name=a.cand.name, a_ev=_score_note(ca[cid], lang, skill), b_name=b.cand.name, b_ev=_score_note(cb[cid], lang, skill),
-        ))
+        text = t("ex.criterion", lang, label=label(cid, lang), weight=pct(w[cid] / total, lang),
+                 a=num(ca[cid].score, lang) + " " + origin_label(ca[cid].origin, lang),
+                 b=num(cb[cid].score, lang) + " " + origin_label(cb[cid].origin, lang),
+                 a_name=a.cand.name, a_ev=score_reason(ca[cid], lang, skill), b_name=b.cand.name, b_ev=score_reason(cb[cid], lang, skill))
+        figures = [Figure(name=f"weight.{cid}", value=round(w[cid] / total, 4), unit="share", origin="profile"),
+                   Figure(name=f"{a.model}.{cid}", value=round(ca[cid].score, 4), origin=ca[cid].origin),
+                   Figure(name=f"{b.model}.{cid}", value=round(cb[cid].score, 4), origin=cb[cid].origin)]
+        blocks.append(Block(kind="reason", text=text, figures=figures))
     against = [
         f"{label(cid, lang)} {num(cb[cid].score, lang)} vs {num(ca[cid].score, lang)}"
         for value, cid in sorted(contrib, key=lambda x: (x[0], x[1]))[:2]
         if value < 0 and round(cb[cid].score, 2) != round(ca[cid].score, 2)
     ]
-    return lines, against
+    return blocks, against
 
 
-def _cost_line(r: Ranked, lang: str) -> str:
-    parts = ", ".join(
-        f"{t('cost.' + c.name, lang)} {usd(c.usd, lang)} {_o(c.origin, lang)}" for c in r.option.mode.components if c.usd or c.name != "amortisation"
-    )
-    return t("ex.cost_item", lang, name=r.cand.name, usd=usd(r.monthly, lang), mode=_mode(r, lang), parts=parts)
+def _why(f: Findings, top: Ranked, lang: str) -> tuple[list[Block], Ranked | None, Ranked | None]:
+    """The reason blocks, the best model of the other side (or None) and the model compared with."""
+    ranked = f.outcome.ranked
+    alt = _best_other(ranked, top)
+    runner = alt is None and len(ranked) > 1
+    if alt is None and not runner:
+        return [Block(kind="reason", text=t("ex.why_alone", lang))], None, None
+    other = alt if alt is not None else ranked[1]
+    lines, against = _deciding(f, top, other, lang)
+    params: dict[str, Any] = dict(alt_name=other.cand.name, alt_score=num(other.total, lang))
+    if runner:
+        params["other"] = t("ex.other_closed" if top.cand.openness != "closed" else "ex.other_open", lang)
+        key = "ex.why_runner" if lines else "ex.why_runner_none"
+    else:
+        params["alt_verdict"] = verdict_label(other.cand.openness, lang)
+        key = "ex.why" if lines else "ex.why_none"
+    score_fig = Figure(name=f"{other.model}.score", value=round(other.total, 4), origin="estimate")
+    blocks = [Block(kind="reason", text=t(key, lang, **params), figures=[score_fig]), *lines]
+    if against:
+        blocks.append(Block(kind="reason", text=t("ex.against", lang, alt_name=other.cand.name, items="; ".join(against))))
+    return blocks, alt, other
 
 
-def explanation(rec: Recommendation, lang: str) -> str:
-    out: list[str] = []
-    ranked = rec.ranked
-    total_models = len(ranked) + len(rec.excluded)
-    out.append(t("ex.verdict", lang, verdict=verdict_label(rec.verdict, lang)))
+def _cost_block(r: Ranked, lang: str) -> Block:
+    comps = [c for c in r.option.mode.components if c.usd or c.name != "amortisation"]
+    parts = ", ".join(f"{t('cost.' + c.name, lang)} {usd(c.usd, lang)} {origin_label(c.origin, lang)}" for c in comps)
+    text = t("ex.cost_item", lang, name=r.cand.name, usd=usd(r.monthly, lang), mode=_mode(r, lang), parts=parts)
+    figures = [Figure(name=f"{r.model}.monthly_usd", value=round(r.monthly, 2), unit="USD/month", origin=r.option.mode.cost_origin)]
+    figures += [Figure(name=f"{r.model}.{c.name}", value=round(c.usd, 2), unit="USD/month", origin=c.origin, source=c.detail or None)
+                for c in comps]
+    return Block(kind="cost", text=text, figures=figures)
+
+
+def _cost(f: Findings, shown: list[Ranked], lang: str) -> list[Block]:
+    v = f.profile.volume
+    head = t("ex.cost_head", lang, requests=count(v.requests_per_month, lang), tin=count(v.input_tokens_per_request, lang),
+             tout=count(v.output_tokens_per_request, lang))
+    blocks = [Block(kind="cost", text=head, figures=[
+        Figure(name="requests_per_month", value=v.requests_per_month, unit="requests/month", origin="profile"),
+        Figure(name="input_tokens_per_request", value=v.input_tokens_per_request, unit="tokens", origin="profile"),
+        Figure(name="output_tokens_per_request", value=v.output_tokens_per_request, unit="tokens", origin="profile"),
+    ])]
+    blocks += [_cost_block(r, lang) for r in shown]
+    be = f.tco.get("break_even")
+    if be:
+        fig = [Figure(name="break_even.requests_per_month", value=be["requests_per_month"], unit="requests/month", origin="estimate")]
+        blocks.append(Block(kind="cost", text=break_even_text(be, lang), figures=fig))
+    return blocks
+
+
+def operations_decide(f: Findings, top: Ranked, alt: Ranked | None) -> tuple[Ranked, Any] | None:
+    """(the self-hosted model, its operations component) when its operations cost alone keeps it
+    below the top model of the other side: without that cost it would rank first."""
+    if alt is None or alt.option.mode.kind == "api":
+        return None
+    ops = next((c for c in alt.option.mode.components if c.name == "operations" and c.usd > 0), None)
+    if ops is None:
+        return None
+    reference = cost_reference(f.profile)
+    raw_without = alt.option.base + f.outcome.w["cost"] * cost_score(alt.monthly - ops.usd, reference)
+    return (alt, ops) if raw_without > top.raw else None
+
+
+def _operations(f: Findings, top: Ranked, alt: Ranked | None, lang: str) -> list[Block]:
+    found = operations_decide(f, top, alt)
+    if found is None:
+        return []
+    r, ops = found
+    text = t("ex.operations", lang, alt_name=r.cand.name, ops=usd(ops.usd, lang), origin=origin_label(ops.origin, lang), top_name=top.cand.name)
+    fig = Figure(name=f"{r.model}.operations", value=round(ops.usd, 2), unit="USD/month", origin=ops.origin, source=ops.detail or None)
+    return [Block(kind="operations", text=text, figures=[fig])]
+
+
+def _lifecycle(shown: list[Ranked], lang: str) -> list[Block]:
+    blocks = []
+    for r in shown:
+        status, shutdown = lifecycle_of(r.cand.entry)
+        if status not in ("deprecated", "retired"):
+            continue
+        when = t("ex.shutdown", lang, date=shutdown) if shutdown else ""
+        fig = Figure(name=f"{r.model}.lifecycle", value=status, origin="catalog", source=shutdown)
+        blocks.append(Block(kind="lifecycle", text=t(f"ex.lifecycle_{status}", lang, name=r.cand.name, shutdown=when), figures=[fig]))
+    return blocks
+
+
+def _head(f: Findings, lang: str) -> list[Block]:
+    provisional = f.evidence["level"] != "measured" and f.outcome.ranked
+    key = "ex.verdict_provisional" if provisional else "ex.verdict"
+    blocks = [Block(kind="verdict", text=t(key, lang, verdict=verdict_label(f.verdict, lang)))]
+    ev_fig = [Figure(name="evidence.measured", value=f.evidence["measured"], unit="models", origin="measured"),
+              Figure(name="evidence.ranked", value=f.evidence["ranked"], unit="models", origin="estimate")]
+    blocks.append(Block(kind="evidence", text=evidence_text(f.evidence, f.outcome.names(), lang), figures=ev_fig))
+    if f.run is not None:
+        fig = [Figure(name="run.answered", value=f.run["answered"], unit="calls", origin="measured"),
+               Figure(name="run.calls", value=f.run["calls"], unit="calls", origin="measured")]
+        blocks.append(Block(kind="evidence" if not f.run["partial"] else "caveat", text=run_text(f.run, lang), figures=fig))
+    return blocks
+
+
+def _top(f: Findings, top: Ranked, lang: str) -> list[Block]:
+    ranked = f.outcome.ranked
+    blocks = [Block(kind="verdict", text=t("ex.top", lang, name=top.cand.name, model=top.model, score=num(top.total, lang), mode=_mode(top, lang)),
+                    figures=[Figure(name=f"{top.model}.score", value=round(top.total, 4), origin="estimate")])]
+    h = f.hybrid
+    if f.verdict == "hybrid" and h:
+        text = t("ex.hybrid", lang, share=pct(h["sensitive"]["share"], lang) + " " + origin_label("profile", lang),
+                 sens_name=h["sensitive"]["name"], sens_mode=t(f"mode.{h['sensitive']['mode']}", lang),
+                 rest_name=h["rest"]["name"], rest_mode=t(f"mode.{h['rest']['mode']}", lang),
+                 usd=usd(h["monthly_usd"], lang) + " " + origin_label("estimate", lang))
+        blocks.append(Block(kind="verdict", text=text, figures=[
+            Figure(name="hybrid.sensitive_share", value=h["sensitive"]["share"], unit="share", origin="profile"),
+            Figure(name="hybrid.monthly_usd", value=h["monthly_usd"], unit="USD/month", origin="estimate")]))
+
+    def openness(r: Ranked) -> str:
+        return verdict_label(r.cand.openness, lang) if r.cand.openness != "unknown" else t("openness.unknown", lang)
+
+    nxt = [f"{r.cand.name} ({num(r.total, lang)}, {openness(r)}, {_mode(r, lang)})" for r in ranked[1:3]]
+    if nxt:
+        blocks.append(Block(kind="reason", text=t("ex.next", lang, items="; ".join(nxt))))
+    if top.cand.openness == "unknown":
+        blocks.append(Block(kind="caveat", text=t("ex.top_unknown", lang, model=top.model)))
+    return blocks
+
+
+def _tail(f: Findings, lang: str) -> list[Block]:
+    out = f.outcome
+    blocks: list[Block] = []
+    if out.excluded:
+        total = len(out.ranked) + len(out.excluded)
+        blocks.append(Block(kind="exclusion", text=t("ex.excluded", lang, n=len(out.excluded), total=total)))
+        counts = Counter(r.code for _, reasons in out.excluded for r in reasons)
+        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
+            blocks.append(Block(kind="exclusion", text=t("ex.excluded_item", lang, count=n, reason=t(f"group.{code}", lang))))
+    if f.what_would_change:
+        first = f.what_would_change[0]
+        head = "ex.wwc_head_winner" if first["flips"] == "winner" else ("ex.wwc_head" if first["verdict"] else "ex.wwc_head_none")
+        blocks.append(Block(kind="change", text=t(head, lang)))
+        names = out.names()
+        for i, item in enumerate(f.what_would_change, 1):
+            blocks.append(Block(kind="change", text=f"{i}. {change_text(item, names, lang)}"))
+    else:
+        blocks.append(Block(kind="change", text=t("ex.wwc_none", lang)))
+    unmeasured = sum(1 for r in out.ranked if r.cand.measurement is None)
+    if f.measured and unmeasured:
+        blocks.append(Block(kind="caveat", text=t("ex.unmeasured", lang, n=unmeasured)))
+    elif not f.measured and out.ranked:
+        blocks.append(Block(kind="caveat", text=t("ex.no_measurements", lang)))
+    return blocks
+
+
+def explanation(f: Findings, lang: str) -> list[Block]:
+    """The explanation of a recommendation in one language, block by block."""
+    ranked = f.outcome.ranked
+    blocks = _head(f, lang)
     if not ranked:
-        out.append(t("ex.none", lang, n=total_models))
+        total = len(f.outcome.excluded)
+        blocks.append(Block(kind="reason", text=t("ex.none", lang, n=total)))
     else:
         top = ranked[0]
-        out.append(t("ex.top", lang, name=top.cand.name, model=top.model, score=num(top.total, lang), mode=_mode(top, lang)))
-        if rec.verdict == "hybrid" and rec.hybrid:
-            h = rec.hybrid
-            out.append(t(
-                "ex.hybrid", lang, share=pct(h["sensitive"]["share"], lang) + " " + _o("profile", lang),
-                sens_name=h["sensitive"]["name"], sens_mode=t(f"mode.{h['sensitive']['mode']}", lang),
-                rest_name=h["rest"]["name"], rest_mode=t(f"mode.{h['rest']['mode']}", lang),
-                usd=usd(h["monthly_usd"], lang) + " " + _o("estimate", lang),
-            ))
-        nxt = [f"{r.cand.name} ({num(r.total, lang)}, {verdict_label(r.cand.openness, lang) if r.cand.openness != 'unknown' else t('openness.unknown', lang)}, {_mode(r, lang)})" for r in ranked[1:3]]
-        if nxt:
-            out.append(t("ex.next", lang, items="; ".join(nxt)))
-        if top.cand.openness == "unknown":
-            out.append(t("ex.top_unknown", lang, model=top.model))
-        out.append("")
-        alt = _best_other(rec, top)
-        if alt is not None:
-            out.append(t("ex.why", lang, alt_verdict=verdict_label(alt.cand.openness, lang), alt_name=alt.cand.name, alt_score=num(alt.total, lang)))
-        elif len(ranked) > 1:
-            alt = ranked[1]
-            other = "closed source" if top.cand.openness != "closed" else "open"
-            if lang == "id":
-                other = "closed source" if top.cand.openness != "closed" else "terbuka"
-            out.append(t("ex.why_runner", lang, other=other, alt_name=alt.cand.name, alt_score=num(alt.total, lang)))
-        else:
-            out.append(t("ex.why_alone", lang))
-        if alt is not None:
-            lines, against = _deciding(rec, top, alt, lang)
-            out.extend(lines)
-            if against:
-                out.append(t("ex.against", lang, alt_name=alt.cand.name, items="; ".join(against)))
-        out.append("")
-        v = rec.profile.volume
-        out.append(t("ex.cost_head", lang, requests=count(v.requests_per_month, lang), tin=count(v.input_tokens_per_request, lang),
-                     tout=count(v.output_tokens_per_request, lang)))
-        shown = [top] + ([alt] if alt is not None else [])
-        for r in shown:
-            out.append(_cost_line(r, lang))
-        be = rec.tco.get("break_even")
-        if be:
-            names = dict(self_name=be["self_hosted_name"], api_name=be["api_name"])
-            if be["kind"] == "above":
-                out.append(t("ex.break_even_above", lang, requests=count(be["requests_per_month"], lang),
-                             current=count(be["current_requests_per_month"], lang), **names))
-            elif be["kind"] == "always":
-                out.append(t("ex.break_even_always", lang, **names))
-            else:
-                out.append(t("ex.break_even_never", lang, **names))
-    if rec.excluded:
-        out.append("")
-        out.append(t("ex.excluded", lang, n=len(rec.excluded), total=total_models))
-        counts = Counter(r.code for _, reasons in rec.excluded for r in reasons)
-        for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
-            out.append(t("ex.excluded_item", lang, count=n, reason=t(f"group.{code}", lang)))
-    out.append("")
-    if rec.what_would_change:
-        first = rec.what_would_change[0]
-        head = "ex.wwc_head_winner" if first["flips"] == "winner" else ("ex.wwc_head" if first["verdict"] else "ex.wwc_head_none")
-        out.append(t(head, lang))
-        for i, item in enumerate(rec.what_would_change, 1):
-            out.append(f"{i}. {wwc_text(item, rec, lang)}")
-    else:
-        out.append(t("ex.wwc_none", lang))
-    unmeasured = sum(1 for r in ranked if r.cand.measurement is None)
-    if rec.measured and unmeasured:
-        out.append("")
-        out.append(t("ex.unmeasured", lang, n=unmeasured))
-    elif not rec.measured and ranked:
-        out.append("")
-        out.append(t("ex.no_measurements", lang))
-    return "\n".join(out).strip() + "\n"
+        blocks += _top(f, top, lang)
+        why, alt, compared = _why(f, top, lang)
+        blocks += why
+        shown = [top] + ([compared] if compared is not None else [])
+        blocks += _cost(f, shown, lang)
+        blocks += _operations(f, top, alt, lang)
+        blocks += _lifecycle(shown, lang)
+    return blocks + _tail(f, lang)
 
 
-def render(rec: Recommendation, console: Any = None, lang: str | None = None, top: int = 10) -> None:
-    """Print the recommendation in the terminal: ranking table, weights, cost, explanation."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
+def explanations(f: Findings) -> dict[str, list[Block]]:
+    return {lang: explanation(f, lang) for lang in LANGS}
 
-    lang = lang or rec.lang
-    console = console or Console()
-    title = t("ui.title", lang, profile=rec.profile.name)
-    console.print(Panel(f"[bold]{t('ex.verdict', lang, verdict=verdict_label(rec.verdict, lang))}[/]", title=title, expand=False))
-    if rec.ranked:
-        table = Table(title=t("ui.ranking", lang, n=min(top, len(rec.ranked)), total=len(rec.ranked)), title_justify="left")
-        measured = any(r.cand.measurement for r in rec.ranked)
-        cols = ["ui.rank", "ui.model", "ui.openness", "ui.score", "ui.mode", "ui.monthly"] + (["ui.measured"] if measured else [])
-        for col in cols:
-            table.add_column(t(col, lang), justify="right" if col in ("ui.rank", "ui.score", "ui.monthly") else "left",
-                             ratio=3 if col == "ui.model" else None, overflow="fold" if col == "ui.model" else "ellipsis")
-        for i, r in enumerate(rec.ranked[:top], 1):
-            openness = r.cand.openness if r.cand.openness != "unknown" else "?"
-            row = [str(i), f"{escape(r.cand.name)}\n[dim]{escape(r.model)}[/]", openness, num(r.total, lang), t(f"mode_short.{r.option.mode.kind}", lang),
-                   num(r.monthly, lang)]
-            if measured:
-                row.append(t("ui.yes" if r.cand.measurement else "ui.no", lang))
-            table.add_row(*row)
-        console.print(table)
-        wt = Table(title=t("ui.weights", lang), title_justify="left")
-        wt.add_column(t("ui.criterion", lang))
-        wt.add_column(t("ui.weight", lang), justify="right")
-        wt.add_column(t("ui.why_weight", lang))
-        o = rec.outcome
-        total = math.fsum(o.w.values())
-        for cid in CRITERION_IDS:
-            wt.add_row(label(cid, lang), pct(o.w[cid] / total, lang), t(o.weights[cid].why, lang))
-        console.print(wt)
-    # Plain text, not markup: the origin labels ([measured], [catalog], [estimate], [profile]) must show.
-    console.print(Panel(Text(rec.explain(lang).rstrip()), title=t("ui.explanation", lang), expand=False))
+
+__all__ = ["both", "break_even_text", "change_text", "evidence_text", "explanation", "explanations", "operations_decide",
+           "origin_label", "reason_text", "run_text", "score_reason", "sensitivity_lines", "verdict_label"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from whichai.decide.reason_texts import MODEL_TEXTS
+
 LANGS = ("en", "id")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -218,6 +220,74 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Note: {model} has unknown openness; the verdict follows the best model whose openness is known.",
         "Catatan: keterbukaan {model} tidak diketahui; putusan mengikuti model terbaik yang keterbukaannya diketahui.",
     ),
+    "ex.verdict_provisional": ("Verdict (provisional): {verdict}.", "Putusan (sementara): {verdict}."),
+    "ex.why_none": (
+        "Why: against the best {alt_verdict} model, {alt_name} (score {alt_score}), no single criterion stands out; the lead is the sum of small differences.",
+        "Mengapa: dibandingkan model {alt_verdict} terbaik, {alt_name} (skor {alt_score}), tidak ada satu kriteria yang menonjol; keunggulannya jumlah dari selisih kecil.",
+    ),
+    "ex.why_runner_none": (
+        "Why: no {other} model meets your constraints; against the runner-up, {alt_name} (score {alt_score}), no single criterion stands out.",
+        "Mengapa: tidak ada model {other} yang memenuhi batasan Anda; dibandingkan peringkat kedua, {alt_name} (skor {alt_score}), tidak ada satu kriteria yang menonjol.",
+    ),
+    "ex.other_closed": ("closed source", "closed source"),
+    "ex.other_open": ("open", "terbuka"),
+    "ex.operations": (
+        "Operations cost decides this verdict: self-hosting {alt_name} carries {ops}/month of operations {origin}; without it, it would rank above {top_name}. "
+        "Set ops_hours_per_month and ops_hourly_rate_usd in your profile to what running it really takes.",
+        "Biaya operasional menentukan putusan ini: meng-host sendiri {alt_name} membawa biaya operasional {ops}/bulan {origin}; tanpa itu, model ini di atas {top_name}. "
+        "Atur ops_hours_per_month dan ops_hourly_rate_usd di profil Anda sesuai kebutuhan sebenarnya.",
+    ),
+    "ex.lifecycle_deprecated": (
+        "Lifecycle: {name} is deprecated{shutdown} [catalog]; plan for a successor.",
+        "Siklus hidup: {name} sudah usang (deprecated){shutdown} [katalog]; siapkan penggantinya.",
+    ),
+    "ex.lifecycle_retired": (
+        "Lifecycle: {name} is retired{shutdown} [catalog]; it can no longer be called.",
+        "Siklus hidup: {name} sudah dihentikan{shutdown} [katalog]; tidak dapat dipanggil lagi.",
+    ),
+    "ex.shutdown": ("; shutdown on {date}", "; dimatikan pada {date}"),
+    "ex.run_partial": (
+        "Run {run} is partial ({status}): {answered} of {calls} calls answered, {errors} failed; the measurements use the answered cases only.",
+        "Run {run} belum lengkap ({status}): {answered} dari {calls} panggilan terjawab, {errors} gagal; hasil ukur hanya memakai kasus yang terjawab.",
+    ),
+    "ex.run_complete": (
+        "Run {run}: {answered} of {calls} calls answered on {cases} cases.",
+        "Run {run}: {answered} dari {calls} panggilan terjawab pada {cases} kasus.",
+    ),
+    "ex.catalog_age": (
+        "Catalog facts as of {oldest} to {newest} ({days} days old).",
+        "Fakta katalog per {oldest} sampai {newest} (berumur {days} hari).",
+    ),
+    # evidence (issue 11) -----------------------------------------------------------------------------------
+    "ev.measured": (
+        "Measured: the top model ({top}) and the best model of the other side ({other}) were both measured on your task.",
+        "Terukur: model teratas ({top}) dan model terbaik dari sisi lain ({other}) sama-sama diukur pada tugas Anda.",
+    ),
+    "ev.measured_alone": (
+        "Measured: the top model ({top}) was measured on your task, and no model of the other side meets your constraints.",
+        "Terukur: model teratas ({top}) diukur pada tugas Anda, dan tidak ada model dari sisi lain yang memenuhi batasan Anda.",
+    ),
+    "ev.partial": (
+        "Provisional: {measured} of {ranked} ranked models were measured on your task; {missing} not.",
+        "Sementara: {measured} dari {ranked} model di peringkat diukur pada tugas Anda; {missing} belum.",
+    ),
+    "ev.prior": (
+        "Provisional: no model in the ranking was measured on your task; the verdict rests on catalog facts and priors from size or price.",
+        "Sementara: belum ada model di peringkat yang diukur pada tugas Anda; putusan bertumpu pada fakta katalog dan perkiraan awal dari ukuran atau harga.",
+    ),
+    "ev.none": ("No model meets your constraints, so there is nothing to measure.", "Tidak ada model yang memenuhi batasan Anda, jadi tidak ada yang perlu diukur."),
+    "ev.missing_top": ("the top model ({model})", "model teratas ({model})"),
+    "ev.missing_other": ("the best model of the other side ({model})", "model terbaik dari sisi lain ({model})"),
+    "ev.and": (" and ", " dan "),
+    "ev.next": (
+        "Measure next: {models} (whichai run --models {ids} --profile ...).",
+        "Ukur berikutnya: {models} (whichai run --models {ids} --profile ...).",
+    ),
+    "why.catalog_reason": ("{reason}", "menurut katalog: {reason}"),
+    "ui.provisional": ("provisional", "sementara"),
+    "ui.measure_next": ("Measure next", "Ukur berikutnya"),
+    "ui.evidence": ("Evidence", "Bukti"),
+    "ui.origin": ("Origin", "Asal"),
     # what would change ------------------------------------------------------------------------------------
     "wwc.weight_up": (
         "If {label} mattered more (weight {from_} → {to}), the verdict would be {verdict} ({winner}).",
@@ -366,6 +436,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q.saved": ("Profile written to {path}. Use it: whichai recommend --profile {path}", "Profil ditulis ke {path}. Pakai: whichai recommend --profile {path}"),
     "q.eof": ("The answers ended early; the remaining questions keep their defaults.", "Jawaban berakhir lebih awal; pertanyaan sisanya memakai nilai bawaan."),
 }
+
+TEXTS.update(MODEL_TEXTS)  # the reason codes of the decide model (criteria_scores, constraints, questionnaire)
 
 
 def default_lang() -> str:

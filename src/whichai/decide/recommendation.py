@@ -7,162 +7,21 @@ of ownership and break-even → sensitivity → what would change the verdict �
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
-from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, Reason, build_candidates
+from whichai.decide.assemble import build_document
+from whichai.decide.catalog_view import CatalogView, catalog_age
+from whichai.decide.constraints import Candidate, Reason
+from whichai.decide.document import Decision
+from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, verdict_of
+from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
 from whichai.decide.tco import break_even
-
-DETAIL_TOP = 10  # models whose criterion evidence is included in the JSON
-
-
-@dataclass
-class Outcome:
-    profile: Profile
-    candidates: list[Candidate]
-    weights: dict[str, Weight]
-    w: dict[str, float]
-    prepared: list[Prepared]
-    ranked: list[Ranked]
-    excluded: list[tuple[Candidate, list[Reason]]]
-
-    @property
-    def verdict(self) -> str | None:
-        return verdict_of(self.ranked)
-
-    @property
-    def winner(self) -> Ranked | None:
-        return self.ranked[0] if self.ranked else None
-
-
-class _Obj:
-    """Attribute access over a plain mapping (a fact, a source, a price, a criterion score)."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        for key, value in data.items():
-            setattr(self, key, _Obj(value) if isinstance(value, dict) else value)
-
-    def __getattr__(self, name: str) -> Any:  # only for fields the mapping lacks
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return None
-
-
-_ENTRY_FIELDS: dict[str, Any] = {
-    "id": None, "name": None, "provider": None, "family": None, "openness": "closed", "license": None,
-    "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
-    "params_b": None, "active_params_b": None, "context_length": None, "release_date": None,
-}
-
-
-class RawEntry:
-    """A catalog entry read straight from the catalog's (already validated) document, with the
-    attribute access of :class:`whichai.catalog.schema.ModelEntry`. Validating 1,000 entries with
-    pydantic costs more than the whole ranking, so decide reads the document; facts, criteria and
-    the price become objects on first use."""
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
-        for key, default in _ENTRY_FIELDS.items():
-            setattr(self, key, raw.get(key, default))
-        self.aliases = raw.get("aliases") or []
-        self.languages = raw.get("languages") or []
-
-    @property
-    def facts(self) -> _LazyMap:
-        value = self.__dict__.get("_facts")
-        if value is None:
-            value = self.__dict__["_facts"] = _LazyMap(self._raw.get("facts") or {})
-        return value
-
-    @property
-    def criteria(self) -> _LazyMap:
-        value = self.__dict__.get("_criteria")
-        if value is None:
-            value = self.__dict__["_criteria"] = _LazyMap(self._raw.get("criteria") or {})
-        return value
-
-    @property
-    def price_usd_per_mtok(self) -> Any:
-        if "_price" not in self.__dict__:
-            price = self._raw.get("price_usd_per_mtok")
-            self.__dict__["_price"] = _Obj(price) if price else None
-        return self.__dict__["_price"]
-
-
-class _LazyMap:
-    """A read-only mapping whose values become :class:`_Obj` when first read."""
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self._raw = raw
-        self._done: dict[str, Any] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key in self._done:
-            return self._done[key]
-        value = self._raw.get(key)
-        if value is None:
-            return default
-        obj = self._done[key] = _Obj(value) if isinstance(value, dict) else value
-        return obj
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._raw
-
-    def __bool__(self) -> bool:
-        return bool(self._raw)
-
-    def keys(self):
-        return self._raw.keys()
-
-    def items(self):
-        return [(k, self.get(k)) for k in self._raw]
-
-
-class _CatalogView:
-    """Entries and id/alias resolution over whatever catalog object is passed."""
-
-    def __init__(self, catalog: Any) -> None:
-        raw = getattr(catalog, "raw", None)
-        if isinstance(raw, list) and raw and isinstance(raw[0], dict):
-            entries: list[Any] = [RawEntry(e) for e in raw]
-        elif catalog is None:
-            entries = []
-        elif hasattr(catalog, "entries"):
-            entries = list(catalog.entries)
-        else:
-            entries = list(catalog)
-        self.catalog = catalog
-        self.entries = sorted(entries, key=lambda e: e.id)
-        self.cache: dict[str, Any] = {}  # entry-only criterion scores, shared by every re-run
-        self.memo: dict[tuple, Any] = {}  # deployment modes and their cost, by model and what they depend on
-        self.index: dict[str, Any] = {}
-        for e in self.entries:
-            for alias in e.aliases or []:
-                self.index.setdefault(alias.lower(), e)
-        for e in self.entries:
-            self.index[e.id.lower()] = e
-
-    def resolve(self, model_id: str) -> Any:
-        return self.index.get(str(model_id).strip().lower())
-
-
-def run_outcome(profile: Profile, view: _CatalogView, measurements: list[dict] | None, only: list[str] | None = None) -> Outcome:
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo)
-    if only:
-        wanted = set(only)
-        cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]
-    weights = derive_weights(profile)
-    w = {cid: weights[cid].raw for cid in CRITERION_IDS}
-    prepared = prepare(cands, profile, w, view.cache)
-    ranked, excluded = evaluate(prepared, profile, w)
-    return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
-
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -173,13 +32,26 @@ def _scaled(profile: Profile, share: float, **changes: Any) -> Profile:
     return profile.model_copy(update={"volume": volume, "budget_usd_per_month": budget, "sensitive_share": 1.0, **changes})
 
 
-def hybrid_plan(profile: Profile, view: _CatalogView, measurements: list[dict] | None, only: list[str] | None) -> dict[str, Any] | None:
+@dataclass
+class Inputs:
+    """What every pass of the pipeline shares: the catalog, the measurements and the filters."""
+
+    view: CatalogView
+    measurements: list[dict] | None = None
+    only: list[str] | None = None
+    capacity: list[dict] | None = None
+
+    def outcome(self, profile: Profile) -> Outcome:
+        return run_outcome(profile, self.view, self.measurements, self.only, self.capacity)
+
+
+def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
     share = profile.sensitive_share
     restricted = profile.data_may_go != "anywhere" or profile.data_sensitivity in ("confidential", "regulated")
     if not (0.0 < share < 1.0) or not restricted:
         return None
-    sens = run_outcome(_scaled(profile, share), view, measurements, only)
-    rest = run_outcome(_scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere"), view, measurements, only)
+    sens = inp.outcome(_scaled(profile, share))
+    rest = inp.outcome(_scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere"))
     if not sens.ranked or not rest.ranked:
         return None
     a, b = sens.ranked[0], rest.ranked[0]
@@ -204,7 +76,8 @@ def _mode_json(mode: Any, requests: float) -> dict[str, Any]:
         "monthly_usd": round(mode.monthly(requests), 2),
         "fixed_usd": round(mode.fixed_usd, 2),
         "origin": mode.cost_origin,
-        "components": [c.to_json() for c in mode.components],
+        "components": [{"name": c.name, "monthly_usd": round(c.usd, 2), "origin": c.origin, "detail": c.detail, "params": dict(c.params)}
+                       for c in mode.components],
     }
     if mode.seconds_per_request is not None:
         out["seconds_per_request"] = round(mode.seconds_per_request, 4)
@@ -222,33 +95,20 @@ CURVE_FACTORS = tuple(10 ** (k / 4) for k in range(-8, 9))  # 1/100 × … 100 �
 CURVE_MODELS = 5
 
 
-def _options(out: Outcome, r: Ranked) -> list[Any]:
-    return next(p for p in out.prepared if p.cand is r.cand).options
-
-
 def _curve(r: Ranked, mode: Any, requests: float) -> dict[str, Any]:
     points = []
     for f in CURVE_FACTORS:
         v = requests * f
         if v <= mode.capacity_requests:
             points.append([round(v, 2), round(mode.monthly(v), 2)])
-    return {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, "kind": mode.kind, "points": points}
+    return {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, "mode": mode.kind, "origin": mode.cost_origin, "points": points}
 
 
-def tco_summary(out: Outcome) -> dict[str, Any]:
-    requests = out.profile.volume.requests_per_month
-    models: list[dict[str, Any]] = []
-    for i, r in enumerate(out.ranked):
-        row = {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, "kind": r.option.mode.kind}
-        if i < DETAIL_TOP:  # cost components of the top models; the others carry their total and its origin
-            row.update(_mode_json(r.option.mode, requests))
-            row["alternatives"] = {o.mode.kind: round(o.mode.monthly(requests), 2) for o in _options(out, r)}
-        else:
-            row.update({"mode": r.option.mode.kind, "monthly_usd": round(r.monthly, 2), "origin": r.option.mode.cost_origin})
-        models.append(row)
+def _picks(out: Outcome, requests: float) -> tuple[tuple[Ranked, Any] | None, tuple[Ranked, Any] | None]:
+    """The best-ranked model with an API option, and the best-ranked self-hostable one (its cheaper mode)."""
     api_pick = self_pick = None
     for r in out.ranked:
-        options = _options(out, r)
+        options = out.options(r)
         if api_pick is None:
             api = [o for o in options if o.mode.kind == "api"]
             if api:
@@ -260,31 +120,50 @@ def tco_summary(out: Outcome) -> dict[str, Any]:
                 self_pick = (r, min(hosted, key=lambda o: (o.mode.monthly(requests), o.mode.kind)))
         if api_pick and self_pick:
             break
+    return api_pick, self_pick
+
+
+def _break_even(out: Outcome, api_pick: tuple[Ranked, Any], self_pick: tuple[Ranked, Any], requests: float) -> dict[str, Any]:
+    found = break_even(api_pick[1].mode, self_pick[1].mode)
+    be: dict[str, Any] = {
+        "api_model": api_pick[0].model,
+        "api_name": api_pick[0].cand.name,
+        "self_hosted_model": self_pick[0].model,
+        "self_hosted_name": self_pick[0].cand.name,
+        "self_hosted_mode": self_pick[1].mode.kind,
+        "kind": found["kind"],  # above | always | never
+        "requests_per_month": None if found["requests_per_month"] is None else round(found["requests_per_month"]),
+        "current_requests_per_month": requests,
+        "origin": "estimate",
+    }
+    if be["requests_per_month"] is not None:
+        v = out.profile.volume
+        be["tokens_per_month"] = round(be["requests_per_month"] * (v.input_tokens_per_request + v.output_tokens_per_request))
+        be["monthly_usd"] = round(api_pick[1].mode.monthly(be["requests_per_month"]), 2)
+    return be
+
+
+def tco_summary(out: Outcome) -> dict[str, Any]:
+    """Cost of ownership per ranked model (components for every model), curves and the break-even."""
+    requests = out.profile.volume.requests_per_month
+    models: list[dict[str, Any]] = []
+    for r in out.ranked:
+        row = {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, **_mode_json(r.option.mode, requests)}
+        row["alternatives"] = {o.mode.kind: round(o.mode.monthly(requests), 2) for o in out.options(r)}
+        models.append(row)
+    api_pick, self_pick = _picks(out, requests)
     curves = [_curve(r, r.option.mode, requests) for r in out.ranked[:CURVE_MODELS]]
     be: dict[str, Any] | None = None
     if api_pick and self_pick:
         for r, opt in (api_pick, self_pick):
-            if not any(c["model"] == r.model and c["kind"] == opt.mode.kind for c in curves):
+            if not any(c["model"] == r.model and c["mode"] == opt.mode.kind for c in curves):
                 curves.append(_curve(r, opt.mode, requests))
-        found = break_even(api_pick[1].mode, self_pick[1].mode)
-        be = {
-            "api_model": api_pick[0].model,
-            "api_name": api_pick[0].cand.name,
-            "self_hosted_model": self_pick[0].model,
-            "self_hosted_name": self_pick[0].cand.name,
-            "self_hosted_mode": self_pick[1].mode.kind,
-            "kind": found["kind"],  # above | always | never
-            "requests_per_month": None if found["requests_per_month"] is None else round(found["requests_per_month"]),
-            "current_requests_per_month": requests,
-            "origin": "estimate",
-        }
-        if be["requests_per_month"] is not None:
-            v = out.profile.volume
-            be["tokens_per_month"] = round(be["requests_per_month"] * (v.input_tokens_per_request + v.output_tokens_per_request))
-            be["monthly_usd"] = round(api_pick[1].mode.monthly(be["requests_per_month"]), 2)
+        be = _break_even(out, api_pick, self_pick, requests)
+    v = out.profile.volume
     return {
-        "volume": out.profile.volume.model_dump(),
         "requests_per_month": requests,
+        "input_tokens_per_request": v.input_tokens_per_request,
+        "output_tokens_per_request": v.output_tokens_per_request,
         "currency": "USD",
         "period": "month",
         "models": models,
@@ -313,11 +192,8 @@ _TOGGLES: list[tuple[str, Any, Any]] = [
 TOGGLE_SIZE = 1.0  # a change of kind counts like a factor of e in volume or price when ordering
 
 
-def what_would_change(
-    out: Outcome, sens: dict[str, Any], view: _CatalogView, measurements: list[dict] | None, only: list[str] | None
-) -> list[dict[str, Any]]:
-    base_verdict, base_winner = out.verdict, (out.winner.model if out.winner else None)
-    items: list[dict[str, Any]] = []
+def _weight_changes(out: Outcome, sens: dict[str, Any]) -> list[dict[str, Any]]:
+    items = []
     for ws in sens["weights"]:
         for direction in ("above", "below"):
             for flips, key in (("verdict", f"verdict_{direction}"), ("winner", direction)):
@@ -326,13 +202,16 @@ def what_would_change(
                     continue
                 factor = hit.get("factor")
                 size = abs(math.log(factor)) if factor else 1.5
-                if factor == 0:
-                    size = 1.5
                 items.append({
                     "kind": "weight", "criterion": ws["criterion"], "direction": "up" if direction == "above" else "down",
-                    "from": ws["weight"], "to": hit["weight"], "winner": hit["winner"],
-                    "verdict": hit.get("verdict") or _openness(out, hit["winner"]), "flips": flips, "size": round(size, 4),
+                    "from_weight": ws["weight"], "to_weight": hit["weight"], "winner": hit["winner"],
+                    "verdict": hit.get("verdict") or out.openness_of(hit["winner"]), "flips": flips, "size": round(size, 4),
                 })
+    return items
+
+
+def _param_changes(out: Outcome, sens: dict[str, Any]) -> list[dict[str, Any]]:
+    items = []
     for param in ("volume", "api_prices", "gpu_price"):
         block = sens.get(param)
         if not block:
@@ -347,17 +226,30 @@ def what_would_change(
                 if param == "volume":
                     item["requests_per_month"] = round(out.profile.volume.requests_per_month * hit["factor"])
                 items.append(item)
-    decisive = {(i["kind"], i.get("criterion")) for i in items if i["flips"] == "verdict" and i["verdict"] is not None and i["size"] < TOGGLE_SIZE}
-    toggles = _TOGGLES if len(decisive) < 3 else []  # three smaller changes already flip it: skip the re-runs
-    for key, applies, change in toggles:
+    return items
+
+
+def _profile_changes(out: Outcome, inp: Inputs) -> list[dict[str, Any]]:
+    base_verdict, base_winner = out.verdict, (out.winner.model if out.winner else None)
+    items = []
+    for key, applies, change in _TOGGLES:
         if not applies(out.profile):
             continue
-        alt = run_outcome(out.profile.model_copy(update=change(out.profile)), view, measurements, only)
+        alt = inp.outcome(out.profile.model_copy(update=change(out.profile)))
         winner = alt.winner.model if alt.winner else None
         if alt.verdict != base_verdict:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "verdict", "size": TOGGLE_SIZE})
         elif winner != base_winner:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "winner", "size": TOGGLE_SIZE})
+    return items
+
+
+def what_would_change(out: Outcome, sens: dict[str, Any], inp: Inputs) -> list[dict[str, Any]]:
+    """The (at most three) smallest changes that flip the verdict; else the top model; else leave nothing."""
+    items = _weight_changes(out, sens) + _param_changes(out, sens)
+    decisive = {(i["kind"], i.get("criterion")) for i in items if i["flips"] == "verdict" and i["verdict"] is not None and i["size"] < TOGGLE_SIZE}
+    if len(decisive) < 3:  # three smaller changes already flip it: skip the re-runs
+        items += _profile_changes(out, inp)
     other = [i for i in items if i["flips"] == "verdict" and i["verdict"] is not None]
     winner = [i for i in items if i["flips"] == "winner"]
     nothing = [i for i in items if i["flips"] == "verdict" and i["verdict"] is None]
@@ -376,29 +268,48 @@ def what_would_change(
     return result
 
 
-def _openness(out: Outcome, model: str | None) -> str | None:
-    for c in out.candidates:
-        if c.model == model:
-            return c.openness
-    return None
-
-
 # the recommendation -------------------------------------------------------------------------------------
 
 
 @dataclass
 class Recommendation:
-    profile: Profile
-    outcome: Outcome
-    verdict: str | None
-    hybrid: dict[str, Any] | None
-    tco: dict[str, Any]
-    sensitivity: dict[str, Any]
-    what_would_change: list[dict[str, Any]]
-    measured: bool
+    """What :func:`recommend` found. :meth:`document` is the one decision document every view renders."""
+
+    findings: Findings
     lang: str = "en"
-    notes: list[dict[str, Any]] = field(default_factory=list)
-    explanation: str = ""
+    _document: Decision | None = field(default=None, repr=False)
+
+    @property
+    def profile(self) -> Profile:
+        return self.findings.profile
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.findings.outcome
+
+    @property
+    def verdict(self) -> str | None:
+        return self.findings.verdict
+
+    @property
+    def hybrid(self) -> dict[str, Any] | None:
+        return self.findings.hybrid
+
+    @property
+    def tco(self) -> dict[str, Any]:
+        return self.findings.tco
+
+    @property
+    def sensitivity(self) -> dict[str, Any]:
+        return self.findings.sensitivity
+
+    @property
+    def what_would_change(self) -> list[dict[str, Any]]:
+        return self.findings.what_would_change
+
+    @property
+    def measured(self) -> bool:
+        return self.findings.measured
 
     @property
     def ranked(self) -> list[Ranked]:
@@ -413,60 +324,25 @@ class Recommendation:
             return [self.hybrid["sensitive"]["model"], self.hybrid["rest"]["model"]]
         return [r.model for r in self.ranked[:3]]
 
-    def explain(self, lang: str | None = None) -> str:
-        from whichai.decide.explain import explanation
+    def document(self) -> Decision:
+        """The decision document (built once, then reused)."""
+        if self._document is None:
+            with _no_gc():
+                self._document = build_document(self.findings, self.top_models(), self.lang)
+        return self._document
 
-        return explanation(self, lang or self.lang)
+    def explain(self, lang: str | None = None) -> str:
+        """The explanation as plain text (the document's blocks, one per line)."""
+        return self.document().explanation.text(lang or self.lang)
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
-        from whichai.decide.explain import reason_text, sensitivity_lines, wwc_text
-
-        lang = lang or self.lang
-        o = self.outcome
-        total_w = math.fsum(o.w.values())
-        ranking = []
-        for i, r in enumerate(o.ranked):
-            crit = r.criteria()
-            item: dict[str, Any] = {
-                "rank": i + 1,
-                "model": r.model,
-                "name": r.cand.name,
-                "openness": r.cand.openness,
-                "score": round(r.total, 4),
-                "mode": r.option.mode.kind,
-                "monthly_usd": round(r.monthly, 2),
-                "measured": r.cand.measurement is not None,
-                "in_catalog": r.cand.entry is not None,
-                "criteria": {cid: round(crit[cid].score, 4) for cid in CRITERION_IDS},
-                "criteria_origin": {cid: crit[cid].origin for cid in CRITERION_IDS},
-            }
-            if i < DETAIL_TOP:
-                item["evidence"] = {cid: crit[cid].evidence for cid in CRITERION_IDS}
-            if r.cand.notes:
-                item["notes"] = [reason_text(n, lang, note=True) for n in r.cand.notes]
-            ranking.append(item)
-        return {
-            "profile": self.profile.name,
-            "lang": lang,
-            "verdict": self.verdict,
-            "top_models": self.top_models(),
-            "ranking": ranking,
-            "excluded": [
-                {"model": c.model, "name": c.name, "openness": c.openness,
-                 "reasons": [reason_text(r, lang) for r in reasons], "codes": [r.to_json() for r in reasons]}
-                for c, reasons in o.excluded
-            ],
-            "weights": {
-                cid: {"weight": round(o.w[cid] / total_w, 4), "raw": o.w[cid], "origin": o.weights[cid].origin}
-                for cid in CRITERION_IDS
-            },
-            "tco": self.tco,
-            "hybrid": self.hybrid,
-            "sensitivity": {**self.sensitivity, "lines": sensitivity_lines(self, lang)},
-            "what_would_change": [{**item, "text": wwc_text(item, self, lang)} for item in self.what_would_change],
-            "measured": self.measured,
-            "explanation": self.explanation if (lang == self.lang and self.explanation) else self.explain(lang),
-        }
+        """The document's JSON (``whichai.decision/1``); ``lang`` sets the document's reading language."""
+        document = self.document()
+        with _no_gc():
+            data = document.model_dump(mode="json")
+        if lang and lang != self.lang:
+            data["lang"] = lang
+        return data
 
 
 def recommend(
@@ -475,44 +351,52 @@ def recommend(
     measurements: list[dict] | None = None,
     lang: str = "en",
     only: list[str] | None = None,
+    capacity: list[dict] | None = None,
+    run: dict[str, Any] | None = None,
 ) -> Recommendation:
     """The recommendation for ``profile`` over ``catalog`` (a Catalog, or a list of ModelEntry).
 
-    ``measurements``: the per-model summaries of a run (``whichai run --json``'s ``models``).
-    ``only``: restrict the candidates to these model ids.
+    ``measurements``: the per-model summaries of a run's answered cases (``whichai.app`` prepares
+    them). ``only``: restrict the candidates to these model ids. ``capacity``: measured or stated
+    throughput entries. ``run``: the run's completeness ({id, status, cases, models, calls,
+    answered, errors}), shown with the verdict.
     """
-    import gc
+    with _no_gc():
+        return _recommend(profile, Inputs(CatalogView(catalog), measurements, only, capacity), lang, run)
 
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # thousands of short-lived objects and no cycles: collection pauses only cost time
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Thousands of short-lived objects and no reference cycles: collection pauses only cost time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _recommend(profile, catalog, measurements, lang, only)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 
-def _recommend(profile: Profile, catalog: Any, measurements: list[dict] | None, lang: str, only: list[str] | None) -> Recommendation:
-    view = _CatalogView(catalog)
-    out = run_outcome(profile, view, measurements, only)
+def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    info = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "errors")}
+    info["partial"] = info["status"] != "complete" or info["answered"] < info["calls"]
+    return info
+
+
+def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | None) -> Recommendation:
+    out = inp.outcome(profile)
     verdict = out.verdict
-    hybrid = hybrid_plan(profile, view, measurements, only)
+    hybrid = hybrid_plan(profile, inp)
     if hybrid and hybrid["applies"]:
         verdict = "hybrid"
-    sens = {"weights": weight_sensitivity(out.ranked, out.w)}
+    sens: dict[str, Any] = {"weights": weight_sensitivity(out.ranked, out.w)}
     sens.update(param_sensitivity(out.prepared, profile, out.w, out.ranked))
     sens["winner"] = out.winner.model if out.winner else None
-    wwc = what_would_change(out, sens, view, measurements, only)
-    rec = Recommendation(
-        profile=profile,
-        outcome=out,
-        verdict=verdict,
-        hybrid=hybrid,
-        tco=tco_summary(out),
-        sensitivity=sens,
-        what_would_change=wwc,
-        measured=bool(measurements),
-        lang=lang,
+    wwc = what_would_change(out, sens, inp)
+    findings = Findings(
+        outcome=out, verdict=verdict, hybrid=hybrid, tco=tco_summary(out), sensitivity=sens, what_would_change=wwc,
+        measured=bool(inp.measurements), run=_run_info(run), catalog_age=catalog_age(inp.view), evidence=evidence_of(out),
     )
-    rec.explanation = rec.explain(lang)
-    return rec
+    return Recommendation(findings, lang)

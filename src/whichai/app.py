@@ -1,0 +1,183 @@
+"""The application layer: what the CLI and the dashboard both do, done once.
+
+- :func:`recommend`: a profile (+ optionally a run's measurements) → a
+  :class:`~whichai.decide.recommendation.Recommendation`, whose ``document()`` every view renders.
+  A run is found with ``Store.resolve_run`` (unique id prefixes; ambiguous ones are an error);
+  decide is fed the run's *answered* cases only, and the run's completeness, so a partial run
+  says so in the verdict.
+- :func:`report`: the HTML / Markdown / JSON report of a run (delegates to :mod:`whichai.report`).
+- :func:`search_catalog`: one catalog filter (text and openness), so the CLI and the dashboard
+  list the same models for the same query.
+
+Heavy modules (pydantic models of decide, the catalog document) load inside the functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from whichai.decide.profile import Profile
+    from whichai.decide.recommendation import Recommendation
+    from whichai.store import Store
+
+
+@dataclass
+class RunMeasurements:
+    """What decide gets from a stored run: per-model figures over answered cases, and completeness."""
+
+    run: dict[str, Any]  # {id, status, task, cases, models, calls, answered, errors}
+    measurements: list[dict[str, Any]]  # one per model that answered at least one case
+    summaries: list[dict[str, Any]]  # metrics.summarise as stored (every model of the run)
+
+
+def answered_only(summary: dict[str, Any]) -> dict[str, Any] | None:
+    """A model's run summary as decide reads it: figures over the cases it answered (None if none).
+
+    An interrupted or partly failed run must not count the unanswered cases as failures of the
+    model: the pass rate and its interval are over the answered cases, and ``cases`` says how many.
+    """
+    from whichai.metrics import wilson
+
+    answered = int(summary.get("answered") or 0)
+    if answered <= 0:
+        return None
+    m = dict(summary)
+    m["cases_in_task"] = summary.get("cases")
+    m["cases"] = answered
+    passed = summary.get("passed")
+    if passed is not None:
+        m["pass_rate"] = passed / answered
+        low, high = wilson(int(passed), answered)
+        m["pass_rate_ci95"] = [round(low, 4), round(high, 4)]
+    return m
+
+
+def run_measurements(store: "Store", run_id: str) -> RunMeasurements:
+    """The measurements of one stored run (``run_id`` may be a unique prefix)."""
+    from whichai.metrics import summarise
+
+    run = store.resolve_run(run_id)
+    summaries = summarise(store, run["id"])
+    cases = len(store.cases(run["id"]))
+    info = {
+        "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": cases,
+        "models": len(run["models"]), "calls": cases * len(run["models"]),
+        "answered": sum(int(s.get("answered") or 0) for s in summaries),
+        "errors": sum(int(s.get("errors") or 0) for s in summaries),
+    }
+    measurements = [m for m in (answered_only(s) for s in summaries) if m is not None]
+    return RunMeasurements(info, measurements, summaries)
+
+
+def _open_store(db: str | Path | None) -> "Store":
+    from whichai.paths import default_db_path
+    from whichai.store import Store
+
+    return Store.open(db or default_db_path(), create=False)
+
+
+def load_needs(profile: "Profile | str | Path | None") -> "Profile":
+    """A profile object, a built-in name, a YAML path, or None (the default profile) as a Profile.
+    An unknown name is an error that suggests the closest built-in name."""
+    from whichai.decide.profile import Profile, example_names, load_profile
+
+    if isinstance(profile, Profile):
+        return profile
+    if profile is None:
+        return load_profile(None)
+    text = str(profile)
+    names = ["default", *example_names()]
+    looks_like_name = "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
+    if looks_like_name and text not in names and not Path(text).exists():
+        import difflib
+
+        from whichai.errors import InputError
+
+        close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise InputError(f"no profile named {text!r} and no such file.{hint} Fix: pass a YAML file or one of: {', '.join(names)}.")
+    return load_profile(text)
+
+
+def recommend(
+    profile: "Profile | str | Path | None",
+    *,
+    run_id: str | None = None,
+    db: str | Path | None = None,
+    store: "Store | None" = None,
+    lang: str = "en",
+    catalog: Any = None,
+    catalog_file: str | Path | None = None,
+    only: Iterable[str] | None = None,
+    only_measured: bool = False,
+) -> "Recommendation":
+    """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
+
+    With ``run_id``, the run's answered measurements are used (from ``store``, else the database
+    ``db``, else the default one). ``only`` restricts the candidates to these model ids;
+    ``only_measured`` to the models the run measured. ``catalog`` defaults to the shipped catalog
+    (plus ``catalog_file``, the user's own entries).
+    """
+    from whichai.catalog import load_catalog
+    from whichai.decide.recommendation import recommend as decide
+    from whichai.errors import InputError
+
+    needs = load_needs(profile)
+    if only_measured and not run_id:
+        raise InputError("--only-measured needs --run RUN_ID. Fix: add --run, or drop --only-measured.")
+    found = None
+    if run_id:
+        if store is not None:
+            found = run_measurements(store, run_id)
+        else:
+            opened = _open_store(db)
+            try:
+                found = run_measurements(opened, run_id)
+            finally:
+                opened.close()
+    wanted = list(only) if only else None
+    if only_measured and found is not None:
+        wanted = [m["model"] for m in found.measurements]
+    cat = catalog if catalog is not None else load_catalog(catalog_file)
+    return decide(needs, cat, measurements=found.measurements if found else None, lang=lang, only=wanted,
+                  run=found.run if found else None)
+
+
+def report(store: "Store", run_id: str, *, fmt: str = "html", lang: str = "en", out: str | Path | None = None,
+           profile: "Profile | None" = None, recommendation: "Recommendation | None" = None) -> Path:
+    """Write the report of a run (``fmt``: html, md or json) and return its path."""
+    from whichai.report import write_report
+
+    run = store.resolve_run(run_id)
+    return write_report(store, run["id"], fmt=fmt, lang=lang, out=out, profile=profile, recommendation=recommendation)
+
+
+OPENNESS = ("open-source", "open-weights", "closed")
+
+
+def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Catalog entries (the catalog's raw dicts) matching ``text`` and ``openness``.
+
+    ``text`` matches, case-insensitively, a substring of the id, name, provider, licence or any
+    alias; ``openness`` keeps the named classes (none given: all). The catalog's order is kept.
+    """
+    needle = (text or "").strip().lower()
+    wanted = {o for o in openness if o}
+    unknown = wanted - set(OPENNESS)
+    if unknown:
+        from whichai.errors import InputError
+
+        raise InputError(f"unknown openness {sorted(unknown)[0]!r}. Fix: use one of {', '.join(OPENNESS)}.")
+    rows = []
+    for raw in catalog.raw:
+        if wanted and raw.get("openness") not in wanted:
+            continue
+        if needle:
+            fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(raw.get("aliases") or []))
+            if not any(needle in str(x).lower() for x in fields if x):
+                continue
+        rows.append(raw)
+    return rows

@@ -1,0 +1,144 @@
+"""Put what one recommendation found into the decision document (:class:`~whichai.decide.document.Decision`).
+
+Nothing here decides anything: it copies the findings into the typed document, adding each
+reason's text in English and Bahasa Indonesia (via :mod:`whichai.decide.explain`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from whichai.criteria import CRITERION_IDS
+from whichai.decide.catalog_view import lifecycle_of
+from whichai.decide.constraints import Reason
+from whichai.decide.document import (
+    DETAIL_ROWS, SCHEMA, CatalogAge, Change, CriterionCell, Decision, EvidenceInfo, Exclusion, Explanation, Hybrid, Lifecycle, Note,
+    ProfileInfo, RankRow, RunInfo, Sensitivity, Tco, WeightInfo,
+)
+from whichai.decide.explain import (
+    both, break_even_text, change_text, evidence_text, explanations, reason_text, run_text, score_reason, sensitivity_lines, verdict_label,
+)
+from whichai.decide.i18n import t
+from whichai.decide.outcome import Findings, side_of
+from whichai.decide.scoring import Ranked, Score
+
+WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
+
+
+def _note(reason: Reason, note: bool = False) -> Note:
+    return Note(code=reason.code, params=dict(reason.params), text=both(lambda lang: reason_text(reason, lang, note=note)))
+
+
+def _cell(s: Score, skill: str, detailed: bool) -> CriterionCell:
+    if not detailed:
+        return CriterionCell(score=round(s.score, 4), origin=s.origin)
+    return CriterionCell(score=round(s.score, 4), origin=s.origin, reason=both(lambda lang: score_reason(s, lang, skill)), evidence=list(s.evidence))
+
+
+def _detailed(f: Findings) -> set[str]:
+    """Models whose criteria carry reason and evidence: the first rows, measured ones, each side's best."""
+    ranked = f.outcome.ranked
+    models = {r.model for r in ranked[:DETAIL_ROWS]} | {r.model for r in ranked if r.cand.measurement is not None}
+    seen: set[str] = set()
+    for r in ranked:
+        side = side_of(r.cand.openness)
+        if side not in seen:
+            seen.add(side)
+            models.add(r.model)
+    if f.hybrid:
+        models |= {f.hybrid["sensitive"]["model"], f.hybrid["rest"]["model"]}
+    return models
+
+
+def _row(rank: int, r: Ranked, skill: str, detailed: bool) -> RankRow:
+    crit = r.criteria()
+    status, shutdown = lifecycle_of(r.cand.entry)
+    return RankRow(
+        rank=rank, detailed=detailed, model=r.model, name=r.cand.name, openness=r.cand.openness, side=side_of(r.cand.openness),
+        score=round(r.total, 4), mode=r.option.mode.kind, monthly_usd=round(r.monthly, 2), monthly_origin=r.option.mode.cost_origin,
+        measured=r.cand.measurement is not None, in_catalog=r.cand.entry is not None,
+        lifecycle=Lifecycle(status=status, shutdown_date=shutdown),
+        criteria={cid: _cell(crit[cid], skill, detailed) for cid in CRITERION_IDS},
+        notes=[_note(n, note=True) for n in r.cand.notes],
+    )
+
+
+def _weights(f: Findings) -> dict[str, WeightInfo]:
+    o = f.outcome
+    total = math.fsum(o.w.values()) or 1.0
+    out = {}
+    for cid in CRITERION_IDS:
+        w = o.weights[cid]
+        out[cid] = WeightInfo(weight=round(o.w[cid] / total, 4), raw=o.w[cid], origin="profile", basis=WEIGHT_BASIS[w.origin],
+                              reason=both(lambda lang, key=w.why: t(key, lang)))
+    return out
+
+
+def _profile(f: Findings) -> ProfileInfo:
+    p = f.profile
+    v = p.volume
+    return ProfileInfo(
+        name=p.name, description=p.description, use_case=p.use_case, requests_per_month=v.requests_per_month,
+        input_tokens_per_request=v.input_tokens_per_request, output_tokens_per_request=v.output_tokens_per_request,
+        data_sensitivity=p.data_sensitivity, data_may_go=p.data_may_go, deployment=p.deployment, team_skill=p.team_skill,
+        min_openness=p.min_openness, budget_usd_per_month=p.budget_usd_per_month, languages=list(p.languages),
+    )
+
+
+def _tco(f: Findings) -> Tco:
+    data = dict(f.tco)
+    be = data.get("break_even")
+    if be is not None:
+        data["break_even"] = {**be, "text": both(lambda lang: break_even_text(be, lang))}
+    return Tco.model_validate(data)
+
+
+def _sensitivity(f: Findings) -> Sensitivity:
+    names = f.outcome.names()
+    lines = {lang: sensitivity_lines(f.sensitivity, names, lang) for lang in ("en", "id")}
+    return Sensitivity.model_validate({**f.sensitivity, "lines": lines})
+
+
+def _changes(f: Findings) -> list[Change]:
+    names = f.outcome.names()
+    return [Change.model_validate({**item, "text": both(lambda lang, i=item: change_text(i, names, lang))}) for item in f.what_would_change]
+
+
+def _evidence(f: Findings) -> EvidenceInfo:
+    names = f.outcome.names()
+    return EvidenceInfo(**f.evidence, text=both(lambda lang: evidence_text(f.evidence, names, lang)))
+
+
+def _run(run: dict[str, Any] | None) -> RunInfo | None:
+    if run is None:
+        return None
+    return RunInfo(**run, text=both(lambda lang: run_text(run, lang)))
+
+
+def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
+    """The decision document of one recommendation."""
+    skill = f.profile.team_skill
+    blocks = explanations(f)
+    detailed = _detailed(f)
+    return Decision(
+        schema=SCHEMA,
+        profile=_profile(f),
+        lang=lang,
+        verdict=f.verdict,
+        verdict_text=both(lambda lg: verdict_label(f.verdict, lg)),
+        evidence=_evidence(f),
+        run=_run(f.run),
+        catalog_age=CatalogAge(**f.catalog_age),
+        top_models=top_models,
+        ranking=[_row(i, r, skill, r.model in detailed) for i, r in enumerate(f.outcome.ranked, 1)],
+        excluded=[Exclusion(model=c.model, name=c.name, openness=c.openness, reasons=[_note(r) for r in reasons])
+                  for c, reasons in f.outcome.excluded],
+        weights=_weights(f),
+        tco=_tco(f),
+        hybrid=Hybrid.model_validate(f.hybrid) if f.hybrid else None,
+        sensitivity=_sensitivity(f),
+        what_would_change=_changes(f),
+        explanation=Explanation(en=blocks["en"], id=blocks["id"]),
+        measured=f.measured,
+    )

@@ -1,0 +1,233 @@
+"""The catalog as decide reads it: entries with attribute access, and id/alias resolution.
+
+Validating 1,000 catalog entries with pydantic costs more than the whole ranking, so decide reads
+the catalog's (already validated) document directly. :class:`RawEntry` offers the attributes of
+:class:`whichai.catalog.schema.ModelEntry` that decide uses; nested facts, sources, prices and
+criterion scores become small records with *declared* fields: a field the record does not declare
+is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class _Record:
+    """A read-only record of declared fields, read from a mapping (absent fields are None)."""
+
+    __slots__: tuple[str, ...] = ()
+    NESTED: dict[str, type] = {}
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        for name in self.__slots__:
+            value = raw.get(name)
+            kind = self.NESTED.get(name)
+            if kind is not None and isinstance(value, dict):
+                value = kind(value)
+            object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Source(_Record):
+    __slots__ = ("name", "url", "as_of")
+
+
+class Fact(_Record):
+    __slots__ = ("value", "source", "note")
+    NESTED = {"source": Source}
+
+
+class Price(_Record):
+    __slots__ = ("input", "output", "as_of", "source")
+
+
+class CriterionScore(_Record):
+    __slots__ = ("score", "reason", "evidence")
+
+
+class Lifecycle(_Record):
+    __slots__ = ("status", "shutdown_date", "source")
+    NESTED = {"source": Source}
+
+
+class _Records:
+    """A read-only mapping whose values become records of one kind when first read."""
+
+    def __init__(self, raw: dict[str, Any], kind: type) -> None:
+        self._raw = raw
+        self._kind = kind
+        self._done: dict[str, Any] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._done:
+            return self._done[key]
+        value = self._raw.get(key)
+        if value is None:
+            return default
+        obj = self._done[key] = self._kind(value) if isinstance(value, dict) else value
+        return obj
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._raw:
+            raise KeyError(key)
+        return self.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+    def __bool__(self) -> bool:
+        return bool(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self):
+        return iter(self._raw)
+
+    def keys(self):
+        return self._raw.keys()
+
+    def values(self):
+        return [self.get(k) for k in self._raw]
+
+    def items(self):
+        return [(k, self.get(k)) for k in self._raw]
+
+
+_ENTRY_FIELDS: dict[str, Any] = {
+    "id": None, "name": None, "provider": None, "family": None, "openness": "closed", "openness_reason": "", "license": None,
+    "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
+    "params_b": None, "active_params_b": None, "context_length": None, "release_date": None, "knowledge_cutoff": None,
+    "hf_repo": None,
+}
+_LIST_FIELDS = ("aliases", "languages", "task_fit")
+
+
+class RawEntry:
+    """A catalog entry read straight from the catalog's document, with the attribute access of
+    :class:`whichai.catalog.schema.ModelEntry` (the fields decide reads)."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self._raw = raw
+        for key, default in _ENTRY_FIELDS.items():
+            setattr(self, key, raw.get(key, default))
+        for key in _LIST_FIELDS:
+            setattr(self, key, raw.get(key) or [])
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self._raw
+
+    def _cached(self, name: str, make) -> Any:
+        if name not in self.__dict__:
+            self.__dict__[name] = make()
+        return self.__dict__[name]
+
+    @property
+    def facts(self) -> _Records:
+        return self._cached("_facts", lambda: _Records(self._raw.get("facts") or {}, Fact))
+
+    @property
+    def criteria(self) -> _Records:
+        return self._cached("_criteria", lambda: _Records(self._raw.get("criteria") or {}, CriterionScore))
+
+    @property
+    def field_sources(self) -> _Records:
+        return self._cached("_field_sources", lambda: _Records(self._raw.get("field_sources") or {}, Source))
+
+    @property
+    def sources(self) -> list[Source]:
+        return self._cached("_sources", lambda: [Source(s) for s in self._raw.get("sources") or []])
+
+    @property
+    def price_usd_per_mtok(self) -> Price | None:
+        def make() -> Price | None:
+            price = self._raw.get("price_usd_per_mtok")
+            return Price(price) if price else None
+
+        return self._cached("_price", make)
+
+    @property
+    def lifecycle(self) -> Lifecycle | None:
+        def make() -> Lifecycle | None:
+            value = self._raw.get("lifecycle")
+            return Lifecycle(value) if value else None
+
+        return self._cached("_lifecycle", make)
+
+
+class CatalogView:
+    """Entries and id/alias resolution over whatever catalog object is passed: a
+    :class:`whichai.catalog.Catalog` (read from its raw document), or a list of ``ModelEntry``."""
+
+    def __init__(self, catalog: Any) -> None:
+        raw = getattr(catalog, "raw", None) if catalog is not None else None
+        if isinstance(raw, list):
+            entries: list[Any] = [RawEntry(e) for e in raw]
+        elif catalog is None:
+            entries = []
+        elif hasattr(catalog, "entries"):
+            entries = list(catalog.entries)
+        else:
+            entries = list(catalog)
+        self.catalog = catalog
+        self.entries = sorted(entries, key=lambda e: e.id)
+        self.cache: dict[Any, Any] = {}  # entry-only criterion scores, shared by every re-run
+        self.memo: dict[tuple, Any] = {}  # deployment modes and their cost, by model and what they depend on
+        self.index: dict[str, Any] = {}
+        for e in self.entries:
+            for alias in e.aliases or []:
+                self.index.setdefault(alias.lower(), e)
+        for e in self.entries:
+            self.index[e.id.lower()] = e
+
+    def resolve(self, model_id: str) -> Any:
+        return self.index.get(str(model_id).strip().lower())
+
+
+def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:
+    """(status, shutdown_date) of an entry's lifecycle, (None, None) when not on record.
+
+    ``lifecycle`` is a field the catalog adds (issue 8); older catalogs and ModelEntry objects
+    built before it lack it, which counts as "not on record"."""
+    if entry is None:
+        return None, None
+    life = entry.lifecycle if isinstance(entry, RawEntry) else getattr(entry, "lifecycle", None)
+    if life is None:
+        return None, None
+    if isinstance(life, dict):
+        return life.get("status"), life.get("shutdown_date")
+    return life.status, life.shutdown_date
+
+
+def catalog_age(view: CatalogView, today: str | None = None) -> dict[str, Any]:
+    """How old the catalog's facts are: :func:`whichai.catalog.age` for a loaded catalog (its
+    upstream snapshots), else (a plain list of entries) derived from the entries' source dates."""
+    if view.catalog is not None and hasattr(view.catalog, "document"):
+        from whichai.catalog import age
+
+        found = age(view.catalog)
+        keep = ("oldest_as_of", "newest_as_of", "age_days", "snapshots", "built")
+        return {**{k: found.get(k) for k in keep if k in found}, "source": "catalog"}
+    dates: list[str] = []
+    for e in view.entries:
+        srcs = e.sources if isinstance(e, RawEntry) else (getattr(e, "sources", None) or [])
+        dates.extend(s.as_of for s in srcs if s.as_of)
+    if not dates:
+        return {"oldest_as_of": None, "newest_as_of": None, "age_days": None, "source": "entries"}
+    oldest, newest = min(dates), max(dates)
+    return {"oldest_as_of": oldest, "newest_as_of": newest, "age_days": _days_since(oldest, today), "source": "entries"}
+
+
+def _days_since(as_of: str, today: str | None) -> int | None:
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(as_of if len(as_of) > 7 else as_of + "-01")
+    except ValueError:  # a source date that is not ISO: age unknown
+        return None
+    now = dt.date.fromisoformat(today) if today else dt.date.today()
+    return (now - day).days

@@ -1,0 +1,122 @@
+"""One pass of the pipeline: candidates → constraints → criterion scores → weighted ranking.
+
+:func:`run_outcome` is called once for the recommendation and again for each "what if" (hybrid
+halves, profile toggles); :class:`Outcome` holds what one pass found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from whichai.criteria import CRITERION_IDS
+from whichai.decide.catalog_view import CatalogView
+from whichai.decide.constraints import Candidate, Reason, build_candidates
+from whichai.decide.profile import Profile
+from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, verdict_of
+
+
+@dataclass
+class Outcome:
+    profile: Profile
+    candidates: list[Candidate]
+    weights: dict[str, Weight]
+    w: dict[str, float]
+    prepared: list[Prepared]
+    ranked: list[Ranked]
+    excluded: list[tuple[Candidate, list[Reason]]]
+    _options: dict[int, list[Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def verdict(self) -> str | None:
+        return verdict_of(self.ranked)
+
+    @property
+    def winner(self) -> Ranked | None:
+        return self.ranked[0] if self.ranked else None
+
+    def names(self) -> dict[str, str]:
+        return {c.model: c.name for c in self.candidates}
+
+    def openness_of(self, model: str | None) -> str | None:
+        for c in self.candidates:
+            if c.model == model:
+                return c.openness
+        return None
+
+    def options(self, r: Ranked) -> list[Any]:
+        """Every allowed deployment option of a ranked model (the chosen one among them)."""
+        if not self._options:
+            self._options.update((id(p.cand), p.options) for p in self.prepared)
+        return self._options[id(r.cand)]
+
+
+def run_outcome(
+    profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None, capacity: list[dict] | None = None
+) -> Outcome:
+    if capacity is None:
+        cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo)
+    else:
+        cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity)
+    if only:
+        wanted = set(only)
+        cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]
+    weights = derive_weights(profile)
+    w = {cid: weights[cid].raw for cid in CRITERION_IDS}
+    prepared = prepare(cands, profile, w, view.cache)
+    ranked, excluded = evaluate(prepared, profile, w)
+    return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
+
+
+@dataclass
+class Findings:
+    """Everything one recommendation computed, before it is put into words and into the document."""
+
+    outcome: Outcome
+    verdict: str | None
+    hybrid: dict[str, Any] | None
+    tco: dict[str, Any]
+    sensitivity: dict[str, Any]
+    what_would_change: list[dict[str, Any]]
+    measured: bool
+    run: dict[str, Any] | None
+    catalog_age: dict[str, Any]
+    evidence: dict[str, Any]
+
+    @property
+    def profile(self) -> Profile:
+        return self.outcome.profile
+
+
+def side_of(openness: str) -> str:
+    """The two sides of the article's question: open (source or weights) and closed."""
+    if openness == "closed":
+        return "closed"
+    if openness in ("open-source", "open-weights"):
+        return "open"
+    return "unknown"
+
+
+def evidence_of(outcome: Outcome) -> dict[str, Any]:
+    """How much of the verdict rests on measurements (issue 11): ``measured`` when the top model and
+    the best model of the other side (open vs closed) were measured on this task, ``partial`` when
+    some ranked model was, ``prior`` when none was."""
+    ranked = outcome.ranked
+    measured = sum(1 for r in ranked if r.cand.measurement is not None)
+    if not ranked:
+        return {"level": "prior", "measured": 0, "ranked": 0, "top_measured": False, "other_side_measured": None,
+                "top_model": None, "other_side_model": None, "next_to_measure": []}
+    top = ranked[0]
+    basis = next((r for r in ranked if side_of(r.cand.openness) != "unknown"), top)  # the model the verdict follows
+    side = side_of(basis.cand.openness)
+    other = next((r for r in ranked if side_of(r.cand.openness) not in (side, "unknown")), None)
+    top_measured = top.cand.measurement is not None
+    other_measured = None if other is None else other.cand.measurement is not None
+    if top_measured and other_measured is not False:
+        level = "measured"
+    else:
+        level = "partial" if measured else "prior"
+    nxt = [r.model for r in (top, other) if r is not None and r.cand.measurement is None]
+    return {"level": level, "measured": measured, "ranked": len(ranked), "top_measured": top_measured,
+            "other_side_measured": other_measured, "top_model": top.model, "other_side_model": other.model if other else None,
+            "next_to_measure": nxt}

@@ -42,6 +42,8 @@ _GROUPS = (
     "models",
     "recommend",
     "report",
+    "load",
+    "tco",
 )
 
 

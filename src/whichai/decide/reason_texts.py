@@ -10,10 +10,6 @@ from __future__ import annotations
 
 MODEL_TEXTS: dict[str, tuple[str, str]] = {
     # criterion reasons -------------------------------------------------------------------------
-    "why.cost_prior": (
-        "cost at the volume of the profile: {monthly} a month ({mode})",
-        "biaya pada volume profil: {monthly} per bulan ({mode})",
-    ),
     "why.cost_none": ("no way to run it under this profile: cost unknown", "tidak ada cara menjalankannya pada profil ini: biaya tidak diketahui"),
     "why.customization_weights_code": (
         "weights and training code are open: fine-tune or retrain it",
@@ -77,3 +73,35 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "Cakrawala perencanaan dalam bulan (model yang dimatikan dalam rentang ini kalah pada pembaruan)",
     ),
 }
+
+MODEL_TEXTS.update({
+    # whichai tco ---------------------------------------------------------------------------------
+    "tco.title": ("Cost of ownership at {requests} requests a month ({tokens} tokens)",
+                  "Biaya kepemilikan pada {requests} permintaan per bulan ({tokens} token)"),
+    "tco.col_model": ("model", "model"),
+    "tco.col_mode": ("mode", "mode"),
+    "tco.col_monthly": ("per month", "per bulan"),
+    "tco.col_per_mtok": ("per Mtok", "per Mtok"),
+    "tco.col_throughput": ("throughput", "throughput"),
+    "tco.col_parts": ("made of", "terdiri dari"),
+    "tco.excluded": ("{model} cannot be costed under this profile: {reasons}", "{model} tidak dapat dihitung biayanya pada profil ini: {reasons}"),
+    "tco.break_even_above": ("Break-even: {a} costs less than {b} above {requests} requests ({tokens} tokens) a month [{origin}].",
+                             "Titik impas: {a} lebih murah daripada {b} di atas {requests} permintaan ({tokens} token) per bulan [{origin}]."),
+    "tco.break_even_always": ("Break-even: {a} costs less than {b} at every volume [{origin}].",
+                              "Titik impas: {a} lebih murah daripada {b} pada setiap volume [{origin}]."),
+    "tco.break_even_never": ("Break-even: neither becomes cheaper than the other within the hardware's capacity [{origin}].",
+                             "Titik impas: tidak ada yang menjadi lebih murah dalam kapasitas perangkat keras [{origin}]."),
+    "tco.payback": ("Payback: the {purchase} hardware for {a} pays for itself in {months} months against {b} "
+                    "({against}/month − running {running}/month) [{origin}].",
+                    "Balik modal: perangkat keras {purchase} untuk {a} kembali dalam {months} bulan dibanding {b} "
+                    "({against}/bulan − biaya jalan {running}/bulan) [{origin}]."),
+    "tco.payback_never": ("Payback: the hardware for {a} never pays for itself against {b}: running it costs at least as much.",
+                          "Balik modal: perangkat keras untuk {a} tidak pernah kembali dibanding {b}: biaya jalannya setidaknya sama."),
+})
+
+
+def text(key: str, lang: str = "en", **params: object) -> str:
+    """One text of this table in ``lang`` (en or id)."""
+    en, id_ = MODEL_TEXTS[key]
+    chosen = id_ if lang == "id" and id_ else en
+    return chosen.format(**params) if params else chosen

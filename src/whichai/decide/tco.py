@@ -304,7 +304,7 @@ def owned_mode(
                   f"{watts:g} W ({watts_origin}) × {hours:.1f} h ({t_origin}) × ${hw.electricity_usd_per_kwh:g}/kWh"),
         ops,
     ]
-    mode.cost_origin = "estimate" if "estimate" in (t_origin, watts_origin, ops.origin) else "profile"
+    mode.cost_origin = weakest(t_origin, watts_origin, ops.origin)
     return mode
 
 
@@ -348,6 +348,13 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
 
 
 MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes
+ORIGIN_STRENGTH = {"unknown": 0, "estimate": 1, "profile": 2, "catalog": 2, "measured": 3}
+
+
+def weakest(*origins: str) -> str:
+    """The origin of a figure computed from figures of these origins: the weakest of them
+    (one estimate makes the result an estimate; measured only when every part is measured)."""
+    return min(origins, key=lambda o: ORIGIN_STRENGTH[o])
 
 
 def cheapest(modes: list[Mode], requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Mode, float] | None:

@@ -1,0 +1,120 @@
+"""``whichai tco A B --profile P``: two models' monthly cost, break-even volume and payback.
+
+Only typer and the standard library at import time: decide, the catalog, rich and pydantic load
+inside the command, so ``whichai --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+HELP = (
+    "Compare two models' cost of ownership at your profile's volume.\n\n"
+    "Each model is costed in its cheapest mode your profile allows (API, your own hardware, rented GPUs), with the parts "
+    "of that cost and where each figure comes from (catalog, profile, measured, estimate). Then the break-even volume, "
+    "where the two monthly costs meet, and for a model on hardware you buy (hardware.purchase_usd > 0) the payback in "
+    "months: purchase ÷ (the other model's monthly cost − this model's running cost: power + operations).\n\n"
+    "Throughput on your hardware comes from a capacity entry in the profile (model, tokens_per_s counting input and "
+    "output tokens, source, hardware), else from an estimate. hardware.hours_per_month caps the hours your hardware "
+    "runs (default 730); prices sets the API prices you pay (USD per million tokens, by model id).\n\n"
+    "Example: whichai tco lg/exaone-4.0.1-32b openai/gpt-5 --profile my.yaml --mode-a owned"
+)
+
+
+MODES = ("api", "owned", "rented")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tco", help=HELP)(tco_cmd)
+
+
+def tco_cmd(
+    model_a: str = typer.Argument(..., metavar="A", help="A model id or alias (e.g. the open model you would host)."),
+    model_b: str = typer.Argument(..., metavar="B", help="The model to compare it with (e.g. a closed API)."),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Needs profile: a built-in name or a YAML file (volume, hardware, capacity, prices)."),
+    mode_a: Optional[str] = typer.Option(None, "--mode-a", help="Cost A in this mode only: api, owned or rented (default: its cheapest allowed mode)."),
+    mode_b: Optional[str] = typer.Option(None, "--mode-b", help="Cost B in this mode only: api, owned or rented (default: its cheapest allowed mode)."),
+    catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own catalog entries / overrides."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the text: en or id (default: from the locale)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    from whichai.catalog import load_catalog
+    from whichai.decide.i18n import normalise_lang
+    from whichai.decide.profile import load_profile
+    from whichai.decide.tco_compare import compare
+    from whichai.errors import InputError
+
+    language = normalise_lang(lang)
+    for flag, mode in (("--mode-a", mode_a), ("--mode-b", mode_b)):
+        if mode is not None and mode not in MODES:
+            raise InputError(f"{flag} {mode!r} is not a mode. Fix: use one of {', '.join(MODES)}.")
+    if model_a.strip().lower() == model_b.strip().lower() and mode_a == mode_b:
+        raise InputError(f"A and B are the same model ({model_a!r}). Fix: name two different models, or give --mode-a and --mode-b.")
+    needs = load_profile(profile)
+    doc = compare(needs, load_catalog(catalog_file), model_a, model_b, modes=(mode_a, mode_b))
+    failed = any("excluded" in row for row in doc["models"])
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(doc)
+    else:
+        _render(doc, language)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _render(doc: dict[str, Any], lang: str) -> None:
+    from rich.table import Table
+
+    from whichai.cli.output import out_console, plain, print_line
+    from whichai.decide.i18n import count, usd
+    from whichai.decide.reason_texts import text
+
+    vol = doc["volume"]
+    table = Table(title=plain(text("tco.title", lang, requests=count(vol["requests_per_month"], lang),
+                                   tokens=count(vol["tokens_per_month"], lang))), title_justify="left")
+    for key in ("col_model", "col_mode", "col_monthly", "col_per_mtok"):
+        table.add_column(text(f"tco.{key}", lang), overflow="fold", ratio=3 if key == "col_model" else None)
+    for row in doc["models"]:
+        if "excluded" in row:
+            continue
+        per_mtok = "–" if row.get("usd_per_mtok") is None else usd(row["usd_per_mtok"], lang)
+        table.add_row(plain(row["model"]), row["mode"], f"{usd(row['monthly_usd'], lang)} [{row['origin']}]", per_mtok)
+    out_console().print(table)
+    for row in doc["models"]:
+        if "excluded" in row:
+            reasons = ", ".join(r["code"] for r in row["excluded"])
+            print_line(text("tco.excluded", lang, model=row["model"], reasons=reasons))
+            continue
+        print_line(f"{row['model']}:")
+        for c in row["components"]:
+            print_line(f"  {c['name']} {usd(c['usd'], lang)} [{c['origin']}]: {c['detail']}")
+        if row.get("throughput"):
+            print_line(f"  {text('tco.col_throughput', lang)}: {row['throughput']['detail']}")
+    for line in _lines(doc, lang):
+        print_line(line)
+
+
+def _lines(doc: dict[str, Any], lang: str) -> list[str]:
+    from whichai.decide.i18n import count, num, usd
+    from whichai.decide.reason_texts import text
+
+    lines = []
+    be = doc.get("break_even")
+    if be:
+        if be["kind"] == "above":
+            lines.append(text("tco.break_even_above", lang, a=be["cheaper_above"], b=be["than"], requests=count(be["requests_per_month"], lang),
+                              tokens=count(be["tokens_per_month"], lang), origin=be["origin"]))
+        else:
+            lines.append(text(f"tco.break_even_{be['kind']}", lang, a=be["cheaper_above"], b=be["than"], origin=be["origin"]))
+    for pb in doc.get("payback") or []:
+        if pb["months"] is None:
+            lines.append(text("tco.payback_never", lang, a=pb["model"], b=pb["against"]))
+        else:
+            lines.append(text("tco.payback", lang, purchase=usd(pb["purchase_usd"], lang), a=pb["model"], months=num(pb["months"], lang),
+                              b=pb["against"], against=usd(pb["against_monthly_usd"], lang), running=usd(pb["running_usd"], lang),
+                              origin=pb["origin"]))
+    return lines

@@ -1,0 +1,137 @@
+"""Two models' cost of ownership side by side (``whichai tco A B``): monthly cost, break-even, payback.
+
+Each model is costed at the profile's volume in its cheapest allowed mode (the same candidates,
+constraints and cost model as the recommendation). The break-even volume is where the two monthly
+costs meet (each model in that mode); for a model run on owned hardware with a purchase price,
+``payback_months`` = purchase ÷ (the other model's monthly cost − this one's running cost: power +
+operations), as in Pan et al. 2025 (arXiv 2509.18101).
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date
+from typing import Any
+
+from whichai.decide.catalog_view import CatalogView
+from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
+from whichai.decide.profile import Profile
+from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
+from whichai.errors import UnknownModelError
+
+SCHEMA = "whichai.tco/1"
+
+
+def resolve_model(view: CatalogView, model_id: str) -> Any:
+    """The catalog entry for an id or alias; an unknown id is bad input, with the closest ids."""
+    entry = view.resolve(model_id)
+    if entry is not None:
+        return entry
+    close = difflib.get_close_matches(model_id.strip().lower(), list(view.index), n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise UnknownModelError(
+        f"unknown model {model_id!r}: not in the catalog. Fix: {hint}find its id with `whichai models --search TEXT`."
+    )
+
+
+def _mode_doc(mode: Mode, requests: float) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "mode": mode.kind,
+        "monthly_usd": round(mode.monthly(requests), 2),
+        "origin": mode.cost_origin,
+        "components": [c.to_json() for c in mode.components],
+    }
+    if mode.seconds_per_request is not None:
+        doc["throughput"] = {
+            "tokens_per_s": mode.tokens_per_s, "origin": mode.throughput_origin, "detail": mode.throughput_detail,
+            "hardware": mode.hardware, "hours_needed": round(mode.hours_needed(requests) or 0.0, 2),
+        }
+        doc["capacity_requests_per_month"] = round(mode.capacity_requests) if mode.capacity_requests != float("inf") else None
+    if mode.kind == "owned":
+        doc["running_usd"] = round(mode.running(requests), 2)
+        doc["purchase_usd"] = mode.purchase_usd
+    return doc
+
+
+def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[dict[str, Any], Mode | None]:
+    from whichai.decide.constraints import Reason
+
+    requests = profile.volume.requests_per_month
+    row: dict[str, Any] = {"model": cand.model, "name": cand.name, "openness": cand.openness}
+    modes = [m for m in cand.modes if only is None or m.kind == only]
+    found = None if cand.reasons else cheapest(modes, requests)
+    if found is None:
+        reasons = cand.reasons or [r for r in cand.notes if r.code in ("does_not_fit", "size_unknown")]
+        if not cand.reasons and modes:
+            reasons = [*reasons, _capacity_reason(modes, requests)]
+        elif not cand.reasons and not reasons:
+            reasons = [Reason("mode_not_allowed", {"mode": only})]
+        row["excluded"] = [{"code": r.code, "params": r.params} for r in reasons]
+        return row, None
+    mode, monthly = found
+    row.update(_mode_doc(mode, requests))
+    tokens = profile.volume.tokens_per_month()
+    row["usd_per_mtok"] = round(monthly / tokens * 1e6, 4) if tokens else None
+    row["alternatives"] = {m.kind: round(m.monthly(requests), 2) for m in cand.modes if requests <= m.capacity_requests}
+    return row, mode
+
+
+def _capacity_reason(modes: list[Mode], requests: float) -> Any:
+    from whichai.decide.constraints import Reason
+
+    hours = max((m.hours_needed(requests) or 0.0) for m in modes)
+    return Reason("capacity", {"requests": requests, "hours": round(hours, 1)})
+
+
+def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[str, Any]:
+    """Volume above which A costs less than B (each in its chosen mode), with the kind of answer."""
+    found = break_even(mb, ma)
+    v = profile.volume
+    per_request = v.input_tokens_per_request + v.output_tokens_per_request
+    out: dict[str, Any] = {"cheaper_above": a["model"], "than": b["model"], "kind": found["kind"], "origin": "estimate"}
+    if found["requests_per_month"] is None:
+        again = break_even(ma, mb)  # A never gets cheaper: maybe B does
+        out.update({"cheaper_above": b["model"], "than": a["model"], "kind": again["kind"]})
+        found = again
+    req = found["requests_per_month"]
+    out["requests_per_month"] = None if req is None else round(req, 2)
+    out["tokens_per_month"] = None if req is None else round(req * per_request)
+    return out
+
+
+def compare(
+    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict] | None = None, today: date | None = None,
+    modes: tuple[str | None, str | None] = (None, None),
+) -> dict[str, Any]:
+    """The ``whichai tco`` document for models ``a`` and ``b`` under ``profile`` (``modes``: cost
+    each in that mode only; None: its cheapest allowed mode)."""
+    view = catalog if isinstance(catalog, CatalogView) else CatalogView(catalog)
+    entries = [resolve_model(view, m) for m in (a, b)]
+    caps = capacity_entries(profile, capacity)
+    today = today or date.today()
+    rows, chosen = [], []
+    for entry, only in zip(entries, modes):
+        cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=caps)
+        row, mode = _row(cand, profile, only)
+        rows.append(row)
+        chosen.append(mode)
+    modes = chosen  # type: ignore[assignment]
+    v = profile.volume
+    doc: dict[str, Any] = {
+        "schema": SCHEMA, "profile": profile.name, "currency": "USD", "period": "month",
+        "volume": {**v.model_dump(), "tokens_per_month": v.tokens_per_month()},
+        "hours_per_month": profile.hardware.hours_per_month if profile.hardware is not None else None,
+        "models": rows, "break_even": None, "payback": [],
+    }
+    if modes[0] is None or modes[1] is None:
+        return doc
+    doc["break_even"] = _break_even(rows[0], modes[0], rows[1], modes[1], profile)
+    for i, j in ((0, 1), (1, 0)):
+        months = payback_months(modes[i], modes[j].monthly(v.requests_per_month), v.requests_per_month)
+        if modes[i].kind == "owned" and modes[i].purchase_usd > 0:
+            doc["payback"].append({
+                "model": rows[i]["model"], "against": rows[j]["model"], "months": None if months is None else round(months, 4),
+                "purchase_usd": modes[i].purchase_usd, "against_monthly_usd": rows[j]["monthly_usd"],
+                "running_usd": rows[i]["running_usd"], "origin": weakest(modes[i].cost_origin, modes[j].cost_origin),
+            })
+    return doc

@@ -9,6 +9,7 @@ Public API::
     cat.get("groq/llama-3.1-8b-instant")      # ModelEntry | None, by id or alias
     cat.price_for("openai/gpt-4o")            # Price | None, the price of that host
     cat.provider_info("groq")                 # {"name", "env", "api", "doc"} from models.dev
+    age(cat)                                  # {"oldest_as_of", "newest_as_of", "age_days", ...}
 
 See ``docs/catalog.md`` for the openness rule and the criterion-score method.
 """
@@ -21,7 +22,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from whichai.catalog.catalog import Catalog
 
-__all__ = ["load_catalog", "Catalog"]
+__all__ = ["load_catalog", "Catalog", "age"]
+
+
+def age(catalog, today=None) -> dict:
+    """How old the catalog's sources are: {oldest_as_of, newest_as_of, age_days, snapshots, built}."""
+    from whichai.catalog.age import age as _age
+
+    return _age(catalog, today)
 
 
 def load_catalog(user_file: str | Path | None = None) -> "Catalog":

@@ -62,6 +62,22 @@ _RESTRICTED_WORDS = (
     "bespoke",
 )
 
+# "Unclear", "other", "various": the source does not say which licence: unknown, never guessed
+_UNKNOWN = {"", "none", "null", "unlicensed", "license", "other", "otherlicense", "unknown", "unclear", "various", "na", "tbd"}
+# restricted licences spelled many ways -> one display name (no SPDX id exists for these)
+_NAMED = (
+    (r"(meta)?llama(2|v2)(community)?(license)?(agreement)?", "Llama 2 Community License"),
+    (r"(meta)?llama3(community)?(license)?(agreement)?", "Llama 3 Community License"),
+    (r"(meta)?llama31(community)?(license)?(agreement)?", "Llama 3.1 Community License"),
+    (r"(meta)?llama32(community)?(license)?(agreement)?", "Llama 3.2 Community License"),
+    (r"(meta)?llama33(community)?(license)?(agreement)?", "Llama 3.3 Community License"),
+    (r"(meta)?llama4(community)?(license)?(agreement)?", "Llama 4 Community License"),
+    (r"gemma(termsofuse|license)?", "Gemma Terms of Use"),
+    (r"bigsciencebloomrail10", "BigScience-BLOOM-RAIL-1.0"),
+    (r"ccbync40", "CC-BY-NC-4.0"),
+    (r"ccbyncsa40", "CC-BY-NC-SA-4.0"),
+)
+
 _CLOSED_WORDS = ("proprietary", "undisclosed", "closed", "notreleased")
 
 
@@ -74,9 +90,15 @@ def normalise(name: str | None) -> str | None:
     if name is None:
         return None
     name = str(name).strip().strip("'\"")
-    if not name or _key(name) in ("", "none", "null", "unlicensed", "license", "other", "otherlicense", "unknown"):
+    key = _key(name)
+    if not name or key in _UNKNOWN or key.startswith("unknown") or key.startswith("unclear"):
         return None
-    return _OPEN.get(_key(name), name)
+    if key in _OPEN:
+        return _OPEN[key]
+    for pattern, display in _NAMED:
+        if re.fullmatch(pattern, key):
+            return display
+    return name
 
 
 def is_open(name: str | None) -> bool | None:

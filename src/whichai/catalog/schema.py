@@ -1,7 +1,8 @@
 """The catalog's data model: the contract between the catalog, the runner (prices) and decide.
 
 Other packages read these fields; add fields freely (optional, with defaults), never rename.
-Every fact carries where it came from (:class:`Source`) and as of when.
+Every fact carries where it came from (:class:`Source`) and as of when: ``field_sources`` maps
+each field to its own source, ``facts`` (vendor terms) carry theirs, each offer its own.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ Openness = Literal["open-source", "open-weights", "closed"]
 
 class Source(BaseModel):
     name: str  # e.g. "models.dev", "osai-index", "mof", "curated", "user"
-    url: str
-    as_of: str  # ISO date, YYYY-MM-DD (or YYYY-MM when that is all the source gives)
+    url: str = ""  # "" only where the source has no address (e.g. a user file given as a path)
+    as_of: str  # ISO date, YYYY-MM-DD (or YYYY-MM when that is all the source gives): when the value was observed
+    note: str = ""
 
 
 class Price(BaseModel):
@@ -42,6 +44,37 @@ class Fact(BaseModel):
     note: str = ""
 
 
+LifecycleStatus = Literal["active", "deprecated", "retired"]
+
+
+class Lifecycle(BaseModel):
+    """Whether a model (or one host's offer of it) can still be used, and until when.
+
+    ``deprecated``: announced, still served until ``shutdown_date``; ``retired``: no longer served.
+    The status is computed when the catalog is built; :func:`whichai.catalog.lifecycle.status_on`
+    recomputes it for another day from ``shutdown_date``.
+    """
+
+    status: LifecycleStatus = "active"
+    shutdown_date: str | None = None
+    source: Source | None = None
+
+
+class Offer(BaseModel):
+    """One host serving the model: its own run id (the key in ``ModelEntry.offers``), price and limits.
+
+    ``price`` is None when the host publishes none or only a free tier (``free_tier``): a free
+    tier is never a $0 price.
+    """
+
+    price: Price | None = None
+    context_length: int | None = None
+    status: LifecycleStatus = "active"
+    shutdown_date: str | None = None
+    free_tier: bool = False
+    source: Source | None = None
+
+
 class ModelEntry(BaseModel):
     id: str  # "provider/model" as whichai runs it where it can be run ("openai/gpt-4o"), else "<lab>/<model>"
     name: str
@@ -62,11 +95,16 @@ class ModelEntry(BaseModel):
     release_date: str | None = None
     languages: list[str] = []  # ISO codes where known, e.g. ["en", "id"]
     facts: dict[str, Fact] = {}  # curated: support, sla, data_retention, trains_on_api_data, zero_retention_available, certifications, fine_tuning, deprecation
-    criteria: dict[str, CriterionScore] = {}  # the ten criteria ids of whichai.criteria.CRITERION_IDS
+    criteria: dict[str, CriterionScore] = {}  # legacy: no longer filled by the catalog (decide/criteria_scores.py scores entries)
     openness_dimensions: dict[str, str] = {}  # e.g. osai-index dimension -> open/partial/closed
     sources: list[Source] = []
     # added by the catalog (optional):
-    offers: dict[str, Price] = {}  # run id of each host serving the model -> its published price
+    offers: dict[str, Offer] = {}  # run id of each host serving the model -> its own price, limits and status
     knowledge_cutoff: str | None = None
     hf_repo: str | None = None  # "org/repo" on Hugging Face, lowercase
     links: list[dict[str, str]] = []  # how each alias was linked: {"alias", "how"}
+    lifecycle: Lifecycle = Lifecycle()
+    field_sources: dict[str, Source] = {}  # field name -> where its value came from and when it was observed
+    task_fit: list[str] = []  # chat, reasoning, code, base, vision, ... where a source says so
+    base_model: str | None = None  # the entry id this model was derived from (fine-tune), where known
+    lab: str | None = None  # models.dev lab folder / organisation slug the dedup key uses

@@ -84,12 +84,11 @@ def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], st
 
 
 def merge_user_file(catalog, path: str | Path):
-    """A new Catalog: the given one plus the file's additions and overrides, re-scored."""
+    """A new Catalog: the given one plus the file's additions and overrides, each field sourced to the file."""
     from pydantic import ValidationError
 
     from whichai.catalog.catalog import Catalog
     from whichai.catalog.schema import ModelEntry
-    from whichai.catalog.scores import score_entry
 
     items, as_of = read_user_file(path)
     path = Path(path)
@@ -97,7 +96,6 @@ def merge_user_file(catalog, path: str | Path):
     entries = list(catalog.raw)
     index = {k: i for k, i in catalog._index.items()}
     source = {"name": "user", "url": path.resolve().as_uri(), "as_of": as_of}
-    snapshot = max(list(catalog.snapshots.values()) or [as_of])
     for item, line, node in items:
         item = {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in item.items()}
         if isinstance(item.get("price_usd_per_mtok"), dict):
@@ -123,9 +121,12 @@ def merge_user_file(catalog, path: str | Path):
             entries[i] = entry
         entry["sources"] = [*entry.get("sources", []), source]
         if isinstance(entry.get("price_usd_per_mtok"), dict) and entry["price_usd_per_mtok"].get("source") == "user":
-            entry.setdefault("offers", {})[entry["id"]] = entry["price_usd_per_mtok"]
+            offer = {"price": entry["price_usd_per_mtok"], "status": "active", "free_tier": False, "source": source}
+            entry["offers"] = {**entry.get("offers", {}), entry["id"]: offer}
+        for field in item:
+            if field != "id":
+                entry.setdefault("field_sources", {})[field] = source
         try:
-            entry["criteria"] = score_entry(entry, snapshot)
             ModelEntry.model_validate(entry)
         except ValidationError as exc:
             err = exc.errors()[0]

@@ -14,7 +14,7 @@ import typer
 LIST_KEYS = (
     "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
     "weights_downloadable", "api_available", "params_b", "active_params_b", "context_length", "release_date",
-    "aliases", "criteria", "sources",
+    "aliases", "sources", "lifecycle", "task_fit", "languages",
 )
 FACT_KEYS = (
     "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
@@ -42,6 +42,11 @@ def _catalog(catalog_file: Optional[Path]):
     return load_catalog(catalog_file)
 
 
+def _status(raw: dict) -> str:
+    lc = raw.get("lifecycle") or {}
+    return lc.get("status", "active") + (f" {lc['shutdown_date']}" if lc.get("shutdown_date") else "")
+
+
 def _fmt_price(p: dict | None) -> str:
     return "-" if not p else f"{p['input']:g} / {p['output']:g}"
 
@@ -61,6 +66,7 @@ def models_cmd(
     bits: float = typer.Option(4.5, "--bits", help="Bits per weight for the fit (4.5 = 4-bit GGUF, 16 = fp16)."),
     search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider or alias contains TEXT."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
+    local: bool = typer.Option(False, "--local", help="The models of local servers running on this machine (Ollama, LM Studio, llama.cpp server, vLLM), linked to the catalog."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """List known models (openness, licence, price, size) or show one model's card."""
@@ -69,6 +75,10 @@ def models_cmd(
     if sum((open_source, open_weights, closed)) > 1:
         raise InputError("choose at most one of --open-source, --open-weights, --closed.")
     cat = _catalog(catalog_file)
+    if local:
+        from whichai.cli.local_models import show_local  # H11-models
+
+        return show_local(cat, as_json)
     if model:
         raw = cat.find_raw(model)
         if raw is None:
@@ -106,8 +116,12 @@ def models_cmd(
 
     from whichai.cli.output import out_console
 
-    table = Table(title=f"{len(rows)} models (price: USD per million tokens, input / output)")
-    for col in ("id", "openness", "licence", "price", "params (B)", "context", "provider"):
+    from whichai.catalog import age
+
+    a = age(cat)
+    table = Table(title=f"{len(rows)} models (price: USD per million tokens, input / output; "
+                  f"sources as of {a['oldest_as_of']}..{a['newest_as_of']}, {a['age_days']} days old)")
+    for col in ("id", "openness", "licence", "price", "params (B)", "context", "status", "provider"):
         table.add_column(col, overflow="fold")
     colour = {"open-source": "green", "open-weights": "yellow", "closed": "red"}
     for raw, _ in rows:
@@ -118,18 +132,51 @@ def models_cmd(
             _fmt_price(raw.get("price_usd_per_mtok")),
             "?" if raw.get("params_b") is None else f"{raw['params_b']:g}",
             "?" if raw.get("context_length") is None else str(raw["context_length"]),
+            _status(raw),
             str(raw.get("provider") or ""),
         )
     out_console().print(table)
 
 
-def _card(cat, raw: dict, as_json: bool) -> None:
+CARD_FIELDS = (
+    "openness", "license", "weights_downloadable", "params_b", "active_params_b", "context_length", "languages",
+    "task_fit", "release_date", "knowledge_cutoff", "hf_repo", "base_model", "price_usd_per_mtok",
+)
+
+
+def _scores(entry) -> dict:
+    """decide's criterion scores for this entry (decide/criteria_scores.py), with origin and reason."""
+    from whichai.decide.criteria_scores import score_entry
+
+    out = {}
+    for cid, sc in score_entry(entry).items():
+        out[cid] = {"score": round(sc.score, 3), "origin": sc.origin, "reason": sc.reason["text"], "evidence": list(sc.evidence)}
+    return out
+
+
+def _src_text(s: dict | None) -> str:
+    if not s:
+        return "no source"
+    bits = [s.get("name", ""), s.get("as_of", ""), s.get("url", ""), s.get("note", "")]
+    return " ".join(b for b in bits if b)
+
+
+def _card_doc(cat, raw: dict) -> dict:
+    from whichai.catalog import age
+
     entry = cat.get(raw["id"])
+    doc = entry.model_dump(mode="json", exclude={"criteria"})
+    doc["price_usd_per_mtok"] = _price(raw)
+    doc["criteria"] = _scores(entry)
+    doc["catalog_age"] = {k: v for k, v in age(cat).items() if k in ("oldest_as_of", "newest_as_of", "age_days")}
+    return doc
+
+
+def _card(cat, raw: dict, as_json: bool) -> None:
+    doc = _card_doc(cat, raw)
     if as_json:
         from whichai.cli.output import print_json
 
-        doc = entry.model_dump(mode="json")
-        doc["price_usd_per_mtok"] = _price(raw)
         print_json(doc)
         return
     from rich.table import Table
@@ -138,41 +185,48 @@ def _card(cat, raw: dict, as_json: bool) -> None:
     from whichai.criteria import CRITERIA
 
     con = out_console()
-    con.print(f"[bold]{entry.name}[/]  ({entry.id})  by {entry.provider}")
-    con.print(f"[bold]{entry.openness}[/]: {entry.openness_reason}")
-    src = "; ".join(sorted({f"{s.name} {s.as_of}" for s in entry.sources}))
-    facts = Table(title="Facts", show_header=True)
-    facts.add_column("fact")
-    facts.add_column("value", overflow="fold")
-    facts.add_column("source, as of", overflow="fold")
-    for key in FACT_KEYS[4:]:
-        value = raw.get(key)
-        facts.add_row(key, "unknown" if value is None else str(value), src)
-    p = raw.get("price_usd_per_mtok")
-    facts.add_row("price (USD/Mtok in/out)", _fmt_price(p), f"{p['source']} {p['as_of']}" if p else "not sold by API")
-    for run_id, offer in sorted((raw.get("offers") or {}).items()):
-        facts.add_row(f"  offer {run_id}", _fmt_price(offer), f"{offer['source']} {offer['as_of']}")
-    for key, fact in entry.facts.items():
-        s = fact.source
-        facts.add_row(key, "unknown" if fact.value is None else str(fact.value), (f"{s.url} ({s.as_of})" if s else "") + (f" {fact.note}" if fact.note else ""))
+    lc = doc["lifecycle"]
+    con.print(f"[bold]{doc['name']}[/]  ({doc['id']})  by {doc['provider']}", markup=True, highlight=False)
+    con.print(doc["openness_reason"], highlight=False)
+    con.print(f"lifecycle: [bold]{lc['status']}[/]" + (f", shuts down {lc['shutdown_date']}" if lc.get("shutdown_date") else "") + f" ({_src_text(lc.get('source'))})", highlight=False)
+    facts = Table(title="Facts, each with its own source and the date it was observed")
+    for col in ("fact", "value", "source, as of"):
+        facts.add_column(col, overflow="fold")
+    fs = doc.get("field_sources") or {}
+    for key in CARD_FIELDS:
+        value = doc.get(key)
+        shown = _fmt_price(value) if key == "price_usd_per_mtok" else ("unknown" if value in (None, []) else str(value))
+        facts.add_row(key, shown, _src_text(fs.get(key)) if value not in (None, []) else "-")
+    for key, fact in doc["facts"].items():
+        facts.add_row(key, "unknown" if fact["value"] is None else str(fact["value"]), _src_text(fact.get("source")) + (f" {fact['note']}" if fact.get("note") else ""))
     con.print(facts)
+    offers = Table(title="Offers (each host: its own id, price, context limit and status)")
+    for col in ("run id", "price in / out", "context", "status", "source"):
+        offers.add_column(col, overflow="fold")
+    for run_id, o in sorted(doc["offers"].items()):
+        price = _fmt_price(o["price"]) + (" (free tier)" if o["free_tier"] else "")
+        status = o["status"] + (f" until {o['shutdown_date']}" if o.get("shutdown_date") else "")
+        offers.add_row(run_id, price, str(o.get("context_length") or "?"), status, _src_text(o.get("source")))
+    if doc["offers"]:
+        con.print(offers)
     dims = Table(title="Openness dimensions (what decided the class first)")
     dims.add_column("dimension")
     dims.add_column("value", overflow="fold")
-    for k, v in entry.openness_dimensions.items():
+    for k, v in doc["openness_dimensions"].items():
         dims.add_row(k, v)
     con.print(dims)
-    crit = Table(title="The ten criteria (catalog prior; performance is measured by runs)")
-    for col in ("criterion", "kriteria", "score", "reason", "evidence"):
+    crit = Table(title="The ten criteria as decide scores them (default profile; performance comes from runs)")
+    for col in ("criterion", "kriteria", "score", "origin", "reason", "evidence"):
         crit.add_column(col, overflow="fold")
     for c in CRITERIA:
-        sc = entry.criteria.get(c.id)
+        sc = doc["criteria"].get(c.id)
         if sc:
-            crit.add_row(c.en, c.id_, f"{sc.score:.2f}", sc.reason, "; ".join(sc.evidence))
+            crit.add_row(c.en, c.id_, f"{sc['score']:.2f}", sc["origin"], sc["reason"]["en"], "; ".join(sc["evidence"]))
     con.print(crit)
-    if entry.aliases:
-        con.print("Also known as: " + ", ".join(entry.aliases))
-    con.print("Sources: " + "; ".join(_src_line(s.model_dump()) for s in entry.sources))
+    if doc["aliases"]:
+        con.print("Also known as: " + ", ".join(doc["aliases"]), highlight=False)
+    a = doc["catalog_age"]
+    con.print(f"Catalog sources as of {a['oldest_as_of']} to {a['newest_as_of']} ({a['age_days']} days old)", highlight=False)
 
 
 def inspect_cmd(
@@ -286,34 +340,47 @@ def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JS
 
 @catalog_app.command("check")
 def check_cmd(
-    kind: Optional[str] = typer.Option(None, "--kind", help="Only this kind: uncertain-link, conflict, unknown-fact, unreadable, broken-link, duplicate."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any conflict is listed."),
-    catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="Also validate this YAML file of your own entries."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Only this kind: closed-lab-open, params-vs-name, zero-price, retired-offer-available, open-source-on-closed-base, offers-disagree, stale, uncertain-link, conflict, unknown-fact, unreadable, broken-link, duplicate."),
+    level: Optional[str] = typer.Option(None, "--level", help="Only this level: error, warning or info."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings (conflicts, stale facts) too, not only on errors."),
+    catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="Also check this YAML file of your own entries."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
-    """List uncertain or conflicting links and facts: nothing in the catalog is merged silently."""
+    """Check the catalog against its rules; list uncertain links and conflicts. Exit 1 on any error."""
+    from whichai.catalog.checks import run_checks
+    from whichai.errors import InputError
+
+    if level not in (None, "error", "warning", "info"):
+        raise InputError(f"--level {level!r}: write error, warning or info.")
     cat = _catalog(catalog_file)
-    issues = [i for i in cat.issues if kind is None or i["kind"] == kind]
+    found = run_checks({**cat.document, "entries": cat.raw})
+    shown = [i for i in found if (kind is None or i["kind"] == kind) and (level is None or i["level"] == level)]
     if as_json:
         from whichai.cli.output import print_json
 
-        print_json(issues)
+        print_json(shown)
     else:
-        from rich.table import Table
-
-        from whichai.cli.output import out_console
-
-        counts: dict[str, int] = {}
-        for i in issues:
-            counts[i["kind"]] = counts.get(i["kind"], 0) + 1
-        table = Table(title="Catalog check: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
-        for col in ("kind", "source", "item", "detail"):
-            table.add_column(col, overflow="fold")
-        for i in issues:
-            table.add_row(i["kind"], i["source"], i["item"], i["detail"])
-        out_console().print(table)
-    if strict and any(i["kind"] == "conflict" for i in issues):
+        _print_check(shown)
+    failing = {"error", "warning"} if strict else {"error"}
+    if any(i["level"] in failing for i in found if kind is None or i["kind"] == kind):
         raise typer.Exit(1)
+
+
+def _print_check(issues: list[dict]) -> None:
+    from rich.table import Table
+
+    from whichai.cli.output import out_console
+
+    counts: dict[str, int] = {}
+    for i in issues:
+        counts[f"{i['level']} {i['kind']}"] = counts.get(f"{i['level']} {i['kind']}", 0) + 1
+    table = Table(title="Catalog check: " + (", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "nothing found"))
+    for col in ("level", "kind", "source", "item", "detail"):
+        table.add_column(col, overflow="fold")
+    order = {"error": 0, "warning": 1, "info": 2}
+    for i in sorted(issues, key=lambda i: order[i["level"]]):
+        table.add_row(i["level"], i["kind"], i["source"], i["item"], i["detail"])
+    out_console().print(table)
 
 
 @catalog_app.command("refresh")

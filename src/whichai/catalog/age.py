@@ -1,0 +1,24 @@
+"""How old the catalog's sources are: ``whichai.catalog.age(catalog)``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def age(catalog, today: date | None = None) -> dict:
+    """{oldest_as_of, newest_as_of, age_days, snapshots, built}.
+
+    Over the three upstream snapshots (osai-index, MOF, models.dev). ``age_days`` counts from the
+    *oldest* snapshot to ``today``: the age of the least fresh source the catalog rests on.
+    Accepts a :class:`~whichai.catalog.catalog.Catalog` or its raw document.
+    """
+    doc = catalog if isinstance(catalog, dict) else catalog.document
+    snaps = {k: v for k, v in (doc.get("snapshots") or {}).items() if v}
+    if not snaps:
+        return {"oldest_as_of": None, "newest_as_of": None, "age_days": None, "snapshots": {}, "built": doc.get("built")}
+    oldest, newest = min(snaps.values()), max(snaps.values())
+    today = today or date.today()
+    return {
+        "oldest_as_of": oldest, "newest_as_of": newest, "age_days": (today - date.fromisoformat(oldest[:10])).days,
+        "snapshots": snaps, "built": doc.get("built"),
+    }

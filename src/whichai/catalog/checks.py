@@ -1,0 +1,120 @@
+"""``whichai catalog check``: rules that catch each class of catalog error, plus the build's link issues.
+
+Each finding is ``{"kind", "level", "source", "item", "detail"}``; level ``error`` means the
+catalog states something its own rules forbid (exit 1), ``warning`` something a person should
+look at, ``info`` a link or an unknown fact listed so nothing is merged silently.
+
+Error rules: closed-lab-open, params-vs-name, zero-price, retired-offer-available,
+open-source-on-closed-base. Warning rules: offers-disagree, stale (a fact read more than 12
+months before today).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from whichai.catalog.curation import CLOSED_LABS, lab_for_org
+from whichai.catalog.lifecycle import status_on
+from whichai.catalog.naming import params_from_name
+
+STALE_DAYS = 365
+ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning"}
+
+
+def _f(kind: str, level: str, item: str, detail: str, source: str = "check") -> dict:
+    return {"kind": kind, "level": level, "source": source, "item": item, "detail": detail}
+
+
+def _closed_lab_open(e: dict) -> list[dict]:
+    lab = e.get("lab") or lab_for_org(e.get("provider", ""))
+    if lab not in CLOSED_LABS or e["openness"] == "closed":
+        return []
+    why = str(e.get("openness_dimensions", {}).get("weights_downloadable", ""))
+    if e.get("hf_repo") or "open_weights" in why or "Hugging Face" in why or "linked" in why:
+        return []
+    return [_f("closed-lab-open", "error", e["id"], f"{e['provider']} model listed {e['openness']} without a weights artefact on record")]
+
+
+def _params_vs_name(e: dict) -> list[dict]:
+    named, _ = params_from_name(e["name"])
+    p = e.get("params_b")
+    if named is None or not p:
+        return []
+    active = e.get("active_params_b")
+    if 0.6 <= p / named <= 1.6 or (active and 0.6 <= active / named <= 1.6):  # "17B" names Llama 4's active size
+        return []
+    return [_f("params-vs-name", "error", e["id"], f"params_b={p:g} B but the name says {named:g} B")]
+
+
+def _zero_price(e: dict) -> list[dict]:
+    out = []
+    prices = [("headline", e.get("price_usd_per_mtok"))] + [(k, o.get("price")) for k, o in (e.get("offers") or {}).items()]
+    for where, p in prices:
+        if p and p["input"] + p["output"] <= 0:
+            out.append(_f("zero-price", "error", e["id"], f"{where} price is $0: a free tier is a flag on the offer, never a price"))
+    return out
+
+
+def _lifecycle(e: dict, day: str) -> list[dict]:
+    out = []
+    for run_id, o in (e.get("offers") or {}).items():
+        if o.get("shutdown_date") and status_on(o["shutdown_date"], day) == "retired" and o.get("status") != "retired":
+            out.append(_f("retired-offer-available", "error", e["id"], f"offer {run_id} shut down on {o['shutdown_date']} but is listed {o.get('status')}"))
+    lc = e.get("lifecycle") or {}
+    own = (e.get("offers") or {}).get(e["id"]) if not e.get("weights_downloadable") else None
+    if own and own.get("status") != "active" and lc.get("status", "active") == "active":
+        out.append(_f("retired-offer-available", "error", e["id"], f"the lab's own offer is {own['status']} but the model is listed active"))
+    if lc.get("shutdown_date") and status_on(lc["shutdown_date"], day) == "retired" and lc.get("status") != "retired":
+        out.append(_f("retired-offer-available", "error", e["id"], f"shut down on {lc['shutdown_date']} but listed {lc.get('status')}"))
+    return out
+
+
+def _open_source_base(e: dict, by_id: dict) -> list[dict]:
+    base = by_id.get(str(e.get("base_model") or "").lower())
+    if e["openness"] != "open-source" or base is None:
+        return []
+    data = str(base.get("openness_dimensions", {}).get("data_information", ""))
+    if base["openness"] == "open-source" or data.startswith("yes"):
+        return []
+    return [_f("open-source-on-closed-base", "error", e["id"], f"open source, but its base {base['id']} does not publish its training data")]
+
+
+def _offers_disagree(e: dict) -> list[dict]:
+    prices = [o["price"]["input"] * 3 + o["price"]["output"] for o in (e.get("offers") or {}).values() if o.get("price")]
+    if len(prices) > 1 and min(prices) > 0 and max(prices) / min(prices) > 10:
+        return [_f("offers-disagree", "warning", e["id"], f"hosts' prices differ more than tenfold ({min(prices) / 4:.3g} to {max(prices) / 4:.3g} USD/Mtok blended): check they serve the same model")]
+    return []
+
+
+def _stale(e: dict, cutoff: str) -> list[dict]:
+    old = []
+    for field, s in (e.get("field_sources") or {}).items():
+        if s.get("name") == "curated" and s.get("as_of", "9") < cutoff:
+            old.append(f"{field} ({s['as_of']})")
+    for key, fact in (e.get("facts") or {}).items():
+        s = fact.get("source") or {}
+        if s.get("as_of") and s["as_of"] < cutoff:
+            old.append(f"{key} ({s['as_of']})")
+    if not old:
+        return []
+    return [_f("stale", "warning", e["id"], "facts read more than 12 months ago: " + ", ".join(sorted(set(old))[:6]))]
+
+
+def run_checks(document: dict, today: date | None = None) -> list[dict]:
+    """The build's issues (as info/warning) followed by every rule's findings."""
+    today = today or date.today()
+    cutoff = (today - timedelta(days=STALE_DAYS)).isoformat()
+    day = today.isoformat()
+    entries = document["entries"]
+    by_id = {}
+    for e in entries:
+        for k in (e["id"], *e.get("aliases", [])):
+            by_id.setdefault(k.lower(), e)
+    out = [{**i, "level": i.get("level") or ISSUE_LEVEL.get(i["kind"], "info")} for i in document.get("issues", [])]
+    for e in entries:
+        out += _closed_lab_open(e) + _params_vs_name(e) + _zero_price(e) + _lifecycle(e, day)
+        out += _open_source_base(e, by_id) + _offers_disagree(e) + _stale(e, cutoff)
+    for name, snap in (document.get("snapshots") or {}).items():
+        if snap < cutoff:
+            out.append(_f("stale", "warning", name, f"upstream snapshot of {snap} is more than 12 months old: run `whichai catalog refresh`"))
+    return out

@@ -1,0 +1,180 @@
+"""Curated facts and the rules of precedence (docs/catalog.md, "Rules of precedence").
+
+* Weights are downloadable only with an artefact on record: a Hugging Face repository (MOF,
+  osai-index, models.dev weights, curated model card) or models.dev ``open_weights = true``.
+* MOF files whose components are all "unlicensed" are templates: not evidence (upstream.apply_mof).
+* A closed lab's API model is closed, whatever a template says, unless an artefact is on record.
+* A derivative inherits its base model's training-data openness and licence conditions.
+* Licences are normalised (:mod:`whichai.catalog.licenses`): "Unclear", "other" mean unknown.
+* Curated model-card facts (``curated/models.yaml``) override upstream values, each with its URL
+  and the date it was read; vendor terms (``curated/vendors.yaml``) apply to the vendor's models.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from whichai.catalog import licenses
+from whichai.catalog.naming import OWNER_LAB, model_key, slug
+from whichai.catalog.openness import Evidence
+from whichai.catalog.upstream import add_source, new_entry, set_field
+
+CURATED = Path(__file__).parent / "curated"
+# labs that sell API access to models whose weights they do not publish (some publish a few: those
+# have an artefact on record and are not affected)
+CLOSED_LABS = {"openai", "anthropic", "google", "xai", "amazon", "perplexity", "inception", "writer", "ai21", "baidu"}
+ORG_WORDS = (
+    ("openai", "openai"), ("anthropic", "anthropic"), ("google", "google"), ("deepmind", "google"), ("meta", "meta"),
+    ("facebook", "meta"), ("microsoft", "microsoft"), ("mistral", "mistral"), ("alibaba", "alibaba"), ("qwen", "alibaba"),
+    ("deepseek", "deepseek"), ("xai", "xai"), ("amazon", "amazon"), ("nvidia", "nvidia"), ("ibm", "ibm"),
+    ("allen", "allenai"), ("ai2", "allenai"), ("huggingface", "huggingface"), ("hugging face", "huggingface"),
+    ("ai singapore", "aisingapore"), ("cohere", "cohere"), ("baidu", "baidu"), ("tencent", "tencent"),
+)
+CURATED_FIELDS = ("params_b", "active_params_b", "context_length", "languages", "task_fit", "release_date", "hf_repo", "provider", "name")
+
+
+def lab_for_org(org: str) -> str | None:
+    o = str(org or "").lower()
+    if slug(o) in OWNER_LAB:
+        return OWNER_LAB[slug(o)]
+    return next((lab for word, lab in ORG_WORDS if word in o), None)
+
+
+def apply_precedence(e: dict, ev: Evidence, issues: list) -> None:
+    """Weights need an artefact; closed labs' API models are closed without one."""
+    artefact = e.get("_artefact")
+    lab = e.get("lab") or lab_for_org(e.get("provider", ""))
+    if artefact:
+        if ev.weights is not True:
+            if ev.weights is False:
+                issues.append({"kind": "conflict", "source": "openness", "item": e["id"], "detail": f"{ev.weights_src} but an artefact is on record: {artefact}"})
+            ev.weights, ev.weights_src = True, artefact
+        return
+    if ev.weights is True:  # only evidence without an artefact (should not happen: every True path records one)
+        ev.weights, ev.weights_src = None, "no artefact (Hugging Face repository, models.dev open_weights) on record"
+    if lab in CLOSED_LABS:
+        ev.weights, ev.weights_src = False, f"{e['provider']} serves it by API only: no weights artefact on record (closed lab's API model)"
+        if ev.license_src == "MOF" and licenses.is_open(ev.license):  # a template's licence for unreleased weights
+            ev.license, ev.license_open = None, None
+            e["license"] = None
+            e["_fs"].pop("license", None)
+    for note in e.get("_notes", []):
+        e["openness_dimensions"].setdefault("note:" + str(len(e["openness_dimensions"])), note)
+
+
+# ---------------------------------------------------------------- curated models
+
+
+def _read_models() -> dict:
+    return yaml.safe_load((CURATED / "models.yaml").read_text(encoding="utf-8"))
+
+
+def _curated_entry(m: dict) -> dict:
+    s = {"name": "curated", "url": m["sources"][0]["url"], "as_of": str(m["sources"][0]["as_of"])}
+    keep = {k: v for k, v in m.items() if k not in ("evidence", "note", "sources")}
+    e = new_entry(**keep)
+    e["sources"] = [{**x, "as_of": str(x["as_of"])} for x in m["sources"]]
+    for f in ("license", *CURATED_FIELDS, "provider", "name"):
+        if m.get(f) is not None:
+            e["_fs"][f] = s
+    ev: Evidence = e["_ev"]
+    ev.weights, ev.weights_src = m["evidence"]["weights"]["value"], m["evidence"]["weights"]["source"]
+    ev.code, ev.code_src = m["evidence"]["code"]["value"], m["evidence"]["code"]["source"]
+    ev.data, ev.data_src = m["evidence"]["data"]["value"], m["evidence"]["data"]["source"]
+    ev.license, ev.license_src = licenses.normalise(m.get("license")), "curated"
+    e["license"] = ev.license
+    if m.get("hf_repo"):
+        e["_artefact"] = f"Hugging Face repository {m['hf_repo']} (curated)"
+    return e
+
+
+def _lookup(entries: dict) -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for k, e in entries.items():
+        for name in (k, e["id"], *e["aliases"], *e["offers"], *e.get("_same", [])):
+            idx.setdefault(str(name).lower(), k)
+    return idx
+
+
+def _apply_block(e: dict, block: dict) -> None:
+    s = {"name": "curated", "url": block["source"]["url"], "as_of": str(block["source"]["as_of"])}
+    if block["source"].get("note"):
+        s["note"] = block["source"]["note"]
+    ev: Evidence = e["_ev"]
+    if "license" in block:
+        ev.license, ev.license_open, ev.license_src = licenses.normalise(block["license"]), None, f"curated: {s['url']}"
+        e["license"] = ev.license
+        e["_fs"]["license"] = s
+    for f in CURATED_FIELDS:
+        if f in block:
+            set_field(e, f, block[f], s)
+    if block.get("hf_repo"):
+        e["_artefact"] = f"Hugging Face repository {block['hf_repo']} ({s['url']})"
+    if "data_open" in block:
+        ev.data, ev.data_src = block["data_open"], f"curated: {block.get('data_note') or s['url']}"
+    if "code_open" in block:
+        ev.code, ev.code_src = block["code_open"], f"curated: {s['url']}"
+    if block.get("base_model"):
+        e["_base_id"] = block["base_model"]
+    e["aliases"].extend(a for a in block.get("aliases", []) if a not in e["aliases"])
+    add_source(e, "curated", s["as_of"], s["url"])
+
+
+def apply_curated_models(entries: dict, issues: list) -> None:
+    doc = _read_models()
+    for m in doc.get("models", []):
+        e = _curated_entry(m)
+        entries[e["id"]] = e
+    idx = _lookup(entries)
+    for block in doc.get("facts", []):
+        key = next((idx[m.lower()] for m in block["match"] if m.lower() in idx), None)
+        if key is None:
+            issues.append({"kind": "unknown-fact", "source": "curated", "item": block["match"][0], "detail": "curated facts for a model not in the catalog: not applied"})
+            continue
+        _apply_block(entries[key], block)
+
+
+def link_bases(entries: dict, issues: list) -> None:
+    """Derivatives inherit the base model's data openness and licence conditions."""
+    idx = _lookup(entries)
+    names = {model_key(None, e["name"], True): k for k, e in entries.items()}
+    for e in entries.values():
+        base_ref = e.pop("_base_id", None) or e.get("_base_name")
+        if not base_ref:
+            continue
+        key = idx.get(str(base_ref).lower()) or names.get(model_key(None, base_ref, True))
+        if key is None or entries[key] is e:
+            if e.get("_base_name"):
+                issues.append({"kind": "unknown-fact", "source": "osai-index", "item": e["id"], "detail": f"base model {base_ref!r} not in the catalog: data openness taken from osai-index's base-model rating"})
+            continue
+        base = entries[key]
+        e["base_model"] = base["id"]
+        bev: Evidence = base["_ev"]
+        ev: Evidence = e["_ev"]
+        if bev.data is not True:
+            ev.data, ev.data_src = False, f"inherits base model {base['name']}: its training data is not open"
+        if bev.license and licenses.is_open(bev.license) is False:
+            ev.license_open, ev.license_src = False, f"inherits the conditions of {base['name']}'s licence ({bev.license})"
+
+
+# ---------------------------------------------------------------- vendor terms
+
+
+def read_vendors() -> dict:
+    return yaml.safe_load((CURATED / "vendors.yaml").read_text(encoding="utf-8"))["vendors"]
+
+
+def apply_vendor_facts(e: dict, vendors: dict) -> None:
+    if e["openness"] != "closed":
+        chosen = vendors["self_hosting"]
+    else:
+        chosen = next((v for k, v in vendors.items() if k != "self_hosting" and any(e["id"].startswith(p) for p in v.get("applies_to", []))), None)
+    if chosen is None:
+        return
+    for k, f in chosen["facts"].items():
+        source = f.get("source")
+        if source:
+            source = {**source, "as_of": str(source["as_of"])}
+        e["facts"][k] = {"value": f.get("value"), "source": source, "note": (f.get("note") or "") + f" [{chosen['name']}]"}

@@ -2,6 +2,15 @@
 
 Looked up in this order: ``--config PATH``; ``./whichai.toml``; ``whichai.toml`` in the user's config
 directory. Keys never go in the file: a provider names the environment variable that holds its key.
+whichai says on stderr which file it loaded.
+
+A file found in the working directory is not trusted with vendor keys: a cloned repository could hold
+one. A provider whose key variable is a vendor's (``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY``,
+``GEMINI_API_KEY``, ``GROQ_API_KEY``, ... see :data:`VENDOR_HOSTS`) may point at a host other than that
+vendor's only in a config given explicitly (``--config``) or kept in the user's config directory.
+
+Every key a loaded config names (whatever its variable is called) and any password written in a
+``base_url`` is registered as a secret, so it is redacted from everything whichai stores or shows.
 
 .. code-block:: toml
 
@@ -16,24 +25,47 @@ directory. Keys never go in the file: a provider names the environment variable 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from whichai.errors import FileInputError
+from whichai import safeyaml
+from whichai.errors import FileInputError, register_secret
+
+# A vendor's key variable -> the host names (and their subdomains) that key belongs to.
+VENDOR_HOSTS: dict[str, tuple[str, ...]] = {
+    "OPENAI_API_KEY": ("api.openai.com",),
+    "ANTHROPIC_API_KEY": ("api.anthropic.com",),
+    "GEMINI_API_KEY": ("generativelanguage.googleapis.com",),
+    "GOOGLE_API_KEY": ("generativelanguage.googleapis.com", "aiplatform.googleapis.com"),
+    "GROQ_API_KEY": ("api.groq.com",),
+    "TOGETHER_API_KEY": ("api.together.xyz",),
+    "DEEPINFRA_API_KEY": ("api.deepinfra.com",),
+    "FIREWORKS_API_KEY": ("api.fireworks.ai",),
+    "OPENROUTER_API_KEY": ("openrouter.ai",),
+    "DEEPSEEK_API_KEY": ("api.deepseek.com",),
+    "MISTRAL_API_KEY": ("api.mistral.ai",),
+    "CEREBRAS_API_KEY": ("api.cerebras.ai",),
+    "XAI_API_KEY": ("api.x.ai",),
+    "COHERE_API_KEY": ("api.cohere.com", "api.cohere.ai"),
+    "HF_TOKEN": ("huggingface.co",),
+}
 
 
 class PricePerMTok(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    input: float = Field(ge=0)
-    output: float = Field(ge=0)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    input: float = Field(ge=0, le=100_000)
+    output: float = Field(ge=0, le=100_000)
 
 
 class ProviderConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     kind: Literal["openai", "anthropic", "gemini", "local"] = "openai"
     base_url: str | None = None
@@ -52,6 +84,15 @@ class ProviderConfig(BaseModel):
             raise ValueError('must name a local model, e.g. "local/smollm2-135m-instruct" or "local/PATH/TO/model.gguf"')
         return value
 
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError('must be an http(s) URL, e.g. "http://127.0.0.1:8000/v1"')
+        return value
+
     @field_validator("api_key_env")
     @classmethod
     def _env_name(cls, value: str | None) -> str | None:
@@ -61,11 +102,11 @@ class ProviderConfig(BaseModel):
 
 
 class RunDefaults(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     concurrency: int | None = Field(default=None, ge=1, le=1024)
-    timeout: float | None = Field(default=None, gt=0)
-    max_tokens: int | None = Field(default=None, ge=1)
+    timeout: float | None = Field(default=None, gt=0, le=86_400)
+    max_tokens: int | None = Field(default=None, ge=1, le=1_000_000)
     temperature: float | None = Field(default=None, ge=0, le=2)
     retries: int | None = Field(default=None, ge=0, le=20)
 
@@ -76,42 +117,38 @@ class Config(BaseModel):
     providers: dict[str, ProviderConfig] = {}
     run: RunDefaults = RunDefaults()
     path: str | None = Field(default=None, exclude=True)
+    origin: str | None = Field(default=None, exclude=True)  # explicit | working directory | user config directory
+
+
+EXPLICIT, CWD, USER = "given with --config", "found in the working directory", "from the user config directory"
 
 
 def find_config(explicit: str | Path | None) -> Path | None:
+    found = locate_config(explicit)
+    return found[0] if found else None
+
+
+def locate_config(explicit: str | Path | None) -> tuple[Path, str] | None:
+    """The config file to load and where it came from (:data:`EXPLICIT`, :data:`CWD` or :data:`USER`)."""
     if explicit:
-        return Path(explicit)
+        return Path(explicit), EXPLICIT
     local = Path("whichai.toml")
     if local.is_file():
-        return local
+        return local, CWD
     from whichai.paths import config_dir
 
     user = config_dir() / "whichai.toml"
-    return user if user.is_file() else None
+    return (user, USER) if user.is_file() else None
 
 
-def load_config(explicit: str | Path | None = None) -> Config:
-    path = find_config(explicit)
-    if path is None:
+def load_config(explicit: str | Path | None = None, *, announce: bool = True) -> Config:
+    """The config (empty when there is no file). Says on stderr which file was loaded."""
+    found = locate_config(explicit)
+    if found is None:
         return Config()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise FileInputError(path, "config file not found.", "check the --config path.") from exc
-    except IsADirectoryError as exc:
-        raise FileInputError(path, "is a directory, not a config file.", "pass the path of a .toml file.") from exc
-    except OSError as exc:
-        raise FileInputError(path, f"cannot read the config file ({exc.strerror}).", "check its permissions.") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FileInputError(path, "is not a UTF-8 text file.", "save the config as UTF-8 TOML.") from exc
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match.group(1)) if match else None
-        raise FileInputError(path, f"invalid TOML: {exc}.", "fix the syntax (see https://toml.io).", line=line) from exc
+    path, origin = found
+    text = _read(path)
+    data = _parse(path, text)
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
@@ -127,8 +164,89 @@ def load_config(explicit: str | Path | None = None) -> Config:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
             raise FileInputError(path, f"provider name {name!r} must be lower-case letters, digits, '-', '_' or '.'.",
                                  "rename the [providers.NAME] table.", line=_line_of(text, ["providers", name]))
-    config.path = str(path)
+    config.path, config.origin = str(path), origin
+    _register_secrets(config)
+    if origin == CWD:
+        _refuse_vendor_keys_elsewhere(config, text)
+    if announce:
+        sys.stderr.write(f"whichai: using config {path} ({origin})\n")
     return config
+
+
+def _read(path: Path) -> str:
+    raw = safeyaml.read_capped(path, safeyaml.MAX_SMALL_BYTES, "config file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileInputError(path, "is not a UTF-8 text file.", "save the config as UTF-8 TOML.") from exc
+
+
+def _parse(path: Path, text: str) -> dict:
+    def no_special_floats(value: str) -> float:
+        if value.lstrip("+-") in ("inf", "nan"):
+            raise ValueError(f"the number {value} is not finite")
+        return float(value)
+
+    try:
+        data = tomllib.loads(text, parse_float=no_special_floats)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        line = int(match.group(1)) if match else None
+        raise FileInputError(path, f"invalid TOML: {exc}.", "fix the syntax (see https://toml.io).", line=line) from exc
+    except RecursionError as exc:
+        raise FileInputError(path, "is nested too deeply.", "flatten the structure.") from exc
+    except ValueError as exc:  # an integer of thousands of digits, or inf / nan
+        raise FileInputError(path, f"invalid number ({exc}).", safeyaml.NUMBER_FIX + ".") from exc
+    safeyaml.check_numbers(data, str(path))
+    return data
+
+
+def key_envs(name: str, provider: ProviderConfig) -> tuple[str, ...]:
+    """The environment variables whose value is sent as this provider's key."""
+    if provider.api_key_env:
+        return (provider.api_key_env,)
+    if provider.kind == "openai" and name == "openai":
+        return ("OPENAI_API_KEY",)
+    if provider.kind == "anthropic":
+        return ("ANTHROPIC_API_KEY",)
+    if provider.kind == "gemini":
+        return ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    return ()
+
+
+def _register_secrets(config: Config) -> None:
+    for name, provider in config.providers.items():
+        for env in key_envs(name, provider):
+            register_secret(os.environ.get(env))
+        if provider.base_url:
+            password = urlsplit(provider.base_url).password
+            if password:
+                register_secret(password)
+                register_secret(unquote(password))
+
+
+def _refuse_vendor_keys_elsewhere(config: Config, text: str) -> None:
+    for name, provider in config.providers.items():
+        if not provider.base_url:
+            continue  # the SDK's own host
+        host = (urlsplit(provider.base_url).hostname or "").lower()
+        for env in key_envs(name, provider):
+            hosts = VENDOR_HOSTS.get(env.upper())
+            if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+                raise FileInputError(
+                    Path(config.path or "whichai.toml"),
+                    f"[providers.{name}] would send {env} to {host}, which is not {hosts[0]}; a config {CWD} may not "
+                    "send a vendor's key to another host.",
+                    f"if you trust this file, pass it explicitly with --config {config.path}, or move it to "
+                    f"{_user_config_file()}; or name another variable in api_key_env.",
+                    line=_line_of(text, ["providers", name]),
+                )
+
+
+def _user_config_file() -> Path:
+    from whichai.paths import config_dir
+
+    return config_dir() / "whichai.toml"
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:

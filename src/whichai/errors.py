@@ -7,13 +7,17 @@ The tree::
     │   ├── FileInputError           a file is unreadable or invalid (names file and line)
     │   ├── UnknownModelError        a model id no provider or catalog knows
     │   └── ConfigError              whichai.toml is invalid, or a key/SDK/server is missing
+    ├── StorageError                 the database cannot be written (disk full, I/O error): exit 1
     └── ProviderError                a model call failed; becomes a stored error result
         ├── RetryableError           rate limit, 5xx, timeout, connection, broken stream
         └── FatalCallError           authentication, bad request: never retried
 
 Foreign exceptions (SDKs, yaml, sqlite) are mapped at the boundary with ``raise ... from exc``.
 Messages never contain secrets: providers build them from status codes and error classes,
-and :func:`redact` scrubs any environment value that looks like a key before a message leaves.
+and :func:`redact` scrubs every known secret before a message leaves: the values of environment
+variables whose names look like secrets, and every value registered with :func:`register_secret`
+(the loaded config registers the value of each ``api_key_env`` it names, whatever the variable is
+called, and any password written in a ``base_url``).
 """
 
 from __future__ import annotations
@@ -62,6 +66,11 @@ class ConfigError(InputError):
     """The configuration is invalid or incomplete (missing key, SDK or server)."""
 
 
+class StorageError(WhichaiError):
+    """The database could not be written or read mid-way (disk full, I/O error). Exit code 1: what was
+    stored before stays stored."""
+
+
 class ProviderError(WhichaiError):
     """A model call failed. Carries the error class stored with the result."""
 
@@ -83,15 +92,28 @@ class FatalCallError(ProviderError):
 
 
 _SECRET_ENV = re.compile(r"(KEY|TOKEN|SECRET|PASSWORD)", re.IGNORECASE)
+_MIN_SECRET = 6  # shorter values would redact ordinary words
+_REGISTERED: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Treat ``value`` as a secret from now on: :func:`redact` replaces it wherever it appears."""
+    if value and len(value) >= _MIN_SECRET:
+        _REGISTERED.add(value)
 
 
 def secret_values() -> list[str]:
-    """Values of environment variables whose names look like secrets (long enough to matter)."""
-    return [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8]
+    """Registered secrets, and values of environment variables whose names look like secrets; longest
+    first, so that a secret containing another is replaced whole."""
+    found = set(_REGISTERED)
+    found.update(v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8)
+    return sorted(found, key=len, reverse=True)
 
 
 def redact(text: str) -> str:
-    """Replace every secret-looking environment value in ``text`` by ``***``."""
+    """Replace every known secret in ``text`` by ``***``."""
+    if not text:
+        return text
     for value in secret_values():
         if value in text:
             text = text.replace(value, "***")

@@ -3,30 +3,47 @@
 Policy lives here once, for every provider: a concurrency limit per provider, a per-request timeout,
 bounded retries with exponential backoff and jitter (honouring Retry-After) on retryable errors only,
 timing (time to first token, latency, output tokens per second), token counting where a provider reports
-no usage, cost, scoring and storage.
+no usage, an answer size cap, cost, scoring and storage.
 
 Identity and resume: a run's id is a hash over its models, the task's content and the generation
-settings — not transport settings such as concurrency, timeout or retries. Running the same command
-again opens the same run: results that finished (``ok``) are kept and never paid for twice; cases
-with no result, or whose stored result is an error, run again. A failing call never crashes a run:
-it becomes a stored error result with its error class.
+settings — not transport settings such as concurrency, timeout, retries or the answer cap. Running the
+same command again opens the same run: results that finished (``ok``) are kept and never paid for
+twice; cases with no result, or whose stored result is an error from an earlier attempt, run again. A
+failing call never crashes a run: it becomes a stored error result with its error class.
+
+Several processes on one run: each (model, case) is claimed in the database before it is called
+(:meth:`whichai.store.Store.claim`), so two processes started with the same command share the cases
+and no case is called twice; a process with nothing left to claim waits for the others (saying which
+process holds the run through ``on_wait``) and takes over the claims of one that died.
+
+What stays out of the timed window: the timed part of a call is the stream alone. Tokenizers are
+loaded before the first call; token counting, scoring (time-bounded: a regex that runs past
+``score_timeout`` is a recorded scoring error) and SQLite writes run in worker threads, so they never
+hold up the event loop that timestamps the chunks of concurrent calls.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import hashlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.errors import FatalCallError, ProviderError, RetryableError, redact
+from whichai.adaptive import AdaptiveLimiter, CallBudget
+from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
-from whichai.store import Store
+from whichai.store import HEARTBEAT_S, Store
 from whichai.tasks.model import Case, Task
+
+DEFAULT_MAX_ANSWER_BYTES = 65536
+WAIT_POLL_S = 0.5
 
 
 def run_identity(models: list[str], task: Task, settings: GenerationSettings) -> str:
@@ -46,6 +63,8 @@ class RunPlan:
     retries: int = 3  # extra attempts after the first, on retryable errors only
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+    max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES  # longer answers are cut here and marked truncated
+    score_timeout: float = 2.0  # seconds a regex scorer may take on one answer
 
     @property
     def run_id(self) -> str:
@@ -61,78 +80,204 @@ class RunOutcome:
     errors: int  # results stored as errors now
     interrupted: bool = False
     calls_elapsed_s: float = 0.0  # from the first call to the last, model loading excluded
+    waited_for: list[int] = field(default_factory=list)  # pids of other processes that held cases of this run
+    settings_not_applied: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {setting: why}
+    # Set by the judge and adaptive-concurrency integrations (judge.py, adaptive.py) where they run:
+    judged: int = 0  # answers graded by a judge model now
+    judge_errors: int = 0  # judge calls that failed or could not be read
+    backoffs: dict[str, Any] = field(default_factory=dict)  # provider -> how far concurrency backed off
 
 
 ResultCallback = Callable[[str, dict[str, Any]], None]
+WaitCallback = Callable[[str, dict[int, int]], None]  # (run id, {pid: cases it is working on})
 
 
 class Runner:
     def __init__(self, store: Store, registry: Registry, on_result: ResultCallback | None = None,
-                 on_start: Callable[[dict[str, int], dict[str, int]], None] | None = None) -> None:
+                 on_start: Callable[[dict[str, int], dict[str, int]], None] | None = None,
+                 on_wait: WaitCallback | None = None) -> None:
         self.store = store
         self.registry = registry
         self.on_result = on_result
         self.on_start = on_start
+        self.on_wait = on_wait
         self._prices: dict[str, tuple[float, float, str] | None] = {}
+        self._limits: dict[str, AdaptiveLimiter] = {}  # per provider: AIMD when its server sheds load
+        self._db_pool: ThreadPoolExecutor | None = None
+
+    async def _db(self, method: Callable, *args: Any) -> Any:
+        """Run a store method in the one database thread (off the event loop)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_pool, functools.partial(method, *args))
 
     async def run(self, plan: RunPlan) -> RunOutcome:
         run_id = plan.run_id
         resolved = {m: self.registry.resolve(m) for m in plan.models}
-        resumed = self.store.ensure_run(
-            run_id,
-            task_name=plan.task.name,
-            task_hash=plan.task.content_hash(),
-            models=plan.models,
-            settings=plan.settings.identity(),
-            cases=[(c.id, c.model_dump(mode="json")) for c in plan.task.cases],
-            version=_version(),
-        )
-        finished = self.store.finished(run_id)
-        pending = [
-            (model, case)
-            for model in plan.models
-            for case in plan.task.cases
-            if finished.get((model, case.id)) != "ok"
-        ]
-        reused = sum(1 for status in finished.values() if status == "ok")
-        totals = {m: len(plan.task.cases) for m in plan.models}
-        done = {m: sum(1 for (mm, _), s in finished.items() if mm == m and s == "ok") for m in plan.models}
-        if self.on_start:
-            self.on_start(totals, done)
-
-        limits: dict[str, asyncio.Semaphore] = {}
-        for provider, _ in resolved.values():
-            if provider.name not in limits:
-                limits[provider.name] = asyncio.Semaphore(self._concurrency(provider, plan))
-        outcome = RunOutcome(run_id=run_id, resumed=resumed, reused=reused, ran=0, errors=0)
+        self._db_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whichai-db")
+        token = None
+        beat = None
         try:
-            for model in dict.fromkeys(m for m, _ in pending):
-                provider, name = resolved[model]
-                await provider.prepare(name)
-
-            async def one(model: str, case: Case) -> None:
-                provider, name = resolved[model]
-                async with limits[provider.name]:
-                    result = await self._call(provider, name, model, case, plan)
-                    self.store.save_result(run_id, result)
-                outcome.ran += 1
-                outcome.errors += result["status"] == "error"
-                if self.on_result:
-                    self.on_result(model, result)
-
+            resumed = await self._db(functools.partial(
+                self.store.ensure_run, run_id, task_name=plan.task.name, task_hash=plan.task.content_hash(),
+                models=plan.models, settings=plan.settings.identity(),
+                cases=[(c.id, c.model_dump(mode="json")) for c in plan.task.cases], version=_version()))
+            finished = await self._db(self.store.finished, run_id)
+            outcome = RunOutcome(run_id=run_id, resumed=resumed, ran=0, errors=0,
+                                 reused=sum(1 for status in finished.values() if status == "ok"))
+            if self.on_start:
+                totals = {m: len(plan.task.cases) for m in plan.models}
+                done = {m: sum(1 for (mm, _), s in finished.items() if mm == m and s == "ok") for m in plan.models}
+                self.on_start(totals, done)
+            token = await self._db(self.store.register_worker, run_id)
+            beat = asyncio.create_task(self._heartbeat(token))
+            await self._prepare(plan, resolved, finished, outcome)
             calls_started = time.perf_counter()
-            async with asyncio.TaskGroup() as group:
-                for model, case in pending:
-                    group.create_task(one(model, case))
+            await self._judge_stored(plan, outcome)
+            await self._work(plan, resolved, token, outcome)
             outcome.calls_elapsed_s = time.perf_counter() - calls_started
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            outcome.interrupted = True
-            self.store.set_status(run_id, "interrupted")
+        except (asyncio.CancelledError, KeyboardInterrupt, WhichaiError):
+            self._mark_interrupted(run_id)
             raise
         finally:
+            if beat is not None:
+                beat.cancel()
+            self._release(token)
+            self._db_pool.shutdown(wait=True)
             await self.registry.aclose()
         self.store.set_status(run_id, "complete")
         return outcome
+
+    def _mark_interrupted(self, run_id: str) -> None:
+        try:
+            self.store.set_status(run_id, "interrupted")
+        except StorageError:  # the database itself is failing (disk full): its own error is on its way
+            pass
+
+    def _release(self, token: str | None) -> None:
+        if token is None:
+            return
+        try:
+            self.store.release_worker(token)
+        except StorageError:  # as above; a dead worker's claims are taken over by the next run anyway
+            pass
+
+    async def _heartbeat(self, token: str) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await self._db(self.store.heartbeat, token)
+            except StorageError:
+                return  # the next write reports the failure; claims then go stale, which is right
+
+    async def _prepare(self, plan: RunPlan, resolved: dict, finished: dict, outcome: RunOutcome) -> None:
+        """Load models and tokenizers before anything is timed; note settings a provider ignores."""
+        todo = [m for m in plan.models if any(finished.get((m, c.id)) != "ok" for c in plan.task.cases)]
+        for model in todo:
+            provider, name = resolved[model]
+            await provider.prepare(name)
+            # Counting tokens may load a tokenizer (a GGUF vocabulary) or compile a chat template: do it now.
+            await asyncio.to_thread(provider.count_tokens, name, "warm up")
+            await asyncio.to_thread(provider.count_prompt_tokens, name, [{"role": "user", "content": "warm up"}])
+        from whichai.judge import judge_models
+
+        for judge_id in judge_models(plan.task):  # judge models load before anything is timed, too
+            provider, name = self.registry.resolve(judge_id)
+            await provider.prepare(name)
+        for model in plan.models:
+            provider, name = resolved[model]
+            ignored = provider.settings_not_applied(name, plan.settings)
+            if ignored:
+                outcome.settings_not_applied[model] = ignored
+
+    async def _work(self, plan: RunPlan, resolved: dict, token: str, outcome: RunOutcome) -> None:
+        """Claim and run what is free; then wait while other processes hold cases; repeat until done."""
+        limits = self._limits
+        for provider, _ in resolved.values():
+            limits.setdefault(provider.name, AdaptiveLimiter(self._concurrency(provider, plan)))
+        announced: set[int] = set()
+        while True:
+            free = await self._db(self.store.claimable, outcome.run_id, token)
+            order = [(m, c) for m in plan.models for c in plan.task.cases if (m, c.id) in free]
+            if order:
+                try:
+                    async with asyncio.TaskGroup() as group:
+                        for model, case in order:
+                            group.create_task(self._one(plan, resolved, limits, token, model, case, outcome))
+                except BaseExceptionGroup as failures:
+                    raise _first_error(failures) from None
+                continue
+            others = await self._db(self.store.others_working, outcome.run_id, token)
+            if not others:
+                outcome.backoffs = {n: limit.summary() for n, limit in limits.items() if limit.sheds}
+                return
+            if set(others) - announced and self.on_wait:
+                self.on_wait(outcome.run_id, others)
+            announced |= set(others)
+            outcome.waited_for = sorted(announced)
+            await asyncio.sleep(WAIT_POLL_S)
+
+    async def _one(self, plan: RunPlan, resolved: dict, limits: dict, token: str, model: str, case: Case,
+                   outcome: RunOutcome) -> None:
+        provider, name = resolved[model]
+        async with limits[provider.name]:
+            if not await self._db(self.store.claim, outcome.run_id, model, case.id, token):
+                return  # another process has it, or got to it first
+            measured, attempts, error = await self._call(provider, name, model, case, plan)
+            if provider.local and measured is not None:  # one model on this machine: finish before the next call
+                result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
+        if measured is None:
+            result = error
+        elif not provider.local:
+            result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
+        if model in outcome.settings_not_applied:
+            result["settings_not_applied"] = outcome.settings_not_applied[model]
+        await self._db(self.store.save_result, outcome.run_id, result, token)
+        outcome.ran += 1
+        outcome.errors += result["status"] == "error"
+        if self.on_result:
+            self.on_result(model, result)
+        if result["status"] == "ok" and case.scorer == "judge":
+            await self._judge(plan, outcome, model, case, result["answer"])
+
+    async def _judge(self, plan: RunPlan, outcome: RunOutcome, model: str, case: Case, answer: str | None) -> None:
+        """Ask the case's judge model about a stored answer, under the same policy as any call, and store
+        its verdict (or the judge error) on the result. See whichai.judge."""
+        from whichai import judge
+
+        if not (answer or "").strip():
+            verdict = judge.empty_answer_judgement(case)
+        else:
+            call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings())
+            verdict = judge.judgement(case, answer, call)
+        await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, 0, verdict)
+        outcome.judged += 1
+        outcome.judge_errors += verdict["status"] == "error"
+
+    async def call(self, model_id: str, case: Case, plan: RunPlan, settings: GenerationSettings | None = None) -> dict[str, Any]:
+        """One unscored call of ``model_id`` on ``case`` under the run's policy (the provider's concurrency
+        limit, timeout, retries), for judge calls: {status: ok, answer, tokens, latency_s, cost_usd, price_source,
+        attempts} or {status: error, error_class, error_message, attempts}. Load the model first (prepare)."""
+        provider, name = self.registry.resolve(model_id)
+        limit = self._limits.setdefault(provider.name, AdaptiveLimiter(self._concurrency(provider, plan)))
+        async with limit:
+            measured, attempts, error = await self._call(provider, name, model_id, case, plan, settings)
+        if measured is None:
+            return error
+        output_tokens, source, input_tokens, _ = await asyncio.to_thread(self._tokens, provider, name, case, measured, measured["text"])
+        cost, price_source = self._cost(provider, model_id, input_tokens, output_tokens)
+        return {"status": "ok", "answer": redact(measured["text"]), "attempts": attempts, "latency_s": measured["latency_s"],
+                "input_tokens": input_tokens, "output_tokens": output_tokens, "tokens_counted": int(source != "provider"),
+                "cost_usd": cost, "price_source": price_source}
+
+    async def _judge_stored(self, plan: RunPlan, outcome: RunOutcome) -> None:
+        """Judge the stored answers that have no verdict yet (a run interrupted between answer and verdict,
+        or a judge error): a resumed run never asks the judge again about what it already judged."""
+        from whichai.judge import unjudged
+
+        todo = await self._db(unjudged, self.store, outcome.run_id, plan.task, plan.models)
+        async with asyncio.TaskGroup() as group:
+            for model, case, answer in todo:
+                group.create_task(self._judge(plan, outcome, model, case, answer))
 
     def _concurrency(self, provider: Provider, plan: RunPlan) -> int:
         configured = getattr(provider.config, "concurrency", None)
@@ -142,51 +287,66 @@ class Runner:
             return plan.concurrency
         return provider.default_concurrency()
 
-    async def _call(self, provider: Provider, name: str, model: str, case: Case, plan: RunPlan) -> dict[str, Any]:
-        from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+    async def _call(self, provider: Provider, name: str, model: str, case: Case, plan: RunPlan,
+                    settings: GenerationSettings | None = None) -> tuple[dict[str, Any] | None, int, dict[str, Any] | None]:
+        """(measured, attempts, None) for an answer; (None, attempts, error result) for a failed call."""
+        from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
 
         messages = case.messages()
         backoff = wait_exponential_jitter(initial=plan.backoff_initial, max=plan.backoff_max, jitter=plan.backoff_initial)
 
+        budget = CallBudget(self._limits.get(provider.name), plan.retries, plan.backoff_initial)
+
         def wait(state) -> float:
             exc = state.outcome.exception() if state.outcome else None
             retry_after = getattr(exc, "retry_after", None) or 0.0
-            return min(max(backoff(state), retry_after), max(plan.backoff_max, 1.0))
+            shed = budget.pause(exc)  # shed by the server: the limit came down, a short pause will do
+            return shed if shed is not None else min(max(backoff(state), retry_after), max(plan.backoff_max, 1.0))
 
         attempts = 0
         try:
             async for attempt in AsyncRetrying(
-                stop=stop_after_attempt(plan.retries + 1),
+                stop=budget.stop,  # retries, plus attempts shed while the server answered others
                 wait=wait,
                 retry=retry_if_exception_type(RetryableError),
                 reraise=True,
             ):
                 with attempt:
                     attempts += 1
-                    measured = await self._attempt(provider, name, messages, plan)
+                    measured = await budget.attempt(lambda: self._attempt(provider, name, messages, plan, settings))
         except ProviderError as exc:
-            return {
+            return None, attempts, {
                 "model": model, "case_id": case.id, "status": "error", "error_class": exc.error_class,
                 "error_message": redact(str(exc)), "attempts": attempts, "tokens_counted": 0,
             }
-        return self._finish(provider, name, model, case, measured, attempts)
+        return measured, attempts, None
 
-    async def _attempt(self, provider: Provider, name: str, messages: list[dict[str, str]], plan: RunPlan) -> dict[str, Any]:
+    async def _attempt(self, provider: Provider, name: str, messages: list[dict[str, str]], plan: RunPlan,
+                       settings: GenerationSettings | None = None) -> dict[str, Any]:
+        """One timed call: the stream alone is timed. Reading stops at ``plan.max_answer_bytes``."""
         parts: list[str] = []
         final: dict[str, Any] = {"finish_reason": None, "input_tokens": None, "output_tokens": None}
         ttft = None
+        size = 0
+        truncated = False
         start = time.perf_counter()
         try:
             async with asyncio.timeout(plan.timeout):
-                async for chunk in provider.stream(name, messages, plan.settings):
-                    if chunk.text:
-                        if ttft is None:
-                            ttft = time.perf_counter() - start
-                        parts.append(chunk.text)
-                    for key in final:
-                        value = getattr(chunk, key)
-                        if value is not None:
-                            final[key] = value
+                async with contextlib.aclosing(provider.stream(name, messages, settings or plan.settings)) as stream:
+                    async for chunk in stream:
+                        if chunk.text:
+                            if ttft is None:
+                                ttft = time.perf_counter() - start
+                            size += len(chunk.text.encode("utf-8"))
+                            if size > plan.max_answer_bytes:
+                                parts.append(_cut(chunk.text, plan.max_answer_bytes - (size - len(chunk.text.encode("utf-8")))))
+                                truncated = True
+                                break
+                            parts.append(chunk.text)
+                        for key in final:
+                            value = getattr(chunk, key)
+                            if value is not None:
+                                final[key] = value
         except TimeoutError as exc:
             raise RetryableError(f"no complete answer within the {plan.timeout:g} s timeout", error_class="timeout") from exc
         except ProviderError:
@@ -196,35 +356,47 @@ class Runner:
         except Exception as exc:  # foreign exceptions are classified by the provider, at the boundary
             raise provider.classify(exc) from exc
         latency = time.perf_counter() - start
-        return {"text": "".join(parts), "deltas": len(parts), "ttft_s": ttft, "latency_s": latency, **final}
+        return {"text": "".join(parts), "deltas": len(parts), "ttft_s": ttft, "latency_s": latency,
+                "truncated": truncated, "bytes": size, **final}
 
-    def _finish(self, provider: Provider, name: str, model: str, case: Case, measured: dict[str, Any], attempts: int) -> dict[str, Any]:
-        from whichai.tasks.scorers import score
-
-        text = measured["text"]
-        counted = False
-        input_tokens, output_tokens = measured["input_tokens"], measured["output_tokens"]
-        if output_tokens is None:
-            # The model's tokenizer where whichai has it; else the streamed deltas, one token each on
-            # llama.cpp, vLLM and TGI servers. Either way the result is marked as counted.
-            output_tokens = provider.count_tokens(name, text)
-            if output_tokens is None:
-                output_tokens = measured["deltas"]
-            counted = True
-        if input_tokens is None:
-            input_tokens = provider.count_prompt_tokens(name, case.messages())
-            counted = True
+    def _finish(self, provider: Provider, name: str, model: str, case: Case, measured: dict[str, Any], attempts: int,
+                plan: RunPlan) -> dict[str, Any]:
+        """Count tokens, score, cost: after the call, in a worker thread."""
+        text = redact(measured["text"])  # a key echoed back by a server is neither scored nor stored
+        output_tokens, token_source, input_tokens, input_source = self._tokens(provider, name, case, measured, text)
         latency = measured["latency_s"]
         tps = output_tokens / latency if output_tokens and latency > 0 else None
-        verdict = score(case, text)
+        judged = case.scorer == "judge"  # scored by the judge model after the answer is stored (_judge)
+        verdict, scoring_error = (None, None) if judged else _score(case, text, plan.score_timeout)
         cost, price_source = self._cost(provider, model, input_tokens, output_tokens)
         return {
             "model": model, "case_id": case.id, "status": "ok", "answer": text,
-            "passed": int(verdict.passed), "score": verdict.score, "reason": verdict.reason,
-            "finish_reason": measured["finish_reason"], "input_tokens": input_tokens, "output_tokens": output_tokens,
-            "tokens_counted": int(counted), "ttft_s": measured["ttft_s"], "latency_s": latency,
-            "output_tokens_per_s": tps, "cost_usd": cost, "price_source": price_source, "attempts": attempts,
+            "passed": None if verdict is None else int(verdict.passed), "score": None if verdict is None else verdict.score,
+            "reason": ("awaiting the judge" if judged else f"scoring error: {scoring_error}") if verdict is None else verdict.reason,
+            "scoring_error": scoring_error,
+            "finish_reason": "truncated" if measured["truncated"] else measured["finish_reason"],
+            "input_tokens": input_tokens, "output_tokens": output_tokens,
+            "tokens_counted": int(token_source != "provider" or input_source != "provider"),
+            "token_source": token_source, "input_token_source": input_source,
+            "ttft_s": measured["ttft_s"], "latency_s": latency, "output_tokens_per_s": tps,
+            "cost_usd": cost, "price_source": price_source, "attempts": attempts,
+            "answer_truncated": int(measured["truncated"]), "answer_bytes": measured["bytes"],
         }
+
+    def _tokens(self, provider: Provider, name: str, case: Case, measured: dict[str, Any], text: str) -> tuple:
+        """(output tokens, their source, input tokens, their source). Sources: provider (reported in the
+        response), tokenizer (counted with the model's own tokenizer), deltas (one per streamed piece:
+        exact on llama.cpp, vLLM and TGI servers, an estimate elsewhere); input None when unknown."""
+        output_tokens, token_source = measured["output_tokens"], "provider"
+        if output_tokens is None:
+            output_tokens, token_source = provider.count_tokens(name, text), "tokenizer"
+            if output_tokens is None:
+                output_tokens, token_source = measured["deltas"], "deltas"
+        input_tokens, input_source = measured["input_tokens"], "provider"
+        if input_tokens is None:
+            input_tokens = provider.count_prompt_tokens(name, case.messages())
+            input_source = "tokenizer" if input_tokens is not None else None
+        return output_tokens, token_source, input_tokens, input_source
 
     def _cost(self, provider: Provider, model: str, input_tokens: int | None, output_tokens: int | None) -> tuple[float | None, str | None]:
         if provider.local:
@@ -250,6 +422,32 @@ class Runner:
                 price = (found.input, found.output, f"catalog:{found.source}@{found.as_of}")
         self._prices[model] = price
         return price
+
+
+def _score(case: Case, text: str, timeout: float):
+    """(Score, None), or (None, why) when the scorer ran past its time bound."""
+    from whichai.tasks.scorers import score
+
+    try:
+        return score(case, text, timeout=timeout), None
+    except TimeoutError:
+        return None, (f"the {case.scorer} scorer ran past {timeout:g} s on this answer "
+                      "(a pattern with nested repetition, e.g. (a|aa)+, backtracks without end); simplify the pattern")
+
+
+def _cut(text: str, room: int) -> str:
+    """The longest prefix of ``text`` that fits in ``room`` UTF-8 bytes, never splitting a character."""
+    return text.encode("utf-8")[: max(room, 0)].decode("utf-8", "ignore")
+
+
+def _first_error(group: BaseExceptionGroup) -> BaseException:
+    """The first whichai error (else the first exception) in a TaskGroup's exception group."""
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            exc = _first_error(exc)
+        if isinstance(exc, (WhichaiError, KeyboardInterrupt, asyncio.CancelledError)):
+            return exc
+    return group.exceptions[0]
 
 
 def _version() -> str:

@@ -2,19 +2,45 @@
 
 Migrations are a plain ordered list of functions, each recorded in the ``migrations`` table once
 applied. Results are written one by one, committed the moment a call completes, so a run killed at
-any point keeps everything that finished. API keys are never stored: nothing here receives one.
+any point keeps everything that finished. API keys are never stored: nothing here receives one, and
+every text column of a result is passed through :func:`whichai.errors.redact` before it is written
+(a server that echoes a key back in an answer or an error body does not get it stored).
+
+Safety of the file itself:
+
+- A file that is not a whichai database (another program's SQLite file, or not SQLite at all) is
+  refused before anything is written to it: no WAL switch, no migration.
+- SQLite failures (disk full, read-only file, a damaged page, a lock held too long) become one clear
+  error naming the file and the fix (:func:`storage_error`), never a traceback. What was committed
+  before stays committed.
+- Several processes may work on the same run: each registers as a *worker* (pid, host, heartbeat)
+  and *claims* a (model, case) in one ``BEGIN IMMEDIATE`` transaction before calling the model, so
+  no case is called (and paid for) twice. Claims of a worker that died (its pid is gone, or its
+  heartbeat is older than ``STALE_S``) are taken over.
+
+A Store is safe to use from several threads (one lock serialises access to its connection).
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import os
+import socket
 import sqlite3
+import threading
+import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from whichai.errors import FileInputError, InputError
+from whichai.errors import FileInputError, InputError, StorageError, WhichaiError, redact
+
+APP_ID = 0x57484941  # PRAGMA application_id of a whichai database ("WHIA")
+HEARTBEAT_S = 2.0  # how often a running worker says it is alive
+STALE_S = 20.0  # a worker silent for longer is taken to be dead, and its claims are taken over
 
 
 def _m001_initial(db: sqlite3.Connection) -> None:
@@ -67,14 +93,127 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m002_load_sweeps(db: sqlite3.Connection) -> None:
+    from whichai.load.store import migrate  # H12-capacity: `whichai load` sweeps and their points
+
+    migrate(db)
+
+
+def _m003_runner_claims(db: sqlite3.Connection) -> None:
+    """H10-runner: claims and workers (several processes on one run), and what a result needs to say
+    about itself: where its token counts came from, settings the provider did not apply, truncation,
+    scoring errors."""
+    for statement in (
+        "CREATE TABLE workers (token TEXT PRIMARY KEY, run_id TEXT NOT NULL, pid INTEGER NOT NULL,"
+        " host TEXT NOT NULL, started_at TEXT NOT NULL, heartbeat_at REAL NOT NULL)",
+        "CREATE TABLE claims (run_id TEXT NOT NULL, model TEXT NOT NULL, case_id TEXT NOT NULL,"
+        " token TEXT NOT NULL, state TEXT NOT NULL, claimed_at REAL NOT NULL,"  # state: working | done
+        " PRIMARY KEY (run_id, model, case_id))",
+        "ALTER TABLE results ADD COLUMN token_source TEXT",  # output tokens: provider | tokenizer | deltas
+        "ALTER TABLE results ADD COLUMN input_token_source TEXT",  # provider | tokenizer | NULL (unknown)
+        "ALTER TABLE results ADD COLUMN settings_not_applied TEXT",  # JSON {setting: why}, NULL when all applied
+        "ALTER TABLE results ADD COLUMN answer_truncated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE results ADD COLUMN answer_bytes INTEGER",  # UTF-8 bytes received before any truncation
+        "ALTER TABLE results ADD COLUMN scoring_error TEXT",  # why the answer could not be scored
+    ):
+        db.execute(statement)
+
+
+def _m004_quality_judgements(db: sqlite3.Connection) -> None:
+    from whichai.judge import migrate  # H11-quality: judge verdicts (scorer: judge) and pairwise comparisons
+
+    migrate(db)
+
+
+def _m005_models_identity(db: sqlite3.Connection) -> None:
+    from whichai.providers.identity import migrate  # H11-models: what each run's model serves and where it runs
+
+    migrate(db)
+
+
 # Ordered: a migration's number is its position. Append only; never reorder or remove.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
+    _m002_load_sweeps,
+    _m003_runner_claims,
+    _m004_quality_judgements,
+    _m005_models_identity,
 ]
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def storage_error(path: Path, exc: sqlite3.Error) -> WhichaiError | None:
+    """The one clear error for a SQLite failure on ``path``; None when it is not a storage condition
+    (a bug in a query stays a bug, with its traceback)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StorageError(
+            f"{path}: the disk is full, so whichai could not store the last result (SQLite: {text}). Everything "
+            "stored before is kept. Fix: free disk space (or pass --db on another disk), then run the same command again."
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return FileInputError(path, f"the database cannot be written (read-only: {text}).",
+                              "make the file and its folder writable, or pass another --db PATH.")
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or "not a database" in text:
+        return FileInputError(path, f"is damaged or not a SQLite database ({text}).",
+                              f"restore it from a backup, or save what it holds with `sqlite3 {path} .recover | sqlite3 "
+                              "recovered.db` and pass --db recovered.db.")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return StorageError(f"{path}: the database stayed locked by another process ({text}). "
+                            "Fix: wait for the other whichai process to finish, then run again.")
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return FileInputError(path, f"cannot be opened ({text}).", "check the path and its permissions, or pass another --db PATH.")
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        return StorageError(f"{path}: disk I/O error ({text}). Everything stored before is kept. "
+                            "Fix: check the disk, then run the same command again.")
+    return None
+
+
+def _guarded(method: Callable) -> Callable:
+    """Serialise access to the connection, and turn SQLite failures into one clear error."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as exc:
+                mapped = storage_error(self.path, exc)
+                if mapped is None:
+                    raise
+                raise mapped from exc
+
+    return wrapper
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """Raise unless ``db`` is empty or a whichai database. Reads only: a foreign file is left as it was."""
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    if app_id == APP_ID or (app_id == 0 and {"migrations", "runs", "results"} <= tables):
+        return
+    shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+    raise FileInputError(path, f"is a SQLite database of another program (tables: {shown}), not a whichai database; "
+                         "whichai left it untouched.", "pass another --db PATH, or leave out --db for the default database.")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+HOST = socket.gethostname()
 
 
 class Store:
@@ -83,37 +222,76 @@ class Store:
     def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        self._lock = threading.RLock()
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
         path = Path(path)
         if not create and not path.exists():
             raise FileInputError(path, "no whichai database here.", "run `whichai run` first, or pass --db PATH.")
+        if path.is_dir():
+            raise FileInputError(path, "is a directory, not a database file.", "pass the path of a .db file with --db.")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileInputError(path, f"cannot create its folder ({exc.strerror}).", "pass a writable --db PATH.") from exc
+        db = None
+        try:
             db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+            _refuse_foreign(db, path)
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA foreign_keys=ON")
             store = cls(db, path)
             store.migrate()
-        except sqlite3.DatabaseError as exc:
-            raise FileInputError(path, f"not a usable SQLite database ({exc}).", "pass another --db PATH.") from exc
-        except OSError as exc:
-            raise FileInputError(path, f"cannot open the database ({exc.strerror}).", "pass a writable --db PATH.") from exc
-        return store
+            return store
+        except sqlite3.Error as exc:
+            if db is not None:
+                db.close()
+            mapped = storage_error(path, exc)
+            if mapped is None:
+                raise
+            if not create and "read-only" in str(mapped):
+                return cls._open_read_only(path, mapped)
+            raise mapped from exc
+        except WhichaiError as exc:
+            if db is not None:
+                db.close()
+            if not create and "read-only" in str(exc):
+                return cls._open_read_only(path, exc)
+            raise
 
+    @classmethod
+    def _open_read_only(cls, path: Path, why: WhichaiError) -> Store:
+        """A database whichai may not write, opened for reading (``runs``, ``show``) when it is up to date."""
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        try:
+            applied = db.execute("SELECT COUNT(*) FROM migrations").fetchone()[0]
+        except sqlite3.Error:
+            db.close()
+            raise why from None
+        if applied < len(MIGRATIONS):
+            db.close()
+            raise why
+        return cls(db, path)
+
+    @_guarded
     def migrate(self) -> None:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
+        if self.db.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
+            self.db.execute(f"PRAGMA application_id = {APP_ID}")
         done = {row[0] for row in self.db.execute("SELECT id FROM migrations")}
         for number, migration in enumerate(MIGRATIONS, start=1):
             if number in done:
                 continue
             with self.db:
-                self.db.execute("BEGIN")
+                self.db.execute("BEGIN IMMEDIATE")
+                if self.db.execute("SELECT 1 FROM migrations WHERE id = ?", (number,)).fetchone():
+                    continue  # another process applied it meanwhile
                 migration(self.db)
                 self.db.execute(
                     "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
@@ -121,9 +299,11 @@ class Store:
                 )
 
     def close(self) -> None:
-        self.db.close()
+        with self._lock:
+            self.db.close()
 
     # runs -----------------------------------------------------------------------------------
+    @_guarded
     def ensure_run(
         self,
         run_id: str,
@@ -135,25 +315,26 @@ class Store:
         cases: Iterable[tuple[str, dict[str, Any]]],
         version: str,
     ) -> bool:
-        """Create the run and its cases unless it exists. Returns True when it already existed."""
-        existing = self.db.execute("SELECT id FROM runs WHERE id = ?", (run_id,)).fetchone()
+        """Create the run and its cases unless it exists (safe when two processes start it at once).
+        Returns True when it already existed."""
         stamp = now_iso()
-        if existing:
-            self.db.execute("UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?", (stamp, run_id))
-            return True
         with self.db:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
+            if self.db.execute("SELECT id FROM runs WHERE id = ?", (run_id,)).fetchone():
+                self.db.execute("UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?", (stamp, run_id))
+                return True
             self.db.execute(
                 "INSERT INTO runs (id, created_at, updated_at, task_name, task_hash, models, settings, status, whichai_version)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
                 (run_id, stamp, stamp, task_name, task_hash, json.dumps(models), json.dumps(settings, sort_keys=True), version),
             )
             self.db.executemany(
-                "INSERT INTO run_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO run_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
                 [(run_id, cid, pos, json.dumps(data, ensure_ascii=False)) for pos, (cid, data) in enumerate(cases)],
             )
         return False
 
+    @_guarded
     def set_status(self, run_id: str, status: str) -> None:
         self.db.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now_iso(), run_id))
 
@@ -164,6 +345,7 @@ class Store:
         except InputError:
             return None
 
+    @_guarded
     def resolve_run(self, run_id: str) -> dict[str, Any]:
         """The one run whose id is ``run_id`` or starts with it. The prefix is matched literally
         (``%`` and ``_`` are not wildcards). Unknown or ambiguous ids are an :class:`InputError`."""
@@ -181,6 +363,7 @@ class Store:
         shown = ", ".join(m["id"][:12] for m in matches[:5])
         raise InputError(f"The run id prefix {text!r} matches several runs ({shown}). Fix: give more characters of the id.")
 
+    @_guarded
     def runs(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT r.*, (SELECT COUNT(*) FROM results x WHERE x.run_id = r.id) AS results_count,"
@@ -190,20 +373,34 @@ class Store:
         ).fetchall()
         return [_run_dict(row) for row in rows]
 
+    @_guarded
     def cases(self, run_id: str) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT data FROM run_cases WHERE run_id = ? ORDER BY position", (run_id,)).fetchall()
         return [json.loads(row[0]) for row in rows]
 
     # results ----------------------------------------------------------------------------------
-    def save_result(self, run_id: str, result: dict[str, Any]) -> None:
-        """Insert or replace one result and commit (autocommit mode) at once."""
+    @_guarded
+    def save_result(self, run_id: str, result: dict[str, Any], token: str | None = None) -> None:
+        """Insert or replace one result (secrets redacted) and commit at once; with ``token``, mark that
+        worker's claim on the case done in the same transaction."""
         row = {**result, "run_id": run_id, "created_at": now_iso()}
+        for column in _TEXT_COLUMNS:
+            if isinstance(row.get(column), str):
+                row[column] = redact(row[column])
+        if isinstance(row.get("settings_not_applied"), dict):
+            row["settings_not_applied"] = json.dumps(row["settings_not_applied"], sort_keys=True) if row["settings_not_applied"] else None
         columns = [c for c in _RESULT_COLUMNS if c in row]
-        self.db.execute(
-            f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            [row[c] for c in columns],
-        )
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                [row[c] for c in columns],
+            )
+            if token is not None:
+                self.db.execute("UPDATE claims SET state = 'done' WHERE run_id = ? AND model = ? AND case_id = ? AND token = ?",
+                                (run_id, row["model"], row["case_id"], token))
 
+    @_guarded
     def results(self, run_id: str, model: str | None = None) -> list[dict[str, Any]]:
         query = "SELECT * FROM results WHERE run_id = ?"
         params: list[Any] = [run_id]
@@ -212,17 +409,88 @@ class Store:
             params.append(model)
         return [dict(row) for row in self.db.execute(query + " ORDER BY model, case_id", params)]
 
+    @_guarded
     def finished(self, run_id: str) -> dict[tuple[str, str], str]:
         """(model, case_id) -> status of every stored result."""
         rows = self.db.execute("SELECT model, case_id, status FROM results WHERE run_id = ?", (run_id,))
         return {(m, c): s for m, c, s in rows}
+
+    # workers and claims -------------------------------------------------------------------------
+    @_guarded
+    def register_worker(self, run_id: str) -> str:
+        """Register this process as a worker on ``run_id``; returns its token."""
+        token = uuid.uuid4().hex
+        self.db.execute("INSERT INTO workers (token, run_id, pid, host, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (token, run_id, os.getpid(), HOST, now_iso(), time.time()))
+        return token
+
+    @_guarded
+    def heartbeat(self, token: str) -> None:
+        self.db.execute("UPDATE workers SET heartbeat_at = ? WHERE token = ?", (time.time(), token))
+
+    @_guarded
+    def release_worker(self, token: str) -> None:
+        """Give back the claims this worker has not finished, and unregister it."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute("DELETE FROM claims WHERE token = ? AND state = 'working'", (token,))
+            self.db.execute("DELETE FROM workers WHERE token = ?", (token,))
+
+    def _live_workers(self, run_id: str) -> dict[str, int]:
+        """token -> pid of the workers on ``run_id`` that are alive."""
+        now = time.time()
+        live = {}
+        for token, pid, host, beat in self.db.execute("SELECT token, pid, host, heartbeat_at FROM workers WHERE run_id = ?", (run_id,)):
+            if now - beat <= STALE_S and (host != HOST or _pid_alive(pid)):
+                live[token] = pid
+        return live
+
+    @_guarded
+    def claimable(self, run_id: str, token: str) -> set[tuple[str, str]]:
+        """(model, case_id) pairs of the run with no ok result and no claim of a live worker (this one included)."""
+        live = self._live_workers(run_id)
+        held = {(m, c) for m, c, t in self.db.execute("SELECT model, case_id, token FROM claims WHERE run_id = ?", (run_id,))
+                if t in live or t == token}
+        ok = {(m, c) for m, c in self.db.execute("SELECT model, case_id FROM results WHERE run_id = ? AND status = 'ok'", (run_id,))}
+        cases = [row[0] for row in self.db.execute("SELECT case_id FROM run_cases WHERE run_id = ?", (run_id,))]
+        models = json.loads(self.db.execute("SELECT models FROM runs WHERE id = ?", (run_id,)).fetchone()[0])
+        return {(m, c) for m in models for c in cases} - ok - held
+
+    @_guarded
+    def claim(self, run_id: str, model: str, case_id: str, token: str) -> bool:
+        """Claim one (model, case) for this worker, atomically. False when it has an ok result, or a live
+        worker (this one included) holds or has finished it."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            if self.db.execute("SELECT 1 FROM results WHERE run_id = ? AND model = ? AND case_id = ? AND status = 'ok'",
+                               (run_id, model, case_id)).fetchone():
+                return False
+            row = self.db.execute("SELECT token FROM claims WHERE run_id = ? AND model = ? AND case_id = ?",
+                                  (run_id, model, case_id)).fetchone()
+            if row is not None and (row[0] == token or row[0] in self._live_workers(run_id)):
+                return False
+            self.db.execute("INSERT OR REPLACE INTO claims (run_id, model, case_id, token, state, claimed_at)"
+                            " VALUES (?, ?, ?, ?, 'working', ?)", (run_id, model, case_id, token, time.time()))
+            return True
+
+    @_guarded
+    def others_working(self, run_id: str, token: str) -> dict[int, int]:
+        """pid -> number of cases of ``run_id`` that other live workers are working on now."""
+        live = self._live_workers(run_id)
+        counts: dict[int, int] = {}
+        for (other,) in self.db.execute("SELECT token FROM claims WHERE run_id = ? AND state = 'working' AND token != ?", (run_id, token)):
+            if other in live:
+                counts[live[other]] = counts.get(live[other], 0) + 1
+        return counts
 
 
 _RESULT_COLUMNS = (
     "run_id", "model", "case_id", "status", "answer", "passed", "score", "reason", "error_class",
     "error_message", "finish_reason", "input_tokens", "output_tokens", "tokens_counted", "ttft_s",
     "latency_s", "output_tokens_per_s", "cost_usd", "price_source", "attempts", "created_at",
+    "token_source", "input_token_source", "settings_not_applied", "answer_truncated", "answer_bytes", "scoring_error",
 )
+_TEXT_COLUMNS = ("answer", "reason", "error_message", "finish_reason", "scoring_error")
 
 
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def runs(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """List past runs, newest first."""
-    from whichai.cli.output import out_console, print_json
+    from whichai.cli.output import out_console, plain, print_json
 
     store = _open(db)
     rows = store.runs(limit)
@@ -39,9 +39,28 @@ def runs(
     for column in ("run", "updated", "task", "models", "results", "status"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r["id"], r["updated_at"].replace("T", " ")[:19], r["task_name"], ", ".join(r["models"]),
-                      f"{r['results_count']}/{r['cases_count'] * len(r['models'])}", r["status"])
+        table.add_row(plain(r["id"]), plain(r["updated_at"].replace("T", " ")[:19]), plain(r["task_name"]),
+                      plain(", ".join(r["models"])), f"{r['results_count']}/{r['cases_count'] * len(r['models'])}",
+                      plain(r["status"]))
     out_console().print(table if rows else "No runs yet. Start one with `whichai run`.")
+
+
+def _answer(r: dict | None) -> dict | None:
+    """One stored result as ``show`` reports it."""
+    if r is None:
+        return None
+    import json
+
+    ignored = r.get("settings_not_applied")
+    return {
+        "status": r["status"], "answer": r["answer"], "passed": None if r["passed"] is None else bool(r["passed"]),
+        "reason": r["reason"], "error_class": r["error_class"], "error": r["error_message"], "latency_s": r["latency_s"],
+        "input_tokens": r.get("input_tokens"), "output_tokens": r.get("output_tokens"),
+        "token_source": r.get("token_source"), "input_token_source": r.get("input_token_source"),
+        "settings_not_applied": json.loads(ignored) if ignored else {},
+        "truncated": bool(r.get("answer_truncated")), "answer_bytes": r.get("answer_bytes"),
+        "scoring_error": r.get("scoring_error"),
+    }
 
 
 def show(
@@ -51,49 +70,64 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Per case: the models' answers side by side, with pass/fail."""
-    from whichai.cli.output import out_console, print_json
-    from whichai.errors import InputError
+    from whichai.cli.output import print_json
 
     store = _open(db)
-    run = store.run(run_id)
-    if run is None:
-        raise InputError(f"no run {run_id!r} in {store.path}. Fix: pick an id from `whichai runs`.")
+    run = store.resolve_run(run_id)
     cases = store.cases(run["id"])
     by_key = {(r["model"], r["case_id"]): r for r in store.results(run["id"])}
     rows = []
     for case in cases:
-        answers = {}
-        for model in run["models"]:
-            r = by_key.get((model, case["id"]))
-            answers[model] = None if r is None else {
-                "status": r["status"], "answer": r["answer"], "passed": None if r["passed"] is None else bool(r["passed"]),
-                "reason": r["reason"], "error_class": r["error_class"], "error": r["error_message"], "latency_s": r["latency_s"],
-            }
+        answers = {model: _answer(by_key.get((model, case["id"]))) for model in run["models"]}
         if failed_only and all(a and a["passed"] for a in answers.values()):
             continue
         rows.append({"case_id": case["id"], "input": case["input"], "expected": case.get("expected"), "answers": answers})
     if as_json:
-        print_json({"run": run, "cases": rows})
+        not_applied = {m: a["settings_not_applied"] for row in rows for m, a in row["answers"].items() if a and a["settings_not_applied"]}
+        print_json({"run": run, "settings_not_applied": not_applied, "cases": rows})
         return
-    from rich.markup import escape
-    from rich.table import Table
+    _print_show(run, rows)
 
-    table = Table(title=f"Run {run['id']} · task {run['task_name']}", title_justify="left", show_lines=True)
+
+def _cell(a: dict | None):
+    """One answer cell: mark, the answer's start (as text, control characters escaped), its notes."""
+    from rich.text import Text
+
+    from whichai.cli.output import plain
+
+    if a is None:
+        return plain("not run", "dim")
+    if a["status"] == "error":
+        return plain(f"error: {a['error_class'] or ''}", "red")
+    if a["passed"] is None:
+        mark = plain("?", "yellow")
+    else:
+        mark = plain("✓", "green") if a["passed"] else plain("✗", "red")
+    cell = Text.assemble(mark, " ", plain((a["answer"] or "").strip()[:200]))
+    if a["truncated"]:
+        kept = len((a["answer"] or "").encode("utf-8"))
+        cell.append_text(plain(f"\n[answer truncated: {kept:,} bytes kept of {a['answer_bytes'] or 0:,}+ received]", "yellow"))
+    if a["scoring_error"]:
+        cell.append_text(plain(f"\n[scoring error: {a['scoring_error']}]", "yellow"))
+    return cell
+
+
+def _print_show(run: dict, rows: list[dict]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from whichai.cli.output import out_console, plain
+
+    table = Table(title=plain(f"Run {run['id']} · task {run['task_name']}"), title_justify="left", show_lines=True)
     table.add_column("case")
     table.add_column("expected")
     for model in run["models"]:
-        table.add_column(model)
+        table.add_column(plain(model))
     for row in rows:
-        cells = []
-        for model in run["models"]:
-            a = row["answers"][model]
-            if a is None:
-                cells.append("[dim]not run[/]")
-            elif a["status"] == "error":
-                cells.append(f"[red]error: {escape(a['error_class'] or '')}[/]")
-            else:
-                mark = "[green]✓[/]" if a["passed"] else "[red]✗[/]"
-                cells.append(f"{mark} {escape((a['answer'] or '').strip()[:200])}")
         prompt = row["input"] if isinstance(row["input"], str) else row["input"][-1]["content"]
-        table.add_row(f"{escape(row['case_id'])}\n[dim]{escape(prompt[:120])}[/]", escape(str(row["expected"])), *cells)
+        first = Text.assemble(plain(row["case_id"]), "\n", plain(prompt[:120], "dim"))
+        table.add_row(first, plain(row["expected"]), *(_cell(row["answers"][m]) for m in run["models"]))
     out_console().print(table)
+    notes = {m: a["settings_not_applied"] for row in rows for m, a in row["answers"].items() if a and a["settings_not_applied"]}
+    for model, ignored in notes.items():
+        out_console().print(plain(f"Not applied on {model}: " + "; ".join(f"{k} ({why})" for k, why in ignored.items()) + ".", "dim"))

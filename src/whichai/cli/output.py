@@ -1,13 +1,54 @@
-"""Where output goes: results on stdout (one JSON document with ``--json``), everything else on stderr."""
+"""Where output goes: results on stdout (one JSON document with ``--json``), everything else on stderr.
+
+User and model text (task names, case ids, model ids, profile names, answers, error bodies) is always
+printed as *text*: never parsed as Rich markup (``[/x]`` would crash, ``[providers.NAME]`` would vanish),
+and with terminal control characters made visible (an answer holding ``ESC [2J`` must not clear the
+screen). Stored data keeps the raw text; only what reaches the terminal is escaped. Use:
+
+- :func:`plain` to turn any user or model text into a Rich ``Text`` (a table cell, a title, a line);
+- :func:`esc` to put such text inside a string that *is* markup (``f"[red]{esc(name)}[/]"``);
+- :func:`visible` for the escaped ``str`` itself (no Rich involved);
+- :func:`print_line` / :func:`print_note` for a whole line of text on stdout / stderr.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import lru_cache
 from typing import Any
 
 from whichai.errors import WhichaiError, redact
+
+# C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi/format controls that can
+# reorder or hide what a terminal shows (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _escape_char(match: re.Match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: Any) -> str:
+    """``text`` with control characters shown as ``\\x1b``-style escapes and known secrets redacted."""
+    value = text if isinstance(text, str) else ("" if text is None else str(text))
+    return redact(_CONTROL.sub(_escape_char, value))
+
+
+def plain(text: Any, style: str = ""):
+    """User or model text as a Rich ``Text``: printed literally (no markup), control characters escaped."""
+    from rich.text import Text
+
+    return Text(visible(text), style=style)
+
+
+def esc(text: Any) -> str:
+    """User or model text for use inside a Rich markup string: markup-escaped and control-escaped."""
+    from rich.markup import escape
+
+    return escape(visible(text))
 
 
 @lru_cache(maxsize=1)
@@ -24,8 +65,20 @@ def out_console():
     return Console(highlight=False)
 
 
+def print_line(text: Any, style: str = "") -> None:
+    """One line of user-facing text on stdout, printed literally."""
+    out_console().print(plain(text, style), soft_wrap=True)
+
+
+def print_note(text: Any, style: str = "") -> None:
+    """One line of text on stderr (progress, notes), printed literally."""
+    err_console().print(plain(text, style), soft_wrap=True)
+
+
 def print_error(exc: WhichaiError) -> None:
-    err_console().print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True)
+    from rich.text import Text
+
+    err_console().print(Text.assemble(("Error: ", "bold red"), plain(exc.message)), soft_wrap=True)
 
 
 def print_json(document: Any) -> None:

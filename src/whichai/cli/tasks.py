@@ -47,7 +47,7 @@ def tasks(
 
     An invalid file exits with code 2 and one message naming the file, the line and the fix.
     """
-    from whichai.cli.output import out_console, print_json
+    from whichai.cli.output import out_console, plain, print_json
     from whichai.tasks.loader import builtin_suite, builtin_tasks, load_task
 
     if spec is None:
@@ -61,8 +61,8 @@ def tasks(
         for column, justify in (("task", "left"), ("cases", "right"), ("languages", "left"), ("scorers", "left"), ("description", "left")):
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for i, row in enumerate(rows):
-            table.add_row(row["name"], str(row["cases"]), _counts(row["languages"]), _counts(row["scorers"]), row["description"],
-                          end_section=i == len(rows) - 2)
+            table.add_row(plain(row["name"]), str(row["cases"]), plain(_counts(row["languages"])), plain(_counts(row["scorers"])),
+                          plain(row["description"]), end_section=i == len(rows) - 2)
         out_console().print(table)
         return
 
@@ -74,14 +74,16 @@ def tasks(
     from rich.table import Table
 
     console = out_console()
-    console.print(f"[bold]{task.name}[/] — {len(task.cases)} valid cases from {task.source}", highlight=False)
+    from rich.text import Text
+
+    console.print(Text.assemble(plain(task.name, "bold"), plain(f" — {len(task.cases)} valid cases from {task.source}")))
     if task.description:
-        console.print(task.description, highlight=False)
-    console.print(f"languages: {_counts(summary['languages'])} · scorers: {_counts(summary['scorers'])} · hash {summary['content_hash'][:12]}", highlight=False)
+        console.print(plain(task.description))
+    console.print(plain(f"languages: {_counts(summary['languages'])} · scorers: {_counts(summary['scorers'])} · hash {summary['content_hash'][:12]}"))
     table = Table(show_edge=False)
     for column in ("id", "scorer", "input", "expected"):
         table.add_column(column, overflow="fold")
     for case in task.cases:
         expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
-        table.add_row(case.id, case.scorer, _preview(case), expected)
+        table.add_row(plain(case.id), plain(case.scorer), plain(_preview(case)), plain(expected))
     console.print(table)

@@ -84,8 +84,11 @@ class AnthropicProvider(SDKProvider):
         }
         if system:
             params["system"] = system
-        # Neither temperature nor seed is passed on: the Messages API of the SDK this targets
-        # (anthropic 2.x, generated from the API's spec) has no sampling parameters and never had a seed.
+        # Temperature goes through only where the installed SDK's messages.create takes it (anthropic 2.x,
+        # generated from the API's spec, takes no sampling parameter and never took a seed); what is not
+        # passed on is reported by settings_not_applied and recorded with each result.
+        if "temperature" in _create_parameters():
+            params["temperature"] = settings.temperature
         events = await self._client().messages.create(**params)
         input_tokens = output_tokens = finish = None
         stopped = False
@@ -165,9 +168,39 @@ class AnthropicProvider(SDKProvider):
         message = getattr(exc, "api_message", None) or shorten(exc)
         return FatalCallError(f"bad request (HTTP {status}){where}{detail}: {shorten(message)}", error_class="bad_request")
 
+    def settings_not_applied(self, model: str, settings: GenerationSettings) -> dict[str, str]:
+        accepted = _create_parameters()
+        version = _sdk_version()
+        ignored = {}
+        if "temperature" not in accepted:
+            ignored["temperature"] = f"the installed anthropic SDK ({version}) has no temperature in messages.create"
+        if settings.seed is not None and "seed" not in accepted:
+            ignored["seed"] = f"the Anthropic Messages API takes no seed (anthropic SDK {version})"
+        return ignored
+
     def _where(self) -> str:
         return f" at {self.base_url}" if self.base_url else " at the Anthropic API"
 
+
+
+_CREATE_PARAMETERS: list[frozenset[str]] = []
+
+
+def _create_parameters() -> frozenset[str]:
+    """The parameters the installed SDK's ``AsyncMessages.create`` accepts (looked up once)."""
+    if not _CREATE_PARAMETERS:
+        import inspect
+
+        from anthropic.resources.messages import AsyncMessages
+
+        _CREATE_PARAMETERS.append(frozenset(inspect.signature(AsyncMessages.create).parameters))
+    return _CREATE_PARAMETERS[0]
+
+
+def _sdk_version() -> str:
+    from importlib.metadata import version
+
+    return version("anthropic")
 
 
 def split_system(messages: list[dict[str, str]]) -> tuple[str, list[dict[str, str]]]:

@@ -78,6 +78,11 @@ class Provider:
     def default_concurrency(self) -> int:
         return 8
 
+    def settings_not_applied(self, model: str, settings: GenerationSettings) -> dict[str, str]:
+        """Generation settings this provider does not pass on to the model: {setting: why}. The runner
+        records them with each result, so no figure claims a temperature or seed that was never applied."""
+        return {}
+
     async def aclose(self) -> None:
         """Release clients and models."""
 

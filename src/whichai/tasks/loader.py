@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from whichai import safeyaml
 from whichai.errors import FileInputError
 from whichai.tasks.model import Case, Task
 from whichai.tasks.scorers import EXAMPLES, SCORERS, validate_options
@@ -91,10 +92,9 @@ def _line_of(value: Any, default: int | None) -> int | None:
 # --- YAML --------------------------------------------------------------------------------
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans, no timestamps, line numbers and duplicate-key errors."""
-
-    path: str = ""
+class _LineLoader(safeyaml.SafeLoader):
+    """whichai's safe loader (bounded aliases, depth and numbers) with YAML 1.2 booleans, no timestamps,
+    line numbers and duplicate-key errors."""
 
 
 _YAML_1_1_ONLY = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -145,24 +145,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 def _parse_yaml(path: str, text: str) -> Any:
-    loader = _LineLoader(text)
-    loader.path = path
-    try:
-        return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = str(exc.problem or exc.context or "syntax error")
-        if exc.context and exc.problem:
-            started = f" started at line {exc.context_mark.line + 1}" if exc.context_mark and exc.context_mark.line != mark.line else ""
-            problem += f" ({exc.context}{started})"
-        fix = "check indentation and quoting near that line (quote text containing ': ', '#', '[' or '{')"
-        if "'\\t'" in problem:
-            fix = "indent with spaces, not tabs"
-        raise FileInputError(path, f"invalid YAML: {problem}", fix, line=mark.line + 1 if mark else None) from exc
-    except yaml.YAMLError as exc:
-        raise FileInputError(path, f"invalid YAML: {exc}", "check the file's syntax") from exc
-    finally:
-        loader.dispose()
+    return safeyaml.parse(text, path, _LineLoader)[0]
 
 
 # --- JSON and JSONL ----------------------------------------------------------------------
@@ -222,11 +205,29 @@ def _json_with_lines(path: str, text: str, first_line: int = 1) -> Any:
     return value(0)[0]
 
 
-def _parse_json(path: str, text: str) -> Any:
+def _strict_json(path: str, text: str, line: int | None = None) -> Any:
+    """``json.loads`` refusing NaN/Infinity, integers with too many digits and too deep nesting."""
+
+    def bad_constant(name: str) -> Any:
+        raise FileInputError(path, f"the number {name} is not finite", safeyaml.NUMBER_FIX, line=line)
+
+    def bounded_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > safeyaml.MAX_DIGITS:
+            raise FileInputError(path, f"a number has {len(digits.lstrip('-'))} digits", safeyaml.NUMBER_FIX, line=line)
+        return int(digits)
+
     try:
-        json.loads(text)
+        data = json.loads(text, parse_constant=bad_constant, parse_int=bounded_int)
     except json.JSONDecodeError as exc:
-        raise _json_error(path, exc) from exc
+        raise _json_error(path, exc, line=line) from exc
+    except RecursionError as exc:
+        raise FileInputError(path, "is nested too deeply", "flatten the structure", line=line) from exc
+    safeyaml.check_numbers(data, path)
+    return data
+
+
+def _parse_json(path: str, text: str) -> Any:
+    _strict_json(path, text)
     return _json_with_lines(path, text)
 
 
@@ -236,10 +237,7 @@ def _parse_jsonl(path: str, text: str) -> _LineList:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _json_error(path, exc, line=number) from exc
+        _strict_json(path, line, line=number)
         item = _json_with_lines(path, line, first_line=number)
         if not isinstance(item, dict):
             raise FileInputError(path, f"each line must be one JSON object (a case), got {_kind(item)}", f"write e.g. {_MINIMAL}", line=number)
@@ -265,12 +263,7 @@ def _read_text(path: Path) -> str:
         raise FileInputError(shown, "is not a regular file", f"give a task file ({', '.join(SUFFIXES)})")
     if path.suffix.lower() not in SUFFIXES:
         raise FileInputError(shown, f"unsupported file type {path.suffix or '(no suffix)'!r}", f"use YAML (.yaml, .yml) or JSON lines (.jsonl); e.g. {_MINIMAL}")
-    try:
-        data = path.read_bytes()
-    except PermissionError as exc:
-        raise FileInputError(shown, "cannot be read (permission denied)", f"make it readable, e.g. chmod u+r {shown}") from exc
-    except OSError as exc:
-        raise FileInputError(shown, f"cannot be read ({exc.strerror or exc})", "check the file and the disk") from exc
+    data = safeyaml.read_capped(path, safeyaml.MAX_TASK_BYTES, "task file")
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise FileInputError(shown, "is a binary file (it contains NUL bytes), not text", "give a UTF-8 text file in YAML or JSONL", line=line)

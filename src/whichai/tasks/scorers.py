@@ -22,11 +22,14 @@ json       a JSON object is found (also inside ```json fences); one check for "v
            key/value (strings compared normalised, numbers numerically). Score = fraction met.
 choice     the first label mentioned (``labels``, plus ``aliases: {label: [words]}``) is the
            expected label. ``mode: only`` fails when more than one label is mentioned.
+judge      a judge model says so: ``rubric``, ``model`` (any model id), ``threshold`` (0.5).
+           Applied by the runner after the answer is stored (see :mod:`whichai.judge`).
 =========  ===========================================================================
 
 Normalisation (exact, contains, choice, json strings): Unicode NFKD with accents removed,
 case-folded, punctuation and symbols turned into spaces, whitespace collapsed.
-Pure standard library, so scoring thousands of answers takes milliseconds.
+Pure Python (plus the `regex` package for time-bounded patterns): scoring thousands of answers
+takes milliseconds.
 """
 
 from __future__ import annotations
@@ -110,21 +113,37 @@ def score_contains(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> S
 
 
 # --- regex -------------------------------------------------------------------------------
+# Patterns come from task files and answers from models: both untrusted. They are matched with the
+# `regex` package, which takes a time bound (`timeout`) and releases the GIL while it matches, so a
+# catastrophic pattern such as ``(a|aa)+$`` stops with TimeoutError instead of hanging the run.
 
-_FLAGS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+REGEX_TIMEOUT_S = 2.0
 
 
-def _compile(expected: Any, options: dict) -> re.Pattern:
+def _flags() -> dict[str, int]:
+    import regex
+
+    return {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE}
+
+
+def _compile(expected: Any, options: dict):
+    import regex
+
     pattern = options.get("pattern", expected)
     flags = 0
+    table = _flags()
     for letter in str(options.get("flags", "")):
-        flags |= _FLAGS[letter.lower()]
-    return re.compile(str(pattern), flags)
+        flags |= table[letter.lower()]
+    return regex.compile(str(pattern), flags)
 
 
-def score_regex(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
+def score_regex(answer: str, expected: Any, options: dict = _NO_OPTIONS, timeout: float = REGEX_TIMEOUT_S) -> Score:
+    """Raises TimeoutError when matching takes longer than ``timeout`` seconds."""
     rx = _compile(expected, options)
-    match = rx.fullmatch(answer.strip()) if options.get("fullmatch") else rx.search(answer)
+    if options.get("fullmatch"):
+        match = rx.fullmatch(answer.strip(), timeout=timeout, concurrent=True)
+    else:
+        match = rx.search(answer, timeout=timeout, concurrent=True)
     if match:
         return Score(True, 1.0, f"pattern {_show(rx.pattern)} matched {_show(match.group(0))}")
     return Score(False, 0.0, f"pattern {_show(rx.pattern)} not found in {_show(answer)}")
@@ -324,6 +343,10 @@ def score_choice(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Sco
 
 Scorer = Callable[[str, Any, dict], Score]
 
+
+def score_judge(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
+    raise TypeError("scorer 'judge' needs a model call: the runner asks the judge (whichai.judge), not score()")
+
 SCORERS: dict[str, Scorer] = {
     "exact": score_exact,
     "contains": score_contains,
@@ -332,6 +355,7 @@ SCORERS: dict[str, Scorer] = {
     "numeric": score_numeric,
     "json": score_json,
     "choice": score_choice,
+    "judge": score_judge,
 }
 
 _OPTIONS = {
@@ -342,6 +366,7 @@ _OPTIONS = {
     "numeric": {"pick", "tolerance", "rel_tolerance", "decimal"},
     "json": {"required"},
     "choice": {"labels", "aliases", "mode"},
+    "judge": {"rubric", "model", "threshold"},
 }
 
 
@@ -371,9 +396,12 @@ def _check_scorer(scorer: str, options: dict, expected: Any) -> str | None:  # n
         bad = set(str(options.get("flags", ""))) - set("imsxIMSX")
         if bad:
             return f"unknown regex flag(s) {''.join(sorted(bad))!r}; use letters from 'imsx'"
+        import regex
+
         try:
+            re.compile(pattern)  # the standard library's wording of syntax errors is the familiar one
             _compile(expected, options)
-        except re.error as exc:
+        except (regex.error, re.error, ValueError, OverflowError, RecursionError) as exc:
             return f"invalid regular expression {pattern!r}: {exc}"
     elif scorer == "numeric":
         if not _is_number(expected):
@@ -410,6 +438,10 @@ def _check_scorer(scorer: str, options: dict, expected: Any) -> str | None:  # n
                 return f"aliases of {label!r} must be a list of words"
         if options.get("mode", "first") not in ("first", "only"):
             return "option 'mode' must be 'first' or 'only'"
+    elif scorer == "judge":
+        from whichai.judge import check_options
+
+        return check_options(options)
     return None
 
 
@@ -421,6 +453,7 @@ EXAMPLES = {
     "numeric": "expected: 42, options: {tolerance: 0.5, pick: last}",
     "json": "expected: {name: Budi, age: 30}, options: {required: [name, age]}",
     "choice": "expected: positive, options: {labels: [positive, negative], aliases: {positive: [good]}}",
+    "judge": "options: {rubric: 'Polite, answers the question, in Indonesian', model: local/smollm2-135m-instruct, threshold: 0.5}",
 }
 
 
@@ -435,11 +468,14 @@ def validate_options(scorer: str, options: dict, expected: Any) -> str | None:
     return _check_scorer(scorer, options, expected)
 
 
-def score(case: Case, answer: str | None) -> Score:
-    """Score ``answer`` for ``case`` with the case's scorer."""
+def score(case: Case, answer: str | None, timeout: float = REGEX_TIMEOUT_S) -> Score:
+    """Score ``answer`` for ``case`` with the case's scorer. A regex scorer that runs past ``timeout``
+    seconds raises TimeoutError (the runner records it as a scoring error)."""
     scorer = SCORERS.get(case.scorer)
     if scorer is None:
         raise InputError(f"case {case.id!r}: unknown scorer {case.scorer!r}. Fix: use one of: {', '.join(SCORERS)}.")
     if answer is None or not answer.strip():
         return Score(False, 0.0, "empty answer")
+    if scorer is score_regex:
+        return score_regex(answer, case.expected, case.options, timeout=timeout)
     return scorer(answer, case.expected, case.options)

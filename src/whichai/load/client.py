@@ -1,0 +1,151 @@
+"""A lean streaming client for load tests: one pooled HTTP client (httpx2, the transport under the
+openai SDK), request bodies encoded beforehand, server-sent events read line by line, and the
+arrival time of every delta recorded (for time to first token and inter-token latency).
+
+It only calls and classifies; the point runner (:mod:`whichai.load.point`) owns retries and concurrency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+from whichai.adaptive import SHED_STATUSES
+from whichai.errors import FatalCallError
+from whichai.load.prompts import Prompt
+from whichai.load.target import Target
+
+
+@dataclass(slots=True)
+class Sample:
+    """One request's outcome and timings (seconds)."""
+
+    ok: bool
+    ttft_s: float | None = None
+    latency_s: float = 0.0
+    gaps: list[float] = field(default_factory=list)  # between consecutive deltas with text
+    output_tokens: int = 0
+    input_tokens: int | None = None
+    tokens_reported: bool = False  # usage came from the server (else: deltas counted, one token each)
+    error_class: str | None = None
+    message: str = ""
+    shed: bool = False  # the server shed load: 503/529, 429 without Retry-After, stream cut short
+    retry_after: float | None = None
+
+
+class StreamClient:
+    def __init__(self, target: Target, max_connections: int, timeout: float) -> None:
+        import httpx2
+
+        self.target = target
+        self.url = target.base_url + "/chat/completions"
+        self.timeout = timeout
+        self.http = httpx2.AsyncClient(
+            headers=target.headers, timeout=httpx2.Timeout(timeout, connect=min(timeout, 30.0)),
+            limits=httpx2.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        )
+        self._transport_errors = (httpx2.TransportError,)
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def stream(self, prompt: Prompt) -> Sample:
+        start = time.perf_counter()
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._stream(prompt, start)
+        except TimeoutError:
+            return Sample(False, latency_s=time.perf_counter() - start, error_class="timeout",
+                          message=f"no complete answer within {self.timeout:g} s")
+        except self._transport_errors as exc:
+            name = type(exc).__name__
+            cut = name in ("RemoteProtocolError", "ReadError")
+            return Sample(False, latency_s=time.perf_counter() - start, shed=cut,
+                          error_class="broken_stream" if cut else "connection",
+                          message=f"{name} at {self.target.base_url}")
+
+    async def _stream(self, prompt: Prompt, start: float) -> Sample:
+        clock = time.perf_counter
+        loads = json.loads
+        sample = Sample(False)
+        finished = False
+        last = None
+        deltas = 0
+        async with self.http.stream("POST", self.url, content=prompt.body) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                return self._http_error(response, clock() - start)
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    break
+                event = loads(data)
+                now = clock()
+                for choice in event.get("choices") or ():
+                    if choice.get("finish_reason"):
+                        finished = True
+                    if (choice.get("delta") or {}).get("content"):
+                        deltas += 1
+                        if last is None:
+                            sample.ttft_s = now - start
+                        else:
+                            sample.gaps.append(now - last)
+                        last = now
+                usage = event.get("usage")
+                if usage:
+                    finished = True
+                    sample.output_tokens = usage.get("completion_tokens") or 0
+                    sample.input_tokens = usage.get("prompt_tokens")
+                    sample.tokens_reported = True
+                if "error" in event:  # an error event inside the stream
+                    sample.latency_s = clock() - start
+                    sample.error_class, sample.message = "server_error", str(event["error"])[:200]
+                    return sample
+        sample.latency_s = clock() - start
+        if not finished:
+            sample.error_class, sample.shed = "broken_stream", True
+            sample.message = "the stream ended without a finish reason (cut short, e.g. interrupted by a newer request)"
+            return sample
+        if not sample.tokens_reported:
+            sample.output_tokens = deltas
+        sample.ok = True
+        return sample
+
+    def _http_error(self, response, latency: float) -> Sample:
+        from whichai.providers.transport import retry_after_seconds
+
+        status = response.status_code
+        retry_after = retry_after_seconds(response.headers) if status == 429 else None
+        shed = status in SHED_STATUSES or (status == 429 and not retry_after)
+        error_class = {401: "auth", 403: "auth", 404: "not_found", 429: "rate_limit"}.get(
+            status, "server_error" if status >= 500 else "bad_request")
+        return Sample(False, latency_s=latency, error_class=error_class, shed=shed, retry_after=retry_after,
+                      message=f"HTTP {status} from {self.target.base_url}")
+
+    async def calibrate(self, prompt: Prompt) -> int | None:
+        """The prompt's token count as the server reports it (a one-token, non-streamed call)."""
+        body = json.loads(prompt.body)
+        body.pop("stream_options", None)
+        body.pop("min_tokens", None)
+        body["stream"] = False
+        for key in ("max_tokens", "max_completion_tokens"):
+            if key in body:
+                body[key] = 1
+        try:
+            response = await self.http.post(self.url, content=json.dumps(body).encode())
+        except self._transport_errors as exc:
+            raise FatalCallError(f"cannot reach {self.target.base_url} ({type(exc).__name__}). Fix: start the server "
+                                 "or correct base_url in whichai.toml.", error_class="connection") from exc
+        if response.status_code in (400, 401, 403, 404):
+            sample = self._http_error(response, 0.0)
+            fix = {"auth": "check the API key variable named in whichai.toml", "not_found": "check the model name "
+                   "the server serves (GET /v1/models)"}.get(sample.error_class, "check the request options")
+            raise FatalCallError(f"{self.target.model_id}: {sample.message}. Fix: {fix}.", error_class=sample.error_class)
+        if response.status_code >= 400:
+            return None
+        usage = response.json().get("usage") or {}
+        return usage.get("prompt_tokens")

@@ -1,0 +1,134 @@
+"""One point of a sweep: a closed loop at one concurrency, and the statistics of what came back.
+
+``concurrency`` workers each send a request, wait for the whole answer, and send the next, until the
+point's request count (or its duration) is reached. Calls go through an :class:`AdaptiveLimiter`:
+a server that sheds load makes the point lower its concurrency, retry the shed request once a slot
+is free, and raise the concurrency again as answers come back (AIMD).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from whichai.adaptive import AdaptiveLimiter
+from whichai.errors import FatalCallError
+from whichai.load.client import Sample, StreamClient
+from whichai.load.prompts import Prompt
+
+FATAL = frozenset({"auth", "not_found", "bad_request"})
+MAX_ATTEMPTS = 8  # per request: shed requests are retried after the limit came down
+
+
+@dataclass
+class PointPlan:
+    concurrency: int
+    requests: int | None = None
+    duration_s: float | None = None
+    adaptive: bool = True
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linear interpolation between closest ranks (numpy's default), ``q`` in [0, 100]."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+async def run_point(client: StreamClient, prompts: list[Prompt], plan: PointPlan, offset: int = 0,
+                    on_sample: Callable[[Sample], None] | None = None) -> dict:
+    limiter = AdaptiveLimiter(plan.concurrency)
+    samples: list[Sample] = []
+    issued = 0
+    answered_any = False
+    start = time.perf_counter()
+    deadline = start + plan.duration_s if plan.duration_s else None
+
+    async def one(prompt: Prompt) -> Sample:
+        nonlocal answered_any
+        for attempt in range(MAX_ATTEMPTS):
+            async with limiter.slot():
+                sent_at = limiter.generation
+                sample = await client.stream(prompt)
+                if sample.ok:
+                    answered_any = True
+                    if plan.adaptive:
+                        limiter.success()
+                    return sample
+            if sample.error_class in FATAL and not answered_any:
+                raise FatalCallError(f"{client.target.model_id}: {sample.message}", error_class=sample.error_class)
+            if sample.retry_after:
+                await asyncio.sleep(min(sample.retry_after, 30.0))
+            elif sample.shed and plan.adaptive:
+                limiter.shed(sample.error_class or "shed", sent_at)
+            else:
+                return sample
+        return sample
+
+    async def worker() -> None:
+        nonlocal issued
+        while True:
+            if plan.requests is not None and issued >= plan.requests:
+                return
+            if deadline is not None and time.perf_counter() >= deadline:
+                return
+            prompt = prompts[(offset + issued) % len(prompts)]
+            issued += 1
+            sample = await one(prompt)
+            samples.append(sample)
+            if on_sample:
+                on_sample(sample)
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(plan.concurrency):
+            group.create_task(worker())
+    elapsed = time.perf_counter() - start
+    return summarise(plan.concurrency, samples, elapsed, prompts, limiter)
+
+
+def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: list[Prompt],
+              limiter: AdaptiveLimiter) -> dict:
+    ok = [s for s in samples if s.ok]
+    output = sum(s.output_tokens for s in ok)
+    calibrated = [p.input_tokens for p in prompts if p.input_tokens]
+    fallback = sum(calibrated) / len(calibrated) if calibrated else None
+    inputs = [s.input_tokens if s.input_tokens is not None else fallback for s in ok]
+    input_known = bool(ok) and all(i is not None for i in inputs)
+    input_total = sum(inputs) if input_known else None
+    gaps = [g for s in ok for g in s.gaps]
+    tpot = [(s.latency_s - s.ttft_s) / (s.output_tokens - 1) for s in ok if s.ttft_s is not None and s.output_tokens > 1]
+    ttft = [s.ttft_s for s in ok if s.ttft_s is not None]
+    latency = [s.latency_s for s in ok]
+    errors: dict[str, int] = {}
+    for s in samples:
+        if not s.ok:
+            errors[s.error_class or "error"] = errors.get(s.error_class or "error", 0) + 1
+    point = {
+        "concurrency": concurrency,
+        "requests": len(samples),
+        "errors": len(samples) - len(ok),
+        "requests_per_s": len(ok) / elapsed if elapsed > 0 else 0.0,
+        "output_tokens_per_s": output / elapsed if elapsed > 0 else 0.0,
+        "ttft_p50_s": percentile(ttft, 50),
+        "ttft_p95_s": percentile(ttft, 95),
+        "itl_p50_s": percentile(gaps, 50),
+        "latency_p50_s": percentile(latency, 50),
+        "latency_p95_s": percentile(latency, 95),
+        # extra fields
+        "input_tokens_per_s": input_total / elapsed if input_total is not None and elapsed > 0 else None,
+        "tokens_per_s": (input_total + output) / elapsed if input_total is not None and elapsed > 0 else None,
+        "tpot_p50_s": percentile(tpot, 50),
+        "output_tokens_per_request": output / len(ok) if ok else None,
+        "input_tokens_per_request": input_total / len(ok) if input_total is not None and ok else None,
+        "tokens_reported": bool(ok) and all(s.tokens_reported for s in ok),
+        "elapsed_s": elapsed,
+        "error_classes": errors,
+        "adaptive": limiter.summary(),
+    }
+    return point

@@ -1,0 +1,148 @@
+"""Load sweeps in SQLite (the migration below is listed in :data:`whichai.store.MIGRATIONS`).
+
+:func:`load_results` returns stored sweeps in the JSON shape of ``whichai load --json``;
+:func:`capacity_entries` turns the newest sweep per model and hardware into decide's capacity entries.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from whichai.store import Store
+
+POINT_COLUMNS = (
+    "concurrency", "requests", "errors", "requests_per_s", "output_tokens_per_s", "ttft_p50_s", "ttft_p95_s",
+    "itl_p50_s", "latency_p50_s", "latency_p95_s", "input_tokens_per_s", "tokens_per_s", "tpot_p50_s",
+)
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Create the tables, statement by statement inside the migration's transaction."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+_SCHEMA = """
+        CREATE TABLE load_sweeps (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            model TEXT NOT NULL,              -- provider/model as the user named it
+            server TEXT NOT NULL,             -- the base URL loaded (never a key)
+            hardware TEXT NOT NULL,           -- what served it: this-machine, or as given with --hardware
+            workload TEXT NOT NULL,           -- JSON: task or synthetic sizes, max tokens
+            plan TEXT NOT NULL,               -- JSON: max concurrency, requests or duration, SLO
+            saturated INTEGER NOT NULL,
+            saturation_concurrency INTEGER,
+            max_output_tokens_per_s REAL NOT NULL,
+            at_slo TEXT,                      -- JSON or NULL when no SLO was given
+            whichai_version TEXT NOT NULL
+        );
+        CREATE TABLE load_points (
+            sweep_id TEXT NOT NULL REFERENCES load_sweeps(id) ON DELETE CASCADE,
+            concurrency INTEGER NOT NULL,
+            requests INTEGER NOT NULL,
+            errors INTEGER NOT NULL,
+            requests_per_s REAL NOT NULL,
+            output_tokens_per_s REAL NOT NULL,
+            ttft_p50_s REAL, ttft_p95_s REAL, itl_p50_s REAL, latency_p50_s REAL, latency_p95_s REAL,
+            input_tokens_per_s REAL, tokens_per_s REAL, tpot_p50_s REAL,
+            extra TEXT NOT NULL,              -- JSON: error classes, adaptive concurrency, elapsed, token counts
+            PRIMARY KEY (sweep_id, concurrency)
+        );
+        CREATE INDEX load_sweeps_model ON load_sweeps(model, created_at);
+        """
+
+
+def save_sweep(store: Store, document: dict[str, Any]) -> None:
+    """Store one sweep (the ``whichai load --json`` document) in one transaction."""
+    db = store.db
+    with db:
+        db.execute("BEGIN")
+        db.execute(
+            "INSERT INTO load_sweeps (id, created_at, model, server, hardware, workload, plan, saturated,"
+            " saturation_concurrency, max_output_tokens_per_s, at_slo, whichai_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (document["id"], document["created_at"], document["model"], document["server"], document["hardware"],
+             json.dumps(document["workload"]), json.dumps(document["plan"]), int(document["saturated"]),
+             document["saturation_concurrency"], document["max_output_tokens_per_s"],
+             None if document["at_slo"] is None else json.dumps(document["at_slo"]), document["whichai_version"]),
+        )
+        for point in document["points"]:
+            extra = {k: v for k, v in point.items() if k not in POINT_COLUMNS}
+            db.execute(
+                f"INSERT INTO load_points (sweep_id, {', '.join(POINT_COLUMNS)}, extra)"
+                f" VALUES (?, {', '.join('?' for _ in POINT_COLUMNS)}, ?)",
+                (document["id"], *(point[k] for k in POINT_COLUMNS), json.dumps(extra)),
+            )
+
+
+def load_results(store: Store, model: str | None = None) -> list[dict[str, Any]]:
+    """Stored sweeps, newest first, each in the JSON shape of ``whichai load --json``."""
+    query = "SELECT * FROM load_sweeps" + (" WHERE model = ?" if model else "") + " ORDER BY created_at DESC, rowid DESC"
+    sweeps = store.db.execute(query, (model,) if model else ()).fetchall()
+    documents = []
+    for row in sweeps:
+        points = []
+        for p in store.db.execute("SELECT * FROM load_points WHERE sweep_id = ? ORDER BY concurrency", (row["id"],)):
+            point = {k: p[k] for k in POINT_COLUMNS}
+            point.update(json.loads(p["extra"]))
+            points.append(point)
+        top = max(points, key=lambda p: p["output_tokens_per_s"]) if points else None
+        saturation = next((p for p in points if p["concurrency"] == row["saturation_concurrency"]), None)
+        documents.append({
+            "id": row["id"], "created_at": row["created_at"], "model": row["model"], "server": row["server"],
+            "hardware": row["hardware"], "workload": json.loads(row["workload"]), "plan": json.loads(row["plan"]),
+            "points": points, "max_output_tokens_per_s": row["max_output_tokens_per_s"],
+            "max_at_concurrency": top["concurrency"] if top else None, "saturated": bool(row["saturated"]),
+            "saturation_concurrency": row["saturation_concurrency"],
+            "at_saturation": _headline(saturation) if saturation else None,
+            "at_slo": None if row["at_slo"] is None else json.loads(row["at_slo"]),
+            "whichai_version": row["whichai_version"],
+        })
+    return documents
+
+
+def _headline(point: dict[str, Any]) -> dict[str, Any]:
+    from whichai.load.sweep import _headline as headline
+
+    return headline(point)
+
+
+def capacity_of(document: dict[str, Any]) -> dict[str, Any] | None:
+    """Decide's capacity entry for one sweep: input+output tokens/s at the SLO (when one was given and
+    met), else at saturation, else at the highest throughput measured (then a lower bound, said so)."""
+    slo = document.get("at_slo")
+    if slo and slo.get("met") and slo.get("tokens_per_s"):
+        point, where = slo, f"at the SLO (p95 TTFT ≤ {slo['slo_ttft_s']} s, p95 latency ≤ {slo['slo_latency_s']} s)"
+    elif document.get("at_saturation") and document["at_saturation"].get("tokens_per_s"):
+        point, where = document["at_saturation"], "at saturation"
+    else:
+        measured = [p for p in document["points"] if p.get("tokens_per_s")]
+        if not measured:
+            return None
+        point = max(measured, key=lambda p: p["tokens_per_s"])
+        where = f"highest measured, not saturated up to concurrency {document['plan'].get('max_concurrency')} (a lower bound)"
+    return {
+        "model": document["model"], "tokens_per_s": point["tokens_per_s"], "hardware": document["hardware"],
+        "source": f"whichai load {document['id']} on {document['created_at'][:10]} against {document['server']}, "
+                  f"{where}, concurrency {point['concurrency']}",
+        "origin": "measured", "concurrency": point["concurrency"], "sweep_id": document["id"],
+    }
+
+
+def capacity_entries(store: Store) -> list[dict[str, Any]]:
+    """Decide capacity entries: the newest sweep for each (model, hardware)."""
+    seen: set[tuple[str, str]] = set()
+    entries = []
+    for document in load_results(store):
+        key = (document["model"], document["hardware"])
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = capacity_of(document)
+        if entry is not None:
+            entries.append(entry)
+    return entries

@@ -37,36 +37,30 @@ def answered_only(summary: dict[str, Any]) -> dict[str, Any] | None:
     """A model's run summary as decide reads it: figures over the cases it answered (None if none).
 
     An interrupted or partly failed run must not count the unanswered cases as failures of the
-    model: the pass rate and its interval are over the answered cases, and ``cases`` says how many.
+    model: ``metrics.summarise`` gives the pass rate over the scored answered cases; here ``cases``
+    becomes that count (the task's count stays in ``cases_in_task``).
     """
-    from whichai.metrics import wilson
-
     answered = int(summary.get("answered") or 0)
     if answered <= 0:
         return None
     m = dict(summary)
     m["cases_in_task"] = summary.get("cases")
-    m["cases"] = answered
-    passed = summary.get("passed")
-    if passed is not None:
-        m["pass_rate"] = passed / answered
-        low, high = wilson(int(passed), answered)
-        m["pass_rate_ci95"] = [round(low, 4), round(high, 4)]
+    m["cases"] = int(summary.get("scored", answered) or 0)
     return m
 
 
-def run_measurements(store: "Store", run_id: str) -> RunMeasurements:
-    """The measurements of one stored run (``run_id`` may be a unique prefix)."""
-    from whichai.metrics import summarise
+def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]] | None = None) -> RunMeasurements:
+    """The measurements of one stored run (``run_id`` may be a unique prefix). ``summaries``: the
+    run's ``metrics.summarise`` when the caller already has them (annotated by the runner)."""
+    from whichai.metrics import run_summary, summarise
 
     run = store.resolve_run(run_id)
-    summaries = summarise(store, run["id"])
-    cases = len(store.cases(run["id"]))
+    summaries = summaries if summaries is not None else summarise(store, run["id"])
+    found = run_summary(store, run["id"], summaries)
     info = {
-        "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": cases,
-        "models": len(run["models"]), "calls": cases * len(run["models"]),
-        "answered": sum(int(s.get("answered") or 0) for s in summaries),
-        "errors": sum(int(s.get("errors") or 0) for s in summaries),
+        "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found["cases"],
+        "models": found["models"], "calls": found["expected_results"], "answered": found["answered"],
+        "scored": found.get("scored"), "errors": found["errors"], "partial": found["partial"],
     }
     measurements = [m for m in (answered_only(s) for s in summaries) if m is not None]
     return RunMeasurements(info, measurements, summaries)
@@ -113,13 +107,15 @@ def recommend(
     catalog_file: str | Path | None = None,
     only: Iterable[str] | None = None,
     only_measured: bool = False,
+    summaries: list[dict[str, Any]] | None = None,
 ) -> "Recommendation":
     """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
 
     With ``run_id``, the run's answered measurements are used (from ``store``, else the database
     ``db``, else the default one). ``only`` restricts the candidates to these model ids;
     ``only_measured`` to the models the run measured. ``catalog`` defaults to the shipped catalog
-    (plus ``catalog_file``, the user's own entries).
+    (plus ``catalog_file``, the user's own entries). ``summaries``: the run's per-model figures when
+    the caller has just computed them (``whichai run``), instead of reading them again.
     """
     from whichai.catalog import load_catalog
     from whichai.decide.recommendation import recommend as decide
@@ -131,7 +127,7 @@ def recommend(
     found = None
     if run_id:
         if store is not None:
-            found = run_measurements(store, run_id)
+            found = run_measurements(store, run_id, summaries)
         else:
             opened = _open_store(db)
             try:

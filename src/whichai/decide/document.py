@@ -116,8 +116,9 @@ class RunInfo(_Model):
     models: int  # models of the run
     calls: int  # cases × models
     answered: int  # calls that returned an answer
+    scored: Optional[int] = None  # answered calls whose answer was scored (a judge may fail to score one)
     errors: int  # calls that failed
-    partial: bool  # some calls did not answer (interrupted, failed, not yet run)
+    partial: bool  # some calls did not answer or were not scored (interrupted, failed, not yet run)
     text: Texts
 
 

@@ -142,8 +142,9 @@ def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str) -> str:
 
 
 def run_text(run: dict[str, Any], lang: str) -> str:
+    scored = run["scored"] if run.get("scored") is not None else run["answered"]
     params = dict(run=run["id"][:12], status=run["status"], answered=count(run["answered"], lang), calls=count(run["calls"], lang),
-                  errors=count(run["errors"], lang), cases=count(run["cases"], lang))
+                  errors=count(run["errors"], lang), cases=count(run["cases"], lang), scored=count(scored, lang))
     return t("ex.run_partial" if run["partial"] else "ex.run_complete", lang, **params)
 
 

@@ -247,8 +247,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ex.shutdown": ("; shutdown on {date}", "; dimatikan pada {date}"),
     "ex.run_partial": (
-        "Run {run} is partial ({status}): {answered} of {calls} calls answered, {errors} failed; the measurements use the answered cases only.",
-        "Run {run} belum lengkap ({status}): {answered} dari {calls} panggilan terjawab, {errors} gagal; hasil ukur hanya memakai kasus yang terjawab.",
+        "Run {run} is partial ({status}): {scored} of {calls} case × model results scored ({answered} answered, {errors} failed); "
+        "the measurements use the scored cases only. Run the same command again to finish it.",
+        "Run {run} belum lengkap ({status}): {scored} dari {calls} hasil kasus × model dinilai ({answered} terjawab, {errors} gagal); "
+        "hasil ukur hanya memakai kasus yang dinilai. Jalankan perintah yang sama lagi untuk menyelesaikannya.",
     ),
     "ex.run_complete": (
         "Run {run}: {answered} of {calls} calls answered on {cases} cases.",

@@ -380,8 +380,9 @@ def _no_gc() -> Iterator[None]:
 def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
     if run is None:
         return None
-    info = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "errors")}
-    info["partial"] = info["status"] != "complete" or info["answered"] < info["calls"]
+    info = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "scored", "errors")}
+    scored = info["scored"] if info["scored"] is not None else info["answered"]
+    info["partial"] = bool(run.get("partial")) or info["status"] != "complete" or scored < info["calls"]
     return info
 
 

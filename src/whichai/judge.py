@@ -325,3 +325,138 @@ def judged_ok(store: Store, run_id: str) -> set[tuple[str, str, int]]:
     """The results that already have a verdict (a resumed run does not ask the judge again for them)."""
     rows = store.db.execute("SELECT model, case_id, repeat FROM judgements WHERE run_id = ? AND status = 'ok'", (run_id,))
     return {(m, c, r) for m, c, r in rows}
+
+
+# --- pairwise: which of two answers is better ------------------------------------------------------
+
+
+def pair_case(case: Case, first: str, second: str) -> Case:
+    """The judge's call comparing two answers to ``case`` (answer 1 shown first)."""
+    from whichai.tasks.model import Case
+
+    parts = [f"Task given to both models:\n{_task_text(case)}"]
+    if case.scorer == "judge":
+        parts.insert(0, f"Rubric:\n{case.options['rubric'].strip()}")
+    if case.expected is not None:
+        expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
+        parts.append(f"Reference answer:\n{expected}")
+    parts.append(f"Answer 1:\n<<<ANSWER 1\n{_shown(first)}\nANSWER 1>>>")
+    parts.append(f"Answer 2:\n<<<ANSWER 2\n{_shown(second)}\nANSWER 2>>>")
+    parts.append("Which answer is better for the task? Reply with the JSON object only.")
+    return Case(id=case.id, input="\n\n".join(parts), system=PAIR_SYSTEM, scorer="contains", expected="-")
+
+
+_WINNERS = {"1": "1", "answer 1": "1", "first": "1", "2": "2", "answer 2": "2", "second": "2",
+            "tie": "tie", "draw": "tie", "equal": "tie", "both": "tie", "neither": "tie", "none": "tie"}
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """("1" | "2" | "tie", reason) from a pairwise judge's reply; raises JudgeParseError when unusable."""
+    from whichai.tasks.scorers import find_json
+
+    obj = find_json(text or "")
+    if obj is None:
+        raise JudgeParseError(f"no JSON object in the judge's reply: {_clip(text)}")
+    fields = {str(k).strip().lower(): v for k, v in obj.items()}
+    raw = fields.get("winner", fields.get("better"))
+    if isinstance(raw, bool) or raw is None:
+        raise JudgeParseError(f"the judge's JSON has no 'winner': {_clip(json.dumps(obj))}")
+    winner = _WINNERS.get(str(raw).strip().lower())
+    if winner is None:
+        raise JudgeParseError(f"'winner' is not 1, 2 or tie: {_clip(json.dumps(raw))}")
+    reason = fields.get("reason")
+    return winner, reason.strip()[:500] if isinstance(reason, str) else ""
+
+
+def pair_row(call: dict[str, Any], shown_first: str) -> dict[str, Any]:
+    """The stored pairwise verdict of one order; ``winner`` in model terms ('a', 'b', 'tie')."""
+    base = {k: call.get(k) for k in ("input_tokens", "output_tokens", "latency_s", "cost_usd", "price_source", "attempts")}
+    base["shown_first"] = shown_first
+    if call["status"] != "ok":
+        return {**base, "status": "error", "error_class": call.get("error_class"), "error_message": call.get("error_message")}
+    try:
+        position, reason = parse_pair(call["answer"])
+    except JudgeParseError as exc:
+        return {**base, "status": "error", "error_class": "judge_unparseable", "error_message": str(exc), "raw": call["answer"]}
+    second = "b" if shown_first == "a" else "a"
+    winner = {"1": shown_first, "2": second, "tie": "tie"}[position]
+    return {**base, "status": "ok", "winner": winner, "reason": reason, "raw": call["answer"]}
+
+
+_PAIR_COLUMNS = ("run_id", "a", "b", "judge_model", "case_id", "shown_first", "status", "winner", "reason", "raw",
+                 "error_class", "error_message", "input_tokens", "output_tokens", "latency_s", "cost_usd",
+                 "price_source", "attempts", "created_at")
+
+
+def save_pair(store: Store, run_id: str, a: str, b: str, judge_model: str, case_id: str, row: dict[str, Any]) -> None:
+    from whichai.store import now_iso
+
+    data = {**row, "run_id": run_id, "a": a, "b": b, "judge_model": judge_model, "case_id": case_id, "created_at": now_iso()}
+    data["attempts"] = data.get("attempts") if data.get("attempts") is not None else 1
+    columns = [c for c in _PAIR_COLUMNS if c in data]
+    store.db.execute(f"INSERT OR REPLACE INTO pairwise ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [data[c] for c in columns])
+
+
+def pairs_done(store: Store, run_id: str, a: str, b: str, judge_model: str) -> set[tuple[str, str]]:
+    """(case_id, shown_first) already judged (status ok): a repeated compare does not ask again."""
+    rows = store.db.execute("SELECT case_id, shown_first FROM pairwise WHERE run_id = ? AND a = ? AND b = ?"
+                            " AND judge_model = ? AND status = 'ok'", (run_id, a, b, judge_model))
+    return {(c, s) for c, s in rows}
+
+
+def _case_outcome(orders: dict[str, dict[str, Any]]) -> str:
+    """'a' | 'b' | 'tie' | 'undecided' from the two orders of one case."""
+    if len(orders) < 2 or any(r["status"] != "ok" for r in orders.values()):
+        return "undecided"
+    first, second = orders["a"]["winner"], orders["b"]["winner"]
+    return first if first == second else "tie"  # orders that disagree (position bias) are a tie
+
+
+def pairwise_results(store: Store, run_id: str) -> list[dict[str, Any]]:
+    """Every stored pairwise comparison of the run: per (A, B, judge) win / tie / loss counts for A, a 95 %
+    Wilson interval on A's share of the decisive cases, the exact sign test, cost, and the per-case verdicts."""
+    from whichai.comparisons import mcnemar_exact, wilson
+
+    rows = [dict(r) for r in store.db.execute("SELECT * FROM pairwise WHERE run_id = ? ORDER BY a, b, judge_model, case_id",
+                                               (run_id,))]
+    groups: dict[tuple[str, str, str], dict[str, dict[str, dict[str, Any]]]] = {}
+    for r in rows:
+        groups.setdefault((r["a"], r["b"], r["judge_model"]), {}).setdefault(r["case_id"], {})[r["shown_first"]] = r
+    out = []
+    for (a, b, judge_model), cases in groups.items():
+        outcomes = {cid: _case_outcome(orders) for cid, orders in cases.items()}
+        wins, losses = sum(o == "a" for o in outcomes.values()), sum(o == "b" for o in outcomes.values())
+        ties, undecided = sum(o == "tie" for o in outcomes.values()), sum(o == "undecided" for o in outcomes.values())
+        flips = sum(1 for orders in cases.values() if len(orders) == 2 and all(r["status"] == "ok" for r in orders.values())
+                    and orders["a"]["winner"] != orders["b"]["winner"])
+        low, high = wilson(wins, wins + losses)
+        costs = [r["cost_usd"] for orders in cases.values() for r in orders.values()]
+        entry = {
+            "run_id": run_id, "a": a, "b": b, "judge": judge_model, "cases": len(cases),
+            "wins": wins, "ties": ties, "losses": losses, "undecided": undecided, "order_disagreements": flips,
+            "win_share": wins / (wins + losses) if wins + losses else None,
+            "win_share_ci95": [round(low, 4), round(high, 4)], "ci_method": "wilson-on-decisive-cases",
+            "p_value": round(mcnemar_exact(wins, losses), 6), "test": "exact-sign-test",
+            "cost_usd": None if any(c is None for c in costs) else sum(costs),
+            "per_case": {cid: outcomes[cid] for cid in sorted(outcomes)}, "origin": "measured",
+        }
+        entry["text"] = _pair_text(entry)
+        out.append(entry)
+    return out
+
+
+def _pair_text(e: dict[str, Any]) -> dict[str, str]:
+    a, b, judge = e["a"], e["b"], e["judge"]
+    low, high = e["win_share_ci95"]
+    counts_en = f"{e['wins']} wins, {e['ties']} ties, {e['losses']} losses for {a} against {b} (judge {judge})"
+    counts_id = f"{e['wins']} menang, {e['ties']} seri, {e['losses']} kalah untuk {a} melawan {b} (juri {judge})"
+    if e["win_share"] is None:
+        return {"en": f"{counts_en}: no decisive case, so no winner.", "id": f"{counts_id}: tidak ada kasus yang menentukan."}
+    share = f"{e['win_share']:.0%} ({low:.0%}–{high:.0%})"
+    if e["p_value"] < 0.05:
+        better = a if e["wins"] > e["losses"] else b
+        return {"en": f"{counts_en}: {better} is preferred; {a} wins {share} of decisive cases, p = {e['p_value']:.3g}.",
+                "id": f"{counts_id}: {better} lebih disukai; {a} menang di {share} kasus yang menentukan, p = {e['p_value']:.3g}."}
+    return {"en": f"{counts_en}: no clear preference; {a} wins {share} of decisive cases, p = {e['p_value']:.3g}.",
+            "id": f"{counts_id}: belum ada pilihan yang jelas; {a} menang di {share} kasus yang menentukan, p = {e['p_value']:.3g}."}

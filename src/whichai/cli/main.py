@@ -44,6 +44,7 @@ _GROUPS = (
     "report",
     "load",
     "tco",
+    "compare",
 )
 
 

@@ -105,7 +105,7 @@ def test_default_models_include_a_provider_whose_key_is_set(cli, env, tmp_path, 
 
     os.environ[var] = "sk-test-not-a-real-key-000000"
     try:
-        assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct", "openai/gpt-4.1-mini"]
+        assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct", "openai/gpt-5.4-mini"]
     finally:
         del os.environ[var]
     assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct"]

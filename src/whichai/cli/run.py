@@ -15,7 +15,8 @@ def register(app: typer.Typer) -> None:
 
 def run(
     task: Optional[str] = typer.Option(None, "--task", "-t", help="Built-in task name or a YAML/JSONL file. Default: the whole built-in suite."),
-    models: Optional[str] = typer.Option(None, "--models", "-m", help="Comma-separated provider/model ids. Default: the embedded model plus one default per API provider whose key is set."),
+    models: Optional[str] = typer.Option(None, "--models", "-m", help="Comma-separated provider/model ids: local/smollm2-135m-instruct, local/PATH.gguf (local//abs/path.gguf, local/~/x.gguf), local/hf:OWNER/REPO:Q4_K_M or local/hf:OWNER/REPO/FILE.gguf (fetched from Hugging Face), ollama/MODEL (lmstudio/, llamacpp/, vllm/), openai/MODEL, anthropic/MODEL, gemini/MODEL, NAME/MODEL for a server in whichai.toml. Default: the embedded model plus one current model per API provider whose key is set."),
+    candidates: Optional[int] = typer.Option(None, "--candidates", "-k", min=1, max=10, help="With --profile: rank the catalog first, then also measure the K best-ranked models of each side (open and closed) that can be run from here, and rank again; print the command that makes each unreachable top model reachable."),
     config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml (default: ./whichai.toml, then the user config dir)."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="Concurrent calls per API provider (local models run one at a time)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per request before it counts as timed out [default: 60]."),
@@ -38,7 +39,7 @@ def run(
     code = execute_run(
         task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
         temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
-        report=not no_report, as_json=as_json,
+        report=not no_report, as_json=as_json, candidates=candidates,
     )
     raise typer.Exit(code)
 

@@ -13,7 +13,7 @@ from whichai.errors import InputError
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
-                profile, lang, report, as_json) -> int:
+                profile, lang, report, as_json, candidates=None) -> int:
     from whichai.config import load_config
     from whichai.paths import default_db_path
     from whichai.providers.base import GenerationSettings
@@ -31,11 +31,15 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         raise InputError(f"task {the_task.name!r} has no cases. Fix: add cases to {the_task.source or 'the task file'}.")
     registry = Registry(cfg)
     model_ids = _parse_models(models) if models else registry.default_models()
+    chosen = None  # the candidate plan (--candidates)
+    if candidates:  # rank with priors, then measure the best reachable models of each side with --models
+        chosen, model_ids = _plan_candidates(candidates, profile, lang, registry, _parse_models(models) if models else [])
     for note in registry.notes:
         err_console().print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.check(name)
+    _check_serves(registry, model_ids)
     needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or 128,
@@ -67,6 +71,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     from whichai.metrics import summarise
 
     summaries = summarise(store, outcome.run_id)
+    _annotate(summaries, registry, store, outcome.run_id)  # serves / self_hosted / hardware, stored with the run
     document: dict[str, Any] = {
         "run_id": outcome.run_id,
         "task": the_task.name,
@@ -81,6 +86,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     recommendation = _recommend(needs, lang, summaries)
     if recommendation is not None:
         document["recommendation"] = recommendation.to_json()
+    if chosen is not None:
+        document["candidates"] = chosen.to_json()
     if report:
         from whichai.report import write_report
 
@@ -95,12 +102,47 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
 
             render(recommendation, out_console(), _lang(lang))
             _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in summaries], _lang(lang))
+        if chosen is not None:
+            from whichai.candidates import render as render_candidates
+
+            render_candidates(document["candidates"], out_console(), _lang(lang))
         if "report_path" in document:
             out_console().print(f"Report: {document['report_path']}")
     failed = sum(s["errors"] for s in summaries)
     if failed and not as_json:
         err_console().print(f"[yellow]{failed} call(s) failed and are stored as errors.[/] Run the same command again to retry them.")
     return 1 if failed else 0
+
+
+def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
+    """The candidate plan and the models to run: ``--models`` plus the K best reachable of each side."""
+    from whichai.candidates import merge_models, prepare
+    from whichai.catalog import load_catalog
+
+    if not profile:
+        raise InputError("--candidates ranks the catalog for your needs first. Fix: add --profile NAME_OR_FILE "
+                         "(see `whichai recommend --help` for the example profiles).")
+    catalog = load_catalog()
+    plan = prepare(_decide_inputs(profile, lang), catalog, registry, k, _lang(lang))
+    for note in plan.notes:
+        err_console().print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
+    return plan, merge_models(explicit, plan)
+
+
+def _check_serves(registry, model_ids: list[str]) -> None:
+    from whichai.candidates import check_serves
+    from whichai.catalog import load_catalog
+
+    check_serves(registry, model_ids, load_catalog())
+
+
+def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:
+    from whichai.candidates import annotate
+    from whichai.catalog import load_catalog
+    from whichai.providers.identity import save
+
+    annotate(summaries, registry, load_catalog())
+    save(store, run_id, summaries)
 
 
 def _lang(lang: str | None) -> str:

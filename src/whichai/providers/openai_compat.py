@@ -12,7 +12,7 @@ from whichai.errors import ConfigError, FatalCallError, ProviderError, Retryable
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
 
-OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"
+OPENAI_DEFAULT_MODEL = "gpt-5.4-mini"
 
 
 @dataclass

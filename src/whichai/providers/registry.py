@@ -28,12 +28,14 @@ HOSTED: dict[str, tuple[str, str]] = {
     "xai": ("https://api.x.ai/v1", "XAI_API_KEY"),
 }
 
-# The documented default model of each API provider, run by `whichai run` when its key is set.
+# The small current model of each API provider, run by `whichai run` when its key is set. Each must be
+# active in the catalog's lifecycle data, with no announced shutdown (tests/test_providers_registry.py
+# checks): gpt-4.1-mini (shutdown 2027-01-14) and gpt-5-mini (2026-12-11) are not.
 DEFAULT_MODELS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     # provider: (model, key variables, SDK module, how to install it)
-    "openai": ("openai/gpt-4.1-mini", ("OPENAI_API_KEY",), "openai", "pip install openai"),
+    "openai": ("openai/gpt-5.4-mini", ("OPENAI_API_KEY",), "openai", "pip install openai"),
     "anthropic": ("anthropic/claude-haiku-4-5", ("ANTHROPIC_API_KEY",), "anthropic", "pip install 'whichai[anthropic]'"),
-    "gemini": ("gemini/gemini-2.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "google.genai", "pip install 'whichai[gemini]'"),
+    "gemini": ("gemini/gemini-3.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "google.genai", "pip install 'whichai[gemini]'"),
 }
 EMBEDDED = "local/smollm2-135m-instruct"
 
@@ -44,6 +46,13 @@ def provider_kinds() -> dict[str, object]:
     from importlib.metadata import entry_points
 
     return {ep.name: ep for ep in entry_points(group="whichai.providers")}
+
+
+def local_servers() -> dict:
+    """Servers on this machine known without configuration (ollama, lmstudio, llamacpp, vllm)."""
+    from whichai.discovery import SERVERS
+
+    return SERVERS
 
 
 def provider_class(kind: str) -> type[Provider]:
@@ -57,7 +66,7 @@ def split_model_id(model_id: str) -> tuple[str, str]:
     prefix, sep, model = model_id.partition("/")
     if not sep or not prefix or not model:
         raise UnknownModelError(
-            f"{model_id!r} is not a model id. Fix: write provider/model, e.g. {EMBEDDED} or openai/gpt-4.1-mini."
+            f"{model_id!r} is not a model id. Fix: write provider/model, e.g. {EMBEDDED} or openai/gpt-5.4-mini."
         )
     return prefix, model
 
@@ -71,7 +80,7 @@ class Registry:
         self.notes: list[str] = []  # what the user should know about the defaults chosen
 
     def known_names(self) -> list[str]:
-        names = set(provider_kinds()) | set(self.config.providers) | set(HOSTED)
+        names = set(provider_kinds()) | set(self.config.providers) | set(HOSTED) | set(local_servers())
         return sorted(names)
 
     def provider(self, name: str) -> Provider:
@@ -79,12 +88,21 @@ class Registry:
             return self._providers[name]
         configured = self.config.providers.get(name)
         if configured is not None:
-            kind = configured.kind
+            # [providers.openai|anthropic|gemini] with a base_url: the official provider through a proxy or
+            # gateway (its kind unless the table says otherwise); its models keep their catalog identity.
+            kind = name if name in DEFAULT_MODELS and "kind" not in configured.model_fields_set else configured.kind
         elif name in provider_kinds():
             kind, configured = name, ProviderConfig(kind=name)  # type: ignore[arg-type]
         elif name in HOSTED:
             base_url, env = HOSTED[name]
             kind, configured = "openai", ProviderConfig(base_url=base_url, api_key_env=env)
+        elif name in local_servers():
+            from whichai.providers.local_server import LocalServerProvider
+
+            server = local_servers()[name]
+            instance = LocalServerProvider(name=name, config=ProviderConfig(base_url=server.api_base), server=server)
+            self._providers[name] = instance
+            return instance
         else:
             where = f" in {self.config.path}" if self.config.path else " (no whichai.toml found)"
             raise UnknownModelError(
@@ -106,7 +124,11 @@ class Registry:
 
         models = [EMBEDDED]
         for name, (model_id, envs, module, install) in DEFAULT_MODELS.items():
-            if not any(os.environ.get(env) for env in envs) or name in self.config.providers:
+            configured = self.config.providers.get(name)
+            if configured is not None and (configured.default_model or self.provider(name).kind != name):
+                continue  # the table names its own default, or reuses the name for another kind of server
+            envs = (configured.api_key_env,) if configured is not None and configured.api_key_env else envs
+            if not any(os.environ.get(env) for env in envs):
                 continue
             if importlib.util.find_spec(module.split(".")[0]) is None or importlib.util.find_spec(module) is None:
                 self.notes.append(f"{envs[0] if len(envs) == 1 else ' or '.join(envs)} is set but the {name} SDK is not "

@@ -1,0 +1,271 @@
+"""Candidates to measure: the best-ranked models on each side (open and closed) that can be run from here.
+
+``whichai run --profile P --candidates K`` first ranks the catalog for the profile with priors only, then
+measures, on the user's task, the K best-ranked *reachable* models of each side, and ranks again with
+their measurements. A model is reachable when one of these runs it:
+
+- the embedded model, and GGUF files in the Hugging Face cache that fit this machine's memory;
+- a server in ``whichai.toml`` that says what it ``serves`` (or whose model name matches an entry);
+- a model on a running Ollama / LM Studio / llama.cpp / vLLM server on this machine;
+- an API whose key is set (and whose SDK is installed): the vendors, hosted open-model APIs.
+
+For each top-K model of a side that is not reachable, :func:`how_to_reach` gives the one command that
+makes it so: the key to set, ``--models local/hf:…`` for a GGUF repo the catalog knows, ``vllm serve``
+for weights on the hub.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from whichai.providers.registry import DEFAULT_MODELS, EMBEDDED, HOSTED, Registry
+
+
+@dataclass
+class Plan:
+    # {model (the id run), catalog, side, rank, via: embedded | configured | local-server | hf-cache | api-key}
+    measured: list[dict[str, Any]] = field(default_factory=list)
+    unreachable: list[dict[str, Any]] = field(default_factory=list)  # {model, side, rank, command}
+    notes: list[str] = field(default_factory=list)
+
+    def models(self) -> list[str]:
+        return [m["model"] for m in self.measured]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"measured": self.measured, "unreachable": self.unreachable}
+
+
+def side_of(row: dict[str, Any]) -> str:
+    return row.get("side") or ("closed" if row.get("openness") == "closed" else "open")
+
+
+def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int) -> Plan:
+    """The K best-ranked reachable models of each side, and commands for the unreachable top-K."""
+    reach = reachable(registry, catalog)
+    result = Plan()
+    taken = {"open": 0, "closed": 0}
+    for row in ranking:
+        side = side_of(row)
+        model = reach.get(row["model"])
+        if model is not None and taken[side] < k:
+            taken[side] += 1
+            result.measured.append({"model": model["model"], "catalog": row["model"], "side": side,
+                                    "rank": row["rank"], "via": model["via"]})
+        elif model is None and row["rank"] <= _top_rank(ranking, side, k):
+            raw = catalog.find_raw(row["model"]) or {"id": row["model"]}
+            result.unreachable.append({"model": row["model"], "side": side, "rank": row["rank"],
+                                       "command": how_to_reach(raw, registry)})
+    for side, count in taken.items():
+        if count < k:
+            result.notes.append(f"only {count} reachable {side} model(s) in the ranking, of the {k} asked for.")
+    return result
+
+
+def _top_rank(ranking: list[dict[str, Any]], side: str, k: int) -> int:
+    ranks = [row["rank"] for row in ranking if side_of(row) == side][:k]
+    return ranks[-1] if ranks else 0
+
+
+def reachable(registry: Registry, catalog: Any) -> dict[str, dict[str, str]]:
+    """catalog id -> {model: the id to run, via: how it is reached}; the first way found wins."""
+    found: dict[str, dict[str, str]] = {}
+
+    def add(catalog_id: str | None, model: str, via: str) -> None:
+        if catalog_id and catalog.find_raw(catalog_id) is not None:
+            found.setdefault(catalog.find_raw(catalog_id)["id"], {"model": model, "via": via})
+
+    for catalog_id, model in configured_servers(registry, catalog):
+        add(catalog_id, model, "configured")
+    for catalog_id, model in local_server_models(catalog):
+        add(catalog_id, model, "local-server")
+    for catalog_id, model in cached_gguf_files(catalog):
+        add(catalog_id, model, "hf-cache")
+    add(EMBEDDED, EMBEDDED, "embedded")
+    prefixes = api_prefixes(registry)
+    for raw in catalog.raw:
+        for run_id in _run_ids(raw):
+            if run_id.split("/", 1)[0] in prefixes and _offer_active(raw, run_id):
+                add(raw["id"], run_id, "api-key")
+                break
+    return found
+
+
+def _run_ids(raw: dict[str, Any]) -> list[str]:
+    ids = [raw["id"], *(raw.get("aliases") or []), *(raw.get("offers") or {})]
+    return [i for n, i in enumerate(ids) if "/" in i and i not in ids[:n]]
+
+
+def _offer_active(raw: dict[str, Any], run_id: str) -> bool:
+    offer = (raw.get("offers") or {}).get(run_id) or {}
+    lifecycle = raw.get("lifecycle") or {}
+    if offer.get("status") == "retired":
+        return False
+    return not (run_id == raw["id"] and lifecycle.get("status") == "retired")
+
+
+def api_prefixes(registry: Registry) -> set[str]:
+    """Providers of vendor or hosted APIs whose key is set and whose SDK is installed."""
+    usable = set()
+    for name, (_, envs, module, _) in DEFAULT_MODELS.items():
+        configured = registry.config.providers.get(name)
+        if configured is not None and configured.api_key_env:
+            envs = (configured.api_key_env,)
+        if any(os.environ.get(e) for e in envs) and importlib.util.find_spec(module.split(".")[0]) is not None:
+            usable.add(name)
+    for name, (_, env) in HOSTED.items():
+        if os.environ.get(env) and name not in registry.config.providers:
+            usable.add(name)
+    return usable
+
+
+def configured_servers(registry: Registry, catalog: Any) -> list[tuple[str | None, str]]:
+    """(catalog id, model id) of each [providers.NAME] that says what it serves or names a known model."""
+    from whichai.providers.identity import match
+
+    out = []
+    for name, config in registry.config.providers.items():
+        official = name in DEFAULT_MODELS and "kind" not in config.model_fields_set
+        if official or config.kind != "openai":
+            continue  # an official API through a proxy is reached by its key, not as a server
+        model = config.default_model or (_served_model(config.base_url) if config.serves else None)
+        if model:
+            out.append((config.serves or match(catalog, model), f"{name}/{model}"))
+    return out
+
+
+def _served_model(base_url: str | None) -> str | None:
+    """The first model a configured server lists at ``/models`` (servers that serve one model)."""
+    import httpx
+
+    if not base_url:
+        return None
+    try:
+        response = httpx.get(base_url.rstrip("/") + "/models", timeout=2.0, trust_env=False)
+        data = response.json().get("data") if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        return None
+    return data[0].get("id") if data and isinstance(data[0], dict) else None
+
+
+def local_server_models(catalog: Any) -> list[tuple[str | None, str]]:
+    from whichai.discovery import link_to_catalog, probe
+
+    rows = link_to_catalog(probe(), catalog)
+    return [(m["catalog"], m["id"]) for row in rows for m in row["models"]]
+
+
+def cached_gguf_files(catalog: Any) -> list[tuple[str | None, str]]:
+    """GGUF files already in the Hugging Face cache that fit in 80 % of this machine's memory."""
+    import huggingface_hub as hub
+
+    from whichai.providers.identity import match
+
+    try:
+        info = hub.scan_cache_dir()
+    except hub.errors.CacheNotFound:
+        return []
+    budget = 0.8 * _memory_bytes()
+    out = []
+    for repo in info.repos:
+        if repo.repo_type != "model":
+            continue
+        for revision in repo.revisions:
+            for file in revision.files:
+                if file.file_name.lower().endswith(".gguf") and "mmproj" not in file.file_name.lower() and file.size_on_disk <= budget:
+                    name = file.file_path.relative_to(revision.snapshot_path).as_posix()
+                    out.append((match(catalog, repo.repo_id.split("/", 1)[1]), f"local/hf:{repo.repo_id}/{name}"))
+    return out
+
+
+def _memory_bytes() -> float:
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def how_to_reach(raw: dict[str, Any], registry: Registry) -> str | None:
+    """The one command that makes a catalog model reachable, or None when no way is known."""
+    gguf = raw.get("gguf_repo") or (raw.get("hf_repo") if str(raw.get("hf_repo") or "").endswith("-gguf") else None)
+    if gguf:
+        return f"--models local/hf:{gguf}:Q4_K_M"
+    for run_id in _run_ids(raw):
+        prefix = run_id.split("/", 1)[0]
+        if prefix in DEFAULT_MODELS:
+            _, envs, module, install = DEFAULT_MODELS[prefix]
+            if any(os.environ.get(e) for e in envs):
+                return install  # the key is set: the SDK is what is missing
+            return f"export {envs[0]}=<your {prefix} key>"
+        if prefix in HOSTED and _offer_active(raw, run_id):
+            return f"export {HOSTED[prefix][1]}=<your {prefix} key>"
+    if raw.get("hf_repo") and raw.get("weights_downloadable") is not False:
+        return f"vllm serve {raw['hf_repo']}"
+    return None
+
+
+def prepare(profile: Any, catalog: Any, registry: Registry, k: int, lang: str) -> Plan:
+    """Rank with priors only (no measurements), then pick the candidates to measure."""
+    from whichai.decide import recommend
+
+    ranking = recommend(profile, catalog, measurements=None, lang=lang).to_json()["ranking"]
+    return plan(ranking, catalog, registry, k)
+
+
+def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
+    """``--models`` first, then the candidates not already named."""
+    return explicit + [m for m in chosen.models() if m not in explicit]
+
+
+def annotate(summaries: list[dict[str, Any]], registry: Registry, catalog: Any) -> None:
+    """Give each run summary the catalog identity and place of its model (``serves``, ``self_hosted``, ``hardware``)."""
+    from whichai.providers.identity import identity
+
+    for summary in summaries:
+        summary.update(identity(registry, summary["model"], catalog))
+
+
+def check_serves(registry: Registry, model_ids: list[str], catalog: Any) -> None:
+    """A configured ``serves`` must name a catalog entry: bad input otherwise, before anything runs."""
+    from whichai.errors import ConfigError
+    from whichai.providers.registry import split_model_id
+
+    for model_id in model_ids:
+        name = split_model_id(model_id)[0]
+        config = registry.config.providers.get(name)
+        if config is not None and config.serves and catalog.find_raw(config.serves) is None:
+            raise ConfigError(f"{registry.config.path}: [providers.{name}] serves = {config.serves!r} is not in the catalog. "
+                              f"Fix: use a catalog id (find it with `whichai models --search TEXT`).")
+
+
+TEXT = {
+    "measured": ("Candidates measured (the best-ranked reachable models of each side):",
+                 "Kandidat yang diukur (model terjangkau dengan peringkat terbaik di tiap sisi):"),
+    "unreachable": ("Top candidates not reachable from here, and the command that makes each reachable:",
+                    "Kandidat teratas yang belum terjangkau dari sini, dan perintah untuk menjangkaunya:"),
+    "no_command": ("no way to run it from here is known", "belum diketahui cara menjalankannya dari sini"),
+    "rank": ("rank {rank}, {side}", "peringkat {rank}, {side}"),
+    "open": ("open", "terbuka"),
+    "closed": ("closed", "tertutup"),
+}
+
+
+def text(key: str, lang: str, **params: Any) -> str:
+    en, id_ = TEXT[key]
+    return (id_ if lang == "id" else en).format(**params)
+
+
+def render(chosen: dict[str, Any], console: Any, lang: str) -> None:
+    """The terminal view of ``document["candidates"]``."""
+    from rich.markup import escape
+
+    def where(row: dict[str, Any]) -> str:
+        return text("rank", lang, rank=row["rank"], side=text(row["side"], lang))
+
+    console.print("[bold]" + text("measured", lang) + "[/]")
+    for row in chosen["measured"]:
+        console.print(f"- {escape(row['model'])} ({escape(where(row))}: {escape(row['catalog'])})")
+    if chosen["unreachable"]:
+        console.print("[bold]" + text("unreachable", lang) + "[/]")
+        for row in chosen["unreachable"]:
+            command = row["command"] or text("no_command", lang)
+            console.print(f"- {escape(row['model'])} ({escape(where(row))}): {escape(command)}")

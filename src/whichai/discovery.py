@@ -1,0 +1,146 @@
+"""Local model servers: where they listen, what they serve.
+
+Four servers people run on their own machine, each OpenAI-compatible under ``/v1``, are known without
+configuration, by the name that prefixes their models:
+
+=========  ==================  ===========================  ======================================
+name       server              address (override)           model list
+=========  ==================  ===========================  ======================================
+ollama     Ollama              127.0.0.1:11434 (OLLAMA_HOST) ``GET /api/tags``
+lmstudio   LM Studio           127.0.0.1:1234 (WHICHAI_LMSTUDIO_HOST)  ``GET /v1/models``
+llamacpp   llama.cpp server    127.0.0.1:8080 (WHICHAI_LLAMACPP_HOST)  ``GET /v1/models``
+vllm       vLLM                127.0.0.1:8000 (WHICHAI_VLLM_HOST)      ``GET /v1/models``
+=========  ==================  ===========================  ======================================
+
+:func:`probe` asks all of them at once, with a short timeout, on loopback only (an address that is not
+loopback is reported, never probed), and never through a proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from whichai.providers.identity import is_loopback
+
+PROBE_TIMEOUT_S = 0.6
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    name: str
+    label: str
+    env: str
+    default_port: int
+    models_path: str
+    start: str  # how a user starts it
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` from the environment variable, else the default (loopback)."""
+        return normalise_host(os.environ.get(self.env, ""), self.default_port)
+
+    @property
+    def api_base(self) -> str:
+        return self.url + "/v1"
+
+
+SERVERS: dict[str, LocalServer] = {
+    s.name: s
+    for s in (
+        LocalServer("ollama", "Ollama", "OLLAMA_HOST", 11434, "/api/tags", "ollama serve"),
+        LocalServer("lmstudio", "LM Studio", "WHICHAI_LMSTUDIO_HOST", 1234, "/v1/models", "lms server start"),
+        LocalServer("llamacpp", "llama.cpp server", "WHICHAI_LLAMACPP_HOST", 8080, "/v1/models", "llama-server -m MODEL.gguf"),
+        LocalServer("vllm", "vLLM", "WHICHAI_VLLM_HOST", 8000, "/v1/models", "vllm serve MODEL"),
+    )
+}
+
+
+def normalise_host(value: str, default_port: int) -> str:
+    """``OLLAMA_HOST`` style values (``0.0.0.0``, ``host:port``, ``http://host:port``) to a URL to connect to."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return f"http://127.0.0.1:{default_port}"
+    if "://" not in value:
+        value = "http://" + value
+    parsed = urlparse(value)
+    host = parsed.hostname or "127.0.0.1"
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"  # a listen-on-all address: connect to it on loopback
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parsed.scheme or 'http'}://{host}:{parsed.port or default_port}{parsed.path}"
+
+
+def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
+    if server.name == "ollama":
+        rows = []
+        for item in payload.get("models") or []:
+            details = item.get("details") or {}
+            rows.append({"name": item.get("model") or item.get("name"), "size_bytes": item.get("size"),
+                         "parameter_size": details.get("parameter_size"), "quantization": details.get("quantization_level"),
+                         "family": details.get("family")})
+        return rows
+    return [{"name": item["id"]} for item in payload.get("data") or [] if isinstance(item, dict) and item.get("id")]
+
+
+async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
+    import httpx
+
+    row: dict[str, Any] = {"server": server.name, "label": server.label, "url": server.url, "running": False, "models": []}
+    if not is_loopback(server.url):
+        row["note"] = f"{server.env} points to {server.url}, which is not on this machine: not probed (loopback only)."
+        return row
+    try:
+        response = await client.get(server.url + server.models_path)
+        response.raise_for_status()
+        payload = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        row["error"] = _why(exc)
+        return row
+    if not isinstance(payload, dict):
+        row["error"] = "answered, but not with a model list"
+        return row
+    row["running"] = True
+    row["models"] = [m for m in _models_of(server, payload) if m["name"]]
+    for model in row["models"]:
+        model["id"] = f"{server.name}/{model['name']}"
+    return row
+
+
+def _why(exc: BaseException) -> str:
+    import httpx
+
+    if isinstance(exc, httpx.ConnectError):
+        return "not running (connection refused)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {PROBE_TIMEOUT_S:g} s"
+    if isinstance(exc, httpx.HTTPStatusError):
+        return f"HTTP {exc.response.status_code} from the model list"
+    return f"{type(exc).__name__}"
+
+
+async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:
+    import httpx
+
+    servers = [SERVERS[n] for n in (names or SERVERS)]
+    async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+        return list(await asyncio.gather(*(_probe_one(client, s) for s in servers)))
+
+
+def probe(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:
+    """Each known local server: {server, label, url, running, models: [{id, name, ...}], error?, note?}."""
+    return asyncio.run(probe_async(names, timeout))
+
+
+def link_to_catalog(rows: list[dict[str, Any]], catalog: Any) -> list[dict[str, Any]]:
+    """Add ``catalog`` (the matching catalog id, or None) to every model of the probe's rows."""
+    from whichai.providers.identity import match
+
+    for row in rows:
+        for model in row["models"]:
+            model["catalog"] = match(catalog, model["name"])
+    return rows

@@ -117,3 +117,67 @@ def serve_in_thread(app, port: int | None = None):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# Hostile text for the XSS suite: each vector calls __x(N) if it ever runs (N = its index). They cover
+# element injection, attribute breakout, event handlers, javascript:/data: URLs, script-block breakout
+# (JSON inside <script>), mutation XSS, entity and case tricks, template injection, and Plotly's label
+# HTML subset.
+_VECTORS = [
+    "<script>__x(N)</script>", "<img src=x onerror=__x(N)>", "<svg onload=__x(N)>", "<svg/onload=__x(N)>",
+    "<svg><script>__x(N)</script></svg>", "\"><script>__x(N)</script>", "'><img src=x onerror=__x(N)>",
+    "</script><script>__x(N)</script>", "</textarea><script>__x(N)</script>", "</title><script>__x(N)</script>",
+    "</pre><script>__x(N)</script>", "<iframe srcdoc=\"<script>parent.__x(N)</script>\"></iframe>",
+    "<body onload=__x(N)>", "<details open ontoggle=__x(N)>", "<video><source onerror=__x(N)></video>",
+    "<audio src=x onerror=__x(N)>", "<input autofocus onfocus=__x(N)>", "<select autofocus onfocus=__x(N)></select>",
+    "<textarea autofocus onfocus=__x(N)></textarea>", "<marquee onstart=__x(N)>x</marquee>",
+    "<object data=\"javascript:__x(N)\"></object>", "<embed src=\"javascript:__x(N)\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=__x(N)>",
+    "<noscript><p title=\"</noscript><img src=x onerror=__x(N)>\">", "<style>@import 'javascript:__x(N)';</style>",
+    "<base href=\"javascript:__x(N)//\">", "<meta http-equiv=\"refresh\" content=\"0;url=javascript:__x(N)\">",
+    "<form><button formaction=javascript:__x(N)>go</button></form>", "{{constructor.constructor('__x(N)')()}}",
+    "${__x(N)}", "{{ cycler.__init__.__globals__.os }}", "<!--<img src=\"--><img src=x onerror=__x(N)//\">",
+    "<IMG SRC=x OnErRoR=__x(N)>", "<img src=x onerror=&#95;&#95;x(N)>", "<img src=x onerror=\\u005f_x(N)>",
+    "javascript:__x(N)", "data:text/html,<script>__x(N)</script>",
+    "<svg><a xlink:href=\"javascript:__x(N)\"><text x=20 y=20>x</text></a></svg>",
+    "<svg><animate onbegin=__x(N) attributeName=x dur=1s>", "<div style=\"background:url(javascript:__x(N))\">x</div>",
+    "<img srcset=\",,,,x\" onerror=__x(N)>", "<script src=\"data:text/javascript,__x(N)\"></script>",
+    "\u2028\u2029<script>__x(N)</script>", "<\\/script><script>__x(N)<\\/script>", "]]><script>__x(N)</script>",
+    "<!--</script><script>__x(N)</script>-->", "<b>bold</b><i onmouseover=__x(N)>i</i>",
+    "<a href=\"javascript:__x(N)\">plotly link</a>", "<br><span onmouseover=__x(N)>s</span>",
+    "%3Cscript%3E__x(N)%3C/script%3E", "&lt;script&gt;__x(N)&lt;/script&gt;",
+    "<scr<script>ipt>__x(N)</scr</script>ipt>", "\" onmouseover=\"__x(N)", "' onfocus='__x(N)' autofocus '",
+    "<template><script>__x(N)</script></template><img src=x onerror=__x(N)>", "<img src=x:alert onerror=__x(N)>",
+    "<svg><style><img src=x onerror=__x(N)></style></svg>", "<table background=\"javascript:__x(N)\"></table>",
+    "<isindex type=image src=1 onerror=__x(N)>", "<x contenteditable onfocus=__x(N) autofocus>x</x>",
+    "<img src=x onerror=__x(N) \x00>", "<a href=\"&#106;avascript:__x(N)\">x</a>",
+]
+XSS_VECTORS = [v.replace("(N)", f"({i})").replace("('__x(N)')", f"('__x({i})')") for i, v in enumerate(_VECTORS)]
+
+
+def make_xss_runs(db_path: Path) -> tuple[Store, str, str]:
+    """Two runs full of hostile text: run A puts every vector in a case id, an input, an expected
+    answer and a model's answer; run B puts every vector in a model id. Returns (store, A, B)."""
+    store = Store.open(db_path)
+    run_a, run_b = "xss0000000000runa", "xss0000000000runb"
+    if store.run(run_a) is None:
+        models = ["local/smollm2-135m-instruct", "openai/gpt-4o-mini"]
+        cases = [(f"c{i}-{v}", {"id": f"c{i}-{v}", "input": v, "expected": v, "scorer": "contains"}) for i, v in enumerate(XSS_VECTORS)]
+        store.ensure_run(run_a, task_name="xss <script>__x(9999)</script>", task_hash="x" * 16, models=models,
+                         settings={}, cases=cases, version="0.1.0")
+        for m in models:
+            for (cid, _), v in zip(cases, XSS_VECTORS):
+                store.save_result(run_a, {"model": m, "case_id": cid, "status": "ok", "attempts": 1, "answer": v, "passed": 1,
+                                          "score": 1.0, "reason": v, "latency_s": 0.5, "ttft_s": 0.1, "output_tokens": 9,
+                                          "input_tokens": 9, "output_tokens_per_s": 18.0, "cost_usd": 0.0})
+        store.set_status(run_a, "complete")
+        models_b = [f"xss/{v}" for v in XSS_VECTORS]
+        store.ensure_run(run_b, task_name="xss models", task_hash="y" * 16, models=models_b, settings={},
+                         cases=[("q1", {"id": "q1", "input": "hi", "expected": "hi", "scorer": "contains"})], version="0.1.0")
+        for i, m in enumerate(models_b):
+            store.save_result(run_b, {"model": m, "case_id": "q1", "status": "ok", "attempts": 1, "answer": "hi", "passed": i % 2,
+                                      "score": float(i % 2), "reason": m, "latency_s": 0.2 + i / 100, "ttft_s": 0.1,
+                                      "output_tokens": 5, "input_tokens": 5, "output_tokens_per_s": 25.0,
+                                      "cost_usd": 0.0001 * i, "error_message": m})
+        store.set_status(run_b, "complete")
+    return store, run_a, run_b

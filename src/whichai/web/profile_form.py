@@ -37,6 +37,39 @@ class Field(NamedTuple):
 
 
 CUSTOM, NONE = "custom", "none"
+KEY = "_key"  # the input holding the key of an entry in a mapping of entries (prices.0._key: the model id)
+
+
+def keyed_fields(model: type | None = None) -> list[str]:
+    """Top-level fields that map keys to entries (``prices: {model id: {...}}``): the form shows them as rows."""
+    if model is None:
+        from whichai.decide.profile import Profile
+
+        model = Profile
+    out = []
+    for name, annotation in _hints(model).items():
+        args, _ = _split(annotation)
+        if name in model.model_fields and args and get_origin(args[0]) is dict:
+            pair = get_args(args[0])
+            if len(pair) == 2 and _is_model(pair[1]):
+                out.append(name)
+    return out
+
+
+def _as_rows(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with each keyed mapping of entries as a list of rows carrying their key."""
+    out = dict(data)
+    for name in keyed_fields():
+        if isinstance(out.get(name), dict):
+            out[name] = [{KEY: k, **v} for k, v in out[name].items()]
+    return out
+
+
+def _as_mapping(data: dict[str, Any]) -> dict[str, Any]:
+    for name in keyed_fields():
+        if isinstance(data.get(name), list):
+            data[name] = {row.pop(KEY): row for row in data[name] if row.get(KEY)}
+    return data
 
 
 def _is_model(tp: Any) -> bool:
@@ -100,6 +133,12 @@ def _field(path: str, annotation: Any, value: Any, parent: str) -> list[Field]:
                     for f in fields(item, items[i] if i < len(items) and isinstance(items[i], dict) else {}, f"{path}.{i}.", parent)]
         return [Field(path, "list", (), nullable, parent)]
     if origin is dict:
+        item = get_args(tp)[1] if len(get_args(tp)) == 2 else float
+        if _is_model(item):  # entries by key (prices by model id): rows with the key as their first input
+            items = value if isinstance(value, list) else []
+            return [f for i in range(len(items) + 1)
+                    for f in [Field(f"{path}.{i}.{KEY}", "text", (), True, parent)]
+                    + fields(item, items[i] if i < len(items) else {}, f"{path}.{i}.", parent)]
         from whichai.criteria import CRITERION_IDS
 
         return [Field(f"{path}.{cid}", "weight", (), True, parent) for cid in CRITERION_IDS]
@@ -153,7 +192,7 @@ def _text(value: Any) -> str:
 
 def form_values(profile: Any) -> tuple[list[Field], dict[str, str]]:
     """The form's fields for ``profile`` and their current values (as strings)."""
-    data = profile.model_dump(mode="json")
+    data = _as_rows(profile.model_dump(mode="json"))
     form_fields = fields(None, data)
     values: dict[str, str] = {}
     for f in form_fields:
@@ -257,7 +296,7 @@ def profile_from_form(base: Any, params: dict[str, str]) -> Any:
 
     from whichai.decide.profile import Profile
 
-    data = base.model_dump(mode="json")
+    data = _as_rows(base.model_dump(mode="json"))
     form_fields = fields(None, {**data, **_rows_shape(params)})
     for f in [f for f in form_fields if f.kind == "variant" and f.path in params]:
         choice = _convert(f, params[f.path].strip())
@@ -279,7 +318,7 @@ def profile_from_form(base: Any, params: dict[str, str]) -> Any:
             continue  # an emptied field that cannot be None keeps the base value
         _set(data, f.path, value)
     try:
-        return Profile.model_validate(data)
+        return Profile.model_validate(_as_mapping(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err.get("loc", ()))

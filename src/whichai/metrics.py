@@ -48,9 +48,9 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 def case_langs(cases: list[dict[str, Any]]) -> dict[str, list[str]]:
-    """case id -> its languages from ``lang:<code>`` tags (lower-cased)."""
-    return {c["id"]: [t.split(":", 1)[1].strip().lower() for t in c.get("tags", []) if t.lower().startswith("lang:")
-                      and t.split(":", 1)[1].strip()] for c in cases}
+    """case id -> its languages from ``lang:<code>`` tags (lower-cased, each once)."""
+    return {c["id"]: list(dict.fromkeys(t.split(":", 1)[1].strip().lower() for t in c.get("tags", [])
+                                        if t.lower().startswith("lang:") and t.split(":", 1)[1].strip())) for c in cases}
 
 
 def _case_scores(results: list[dict[str, Any]]) -> dict[str, list[bool]]:

@@ -12,9 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from whichai.decide.i18n import t
-from whichai.decide.profile import Profile, dump_profile, parse_profile
+from whichai.decide.i18n import t as _i18n
+from whichai.decide.profile import THIS_MACHINE, Profile, dump_profile, parse_profile
+from whichai.decide.reason_texts import MODEL_TEXTS, text
 from whichai.errors import InputError
+
+
+def t(key: str, lang: str = "en", **params: object) -> str:
+    return text(key, lang, **params) if key in MODEL_TEXTS else _i18n(key, lang, **params)
 
 
 class _Ended(Exception):
@@ -54,12 +59,12 @@ class _Asker:
         self.interactive = bool(getattr(stdin, "isatty", lambda: False)())
         self.ended = False
 
-    def __call__(self, key: str, default: Any, parse: Callable[[str], Any]) -> Any:
+    def __call__(self, key: str, default: Any, parse: Callable[[str], Any], **params: Any) -> Any:
         if self.ended:
             return parse(str(default))
         shown = "" if default is None else str(default)
         while True:
-            self.stderr.write(f"{t(key, self.lang)} [{shown}]: ")
+            self.stderr.write(f"{t(key, self.lang, **params)} [{shown}]: ")
             self.stderr.flush()
             line = self.stdin.readline()
             if line == "":
@@ -71,7 +76,7 @@ class _Asker:
                 return parse(raw)
             except ValueError as exc:
                 if not self.interactive:
-                    raise InputError(f"answer {raw!r} to “{t(key, 'en')}”: {exc}. Fix: answer again with a valid value.") from exc
+                    raise InputError(f"answer {raw!r} to “{t(key, 'en', **params)}”: {exc}. Fix: answer again with a valid value.") from exc
                 self.stderr.write(t("q.invalid", self.lang, problem=str(exc)) + "\n")
 
 
@@ -96,15 +101,7 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     if data["data_may_go"] != "anywhere":
         data["sensitive_share"] = ask("q.sensitive_share", 1, _number(0, 1))
     data["deployment"] = ask("q.deployment", d.deployment, _choice(("cloud", "on-premises", "air-gapped", "edge")))
-    ram = ask("q.ram", int(d.hardware.ram_gb) if d.hardware else 16, _number())
-    if ram > 0:
-        hardware: dict[str, Any] = {"ram_gb": ram}
-        gpu_memory = ask("q.gpu_memory", 0, _number())
-        if gpu_memory > 0:
-            hardware["gpus"] = [{"name": ask("q.gpu_name", "GPU", _text) or "GPU", "memory_gb": gpu_memory}]
-        data["hardware"] = hardware
-    else:
-        data["hardware"] = None
+    data["hardware"] = _ask_hardware(ask)
     if data["deployment"] == "cloud":
         price = ask("q.rent_price", d.rent.usd_per_hour if d.rent else 0, _number())
         data["rent"] = {"usd_per_hour": price} if price > 0 else None
@@ -120,10 +117,49 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     data["latency_target_s"] = latency or None
     quality = ask("q.quality", 0, _number(0, 1))
     data["min_quality"] = quality or None
+    _ask_operations(ask, data, d)
     try:
         return Profile.model_validate(data)
     except Exception as exc:  # pydantic's ValidationError: the answers combine into something invalid
         raise InputError(f"the answers do not make a valid profile ({exc}). Fix: run `whichai profile new` again.") from exc
+
+
+def _ram_or_this(raw: str) -> float | str:
+    value = raw.strip().lower()
+    if value in ("this", "ini", THIS_MACHINE):
+        return THIS_MACHINE
+    return _number()(value)
+
+
+def _ask_hardware(ask: _Asker) -> dict[str, Any] | str | None:
+    """This machine (detected), another machine (its RAM, then a GPU), or none (0)."""
+    from whichai.catalog.hardware import this_machine
+
+    try:
+        here = this_machine()
+    except OSError:
+        here = None
+    if here is None:
+        ram = ask("q.ram", 16, _number())
+    else:
+        ram = ask("q.ram_this", "this", _ram_or_this, ram=f"{here['ram_gb']:g}", cores=here["cpu_cores"])
+    if ram != THIS_MACHINE and ram <= 0:
+        return None
+    hardware: dict[str, Any] = {"this_machine": True} if ram == THIS_MACHINE else {"ram_gb": ram}
+    gpu_memory = ask("q.gpu_memory", 0, _number())
+    if gpu_memory > 0:
+        hardware["gpus"] = [{"name": ask("q.gpu_name", "GPU", _text) or "GPU", "memory_gb": gpu_memory}]
+    return THIS_MACHINE if hardware == {"this_machine": True} else hardware
+
+
+def _ask_operations(ask: _Asker, data: dict[str, Any], d: Profile) -> None:
+    """Operations time (empty keeps the rule of docs/method.md), its hourly cost, the planning horizon."""
+    if data.get("hardware") is not None or data.get("rent") is not None:
+        hours = ask("q.ops_hours", "", lambda raw: None if raw.strip() == "" else _number(0, 744)(raw))
+        if hours is not None:
+            data["ops_hours_per_month"] = hours
+        data["ops_hourly_rate_usd"] = ask("q.ops_rate", f"{d.ops_hourly_rate_usd:g}", _number(0, 1e5))
+    data["horizon_months"] = ask("q.horizon", f"{d.horizon_months:g}", _number(0, 120))
 
 
 def run_questionnaire(out: Path, lang: str = "en", stdin: Any = None, stderr: Any = None) -> Profile:

@@ -57,9 +57,9 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "semua penawaran API-nya sudah dihentikan; bobotnya tidak dapat diunduh",
     ),
     # questionnaire -------------------------------------------------------------------------------
-    "q.hardware_this": (
-        "Run models on this machine ({ram} GB RAM, {cores} CPU cores)? yes/no",
-        "Jalankan model di mesin ini ({ram} GB RAM, {cores} inti CPU)? yes/no",
+    "q.ram_this": (
+        "RAM in GB of the machine you would run models on (this = this machine: {ram} GB, {cores} CPU cores; 0 = no machine of your own)",
+        "RAM dalam GB mesin tempat Anda akan menjalankan model (this = mesin ini: {ram} GB, {cores} inti CPU; 0 = tidak punya mesin sendiri)",
     ),
     "q.ops_hours": (
         "Hours a month your team spends running a self-hosted model (empty = the rule in docs/method.md: "

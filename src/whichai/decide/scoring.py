@@ -29,11 +29,12 @@ from whichai.decide.profile import HOURS_PER_MONTH, Profile
 from whichai.decide.tco import MODE_PREFERENCE, Mode, cheapest
 
 
-def task_languages(measurements: list[dict] | None) -> list[str]:
-    """The languages of the task's cases, from the run's per-language results (``by_lang``)."""
+def task_languages(measurements: list[dict | None] | None) -> list[str]:
+    """The languages of the task's cases (tagged ``lang:id``, ``lang:en``), from the run's
+    per-language results (``by_lang``) of any measured model."""
     langs: dict[str, None] = {}
     for m in measurements or []:
-        for lang in (m.get("by_lang") or {}):
+        for lang in ((m or {}).get("by_lang") or {}):
             langs[str(lang).lower()] = None
     return list(langs)
 
@@ -126,7 +127,9 @@ def prepare(
     task_langs: list[str] | None = None,
 ) -> list[Prepared]:
     out = []
-    langs = tuple(task_langs or ())
+    if task_langs is None:
+        task_langs = task_languages([c.measurement for c in cands if c.measurement])
+    langs = tuple(task_langs)
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))

@@ -46,11 +46,10 @@ def test_models_json_lists_everything_with_required_fields():
     docs = run_json("models")
     assert len(docs) >= 150
     for d in docs:
-        assert {"id", "name", "provider", "openness", "license", "price_usd_per_mtok", "params_b", "criteria", "sources"} <= set(d)
+        assert {"id", "name", "provider", "openness", "license", "price_usd_per_mtok", "params_b", "lifecycle", "sources"} <= set(d)
         assert d["openness"] in ("open-source", "open-weights", "closed")
         assert d["sources"] and all({"name", "url", "as_of"} <= set(s) for s in d["sources"])
-        assert len(d["criteria"]) == 10
-        assert all({"score", "reason", "evidence"} <= set(c) for c in d["criteria"].values())
+        assert d["lifecycle"]["status"] in ("active", "deprecated", "retired")
         p = d["price_usd_per_mtok"]
         assert p is None or ({"input", "output"} <= set(p) and p["as_of"])
 
@@ -75,6 +74,9 @@ def test_models_card_and_unknown_model():
     assert card["price_usd_per_mtok"]["input"] == 30.0
     assert card["facts"]["trains_on_api_data"]["source"]["url"].startswith("https://")
     assert set(card["criteria"]) >= {"cost", "transparency", "security", "performance"}
+    assert all(c["origin"] in ("measured", "catalog", "profile", "estimate", "unknown") for c in card["criteria"].values())
+    assert card["lifecycle"]["status"] == "retired" and card["lifecycle"]["source"]["url"].startswith("https://platform.openai.com/")
+    assert card["field_sources"]["context_length"]["name"] == "models.dev" and card["catalog_age"]["age_days"] >= 0
     human = run("models", "eleutherai/gpt-neo-2.7b", env={"COLUMNS": "250"})
     assert human.returncode == 0 and "open-source" in human.stdout and "Kolaborasi Global" in human.stdout
     bad = run("models", "nobody/nothing", "--json")
@@ -130,8 +132,10 @@ def test_catalog_sources_and_check():
     assert "Liesenfeld" in src["attribution"] and "osai-index.eu" in src["attribution"]
     assert {s["license"] for s in src["sources"]} >= {"CC-BY-4.0", "MIT"}
     assert any("models-dev" in p for p in src["license_files"])
-    issues = run_json("catalog", "check")
+    issues = run_json("catalog", "check")  # exit 0: the shipped catalog has no error-level finding
     assert {"uncertain-link", "conflict"} <= {i["kind"] for i in issues}
+    assert not [i for i in issues if i["level"] == "error"]
+    assert {"error", "warning", "info"} >= {i["level"] for i in issues}
     only = run_json("catalog", "check", "--kind", "conflict")
     assert only and all(i["kind"] == "conflict" for i in only)
     assert run("catalog", "check", "--strict").returncode == 1
@@ -181,3 +185,21 @@ def test_catalog_refresh_from_upstream_copies(tmp_path):
 def test_catalog_refresh_bad_folder(tmp_path):
     proc = run("catalog", "refresh", "--osai", str(tmp_path), "--mof", str(tmp_path), "--models-dev", str(tmp_path))
     assert proc.returncode == 2 and "--osai" in proc.stderr
+
+
+def test_catalog_check_exits_1_on_an_error_from_a_user_file(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("as_of: 2026-11-01\nmodels:\n  - id: acme/free-7b\n    name: Free 7B\n    provider: ACME\n"
+                    "    openness: open-weights\n    params_b: 70\n")
+    proc = run("catalog", "check", "--catalog-file", str(mine), "--level", "error", "--json")
+    assert proc.returncode == 1
+    found = json.loads(proc.stdout)
+    assert [(f["kind"], f["item"]) for f in found] == [("params-vs-name", "acme/free-7b")]
+
+
+def test_models_list_and_card_say_how_old_the_sources_are():
+    proc = run("models", "--search", "gpt-4.1-mini", env={"COLUMNS": "250"})
+    assert proc.returncode == 0 and "days old" in proc.stdout and "deprecated 2027-01-14" in proc.stdout
+    card = run("models", "groq/llama-3.1-8b-instant", env={"COLUMNS": "250"})
+    assert card.returncode == 0 and "huggingface.co/meta-llama/Llama-3.1-8B-Instruct" in card.stdout
+    assert "amazon-bedrock/meta.llama3-1-8b-instruct-v1:0" in card.stdout and "days old" in card.stdout

@@ -73,16 +73,18 @@ class Catalog:
         return None if i is None else self._model(i)
 
     def price_for(self, model_id: str):
-        """The published price for running ``model_id`` exactly as named (that host's price), or None."""
+        """The published price for running ``model_id`` exactly as named (that host's price), or None.
+
+        A free tier (``offers[id].free_tier``) has no price: it is never a $0 price."""
         from whichai.catalog.schema import Price
 
         raw = self.find_raw(model_id)
         if raw is None:
             return None
         key = str(model_id).strip().lower()
-        for run_id, price in (raw.get("offers") or {}).items():
-            if run_id.lower() == key:
-                return Price.model_validate(price)
+        for run_id, offer in (raw.get("offers") or {}).items():
+            if run_id.lower() == key:  # that host's own price; None for a free tier or no published price
+                return Price.model_validate(offer["price"]) if offer.get("price") else None
         if key == raw["id"].lower() and raw.get("price_usd_per_mtok"):
             return Price.model_validate(raw["price_usd_per_mtok"])
         return None

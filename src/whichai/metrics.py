@@ -155,9 +155,10 @@ def summarise(store: Store, run_id: str) -> list[dict[str, Any]]:
     run = store.run(run_id)
     if run is None:
         return []
-    cases = store.cases(run["id"])
+    from whichai.repeats import fold
+
+    cases, rows = fold(store.cases(run["id"]), _with_judgements(store, run["id"], store.results(run["id"])))
     langs = case_langs(cases)
-    rows = _with_judgements(store, run["id"], store.results(run["id"]))
     return [summarise_results(m, [r for r in rows if r["model"] == m], len(cases), langs) for m in run["models"]]
 
 
@@ -177,7 +178,9 @@ def _with_judgements(store: Store, run_id: str, rows: list[dict[str, Any]]) -> l
 
 def case_outcomes(store: Store, run_id: str) -> dict[str, dict[str, bool]]:
     """model -> case id -> passed, over scored answers; with repeats, the majority (a tie is a fail)."""
-    rows = store.results(run_id)
+    from whichai.repeats import fold
+
+    _, rows = fold(store.cases(run_id), store.results(run_id))
     by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         by_model[r["model"]].append(r)
@@ -200,8 +203,10 @@ def run_summary(store: Store, run_id: str, summaries: list[dict[str, Any]] | Non
     run = store.run(run_id)
     if run is None:
         return None
+    from whichai.repeats import fold
+
     summaries = summaries if summaries is not None else summarise(store, run["id"])
-    cases = len(store.cases(run["id"]))
+    cases = len(fold(store.cases(run["id"]), [])[0])
     expected = cases * len(run["models"])
     answered = sum(s["answered"] for s in summaries)
     scored = sum(s["scored"] for s in summaries)

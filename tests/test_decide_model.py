@@ -120,6 +120,7 @@ def test_code_and_base_models_do_not_lead_a_chat_task_but_a_code_model_leads_a_c
         entry("lab/helper-32b-instruct", params_b=32, task_fit=["chat"]),
         entry("lab/big-coder-70b", params_b=70, task_fit=["code"]),
         entry("lab/big-70b-base", params_b=70),  # base read from the name (estimate)
+        entry("lab/chatty-coder-70b", params_b=70, task_fit=["chat", "code"]),  # a code specialist that can chat
     ]
     hw = {"ram_gb": 256, "gpus": [{"name": "H100", "memory_gb": 80, "count": 2}]}
     ranked, _ = rank(Profile(hardware=hw, rent=None), entries)

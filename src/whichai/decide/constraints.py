@@ -274,7 +274,9 @@ def build_candidate(
         cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement, today=today)
         cand.notes.append(Reason("not_in_catalog"))
     local_measured = measurement is not None and (model_id.startswith("local/") or measurement.get("hardware") == "this-machine")
-    cand.lifecycle = lifecycle_state(entry, today, profile.horizon_months) if entry is not None else None
+    if entry is not None:
+        cand.lifecycle = _memo(memo, ("life", model_id, today, profile.horizon_months), lambda: lifecycle_state(entry, today, profile.horizon_months) or {})
+    cand.lifecycle = cand.lifecycle or None
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         date_ = cand.lifecycle["shutdown_date"]
         cand.reasons.append(Reason("retired", {"date": date_}) if date_ else Reason("retired_undated"))
@@ -290,7 +292,7 @@ def build_candidate(
     if downloadable:
         params = getattr(entry, "params_b", None) if entry is not None else None
         context = int(max(4096, profile.volume.input_tokens_per_request + profile.volume.output_tokens_per_request))
-        need = memory_needed_gb(params, context) if params else None
+        need = _memo(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
         _owned(cand, ctx, need, failures)
         if profile.rent is not None:
             _rented(cand, ctx, need, failures)

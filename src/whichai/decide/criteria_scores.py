@@ -238,11 +238,13 @@ UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, abo
 def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
     """(what the model is fit for, origin): the catalog's ``task_fit``, else read from its id (estimate)."""
     fit = [str(x).lower() for x in (getattr(cand.entry, "task_fit", None) or [])]
-    if fit:
-        return fit, "catalog"
     ids = (cand.model.lower(), (cand.name or "").lower())
     name = " ".join(ids)
-    if any(w in name for w in CODE_WORDS) or any(i.endswith(CODE_SUFFIXES) for i in ids):
+    code_named = any(w in name for w in CODE_WORDS) or any(i.endswith(CODE_SUFFIXES) for i in ids)
+    if fit:
+        # a code model that can also chat (e.g. "…-codex" listed for chat and code) is a code specialist
+        return (["code-specialist"] if code_named and "code" in fit else fit), "catalog"
+    if code_named:
         return ["code"], "estimate"
     if any(i.endswith(BASE_SUFFIXES) or any(f"{s}-" in i for s in BASE_SUFFIXES) for i in ids):
         return ["base"], "estimate"
@@ -256,16 +258,17 @@ def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
 def task_fit_factor(fit: list[str], task_kind: str) -> float:
     """How well a model's fit suits the task: 1 when it fits, less when it does not.
 
-    A chat task: chat/instruct or reasoning 1.0; code only 0.3; base only 0.15. A code task: code
-    1.0 (chat 0.85, base 0.3). A reasoning task: reasoning 1.0, chat 0.85, code 0.3, base 0.15.
+    A chat task: chat/instruct or reasoning 1.0; a code specialist that also chats (fit for code and
+    chat, named for code) 0.6; code only 0.3; base only 0.15. A code task: code 1.0 (chat 0.85,
+    base 0.3). A reasoning task: reasoning 1.0, chat 0.85, code specialist 0.6, code 0.3, base 0.15.
     Fit not on record (neither in the catalog nor readable from the name): 0.8.
     """
     if not fit:
         return UNKNOWN_FIT
     table = {
-        "chat": {"chat": 1.0, "instruct": 1.0, "reasoning": 1.0, "code": 0.3, "base": 0.15},
-        "code": {"code": 1.0, "chat": 0.85, "instruct": 0.85, "reasoning": 0.85, "base": 0.3},
-        "reasoning": {"reasoning": 1.0, "chat": 0.85, "instruct": 0.85, "code": 0.3, "base": 0.15},
+        "chat": {"chat": 1.0, "instruct": 1.0, "reasoning": 1.0, "code-specialist": 0.6, "code": 0.3, "base": 0.15},
+        "code": {"code": 1.0, "code-specialist": 1.0, "chat": 0.85, "instruct": 0.85, "reasoning": 0.85, "base": 0.3},
+        "reasoning": {"reasoning": 1.0, "chat": 0.85, "instruct": 0.85, "code-specialist": 0.6, "code": 0.3, "base": 0.15},
     }[task_kind]
     return max(table.get(f, 0.5) for f in fit)
 

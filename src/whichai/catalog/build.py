@@ -215,6 +215,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
         seen.add(e["id"])
         out.append(e)
     out.sort(key=lambda e: e["id"])
+    curation.attach_provider_terms(providers, ctx["vendors"])
     return {
         "format": FORMAT_VERSION, "built": day, "snapshots": snaps, "providers": providers, "entries": out, "issues": issues,
         "counts": {"offers_as_entries": before, "entries": len(out), "offers": sum(len(e["offers"]) for e in out)},

@@ -171,10 +171,24 @@ def apply_vendor_facts(e: dict, vendors: dict) -> None:
         chosen = vendors["self_hosting"]
     else:
         chosen = next((v for k, v in vendors.items() if k != "self_hosting" and any(e["id"].startswith(p) for p in v.get("applies_to", []))), None)
-    if chosen is None:
-        return
-    for k, f in chosen["facts"].items():
+    if chosen is not None:
+        e["facts"].update(_facts(chosen))
+
+
+def _facts(vendor: dict) -> dict:
+    out = {}
+    for k, f in vendor["facts"].items():
         source = f.get("source")
         if source:
             source = {**source, "as_of": str(source["as_of"])}
-        e["facts"][k] = {"value": f.get("value"), "source": source, "note": (f.get("note") or "") + f" [{chosen['name']}]"}
+        out[k] = {"value": f.get("value"), "source": source, "note": (f.get("note") or "") + f" [{vendor['name']}]"}
+    return out
+
+
+def attach_provider_terms(providers: dict, vendors: dict) -> None:
+    """Each API provider's curated terms (retention, zero retention, training...) on ``providers[p]["terms"]``:
+    the terms of that host's offers, whatever model they serve (``Catalog.provider_info(p)["terms"]``)."""
+    for vendor in vendors.values():
+        for p in vendor.get("providers", []):
+            if p in providers:
+                providers[p]["terms"] = _facts(vendor)

@@ -12,10 +12,7 @@ from typing import Any
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
-from whichai.decide.document import (
-    DETAIL_ROWS, SCHEMA, CatalogAge, Change, CriterionCell, Decision, EvidenceInfo, Exclusion, Explanation, Hybrid, Lifecycle, Note,
-    ProfileInfo, RankRow, RunInfo, Sensitivity, Tco, WeightInfo,
-)
+from whichai.decide.document import DETAIL_ROWS, SCHEMA, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo
 from whichai.decide.explain import (
     both, break_even_text, change_text, evidence_text, explanations, reason_text, run_text, score_reason, sensitivity_lines, verdict_label,
 )
@@ -26,14 +23,17 @@ from whichai.decide.scoring import Ranked, Score
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
 
 
-def _note(reason: Reason, note: bool = False) -> Note:
-    return Note(code=reason.code, params=dict(reason.params), text=both(lambda lang: reason_text(reason, lang, note=note)))
+def _note(reason: Reason, note: bool = False) -> dict[str, Any]:
+    text = {"en": reason_text(reason, "en", note=note), "id": reason_text(reason, "id", note=note)}
+    return {"code": reason.code, "params": dict(reason.params), "text": text}
 
 
-def _cell(s: Score, skill: str, detailed: bool) -> CriterionCell:
+def _cell(s: Score, skill: str, detailed: bool) -> dict[str, Any]:
+    """A criterion cell as a plain dict: the whole ranking is validated in one call at the end."""
     if not detailed:
-        return CriterionCell(score=round(s.score, 4), origin=s.origin)
-    return CriterionCell(score=round(s.score, 4), origin=s.origin, reason=both(lambda lang: score_reason(s, lang, skill)), evidence=list(s.evidence))
+        return {"score": round(s.score, 4), "origin": s.origin}
+    reason = {"en": score_reason(s, "en", skill), "id": score_reason(s, "id", skill)}
+    return {"score": round(s.score, 4), "origin": s.origin, "reason": reason, "evidence": list(s.evidence)}
 
 
 def _detailed(f: Findings) -> set[str]:
@@ -51,17 +51,17 @@ def _detailed(f: Findings) -> set[str]:
     return models
 
 
-def _row(rank: int, r: Ranked, skill: str, detailed: bool) -> RankRow:
+def _row(rank: int, r: Ranked, skill: str, detailed: bool) -> dict[str, Any]:
     crit = r.criteria()
     status, shutdown = lifecycle_of(r.cand.entry)
-    return RankRow(
-        rank=rank, detailed=detailed, model=r.model, name=r.cand.name, openness=r.cand.openness, side=side_of(r.cand.openness),
-        score=round(r.total, 4), mode=r.option.mode.kind, monthly_usd=round(r.monthly, 2), monthly_origin=r.option.mode.cost_origin,
-        measured=r.cand.measurement is not None, in_catalog=r.cand.entry is not None,
-        lifecycle=Lifecycle(status=status, shutdown_date=shutdown),
-        criteria={cid: _cell(crit[cid], skill, detailed) for cid in CRITERION_IDS},
-        notes=[_note(n, note=True) for n in r.cand.notes],
-    )
+    return {
+        "rank": rank, "detailed": detailed, "model": r.model, "name": r.cand.name, "openness": r.cand.openness,
+        "side": side_of(r.cand.openness), "score": round(r.total, 4), "mode": r.option.mode.kind, "monthly_usd": round(r.monthly, 2),
+        "monthly_origin": r.option.mode.cost_origin, "measured": r.cand.measurement is not None, "in_catalog": r.cand.entry is not None,
+        "lifecycle": {"status": status, "shutdown_date": shutdown},
+        "criteria": {cid: _cell(crit[cid], skill, detailed) for cid in CRITERION_IDS},
+        "notes": [_note(n, note=True) for n in r.cand.notes],
+    }
 
 
 def _weights(f: Findings) -> dict[str, WeightInfo]:
@@ -86,23 +86,18 @@ def _profile(f: Findings) -> ProfileInfo:
     )
 
 
-def _tco(f: Findings) -> Tco:
-    data = dict(f.tco)
-    be = data.get("break_even")
-    if be is not None:
-        data["break_even"] = {**be, "text": both(lambda lang: break_even_text(be, lang))}
-    return Tco.model_validate(data)
+def _break_even(be: dict[str, Any]) -> dict[str, Any]:
+    return {**be, "text": both(lambda lang: break_even_text(be, lang))}
 
 
-def _sensitivity(f: Findings) -> Sensitivity:
+def _sensitivity(f: Findings) -> dict[str, Any]:
     names = f.outcome.names()
-    lines = {lang: sensitivity_lines(f.sensitivity, names, lang) for lang in ("en", "id")}
-    return Sensitivity.model_validate({**f.sensitivity, "lines": lines})
+    return {**f.sensitivity, "lines": {lang: sensitivity_lines(f.sensitivity, names, lang) for lang in ("en", "id")}}
 
 
-def _changes(f: Findings) -> list[Change]:
+def _changes(f: Findings) -> list[dict[str, Any]]:
     names = f.outcome.names()
-    return [Change.model_validate({**item, "text": both(lambda lang, i=item: change_text(i, names, lang))}) for item in f.what_would_change]
+    return [{**item, "text": both(lambda lang, i=item: change_text(i, names, lang))} for item in f.what_would_change]
 
 
 def _evidence(f: Findings) -> EvidenceInfo:
@@ -117,28 +112,28 @@ def _run(run: dict[str, Any] | None) -> RunInfo | None:
 
 
 def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
-    """The decision document of one recommendation."""
+    """The decision document of one recommendation (validated once, as a whole)."""
     skill = f.profile.team_skill
     blocks = explanations(f)
     detailed = _detailed(f)
-    return Decision(
-        schema=SCHEMA,
-        profile=_profile(f),
-        lang=lang,
-        verdict=f.verdict,
-        verdict_text=both(lambda lg: verdict_label(f.verdict, lg)),
-        evidence=_evidence(f),
-        run=_run(f.run),
-        catalog_age=CatalogAge(**f.catalog_age),
-        top_models=top_models,
-        ranking=[_row(i, r, skill, r.model in detailed) for i, r in enumerate(f.outcome.ranked, 1)],
-        excluded=[Exclusion(model=c.model, name=c.name, openness=c.openness, reasons=[_note(r) for r in reasons])
-                  for c, reasons in f.outcome.excluded],
-        weights=_weights(f),
-        tco=_tco(f),
-        hybrid=Hybrid.model_validate(f.hybrid) if f.hybrid else None,
-        sensitivity=_sensitivity(f),
-        what_would_change=_changes(f),
-        explanation=Explanation(en=blocks["en"], id=blocks["id"]),
-        measured=f.measured,
-    )
+    return Decision.model_validate({
+        "schema": SCHEMA,
+        "profile": _profile(f),
+        "lang": lang,
+        "verdict": f.verdict,
+        "verdict_text": both(lambda lg: verdict_label(f.verdict, lg)),
+        "evidence": _evidence(f),
+        "run": _run(f.run),
+        "catalog_age": f.catalog_age,
+        "top_models": top_models,
+        "ranking": [_row(i, r, skill, r.model in detailed) for i, r in enumerate(f.outcome.ranked, 1)],
+        "excluded": [{"model": c.model, "name": c.name, "openness": c.openness, "reasons": [_note(r) for r in reasons]}
+                     for c, reasons in f.outcome.excluded],
+        "weights": _weights(f),
+        "tco": f.tco if f.tco.get("break_even") is None else {**f.tco, "break_even": _break_even(f.tco["break_even"])},
+        "hybrid": f.hybrid,
+        "sensitivity": _sensitivity(f),
+        "what_would_change": _changes(f),
+        "explanation": {"en": blocks["en"], "id": blocks["id"]},
+        "measured": f.measured,
+    })

@@ -207,7 +207,7 @@ def catalog_age(view: CatalogView, today: str | None = None) -> dict[str, Any]:
     """How old the catalog's facts are: :func:`whichai.catalog.age` for a loaded catalog (its
     upstream snapshots), else (a plain list of entries) derived from the entries' source dates."""
     if view.catalog is not None and hasattr(view.catalog, "document"):
-        from whichai.catalog import age
+        from whichai.catalog.age import age  # the function; importing the submodule rebinds whichai.catalog.age to it
 
         found = age(view.catalog)
         keep = ("oldest_as_of", "newest_as_of", "age_days", "snapshots", "built")

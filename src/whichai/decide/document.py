@@ -33,7 +33,7 @@ EvidenceLevel = Literal["measured", "partial", "prior"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Texts(_Model):

@@ -229,39 +229,54 @@ def _param_changes(out: Outcome, sens: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def _profile_changes(out: Outcome, inp: Inputs) -> list[dict[str, Any]]:
+def _profile_changes(out: Outcome, inp: Inputs, need: int) -> list[dict[str, Any]]:
+    """Re-run the pipeline with one profile answer changed, in the order the changes are listed
+    (by key), until ``need`` of them flip the verdict: the later ones would not be shown."""
     base_verdict, base_winner = out.verdict, (out.winner.model if out.winner else None)
-    items = []
-    for key, applies, change in _TOGGLES:
+    items: list[dict[str, Any]] = []
+    flips = 0
+    for key, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
         if not applies(out.profile):
             continue
         alt = inp.outcome(out.profile.model_copy(update=change(out.profile)))
         winner = alt.winner.model if alt.winner else None
         if alt.verdict != base_verdict:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "verdict", "size": TOGGLE_SIZE})
+            flips += alt.verdict is not None
+            if flips >= need:
+                break
         elif winner != base_winner:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "winner", "size": TOGGLE_SIZE})
     return items
 
 
+def _order(item: dict[str, Any]) -> tuple:
+    return (item["size"], item["kind"], str(item.get("criterion") or item.get("change") or ""), item.get("direction") or "")
+
+
+def _ident(item: dict[str, Any]) -> tuple:
+    return (item["kind"], item.get("criterion"), item.get("change"))
+
+
 def what_would_change(out: Outcome, sens: dict[str, Any], inp: Inputs) -> list[dict[str, Any]]:
-    """The (at most three) smallest changes that flip the verdict; else the top model; else leave nothing."""
+    """The (at most three) smallest changes that flip the verdict; else the top model; else leave nothing.
+
+    Profile changes cost a re-run each; they are tried only while fewer than three smaller changes
+    (weights, volume, prices) flip the verdict, and only until enough of them do."""
     items = _weight_changes(out, sens) + _param_changes(out, sens)
-    decisive = {(i["kind"], i.get("criterion")) for i in items if i["flips"] == "verdict" and i["verdict"] is not None and i["size"] < TOGGLE_SIZE}
-    if len(decisive) < 3:  # three smaller changes already flip it: skip the re-runs
-        items += _profile_changes(out, inp)
+    ahead = {_ident(i) for i in items if i["flips"] == "verdict" and i["verdict"] is not None and _order(i)[:2] < (TOGGLE_SIZE, "profile")}
+    if len(ahead) < 3:
+        items += _profile_changes(out, inp, 3 - len(ahead))
     other = [i for i in items if i["flips"] == "verdict" and i["verdict"] is not None]
     winner = [i for i in items if i["flips"] == "winner"]
     nothing = [i for i in items if i["flips"] == "verdict" and i["verdict"] is None]
-    chosen = other or winner or nothing
-    chosen.sort(key=lambda i: (i["size"], i["kind"], str(i.get("criterion") or i.get("change") or ""), i.get("direction", "")))
+    chosen = sorted(other or winner or nothing, key=_order)
     seen: set[tuple] = set()
     result = []
     for item in chosen:
-        ident = (item["kind"], item.get("criterion"), item.get("change"))
-        if ident in seen:
+        if _ident(item) in seen:
             continue
-        seen.add(ident)
+        seen.add(_ident(item))
         result.append(item)
         if len(result) == 3:
             break

@@ -11,6 +11,9 @@ lines ending with ``data: [DONE]``), and misbehaves on purpose according to the 
 - ``cut-N``: the first N requests per case get a stream that breaks off mid-way.
 - ``badjson-N``: the first N requests per case get a stream whose chunk is not valid JSON.
 - ``auth``: always 401.
+- ``badreq``: always 400, the error body quoting the request's Authorization header back (as some servers do).
+- ``nousage``: answers like ``echo`` but reports no token usage (as many self-hosted servers don't).
+- any name in ``fake.scripts``: answers ``fake.scripts[name](request_body)`` (a scripted model, e.g. a judge).
 
 Every request is counted per (model, prompt) so tests can check what was asked for and how often.
 """
@@ -32,6 +35,8 @@ class FakeOpenAI:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.headers_seen: list[dict[str, str]] = []
         self.bodies: list[dict] = []
+        # model name -> function(request body) -> answer text: a scripted model (e.g. a judge returning JSON)
+        self.scripts: dict[str, object] = {}
         self.lock = threading.Lock()
         handler = _make_handler(self)
         self.server = _QuietServer(("127.0.0.1", 0), handler)
@@ -113,6 +118,8 @@ def _make_handler(fake: FakeOpenAI):
             failing = attempt <= count
             if kind == "auth":
                 return self._send(401, json.dumps({"error": {"message": f"Incorrect API key provided: {self.headers.get('Authorization', '')}", "type": "invalid_request_error", "code": "invalid_api_key"}}).encode())
+            if kind == "badreq":
+                return self._send(400, json.dumps({"error": {"message": f"Bad request; you sent {self.headers.get('Authorization', '')}", "type": "invalid_request_error"}}).encode())
             if kind.startswith("fail-") and failing:
                 status = int(kind.split("-")[1])
                 return self._send(status, json.dumps({"error": {"message": f"simulated {status}", "type": "server_error"}}).encode(),
@@ -121,12 +128,14 @@ def _make_handler(fake: FakeOpenAI):
                 time.sleep(fake.slow_seconds)
             elif fake.delay:
                 time.sleep(fake.delay)
-            answer = f"You asked: {prompt}"
+            script = fake.scripts.get(model)
+            answer = script(request) if script else f"You asked: {prompt}"
             words = answer.split(" ")
             pieces = [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
             body = b"".join(_chunk(model, p) for p in pieces)
             body += _chunk(model, finish="stop")
-            body += _chunk(model, usage={"prompt_tokens": len(prompt.split()) + 5, "completion_tokens": len(words), "total_tokens": 0})
+            if kind != "nousage":
+                body += _chunk(model, usage={"prompt_tokens": len(prompt.split()) + 5, "completion_tokens": len(words), "total_tokens": 0})
             body += b"data: [DONE]\n\n"
             if kind == "cut" and failing:
                 half = _chunk(model, pieces[0])

@@ -41,6 +41,7 @@ from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
 from whichai.store import HEARTBEAT_S, Store
 from whichai.tasks.model import Case, Task
+from whichai.tasks.scorers import Score
 
 DEFAULT_MAX_ANSWER_BYTES = 65536
 WAIT_POLL_S = 0.5
@@ -368,6 +369,8 @@ class Runner:
         tps = output_tokens / latency if output_tokens and latency > 0 else None
         judged = case.scorer == "judge"  # scored by the judge model after the answer is stored (_judge)
         verdict, scoring_error = (None, None) if judged else _score(case, text, plan.score_timeout)
+        if scoring_error:  # a score that could not be computed in time: a recorded scoring error, not passed
+            verdict = Score(False, 0.0, f"scoring error: {scoring_error}")
         cost, price_source = self._cost(provider, model, input_tokens, output_tokens)
         return {
             "model": model, "case_id": case.id, "status": "ok", "answer": text,

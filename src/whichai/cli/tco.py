@@ -71,7 +71,7 @@ def _render(doc: dict[str, Any], lang: str) -> None:
 
     from whichai.cli.output import out_console, plain, print_line
     from whichai.decide.i18n import count, usd
-    from whichai.decide.reason_texts import text
+    from whichai.decide.i18n import t as text
 
     vol = doc["volume"]
     table = Table(title=plain(text("tco.title", lang, requests=count(vol["requests_per_month"], lang),
@@ -100,7 +100,7 @@ def _render(doc: dict[str, Any], lang: str) -> None:
 
 def _lines(doc: dict[str, Any], lang: str) -> list[str]:
     from whichai.decide.i18n import count, num, usd
-    from whichai.decide.reason_texts import text
+    from whichai.decide.i18n import t as text
 
     lines = []
     be = doc.get("break_even")

@@ -33,8 +33,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from whichai.decide.constraints import Candidate, _truthy, fact_evidence, fact_value
+from whichai.criteria import CRITERION_IDS
+from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact_evidence, fact_value
+from whichai.decide.i18n import t
 from whichai.decide.profile import Profile
+from whichai.decide.tco import cheapest
 
 UNKNOWN = 0.5
 PRIOR_UNKNOWN = 0.3  # neither size nor price known: below most priors, so the unknown is not rewarded
@@ -59,12 +62,8 @@ class Score:
 
 
 def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
-    from whichai.decide.i18n import TEXTS
-    from whichai.decide.reason_texts import MODEL_TEXTS
-
-    en, id_ = MODEL_TEXTS.get(code) or TEXTS[code]
-    text = id_ if lang == "id" and id_ else en
-    return text.format(**{"skill": "", **params})
+    """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`)."""
+    return t(code, lang, **{"skill": "", **params})
 
 
 def _part(value: bool | None) -> float:
@@ -411,10 +410,6 @@ def cost(monthly: float, mode: Any, profile: Profile) -> Score:
 def score_entry(entry: Any, profile: Profile | None = None, today: date | None = None) -> dict[str, Score]:
     """The ten criterion scores of one catalog entry under ``profile`` (the default profile when None),
     in its cheapest allowed mode at the profile's volume; computed as the recommendation computes them."""
-    from whichai.criteria import CRITERION_IDS
-    from whichai.decide.constraints import build_candidate
-    from whichai.decide.tco import cheapest
-
     profile = profile or Profile()
     cand = build_candidate(entry.id, entry, None, profile, today=today or date.today())
     scores = {"accessibility": accessibility(cand, profile), **entry_scores(cand), "performance": performance(cand, profile)}

@@ -12,14 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from whichai.decide.i18n import t as _i18n
+from whichai.decide.i18n import t
 from whichai.decide.profile import THIS_MACHINE, Profile, dump_profile, parse_profile
-from whichai.decide.reason_texts import MODEL_TEXTS, text
 from whichai.errors import InputError
-
-
-def t(key: str, lang: str = "en", **params: object) -> str:
-    return text(key, lang, **params) if key in MODEL_TEXTS else _i18n(key, lang, **params)
 
 
 class _Ended(Exception):

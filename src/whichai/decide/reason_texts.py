@@ -2,8 +2,8 @@
 
 These are the codes :mod:`whichai.decide.criteria_scores` gives a criterion score (``why.*``),
 the exclusions :mod:`whichai.decide.constraints` adds (``reason.*``) and the questions of
-``whichai profile new`` (``q.*``). :mod:`whichai.decide.i18n` is the one lookup; it merges this
-table into its own (``TEXTS.update(MODEL_TEXTS)``). No imports: a leaf module.
+``whichai profile new`` (``q.*``) and ``whichai tco`` (``tco.*``). :mod:`whichai.decide.i18n` is the
+one lookup (``t``); it merges this table into its own. No imports: a leaf module.
 """
 
 from __future__ import annotations
@@ -99,9 +99,3 @@ MODEL_TEXTS.update({
                           "Balik modal: perangkat keras untuk {a} tidak pernah kembali dibanding {b}: biaya jalannya setidaknya sama."),
 })
 
-
-def text(key: str, lang: str = "en", **params: object) -> str:
-    """One text of this table in ``lang`` (en or id)."""
-    en, id_ = MODEL_TEXTS[key]
-    chosen = id_ if lang == "id" and id_ else en
-    return chosen.format(**params) if params else chosen

@@ -1,21 +1,20 @@
-"""Scores on the ten criteria, weights from the profile, and the ranking.
+"""Weights from the profile, and the ranking of candidates in their cheapest allowed mode.
 
-Each criterion score is a number in [0, 1] with its origin (``catalog``, ``measured``, ``profile``,
-``estimate``, or ``unknown`` = the neutral 0.5) and its evidence. A model's total is the weighted
-mean of its scores. Everything here is a pure function of its inputs: same inputs, same ranking
+The criterion scores themselves come from :mod:`whichai.decide.criteria_scores` (each a number in
+[0, 1] with its origin: ``catalog``, ``measured``, ``profile``, ``estimate``, or ``unknown`` = the
+neutral 0.5, a reason and its evidence). A model's total is the weighted mean of its scores. Everything here is a pure function of its inputs: same inputs, same ranking
 (ties are broken by model id).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import Candidate, Reason
 from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
-    UNKNOWN,
     Score,
     accessibility,
     cost,

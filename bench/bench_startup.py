@@ -1,39 +1,117 @@
-"""Start-up: `whichai --help` in a fresh process, against `python -c pass` measured in the same run.
+"""Start-up and the overhead of a 1-case run, each against a bare Python measured in the same run.
 
-    python bench/bench_startup.py [--runs N]
+    python bench/bench_startup.py [--runs N] [--no-run]
+
+1. ``whichai --help`` in a fresh process (bar: < 0.3 s), and which heavy modules the CLI imports.
+2. A 1-case run with the embedded model (``whichai run --task one.jsonl --models
+   local/smollm2-135m-instruct --json --no-report``, a fresh database each time): its **own
+   overhead** = the whole process's wall time minus ``calls_elapsed_s`` (the timed window of its
+   one call). Bar (issue 8): < 0.6 s.
+3. Where that overhead goes, measured in fresh processes: importing the CLI, the openai package's
+   types, llama_cpp, loading the catalog, and the closing recommendation (``whichai.app.recommend``
+   with the run's measurements, document included).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+CASE = {"id": "q1", "input": "What is the capital of Indonesia? Answer with one word.", "expected": "Jakarta", "scorer": "contains"}
 
 
-def wall(command: list[str]) -> float:
+def wall(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    proc = subprocess.run(command, check=True, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, proc.stdout
+
+
+def help_startup(runs: int) -> None:
+    bare, helps = [], []
+    wall([sys.executable, "-m", "whichai", "--help"])  # warm the file cache
+    for _ in range(runs):
+        bare.append(wall([sys.executable, "-c", "pass"])[0])
+        helps.append(wall([sys.executable, "-m", "whichai", "--help"])[0])
+    print(f"whichai --help   median {statistics.median(helps):.3f} s (min {min(helps):.3f}, max {max(helps):.3f}); bar < 0.3 s")
+    print(f"python -c pass   median {statistics.median(bare):.3f} s")
+    heavy = subprocess.run(
+        [sys.executable, "-c", "import sys, whichai.cli.main; print(sorted(m for m in ('llama_cpp', 'openai', 'anthropic', "
+         "'google.genai', 'plotly', 'fastapi', 'pydantic') if m in sys.modules))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    print(f"heavy modules imported by the CLI at start-up: {heavy}")
+
+
+def one_case_run(runs: int, env: dict[str, str], work: Path) -> None:
+    task = work / "one.jsonl"
+    task.write_text(json.dumps(CASE) + "\n", encoding="utf-8")
+    totals, calls, overheads = [], [], []
+    for i in range(runs + 1):
+        db = work / f"run{i}.db"
+        cmd = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "local/smollm2-135m-instruct",
+               "--db", str(db), "--json", "--no-report"]
+        total, out = wall(cmd, env)
+        doc = json.loads(out)
+        if i == 0:
+            continue  # warm-up: file cache, .pyc
+        totals.append(total)
+        calls.append(doc["calls_elapsed_s"])
+        overheads.append(total - doc["calls_elapsed_s"])
+    print(f"1-case run       whole process median {statistics.median(totals):.3f} s, its call {statistics.median(calls):.3f} s, "
+          f"own overhead median {statistics.median(overheads):.3f} s (min {min(overheads):.3f}, max {max(overheads):.3f}); bar < 0.6 s")
+
+
+STAGES = {
+    "import whichai.cli.main": "import whichai.cli.main",
+    "import openai (types)": "import openai.types.chat",
+    "import llama_cpp": "import llama_cpp",
+    "load the catalog": "from whichai.catalog import load_catalog; load_catalog()",
+}
+
+
+def stages(runs: int, env: dict[str, str], work: Path) -> None:
+    base = [wall([sys.executable, "-c", "pass"], env)[0] for _ in range(runs)]
+    print(f"{'stage (fresh process, minus python -c pass)':48} median")
+    for name, code in STAGES.items():
+        try:
+            times = [wall([sys.executable, "-c", code], env)[0] for _ in range(runs)]
+        except subprocess.CalledProcessError:
+            print(f"  {name:46} not installed")
+            continue
+        print(f"  {name:46} {statistics.median(times) - statistics.median(base):.3f} s")
+    db = sorted(work.glob("run*.db"))[-1]
+    code = (
+        "import time, gc; gc.disable(); from whichai.store import Store; from whichai import app;"
+        f"s = Store.open({str(db)!r}, create=False); rid = s.db.execute('SELECT id FROM runs').fetchone()[0];"
+        "from whichai.catalog import load_catalog; cat = load_catalog(); import whichai.decide.recommendation;"
+        "t = time.perf_counter(); app.recommend(None, run_id=rid, store=s, catalog=cat).document(); print(time.perf_counter() - t)"
+    )
+    times = [float(wall([sys.executable, "-c", code], env)[1]) for _ in range(runs)]
+    print(f"  {'closing recommendation (app.recommend + document)':46} {statistics.median(times):.3f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-run", action="store_true", help="only the --help start-up")
     args = parser.parse_args()
-    bare, helps = [], []
-    wall([sys.executable, "-m", "whichai", "--help"])  # warm the file cache
-    for _ in range(args.runs):
-        bare.append(wall([sys.executable, "-c", "pass"]))
-        helps.append(wall([sys.executable, "-m", "whichai", "--help"]))
-    print(f"whichai --help   median {statistics.median(helps):.3f} s (min {min(helps):.3f}, max {max(helps):.3f}); bar < 0.3 s")
-    print(f"python -c pass   median {statistics.median(bare):.3f} s")
-    heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, whichai.cli.main; print(sorted(m for m in ('llama_cpp', 'openai', 'anthropic', 'google.genai', 'plotly', 'fastapi', 'pydantic') if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    print(f"heavy modules imported by the CLI at start-up: {heavy}")
+    help_startup(args.runs)
+    if args.no_run:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = dict(os.environ, WHICHAI_DATA_DIR=str(work / "data"), WHICHAI_CONFIG_DIR=str(work / "config"), COLUMNS="120")
+        for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+            env.pop(key, None)
+        one_case_run(args.runs, env, work)
+        stages(args.runs, env, work)
 
 
 if __name__ == "__main__":

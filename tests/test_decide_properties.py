@@ -3,7 +3,8 @@
 - raising a criterion's weight never lowers the rank of the model best on that criterion;
 - a bigger budget never excludes a model;
 - the ranking never names an excluded model (and every candidate is one or the other);
-- the same inputs give the same output (also with the catalog in another order).
+- the same inputs give the same output (also with the catalog in another order);
+- the terminal view shows what the decision document says (verdict, evidence, costs, explanation).
 """
 
 from __future__ import annotations
@@ -127,3 +128,35 @@ def test_same_inputs_same_output(entries, profile, rnd) -> None:
     rnd.shuffle(shuffled)
     other_order = json.dumps(recommend(profile, shuffled).to_json(), sort_keys=True)
     assert first == again == other_order
+
+
+@SETTINGS
+@given(model_entries(), profiles(), st.sampled_from(["en", "id"]))
+def test_the_terminal_shows_what_the_document_says(entries, profile, lang) -> None:
+    """For random catalogs and profiles, the terminal view shows the document's verdict, evidence,
+    ranked models with their monthly cost and its origin, and every explanation sentence."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from whichai.cli.decision_view import render
+    from whichai.decide.i18n import num, t
+
+    doc = recommend(profile, entries, lang=lang).document()
+    buffer = io.StringIO()
+    render(doc, Console(file=buffer, width=400, color_system=None), lang, top=len(doc.ranking) or 1)
+    flat = re.sub(r"\s+", " ", re.sub(r"[│╭╮╰╯─┃┏┓┗┛━┡┩╇┳┻╋└┘├┤┼┬┴]", " ", buffer.getvalue()))
+
+    def shown(text: str) -> bool:
+        return re.sub(r"\s+", " ", text).strip() in flat
+
+    assert shown(doc.verdict_text.get(lang))
+    provisional = doc.evidence.level != "measured" and bool(doc.ranking)  # nothing is measured here: always provisional
+    assert provisional == (("PROVISIONAL" if lang == "en" else "SEMENTARA") in flat)
+    assert shown(doc.evidence.text.get(lang))
+    for row in doc.ranking:
+        assert shown(row.model)
+        assert shown(num(row.monthly_usd, lang) + " " + t(f"origin.{row.monthly_origin}", lang))
+    for block in doc.explanation.blocks(lang):
+        assert shown(block.text), block.text

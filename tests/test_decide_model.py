@@ -204,3 +204,30 @@ def test_one_fit_rule_with_one_ram_share() -> None:
     e = entry("lab/model-8b", params_b=8)
     cand = build_candidate(e.id, e, None, Profile(hardware={"ram_gb": need / RAM_SHARE - 0.01}, rent=None), today=TODAY)
     assert [r.code for r in cand.reasons] == ["does_not_fit"]
+
+
+def test_operations_cost_that_decides_the_verdict_is_named_with_the_settings_to_change() -> None:
+    from whichai.decide.scoring import operations_decide
+
+    entries = [entry("lab/assistant-8b-instruct", "open-source", params_b=8, task_fit=["chat"], license_restricts_use=False),
+               entry("vendor/chat-mini", "closed")]
+    profile = Profile(team_skill="none", budget_usd_per_month=150, data_sensitivity="confidential", hardware={"ram_gb": 32}, rent=None)
+    index = {e.id: e for e in entries}
+    cands = build_candidates(profile, entries, None, index.get, {}, today=TODAY)
+    w = {cid: wt.raw for cid, wt in derive_weights(profile).items()}
+    prepared = prepare(cands, profile, w, {})
+    ranked, excluded = evaluate(prepared, profile, w)
+    assert [r.model for r in ranked] == ["vendor/chat-mini"]
+    assert [r.code for c, reasons in excluded for r in reasons] == ["over_budget"]  # priced out by operations
+    found = operations_decide(prepared, ranked, profile, w)
+    assert found is not None and found.code == "operations_decide"
+    hours = 40 * (8 / 70) ** 0.5 * 0.5  # the rule: team none, 8 B, a machine already owned
+    assert found.params["model"] == "lab/assistant-8b-instruct" and found.params["over_budget"] is True
+    assert found.params["hours"] == pytest.approx(hours, abs=0.01) and found.params["ops_usd"] == pytest.approx(hours * 60, abs=0.6)
+    assert found.params["settings"] == ["ops_hours_per_month", "ops_hourly_usd"]
+    # no operations time (stated in the profile): the open model ranks first and operations decide nothing
+    cheap = profile.model_copy(update={"ops_hours_per_month": 0.0})
+    cands = build_candidates(cheap, entries, None, index.get, {}, today=TODAY)
+    prepared = prepare(cands, cheap, w, {})
+    ranked, _ = evaluate(prepared, cheap, w)
+    assert ranked[0].model == "lab/assistant-8b-instruct" and operations_decide(prepared, ranked, cheap, w) is None

@@ -49,6 +49,13 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "not measured: a prior from its price tier, scaled for your {task} task ({fit}) and languages ({langs})",
         "belum diukur: perkiraan awal dari tingkat harganya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",
     ),
+    "note.operations_decide": (
+        "Operations cost decides this: without its {ops}/month of operations ({hours} h × ${rate}/h, {origin}), self-hosting "
+        "{name} would rank first. Set ops_hours_per_month and ops_hourly_usd in your profile to what running it really takes.",
+        "Biaya operasional yang menentukan: tanpa biaya operasional {ops}/bulan ({hours} jam × ${rate}/jam, {origin}), "
+        "meng-host sendiri {name} akan berada di peringkat pertama. Atur ops_hours_per_month dan ops_hourly_usd di profil Anda "
+        "sesuai kebutuhan sebenarnya.",
+    ),
     # exclusions ----------------------------------------------------------------------------------
     "reason.retired": ("retired on {date}: it can no longer be called", "dihentikan pada {date}: tidak dapat dipanggil lagi"),
     "reason.retired_undated": ("retired: it can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),

@@ -252,3 +252,40 @@ def verdict_of(ranked: list[Ranked]) -> str | None:
         if r.cand.openness in ("open-source", "open-weights", "closed"):
             return r.cand.openness
     return None
+
+
+# operations --------------------------------------------------------------------------------------------
+
+
+def operations_decide(prepared: list[Prepared], ranked: list[Ranked], profile: Profile, weights: dict[str, float]) -> Reason | None:
+    """``Reason("operations_decide", …)`` when operations cost decides the verdict: a self-hosted
+    option of the other openness side would rank first without its operations cost (also when that
+    cost is what puts it over the budget), so the explanation says so and names the two settings
+    that change it (``ops_hours_per_month``, ``ops_hourly_usd``). None otherwise."""
+    top = ranked[0] if ranked else None
+    requests = profile.volume.requests_per_month
+    budget, reference = profile.budget_usd_per_month, cost_reference(profile)
+    best: tuple[float, Candidate, Mode, float] | None = None
+    for p in prepared:
+        if p.cand.reasons or (top is not None and (p.cand is top.cand or p.cand.openness == top.cand.openness)):
+            continue
+        for opt in p.options:
+            mode = opt.mode
+            if mode.kind == "api" or mode.ops_usd <= 0 or requests > mode.capacity_requests:
+                continue
+            without = mode.monthly(requests) - mode.ops_usd
+            if budget is not None and without > budget + 1e-9:
+                continue
+            raw = opt.base + weights["cost"] * cost_score(without, reference)
+            if (top is None or raw > top.raw) and (best is None or raw > best[0]):
+                best = (raw, p.cand, mode, without)
+    if best is None:
+        return None
+    _, cand, mode, without = best
+    ops = next(c for c in mode.components if c.name == "operations")
+    return Reason("operations_decide", {
+        "model": cand.model, "name": cand.name, "openness": cand.openness, "mode": mode.kind,
+        "ops_usd": round(mode.ops_usd, 2), "hours": ops.params.get("hours"), "rate": ops.params.get("rate"), "origin": ops.origin,
+        "monthly_without_ops": round(without, 2), "over_budget": budget is not None and mode.monthly(requests) > budget + 1e-9,
+        "top": top.model if top else None, "settings": ["ops_hours_per_month", "ops_hourly_usd"],
+    })

@@ -45,13 +45,20 @@ def test_models_local_lists_running_servers_linked_to_the_catalog(servers_env, l
     assert set(rows) == {"ollama", "lmstudio", "llamacpp", "vllm"}
     assert rows["ollama"]["running"] and rows["llamacpp"]["running"]
     assert not rows["vllm"]["running"] and "connection refused" in rows["vllm"]["error"]
-    linked = {m["id"]: m["catalog"] for m in rows["ollama"]["models"]}
-    assert linked == {"ollama/llama3.1:8b": "meta/llama-3.1-8b-instruct", "ollama/qwen2.5:7b": "alibaba/qwen2.5-7b-instruct",
+    linked = {m["id"]: _hf_repo(m["catalog"]) for m in rows["ollama"]["models"]}
+    assert linked == {"ollama/llama3.1:8b": "meta-llama/llama-3.1-8b-instruct", "ollama/qwen2.5:7b": "qwen/qwen2.5-7b-instruct",
                       "ollama/mystery-model:latest": None}
     llama = next(m for m in rows["ollama"]["models"] if m["name"] == "llama3.1:8b")
     assert llama["parameter_size"] == "8.0B" and llama["quantization"] == "Q4_K_M" and llama["openness"] == "open-weights"
     assert [m["id"] for m in rows["llamacpp"]["models"]] == ["llamacpp/smollm2"]
-    assert human.returncode == 0 and "ollama/llama3.1:8b" in human.stdout and "meta/llama-3.1-8b-instruct" in human.stdout
+    assert human.returncode == 0 and "ollama/llama3.1:8b" in human.stdout and llama["catalog"] in human.stdout
+
+
+def _hf_repo(catalog_id):
+    """The Hugging Face repo of a catalog entry: the weights, whatever id the catalog files them under."""
+    from whichai.catalog import load_catalog
+
+    return None if catalog_id is None else load_catalog().find_raw(catalog_id)["hf_repo"]
 
 
 def test_a_server_off_this_machine_is_not_probed(servers_env):
@@ -72,7 +79,7 @@ def test_ollama_model_runs_without_config_and_carries_its_catalog_identity(serve
         missing = _cli(servers_env, "run", "--task", str(task), "--models", "ollama/phi4:14b", "--db", str(tmp_path / "w.db"))
     [summary] = json.loads(result.stdout)["models"]
     assert summary["passed"] == 1
-    assert summary["serves"] == "meta/llama-3.1-8b-instruct" and summary["self_hosted"] is True
+    assert _hf_repo(summary["serves"]) == "meta-llama/llama-3.1-8b-instruct" and summary["self_hosted"] is True
     assert summary["hardware"] == "this-machine"
     assert missing.returncode == 2 and "Fix: ollama pull phi4:14b" in missing.stderr and "llama3.1:8b" in missing.stderr
     stopped = _cli(servers_env, "run", "--task", str(task), "--models", "ollama/llama3.1:8b", "--db", str(tmp_path / "w.db"))

@@ -94,8 +94,12 @@ def reachable(registry: Registry, catalog: Any) -> dict[str, dict[str, str]]:
 
 
 def _run_ids(raw: dict[str, Any]) -> list[str]:
-    ids = [raw["id"], *(raw.get("aliases") or []), *(raw.get("offers") or {})]
-    return [i for n, i in enumerate(ids) if "/" in i and i not in ids[:n]]
+    """The ids that call this model at a host: its offers (the catalog's hosts), else its own id when an
+    API serves it. An id's first part names the lab (``openai/gpt-oss-120b``), not always a host."""
+    offers = list(raw.get("offers") or {})
+    if offers:
+        return sorted(offers, key=lambda i: i != raw["id"])  # the entry's own id first where it is an offer
+    return [raw["id"]] if raw.get("api_available") else []
 
 
 def _offer_active(raw: dict[str, Any], run_id: str) -> bool:
@@ -160,11 +164,12 @@ def local_server_models(catalog: Any) -> list[tuple[str | None, str]]:
 def cached_gguf_files(catalog: Any) -> list[tuple[str | None, str]]:
     """GGUF files already in the Hugging Face cache that fit in 80 % of this machine's memory."""
     import huggingface_hub as hub
+    from huggingface_hub import constants
 
     from whichai.providers.identity import match
 
     try:
-        info = hub.scan_cache_dir()
+        info = hub.scan_cache_dir(constants.HF_HUB_CACHE)
     except hub.errors.CacheNotFound:
         return []
     budget = 0.8 * _memory_bytes()
@@ -243,7 +248,7 @@ TEXT = {
     "unreachable": ("Top candidates not reachable from here, and the command that makes each reachable:",
                     "Kandidat teratas yang belum terjangkau dari sini, dan perintah untuk menjangkaunya:"),
     "no_command": ("no way to run it from here is known", "belum diketahui cara menjalankannya dari sini"),
-    "rank": ("rank {rank}, {side}", "peringkat {rank}, {side}"),
+    "rank": ("{side}, rank {rank} before measuring", "{side}, peringkat {rank} sebelum diukur"),
     "open": ("open", "terbuka"),
     "closed": ("closed", "tertutup"),
 }
@@ -263,7 +268,8 @@ def render(chosen: dict[str, Any], console: Any, lang: str) -> None:
 
     console.print("[bold]" + text("measured", lang) + "[/]")
     for row in chosen["measured"]:
-        console.print(f"- {escape(row['model'])} ({escape(where(row))}: {escape(row['catalog'])})")
+        same = row["catalog"] == row["model"]
+        console.print(f"- {escape(row['model'])}{'' if same else ' = ' + escape(row['catalog'])} ({escape(where(row))})")
     if chosen["unreachable"]:
         console.print("[bold]" + text("unreachable", lang) + "[/]")
         for row in chosen["unreachable"]:

@@ -83,8 +83,10 @@ def examples_cmd(
     table = Table(title="Example profiles (use with --profile NAME)", title_justify="left")
     table.add_column("name", no_wrap=True)
     table.add_column("description")
+    from whichai.cli.output import plain
+
     for name, p in profiles.items():
-        table.add_row(name, p.description)
+        table.add_row(plain(name), plain(p.description))
     out_console().print(table)
 
 

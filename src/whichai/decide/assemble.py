@@ -102,7 +102,7 @@ def _changes(f: Findings) -> list[dict[str, Any]]:
 
 def _evidence(f: Findings) -> EvidenceInfo:
     names = f.outcome.names()
-    return EvidenceInfo(**f.evidence, text=both(lambda lang: evidence_text(f.evidence, names, lang)))
+    return EvidenceInfo(**f.evidence, text=both(lambda lang: evidence_text(f.evidence, names, lang, f.profile.name)))
 
 
 def _run(run: dict[str, Any] | None) -> RunInfo | None:

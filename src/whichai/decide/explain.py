@@ -118,8 +118,15 @@ def sensitivity_lines(sens: dict[str, Any], names: dict[str, str], lang: str) ->
     return lines
 
 
-def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str) -> str:
-    """The evidence level in words, and what to measure next."""
+def _profile_arg(profile: str, lang: str) -> str:
+    """How the user names this profile on the command line (a built-in name, else their file)."""
+    from whichai.decide.profile import example_names
+
+    return profile if profile == "default" or profile in example_names() else t("ev.your_profile", lang)
+
+
+def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str, profile: str = "default") -> str:
+    """The evidence level in words, and what to measure next (with the command that measures it)."""
     if not ev["ranked"]:
         return t("ev.none", lang)
     top = names.get(ev["top_model"], ev["top_model"])
@@ -137,7 +144,7 @@ def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str) -> str:
         text = t("ev.partial", lang, measured=ev["measured"], ranked=ev["ranked"], missing=t("ev.and", lang).join(missing))
     if ev["next_to_measure"]:
         models = t("ev.and", lang).join(names.get(m, m) for m in ev["next_to_measure"])
-        text += " " + t("ev.next", lang, models=models, ids=",".join(ev["next_to_measure"]))
+        text += " " + t("ev.next", lang, models=models, ids=",".join(ev["next_to_measure"]), profile=_profile_arg(profile, lang))
     return text
 
 
@@ -287,7 +294,7 @@ def _head(f: Findings, lang: str) -> list[Block]:
     blocks = [Block(kind="verdict", text=t(key, lang, verdict=verdict_label(f.verdict, lang)))]
     ev_fig = [Figure(name="evidence.measured", value=f.evidence["measured"], unit="models", origin="measured"),
               Figure(name="evidence.ranked", value=f.evidence["ranked"], unit="models", origin="estimate")]
-    blocks.append(Block(kind="evidence", text=evidence_text(f.evidence, f.outcome.names(), lang), figures=ev_fig))
+    blocks.append(Block(kind="evidence", text=evidence_text(f.evidence, f.outcome.names(), lang, f.profile.name), figures=ev_fig))
     if f.run is not None:
         fig = [Figure(name="run.answered", value=f.run["answered"], unit="calls", origin="measured"),
                Figure(name="run.calls", value=f.run["calls"], unit="calls", origin="measured")]

@@ -282,9 +282,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ev.missing_other": ("the best model of the other side ({model})", "model terbaik dari sisi lain ({model})"),
     "ev.and": (" and ", " dan "),
     "ev.next": (
-        "Measure next: {models} (whichai run --models {ids} --profile ...).",
-        "Ukur berikutnya: {models} (whichai run --models {ids} --profile ...).",
+        "Measure next: {models} (whichai run --models {ids} --profile {profile}).",
+        "Ukur berikutnya: {models} (whichai run --models {ids} --profile {profile}).",
     ),
+    "ev.your_profile": ("YOUR_PROFILE.yaml", "PROFIL_ANDA.yaml"),
     "why.catalog_reason": ("{reason}", "menurut katalog: {reason}"),
     "ui.provisional": ("provisional", "sementara"),
     "ui.measure_next": ("Measure next", "Ukur berikutnya"),

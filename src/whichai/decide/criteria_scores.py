@@ -77,18 +77,12 @@ def _downloadable(cand: Candidate) -> bool:
     return e.weights_downloadable is True or (e.weights_downloadable is None and cand.openness != "closed")
 
 
-def _src(entry: Any) -> str:
-    sources = getattr(entry, "sources", None) or []
-    names = sorted({f"{s.name} {s.as_of}" for s in sources})
-    return ", ".join(names) or "catalog"
-
-
 # criteria that depend on the model alone ----------------------------------------------------------
 
 
 def customization(cand: Candidate) -> Score:
-    dims = getattr(cand.entry, "openness_dimensions", None) or {}
     if _downloadable(cand):
+        dims = getattr(cand.entry, "openness_dimensions", None) or {}
         code_open = str(dims.get("code_open", "")).startswith("yes")
         if code_open:
             return Score(1.0, "catalog", ["weights_downloadable=True", f"code_open={dims['code_open']}"], "why.customization_weights_code")
@@ -165,7 +159,7 @@ def updates(cand: Candidate) -> Score:
     evidence = [f"openness={cand.openness}"]
     age = _days(release, cand.today) if cand.today else None
     if age is not None:
-        evidence.append(f"release_date={release} ({_src(e)})")
+        evidence.append(f"release_date={release} (catalog)")
         if age <= YEAR_DAYS:
             score += 0.1
         elif age > 3 * YEAR_DAYS:

@@ -135,24 +135,43 @@ def _shown(answer: str) -> str:
     return answer[:ANSWER_LIMIT] + f"\n[… cut: {len(answer) - ANSWER_LIMIT} more characters]"
 
 
-def grade_messages(case: Case, answer: str) -> list[dict[str, str]]:
-    """The judge's prompt: the rubric, the task, the reference answer if any, and the answer."""
-    parts = [f"Rubric:\n{case.options['rubric'].strip()}", f"Task given to the model:\n{_task_text(case)}"]
-    if case.expected is not None:
-        expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
-        parts.append(f"Reference answer:\n{expected}")
+def _grade_text(rubric: str, task: str, expected: Any, answer: str) -> str:
+    parts = [f"Rubric:\n{rubric.strip()}", f"Task given to the model:\n{task}"]
+    if expected is not None:
+        parts.append(f"Reference answer:\n{expected if isinstance(expected, str) else json.dumps(expected, ensure_ascii=False)}")
     parts.append(f"The model's answer (between the markers):\n<<<ANSWER\n{_shown(answer)}\nANSWER>>>")
     parts.append("Grade the answer by the rubric. Reply with the JSON object only.")
-    return [{"role": "system", "content": GRADE_SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+    return "\n\n".join(parts)
+
+
+# Two worked examples of the reply format, one fail and one pass (so neither verdict is the one to copy):
+# small judges reply in JSON far more often with them (bench/bench_judge.py measures how often).
+_GRADE_EXAMPLES = [
+    (_grade_text("The answer names the largest planet.", "Which planet is the largest?", "Jupiter", "Saturn is the largest."),
+     '{"pass": false, "score": 0.0, "reason": "It names Saturn; the largest planet is Jupiter."}'),
+    (_grade_text("The answer gives the boiling point of water at sea level in Celsius.", "At what temperature does water boil?",
+                 "100 °C", "Water boils at 100 degrees Celsius at sea level."),
+     '{"pass": true, "score": 1.0, "reason": "It gives 100 degrees Celsius, as the reference does."}'),
+]
+
+
+def grade_messages(case: Case, answer: str) -> list[dict[str, str]]:
+    """The judge's prompt: the format with two worked examples, then the rubric, the task, the reference
+    answer if any, and the answer (the last message)."""
+    messages = [{"role": "system", "content": GRADE_SYSTEM}]
+    for user, assistant in _GRADE_EXAMPLES:
+        messages += [{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+    text = _grade_text(case.options["rubric"], _task_text(case), case.expected, answer)
+    return [*messages, {"role": "user", "content": text}]
 
 
 def grade_case(case: Case, answer: str) -> Case:
-    """The judge's call as a case of its own (system + user message), so the runner calls and counts it
+    """The judge's call as a case of its own (system prompt + messages), so the runner calls and counts it
     like any other."""
-    from whichai.tasks.model import Case
+    from whichai.tasks.model import Case, Message
 
-    system, user = grade_messages(case, answer)
-    return Case(id=case.id, input=user["content"], system=system["content"], scorer="contains", expected="-")
+    system, *turns = grade_messages(case, answer)
+    return Case(id=case.id, input=[Message(**m) for m in turns], system=system["content"], scorer="contains", expected="-")
 
 
 def _as_bool(value: Any) -> bool | None:
@@ -330,20 +349,36 @@ def judged_ok(store: Store, run_id: str) -> set[tuple[str, str, int]]:
 # --- pairwise: which of two answers is better ------------------------------------------------------
 
 
-def pair_case(case: Case, first: str, second: str) -> Case:
-    """The judge's call comparing two answers to ``case`` (answer 1 shown first)."""
-    from whichai.tasks.model import Case
-
-    parts = [f"Task given to both models:\n{_task_text(case)}"]
-    if case.scorer == "judge":
-        parts.insert(0, f"Rubric:\n{case.options['rubric'].strip()}")
-    if case.expected is not None:
-        expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
-        parts.append(f"Reference answer:\n{expected}")
+def _pair_prompt(rubric: str | None, task: str, expected: Any, first: str, second: str) -> str:
+    parts = [f"Task given to both models:\n{task}"]
+    if rubric:
+        parts.insert(0, f"Rubric:\n{rubric.strip()}")
+    if expected is not None:
+        parts.append(f"Reference answer:\n{expected if isinstance(expected, str) else json.dumps(expected, ensure_ascii=False)}")
     parts.append(f"Answer 1:\n<<<ANSWER 1\n{_shown(first)}\nANSWER 1>>>")
     parts.append(f"Answer 2:\n<<<ANSWER 2\n{_shown(second)}\nANSWER 2>>>")
     parts.append("Which answer is better for the task? Reply with the JSON object only.")
-    return Case(id=case.id, input="\n\n".join(parts), system=PAIR_SYSTEM, scorer="contains", expected="-")
+    return "\n\n".join(parts)
+
+
+# Worked examples of the reply format: one where answer 2 wins and one where answer 1 wins.
+_PAIR_EXAMPLES = [
+    (_pair_prompt(None, "Which planet is the largest?", "Jupiter", "Saturn.", "Jupiter is the largest planet."),
+     '{"winner": "2", "reason": "Answer 2 names Jupiter; answer 1 is wrong."}'),
+    (_pair_prompt(None, "At what temperature does water boil at sea level?", "100 °C", "100 degrees Celsius.", "It depends."),
+     '{"winner": "1", "reason": "Answer 1 gives 100 degrees Celsius; answer 2 does not answer."}'),
+]
+
+
+def pair_case(case: Case, first: str, second: str) -> Case:
+    """The judge's call comparing two answers to ``case`` (answer 1 shown first), after two worked examples."""
+    from whichai.tasks.model import Case, Message
+
+    turns = [Message(role=role, content=text) for user, assistant in _PAIR_EXAMPLES
+             for role, text in (("user", user), ("assistant", assistant))]
+    rubric = case.options.get("rubric") if case.scorer == "judge" else None
+    turns.append(Message(role="user", content=_pair_prompt(rubric, _task_text(case), case.expected, first, second)))
+    return Case(id=case.id, input=turns, system=PAIR_SYSTEM, scorer="contains", expected="-")
 
 
 _WINNERS = {"1": "1", "answer 1": "1", "first": "1", "2": "2", "answer 2": "2", "second": "2",

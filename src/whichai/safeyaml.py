@@ -211,7 +211,12 @@ def parse(text: str, path: str | Path = "<yaml>", loader: type[SafeLoader] = Saf
     """Parse one YAML document safely: ``(data, root node)``; the node gives line numbers for errors.
 
     Any problem, syntax or safety, is a :class:`FileInputError` naming ``path`` and the line."""
-    instance = loader(text)
+    try:
+        instance = loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before parsing starts
+        line = text[: exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
+        raise FileInputError(str(path), f"contains the character U+{exc.character:04X}, which YAML does not allow in a file",
+                             'remove it, or write it as an escape inside double quotes (e.g. "\\e" for ESC)', line=line) from exc
     instance.path = str(path)
     try:
         node = instance.get_single_node()

@@ -1,0 +1,159 @@
+"""`whichai load`: the sweep logic, against a loopback server of known capacity (tests/fakeserver_capacity.py)
+with small request counts; the JSON shape; storage (load_results, capacity_entries); bad input (exit 2)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from conftest import write_config, write_jsonl
+from fakeserver_capacity import CapacityServer
+from whichai.load.store import capacity_entries, load_results
+from whichai.load.sweep import SweepPlan, sweep
+from whichai.store import Store
+
+POINT_KEYS = {"concurrency", "requests", "errors", "requests_per_s", "output_tokens_per_s", "ttft_p50_s", "ttft_p95_s",
+              "itl_p50_s", "latency_p50_s", "latency_p95_s"}
+TOP_KEYS = {"model", "points", "max_output_tokens_per_s", "saturation_concurrency", "at_slo"}
+
+
+def _fake_point(concurrency: int, capacity: int = 4, per_slot: float = 100.0, latency: float = 1.0, errors: int = 0) -> dict:
+    """What a server with ``capacity`` slots would measure at ``concurrency`` (closed loop, no noise)."""
+    busy = min(concurrency, capacity)
+    queueing = latency * concurrency / capacity if concurrency > capacity else latency
+    return {"concurrency": concurrency, "requests": 8, "errors": errors, "requests_per_s": busy / latency,
+            "output_tokens_per_s": busy * per_slot, "ttft_p50_s": 0.1, "ttft_p95_s": 0.1 * queueing / latency,
+            "itl_p50_s": 0.01, "latency_p50_s": queueing, "latency_p95_s": queueing, "input_tokens_per_s": None,
+            "tokens_per_s": None}
+
+
+def _sweep(plan: SweepPlan, capacity: int = 4, **kw) -> tuple[dict, list[int]]:
+    order: list[int] = []
+
+    async def measure(c: int) -> dict:
+        order.append(c)
+        return _fake_point(c, capacity, **kw)
+
+    return asyncio.run(sweep(plan, measure)), order
+
+
+def test_sweep_doubles_then_bisects_to_the_saturation_point():
+    result, order = _sweep(SweepPlan(max_concurrency=64), capacity=6)
+    assert order[:5] == [1, 2, 4, 8, 16] and set(order[5:]) <= {5, 6, 7}
+    assert result["saturated"] and result["saturation_concurrency"] == 6
+    assert result["max_output_tokens_per_s"] == 600.0
+
+
+def test_sweep_that_never_saturates_says_so():
+    result, order = _sweep(SweepPlan(max_concurrency=8), capacity=100)
+    assert order == [1, 2, 4, 8] and not result["saturated"] and result["saturation_concurrency"] is None
+
+
+def test_sweep_bisects_toward_the_latency_target():
+    # Latency doubles from concurrency 8 (capacity 4): latency 1.0 up to c=4, c/4 beyond. Target 1.6 s.
+    result, order = _sweep(SweepPlan(max_concurrency=64, slo_latency_s=1.6), capacity=4)
+    slo = result["at_slo"]
+    assert slo["met"] and slo["slo_latency_s"] == 1.6
+    assert slo["concurrency"] == 4  # the highest throughput within the target (5 and 6 are no faster)
+    assert 6 in order  # bisection between 4 (meets) and 8 (misses)
+    none, _ = _sweep(SweepPlan(max_concurrency=8, slo_ttft_s=0.01), capacity=4)
+    assert none["at_slo"]["met"] is False and none["at_slo"]["concurrency"] is None
+
+
+def test_a_failing_point_ends_the_doubling():
+    order: list[int] = []
+
+    async def measure(c: int) -> dict:
+        order.append(c)
+        return _fake_point(c, errors=8 if c >= 4 else 0)
+
+    result = asyncio.run(sweep(SweepPlan(max_concurrency=64), measure))
+    assert order == [1, 2, 4] and not result["saturated"]
+
+
+@pytest.fixture
+def capacity_server():
+    with CapacityServer(slots=4, ttft=0.03, tpot=0.004) as server:
+        yield server
+
+
+def test_load_finds_the_known_capacity_and_stores_it(cli, tmp_path, capacity_server):
+    config = write_config(tmp_path / "whichai.toml", "cap", capacity_server.base_url)
+    db = tmp_path / "w.db"
+    done = cli("load", "cap/m", "--config", str(config), "--db", str(db), "--output-tokens", "24", "--input-tokens",
+               "64", "--requests", "16", "--max-concurrency", "16", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert TOP_KEYS <= set(document) and all(POINT_KEYS <= set(p) for p in document["points"])
+    assert document["model"] == "cap/m" and document["hardware"] == "this-machine"
+    concurrencies = [p["concurrency"] for p in document["points"]]
+    assert concurrencies == sorted(concurrencies) and {1, 2, 4, 8} <= set(concurrencies)
+    assert set(concurrencies) - {1, 2, 4, 8, 16}  # a bisection point
+    # 4 slots: saturated at 4 (5 where the client's gap between two requests of a worker shows)
+    assert document["saturated"] and document["saturation_concurrency"] in (4, 5)
+    analytic = capacity_server.capacity(24)
+    assert document["max_output_tokens_per_s"] == pytest.approx(analytic, rel=0.10)
+    one = document["points"][0]
+    assert one["ttft_p50_s"] == pytest.approx(0.03, abs=0.015) and one["itl_p50_s"] == pytest.approx(0.004, abs=0.003)
+    assert one["latency_p50_s"] == pytest.approx(0.03 + 23 * 0.004, rel=0.25)
+    assert all(p["errors"] == 0 and p["requests"] == 16 for p in document["points"])
+    assert capacity_server.max_active == 4
+    assert "concurrency" in done.stderr  # the progress bars
+
+    store = Store.open(db)
+    stored = load_results(store, "cap/m")
+    assert len(stored) == 1 and stored[0]["points"] == document["points"]
+    assert {k: stored[0][k] for k in TOP_KEYS} == {k: document[k] for k in TOP_KEYS}
+    assert load_results(store, "other/model") == []
+    [entry] = capacity_entries(store)
+    assert entry["origin"] == "measured" and entry["model"] == "cap/m" and entry["hardware"] == "this-machine"
+    saturated = next(p for p in document["points"] if p["concurrency"] == 4)
+    assert entry["tokens_per_s"] == pytest.approx(saturated["tokens_per_s"])
+    assert entry["tokens_per_s"] > saturated["output_tokens_per_s"]  # input + output tokens
+
+    listed = cli("loads", "--db", str(db), "--json")
+    assert listed.returncode == 0 and json.loads(listed.stdout)["capacity"] == [entry]
+
+
+def test_load_with_a_task_and_a_latency_target(cli, tmp_path, capacity_server):
+    config = write_config(tmp_path / "whichai.toml", "cap", capacity_server.base_url)
+    task = write_jsonl(tmp_path / "t.jsonl", [{"id": f"q{i}", "input": f"question {i}", "expected": "x"} for i in range(5)])
+    done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--task", str(task),
+               "--output-tokens", "16", "--requests", "8", "--max-concurrency", "8", "--slo-latency", "0.15")
+    assert done.returncode == 0, done.stderr
+    assert "saturation" in done.stdout and "best in SLO" in done.stdout and "task t" in done.stdout
+
+
+def test_load_backs_off_when_the_server_sheds(cli, tmp_path):
+    with CapacityServer(slots=2, ttft=0.01, tpot=0.003, mode="shed503") as server:
+        config = write_config(tmp_path / "whichai.toml", "cap", server.base_url)
+        done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--concurrency", "8",
+                   "--requests", "16", "--output-tokens", "12", "--json")
+    assert done.returncode == 0, done.stderr
+    [point] = json.loads(done.stdout)["points"]
+    assert point["errors"] == 0 and point["requests"] == 16
+    assert point["adaptive"]["backed_off"] and point["adaptive"]["lowest"] <= 2 and server.shed > 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["local/smollm2-135m-instruct"], "python -m llama_cpp.server"),
+    (["nosuch/model"], "unknown provider"),
+    (["cap/m", "--task", "x.jsonl", "--input-tokens", "10"], "--task and --input-tokens"),
+    (["cap/m", "--requests", "5", "--duration", "2"], "--requests and --duration"),
+    (["cap/m", "--max-concurrency", "0"], "max-concurrency"),
+    (["anthropic/claude-haiku-4-5"], "OpenAI-compatible"),
+])
+def test_bad_input_exits_2_with_the_fix(cli, tmp_path, args, needle):
+    config = write_config(tmp_path / "whichai.toml", "cap", "http://127.0.0.1:9/v1")
+    done = cli("load", *args, "--config", str(config), "--db", str(tmp_path / "w.db"), "--json")
+    assert done.returncode == 2, done.stderr
+    assert needle in done.stderr and done.stdout == ""
+    assert not (tmp_path / "w.db").exists()  # bad input writes nothing
+
+
+def test_unreachable_server_fails_with_exit_1(cli, tmp_path):
+    config = write_config(tmp_path / "whichai.toml", "cap", "http://127.0.0.1:9/v1")
+    done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--concurrency", "1")
+    assert done.returncode == 1 and "cannot reach http://127.0.0.1:9/v1" in done.stderr

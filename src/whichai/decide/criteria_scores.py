@@ -71,10 +71,16 @@ def _part(value: bool | None) -> float:
 
 
 def _downloadable(cand: Candidate) -> bool:
+    """Weights on record as downloadable (as the constraints judge it); a local model not in the catalog ran here."""
     e = cand.entry
     if e is None:
         return cand.model.startswith("local/")
-    return e.weights_downloadable is True or (e.weights_downloadable is None and cand.openness != "closed")
+    return e.weights_downloadable is True
+
+
+def _fact_origin(cand: Candidate) -> str:
+    """``catalog`` for a catalog entry's facts; ``estimate`` for what is inferred from a model id alone."""
+    return "catalog" if cand.entry is not None else "estimate"
 
 
 # criteria that depend on the model alone ----------------------------------------------------------
@@ -86,7 +92,7 @@ def customization(cand: Candidate) -> Score:
         code_open = str(dims.get("code_open", "")).startswith("yes")
         if code_open:
             return Score(1.0, "catalog", ["weights_downloadable=True", f"code_open={dims['code_open']}"], "why.customization_weights_code")
-        return Score(0.9, "catalog", ["weights_downloadable=True"], "why.customization_weights")
+        return Score(0.9, _fact_origin(cand), ["weights_downloadable=True"], "why.customization_weights")
     ft = _truthy(fact_value(cand.entry, "fine_tuning"))
     if ft is True:
         return Score(0.6, "catalog", [fact_evidence(cand.entry, "fine_tuning")], "why.customization_api")
@@ -170,7 +176,7 @@ def updates(cand: Candidate) -> Score:
     if life.get("shutdown_date"):
         params = {"date": life["shutdown_date"], "horizon": f"{life['horizon_months']:g}"}
         return Score(min(score, 0.3), "catalog", evidence + [f"shutdown_date={life['shutdown_date']}"], "why.updates_deprecated", params)
-    return Score(score, "catalog", evidence, "why.updates_open" if is_open else "why.updates_closed", {"release": release or "?"})
+    return Score(score, _fact_origin(cand), evidence, "why.updates_open" if is_open else "why.updates_closed", {"release": release or "?"})
 
 
 def support(cand: Candidate) -> Score:

@@ -232,6 +232,7 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
     result = cli("run", "--task", str(path), "--models", judge, "--max-tokens", "24", "--db", str(db), "--no-report", "--json")
     assert result.returncode in (0, 1), result.stderr  # 1: some verdicts could not be read (recorded)
     document = json.loads(result.stdout)
+    assert "judges its own answers" in result.stderr  # self-preference is said, not hidden
     summary = document["models"][0]
     assert summary["answered"] == 3 and summary["errors"] == 0
     assert document["judged"] == 2

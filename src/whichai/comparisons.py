@@ -100,7 +100,7 @@ def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[s
         "difference": round((a_only - b_only) / n, 4) if n else None,
         "difference_ci95": [round(low, 4), round(high, 4)] if n else None,
         "difference_ci_method": "newcombe-hybrid-score-paired",
-        "p_value": round(p_value, 6),
+        "p_value": float(f"{p_value:.4g}"),
         "test": "mcnemar-exact",
         "better": better,
         "cases_for_10_points": None if better else cases_needed((a_only + b_only) / n if n else 0.0),

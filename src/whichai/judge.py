@@ -84,6 +84,14 @@ def judge_models(task: Task) -> dict[str, list[str]]:
     return out
 
 
+def self_judging_note(judge_model: str, models: list[str]) -> str | None:
+    """A warning when a model judges its own answers (self-preference bias; see docs/judge.md)."""
+    if judge_model not in models:
+        return None
+    return (f"{judge_model} judges its own answers: judges tend to favour their own output (self-preference, "
+            "Panickssery et al. 2024), so its figures may be flattered. Prefer a judge that is not among the models compared.")
+
+
 def check_judges(task: Task, registry: Any) -> None:
     """Every judge model of the task resolves and can be called; else a FileInputError at its line."""
     from whichai.errors import FileInputError, WhichaiError
@@ -472,7 +480,7 @@ def pairwise_results(store: Store, run_id: str) -> list[dict[str, Any]]:
             "wins": wins, "ties": ties, "losses": losses, "undecided": undecided, "order_disagreements": flips,
             "win_share": wins / (wins + losses) if wins + losses else None,
             "win_share_ci95": [round(low, 4), round(high, 4)], "ci_method": "wilson-on-decisive-cases",
-            "p_value": round(mcnemar_exact(wins, losses), 6), "test": "exact-sign-test",
+            "p_value": float(f"{mcnemar_exact(wins, losses):.4g}"), "test": "exact-sign-test",
             "cost_usd": None if any(c is None for c in costs) else sum(costs),
             "per_case": {cid: outcomes[cid] for cid in sorted(outcomes)}, "origin": "measured",
         }

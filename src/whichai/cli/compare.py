@@ -62,6 +62,11 @@ def execute_compare(*, run_id, a, b, judge, config, db, concurrency, timeout, re
 
     found = next(r for r in pairwise_results(store, run["id"]) if (r["a"], r["b"], r["judge"]) == (a, b, judge))
     found["skipped_cases"] = skipped
+    from whichai.judge import self_judging_note
+
+    found["self_judged"] = self_judging_note(judge, [a, b]) is not None
+    if found["self_judged"]:
+        err_console().print(f"Note: {self_judging_note(judge, [a, b])}", markup=False, highlight=False)
     if as_json:
         print_json(found)
     else:

@@ -203,6 +203,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     before = len(entries) + sum(len(e["offers"]) - 1 for e in entries.values() if e["offers"])
     _add_mof(entries, Path(mof), snaps["mof"], issues)
     _add_osai(entries, Path(osai), snaps["osai-index"], issues)
+    curation.merge_same_models(entries, issues)
     curation.apply_curated_models(entries, issues)
     curation.link_bases(entries, issues)
     ctx = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}

@@ -136,6 +136,50 @@ def apply_curated_models(entries: dict, issues: list) -> None:
         _apply_block(entries[key], block)
 
 
+def _merge_into(keep: dict, other: dict, source: dict) -> None:
+    """``other`` is the same model as ``keep``: its id, aliases and offers become keep's."""
+    for run_id, offer in other["offers"].items():
+        keep["offers"].setdefault(run_id, offer)
+    keep["aliases"].extend(a for a in (other["id"], *other["aliases"], *other.get("_same", [])) if a not in keep["aliases"])
+    keep["_links"].append({"alias": other["id"], "how": f"same model ({source['url']})"})
+    keep["api_available"] = keep["api_available"] or other["api_available"]
+    for s in other["sources"]:
+        if s not in keep["sources"]:
+            keep["sources"].append(s)
+    for field, fs in other["_fs"].items():
+        if keep.get(field) in (None, [], "") and other.get(field) not in (None, [], ""):
+            keep[field], keep["_fs"][field] = other[field], fs
+    kev, oev = keep["_ev"], other["_ev"]
+    for dim in ("weights", "code", "data", "license"):
+        if getattr(kev, dim) is None and getattr(oev, dim) is not None:
+            setattr(kev, dim, getattr(oev, dim))
+            setattr(kev, dim + "_src", getattr(oev, dim + "_src"))
+    for k, v in other["openness_dimensions"].items():
+        keep["openness_dimensions"].setdefault(k, v)
+    if other.get("_artefact") and not keep.get("_artefact"):
+        keep["_artefact"] = other["_artefact"]
+    if other.get("_first_party") and not keep.get("_first_party"):
+        keep["_first_party"] = other["_first_party"]
+
+
+def merge_same_models(entries: dict, issues: list) -> None:
+    """Curated ``same_model`` groups: entries the name key cannot join (an API name such as
+    ``open-mistral-nemo``, a release name without "Instruct") merged into one, with the page that says so."""
+    for group in _read_models().get("same_model", []):
+        idx = _lookup(entries)
+        keep = idx.get(group["keep"].lower())
+        if keep is None:
+            issues.append({"kind": "unknown-fact", "source": "curated", "item": group["keep"], "detail": "same_model: entry to keep not in the catalog"})
+            continue
+        src = {"url": group["source"]["url"], "as_of": str(group["source"]["as_of"])}
+        for other_id in group["merge"]:
+            other = idx.get(other_id.lower())
+            if other is None or other == keep:
+                continue
+            _merge_into(entries[keep], entries.pop(other), src)
+            idx = _lookup(entries)
+
+
 def link_bases(entries: dict, issues: list) -> None:
     """Derivatives inherit the base model's data openness and licence conditions."""
     idx = _lookup(entries)

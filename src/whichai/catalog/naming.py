@@ -26,7 +26,7 @@ OWNER_LAB = {
     "huggingfacetb": "huggingface", "swiss-ai": "swiss-ai", "aisingapore": "aisingapore", "gotocompany": "goto",
     "stepfun-ai": "stepfun", "stepfun": "stepfun", "tencent": "tencent", "baidu": "baidu", "writer": "writer",
     "ai21": "ai21", "perplexity": "perplexity", "sakana": "sakana", "sarvam": "sarvam", "inception": "inception",
-    "upstage": "upstage", "deepreinforce": "deepreinforce",
+    "upstage": "upstage", "deepreinforce": "deepreinforce", "liquid": "liquid", "liquidai": "liquid",
 }
 # model-name prefixes -> the lab behind them, for hosted models filed without an organisation folder
 NAME_LAB = (
@@ -92,6 +92,8 @@ def _strip_host(text: str) -> str:
     t = re.sub(r"\s*\((free|beta|preview)\)$", "", t)
     for _ in range(3):
         t = _HOST_SUFFIX.sub("", t)
+    t = re.sub(r"^(cerebras|groq|sambanova)-(?=llama)", "", t)  # Meta's Llama API naming its serving partner
+    t = re.sub(r"-(\d{2,3})e(?=-|$)", "", t)  # expert count: Llama-4-Scout-17B-16E is Llama 4 Scout 17B
     t = re.sub(r"-instruct-turbo$", "-instruct", t)  # Together's quantised serving of the instruct model
     t = re.sub(r"-20\d{6}$", "", t)  # Anthropic-style dated snapshot of the same model
     t = re.sub(r"^meta-llama-?", "llama-", t)
@@ -130,4 +132,6 @@ def lab_of(model_id: str, name: str = "", family: str | None = None, default: st
         for prefix, lab in sorted(NAME_LAB, key=lambda p: -len(p[0])):
             if text.startswith(prefix):
                 return lab
+    if len(parts) > 1 and parts[-2] not in ("models", "routers", "accounts"):
+        return parts[-2].lstrip("~")  # the organisation folder a host files it under
     return default

@@ -32,7 +32,7 @@ class _Record:
 
 
 class Source(_Record):
-    __slots__ = ("name", "url", "as_of")
+    __slots__ = ("name", "url", "as_of", "note")
 
 
 class Fact(_Record):
@@ -51,6 +51,13 @@ class CriterionScore(_Record):
 class Lifecycle(_Record):
     __slots__ = ("status", "shutdown_date", "source")
     NESTED = {"source": Source}
+
+
+class Offer(_Record):
+    """One host serving the model (``ModelEntry.offers``)."""
+
+    __slots__ = ("price", "context_length", "status", "shutdown_date", "free_tier", "source")
+    NESTED = {"price": Price, "source": Source}
 
 
 class _Records:
@@ -139,6 +146,10 @@ class RawEntry:
         return self._cached("_field_sources", lambda: _Records(self._raw.get("field_sources") or {}, Source))
 
     @property
+    def offers(self) -> _Records:
+        return self._cached("_offers", lambda: _Records(self._raw.get("offers") or {}, Offer))
+
+    @property
     def sources(self) -> list[Source]:
         return self._cached("_sources", lambda: [Source(s) for s in self._raw.get("sources") or []])
 
@@ -191,11 +202,10 @@ class CatalogView:
 def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:
     """(status, shutdown_date) of an entry's lifecycle, (None, None) when not on record.
 
-    ``lifecycle`` is a field the catalog adds (issue 8); older catalogs and ModelEntry objects
-    built before it lack it, which counts as "not on record"."""
+    A raw catalog entry without a ``lifecycle`` (an older catalog document) has none on record."""
     if entry is None:
         return None, None
-    life = entry.lifecycle if isinstance(entry, RawEntry) else getattr(entry, "lifecycle", None)
+    life = entry.lifecycle
     if life is None:
         return None, None
     if isinstance(life, dict):
@@ -214,8 +224,7 @@ def catalog_age(view: CatalogView, today: str | None = None) -> dict[str, Any]:
         return {**{k: found.get(k) for k in keep if k in found}, "source": "catalog"}
     dates: list[str] = []
     for e in view.entries:
-        srcs = e.sources if isinstance(e, RawEntry) else (getattr(e, "sources", None) or [])
-        dates.extend(s.as_of for s in srcs if s.as_of)
+        dates.extend(s.as_of for s in e.sources if s.as_of)
     if not dates:
         return {"oldest_as_of": None, "newest_as_of": None, "age_days": None, "source": "entries"}
     oldest, newest = min(dates), max(dates)

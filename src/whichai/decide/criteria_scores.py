@@ -303,13 +303,14 @@ def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] |
 
     Base: open models by effective size (MoE: geometric mean of total and active parameters),
     0.2 + 0.15·log10(B) within [0.05, 0.7]; closed models by blended API price p (USD/Mtok, a proxy
-    for the tier), 0.45 + 0.08·log10(p) within [0.3, 0.6]; neither known 0.3 (unknown). Then × the
+    for the tier), 0.45 + 0.08·log10(p) within [0.3, 0.6]; neither known 0.3. Then × the
     task fit factor × the language factor (the profile's languages and the task's cases' ``lang:``
     tags).
     """
     base = _size_or_price(cand)
     if base is None:
-        return Score(PRIOR_UNKNOWN, "unknown", ["size and price unknown; not measured on your task"], "why.prior_unknown")
+        # a prior, not a fact: a stated rule (origin estimate), below most priors so an unknown size is not rewarded
+        return Score(PRIOR_UNKNOWN, "estimate", ["size and price unknown; not measured on your task"], "why.prior_unknown")
     score, basis, first = base
     fit, fit_origin = task_fit_of(cand)
     fit_f = task_fit_factor(fit, profile.task_kind)

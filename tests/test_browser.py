@@ -96,7 +96,14 @@ def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(brows
     assert page.locator("img[src='x']").count() == 0
     answer = page.locator("pre.answer", has_text="window.__xss=1").first
     assert "<script>window.__xss=1</script>" in answer.inner_text()
-    assert page.locator("[data-testid=verdict]").inner_text().strip()
+    from whichai.report.build import build_report
+    from whichai.store import Store
+
+    store = Store.open(sample["db"], create=False)
+    decision = build_report(store, RUN)["decision"]
+    store.close()
+    assert page.locator("[data-testid=verdict]").inner_text() == decision["verdict_text"]["en"]
+    assert page.locator("[data-testid=evidence]").inner_text().startswith(decision["evidence"]["text"]["en"])
     # the filter shows only the cases where models disagree
     rows = page.locator("table.cases tbody tr:visible").count()
     page.check("#only-disagree")
@@ -107,8 +114,10 @@ def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(brows
     page.close()
 
 
-def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sample):
+def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sample, tmp_path, monkeypatch):
     from whichai.web import create_app
+
+    monkeypatch.setenv("WHICHAI_DATA_DIR", str(tmp_path / "data"))
 
     blocked: list[str] = []
     with serve_in_thread(create_app(sample["db"])) as base:
@@ -127,21 +136,53 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
         page.click("a[href*='smollm2-135m-instruct']")
         assert "Apache-2.0" in page.content()
 
+        from whichai.app import recommend
+        from whichai.decide.profile import Profile
+
         page.goto(base + f"/profile?run={RUN}")
         page.wait_for_selector("#chart-tco .main-svg")
-        before = page.locator("[data-testid=verdict]").inner_text()
         page.select_option("select[name=min_openness]", "open-source")
         page.click("#apply")
         page.wait_for_load_state()
-        after = page.locator("[data-testid=verdict]").inner_text()
-        assert before != after and after == "Open source"
+        expected = recommend(Profile(min_openness="open-source"), run_id=RUN, db=sample["db"]).document()
+        assert page.locator("[data-testid=verdict]").inner_text() == expected.verdict_text.en
         page.select_option("select[name=min_openness]", "closed")
         page.select_option("select[name=support]", "sla-required")
         page.fill("input[name='volume.requests_per_month']", "200000")
+        page.fill("input[name='ops_hours_per_month']", "5")
         page.click("#apply")
         page.wait_for_selector("#chart-tco .main-svg")
-        assert page.locator("[data-testid=verdict]").inner_text() != "Open source"
+        expected = recommend(Profile(support="sla-required", volume={"requests_per_month": 200000}, ops_hours_per_month=5),
+                             run_id=RUN, db=sample["db"]).document()
+        assert page.locator("[data-testid=verdict]").inner_text() == expected.verdict_text.en
         assert "volume.requests_per_month=200000" in page.url
+        # save it under a name, as a YAML profile in whichai's own folder, and load it back by name
+        page.fill("input[name=save_as]", "browser-profile")
+        page.click("#save")
+        page.wait_for_selector("[data-testid=saved]")
+        assert page.locator("select[name=base]").input_value() == "browser-profile"
+        assert page.locator("input[name='volume.requests_per_month']").input_value() == "200000"
         assert blocked == [] and page.errors == []
         shot(page, "dashboard.png", 1700)
         page.close()
+
+
+def test_long_texts_stay_inside_their_cards(browser, tmp_path):
+    """Long model ids and exclusion reasons wrap: no card, and no page, is wider than the window."""
+    from whichai.report import write_report
+
+    long_id = "custom/" + "very-long-model-name-without-spaces-" * 6
+    models = {"local/smollm2-135m-instruct": (0.5, 0.3, 100.0, 0.0), long_id: (0.6, 0.5, 80.0, 0.001)}
+    store = make_sample_run(tmp_path / "w.db", run_id="longtexts0000001", n_cases=6, models=models)
+    report = write_report(store, "longtexts0000001", out=tmp_path / "long.html")
+    store.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(report.as_uri())
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    wide = page.evaluate("""() => Array.from(document.querySelectorAll('section.card'))
+        .filter(c => c.scrollWidth > c.clientWidth + 1 && !c.querySelector('.cases-wrap'))
+        .map(c => c.id + ': ' + c.scrollWidth + ' > ' + c.clientWidth)""")
+    assert wide == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator("#excluded").count() == 1 and page.locator(f"text={long_id}").count() >= 1
+    page.close()

@@ -33,11 +33,15 @@ def db(tmp_path_factory):
     return path
 
 
+STORES: dict[str, object] = {}
+
+
 @pytest.fixture(scope="module")
 def base(db):
     from whichai.web import create_app
 
     with serve_in_thread(create_app(db)) as url:
+        STORES[url] = db
         yield url
 
 
@@ -87,14 +91,26 @@ def _verdict(html: str) -> str:
     return html.split('data-testid="verdict">', 1)[1].split("<", 1)[0]
 
 
-def test_profile_form_changes_the_verdict(base):
+def test_profile_form_shows_decides_verdict_for_the_submitted_profile(base):
+    from whichai.app import recommend
+    from whichai.decide.profile import Profile
+
     status, html, _ = get(base + "/profile")
     assert status == 200 and 'name="volume.requests_per_month"' in html
-    before = _verdict(html)
-    status, html, _ = get(base + "/profile?min_openness=open-source")
-    assert status == 200 and _verdict(html) == "Open source" != before
+    assert _verdict(html) == recommend(Profile()).document().verdict_text.en
+    status, html, _ = get(base + "/profile?min_openness=open-source&ops_hours_per_month=2")
+    expected = recommend(Profile(min_openness="open-source", ops_hours_per_month=2)).document()
+    assert status == 200 and _verdict(html) == expected.verdict_text.en and expected.verdict == "open-source"
     status, html, _ = get(base + f"/profile?run={RUN}&base=regulated-bank")
     assert status == 200 and 'value="regulated-bank" selected' in html and 'id="quality-cost"' in html
+    made = recommend("regulated-bank", run_id=RUN, store=_store(base)).document()
+    assert _verdict(html) == made.verdict_text.en
+
+
+def _store(base):
+    from whichai.store import Store
+
+    return Store.open(STORES[base], create=False)
 
 
 def test_profile_form_reports_bad_values(base):

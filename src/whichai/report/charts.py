@@ -150,25 +150,28 @@ def latency_distribution(doc: dict[str, Any], lang: str) -> str | None:
 
 
 def criteria_heatmap(doc: dict[str, Any], lang: str) -> str | None:
+    """decide's ten criterion scores of the shown models (hover: the origin and the reason)."""
     import plotly.graph_objects as go
 
-    crit = doc["criteria"]
-    ids = crit["ids"]
-    models = [m for m, row in crit["models"].items() if any(row[c]["score"] is not None for c in ids)]
-    if not models:
+    from whichai.criteria import CRITERION_IDS, label
+    from whichai.decide.i18n import t as decide_text
+    from whichai.report.views import criteria_rows, text
+
+    rows = criteria_rows(doc)
+    if not rows:
         return None
-    labels = [crit["labels"][c]["id" if lang == "id" else "en"] for c in ids]
-    z = [[crit["models"][m][c]["score"] for c in ids] for m in models]
-    hover = [[_wrap(crit["models"][m][c]["reason"] or "") for c in ids] for m in models]
+    z = [[r["criteria"][c]["score"] for c in CRITERION_IDS] for r in rows]
+    hover = [[_wrap(f"{decide_text('origin.' + r['criteria'][c]['origin'], lang)}: {text(r['criteria'][c]['reason'], lang)}")
+              for c in CRITERION_IDS] for r in rows]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=labels,
-            y=[_esc(_short(m)) for m in models],
+            x=[label(c, lang) for c in CRITERION_IDS],
+            y=[_esc(f"#{r['rank']} {_short(r['model'])}") for r in rows],
             zmin=0,
             zmax=1,
             colorscale=[[0, "#f4d6cc"], [0.5, "#f6efc9"], [1, "#2f9e74"]],
-            text=[[("" if v is None else f"{v:.2f}") for v in row] for row in z],
+            text=[[f"{v:.2f}" for v in row] for row in z],
             texttemplate="%{text}",
             customdata=hover,
             hovertemplate="<b>%{y}</b> · %{x}: %{z:.2f}<br>%{customdata}<extra></extra>",
@@ -179,7 +182,7 @@ def criteria_heatmap(doc: dict[str, Any], lang: str) -> str | None:
     )
     fig.update_layout(
         **_layout(
-            height=max(240, 140 + 48 * len(models)),
+            height=max(240, 140 + 40 * len(rows)),
             margin={"l": 24, "r": 24, "t": 16, "b": 24},
             xaxis={"side": "top", "tickangle": -25, "automargin": True},
             yaxis={"automargin": True, "autorange": "reversed"},
@@ -268,61 +271,81 @@ _DASH = {"api": "solid", "owned": "dash", "rented": "dot"}
 
 
 def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
-    """Monthly cost of ownership against monthly volume (log-log), one line per way to run a model,
-    the user's volume and the break-even marked."""
+    """decide's cost curves (tco.curves: monthly cost against monthly volume, log-log), one line per
+    model and way to run it; the user's volume and decide's break-even marked."""
     import plotly.graph_objects as go
 
-    from whichai.report.tco import tco_view
-
-    view = tco_view(doc)
-    if view is None:
+    tco = doc["decision"]["tco"]
+    curves = [c for c in tco["curves"] if c["points"]]
+    if not curves:
         return None
     fig = go.Figure()
-    for s in view["series"]:
-        colour = COLOURS.get(s["openness"], COLOURS["unknown"])
-        name = f"{_short(s['model'])} · {t('mode.' + str(s['kind']), lang)}"
-        fig.add_trace(
-            go.Scatter(
-                x=s["volumes"],
-                y=s["costs"],
-                mode="lines",
-                name=_esc(name),
-                line={"color": colour, "width": 2.5, "dash": _DASH.get(s["kind"], "solid")},
-                hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(name) + "</extra>",
-                connectgaps=False,
-            )
-        )
-    shapes, annotations = [], []
-    if view.get("volume"):
-        shapes.append({"type": "line", "x0": view["volume"], "x1": view["volume"], "yref": "paper", "y0": 0, "y1": 1,
-                       "line": {"color": "#7a8193", "dash": "dot", "width": 1.5}})
-        annotations.append({"x": math.log10(view["volume"]), "yref": "paper", "y": 1.0, "text": t("your_volume", lang),
-                            "showarrow": False, "yanchor": "bottom", "font": {"color": "#4a5163", "size": 12}})
-    be = view.get("break_even")
-    if be and be.get("cost"):
-        fig.add_trace(
-            go.Scatter(
-                x=[be["volume"]], y=[be["cost"]], mode="markers",
-                marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
-                name=t("break_even", lang),
-                hovertemplate=t("break_even", lang) + ": %{x:,.0f} → $%{y:,.2f}<extra></extra>",
-            )
-        )
-        annotations.append({"x": math.log10(be["volume"]), "y": math.log10(be["cost"]),
-                            "text": f"{t('break_even', lang)}: {be['volume']:,.0f}", "showarrow": True, "arrowhead": 0,
-                            "ax": -60, "ay": -36, "bgcolor": "white", "bordercolor": "#1d2433", "borderpad": 4,
-                            "font": {"size": 12}})
-    fig.update_layout(
-        **_layout(
-            xaxis=_axis(t("axis.volume", lang), type="log"),
-            yaxis=_axis(t("axis.monthly_cost", lang), type="log", tickprefix="$"),
-            shapes=shapes,
-            annotations=annotations,
-            height=400,
-            legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
-            margin={"l": 64, "r": 24, "t": 24, "b": 56},
-        )
-    )
+    for c in curves:
+        colour = COLOURS.get(c["openness"], COLOURS["unknown"])
+        name = f"{_short(c['model'])} · {t('mode.' + c['mode'], lang)}"
+        fig.add_trace(go.Scatter(
+            x=[p[0] for p in c["points"]], y=[p[1] if p[1] > 0 else None for p in c["points"]], mode="lines", name=_esc(name),
+            line={"color": colour, "width": 2.5, "dash": _DASH.get(c["mode"], "solid")},
+            hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(name) + "</extra>", connectgaps=False,
+        ))
+    volume = tco["requests_per_month"]
+    shapes = [{"type": "line", "x0": volume, "x1": volume, "yref": "paper", "y0": 0, "y1": 1,
+               "line": {"color": "#7a8193", "dash": "dot", "width": 1.5}}] if volume > 0 else []
+    annotations = [{"x": math.log10(volume), "yref": "paper", "y": 1.0, "text": t("your_volume", lang), "showarrow": False,
+                    "yanchor": "bottom", "font": {"color": "#4a5163", "size": 12}}] if volume > 0 else []
+    be = tco.get("break_even")
+    if be and be["kind"] == "above" and be.get("requests_per_month") and be.get("monthly_usd"):
+        fig.add_trace(go.Scatter(
+            x=[be["requests_per_month"]], y=[be["monthly_usd"]], mode="markers", name=t("break_even", lang),
+            marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
+            hovertemplate=t("break_even", lang) + ": %{x:,.0f} → $%{y:,.2f}<extra></extra>",
+        ))
+        annotations.append({"x": math.log10(be["requests_per_month"]), "y": math.log10(be["monthly_usd"]),
+                            "text": f"{t('break_even', lang)}: {be['requests_per_month']:,.0f}", "showarrow": True, "arrowhead": 0,
+                            "ax": -60, "ay": -36, "bgcolor": "white", "bordercolor": "#1d2433", "borderpad": 4, "font": {"size": 12}})
+    fig.update_layout(**_layout(
+        xaxis=_axis(t("axis.volume", lang), type="log"), yaxis=_axis(t("axis.monthly_cost", lang), type="log", tickprefix="$"),
+        shapes=shapes, annotations=annotations, height=400, legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
+        margin={"l": 64, "r": 24, "t": 24, "b": 56},
+    ))
+    return _to_json(fig)
+
+
+def load_chart(doc: dict[str, Any], lang: str) -> str | None:
+    """Load sweeps (issue 12): output tokens/s against median latency, one line per sweep, each point
+    labelled with its concurrency; the p95 latency as a dotted line; the saturation point marked."""
+    import plotly.graph_objects as go
+
+    sweeps = [s for s in doc.get("loads") or [] if s.get("points")]
+    if not sweeps:
+        return None
+    fig = go.Figure()
+    palette = ["#2f7fc1", "#1f9e6e", "#e0632a", "#7a5bc7", "#b7791f", "#d64545"]
+    for i, s in enumerate(sweeps):
+        colour = COLOURS.get(doc.get("openness", {}).get(s["model"]), palette[i % len(palette)])
+        name = _esc(_short(s["model"]) + (f" · {s['server']}" if s.get("server") else ""))
+        pts = sorted(s["points"], key=lambda p: p["concurrency"])
+        fig.add_trace(go.Scatter(
+            x=[p["latency_p50_s"] for p in pts], y=[p["output_tokens_per_s"] for p in pts], mode="lines+markers+text", name=name,
+            text=[str(p["concurrency"]) for p in pts], textposition="top center", line={"color": colour, "width": 2.5},
+            marker={"size": 9, "color": colour}, customdata=[[p["concurrency"], p.get("requests_per_s"), p.get("ttft_p50_s")] for p in pts],
+            hovertemplate=t("load_concurrency", lang) + " %{customdata[0]}: %{y:,.1f} tok/s · p50 %{x:.2f} s · TTFT p50 %{customdata[2]:.2f} s<extra>"
+            + name + "</extra>",
+        ))
+        if all(p.get("latency_p95_s") is not None for p in pts):
+            fig.add_trace(go.Scatter(
+                x=[p["latency_p95_s"] for p in pts], y=[p["output_tokens_per_s"] for p in pts], mode="lines", name=name + " · p95",
+                line={"color": colour, "width": 1.5, "dash": "dot"}, hovertemplate="p95 %{x:.2f} s<extra>" + name + "</extra>",
+            ))
+        sat = next((p for p in pts if p["concurrency"] == s.get("saturation_concurrency")), None)
+        if sat is not None:
+            fig.add_trace(go.Scatter(
+                x=[sat["latency_p50_s"]], y=[sat["output_tokens_per_s"]], mode="markers", name=t("load_saturation", lang),
+                marker={"symbol": "diamond", "size": 15, "color": "#1d2433", "line": {"color": "white", "width": 2}},
+                showlegend=i == 0, hovertemplate=t("load_saturation", lang) + " @ %{text}<extra></extra>", text=[str(sat["concurrency"])],
+            ))
+    fig.update_layout(**_layout(xaxis=_axis(t("axis.latency_p50", lang), rangemode="tozero"),
+                                yaxis=_axis(t("tokens_per_s", lang), rangemode="tozero"), height=380))
     return _to_json(fig)
 
 
@@ -349,4 +372,5 @@ def all_charts(doc: dict[str, Any], lang: str) -> dict[str, str | None]:
         "criteria": criteria_heatmap(doc, lang),
         "openness_dims": openness_heatmap(doc, lang),
         "tco": tco_chart(doc, lang),
+        "load": load_chart(doc, lang),
     }

@@ -30,33 +30,51 @@ def script_json(value: Any) -> Any:
     return Markup(text)
 
 
-def _pct(value: Any, digits: int = 0) -> str:
-    return "–" if value is None else f"{value * 100:.{digits}f}%"
+def _pct(value: Any, lang: str = "en", digits: int = 0) -> str:
+    from whichai.decide.i18n import num
+
+    return "–" if value is None else num(value * 100, lang, digits) + "%"
 
 
-def _secs(value: Any) -> str:
+def _secs(value: Any, lang: str = "en") -> str:
+    from whichai.decide.i18n import num
+
     if value is None:
         return "–"
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+    return f"{num(value * 1000, lang, 0)} ms" if value < 1 else f"{num(value, lang, 2)} s"
 
 
-def _usd(value: Any) -> str:
+def _usd(value: Any, lang: str = "en") -> str:
+    from whichai.decide.i18n import num, usd
+
     if value is None:
         return "–"
-    if value == 0:
-        return "$0"
-    if abs(value) < 0.01:
-        return f"${value:.4f}"
-    return f"${value:,.2f}"
+    if 0 < abs(value) < 0.01:  # the cost of a few calls: keep the digits that say it
+        return "$" + num(value, lang, 4)
+    return usd(value, lang)
 
 
-def _num(value: Any, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:,.{digits}f}"
+def _num(value: Any, lang: str = "en", digits: int = 2) -> str:
+    from whichai.decide.i18n import num
+
+    return "–" if value is None else num(value, lang, digits)
+
+
+def _count(value: Any, lang: str = "en") -> str:
+    from whichai.decide.i18n import count
+
+    return "–" if value is None else count(value, lang)
 
 
 def environment(extra_dirs: list[Path] | None = None) -> Any:
     """The Jinja2 environment shared by the report and the dashboard (autoescape always on)."""
     from jinja2 import Environment, FileSystemLoader
+
+    from whichai.criteria import label
+    from whichai.decide.i18n import t as decide_text
+    from whichai.report import views
+    from whichai.report.charts import dim_class, openness_dims
+    from whichai.report.i18n import t
 
     env = Environment(
         loader=FileSystemLoader([str(d) for d in (extra_dirs or [])] + [str(TEMPLATES)]),
@@ -64,12 +82,12 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    from whichai.report.build import explain_blocks, run_ranking, sensitivity_lines
-    from whichai.report.charts import dim_class, openness_dims
-    from whichai.report.i18n import t
-
-    env.filters.update(pct=_pct, secs=_secs, usd=_usd, num=_num, script_json=script_json)
-    env.globals.update(t=t, sensitivity_lines=sensitivity_lines, explain_blocks=explain_blocks, run_ranking=run_ranking, dim_class=dim_class, openness_dims=openness_dims, short=lambda m: m.split("/", 1)[1] if "/" in m else m)
+    env.filters.update(pct=_pct, secs=_secs, usd=_usd, num=_num, count=_count, script_json=script_json)
+    env.globals.update(
+        t=t, dt=decide_text, text=views.text, criterion=label, provisional=views.provisional, run_ranking=views.run_ranking,
+        criteria_rows=views.criteria_rows, tco_rows=views.tco_rows, excluded_rows=views.excluded_rows, dim_class=dim_class,
+        openness_dims=openness_dims, short=lambda m: m.split("/", 1)[1] if "/" in m else m,
+    )
     return env
 
 
@@ -82,18 +100,10 @@ def plotly_js() -> str:
 
 
 def page_context(doc: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What the report views need: the document, its charts and the cost-of-ownership rows."""
+    """What the report views need: the document and its charts."""
     from whichai.report.charts import COLOURS, all_charts
-    from whichai.report.tco import tco_view
 
-    return {
-        "doc": doc,
-        "lang": lang,
-        "charts": all_charts(doc, lang),
-        "tco": tco_view(doc),
-        "colours": COLOURS,
-        "openness": {m["id"]: m["openness"] for m in doc["models"]},
-    }
+    return {"doc": doc, "lang": lang, "charts": all_charts(doc, lang), "colours": COLOURS}
 
 
 @lru_cache(maxsize=1)

@@ -1,32 +1,30 @@
 """The report as Markdown: the same sections as the HTML page, as tables, without charts.
 
-Model answers are untrusted; in Markdown they are shown inside table cells with the characters that
-would start markup (``<``, ``>``, ``|``, backticks, newlines) neutralised, so a renderer shows them as text.
+It renders the report document (:mod:`whichai.report.build`): decide's decision document for the
+verdict, scores, costs, origins and texts; the run's measurements and answers. Model answers and
+every other text are untrusted; in Markdown they are shown inside table cells with the characters
+that would start markup (``<``, ``>``, ``|``, backticks, newlines) neutralised.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from whichai.report.build import sensitivity_lines
+from whichai.criteria import CRITERION_IDS, label
+from whichai.decide.i18n import t as dt
 from whichai.report.charts import HEADLINE_DIMS, dim_class
-from whichai.report.html import _num, _pct, _secs, _usd
+from whichai.report.html import _count, _num, _pct, _secs, _usd
 from whichai.report.i18n import t
-from whichai.report.tco import tco_view
+from whichai.report.views import criteria_rows, excluded_rows, provisional, run_ranking, tco_rows, text
 
 
 def cell(value: Any, limit: int | None = 300) -> str:
-    text = "" if value is None else str(value)
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1] + "…"
+    out = "" if value is None else str(value)
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
     return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("|", "\\|")
-        .replace("`", "\\`")
-        .replace("\r", "")
-        .replace("\n", "<br>")
+        out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("`", "\\`")
+        .replace("*", "\\*").replace("_", "\\_").replace("[", "\\[").replace("]", "\\]").replace("\r", "").replace("\n", "<br>")
     )
 
 
@@ -36,59 +34,156 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
+def _origin(origin: str, lang: str) -> str:
+    return f"({dt('origin.' + origin, lang)})"
+
+
 def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
-    run = doc["run"]
-    lines = [f"# {t('title', lang)}: {cell(run['task'])}", ""]
-    lines += [
-        f"- {t('run', lang)}: `{run['id']}`",
-        f"- {t('created', lang)}: {run['created_at']} · {t('status', lang)}: {run['status']}",
-        f"- {t('models', lang)}: {', '.join(cell(m) for m in run['models'])}",
-        f"- {t('cases', lang)}: {len(doc['cases'])}",
-        "",
-    ]
-    lines += _recommendation(doc, lang)
-    lines += [f"## {t('measured', lang)}", ""]
-    openness = {m["id"]: m["openness"] for m in doc["models"]}
-    lines += _table(
-        [t("model", lang), t("openness", lang), t("pass_rate", lang), t("ci95", lang), t("errors", lang),
-         t("latency_p50", lang), t("latency_p95", lang), t("ttft_p50", lang), t("tokens_per_s", lang),
-         t("cost_run", lang), t("cost_1000", lang)],
-        [
-            [cell(s["model"]), t(f"openness.{openness.get(s['model'], 'unknown')}", lang), _pct(s["pass_rate"]),
-             f"{_pct(s['pass_rate_ci95'][0])}–{_pct(s['pass_rate_ci95'][1])}", str(s["errors"]),
-             _secs(s["latency_p50_s"]), _secs(s["latency_p95_s"]), _secs(s["ttft_p50_s"]),
-             _num(s["output_tokens_per_s"]), _usd(s["cost_usd"]), _usd(s["cost_per_1000_cases_usd"])]
-            for s in doc["summaries"]
-        ],
+    run = doc.get("run")
+    title = f"# {t('title', lang)}: {cell(run['task'])}" if run else f"# {t('title', lang)}"
+    lines = [title, ""]
+    if run:
+        lines += [f"- {t('run', lang)}: `{run['id']}`",
+                  f"- {t('created', lang)}: {run['created_at']} · {t('status', lang)}: {run['status']}",
+                  f"- {t('models', lang)}: {', '.join(cell(m) for m in run['models'])}",
+                  f"- {t('cases', lang)}: {len(doc['cases'])}", ""]
+    lines += _verdict(doc, lang) + _why(doc, lang)
+    if run:
+        lines += _measured(doc, lang)
+    lines += _tco(doc, lang) + _loads(doc, lang) + _criteria(doc, lang) + _openness(doc, lang)
+    if run:
+        lines += _cases(doc, lang)
+    version = run["whichai_version"] if run else ""
+    return "\n".join(lines + [f"_{t('generated', lang)} {version} · {doc['generated_at']}_", ""])
+
+
+def _verdict(doc: dict[str, Any], lang: str) -> list[str]:
+    dec = doc["decision"]
+    mark = f" ({dt('ui.provisional', lang)})" if provisional(doc) else ""
+    lines = [f"## {t('recommendation', lang)}", "", f"{t('profile', lang)}: **{cell(dec['profile']['name'])}**", "",
+             f"**{t('verdict', lang)}{mark}: {cell(text(dec['verdict_text'], lang))}**", "",
+             f"{t('evidence', lang)}: {cell(text(dec['evidence']['text'], lang), None)}", ""]
+    if provisional(doc) and dec["evidence"]["next_to_measure"]:
+        lines += [f"{dt('ui.measure_next', lang)}: " + ", ".join(f"`{cell(m)}`" for m in dec["evidence"]["next_to_measure"]), ""]
+    if dec.get("run"):
+        lines += [cell(text(dec["run"]["text"], lang), None), ""]
+    age = dec["catalog_age"]
+    if age.get("newest_as_of"):
+        days = "?" if age.get("age_days") is None else age["age_days"]
+        lines += [dt("ex.catalog_age", lang, oldest=age["oldest_as_of"], newest=age["newest_as_of"], days=days), ""]
+    lines += [cell(b["text"], None) + "  " for b in dec["explanation"][lang]] + [""]  # the text names its origins
+    if dec["ranking"]:
+        lines += [f"### {t('top_models', lang)}", ""]
+        lines += _table(["#", t("model", lang), t("openness", lang), t("score", lang), t("mode", lang), t("monthly_cost", lang)],
+                        [[str(r["rank"]), cell(r["model"]), t("openness." + r["openness"], lang), _num(r["score"], lang),
+                          t("mode." + r["mode"], lang), f"{_usd(r['monthly_usd'], lang)} {_origin(r['monthly_origin'], lang)}"]
+                         for r in dec["ranking"][:10]])
+    mine = run_ranking(doc)
+    if mine:
+        lines += [f"### {t('your_models', lang)}", ""]
+        lines += _table([t("rank", lang), t("model", lang), t("score", lang), t("monthly_cost", lang)], [_mine(m, lang) for m in mine])
+    return lines
+
+
+def _mine(m: dict[str, Any], lang: str) -> list[str]:
+    r, e = m["row"], m["excluded"]
+    if r:
+        return [f"#{r['rank']}", cell(m["model"]), _num(r["score"], lang), f"{_usd(r['monthly_usd'], lang)} {_origin(r['monthly_origin'], lang)}"]
+    if e:
+        return [t("excluded", lang), cell(m["model"]), "–", cell("; ".join(text(x["text"], lang) for x in e["reasons"]), None)]
+    return ["–", cell(m["model"]), "–", t("not_ranked", lang)]
+
+
+def _why(doc: dict[str, Any], lang: str) -> list[str]:
+    dec = doc["decision"]
+    lines = [f"### {dt('ui.weights', lang)}", ""]
+    lines += _table([dt("ui.criterion", lang), dt("ui.weight", lang), dt("ui.why_weight", lang)],
+                    [[label(c, lang), _pct(w["weight"], lang), f"{cell(text(w['reason'], lang), None)} {_origin(w['origin'], lang)}"]
+                     for c, w in dec["weights"].items()])
+    if dec["what_would_change"]:
+        lines += [f"### {t('what_would_change', lang)}", ""] + [f"- {cell(text(c['text'], lang), None)}" for c in dec["what_would_change"]] + [""]
+    if dec["sensitivity"]["lines"].get(lang):
+        lines += [f"### {t('sensitivity', lang)}", ""] + [f"- {cell(x, None)}" for x in dec["sensitivity"]["lines"][lang]] + [""]
+    excl = excluded_rows(doc)
+    if excl:
+        lines += [f"### {dt('ui.excluded', lang, n=len(dec['excluded']))}", ""]
+        lines += _table([t("model", lang), t("reasons", lang)],
+                        [[cell(e["model"]), cell("; ".join(text(x["text"], lang) for x in e["reasons"]), None)] for e in excl])
+    return lines
+
+
+def _measured(doc: dict[str, Any], lang: str) -> list[str]:
+    lines = [f"## {t('measured', lang)}", ""]
+    return lines + _table(
+        [t("model", lang), t("openness", lang), t("pass_rate", lang), t("ci95", lang), t("errors", lang), t("latency_p50", lang),
+         t("latency_p95", lang), t("ttft_p50", lang), t("tokens_per_s", lang), t("cost_run", lang), t("cost_1000", lang)],
+        [[cell(s["model"]), t(f"openness.{s['openness']}", lang), _pct(s["pass_rate"], lang),
+          f"{_pct(s['pass_rate_ci95'][0], lang)}–{_pct(s['pass_rate_ci95'][1], lang)}", str(s["errors"]), _secs(s["latency_p50_s"], lang),
+          _secs(s["latency_p95_s"], lang), _secs(s["ttft_p50_s"], lang), _num(s["output_tokens_per_s"], lang, 1),
+          _usd(s["cost_usd"], lang), _usd(s["cost_per_1000_cases_usd"], lang)] for s in doc["summaries"]],
     )
-    lines += _tco(doc, lang)
-    crit = doc["criteria"]
-    key = "id" if lang == "id" else "en"
-    lines += [f"## {t('chart.criteria', lang)}", ""]
-    lines += _table(
-        [t("model", lang)] + [crit["labels"][c][key] for c in crit["ids"]],
-        [[cell(m)] + [_num(row[c]["score"], 2) for c in crit["ids"]] for m, row in crit["models"].items()],
+
+
+def _tco(doc: dict[str, Any], lang: str) -> list[str]:
+    tco = doc["decision"]["tco"]
+    lines = [f"## {t('chart.tco', lang)}", "", f"{t('tco_at', lang)} {_count(tco['requests_per_month'], lang)} {t('requests_month', lang)}", ""]
+    rows = tco_rows(doc)
+    if not rows:
+        return lines + [t("tco_none", lang), ""]
+    lines += _table([t("model", lang), t("mode", lang), t("monthly_cost", lang), t("components", lang)],
+                    [[cell(r["model"]), t("mode." + r["mode"], lang), f"{_usd(r['monthly_usd'], lang)} {_origin(r['origin'], lang)}",
+                      cell("; ".join(f"{t('component.' + c['name'], lang)} {_usd(c['monthly_usd'], lang)} {_origin(c['origin'], lang)}"
+                                     for c in r["components"]), None)] for r in rows])
+    if tco.get("break_even"):
+        lines += [cell(text(tco["break_even"]["text"], lang), None), ""]
+    return lines
+
+
+def _loads(doc: dict[str, Any], lang: str) -> list[str]:
+    if not doc.get("loads"):
+        return []
+    lines = [f"## {t('chart.load', lang)}", ""]
+    for s in doc["loads"]:
+        lines += [f"### {cell(s['model'])}" + (f" · {cell(s['server'])}" if s.get("server") else ""), ""]
+        lines += _table([t("load_concurrency", lang), "req/s", t("tokens_per_s", lang), t("ttft_p50", lang), t("latency_p50", lang),
+                         t("latency_p95", lang)],
+                        [[str(p["concurrency"]), _num(p.get("requests_per_s"), lang), _num(p["output_tokens_per_s"], lang, 1),
+                          _secs(p.get("ttft_p50_s"), lang), _secs(p.get("latency_p50_s"), lang), _secs(p.get("latency_p95_s"), lang)]
+                         for p in sorted(s["points"], key=lambda p: p["concurrency"])])
+    return lines
+
+
+def _criteria(doc: dict[str, Any], lang: str) -> list[str]:
+    rows = criteria_rows(doc)
+    lines = [f"## {t('chart.criteria', lang)}", ""]
+    if not rows:
+        return lines + [t("criteria_none", lang), ""]
+    return lines + _table(
+        [t("model", lang)] + [label(c, lang) for c in CRITERION_IDS],
+        [[cell(r["model"])] + [f"{_num(r['criteria'][c]['score'], lang)} {_origin(r['criteria'][c]['origin'], lang)}" for c in CRITERION_IDS]
+         for r in rows],
     )
-    lines += [f"## {t('openness', lang)}", ""]
+
+
+def _openness(doc: dict[str, Any], lang: str) -> list[str]:
+    lines = [f"## {t('openness', lang)}", ""]
     lines += _table(
         [t("model", lang), t("openness", lang), t("license", lang), t("reason", lang), t("sources", lang)],
-        [
-            [cell(m["id"]), t(f"openness.{m['openness']}", lang), cell(m.get("license") or "–"),
-             cell(m.get("openness_reason") if m["in_catalog"] else t("not_in_catalog", lang)),
-             cell(", ".join(f"{s.get('name')} ({s.get('as_of')})" for s in m.get("sources") or []))]
-            for m in doc["models"]
-        ],
+        [[cell(m["id"]), t(f"openness.{m['openness']}", lang), cell(m.get("license") or "–"),
+          cell(m.get("openness_reason") if m["in_catalog"] else t("not_in_catalog", lang)),
+          cell(", ".join(f"{s.get('name')} ({s.get('as_of')})" for s in m.get("sources") or []))] for m in doc["models"]],
     )
     dims_models = [m for m in doc["models"] if m.get("openness_dimensions")]
     if dims_models:
         dims = [d for d in HEADLINE_DIMS if any(d in m["openness_dimensions"] for m in dims_models)]
         lines += [f"### {t('chart.openness_dims', lang)}", ""]
-        lines += _table(
-            [t("model", lang)] + [t(f"dimname.{d}", lang) for d in dims],
-            [[cell(m["id"])] + [t(f"dim.{dim_class(m['openness_dimensions'].get(d))}", lang) for d in dims] for m in dims_models],
-        )
-    lines += [f"## {t('per_case', lang)}", ""]
-    models = run["models"]
+        lines += _table([t("model", lang)] + [t(f"dimname.{d}", lang) for d in dims],
+                        [[cell(m["id"])] + [t(f"dim.{dim_class(m['openness_dimensions'].get(d))}", lang) for d in dims] for m in dims_models])
+    return lines
+
+
+def _cases(doc: dict[str, Any], lang: str) -> list[str]:
+    models = doc["run"]["models"]
     rows = []
     for c in doc["cases"]:
         row = [f"**{cell(c['id'])}**<br>{cell(c['input'], 200)}"]
@@ -98,42 +193,4 @@ def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
             body = r.get("error_message") if r["state"] == "error" else r.get("answer")
             row.append(f"{mark} {t(r['state'], lang)}<br>{cell(body, 200)}")
         rows.append(row)
-    lines += _table([t("case", lang)] + [cell(m) for m in models], rows)
-    lines += [f"_{t('generated', lang)} {run['whichai_version']} · {doc['generated_at']}_", ""]
-    return "\n".join(lines)
-
-
-def _recommendation(doc: dict[str, Any], lang: str) -> list[str]:
-    rec = doc.get("recommendation")
-    lines = [f"## {t('recommendation', lang)}", ""]
-    if not rec:
-        return lines + [t("no_recommendation", lang), ""]
-    lines += [f"**{t('verdict', lang)}: {t('verdict.' + (rec.get('verdict') or 'unknown'), lang)}**", ""]
-    if rec.get("headline"):
-        lines += [cell(rec["headline"], None), ""]
-    if rec.get("explanation"):
-        lines += [cell(rec["explanation"], None).replace("<br>", "\n"), ""]
-    if rec.get("ranking"):
-        lines += [f"### {t('top_models', lang)}", ""]
-        lines += _table(["#", t("model", lang), t("score", lang)],
-                        [[str(i), cell(r.get("model")), _num(r.get("score"), 3)] for i, r in enumerate(rec["ranking"][:10], 1)])
-    flips = sensitivity_lines(rec.get("sensitivity"))
-    if flips:
-        lines += [f"### {t('what_would_change', lang)}", ""] + [f"- {cell(f, None)}" for f in flips] + [""]
-    if rec.get("excluded"):
-        lines += [f"### {t('excluded', lang)}", ""]
-        lines += _table([t("model", lang), t("reasons", lang)],
-                        [[cell(e.get("model")), cell("; ".join(map(str, e.get("reasons") or [])), None)] for e in rec["excluded"]])
-    return lines
-
-
-def _tco(doc: dict[str, Any], lang: str) -> list[str]:
-    view = tco_view(doc)
-    lines = [f"## {t('chart.tco', lang)}", ""]
-    if not view or not view.get("rows"):
-        return lines + [t("tco_none", lang), ""]
-    lines += _table([t("model", lang), "", t("monthly_cost", lang)],
-                    [[cell(r.get("model")), cell(r.get("kind") or ""), _usd(r.get("monthly_usd"))] for r in view["rows"]])
-    if view.get("break_even_text"):
-        lines += [cell(view["break_even_text"], None), ""]
-    return lines
+    return [f"## {t('per_case', lang)}", ""] + _table([t("case", lang)] + [cell(m) for m in models], rows)

@@ -163,32 +163,31 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
 def _catalog_routes(app: FastAPI, ctx: _Context) -> None:
     @app.get("/catalog", response_class=HTMLResponse)
     def catalog(request: Request, q: str = "", openness: str = "", page_no: int = 1) -> HTMLResponse:
-        from whichai.report.build import load_catalog_quietly
+        from whichai.app import OPENNESS, search_catalog
+        from whichai.report.build import load_catalog
 
-        cat = load_catalog_quietly()
-        entries = list(cat.entries) if cat is not None else []
-        needle = q.strip().lower()
-        if needle:
-            entries = [e for e in entries if needle in f"{e.id} {e.name} {e.provider} {e.license or ''}".lower()]
-        if openness in ("open-source", "open-weights", "closed"):
-            entries = [e for e in entries if e.openness == openness]
-        total = len(entries)
+        rows = search_catalog(load_catalog(), q, [openness] if openness in OPENNESS else [])
+        total = len(rows)
         page_no = max(1, page_no)
-        shown = entries[(page_no - 1) * CATALOG_PAGE : page_no * CATALOG_PAGE]
+        shown = rows[(page_no - 1) * CATALOG_PAGE : page_no * CATALOG_PAGE]
         return ctx.page(request, "catalog.html.j2", entries=shown, total=total, q=q, openness=openness, page_no=page_no,
-                        pages=max(1, -(-total // CATALOG_PAGE)), available=cat is not None, active="catalog")
+                        pages=max(1, -(-total // CATALOG_PAGE)), available=True, active="catalog")
 
     @app.get("/catalog/model", response_class=HTMLResponse)
-    def model_card(request: Request, id: str) -> HTMLResponse:  # noqa: A002 - the query parameter's name
-        from whichai.report.build import load_catalog_quietly
+    def model_card(request: Request, id: str, profile: str | None = None) -> HTMLResponse:  # noqa: A002 - the query parameter's name
+        from whichai.decide.criteria_scores import score_entry
+        from whichai.report.build import load_catalog
         from whichai.report.charts import dim_class, openness_dims
+        from whichai.web.profiles import load
 
-        cat = load_catalog_quietly()
-        entry = cat.get(id) if cat is not None else None
+        entry = load_catalog().get(id)
         if entry is None:
             raise InputError(f"no model {id!r} in the catalog. Fix: search the catalog at /catalog.")
+        needs = load(profile)
+        scores = {cid: s.to_json() for cid, s in score_entry(entry, needs).items()}
         data = entry.model_dump(mode="json")
-        return ctx.page(request, "model.html.j2", m=data, dims=openness_dims(data), dim_class=dim_class, active="catalog")
+        return ctx.page(request, "model.html.j2", m=data, scores=scores, profile_name=needs.name, dims=openness_dims(data),
+                        dim_class=dim_class, active="catalog")
 
 
 def _profile_routes(app: FastAPI, ctx: _Context) -> None:
@@ -287,5 +286,5 @@ def _recommendation_context(store: Any, profile: Any, run_id: str | None, lang: 
     if run_id:
         doc = build_report(store, run_id, lang=lang, profile=profile)
     else:
-        doc = build_recommendation_doc(profile, lang=lang)
+        doc = build_recommendation_doc(profile, lang=lang, store=store)
     return page_context(doc, lang)

@@ -209,7 +209,11 @@ def _yaml_tree(text: str, path: str | Path) -> tuple[Any, Any]:
     if len(text) > MAX_BYTES:
         raise FileInputError(path, f"the profile is {len(text):,} characters long; a profile is a few hundred.",
                              f"keep it under {MAX_BYTES // 1024} KB (see `whichai profile examples`).")
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # a character YAML does not allow (e.g. ESC), found before parsing starts
+        raise FileInputError(path, f"not valid YAML ({getattr(exc, 'reason', None) or exc}).",
+                             "remove control characters, or write them as escapes inside double quotes.") from exc
     try:
         root = loader.get_single_node()
         _check_tree(root, path)

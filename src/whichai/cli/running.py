@@ -83,7 +83,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         "calls_elapsed_s": round(outcome.calls_elapsed_s, 4),
         "db": str(store.path),
     }
-    recommendation = _recommend(needs, lang, summaries)
+    recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
     if recommendation is not None:
         document["recommendation"] = recommendation.to_json()
     if chosen is not None:
@@ -98,9 +98,9 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     else:
         _print_table(document)
         if recommendation is not None:
-            from whichai.decide import render
+            from whichai.cli.decision_view import render
 
-            render(recommendation, out_console(), _lang(lang))
+            render(recommendation.document(), out_console(), _lang(lang))
             _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in summaries], _lang(lang))
         if chosen is not None:
             from whichai.candidates import render as render_candidates
@@ -159,11 +159,10 @@ def _decide_inputs(profile, lang):
     return load_profile(profile)
 
 
-def _recommend(needs, lang, summaries):
-    from whichai.catalog import load_catalog
-    from whichai.decide import recommend
+def _recommend(needs, lang, store, run_id, summaries):
+    from whichai import app  # the run's answered cases and its completeness go to decide
 
-    return recommend(needs, load_catalog(), measurements=summaries, lang=_lang(lang))
+    return app.recommend(needs, run_id=run_id, store=store, lang=_lang(lang), summaries=summaries)
 
 
 def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: str) -> None:
@@ -181,7 +180,7 @@ def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: s
             text = (f"peringkat {row['rank']} dari {total}, skor {row['score']:.2f}" if lang == "id"
                     else f"rank {row['rank']} of {total}, score {row['score']:.2f}")
         elif model in excluded:
-            text = ("dikecualikan: " if lang == "id" else "excluded: ") + "; ".join(excluded[model]["reasons"])
+            text = ("dikecualikan: " if lang == "id" else "excluded: ") + "; ".join(r["text"][lang] for r in excluded[model]["reasons"])
         else:
             text = "tidak dinilai" if lang == "id" else "not ranked"
         console.print(f"- {escape(model)}: {escape(text)}")

@@ -103,3 +103,52 @@ def test_profile_new_asks_operations_hours_and_rate_with_their_defaults(tmp_path
     assert proc.returncode == 0, proc.stderr
     p = parse_profile(out.read_text(encoding="utf-8"))
     assert p.ops_hours_per_month is None and p.ops_hourly_rate_usd == 60
+
+
+NUMERIC_PATHS = [
+    ("volume", "requests_per_month"), ("volume", "input_tokens_per_request"), ("budget_usd_per_month",), ("cost_reference_usd",),
+    ("hardware", "ram_gb"), ("hardware", "purchase_usd"), ("hardware", "power_watts"), ("hardware", "hours_per_month"),
+    ("hardware", "amortisation_months"), ("rent", "usd_per_hour"), ("ops_hours_per_month",), ("ops_hourly_usd",),
+    ("horizon_months",), ("latency_target_s",), ("min_quality",), ("weights", "cost"), ("sensitive_share",),
+]
+NUMBER_TEXTS = [".inf", "-.inf", ".nan", "1e308", "-1e308", "1e-320", "0", "-1", "1" + "0" * 400, "9" * 4400, "1_000", "0x10",
+                "12.5", "3", "1e12", "1e13", "744", "745", "true", "null", "'7'", "[1]", "{a: 1}"]
+
+
+def _nest(path: tuple[str, ...], value: str) -> str:
+    text = f"{path[-1]}: {value}\n"
+    for key in reversed(path[:-1]):
+        text = f"{key}:\n" + "".join("  " + line + "\n" for line in text.splitlines())
+    return text
+
+
+def test_every_number_in_every_numeric_field_is_valid_and_finite_or_bad_input() -> None:
+    """An exhaustive sweep (17 fields × 23 values): either a profile whose every number is finite and
+    within its bound, or a FileInputError naming the line; never another exception."""
+    import math
+
+    seen = {"ok": 0, "refused": 0}
+    for path in NUMERIC_PATHS:
+        for value in NUMBER_TEXTS:
+            text = _nest(path, value)
+            try:
+                p = parse_profile(text, "fuzz.yaml")
+            except FileInputError as exc:
+                assert exc.line is not None, (text, str(exc))
+                seen["refused"] += 1
+                continue
+            numbers = [v for v in _leaves(p.model_dump()) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            assert all(math.isfinite(v) and abs(v) <= 1e12 for v in numbers), text
+            seen["ok"] += 1
+    assert seen["ok"] > 50 and seen["refused"] > 150
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value

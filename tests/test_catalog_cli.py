@@ -203,3 +203,13 @@ def test_models_list_and_card_say_how_old_the_sources_are():
     card = run("models", "groq/llama-3.1-8b-instant", env={"COLUMNS": "250"})
     assert card.returncode == 0 and "huggingface.co/meta-llama/Llama-3.1-8B-Instruct" in card.stdout
     assert "amazon-bedrock/meta.llama3-1-8b-instruct-v1:0" in card.stdout and "days old" in card.stdout
+
+
+def test_models_status_filter():
+    retired = run_json("models", "--status", "retired")
+    ids = {d["id"] for d in retired}
+    assert "openai/gpt-4" in ids and "anthropic/claude-3-opus-20240229" in ids
+    assert all(d["lifecycle"]["status"] == "retired" for d in retired)
+    active = {d["id"] for d in run_json("models", "--status", "active")}
+    assert "openai/gpt-5.4-mini" in active and not ids & active
+    assert run("models", "--status", "gone").returncode == 2

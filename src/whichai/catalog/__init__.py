@@ -22,14 +22,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from whichai.catalog.catalog import Catalog
 
+# The function, not its submodule: importing the (tiny, stdlib-only) submodule here first means a
+# later `import whichai.catalog.age` finds it in sys.modules and no longer rebinds this name.
+from whichai.catalog.age import age  # noqa: E402
+
 __all__ = ["load_catalog", "Catalog", "age"]
-
-
-def age(catalog, today=None) -> dict:
-    """How old the catalog's sources are: {oldest_as_of, newest_as_of, age_days, snapshots, built}."""
-    from whichai.catalog.age import age as _age
-
-    return _age(catalog, today)
 
 
 def load_catalog(user_file: str | Path | None = None) -> "Catalog":

@@ -43,8 +43,10 @@ def _catalog(catalog_file: Optional[Path]):
 
 
 def _status(raw: dict) -> str:
+    from whichai.catalog.lifecycle import entry_status
+
     lc = raw.get("lifecycle") or {}
-    return lc.get("status", "active") + (f" {lc['shutdown_date']}" if lc.get("shutdown_date") else "")
+    return entry_status(raw) + (f" {lc['shutdown_date']}" if lc.get("shutdown_date") else "")
 
 
 def _fmt_price(p: dict | None) -> str:
@@ -65,6 +67,7 @@ def models_cmd(
     gpu_count: int = typer.Option(1, "--gpu-count", min=1, help="Number of GPUs of --fits-gpu GB each."),
     bits: float = typer.Option(4.5, "--bits", help="Bits per weight for the fit (4.5 = 4-bit GGUF, 16 = fp16)."),
     search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider or alias contains TEXT."),
+    status: Optional[str] = typer.Option(None, "--status", help="Only models with this lifecycle status today: active, deprecated or retired."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
     local: bool = typer.Option(False, "--local", help="The models of local servers running on this machine (Ollama, LM Studio, llama.cpp server, vLLM), linked to the catalog."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
@@ -74,6 +77,8 @@ def models_cmd(
 
     if sum((open_source, open_weights, closed)) > 1:
         raise InputError("choose at most one of --open-source, --open-weights, --closed.")
+    if status not in (None, "active", "deprecated", "retired"):
+        raise InputError(f"--status {status!r}: write active, deprecated or retired.")
     cat = _catalog(catalog_file)
     if local:
         from whichai.cli.local_models import show_local  # H11-models
@@ -95,11 +100,15 @@ def models_cmd(
     fit_check = fits_ram is not None or gpus is not None
     if fit_check:
         from whichai.catalog.hardware import fits
+    from whichai.catalog.lifecycle import entry_status
+
     rows = []
     for raw in cat.raw:
         if wanted and raw["openness"] not in wanted:
             continue
         if needle and not any(needle in str(x).lower() for x in (raw["id"], raw["name"], raw["provider"], *raw.get("aliases", []))):
+            continue
+        if status and entry_status(raw) != status:
             continue
         reason = None
         if fit_check:

@@ -98,12 +98,12 @@ def test_reachable_ways(quiet_machine, tmp_path):
 
 def test_commands_name_the_missing_piece(quiet_machine):
     catalog = load_catalog()
-    registry = Registry(Config())
-    assert how_to_reach(catalog.find_raw("openai/gpt-5.4-mini"), registry) == "export OPENAI_API_KEY=<your openai key>"
+    assert how_to_reach(catalog.find_raw("openai/gpt-5.4-mini")) == "export OPENAI_API_KEY=<your openai key>"
     gguf = {"id": "x/y", "hf_repo": "x/y-instruct", "gguf_repo": "someone/y-instruct-GGUF"}
-    assert how_to_reach(gguf, registry) == "--models local/hf:someone/y-instruct-GGUF:Q4_K_M"
-    assert how_to_reach({"id": "x/z", "hf_repo": "x/z", "weights_downloadable": True}, registry) == "vllm serve x/z"
-    assert how_to_reach({"id": "x/closed"}, registry) is None
+    assert how_to_reach(gguf) == "--models local/hf:someone/y-instruct-GGUF:Q4_K_M"
+    assert how_to_reach(gguf, ollama_running=True) == "ollama pull hf.co/someone/y-instruct-GGUF:Q4_K_M"
+    assert how_to_reach({"id": "x/z", "hf_repo": "x/z", "weights_downloadable": True}) == "vllm serve x/z"
+    assert how_to_reach({"id": "x/closed"}) is None
 
 
 def test_candidate_flow_end_to_end(env, tmp_path, fake, llama_server):
@@ -137,7 +137,8 @@ def test_candidate_flow_end_to_end(env, tmp_path, fake, llama_server):
     assert models["mybox/smollm2"]["serves"] == "local/smollm2-135m-instruct" and models["mybox/smollm2"]["self_hosted"] is True
     assert models["local/smollm2-135m-instruct"]["hardware"] == "this-machine"
     for row in chosen["unreachable"]:
-        assert row["command"] is None or row["command"].startswith(("export ", "vllm serve ", "--models local/hf:", "pip install "))
+        assert row["command"] is None or row["command"].startswith(
+            ("export ", "vllm serve ", "--models local/hf:", "ollama pull hf.co/", "pip install "))
         assert row["rank"] < by_side[row["side"]]["rank"]  # only models ranked above the one measured
     evidence = document["recommendation"].get("evidence")
     if evidence is not None:  # the evidence block of the decision document

@@ -77,6 +77,8 @@ def test_download_resumes_verifies_runs_and_then_works_offline(hub_env, tmp_path
         [summary] = json.loads(result.stdout)["models"]
         assert summary["model"] == model and summary["cases"] == 1 and summary["errors"] == 0
         assert summary["output_tokens_per_s"] > 0  # the downloaded file really ran
+        # The repo's name links it to its catalog entry; it runs on this machine.
+        assert summary["serves"] == "local/smollm2-135m-instruct" and summary["hardware"] == "this-machine"
         assert "Fetching SmolLM2-135M-Instruct.Q4_1.gguf" in result.stderr
         # The file list came from the repo API, the file from the CDN; the cut transfer resumed with a Range.
         assert hub.requests("GET", "/api/models/" + REPO)

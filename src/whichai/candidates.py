@@ -10,8 +10,8 @@ their measurements. A model is reachable when one of these runs it:
 - an API whose key is set (and whose SDK is installed): the vendors, hosted open-model APIs.
 
 For each top-K model of a side that is not reachable, :func:`how_to_reach` gives the one command that
-makes it so: the key to set, ``--models local/hf:…`` for a GGUF repo the catalog knows, ``vllm serve``
-for weights on the hub.
+makes it so: the key to set, ``ollama pull hf.co/…`` (Ollama running) or ``--models local/hf:…`` for a
+GGUF repo the catalog knows, ``vllm serve`` for weights on the hub.
 """
 
 from __future__ import annotations
@@ -44,7 +44,11 @@ def side_of(row: dict[str, Any]) -> str:
 
 def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int) -> Plan:
     """The K best-ranked reachable models of each side, and commands for the unreachable top-K."""
-    reach = reachable(registry, catalog)
+    from whichai.discovery import link_to_catalog, probe
+
+    servers = link_to_catalog(probe(), catalog)
+    reach = reachable(registry, catalog, servers)
+    ollama = any(row["running"] for row in servers if row["server"] == "ollama")
     result = Plan()
     taken = {"open": 0, "closed": 0}
     for row in ranking:
@@ -57,7 +61,7 @@ def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int
         elif model is None and row["rank"] <= _top_rank(ranking, side, k):
             raw = catalog.find_raw(row["model"]) or {"id": row["model"]}
             result.unreachable.append({"model": row["model"], "side": side, "rank": row["rank"],
-                                       "command": how_to_reach(raw, registry)})
+                                       "command": how_to_reach(raw, ollama_running=ollama)})
     for side, count in taken.items():
         if count < k:
             result.notes.append(f"only {count} reachable {side} model(s) in the ranking, of the {k} asked for.")
@@ -69,8 +73,11 @@ def _top_rank(ranking: list[dict[str, Any]], side: str, k: int) -> int:
     return ranks[-1] if ranks else 0
 
 
-def reachable(registry: Registry, catalog: Any) -> dict[str, dict[str, str]]:
-    """catalog id -> {model: the id to run, via: how it is reached}; the first way found wins."""
+def reachable(registry: Registry, catalog: Any, servers: list[dict[str, Any]] | None = None) -> dict[str, dict[str, str]]:
+    """catalog id -> {model: the id to run, via: how it is reached}; the first way found wins.
+    ``servers``: the local servers' probe, linked to the catalog (probed here when not given)."""
+    from whichai.discovery import link_to_catalog, probe
+
     found: dict[str, dict[str, str]] = {}
 
     def add(catalog_id: str | None, model: str, via: str) -> None:
@@ -79,8 +86,9 @@ def reachable(registry: Registry, catalog: Any) -> dict[str, dict[str, str]]:
 
     for catalog_id, model in configured_servers(registry, catalog):
         add(catalog_id, model, "configured")
-    for catalog_id, model in local_server_models(catalog):
-        add(catalog_id, model, "local-server")
+    for row in servers if servers is not None else link_to_catalog(probe(), catalog):
+        for served in row["models"]:
+            add(served["catalog"], served["id"], "local-server")
     for catalog_id, model in cached_gguf_files(catalog):
         add(catalog_id, model, "hf-cache")
     add(EMBEDDED, EMBEDDED, "embedded")
@@ -154,13 +162,6 @@ def _served_model(base_url: str | None) -> str | None:
     return data[0].get("id") if data and isinstance(data[0], dict) else None
 
 
-def local_server_models(catalog: Any) -> list[tuple[str | None, str]]:
-    from whichai.discovery import link_to_catalog, probe
-
-    rows = link_to_catalog(probe(), catalog)
-    return [(m["catalog"], m["id"]) for row in rows for m in row["models"]]
-
-
 def cached_gguf_files(catalog: Any) -> list[tuple[str | None, str]]:
     """GGUF files already in the Hugging Face cache that fit in 80 % of this machine's memory."""
     import huggingface_hub as hub
@@ -189,11 +190,11 @@ def _memory_bytes() -> float:
     return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
-def how_to_reach(raw: dict[str, Any], registry: Registry) -> str | None:
+def how_to_reach(raw: dict[str, Any], ollama_running: bool = False) -> str | None:
     """The one command that makes a catalog model reachable, or None when no way is known."""
     gguf = raw.get("gguf_repo") or (raw.get("hf_repo") if str(raw.get("hf_repo") or "").endswith("-gguf") else None)
-    if gguf:
-        return f"--models local/hf:{gguf}:Q4_K_M"
+    if gguf:  # Ollama pulls GGUF repos from the hub by name; without it, whichai fetches the file itself
+        return f"ollama pull hf.co/{gguf}:Q4_K_M" if ollama_running else f"--models local/hf:{gguf}:Q4_K_M"
     for run_id in _run_ids(raw):
         prefix = run_id.split("/", 1)[0]
         if prefix in DEFAULT_MODELS:

@@ -173,3 +173,17 @@ def test_cli_json_and_errors(tmp_path: Path) -> None:
     same = _cli("openai/gpt-4o", "openai/gpt-4o", "--profile", str(profile))
     assert same.returncode == 2 and "same model" in same.stderr
     assert "payback" in _cli("--help").stdout
+
+
+def test_cli_reads_measured_capacity_from_the_database(tmp_path: Path) -> None:
+    from whichai.store import Store
+
+    db = tmp_path / "runs.db"
+    Store.open(db).close()  # an empty database: no load results, so the estimate stays
+    profile = tmp_path / "p.yaml"
+    profile.write_text("hardware: {ram_gb: 16}\nrent: null\n", encoding="utf-8")
+    proc = _cli("local/smollm2-135m-instruct", "openai/gpt-4o", "--profile", str(profile), "--db", str(db), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["models"][0]["throughput"]["origin"] == "estimate"
+    missing = _cli("local/smollm2-135m-instruct", "openai/gpt-4o", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 2 and "none.db" in missing.stderr

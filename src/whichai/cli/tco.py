@@ -38,12 +38,13 @@ def tco_cmd(
     mode_a: Optional[str] = typer.Option(None, "--mode-a", help="Cost A in this mode only: api, owned or rented (default: its cheapest allowed mode)."),
     mode_b: Optional[str] = typer.Option(None, "--mode-b", help="Cost B in this mode only: api, owned or rented (default: its cheapest allowed mode)."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own catalog entries / overrides."),
+    db: Optional[Path] = typer.Option(None, "--db", help="Database whose `whichai load` results give measured capacity (default: whichai.db in the user data dir, when it exists)."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of the text: en or id (default: from the locale)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
+    from whichai.app import load_needs
     from whichai.catalog import load_catalog
     from whichai.decide.i18n import normalise_lang
-    from whichai.decide.profile import load_profile
     from whichai.decide.tco_compare import compare
     from whichai.errors import InputError
 
@@ -53,8 +54,8 @@ def tco_cmd(
             raise InputError(f"{flag} {mode!r} is not a mode. Fix: use one of {', '.join(MODES)}.")
     if model_a.strip().lower() == model_b.strip().lower() and mode_a == mode_b:
         raise InputError(f"A and B are the same model ({model_a!r}). Fix: name two different models, or give --mode-a and --mode-b.")
-    needs = load_profile(profile)
-    doc = compare(needs, load_catalog(catalog_file), model_a, model_b, modes=(mode_a, mode_b))
+    needs = load_needs(profile)
+    doc = compare(needs, load_catalog(catalog_file), model_a, model_b, capacity=_measured_capacity(db), modes=(mode_a, mode_b))
     failed = any("excluded" in row for row in doc["models"])
     if as_json:
         from whichai.cli.output import print_json
@@ -64,6 +65,23 @@ def tco_cmd(
         _render(doc, language)
     if failed:
         raise typer.Exit(1)
+
+
+def _measured_capacity(db: Optional[Path]) -> list[dict[str, Any]]:
+    """Capacity measured by `whichai load` and stored in the database (none when there is no database)."""
+    from whichai.paths import default_db_path
+
+    path = db or default_db_path()
+    if db is None and not path.exists():
+        return []
+    from whichai.load.store import capacity_entries
+    from whichai.store import Store
+
+    store = Store.open(path, create=False)
+    try:
+        return capacity_entries(store)
+    finally:
+        store.close()
 
 
 def _render(doc: dict[str, Any], lang: str) -> None:

@@ -86,6 +86,15 @@ def _profile(f: Findings) -> ProfileInfo:
     )
 
 
+def _tco(f: Findings, detailed: set[str]) -> dict[str, Any]:
+    """Cost of ownership: components for the detailed models; the others carry their total, its
+    origin and the cost of every allowed mode."""
+    brief = ("model", "name", "openness", "mode", "monthly_usd", "origin", "alternatives")
+    models = [m if m["model"] in detailed else {**{k: m[k] for k in brief}, "detailed": False} for m in f.tco["models"]]
+    be = f.tco.get("break_even")
+    return {**f.tco, "models": models, "break_even": None if be is None else _break_even(be)}
+
+
 def _break_even(be: dict[str, Any]) -> dict[str, Any]:
     return {**be, "text": both(lambda lang: break_even_text(be, lang))}
 
@@ -130,7 +139,7 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
         "excluded": [{"model": c.model, "name": c.name, "openness": c.openness, "reasons": [_note(r) for r in reasons]}
                      for c, reasons in f.outcome.excluded],
         "weights": _weights(f),
-        "tco": f.tco if f.tco.get("break_even") is None else {**f.tco, "break_even": _break_even(f.tco["break_even"])},
+        "tco": _tco(f, detailed),
         "hybrid": f.hybrid,
         "sensitivity": _sensitivity(f),
         "what_would_change": _changes(f),

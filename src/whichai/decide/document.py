@@ -195,6 +195,7 @@ class CostComponent(_Model):
 
 
 class TcoModel(_Model):
+    detailed: bool = True  # components listed (the ranking's detailed rows); else total, origin and alternatives only
     model: str
     name: str
     openness: Openness

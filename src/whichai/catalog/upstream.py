@@ -284,6 +284,14 @@ def _mof_release(path: Path, issues: list) -> dict | None:
     return rel
 
 
+def _mof_hf(value: Any) -> str | None:
+    """A Hugging Face repository from MOF's ``huggingface`` field: a URL or a bare "org/repo"."""
+    found = hf_repo(value)
+    if found is None and isinstance(value, str) and re.fullmatch(r"[\w.-]+/[\w.-]+", value.strip()):
+        found = value.strip().lower()
+    return found
+
+
 def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
     root = Path(root)
     settings = _mof_settings(root)
@@ -308,7 +316,7 @@ def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
             issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"file name says {path.stem!r} but the release is named {full!r} (huggingface: {rel.get('huggingface') or '-'})"})
         out.append({
             "file": path.name, "name": full, "producer": str(rel.get("producer") or "").strip(),
-            "hf": hf_repo(rel.get("huggingface")), "repo": rel.get("repository") or "",
+            "hf": _mof_hf(rel.get("huggingface")), "repo": rel.get("repository") or "",
             "distribution": licenses.normalise(dist), "components": comps,
             "template": all(licenses.normalise(v) is None for v in comps.values()),
             "mof_class": _mof_class(comps, settings), "date": str(rel.get("date") or ""),

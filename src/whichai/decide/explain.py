@@ -18,7 +18,7 @@ from whichai.decide.constraints import Reason
 from whichai.decide.document import Block, Figure, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
-from whichai.decide.scoring import Ranked, Score, cost_reference, cost_score
+from whichai.decide.scoring import Ranked, Score, operations_decide
 
 
 def both(make: Callable[[str], str]) -> Texts:
@@ -253,27 +253,20 @@ def _cost(f: Findings, shown: list[Ranked], lang: str) -> list[Block]:
     return blocks
 
 
-def operations_decide(f: Findings, top: Ranked, alt: Ranked | None) -> tuple[Ranked, Any] | None:
-    """(the self-hosted model, its operations component) when its operations cost alone keeps it
-    below the top model of the other side: without that cost it would rank first."""
-    if alt is None or alt.option.mode.kind == "api":
-        return None
-    ops = next((c for c in alt.option.mode.components if c.name == "operations" and c.usd > 0), None)
-    if ops is None:
-        return None
-    reference = cost_reference(f.profile)
-    raw_without = alt.option.base + f.outcome.w["cost"] * cost_score(alt.monthly - ops.usd, reference)
-    return (alt, ops) if raw_without > top.raw else None
-
-
-def _operations(f: Findings, top: Ranked, alt: Ranked | None, lang: str) -> list[Block]:
-    found = operations_decide(f, top, alt)
-    if found is None:
+def _operations(f: Findings, lang: str) -> list[Block]:
+    """Operations cost decides the verdict (:func:`whichai.decide.scoring.operations_decide`): say so,
+    with the figure and its origin, and the profile settings that change it."""
+    out = f.outcome
+    reason = operations_decide(out.prepared, out.ranked, f.profile, out.w)
+    if reason is None:
         return []
-    r, ops = found
-    text = t("ex.operations", lang, alt_name=r.cand.name, ops=usd(ops.usd, lang), origin=origin_label(ops.origin, lang), top_name=top.cand.name)
-    fig = Figure(name=f"{r.model}.operations", value=round(ops.usd, 2), unit="USD/month", origin=ops.origin, source=ops.detail or None)
-    return [Block(kind="operations", text=text, figures=[fig])]
+    p = reason.params
+    text = t("note.operations_decide", lang, ops=usd(p["ops_usd"], lang), hours=num(p["hours"] or 0, lang, 1),
+             rate=num(p["rate"] or 0, lang, 0), origin=origin_label(p["origin"], lang), name=p["name"])
+    figures = [Figure(name=f"{p['model']}.operations", value=p["ops_usd"], unit="USD/month", origin=p["origin"]),
+               Figure(name=f"{p['model']}.operations_hours", value=p["hours"], unit="h/month", origin=p["origin"]),
+               Figure(name=f"{p['model']}.monthly_without_operations", value=p["monthly_without_ops"], unit="USD/month", origin="estimate")]
+    return [Block(kind="operations", text=text, figures=figures)]
 
 
 def _lifecycle(shown: list[Ranked], lang: str) -> list[Block]:
@@ -366,11 +359,11 @@ def explanation(f: Findings, lang: str) -> list[Block]:
     else:
         top = ranked[0]
         blocks += _top(f, top, lang)
-        why, alt, compared = _why(f, top, lang)
+        why, _, compared = _why(f, top, lang)
         blocks += why
         shown = [top] + ([compared] if compared is not None else [])
         blocks += _cost(f, shown, lang)
-        blocks += _operations(f, top, alt, lang)
+        blocks += _operations(f, lang)
         blocks += _lifecycle(shown, lang)
     return blocks + _tail(f, lang)
 
@@ -379,5 +372,5 @@ def explanations(f: Findings) -> dict[str, list[Block]]:
     return {lang: explanation(f, lang) for lang in LANGS}
 
 
-__all__ = ["both", "break_even_text", "change_text", "evidence_text", "explanation", "explanations", "operations_decide",
+__all__ = ["both", "break_even_text", "change_text", "evidence_text", "explanation", "explanations",
            "origin_label", "reason_text", "run_text", "score_reason", "sensitivity_lines", "verdict_label"]

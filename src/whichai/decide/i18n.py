@@ -231,12 +231,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ex.other_closed": ("closed source", "closed source"),
     "ex.other_open": ("open", "terbuka"),
-    "ex.operations": (
-        "Operations cost decides this verdict: self-hosting {alt_name} carries {ops}/month of operations {origin}; without it, it would rank above {top_name}. "
-        "Set ops_hours_per_month and ops_hourly_rate_usd in your profile to what running it really takes.",
-        "Biaya operasional menentukan putusan ini: meng-host sendiri {alt_name} membawa biaya operasional {ops}/bulan {origin}; tanpa itu, model ini di atas {top_name}. "
-        "Atur ops_hours_per_month dan ops_hourly_rate_usd di profil Anda sesuai kebutuhan sebenarnya.",
-    ),
     "ex.lifecycle_deprecated": (
         "Lifecycle: {name} is deprecated{shutdown} [catalog]; plan for a successor.",
         "Siklus hidup: {name} sudah usang (deprecated){shutdown} [katalog]; siapkan penggantinya.",

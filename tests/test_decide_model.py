@@ -231,3 +231,22 @@ def test_operations_cost_that_decides_the_verdict_is_named_with_the_settings_to_
     prepared = prepare(cands, cheap, w, {})
     ranked, _ = evaluate(prepared, cheap, w)
     assert ranked[0].model == "lab/assistant-8b-instruct" and operations_decide(prepared, ranked, cheap, w) is None
+
+
+def test_a_thinking_model_is_costed_with_its_reasoning_tokens() -> None:
+    from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR
+
+    price = {"input": 1.0, "output": 4.0, "as_of": "2026-07-02", "source": "test"}
+    plain = entry("lab/helper-70b-instruct", params_b=70, api_available=True, price_usd_per_mtok=price, task_fit=["chat"])
+    thinker = entry("lab/helper-70b-r1", params_b=70, api_available=True, price_usd_per_mtok=price, task_fit=["chat", "reasoning"])
+    p = Profile(rent=None, hardware=None)
+    vol = p.volume
+    api = {e.id: build_candidate(e.id, e, None, p, today=TODAY).modes[0] for e in (plain, thinker)}
+    per_request = (vol.input_tokens_per_request * 1.0 + vol.output_tokens_per_request * 4.0) / 1e6
+    assert api[plain.id].monthly(vol.requests_per_month) == pytest.approx(per_request * vol.requests_per_month)
+    thinking = (vol.input_tokens_per_request * 1.0 + vol.output_tokens_per_request * THINKING_OUTPUT_FACTOR * 4.0) / 1e6
+    assert api[thinker.id].monthly(vol.requests_per_month) == pytest.approx(thinking * vol.requests_per_month)
+    assert api[thinker.id].cost_origin == "estimate" and "thinking model" in api[thinker.id].components[0].detail
+    # measured on the task: its measured cost stands, no factor
+    measured = {"model": thinker.id, "cases": 5, "answered": 5, "pass_rate": 0.6, "cost_usd": 0.01}
+    assert build_candidate(thinker.id, thinker, measured, p, today=TODAY).modes[0].output_factor == 1.0

@@ -21,7 +21,8 @@ from typing import Any
 from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
-from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode
+from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
+from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -125,6 +126,24 @@ def _memo(memo: dict | None, key: tuple, make):
     return found
 
 
+def _thinking_profile(profile: Profile) -> Profile:
+    """The profile as a thinking model serves it: THINKING_OUTPUT_FACTOR × the output tokens."""
+    vol = profile.volume
+    return profile.model_copy(update={"volume": vol.model_copy(update={"output_tokens_per_request": vol.output_tokens_per_request * THINKING_OUTPUT_FACTOR})})
+
+
+def _thinking(mode: Any) -> Any:
+    """Mark a mode costed with thinking tokens (an estimate, said in its first component)."""
+    if isinstance(mode, Mode):
+        mode.output_factor = THINKING_OUTPUT_FACTOR
+        mode.cost_origin = weakest(mode.cost_origin, "estimate")
+        if mode.components:
+            first = mode.components[0]
+            first.detail += f"; output × {THINKING_OUTPUT_FACTOR:g} for the reasoning a thinking model writes (estimate)"
+            first.origin = weakest(first.origin, "estimate")
+    return mode
+
+
 def lifecycle_state(entry: Any, today: date, horizon_months: float) -> dict[str, Any] | None:
     """The entry's lifecycle judged at ``today``: retired, shutting down within the horizon, or None."""
     status, shutdown = lifecycle_of(entry)
@@ -192,6 +211,10 @@ def _static_checks(cand: Candidate, entry: Any, measurement: dict | None, profil
         cand.reasons.append(Reason("no_customisation"))
 
 
+def _mark(ctx: dict[str, Any], mode: Any) -> Any:
+    return _thinking(mode) if ctx["thinking"] else mode
+
+
 def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
     profile, entry, memo, keys = ctx["profile"], cand.entry, ctx["memo"], ctx["keys"]
     if profile.deployment != "cloud":
@@ -206,7 +229,7 @@ def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
         failures.append(Reason("offers_retired"))
     else:
         mkey = id(cand.measurement) if cand.measurement is not None else None
-        mode = _memo(memo, ("api", cand.model, mkey, keys["api"]), lambda: api_mode(entry, cand.measurement, profile, cand.model))
+        mode = _memo(memo, ("api", cand.model, mkey, keys["api"]), lambda: _mark(ctx, api_mode(entry, cand.measurement, profile, cand.model)))
         if isinstance(mode, str):
             failures.append(Reason(mode))
         else:
@@ -237,7 +260,7 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
     mkey = id(cand.measurement) if cand.measurement is not None else None
     cap_key = None if cap is None else (cap["tokens_per_s"], cap.get("hardware"), cap.get("origin"), cap.get("source"))
     key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned"])
-    cand.modes.append(_memo(memo, key, lambda: owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params)))
+    cand.modes.append(_memo(memo, key, lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params))))
     cand.fits_owned = True
 
 
@@ -258,7 +281,7 @@ def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: 
         if gpus > MAX_RENTED_GPUS:
             failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
         else:
-            cand.modes.append(_memo(memo, ("rented", cand.model, gpus, keys["rented"]), lambda: rented_mode(active, gpus, profile, params)))
+            cand.modes.append(_memo(memo, ("rented", cand.model, gpus, keys["rented"]), lambda: _mark(ctx, rented_mode(active, gpus, profile, params))))
 
 
 def build_candidate(
@@ -283,8 +306,9 @@ def build_candidate(
         return cand
     downloadable = bool(entry.weights_downloadable) if entry is not None else local_measured
     _static_checks(cand, entry, measurement, profile, downloadable)
-    ctx = {"profile": profile, "memo": memo, "keys": keys or _profile_keys(profile), "today": today,
-           "capacity": capacity, "local_measured": local_measured}
+    thinking = measurement is None and thinks(model_id, cand.name, entry)
+    ctx = {"profile": _thinking_profile(profile) if thinking else profile, "memo": memo, "keys": keys or _profile_keys(profile),
+           "today": today, "capacity": capacity, "local_measured": local_measured, "thinking": thinking}
     failures: list[Reason] = []
     api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     if api_available:

@@ -37,6 +37,7 @@ from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact_evidence, fact_value
 from whichai.decide.i18n import t
 from whichai.decide.profile import Profile
+from whichai.decide.task_fit import task_fit
 from whichai.decide.tco import cheapest
 
 UNKNOWN = 0.5
@@ -225,33 +226,12 @@ def entry_scores(cand: Candidate) -> dict[str, Score]:
 
 # the performance prior --------------------------------------------------------------------------
 
-CODE_WORDS = ("coder", "codellama", "starcoder", "codegen", "codestral", "devstral", "codex", "-code-", "code-llama", "codeqwen",
-              "granite-code", "santacoder", "wizardcoder")
-CODE_SUFFIXES = ("-code", " code")
-BASE_SUFFIXES = ("-base", "_base", " base")
-CHAT_WORDS = ("instruct", "chat", "-it", "assistant", "zephyr", "hermes", "gpt-oss")
-REASONING_WORDS = ("-r1", "reasoning", "thinking", "-think", "qwq")
 UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, above one known not to
 
 
 def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
-    """(what the model is fit for, origin): the catalog's ``task_fit``, else read from its id (estimate)."""
-    fit = [str(x).lower() for x in (getattr(cand.entry, "task_fit", None) or [])]
-    ids = (cand.model.lower(), (cand.name or "").lower())
-    name = " ".join(ids)
-    code_named = any(w in name for w in CODE_WORDS) or any(i.endswith(CODE_SUFFIXES) for i in ids)
-    if fit:
-        # a code model that can also chat (e.g. "…-codex" listed for chat and code) is a code specialist
-        return (["code-specialist"] if code_named and "code" in fit else fit), "catalog"
-    if code_named:
-        return ["code"], "estimate"
-    if any(i.endswith(BASE_SUFFIXES) or any(f"{s}-" in i for s in BASE_SUFFIXES) for i in ids):
-        return ["base"], "estimate"
-    if any(w in name for w in REASONING_WORDS):
-        return ["reasoning", "chat"], "estimate"
-    if cand.openness == "closed" or any(w in name for w in CHAT_WORDS):
-        return ["chat"], "estimate"
-    return [], "unknown"
+    """(what the model is fit for, origin): see :mod:`whichai.decide.task_fit`."""
+    return task_fit(cand.model, cand.name, cand.entry, cand.openness)
 
 
 def task_fit_factor(fit: list[str], task_kind: str) -> float:

@@ -99,6 +99,7 @@ class Mode:
     purchase_usd: float = 0.0  # owned: the hardware's price (for payback)
     tokens_per_s: float | None = None  # throughput, input + output tokens a second
     hardware: str = ""  # what the throughput was measured or estimated on
+    output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
 
     def running(self, requests: float) -> float:
         """Monthly cost without amortisation: power + operations (+ rent) at ``requests``."""

@@ -200,7 +200,6 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     root = Path(models_dev)
     meta, entries, index = read_lab_files(root, snaps["models.dev"], issues)
     providers = read_providers(root, meta, entries, index, snaps["models.dev"], issues, notices, day)
-    before = len(entries) + sum(len(e["offers"]) - 1 for e in entries.values() if e["offers"])
     _add_mof(entries, Path(mof), snaps["mof"], issues)
     _add_osai(entries, Path(osai), snaps["osai-index"], issues)
     curation.merge_same_models(entries, issues)
@@ -219,7 +218,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curation.attach_provider_terms(providers, ctx["vendors"])
     return {
         "format": FORMAT_VERSION, "built": day, "snapshots": snaps, "providers": providers, "entries": out, "issues": issues,
-        "counts": {"offers_as_entries": before, "entries": len(out), "offers": sum(len(e["offers"]) for e in out)},
+        "counts": {"entries": len(out), "offers": sum(len(e["offers"]) for e in out)},
     }
 
 

@@ -221,3 +221,22 @@ def test_user_file_errors_name_file_and_line(tmp_path, body, line, words):
 def test_user_file_missing(tmp_path):
     with pytest.raises(FileInputError):
         load_catalog(tmp_path / "nope.yaml")
+
+
+def test_default_run_models_are_active_in_the_catalog(cat):
+    from whichai.providers.registry import DEFAULT_MODELS
+
+    for provider, (model_id, *_rest) in DEFAULT_MODELS.items():
+        entry = cat.get(model_id)
+        assert entry is not None, model_id
+        assert entry.lifecycle.status == "active" and entry.lifecycle.shutdown_date is None, (model_id, entry.lifecycle)
+        assert cat.price_for(model_id) is not None, model_id
+
+
+def test_retired_and_deprecated_offers_are_marked(cat):
+    gpt4 = cat.get("openai/gpt-4")
+    assert gpt4.offers["openai/gpt-4"].status == "retired" and gpt4.offers["openai/gpt-4"].shutdown_date == "2026-10-23"
+    deprecated = [o for e in cat.entries for o in e.offers.values() if o.status == "deprecated"]
+    assert len(deprecated) >= 40  # models.dev's deprecated flags are no longer ignored
+    sonnet = cat.get("anthropic/claude-sonnet-4-5")
+    assert sonnet.lifecycle.status == "deprecated" and sonnet.lifecycle.shutdown_date == "2026-11-30"

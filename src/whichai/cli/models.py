@@ -121,11 +121,14 @@ def models_cmd(
 
         print_json([_list_doc(raw, reason) for raw, reason in rows])
         return
+    _print_list(cat, rows)
+
+
+def _print_list(cat, rows: list) -> None:
     from rich.table import Table
 
-    from whichai.cli.output import out_console
-
     from whichai.catalog import age
+    from whichai.cli.output import out_console
 
     a = age(cat)
     table = Table(title=f"{len(rows)} models (price: USD per million tokens, input / output; "

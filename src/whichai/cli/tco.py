@@ -104,7 +104,7 @@ def _render(doc: dict[str, Any], lang: str) -> None:
     out_console().print(table)
     for row in doc["models"]:
         if "excluded" in row:
-            reasons = ", ".join(r["code"] for r in row["excluded"])
+            reasons = "; ".join(r["text"][lang] for r in row["excluded"])
             print_line(text("tco.excluded", lang, model=row["model"], reasons=reasons))
             continue
         print_line(f"{row['model']}:")

@@ -59,6 +59,10 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
     # exclusions ----------------------------------------------------------------------------------
     "reason.retired": ("retired on {date}: it can no longer be called", "dihentikan pada {date}: tidak dapat dipanggil lagi"),
     "reason.retired_undated": ("retired: it can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
+    "reason.mode_not_allowed": (
+        "no '{mode}' mode: its weights, its API or your profile's resources do not allow one",
+        "tidak ada mode '{mode}': bobotnya, API-nya, atau sumber daya profil Anda tidak memungkinkannya",
+    ),
     "reason.offers_retired": (
         "every API offer of it is retired; its weights are not downloadable",
         "semua penawaran API-nya sudah dihentikan; bobotnya tidak dapat diunduh",

@@ -66,7 +66,7 @@ def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[di
             reasons = [*reasons, _capacity_reason(modes, requests)]
         elif not cand.reasons and not reasons:
             reasons = [Reason("mode_not_allowed", {"mode": only})]
-        row["excluded"] = [{"code": r.code, "params": r.params} for r in reasons]
+        row["excluded"] = [_reason_doc(r) for r in reasons]
         return row, None
     mode, monthly = found
     row.update(_mode_doc(mode, requests))
@@ -74,6 +74,12 @@ def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[di
     row["usd_per_mtok"] = round(monthly / tokens * 1e6, 4) if tokens else None
     row["alternatives"] = {m.kind: round(m.monthly(requests), 2) for m in cand.modes if requests <= m.capacity_requests}
     return row, mode
+
+
+def _reason_doc(reason: Any) -> dict[str, Any]:
+    from whichai.decide.explain import reason_text
+
+    return {"code": reason.code, "params": reason.params, "text": {lang: reason_text(reason, lang) for lang in ("en", "id")}}
 
 
 def _capacity_reason(modes: list[Mode], requests: float) -> Any:

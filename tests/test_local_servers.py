@@ -154,3 +154,17 @@ def test_default_vendor_models_are_current_in_the_catalog():
         lifecycle = raw.get("lifecycle") or {}
         assert lifecycle.get("status", "active") == "active", (model_id, lifecycle)
         assert (lifecycle.get("shutdown_date") or "9999") > soon, (model_id, lifecycle)
+
+
+def test_host_forms_and_odd_model_lists():
+    from whichai.discovery import SERVERS, _models_of, normalise_host
+
+    assert normalise_host("", 11434) == "http://127.0.0.1:11434"
+    assert normalise_host("0.0.0.0", 11434) == "http://127.0.0.1:11434"  # Ollama's listen-on-all form
+    assert normalise_host("127.0.0.1:11500", 11434) == "http://127.0.0.1:11500"
+    assert normalise_host("https://box.lan/", 11434) == "https://box.lan:11434"
+    assert normalise_host("[::1]:8080", 8080) == "http://[::1]:8080"
+    ollama, vllm = SERVERS["ollama"], SERVERS["vllm"]
+    assert _models_of(ollama, {"models": {"not": "a list"}}) == [] and _models_of(vllm, {"data": "x"}) == []
+    assert [m["name"] for m in _models_of(ollama, {"models": ["junk", {"name": "a:1"}]})] == ["a:1"]
+    assert _models_of(vllm, {"data": [{"id": "m"}, 3, {"object": "model"}]}) == [{"name": "m"}]

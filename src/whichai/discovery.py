@@ -77,20 +77,29 @@ def normalise_host(value: str, default_port: int) -> str:
 
 def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
     if server.name == "ollama":
+        if not isinstance(payload.get("models"), list):
+            return []
         rows = []
         for item in payload.get("models") or []:
+            if not isinstance(item, dict):
+                continue
             details = item.get("details") or {}
             rows.append({"name": item.get("model") or item.get("name"), "size_bytes": item.get("size"),
                          "parameter_size": details.get("parameter_size"), "quantization": details.get("quantization_level"),
                          "family": details.get("family")})
         return rows
-    return [{"name": item["id"]} for item in payload.get("data") or [] if isinstance(item, dict) and item.get("id")]
+    items = payload.get("data")
+    return [{"name": str(item["id"])} for item in items if isinstance(item, dict) and item.get("id")] if isinstance(items, list) else []
+
+
+def _row(server: LocalServer) -> dict[str, Any]:
+    return {"server": server.name, "label": server.label, "url": server.url, "running": False, "models": []}
 
 
 async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
     import httpx
 
-    row: dict[str, Any] = {"server": server.name, "label": server.label, "url": server.url, "running": False, "models": []}
+    row = _row(server)
     if not is_loopback(server.url):
         row["note"] = f"{server.env} points to {server.url}, which is not on this machine: not probed (loopback only)."
         return row
@@ -101,6 +110,27 @@ async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
     except (httpx.HTTPError, ValueError) as exc:
         row["error"] = _why(exc)
         return row
+    return _fill(row, server, payload)
+
+
+def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
+    """One server, wherever its variable points (the user named it), without an event loop: for checks before a run."""
+    import httpx
+
+    server = SERVERS[name]
+    row = _row(server)
+    try:
+        with httpx.Client(timeout=timeout, trust_env=False) as client:
+            response = client.get(server.url + server.models_path)
+            response.raise_for_status()
+            payload = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        row["error"] = _why(exc)
+        return row
+    return _fill(row, server, payload)
+
+
+def _fill(row: dict[str, Any], server: LocalServer, payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         row["error"] = "answered, but not with a model list"
         return row
@@ -117,7 +147,7 @@ def _why(exc: BaseException) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "not running (connection refused)"
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {PROBE_TIMEOUT_S:g} s"
+        return "no answer within the timeout"
     if isinstance(exc, httpx.HTTPStatusError):
         return f"HTTP {exc.response.status_code} from the model list"
     return f"{type(exc).__name__}"

@@ -19,10 +19,10 @@ class LocalServerProvider(OpenAIProvider):
     server: LocalServer = field(default_factory=lambda: SERVERS["ollama"])
 
     def check(self, model: str) -> None:
-        from whichai.discovery import probe
+        from whichai.discovery import probe_server
 
         super().check(model)
-        [row] = probe([self.server.name], timeout=2.0)
+        row = probe_server(self.server.name)
         if not row["running"]:
             why = row.get("note") or row.get("error")
             raise ConfigError(

@@ -145,6 +145,17 @@ def test_candidate_flow_end_to_end(env, tmp_path, fake, llama_server):
         assert evidence["level"] in ("measured", "partial") and evidence["measured"] >= 2
     ranked = {row["model"]: row for row in document["recommendation"]["ranking"]}
     assert ranked[closed]["measured"] is True
+    # The same command in the terminal, in Indonesian: the run resumes (nothing is asked again) and the
+    # candidates and the commands for the unreachable ones are listed.
+    asked = fake.total()
+    human = run_cli(["run", "--task", str(task), "--profile", "hobbyist-laptop", "--candidates", "1",
+                     "--models", "local/smollm2-135m-instruct", "--config", str(config), "--max-tokens", "8",
+                     "--db", str(tmp_path / "w.db"), "--no-report", "--lang", "id"], env)
+    assert human.returncode == 0, human.stderr
+    assert fake.total() == asked
+    assert "Kandidat yang diukur" in human.stdout and "mybox/smollm2 = local/smollm2-135m-instruct" in human.stdout
+    if chosen["unreachable"]:
+        assert "Kandidat teratas yang belum terjangkau" in human.stdout
 
 
 def test_candidates_need_a_profile(cli):

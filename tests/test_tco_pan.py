@@ -187,3 +187,15 @@ def test_cli_reads_measured_capacity_from_the_database(tmp_path: Path) -> None:
     assert json.loads(proc.stdout)["models"][0]["throughput"]["origin"] == "estimate"
     missing = _cli("local/smollm2-135m-instruct", "openai/gpt-4o", "--db", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "none.db" in missing.stderr
+
+
+def test_break_even_between_two_apis_names_the_cheaper_one_or_says_equal() -> None:
+    from whichai.decide.profile import Profile
+
+    doc = compare(Profile(), CATALOG, "anthropic/claude-opus-4-0", "openai/gpt-5", today=TODAY)
+    be = doc["break_even"]
+    assert (be["kind"], be["cheaper_above"], be["than"]) == ("always", "openai/gpt-5", "anthropic/claude-opus-4-0")
+    same = Profile(prices={"anthropic/claude-opus-4-0": {"input": 1.25, "output": 10}})
+    assert compare(same, CATALOG, "anthropic/claude-opus-4-0", "openai/gpt-5", today=TODAY)["break_even"]["kind"] == "equal"
+    with pytest.raises(Exception, match="same model"):
+        compare(Profile(), CATALOG, "openai/gpt-5", "OpenAI/GPT-5", today=TODAY)

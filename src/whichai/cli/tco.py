@@ -52,8 +52,6 @@ def tco_cmd(
     for flag, mode in (("--mode-a", mode_a), ("--mode-b", mode_b)):
         if mode is not None and mode not in MODES:
             raise InputError(f"{flag} {mode!r} is not a mode. Fix: use one of {', '.join(MODES)}.")
-    if model_a.strip().lower() == model_b.strip().lower() and mode_a == mode_b:
-        raise InputError(f"A and B are the same model ({model_a!r}). Fix: name two different models, or give --mode-a and --mode-b.")
     needs = load_needs(profile)
     doc = compare(needs, load_catalog(catalog_file), model_a, model_b, capacity=_measured_capacity(db), modes=(mode_a, mode_b))
     failed = any("excluded" in row for row in doc["models"])
@@ -127,7 +125,8 @@ def _lines(doc: dict[str, Any], lang: str) -> list[str]:
             lines.append(text("tco.break_even_above", lang, a=be["cheaper_above"], b=be["than"], requests=count(be["requests_per_month"], lang),
                               tokens=count(be["tokens_per_month"], lang), origin=be["origin"]))
         else:
-            lines.append(text(f"tco.break_even_{be['kind']}", lang, a=be["cheaper_above"], b=be["than"], origin=be["origin"]))
+            a, b = (doc["models"][0]["model"], doc["models"][1]["model"]) if be["kind"] == "equal" else (be["cheaper_above"], be["than"])
+            lines.append(text(f"tco.break_even_{be['kind']}", lang, a=a, b=b, origin=be["origin"]))
     for pb in doc.get("payback") or []:
         if pb["months"] is None:
             lines.append(text("tco.payback_never", lang, a=pb["model"], b=pb["against"]))

@@ -100,6 +100,8 @@ MODEL_TEXTS.update({
                              "Titik impas: {a} lebih murah daripada {b} di atas {requests} permintaan ({tokens} token) per bulan [{origin}]."),
     "tco.break_even_always": ("Break-even: {a} costs less than {b} at every volume [{origin}].",
                               "Titik impas: {a} lebih murah daripada {b} pada setiap volume [{origin}]."),
+    "tco.break_even_equal": ("Break-even: {a} and {b} cost the same at every volume [{origin}].",
+                             "Titik impas: {a} dan {b} sama biayanya pada setiap volume [{origin}]."),
     "tco.break_even_never": ("Break-even: neither becomes cheaper than the other within the hardware's capacity [{origin}].",
                              "Titik impas: tidak ada yang menjadi lebih murah dalam kapasitas perangkat keras [{origin}]."),
     "tco.payback": ("Payback: the {purchase} hardware for {a} pays for itself in {months} months against {b} "

@@ -387,7 +387,8 @@ def break_even(api: Mode, self_hosted: Mode, api_factor: float = 1.0, gpu_factor
 
     cap = self_hosted.capacity_requests
     hi_limit = min(cap, 1e13)
-    if diff(0.0) <= 0:
+    at_zero = diff(0.0)
+    if at_zero < 0 or (at_zero == 0 and diff(1.0) <= 0):  # cheaper from the first request (both free at zero: by slope)
         return {"requests_per_month": 0.0, "kind": "always"}
     # scan on a geometric grid for the first volume where self-hosting is cheaper, then bisect
     prev = 0.0

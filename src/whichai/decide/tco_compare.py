@@ -90,16 +90,21 @@ def _capacity_reason(modes: list[Mode], requests: float) -> Any:
 
 
 def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[str, Any]:
-    """Volume above which A costs less than B (each in its chosen mode), with the kind of answer."""
-    found = break_even(mb, ma)
+    """Where the two monthly costs meet (each model in its chosen mode): ``kind`` ``above`` (the
+    model ``cheaper_above`` costs less above that volume), ``always`` (it costs less at every volume
+    within capacity), or ``equal`` (the same cost at every volume)."""
     v = profile.volume
     per_request = v.input_tokens_per_request + v.output_tokens_per_request
-    out: dict[str, Any] = {"cheaper_above": a["model"], "than": b["model"], "kind": found["kind"], "origin": "estimate"}
+    out: dict[str, Any] = {"origin": weakest(ma.cost_origin, mb.cost_origin)}
+    top = min(ma.capacity_requests, mb.capacity_requests, 1e12)
+    if all(abs(ma.monthly(x) - mb.monthly(x)) <= 1e-9 * max(1.0, ma.monthly(x)) for x in (1.0, top)):
+        return {**out, "kind": "equal", "cheaper_above": None, "than": None, "requests_per_month": None, "tokens_per_month": None}
+    found, first, second = break_even(mb, ma), a, b  # the volume above which A costs less than B
     if found["requests_per_month"] is None:
-        again = break_even(ma, mb)  # A never gets cheaper: maybe B does
-        out.update({"cheaper_above": b["model"], "than": a["model"], "kind": again["kind"]})
-        found = again
+        found, first, second = break_even(ma, mb), b, a
     req = found["requests_per_month"]
+    out.update({"cheaper_above": first["model"] if req is not None else None, "than": second["model"] if req is not None else None,
+                "kind": found["kind"] if req is not None else "never"})
     out["requests_per_month"] = None if req is None else round(req, 2)
     out["tokens_per_month"] = None if req is None else round(req * per_request)
     return out
@@ -113,6 +118,11 @@ def compare(
     each in that mode only; None: its cheapest allowed mode)."""
     view = catalog if isinstance(catalog, CatalogView) else CatalogView(catalog)
     entries = [resolve_model(view, m) for m in (a, b)]
+    if entries[0].id == entries[1].id and modes[0] == modes[1]:
+        from whichai.errors import InputError
+
+        raise InputError(f"{a!r} and {b!r} are the same model ({entries[0].id}). Fix: name two different models, "
+                         "or compare one model in two modes with --mode-a and --mode-b.")
     caps = capacity_entries(profile, capacity)
     today = today or date.today()
     rows, chosen = [], []

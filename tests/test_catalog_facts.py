@@ -55,6 +55,15 @@ FACTS = [
     ("google/palm-540b", "openness", "closed", "https://mot.isitopen.ai/model/PaLM"),
     ("allenai/olmo-2-1124-7b-instruct", "openness", "open-source", HF + "allenai/OLMo-2-1124-7B-Instruct"),
     ("local/smollm2-135m-instruct", "license", "Apache-2.0", HF + "HuggingFaceTB/SmolLM2-135M-Instruct"),
+    ("zhipuai/glm-4.5", "params_b", 355, HF + "zai-org/GLM-4.5"),
+    ("zhipuai/glm-4.5", "active_params_b", 32, HF + "zai-org/GLM-4.5"),
+    ("zhipuai/glm-4.5-air", "license", "MIT", HF + "zai-org/GLM-4.5-Air"),
+    ("huggingface/moonshotai/Kimi-K2-Instruct", "active_params_b", 32, "https://github.com/MoonshotAI/Kimi-K2"),
+    ("unknown/zephyr-141b", "openness", "open-weights", HF + "HuggingFaceH4/zephyr-orpo-141b-A35b-v0.1"),
+    ("openrouter/deepseek/deepseek-r1-distill-llama-70b", "license_restricts_use", True, HF + "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"),
+    ("aisingapore/gemma2-9b-cpt-sea-lionv3-instruct", "context_length", 8192, HF + "aisingapore/gemma2-9b-cpt-sea-lionv3-instruct"),
+    ("xai/grok-1-314b", "license", "Apache-2.0", HF + "xai-org/grok-1"),
+    ("gemini/gemini-2.5-flash", "lifecycle.shutdown_date", "2026-12-01", "https://ai.google.dev/gemini-api/docs/deprecations"),
     ("openai/gpt-4", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-4.1-nano", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-5-nano", "lifecycle.shutdown_date", "2026-12-11", OAI_DEP),
@@ -93,6 +102,11 @@ def test_fact(cat, model, field, expected, url):
 
 def test_enough_facts_each_with_a_source():
     assert len(FACTS) >= 40 and all(url.startswith("https://") for *_, url in FACTS)
+
+
+def test_languages_of_southeast_asian_models(cat):
+    assert {"id", "jv", "su"} <= set(cat.get("aisingapore/gemma2-9b-cpt-sea-lionv3-instruct").languages)
+    assert {"id", "jv", "su"} <= set(cat.get("gotocompany/gemma2-9b-cpt-sahabatai-v1-instruct").languages)
 
 
 def test_vendor_terms_text(cat):

@@ -60,9 +60,12 @@ def classify(ev: Evidence) -> tuple[str, str, dict[str, str]]:
         return "closed", f"closed: {why}" + (f" ({ev.weights_src})" if ev.weights_src else ""), dims
     missing = []
     if ev.license_open is not True:
-        missing.append(
-            f"licence {ev.license} restricts use" if ev.license_open is False and ev.license else "licence not shown to be open"
-        )
+        if ev.license_open is False and ev.license and ev.license_src.startswith("inherits"):
+            missing.append(f"licence restricts use: {ev.license}, but it {ev.license_src}")
+        else:
+            missing.append(
+                f"licence {ev.license} restricts use" if ev.license_open is False and ev.license else "licence not shown to be open"
+            )
     if ev.code is not True:
         missing.append("no open training or inference code documented" if ev.code is None else "code not released openly")
     if ev.data is not True:

@@ -17,7 +17,7 @@ from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
 from whichai.decide.profile import Profile
 from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
-from whichai.errors import UnknownModelError
+from whichai.errors import InputError, UnknownModelError
 
 SCHEMA = "whichai.tco/1"
 
@@ -119,8 +119,6 @@ def compare(
     view = catalog if isinstance(catalog, CatalogView) else CatalogView(catalog)
     entries = [resolve_model(view, m) for m in (a, b)]
     if entries[0].id == entries[1].id and modes[0] == modes[1]:
-        from whichai.errors import InputError
-
         raise InputError(f"{a!r} and {b!r} are the same model ({entries[0].id}). Fix: name two different models, "
                          "or compare one model in two modes with --mode-a and --mode-b.")
     caps = capacity_entries(profile, capacity)
@@ -131,7 +129,6 @@ def compare(
         row, mode = _row(cand, profile, only)
         rows.append(row)
         chosen.append(mode)
-    modes = chosen  # type: ignore[assignment]
     v = profile.volume
     doc: dict[str, Any] = {
         "schema": SCHEMA, "profile": profile.name, "currency": "USD", "period": "month",
@@ -139,15 +136,15 @@ def compare(
         "hours_per_month": profile.hardware.hours_per_month if profile.hardware is not None else None,
         "models": rows, "break_even": None, "payback": [],
     }
-    if modes[0] is None or modes[1] is None:
+    if chosen[0] is None or chosen[1] is None:
         return doc
-    doc["break_even"] = _break_even(rows[0], modes[0], rows[1], modes[1], profile)
+    doc["break_even"] = _break_even(rows[0], chosen[0], rows[1], chosen[1], profile)
     for i, j in ((0, 1), (1, 0)):
-        months = payback_months(modes[i], modes[j].monthly(v.requests_per_month), v.requests_per_month)
-        if modes[i].kind == "owned" and modes[i].purchase_usd > 0:
+        months = payback_months(chosen[i], chosen[j].monthly(v.requests_per_month), v.requests_per_month)
+        if chosen[i].kind == "owned" and chosen[i].purchase_usd > 0:
             doc["payback"].append({
                 "model": rows[i]["model"], "against": rows[j]["model"], "months": None if months is None else round(months, 4),
-                "purchase_usd": modes[i].purchase_usd, "against_monthly_usd": rows[j]["monthly_usd"],
-                "running_usd": rows[i]["running_usd"], "origin": weakest(modes[i].cost_origin, modes[j].cost_origin),
+                "purchase_usd": chosen[i].purchase_usd, "against_monthly_usd": rows[j]["monthly_usd"],
+                "running_usd": rows[i]["running_usd"], "origin": weakest(chosen[i].cost_origin, chosen[j].cost_origin),
             })
     return doc

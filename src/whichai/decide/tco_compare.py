@@ -5,6 +5,19 @@ constraints and cost model as the recommendation). The break-even volume is wher
 costs meet (each model in that mode); for a model run on owned hardware with a purchase price,
 ``payback_months`` = purchase ÷ (the other model's monthly cost − this one's running cost: power +
 operations), as in Pan et al. 2025 (arXiv 2509.18101).
+
+The JSON document (schema ``whichai.tco/1``)::
+
+    {"schema", "profile", "currency": "USD", "period": "month", "hours_per_month",
+     "volume": {requests_per_month, input_tokens_per_request, output_tokens_per_request, tokens_per_month},
+     "models": [{model, name, openness, mode, monthly_usd, origin, usd_per_mtok,
+                 components: [{name, usd, origin, detail, params}], alternatives: {mode: monthly_usd},
+                 throughput: {tokens_per_s, origin, detail, hardware, hours_needed} (self-hosted),
+                 capacity_requests_per_month, running_usd, purchase_usd (owned)}
+                | {model, name, openness, excluded: [{code, params, text: {en, id}}]}],
+     "break_even": {kind: above | always | never | equal, cheaper_above, than, requests_per_month,
+                    tokens_per_month, origin} | null,
+     "payback": [{model, against, months, purchase_usd, against_monthly_usd, running_usd, origin}]}
 """
 
 from __future__ import annotations

@@ -82,6 +82,7 @@ def _document(spec: LoadSpec, result: dict[str, Any]) -> dict[str, Any]:
         "created_at": now_iso(),
         "model": spec.target.model_id,
         "server": spec.target.base_url,
+        "serves": spec.target.serves,
         "hardware": spec.hardware,
         "workload": spec.workload,
         "plan": {"max_concurrency": plan.fixed or plan.max_concurrency, "fixed_concurrency": plan.fixed,

@@ -32,6 +32,7 @@ _SCHEMA = """
             created_at TEXT NOT NULL,
             model TEXT NOT NULL,              -- provider/model as the user named it
             server TEXT NOT NULL,             -- the base URL loaded (never a key)
+            serves TEXT,                      -- the catalog id the server runs (whichai.toml `serves`), if named
             hardware TEXT NOT NULL,           -- what served it: this-machine, or as given with --hardware
             workload TEXT NOT NULL,           -- JSON: task or synthetic sizes, max tokens
             plan TEXT NOT NULL,               -- JSON: max concurrency, requests or duration, SLO
@@ -63,9 +64,10 @@ def save_sweep(store: Store, document: dict[str, Any]) -> None:
     with db:
         db.execute("BEGIN")
         db.execute(
-            "INSERT INTO load_sweeps (id, created_at, model, server, hardware, workload, plan, saturated,"
-            " saturation_concurrency, max_output_tokens_per_s, at_slo, whichai_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (document["id"], document["created_at"], document["model"], document["server"], document["hardware"],
+            "INSERT INTO load_sweeps (id, created_at, model, server, serves, hardware, workload, plan, saturated,"
+            " saturation_concurrency, max_output_tokens_per_s, at_slo, whichai_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (document["id"], document["created_at"], document["model"], document["server"], document.get("serves"),
+             document["hardware"],
              json.dumps(document["workload"]), json.dumps(document["plan"]), int(document["saturated"]),
              document["saturation_concurrency"], document["max_output_tokens_per_s"],
              None if document["at_slo"] is None else json.dumps(document["at_slo"]), document["whichai_version"]),
@@ -94,6 +96,7 @@ def load_results(store: Store, model: str | None = None) -> list[dict[str, Any]]
         saturation = next((p for p in points if p["concurrency"] == row["saturation_concurrency"]), None)
         documents.append({
             "id": row["id"], "created_at": row["created_at"], "model": row["model"], "server": row["server"],
+            "serves": row["serves"],
             "hardware": row["hardware"], "workload": json.loads(row["workload"]), "plan": json.loads(row["plan"]),
             "points": points, "max_output_tokens_per_s": row["max_output_tokens_per_s"],
             "max_at_concurrency": top["concurrency"] if top else None, "saturated": bool(row["saturated"]),
@@ -126,7 +129,8 @@ def capacity_of(document: dict[str, Any]) -> dict[str, Any] | None:
         point = max(measured, key=lambda p: p["tokens_per_s"])
         where = f"highest measured, not saturated up to concurrency {document['plan'].get('max_concurrency')} (a lower bound)"
     return {
-        "model": document["model"], "tokens_per_s": point["tokens_per_s"], "hardware": document["hardware"],
+        "model": document["model"], "serves": document.get("serves"), "tokens_per_s": point["tokens_per_s"],
+        "hardware": document["hardware"],
         "source": f"whichai load {document['id']} on {document['created_at'][:10]} against {document['server']}, "
                   f"{where}, concurrency {point['concurrency']}",
         "origin": "measured", "concurrency": point["concurrency"], "sweep_id": document["id"],

@@ -21,6 +21,7 @@ class Target:
     base_url: str
     headers: dict[str, str] = field(repr=False, default_factory=dict)  # may hold the key: never stored or printed
     self_hosted: bool = False  # a server named in whichai.toml (the user's own deployment)
+    serves: str | None = None  # the catalog id of the model it serves (``serves`` in whichai.toml)
 
     @property
     def host(self) -> str:
@@ -61,4 +62,4 @@ def resolve_target(model_id: str, config) -> Target:
         headers["Authorization"] = f"Bearer {key}"
     base = (provider.base_url or OPENAI_BASE_URL).rstrip("/")
     return Target(model_id=model_id, model=name, provider=provider.name, base_url=base, headers=headers,
-                  self_hosted=provider.name in config.providers)
+                  self_hosted=provider.name in config.providers, serves=getattr(provider.config, "serves", None))

@@ -52,7 +52,10 @@ def mcnemar_exact(a_only: int, b_only: int) -> float:
     n = a_only + b_only
     if n == 0:
         return 1.0
-    tail = sum(math.comb(n, k) for k in range(min(a_only, b_only) + 1))
+    term = tail = 1  # C(n, 0); each next term C(n, k + 1) = C(n, k) · (n − k) / (k + 1), exact in integers
+    for k in range(min(a_only, b_only)):
+        term = term * (n - k) // (k + 1)
+        tail += term
     return float(min(Fraction(1), Fraction(2 * tail, 2**n)))
 
 

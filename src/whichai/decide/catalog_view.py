@@ -19,12 +19,12 @@ class _Record:
     NESTED: dict[str, type] = {}
 
     def __init__(self, raw: dict[str, Any]) -> None:
+        get, nested = raw.get, self.NESTED
         for name in self.__slots__:
-            value = raw.get(name)
-            kind = self.NESTED.get(name)
-            if kind is not None and isinstance(value, dict):
-                value = kind(value)
-            object.__setattr__(self, name, value)
+            value = get(name)
+            if nested and type(value) is dict and name in nested:
+                value = nested[name](value)
+            setattr(self, name, value)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
@@ -170,6 +170,23 @@ class RawEntry:
         return self._cached("_lifecycle", make)
 
 
+_RAW_ENTRIES: dict[int, tuple[list, list[RawEntry]]] = {}  # id(raw list) -> (that list, its entries), a few catalogs
+
+
+def raw_entries(raw: list[dict[str, Any]]) -> list[RawEntry]:
+    """The entries of a catalog document, built once per document and process (the facts, prices
+    and sources they read become records on first use and stay), so repeated recommendations over
+    the same catalog (``run --candidates``, the report, the dashboard) do not rebuild them."""
+    found = _RAW_ENTRIES.get(id(raw))
+    if found is not None and found[0] is raw:
+        return found[1]
+    entries = [RawEntry(e) for e in raw]
+    if len(_RAW_ENTRIES) >= 4:
+        _RAW_ENTRIES.pop(next(iter(_RAW_ENTRIES)))
+    _RAW_ENTRIES[id(raw)] = (raw, entries)
+    return entries
+
+
 class CatalogView:
     """Entries and id/alias resolution over whatever catalog object is passed: a
     :class:`whichai.catalog.Catalog` (read from its raw document), or a list of ``ModelEntry``."""
@@ -177,7 +194,7 @@ class CatalogView:
     def __init__(self, catalog: Any) -> None:
         raw = getattr(catalog, "raw", None) if catalog is not None else None
         if isinstance(raw, list):
-            entries: list[Any] = [RawEntry(e) for e in raw]
+            entries: list[Any] = raw_entries(raw)
         elif catalog is None:
             entries = []
         elif hasattr(catalog, "entries"):

@@ -168,9 +168,13 @@ def load_config(explicit: str | Path | None = None, *, announce: bool = True) ->
     _register_secrets(config)
     if origin == CWD:
         _refuse_vendor_keys_elsewhere(config, text)
-    if announce:
+    if announce and str(path) not in _ANNOUNCED:
+        _ANNOUNCED.add(str(path))
         sys.stderr.write(f"whichai: using config {path} ({origin})\n")
     return config
+
+
+_ANNOUNCED: set[str] = set()  # said once per process
 
 
 def _read(path: Path) -> str:

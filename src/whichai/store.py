@@ -78,7 +78,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
             finish_reason TEXT,
             input_tokens INTEGER,
             output_tokens INTEGER,
-            tokens_counted INTEGER NOT NULL DEFAULT 0,  -- 1: counted with the tokenizer, not reported by the provider
+            tokens_counted INTEGER NOT NULL DEFAULT 0,  -- 1: not all reported by the provider (token_source says how)
             ttft_s REAL,
             latency_s REAL,
             output_tokens_per_s REAL,

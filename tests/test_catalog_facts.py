@@ -64,6 +64,7 @@ FACTS = [
     ("aisingapore/gemma2-9b-cpt-sea-lionv3-instruct", "context_length", 8192, HF + "aisingapore/gemma2-9b-cpt-sea-lionv3-instruct"),
     ("xai/grok-1-314b", "license", "Apache-2.0", HF + "xai-org/grok-1"),
     ("gemini/gemini-2.5-flash", "lifecycle.shutdown_date", "2026-12-01", "https://ai.google.dev/gemini-api/docs/deprecations"),
+    ("mistral/devstral-medium-2507", "openness", "closed", "https://models.dev"),  # models/mistral/devstral-medium-2507.toml: open_weights = false
     ("openai/gpt-4", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-4.1-nano", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-5-nano", "lifecycle.shutdown_date", "2026-12-11", OAI_DEP),

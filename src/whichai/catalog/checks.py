@@ -18,7 +18,7 @@ from whichai.catalog.lifecycle import status_on
 from whichai.catalog.naming import params_from_name
 
 STALE_DAYS = 365
-ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning"}
+ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning", "offers-disagree": "warning"}
 
 
 def _f(kind: str, level: str, item: str, detail: str, source: str = "check") -> dict:

@@ -95,6 +95,7 @@ def _lab_entry(key: str, d: dict, as_of: str) -> dict:
     s = src("models.dev", as_of, note=f"models/{key}.toml")
     e = new_entry(id=key, name=d.get("name", model), provider=LAB_NAMES.get(lab, lab), lab=lab, family=d.get("family"))
     e["_md_deprecated"] = d.get("status") == "deprecated"
+    e["_lab_file"] = True  # the lab's own file: its open_weights outranks any host's
     set_field(e, "weights_downloadable", d.get("open_weights"), s)
     set_field(e, "context_length", (d.get("limit") or {}).get("context"), s)
     set_field(e, "release_date", d.get("release_date"), s)
@@ -239,8 +240,9 @@ def _host_model(entries, index, meta, pid, prefix, first_party_lab, mid, d, as_o
         e["_links"].append({"alias": run_id, "how": how})
         ow = merged.get("open_weights")
         if ow is not None and e["weights_downloadable"] is not None and ow != e["weights_downloadable"]:
-            issues.append({"kind": "conflict", "source": "models.dev", "item": run_id, "detail": f"open_weights={ow} but {e['id']} says {e['weights_downloadable']}"})
-        if ow is True and not e.get("_artefact"):
+            decides = "the lab's file decides" if e.get("_lab_file") else "open_weights=true with no lab file counts"
+            issues.append({"kind": "offers-disagree", "source": "models.dev", "item": run_id, "detail": f"open_weights={ow} but {e['id']} says {e['weights_downloadable']} ({decides})"})
+        if ow is True and not e.get("_artefact") and not e.get("_lab_file"):  # a host's claim counts only without a lab file
             e["_artefact"] = f"models.dev open_weights ({run_id})"
     e["offers"][run_id] = _offer(d, run_id, as_of, rel, notices, day)
     e["api_available"] = True

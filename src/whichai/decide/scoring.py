@@ -158,7 +158,7 @@ def choose(p: Prepared, requests: float, api_factor: float = 1.0, gpu_factor: fl
     if found is None:
         short = p.options[-1].mode
         hours = short.hours_needed(requests) or 0.0
-        return Reason("capacity", {"requests": requests, "hours": round(hours, 1)})
+        return Reason("capacity", {"requests": requests, "hours": round(hours, 1), "limit": short.hours_limit})
     mode, monthly = found
     return next(o for o in p.options if o.mode is mode), monthly
 

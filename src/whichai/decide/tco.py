@@ -100,6 +100,7 @@ class Mode:
     tokens_per_s: float | None = None  # throughput, input + output tokens a second
     hardware: str = ""  # what the throughput was measured or estimated on
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
+    hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
 
     def running(self, requests: float) -> float:
         """Monthly cost without amortisation: power + operations (+ rent) at ``requests``."""
@@ -285,7 +286,8 @@ def owned_mode(
     hw = profile.hardware
     assert hw is not None
     seconds, t_origin, t_detail, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
-    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_detail, tokens_per_s=tps, hardware=where)
+    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_detail, tokens_per_s=tps, hardware=where,
+                hours_limit=hw.hours_per_month)
     mode.seconds_per_request = seconds
     mode.capacity_requests = hw.hours_per_month * 3600.0 / seconds * (1 + 1e-9) if seconds > 0 else math.inf
     watts = hw.power_watts if hw.power_watts is not None else (150.0 + 300.0 * hw.gpu_count() if hw.gpus else 65.0)

@@ -98,8 +98,8 @@ def _reason_doc(reason: Any) -> dict[str, Any]:
 def _capacity_reason(modes: list[Mode], requests: float) -> Any:
     from whichai.decide.constraints import Reason
 
-    hours = max((m.hours_needed(requests) or 0.0) for m in modes)
-    return Reason("capacity", {"requests": requests, "hours": round(hours, 1)})
+    short = max(modes, key=lambda m: m.hours_needed(requests) or 0.0)
+    return Reason("capacity", {"requests": requests, "hours": round(short.hours_needed(requests) or 0.0, 1), "limit": short.hours_limit})
 
 
 def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[str, Any]:

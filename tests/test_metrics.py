@@ -97,3 +97,27 @@ def test_summaries_with_repeats_report_consistency():
     assert summary["consistency"] == {"cases": 3, "consistent": 2, "share": pytest.approx(2 / 3), "repeats": 3}
     assert summary["pass_rate"] == pytest.approx((1 + 0 + 2 / 3) / 3)
     assert summary["answered"] == 3 and summary["scored"] == 3
+
+
+def test_run_json_and_table_carry_comparisons_languages_and_partial(cli, tmp_path, fake):
+    from conftest import write_jsonl
+
+    fake.scripts["vague"] = lambda r: "no idea"
+    cases = [{"id": f"c{i}", "input": f"word{i} please", "expected": f"word{i}", "tags": ["lang:id" if i % 2 else "lang:en"]}
+             for i in range(8)]
+    task = write_jsonl(tmp_path / "t.jsonl", cases)
+    config = write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
+    common = ["run", "--task", str(task), "--models", "fake/echo,fake/vague,fake/auth", "--config", str(config),
+              "--retries", "0", "--db", str(tmp_path / "w.db"), "--no-report"]
+    result = cli(*common, "--json")
+    assert result.returncode == 1, result.stderr  # fake/auth failed every call
+    document = __import__("json").loads(result.stdout)
+    pair = next(c for c in document["comparisons"] if (c["a"], c["b"]) == ("fake/echo", "fake/vague"))
+    assert (pair["a_only"], pair["b_only"], pair["better"], pair["p_value"]) == (8, 0, "fake/echo", 0.007812)
+    assert [c for c in document["comparisons"] if "fake/auth" in (c["a"], c["b"])] == []
+    echo = document["models"][0]
+    assert echo["by_lang"]["en"]["cases"] == 4 and echo["by_lang"]["id"]["pass_rate"] == 1.0
+    assert document["run"]["partial"] is True and document["run"]["errors"] == 8
+    table = cli(*common, "--lang", "id")
+    assert "pass rate, lang:id" in table.stdout and "fake/echo lebih baik daripada fake/vague" in table.stdout
+    assert "Run sebagian" in table.stdout

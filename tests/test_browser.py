@@ -7,6 +7,7 @@ network. Set WHICHAI_UPDATE_SCREENSHOTS=1 to write docs/report.png and docs/dash
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from urllib.parse import urlparse
@@ -43,6 +44,10 @@ def sample(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("browser")
     store = make_sample_run(folder / "whichai.db")
+    if importlib.util.find_spec("whichai.load") is not None:  # H12's sweeps: the throughput-latency chart
+        from report_sample import add_sample_sweep
+
+        add_sample_sweep(store)
     report = write_report(store, RUN)
     store.close()
     return {"db": folder / "whichai.db", "report": report}
@@ -89,6 +94,9 @@ def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(brows
         "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
     )
     assert all(n >= 1 for n in charts_drawn(page).values())
+    if importlib.util.find_spec("whichai.load") is not None:
+        page.wait_for_selector("#chart-load .main-svg")
+        assert page.locator("#chart-load .scatterlayer .trace").count() >= 2  # the sweep and its saturation point
     # the scatter really drew points (one per model), and the break-even / volume lines are there
     assert page.locator("#chart-quality_cost .scatterlayer .point").count() >= 3
     assert page.locator("#chart-tco .scatterlayer .trace").count() >= 2

@@ -504,3 +504,35 @@ def test_the_default_cap_is_64_kib(env, tmp_path, fake):
     assert result.returncode == 0, result.stderr
     answer, truncated = sqlite3.connect(db).execute("SELECT answer, answer_truncated FROM results").fetchone()
     assert len(answer.encode()) == 65536 and truncated == 1
+
+
+def test_a_full_database_stops_the_run_marked_interrupted_with_one_message(tmp_path, fake):
+    """SQLite's own SQLITE_FULL (a page limit stands in for the disk): a StorageError naming the file and
+    the fix, the run marked interrupted, what was stored before kept; the same run later finishes."""
+    import asyncio
+
+    from whichai.config import load_config
+    from whichai.errors import StorageError
+    from whichai.providers.registry import Registry
+    from whichai.runner import RunPlan, Runner
+    from whichai.store import Store
+    from whichai.tasks.model import Case, Task
+
+    config = load_config(write_config(tmp_path / "c.toml", "fake", fake.base_url), announce=False)
+    cases = [Case(id=f"c{i}", input=f"question {i} " + "x" * 3000, expected="question") for i in range(40)]
+    plan = RunPlan(task=Task(name="t", cases=cases), models=["fake/echo"], retries=0, concurrency=2)
+    store = Store.open(tmp_path / "w.db")
+    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+    store.db.execute(f"PRAGMA max_page_count = {pages + 40}")
+    with pytest.raises(StorageError) as caught:
+        asyncio.run(Runner(store, Registry(config)).run(plan))
+    message = str(caught.value)
+    assert "w.db" in message and "disk is full" in message and "Fix:" in message
+    stored = store.db.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    assert 0 < stored < 40
+    assert store.db.execute("SELECT status FROM runs").fetchone()[0] == "interrupted"
+    store.close()
+    store = Store.open(tmp_path / "w.db")  # room again: the same run resumes and finishes
+    outcome = asyncio.run(Runner(store, Registry(config)).run(plan))
+    assert outcome.reused == stored and outcome.ran == 40 - stored
+    assert store.db.execute("SELECT status FROM runs").fetchone()[0] == "complete"

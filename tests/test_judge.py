@@ -109,7 +109,7 @@ def test_a_scripted_judge_scores_answers_with_its_own_cost_and_latency(tmp_path,
     assert {cid: r["passed"] for cid, r in results.items()} == {"a": 1, "b": 1, "c": 1}
     assert results["a"]["reason"] == "checked alpha" and results["a"]["score"] == 1.0
     found = judgements(store, outcome.run_id)
-    j = found[("fake/echo", "a", 0)]
+    j = found[("fake/echo", "a")]
     assert j["status"] == "ok" and j["judge_model"] == "fake/judge"
     assert j["input_tokens"] > 0 and j["output_tokens"] > 0 and j["latency_s"] > 0
     assert j["cost_usd"] == pytest.approx((j["input_tokens"] * 1.0 + j["output_tokens"] * 2.0) / 1e6)
@@ -137,7 +137,7 @@ def test_unreadable_verdicts_are_recorded_judge_errors_and_asked_again_on_resume
     result = store.results(first.run_id)[0]
     assert result["status"] == "ok" and result["passed"] is None and result["answer"]
     assert result["reason"].startswith("judge error (judge_unparseable)")
-    j = judgements(store, first.run_id)[("fake/echo", "a", 0)]
+    j = judgements(store, first.run_id)[("fake/echo", "a")]
     assert j["status"] == "error" and j["error_class"] == "judge_unparseable" and j["raw"] == "I think it is fine!"
     summary = summarise(store, first.run_id)[0]
     assert (summary["answered"], summary["scored"], summary["judge_errors"], summary["partial"]) == (1, 0, 1, True)
@@ -161,14 +161,14 @@ def test_a_resumed_run_does_not_judge_again_what_was_judged(tmp_path, fake):
 def test_judge_calls_are_retried_under_the_runners_policy(tmp_path, fake):
     fake.scripts["fail-500-1"] = scripted_judge  # first request per prompt: HTTP 500, then the verdict
     store, outcome = _run(tmp_path, fake, [_judged("a", "alpha", judge="fake/fail-500-1")])
-    j = judgements(store, outcome.run_id)[("fake/echo", "a", 0)]
+    j = judgements(store, outcome.run_id)[("fake/echo", "a")]
     assert j["status"] == "ok" and j["attempts"] == 2 and j["passed"] == 1
 
 
 def test_a_judge_that_cannot_be_reached_is_a_recorded_error_not_a_crash(tmp_path, fake):
     store, outcome = _run(tmp_path, fake, [_judged("a", "alpha", judge="fake/auth")])
     result = store.results(outcome.run_id)[0]
-    j = judgements(store, outcome.run_id)[("fake/echo", "a", 0)]
+    j = judgements(store, outcome.run_id)[("fake/echo", "a")]
     assert result["status"] == "ok" and result["passed"] is None
     assert j["status"] == "error" and j["error_class"] == "auth" and "sk-" not in (j["error_message"] or "")
 
@@ -240,7 +240,7 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
     assert (result.returncode == 1) == (summary["judge_errors"] > 0)
     store = Store.open(db)
     found = judgements(store, document["run_id"])
-    assert set(found) == {(judge, "en1", 0), (judge, "id1", 0)}
+    assert set(found) == {(judge, "en1"), (judge, "id1")}
     for j in found.values():
         assert j["status"] in ("ok", "error") and j["latency_s"] > 0 and j["output_tokens"] > 0
         assert j["cost_usd"] == 0.0 and j["price_source"] == "local"

@@ -270,8 +270,7 @@ def migrate(db: sqlite3.Connection) -> None:
         CREATE TABLE judgements (
             run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
             model TEXT NOT NULL,           -- the judged model
-            case_id TEXT NOT NULL,
-            repeat INTEGER NOT NULL DEFAULT 0,
+            case_id TEXT NOT NULL,         -- with --repeat, the repeat's own case id (<case>#<k>)
             judge_model TEXT NOT NULL,
             status TEXT NOT NULL,          -- ok | error (call failed, or judge_unparseable)
             passed INTEGER, score REAL, reason TEXT,
@@ -281,7 +280,7 @@ def migrate(db: sqlite3.Connection) -> None:
             latency_s REAL, cost_usd REAL, price_source TEXT,
             attempts INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL,
-            PRIMARY KEY (run_id, model, case_id, repeat)
+            PRIMARY KEY (run_id, model, case_id)
         );
         CREATE TABLE pairwise (
             run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -300,41 +299,33 @@ def migrate(db: sqlite3.Connection) -> None:
     )
 
 
-_JUDGEMENT_COLUMNS = ("run_id", "model", "case_id", "repeat", "judge_model", "status", "passed", "score", "reason",
+_JUDGEMENT_COLUMNS = ("run_id", "model", "case_id", "judge_model", "status", "passed", "score", "reason",
                       "raw", "error_class", "error_message", "input_tokens", "output_tokens", "tokens_counted",
                       "latency_s", "cost_usd", "price_source", "attempts", "created_at")
 
 
-def save_judgement(store: Store, run_id: str, model: str, case_id: str, repeat: int, j: dict[str, Any]) -> None:
+def save_judgement(store: Store, run_id: str, model: str, case_id: str, j: dict[str, Any]) -> None:
     """Store the judgement and copy its verdict onto the result (NULL passed on a judge error), atomically."""
     from whichai.store import now_iso
 
-    row = {**j, "run_id": run_id, "model": model, "case_id": case_id, "repeat": repeat, "created_at": now_iso()}
+    row = {**j, "run_id": run_id, "model": model, "case_id": case_id, "created_at": now_iso()}
     row["tokens_counted"] = int(bool(row.get("tokens_counted")))
     row["attempts"] = row.get("attempts") if row.get("attempts") is not None else 1
     columns = [c for c in _JUDGEMENT_COLUMNS if c in row]
     ok = j["status"] == "ok"
     reason = j.get("reason") if ok else f"judge error ({j.get('error_class')}): {j.get('error_message')}"
-    where, params = "run_id = ? AND model = ? AND case_id = ?", [run_id, model, case_id]
-    if "repeat" in _result_columns(store):
-        where += " AND repeat = ?"
-        params.append(repeat)
     with store.db:
         store.db.execute("BEGIN")
         store.db.execute(f"INSERT OR REPLACE INTO judgements ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                          [row[c] for c in columns])
-        store.db.execute(f"UPDATE results SET passed = ?, score = ?, reason = ? WHERE {where}",
-                         [j.get("passed") if ok else None, j.get("score") if ok else None, reason, *params])
-
-
-def _result_columns(store: Store) -> set[str]:
-    return {row[1] for row in store.db.execute("PRAGMA table_info(results)")}
+        store.db.execute("UPDATE results SET passed = ?, score = ?, reason = ? WHERE run_id = ? AND model = ? AND case_id = ?",
+                         [j.get("passed") if ok else None, j.get("score") if ok else None, reason, run_id, model, case_id])
 
 
 def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str, Any]]:
-    """(model, case_id, repeat) -> the stored judgement of that result."""
+    """(model, case_id) -> the stored judgement of that result."""
     rows = store.db.execute("SELECT * FROM judgements WHERE run_id = ?", (run_id,))
-    return {(r["model"], r["case_id"], r["repeat"]): dict(r) for r in rows}
+    return {(r["model"], r["case_id"]): dict(r) for r in rows}
 
 
 def unjudged(store: Store, run_id: str, task: Task, models: list[str]) -> list[tuple[str, Case, str]]:
@@ -345,13 +336,13 @@ def unjudged(store: Store, run_id: str, task: Task, models: list[str]) -> list[t
     done = judged_ok(store, run_id)
     return [(r["model"], cases[r["case_id"]], r["answer"]) for r in store.results(run_id)
             if r["status"] == "ok" and r["case_id"] in cases and r["model"] in models
-            and (r["model"], r["case_id"], r.get("repeat") or 0) not in done]
+            and (r["model"], r["case_id"]) not in done]
 
 
-def judged_ok(store: Store, run_id: str) -> set[tuple[str, str, int]]:
+def judged_ok(store: Store, run_id: str) -> set[tuple[str, str]]:
     """The results that already have a verdict (a resumed run does not ask the judge again for them)."""
-    rows = store.db.execute("SELECT model, case_id, repeat FROM judgements WHERE run_id = ? AND status = 'ok'", (run_id,))
-    return {(m, c, r) for m, c, r in rows}
+    rows = store.db.execute("SELECT model, case_id FROM judgements WHERE run_id = ? AND status = 'ok'", (run_id,))
+    return {(m, c) for m, c in rows}
 
 
 # --- pairwise: which of two answers is better ------------------------------------------------------

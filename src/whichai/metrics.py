@@ -171,7 +171,7 @@ def _with_judgements(store: Store, run_id: str, rows: list[dict[str, Any]]) -> l
         return rows
     out = []
     for r in rows:
-        j = found.get((r["model"], r["case_id"], r.get("repeat", 0) or 0))
+        j = found.get((r["model"], r["case_id"]))
         out.append({**r, "judge_model": j["judge_model"], "judge_cost_usd": j["cost_usd"]} if j else r)
     return out
 

@@ -87,7 +87,7 @@ def _pairs_to_ask(store, run_id: str, a: str, b: str, judge: str):
 
     answers: dict[str, dict[str, str]] = {a: {}, b: {}}
     for r in store.results(run_id):
-        if r["model"] in answers and r["status"] == "ok" and (r.get("repeat") or 0) == 0:
+        if r["model"] in answers and r["status"] == "ok":
             answers[r["model"]][r["case_id"]] = r["answer"] or ""
     done = pairs_done(store, run_id, a, b, judge)
     todo, skipped = [], 0

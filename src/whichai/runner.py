@@ -250,7 +250,7 @@ class Runner:
         else:
             call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings())
             verdict = judge.judgement(case, answer, call)
-        await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, 0, verdict)
+        await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, verdict)
         outcome.judged += 1
         outcome.judge_errors += verdict["status"] == "error"
 

@@ -105,3 +105,13 @@ def test_age_and_keys(built):
     assert model_key("meta", "meta.llama3-1-8b-instruct-v1:0") == model_key("meta", "Llama 3.1 8B") == model_key("meta", "llama-3.1-8b-instant")
     assert model_key("openai", "gpt-4-turbo") != model_key("openai", "gpt-4")
     assert model_key("alibaba", "Qwen2.5 7B", True) != model_key("alibaba", "Qwen2.5 7B Instruct", True)
+
+
+def test_entry_status_recomputed_for_another_day():
+    from whichai.catalog.lifecycle import entry_status
+
+    soon = {"lifecycle": {"status": "deprecated", "shutdown_date": "2027-01-14"}}
+    assert entry_status(soon, "2026-11-25") == "deprecated" and entry_status(soon, "2027-01-14") == "retired"
+    assert entry_status({"lifecycle": {"status": "retired", "shutdown_date": None}}, "2020-01-01") == "retired"
+    assert entry_status({"lifecycle": {"status": "deprecated", "shutdown_date": None}}) == "deprecated"
+    assert entry_status({}) == "active"

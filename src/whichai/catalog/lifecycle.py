@@ -27,7 +27,9 @@ def status_on(shutdown_date: str | None, day: date | str | None = None, deprecat
 def entry_status(entry: dict, day: date | str | None = None) -> str:
     """An entry's lifecycle status recomputed for ``day`` from its shutdown date (raw catalog dict)."""
     lc = entry.get("lifecycle") or {}
-    return status_on(lc.get("shutdown_date"), day, lc.get("status") in ("deprecated", "retired"))
+    if lc.get("status") == "retired":  # a retired model is not served again, dated or not
+        return "retired"
+    return status_on(lc.get("shutdown_date"), day, lc.get("status") == "deprecated")
 
 
 def read_notices(path: Path = CURATED) -> dict[str, dict]:

@@ -183,3 +183,15 @@ def test_llama_cpp_server_that_interrupts_streams_answers_every_case(tmp_path, i
     assert all(r["output_tokens"] for r in results)
     # The server did cut streams at concurrency 3, and whichai came down to one at a time.
     assert outcome.backoffs["llama"]["lowest"] == 1 and outcome.backoffs["llama"]["sheds"] >= 1
+
+
+def test_run_table_says_when_it_backed_off(cli, tmp_path):
+    from conftest import write_jsonl
+
+    task = write_jsonl(tmp_path / "t.jsonl", [{"id": f"c{i}", "input": f"q {i}", "expected": "t0"} for i in range(10)])
+    with CapacityServer(slots=2, ttft=0.01, tpot=0.003, mode="shed503") as server:
+        config = write_config(tmp_path / "whichai.toml", "cap", server.base_url)
+        done = cli("run", "--task", str(task), "--models", "cap/m", "--config", str(config), "--concurrency", "8",
+                   "--max-tokens", "12", "--no-report", "--db", str(tmp_path / "w.db"))
+    assert done.returncode == 0, done.stderr
+    assert "the server shed load" in done.stdout and "backed off from concurrency 8 to" in done.stdout

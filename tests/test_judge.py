@@ -249,3 +249,24 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
         else:
             assert j["error_class"] == "judge_unparseable" and j["raw"] is not None
     assert set(summary["by_lang"]) == {"en", "id"}
+
+
+def test_answers_another_live_process_holds_are_left_to_it(tmp_path, fake):
+    import time
+
+    from whichai.judge import unjudged
+
+    replies = iter(["unreadable", "still unreadable"])
+    fake.scripts["judge"] = lambda request: next(replies)
+    cases = [_judged("a", "alpha"), _judged("b", "beta")]
+    store, outcome = _run(tmp_path, fake, cases)
+    task = Task(name="judged", cases=cases)
+    assert {c.id for _, c, _ in unjudged(store, outcome.run_id, task, ["fake/echo"], "me")} == {"a", "b"}
+    # another worker, alive (fresh heartbeat), answered case a: it judges a itself
+    store.db.execute("INSERT INTO workers (token, run_id, pid, host, started_at, heartbeat_at) VALUES ('other', ?, 1, 'h', 'now', ?)",
+                     (outcome.run_id, time.time()))
+    store.db.execute("INSERT OR REPLACE INTO claims (run_id, model, case_id, token, state, claimed_at) VALUES (?, 'fake/echo', 'a', 'other', 'done', 0)",
+                     (outcome.run_id,))
+    assert {c.id for _, c, _ in unjudged(store, outcome.run_id, task, ["fake/echo"], "me")} == {"b"}
+    store.db.execute("UPDATE workers SET heartbeat_at = 0 WHERE token = 'other'")  # it died: a is ours again
+    assert {c.id for _, c, _ in unjudged(store, outcome.run_id, task, ["fake/echo"], "me")} == {"a", "b"}

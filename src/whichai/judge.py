@@ -328,15 +328,28 @@ def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str
     return {(r["model"], r["case_id"]): dict(r) for r in rows}
 
 
-def unjudged(store: Store, run_id: str, task: Task, models: list[str]) -> list[tuple[str, Case, str]]:
-    """(model, case, answer) of stored answers to judged cases that have no verdict yet."""
+def unjudged(store: Store, run_id: str, task: Task, models: list[str], token: str | None = None) -> list[tuple[str, Case, str]]:
+    """(model, case, answer) of stored answers to judged cases that have no verdict yet — except those
+    answered by another live process on the run (worker ``token`` is this one): it judges them itself."""
     cases = {c.id: c for c in task.cases if c.scorer == "judge"}
     if not cases:
         return []
-    done = judged_ok(store, run_id)
+    done = judged_ok(store, run_id) | _held_by_others(store, run_id, token)
     return [(r["model"], cases[r["case_id"]], r["answer"]) for r in store.results(run_id)
             if r["status"] == "ok" and r["case_id"] in cases and r["model"] in models
             and (r["model"], r["case_id"]) not in done]
+
+
+def _held_by_others(store: Store, run_id: str, token: str | None) -> set[tuple[str, str]]:
+    """(model, case_id) claimed by other workers of the run whose heartbeat is fresh (see store claims)."""
+    import time
+
+    from whichai.store import STALE_S
+
+    rows = store.db.execute(
+        "SELECT c.model, c.case_id FROM claims c JOIN workers w ON w.token = c.token"
+        " WHERE c.run_id = ? AND c.token != ? AND w.heartbeat_at >= ?", (run_id, token or "", time.time() - STALE_S))
+    return {(m, c) for m, c in rows}
 
 
 def judged_ok(store: Store, run_id: str) -> set[tuple[str, str]]:

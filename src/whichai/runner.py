@@ -133,7 +133,7 @@ class Runner:
             beat = asyncio.create_task(self._heartbeat(token))
             await self._prepare(plan, resolved, finished, outcome)
             calls_started = time.perf_counter()
-            await self._judge_stored(plan, outcome)
+            await self._judge_stored(plan, outcome, token)
             await self._work(plan, resolved, token, outcome)
             outcome.calls_elapsed_s = time.perf_counter() - calls_started
         except (asyncio.CancelledError, KeyboardInterrupt, WhichaiError):
@@ -270,12 +270,12 @@ class Runner:
                 "input_tokens": input_tokens, "output_tokens": output_tokens, "tokens_counted": int(source != "provider"),
                 "cost_usd": cost, "price_source": price_source}
 
-    async def _judge_stored(self, plan: RunPlan, outcome: RunOutcome) -> None:
+    async def _judge_stored(self, plan: RunPlan, outcome: RunOutcome, token: str | None = None) -> None:
         """Judge the stored answers that have no verdict yet (a run interrupted between answer and verdict,
         or a judge error): a resumed run never asks the judge again about what it already judged."""
         from whichai.judge import unjudged
 
-        todo = await self._db(unjudged, self.store, outcome.run_id, plan.task, plan.models)
+        todo = await self._db(unjudged, self.store, outcome.run_id, plan.task, plan.models, token)
         async with asyncio.TaskGroup() as group:
             for model, case, answer in todo:
                 group.create_task(self._judge(plan, outcome, model, case, answer))

@@ -211,9 +211,9 @@ def how_to_reach(raw: dict[str, Any], ollama_running: bool = False) -> str | Non
 
 def prepare(profile: Any, catalog: Any, registry: Registry, k: int, lang: str) -> Plan:
     """Rank with priors only (no measurements), then pick the candidates to measure."""
-    from whichai.decide import recommend
+    from whichai import app
 
-    ranking = recommend(profile, catalog, measurements=None, lang=lang).to_json()["ranking"]
+    ranking = app.recommend(profile, catalog=catalog, lang=lang).to_json()["ranking"]
     return plan(ranking, catalog, registry, k)
 
 

@@ -11,6 +11,7 @@ one model (``whichai models ID``). Figures go to BENCHMARKS.md ("Decide model").
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import date
@@ -46,14 +47,16 @@ def main() -> None:
             view = CatalogView(catalog)
             first.append(one_pass(view, profile, weights))
             again.append(one_pass(view, profile, weights))
-        print(f"{name:22s} first pass {statistics.median(first) * 1000:6.1f} ms   re-run {statistics.median(again) * 1000:6.1f} ms")
+        print(f"{name:22s} first pass median {statistics.median(first) * 1000:6.1f} ms (min {min(first) * 1000:6.1f})   "
+              f"re-run median {statistics.median(again) * 1000:6.1f} ms (min {min(again) * 1000:6.1f})")
     entry = catalog.get("openai/gpt-4o")
     times = []
     for _ in range(50):
         start = time.perf_counter()
         score_entry(entry, today=TODAY)
         times.append(time.perf_counter() - start)
-    print(f"score_entry(openai/gpt-4o)  {statistics.median(times) * 1000:.3f} ms")
+    print(f"score_entry(openai/gpt-4o)  median {statistics.median(times) * 1000:.3f} ms (min {min(times) * 1000:.3f})")
+    print(f"load average during the run: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

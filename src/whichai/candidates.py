@@ -62,6 +62,8 @@ def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int
             raw = catalog.find_raw(row["model"]) or {"id": row["model"]}
             result.unreachable.append({"model": row["model"], "side": side, "rank": row["rank"],
                                        "command": how_to_reach(raw, ollama_running=ollama)})
+    if result.measured:
+        result.notes.append("candidates to measure: " + ", ".join(f"{m['model']} ({m['side']}, rank {m['rank']})" for m in result.measured) + ".")
     for side, count in taken.items():
         if count < k:
             result.notes.append(f"only {count} reachable {side} model(s) in the ranking, of the {k} asked for.")

@@ -240,3 +240,25 @@ def test_retired_and_deprecated_offers_are_marked(cat):
     assert len(deprecated) >= 40  # models.dev's deprecated flags are no longer ignored
     sonnet = cat.get("anthropic/claude-sonnet-4-5")
     assert sonnet.lifecycle.status == "deprecated" and sonnet.lifecycle.shutdown_date == "2026-11-30"
+
+
+def test_user_file_lifecycle_and_task_fit_with_sources(tmp_path):
+    path = _write(
+        tmp_path,
+        """\
+        as_of: 2026-11-01
+        models:
+          - id: acme/old-model
+            name: ACME old model
+            provider: ACME
+            openness: closed
+            task_fit: [chat]
+            lifecycle: {status: retired, shutdown_date: 2026-10-01}
+        """,
+    )
+    e = load_catalog(path).get("acme/old-model")
+    assert e.lifecycle.status == "retired" and e.task_fit == ["chat"]
+    assert e.field_sources["lifecycle"].name == "user"
+    bad = _write(tmp_path, "models:\n  - id: a/b\n    name: B\n    provider: A\n    openness: closed\n    lifecycle: {status: gone}\n")
+    with pytest.raises(FileInputError):
+        load_catalog(bad)

@@ -27,6 +27,7 @@ ALLOWED = {
     "id", "name", "provider", "family", "aliases", "openness", "openness_reason", "license", "license_restricts_use",
     "commercial_use", "weights_downloadable", "api_available", "price_usd_per_mtok", "params_b", "active_params_b",
     "context_length", "release_date", "languages", "facts", "hf_repo", "knowledge_cutoff", "openness_dimensions",
+    "task_fit", "base_model", "lifecycle",
 }
 REQUIRED_NEW = ("name", "provider", "openness")
 FIX = "See docs/catalog.md (user entries) for the format."
@@ -83,6 +84,17 @@ def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], st
     return items, as_of
 
 
+def _iso(value):
+    """YAML dates (at any depth, e.g. lifecycle.shutdown_date) as ISO strings."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
 def merge_user_file(catalog, path: str | Path):
     """A new Catalog: the given one plus the file's additions and overrides, each field sourced to the file."""
     from pydantic import ValidationError
@@ -97,7 +109,7 @@ def merge_user_file(catalog, path: str | Path):
     index = {k: i for k, i in catalog._index.items()}
     source = {"name": "user", "url": path.resolve().as_uri(), "as_of": as_of}
     for item, line, node in items:
-        item = {k: (v.isoformat() if isinstance(v, (date, datetime)) else v) for k, v in item.items()}
+        item = {k: _iso(v) for k, v in item.items()}
         if isinstance(item.get("price_usd_per_mtok"), dict):
             price = dict(item["price_usd_per_mtok"])
             price["as_of"] = str(price["as_of"])

@@ -142,3 +142,10 @@ def test_the_embedded_model_as_pairwise_judge_gives_verdicts_or_undecided(cli, t
     rows = Store.open(store.path).db.execute("SELECT status, error_class, latency_s, cost_usd FROM pairwise").fetchall()
     assert len(rows) == 4 and all(r[2] > 0 and r[3] == 0.0 for r in rows)
     assert all(r[0] == "ok" or r[1] == "judge_unparseable" for r in rows)
+
+
+def test_nothing_to_compare_is_said_not_crashed(cli, tmp_path, fake):
+    store, run_id, config = _run(tmp_path, fake, ["fake/echo", "fake/auth"])
+    result = cli("compare", run_id, "fake/echo", "fake/auth", "--judge", "fake/judge", "--config", str(config), "--db", str(store.path))
+    assert result.returncode == 2 and "no case has an answer from both" in result.stderr
+    assert "Traceback" not in result.stderr and fake.total("judge") == 0

@@ -54,6 +54,9 @@ def execute_compare(*, run_id, a, b, judge, config, db, concurrency, timeout, re
     provider, name = registry.resolve(judge)
     provider.check(name)
     todo, skipped = _pairs_to_ask(store, run["id"], a, b, judge)
+    if skipped == len(store.cases(run["id"])):
+        raise InputError(f"in run {run['id']}, no case has an answer from both {a} and {b}, so there is nothing to compare. "
+                         "Fix: run the same `whichai run` command again to finish the run, then compare.")
     if todo:
         err_console().print(f"Asking {judge} about {len(todo)} ordered pair(s) of answers ({skipped} case(s) skipped: "
                             "not answered by both models)…", highlight=False, markup=False)

@@ -1,10 +1,12 @@
 """What a person reads after a run: a self-contained HTML report with charts, and Markdown and JSON exports.
 
-- :mod:`whichai.report.build` gathers the run, the measurements, the catalog facts and the
-  recommendation into one JSON-ready document (the JSON export as is);
+- :mod:`whichai.report.build` gathers one JSON-ready document: decide's decision document
+  (``whichai.decision/1``, embedded unchanged: verdict, evidence, scores, costs, origins, texts), the
+  run's measurements and answers, the catalog's openness facts, and stored load sweeps;
+- :mod:`whichai.report.views` picks what each view shows out of it (no computation);
 - :mod:`whichai.report.charts` turns it into Plotly figures; :mod:`whichai.report.html` lays it out
-  in one page that opens with no network (plotly.js inlined once); :mod:`whichai.report.markdown`
-  writes the same sections as Markdown tables.
+  in one page that opens with no network (plotly.js inlined once; a CSP that lets only its own two
+  scripts run); :mod:`whichai.report.markdown` writes the same sections as Markdown tables.
 
 Use :func:`write_report`; the dashboard (:mod:`whichai.web`) shows the same views.
 """

@@ -114,7 +114,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Local models have no API cost; their self-hosting cost is in the cost-of-ownership chart.",
         "Model lokal tidak memiliki biaya API; biaya hosting mandiri ada di grafik biaya kepemilikan.",
     ),
-    "why": ("Why: weights, what would change, exclusions", "Alasannya: bobot, apa yang mengubah, pengecualian"),
+    "why_section": ("Why: weights, what would change, exclusions", "Alasannya: bobot, apa yang mengubah, pengecualian"),
     "sensitivity": ("How stable the ranking is", "Seberapa stabil peringkatnya"),
     "not_ranked": ("not among the candidates of this recommendation", "tidak termasuk kandidat rekomendasi ini"),
     "origin_help": ("where the figure comes from: measured, catalog, profile, estimate or unknown",

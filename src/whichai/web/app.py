@@ -249,7 +249,6 @@ class _Forbidden(WhichaiError):
 def _form_profile(params: dict[str, str]) -> tuple[Any, str | None, str]:
     """The profile the form describes, the error to show (None), and the base profile's name.
     A bad base name is an error of the request (raised); a bad field value is shown on the form."""
-    from whichai.decide.profile import Profile
     from whichai.web.profile_form import profile_from_form
     from whichai.web.profiles import load
 
@@ -258,7 +257,7 @@ def _form_profile(params: dict[str, str]) -> tuple[Any, str | None, str]:
     try:
         return profile_from_form(start, params), None, base
     except InputError as exc:
-        return start if isinstance(start, Profile) else Profile(), exc.message, base
+        return start, exc.message, base
 
 
 def _profile_page(ctx: _Context, request: Request, prof: Any, base: str, run_id: str, error: str | None,

@@ -250,3 +250,14 @@ def test_a_thinking_model_is_costed_with_its_reasoning_tokens() -> None:
     # measured on the task: its measured cost stands, no factor
     measured = {"model": thinker.id, "cases": 5, "answered": 5, "pass_rate": 0.6, "cost_usd": 0.01}
     assert build_candidate(thinker.id, thinker, measured, p, today=TODAY).modes[0].output_factor == 1.0
+
+
+def test_cost_parts_and_throughput_say_how_they_were_computed_in_both_languages() -> None:
+    e = entry("lab/model-8b", params_b=8)
+    p = Profile(hardware={"ram_gb": 64, "purchase_usd": 1500.5, "power_watts": 90}, rent=None)
+    mode = build_candidate(e.id, e, None, p, today=TODAY).modes[0]
+    parts = {c.name: c for c in mode.components}
+    assert parts["amortisation"].text == {"en": "$1,500.5 over 36 months", "id": "$1.500,5 selama 36 bulan"}
+    assert parts["power"].text["id"].startswith("90 W (profil) ×") and "(perkiraan)" in parts["power"].text["id"]
+    assert parts["operations"].text["en"] == parts["operations"].detail and "jam" in parts["operations"].text["id"]
+    assert mode.throughput_text["en"] == mode.throughput_detail and "diperkirakan" in mode.throughput_text["id"]

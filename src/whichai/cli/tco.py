@@ -98,7 +98,8 @@ def _render(doc: dict[str, Any], lang: str) -> None:
         if "excluded" in row:
             continue
         per_mtok = "–" if row.get("usd_per_mtok") is None else usd(row["usd_per_mtok"], lang)
-        table.add_row(plain(row["model"]), row["mode"], f"{usd(row['monthly_usd'], lang)} [{row['origin']}]", per_mtok)
+        table.add_row(plain(row["model"]), text("mode_short." + row["mode"], lang),
+                      f"{usd(row['monthly_usd'], lang)} [{text('origin.' + row['origin'], lang)}]", per_mtok)
     out_console().print(table)
     for row in doc["models"]:
         if "excluded" in row:
@@ -107,9 +108,9 @@ def _render(doc: dict[str, Any], lang: str) -> None:
             continue
         print_line(f"{row['model']}:")
         for c in row["components"]:
-            print_line(f"  {c['name']} {usd(c['usd'], lang)} [{c['origin']}]: {c['detail']}")
+            print_line(f"  {text('cost.' + c['name'], lang)} {usd(c['usd'], lang)} [{text('origin.' + c['origin'], lang)}]: {c['text'][lang]}")
         if row.get("throughput"):
-            print_line(f"  {text('tco.col_throughput', lang)}: {row['throughput']['detail']}")
+            print_line(f"  {text('tco.col_throughput', lang)}: {row['throughput']['text'][lang]}")
     for line in _lines(doc, lang):
         print_line(line)
 
@@ -123,15 +124,15 @@ def _lines(doc: dict[str, Any], lang: str) -> list[str]:
     if be:
         if be["kind"] == "above":
             lines.append(text("tco.break_even_above", lang, a=be["cheaper_above"], b=be["than"], requests=count(be["requests_per_month"], lang),
-                              tokens=count(be["tokens_per_month"], lang), origin=be["origin"]))
+                              tokens=count(be["tokens_per_month"], lang), origin=text("origin." + be["origin"], lang)))
         else:
             a, b = (doc["models"][0]["model"], doc["models"][1]["model"]) if be["kind"] == "equal" else (be["cheaper_above"], be["than"])
-            lines.append(text(f"tco.break_even_{be['kind']}", lang, a=a, b=b, origin=be["origin"]))
+            lines.append(text(f"tco.break_even_{be['kind']}", lang, a=a, b=b, origin=text("origin." + be["origin"], lang)))
     for pb in doc.get("payback") or []:
         if pb["months"] is None:
             lines.append(text("tco.payback_never", lang, a=pb["model"], b=pb["against"]))
         else:
             lines.append(text("tco.payback", lang, purchase=usd(pb["purchase_usd"], lang), a=pb["model"], months=num(pb["months"], lang),
                               b=pb["against"], against=usd(pb["against_monthly_usd"], lang), running=usd(pb["running_usd"], lang),
-                              origin=pb["origin"]))
+                              origin=text("origin." + pb["origin"], lang)))
     return lines

@@ -112,3 +112,33 @@ MODEL_TEXTS.update({
                           "Balik modal: perangkat keras untuk {a} tidak pernah kembali dibanding {b}: biaya jalannya setidaknya sama."),
 })
 
+
+MODEL_TEXTS.update({
+    # cost components and throughput (tco.py), with their figures --------------------------------
+    "cost.detail_api": ("${input}/${output} per Mtok in/out ({source}, {as_of})", "${input}/${output} per Mtok masuk/keluar ({source}, {as_of})"),
+    "cost.detail_api_profile": ("${input}/${output} per Mtok in/out (profile: {source})",
+                                "${input}/${output} per Mtok masuk/keluar (profil: {source})"),
+    "cost.detail_api_measured": ("${per_request} per request, measured over {answered} answered cases",
+                                 "${per_request} per permintaan, diukur pada {answered} kasus yang dijawab"),
+    "cost.detail_amortisation": ("${purchase} over {months} months", "${purchase} selama {months} bulan"),
+    "cost.detail_power": ("{watts} W ({watts_origin}) × {hours} h ({hours_origin}) × ${kwh}/kWh",
+                          "{watts} W ({watts_origin}) × {hours} jam ({hours_origin}) × ${kwh}/kWh"),
+    "cost.detail_operations": ("{hours} h ({hours_origin}) × ${rate}/h (profile); team skill: {skill}",
+                               "{hours} jam ({hours_origin}) × ${rate}/jam (profil); keahlian tim: {skill}"),
+    "cost.detail_rent": ("{n} × {gpu} at ${rate}/h (profile), {hours} h needed (estimate)",
+                         "{n} × {gpu} seharga ${rate}/jam (profil), butuh {hours} jam (perkiraan)"),
+    "cost.detail_rent_always": ("{n} × {gpu} at ${rate}/h (profile), all month", "{n} × {gpu} seharga ${rate}/jam (profil), sepanjang bulan"),
+    "cost.detail_thinking": ("; output × {factor} for the reasoning a thinking model writes (estimate)",
+                             "; keluaran × {factor} untuk penalaran yang ditulis model berpikir (perkiraan)"),
+    "tp.capacity": ("{tps} tokens/s (input + output) on {hardware} ({tp_origin}: {source})",
+                    "{tps} token/dtk (masukan + keluaran) pada {hardware} ({tp_origin}: {source})"),
+    "tp.measured_here": ("{tps} output tokens/s measured on this machine", "{tps} token keluaran/dtk diukur di mesin ini"),
+    "tp.estimate_gpu": ("estimated from {bw} GB/s GPU memory bandwidth and {params} B active parameters",
+                        "diperkirakan dari bandwidth memori GPU {bw} GB/dtk dan {params} B parameter aktif"),
+    "tp.estimate_cpu": ("estimated from {bw} GB/s CPU memory bandwidth and {params} B active parameters",
+                        "diperkirakan dari bandwidth memori CPU {bw} GB/dtk dan {params} B parameter aktif"),
+    "tp.estimate_rented": ("estimated from {bw} GB/s ({bw_origin}) × {n} {gpu} and {params} B active parameters",
+                           "diperkirakan dari {bw} GB/dtk ({bw_origin}) × {n} {gpu} dan {params} B parameter aktif"),
+    "tp.elsewhere": ("; the throughput measured in the run was on this machine, not on the hardware your profile describes",
+                     "; throughput yang diukur dalam run berasal dari mesin ini, bukan dari perangkat keras di profil Anda"),
+})

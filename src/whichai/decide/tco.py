@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
+from whichai.decide.i18n import LANGS, num, t
 from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, Profile
 
 BITS_PER_WEIGHT = 4.5  # a 4-bit quantisation (Q4_K_M-like), what people self-host by default
@@ -65,16 +66,42 @@ def memory_needed_gb(params_b: float, context_tokens: int = 4096) -> float:
     return float(_memory_needed_gb(params_b, bits_per_weight=BITS_PER_WEIGHT, context_tokens=context_tokens))
 
 
+def _figure(value: Any, lang: str) -> str:
+    """A figure inside a text: numbers in the reader's convention (trailing zeros dropped), origins translated."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if float(value).is_integer():
+        return num(value, lang, 0)
+    text = num(value, lang, 2 if abs(value) >= 1 else 6)
+    return text.rstrip("0").rstrip(".,") if ("." in text or "," in text) else text
+
+
+def texts(code: str, **params: Any) -> dict[str, str]:
+    """The text of ``code`` in every language; parameters ending in ``_origin`` are origin labels."""
+    out = {}
+    for lang in LANGS:
+        shown = {k: (t(f"origin.{v}", lang) if k.endswith("_origin") else _figure(v, lang)) for k, v in params.items()}
+        out[lang] = t(code, lang, **shown)
+    return out
+
+
 @dataclass
 class Component:
     name: str  # api | amortisation | power | gpu_rent | operations
     usd: float  # at the profile's volume
     origin: str
-    detail: str = ""
+    detail: str = ""  # the English text (``text["en"]``)
     params: dict[str, Any] = field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
+    text: dict[str, str] = field(default_factory=dict)  # how it was computed, in English and Indonesian
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail, "params": self.params}
+        return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail, "params": self.params,
+                "text": self.text}
+
+
+def component(name: str, usd: float, origin: str, code: str, params: dict[str, Any] | None = None, **figures: Any) -> Component:
+    found = texts(code, **figures)
+    return Component(name, usd, origin, found["en"], params or {}, found)
 
 
 @dataclass
@@ -91,7 +118,8 @@ class Mode:
     capacity_requests: float = math.inf  # most requests a month the mode can serve
     seconds_per_request: float | None = None
     throughput_origin: str = ""
-    throughput_detail: str = ""
+    throughput_detail: str = ""  # English (``throughput_text["en"]``)
+    throughput_text: dict[str, str] = field(default_factory=dict)  # in English and Indonesian
     cost_origin: str = "catalog"
     components: list[Component] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -156,8 +184,8 @@ def ops_cost(profile: Profile, params_b: float | None = None, kind: str = "owned
 
 def _ops_component(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> Component:
     usd, hours, origin, params = ops_rule(profile, params_b, kind, gpus)
-    detail = f"{hours:g} h ({origin}) × ${profile.ops_hourly_rate_usd:g}/h (profile); {profile.team_skill} team"
-    return Component("operations", usd, origin, detail, params)
+    return component("operations", usd, origin, "cost.detail_operations", params, hours=hours, hours_origin=origin,
+                     rate=profile.ops_hourly_rate_usd, skill=profile.team_skill)
 
 
 def price_override(profile: Profile, model_id: str, aliases: list[str] | tuple[str, ...] = ()) -> Any:
@@ -178,20 +206,21 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: s
     price = getattr(entry, "price_usd_per_mtok", None) if entry is not None else None
     if own is not None or price is not None:
         if own is not None:
-            inp, outp, origin, detail = own.input, own.output, "profile", f"${own.input:g}/${own.output:g} per Mtok in/out (profile: {own.source})"
+            inp, outp, origin = own.input, own.output, "profile"
+            found = texts("cost.detail_api_profile", input=inp, output=outp, source=own.source)
         else:
             inp, outp, origin = price.input, price.output, "catalog"
-            detail = f"${price.input:g}/${price.output:g} per Mtok in/out ({price.source}, {price.as_of})"
+            found = texts("cost.detail_api", input=inp, output=outp, source=price.source, as_of=price.as_of)
         per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
         mode = Mode("api", api_per_request=per_request, cost_origin=origin)
-        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, detail))
+        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, found["en"], {}, found))
         return mode
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
     if measurement and measurement.get("cost_usd") is not None and answered:
         per_request = float(measurement["cost_usd"]) / float(answered)
-        detail = f"${per_request:.6f} per request measured over {answered} answered cases"
         mode = Mode("api", api_per_request=per_request, cost_origin="measured")
-        mode.components.append(Component("api", per_request * vol.requests_per_month, "measured", detail))
+        mode.components.append(component("api", per_request * vol.requests_per_month, "measured", "cost.detail_api_measured",
+                                         per_request=per_request, answered=answered))
         return mode
     return "no_price"
 
@@ -247,8 +276,8 @@ def find_capacity(model_ids: list[str], capacity: list[dict] | None, profile: Pr
 
 def _throughput(
     active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool, cap: dict | None
-) -> tuple[float, str, str, float | None, str]:
-    """(seconds per request, origin, detail, tokens/s, hardware) of the owned hardware for a model."""
+) -> tuple[float, str, dict[str, str], float | None, str]:
+    """(seconds per request, origin, text {en, id}, tokens/s, hardware) of the owned hardware for a model."""
     hw = profile.hardware
     assert hw is not None
     vol = profile.volume
@@ -257,25 +286,24 @@ def _throughput(
         tps = float(cap["tokens_per_s"])
         origin = "profile" if cap.get("origin") == "profile" else "measured"
         where = cap.get("hardware") or hw.name or "your hardware"
-        detail = f"{tps:g} tokens/s (input + output) on {where} ({origin}: {cap.get('source') or '?'})"
-        return max(per_request, 1e-9) / tps, origin, detail, tps, str(where)
+        found = texts("tp.capacity", tps=tps, hardware=where, tp_origin=origin, source=cap.get("source") or "?")
+        return max(per_request, 1e-9) / tps, origin, found, tps, str(where)
     if local_measured and measurement and hw.this_machine:
         seconds = _measured_seconds(measurement, profile)
         if seconds is not None:
-            tps = measurement.get("output_tokens_per_s")
-            return seconds, "measured", f"{tps or '?'} output tokens/s measured on this machine", None, THIS_MACHINE
+            return seconds, "measured", texts("tp.measured_here", tps=measurement.get("output_tokens_per_s") or "?"), None, THIS_MACHINE
     params = active_params_b or 1.0
     if hw.gpus and on_gpu:
         bw = sum(gpu_bandwidth(g.name, g.memory_bandwidth_gbps)[0] * g.count for g in hw.gpus)
-        detail = f"estimated from {bw:g} GB/s GPU memory bandwidth and {params:g}B active parameters"
+        found = texts("tp.estimate_gpu", bw=bw, params=params)
         seconds = _estimate_seconds(params, bw, True, profile)
     else:
         bw = hw.memory_bandwidth_gbps or (CPU_BANDWIDTH_SERVER if hw.cpu_cores > 16 else CPU_BANDWIDTH_SMALL)
-        detail = f"estimated from {bw:g} GB/s CPU memory bandwidth and {params:g}B active parameters"
+        found = texts("tp.estimate_cpu", bw=bw, params=params)
         seconds = _estimate_seconds(params, bw, False, profile)
     if local_measured and measurement and not hw.this_machine:
-        detail += "; the throughput measured in the run was on this machine, not on the hardware your profile describes"
-    return seconds, "estimate", detail, None, hw.name or ""
+        found = {lang: text + t("tp.elsewhere", lang) for lang, text in found.items()}
+    return seconds, "estimate", found, None, hw.name or ""
 
 
 def owned_mode(
@@ -285,9 +313,9 @@ def owned_mode(
     """Self-hosting on the user's own hardware (fit is checked by the caller)."""
     hw = profile.hardware
     assert hw is not None
-    seconds, t_origin, t_detail, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
-    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_detail, tokens_per_s=tps, hardware=where,
-                hours_limit=hw.hours_per_month)
+    seconds, t_origin, t_text, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
+    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_text["en"], throughput_text=t_text, tokens_per_s=tps,
+                hardware=where, hours_limit=hw.hours_per_month)
     mode.seconds_per_request = seconds
     mode.capacity_requests = hw.hours_per_month * 3600.0 / seconds * (1 + 1e-9) if seconds > 0 else math.inf
     watts = hw.power_watts if hw.power_watts is not None else (150.0 + 300.0 * hw.gpu_count() if hw.gpus else 65.0)
@@ -302,9 +330,9 @@ def owned_mode(
     hours = requests * seconds / 3600.0
     power_origin = "estimate" if watts_origin == "estimate" or t_origin == "estimate" else t_origin
     mode.components = [
-        Component("amortisation", amort, "profile", f"${hw.purchase_usd:g} over {hw.amortisation_months} months"),
-        Component("power", mode.power_per_request * requests, power_origin,
-                  f"{watts:g} W ({watts_origin}) × {hours:.1f} h ({t_origin}) × ${hw.electricity_usd_per_kwh:g}/kWh"),
+        component("amortisation", amort, "profile", "cost.detail_amortisation", purchase=hw.purchase_usd, months=hw.amortisation_months),
+        component("power", mode.power_per_request * requests, power_origin, "cost.detail_power", watts=watts, watts_origin=watts_origin,
+                  hours=round(hours, 1), hours_origin=t_origin, kwh=hw.electricity_usd_per_kwh),
         ops,
     ]
     mode.cost_origin = weakest(t_origin, watts_origin, ops.origin)
@@ -326,6 +354,7 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
     seconds = _estimate_seconds(params, bw * gpus_needed, True, profile)
     hourly = rent.usd_per_hour * gpus_needed
     ops = _ops_component(profile, _effective_b(params_b, active_params_b), "rented", gpus_needed)
+    t_text = texts("tp.estimate_rented", bw=bw, bw_origin=bw_origin, n=gpus_needed, gpu=rent.gpu, params=params)
     mode = Mode(
         "rented",
         fixed_usd=ops.usd,
@@ -334,7 +363,8 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         always_on=rent.always_on,
         seconds_per_request=seconds,
         throughput_origin="estimate",
-        throughput_detail=f"estimated from {bw:g} GB/s ({bw_origin}) × {gpus_needed} {rent.gpu} and {params:g}B active parameters",
+        throughput_detail=t_text["en"],
+        throughput_text=t_text,
         cost_origin="estimate",
         ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",
@@ -342,9 +372,9 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
     requests = profile.volume.requests_per_month
     rent_usd = mode.monthly(requests) - ops.usd
     hours = requests * seconds / 3600.0
-    billed = f"{'all month' if rent.always_on else f'{hours:.1f} h needed (estimate)'}"
+    code = "cost.detail_rent_always" if rent.always_on else "cost.detail_rent"
     mode.components = [
-        Component("gpu_rent", rent_usd, "estimate", f"{gpus_needed} × {rent.gpu} at ${rent.usd_per_hour:g}/h (profile), {billed}"),
+        component("gpu_rent", rent_usd, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=round(hours, 1)),
         ops,
     ]
     return mode

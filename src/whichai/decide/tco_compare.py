@@ -57,6 +57,7 @@ def _mode_doc(mode: Mode, requests: float) -> dict[str, Any]:
     if mode.seconds_per_request is not None:
         doc["throughput"] = {
             "tokens_per_s": mode.tokens_per_s, "origin": mode.throughput_origin, "detail": mode.throughput_detail,
+            "text": mode.throughput_text,
             "hardware": mode.hardware, "hours_needed": round(mode.hours_needed(requests) or 0.0, 2),
         }
         doc["capacity_requests_per_month"] = round(mode.capacity_requests) if mode.capacity_requests != float("inf") else None

@@ -82,8 +82,17 @@ def test_catalog_search_and_model_card(base):
     status, html, _ = get(base + "/catalog?q=gpt-4o-mini&openness=closed")
     assert status == 200 and "openai/gpt-4o-mini" in html
     assert 'class="pill closed"' in html and 'class="pill open-source"' not in html
-    status, html, _ = get(base + "/catalog/model?id=local/smollm2-135m-instruct&lang=id")
+    status, html, _ = get(base + "/catalog/model?id=local/smollm2-135m-instruct&lang=id&profile=hobbyist-laptop")
     assert status == 200 and "Apache-2.0" in html and "Sepuluh kriteria" in html
+    from whichai.catalog import load_catalog
+    from whichai.decide.criteria_scores import score_entry
+    from whichai.decide.i18n import num, t
+    from whichai.decide.profile import load_profile
+
+    scores = score_entry(load_catalog().get("local/smollm2-135m-instruct"), load_profile("hobbyist-laptop"))
+    for cid, score in scores.items():  # decide's scores for the chosen profile, with their origins
+        row = html.split(f'data-criterion="{cid}">', 1)[1].split("</tr>", 1)[0]
+        assert num(score.score, "id") in row and t("origin." + score.origin, "id") in row
     assert get(base + "/catalog/model?id=nobody/nothing")[0] == 400
 
 

@@ -109,6 +109,9 @@ def test_every_response_carries_the_security_headers(base, db):
     status, _, headers = request(base, "/profile/save", method="POST", body="save_as=x")
     assert status == 403
     assert_secured(headers)
+    status, _, headers = request(base, "/catalog?page_no=abc")  # FastAPI's own validation error
+    assert status == 422
+    assert_secured(headers)
     from whichai.web import create_app
 
     with serve_in_thread(create_app(db, token="s3cret-token")) as url:
@@ -235,3 +238,18 @@ def test_served_dashboard_refuses_forged_hosts(db, env):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_an_unexpected_server_error_carries_the_headers_and_no_traceback(db):
+    from whichai.web import create_app
+
+    app = create_app(db)
+
+    @app.get("/boom")
+    def boom():  # a bug in a route: the response Starlette sends outside the middleware stack
+        raise RuntimeError("internal detail /etc/secret-path")
+
+    with serve_in_thread(app) as url:
+        status, body, headers = request(url, "/boom")
+    assert status == 500 and "secret-path" not in body and "Traceback" not in body
+    assert_secured(headers)

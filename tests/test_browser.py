@@ -138,6 +138,12 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert "<script>window.__xss=1</script>" in page.locator("pre.answer", has_text="window.__xss=1").first.inner_text()
 
+        # the report as the dashboard serves it: its own CSP (script hashes) lets it draw, nothing else runs
+        page.goto(base + f"/runs/{RUN}/report.html")
+        page.wait_for_function(
+            "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
+        )
+
         page.goto(base + "/catalog")
         page.fill("input[name=q]", "smollm2")
         page.click("form.toolbar button")

@@ -212,24 +212,35 @@ def test_two_processes_with_the_same_run_never_pay_a_case_twice(env, tmp_path):
 
 
 def test_a_process_waits_and_names_the_process_holding_the_run(env, tmp_path):
+    import threading
+
     from fakeopenai import FakeOpenAI
 
-    task = write_jsonl(tmp_path / "t.jsonl", [{"id": "slow", "input": "q", "expected": "q"}])
+    task = write_jsonl(tmp_path / "t.jsonl", [{"id": "held", "input": "q", "expected": "q"}])
     db = tmp_path / "w.db"
-    with FakeOpenAI(delay=2.0) as fake:
+    release = threading.Event()
+    with FakeOpenAI() as fake:
+        fake.scripts["held"] = lambda request: "You asked: q" if release.wait(90) else "timed out"
         config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
-        command = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/echo", "--config", str(config),
-                   "--db", str(db), "--no-report", "--json"]
+        command = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/held", "--config", str(config),
+                   "--db", str(db), "--no-report", "--json", "--timeout", "120"]
         first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while fake.total() < 1 and time.time() < deadline:
             time.sleep(0.05)
-        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        log = (tmp_path / "second.err").open("w")
+        second = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        while "waiting" not in (tmp_path / "second.err").read_text() and time.time() < deadline + 60:
+            time.sleep(0.1)
+        release.set()  # the first process's call now answers
+        out, _ = second.communicate(timeout=60)
         first.communicate(timeout=60)
+        log.close()
         assert fake.total() == 1
-    assert second.returncode == 0, second.stderr
-    assert f"process {first.pid}" in second.stderr and "waiting" in second.stderr
-    assert json.loads(second.stdout)["shared_with_pids"] == [first.pid]
+    err = (tmp_path / "second.err").read_text()
+    assert second.returncode == 0, err
+    assert f"process {first.pid}" in err and "waiting" in err
+    assert json.loads(out)["shared_with_pids"] == [first.pid]
 
 
 def test_claims_of_a_killed_process_are_taken_over(env, tmp_path):
@@ -352,7 +363,8 @@ def _echo_run(env, tmp_path, fake, db: Path, cases: int = 5, **popen):
 
 def test_disk_full_is_one_message_and_keeps_what_was_stored(env, tmp_path, fake):
     db = tmp_path / "w.db"
-    assert _echo_run(env, tmp_path, fake, db, cases=2).returncode == 0  # a database with results in it
+    first = _echo_run(env, tmp_path, fake, db, cases=2)
+    assert first.returncode == 0, first.stderr[-2000:]  # a database with results in it
     before = sqlite3.connect(db).execute("SELECT COUNT(*) FROM results").fetchone()[0]
     size = sum(p.stat().st_size for p in tmp_path.glob("w.db*"))
 

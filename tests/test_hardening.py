@@ -90,6 +90,9 @@ def test_a_fifo_or_device_is_not_read(env, tmp_path):
     assert_clean(result)
     result = whichai(env, "run", "--config", "/dev/zero", "--models", "local/x", timeout=20)
     assert_clean(result)
+    for device in ("/dev/zero", str(fifo)):
+        result = whichai(env, "recommend", "--profile", device, timeout=20)
+        assert_clean(result)
 
 
 # --- 4 and 11. Rich markup and terminal escapes in user and model text -----------------------------

@@ -20,7 +20,6 @@ from typing import Any
 
 from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
-from whichai.decide.i18n import t
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest
@@ -140,8 +139,7 @@ def _thinking(mode: Any) -> Any:
         mode.cost_origin = weakest(mode.cost_origin, "estimate")
         if mode.components:
             first = mode.components[0]
-            first.text = {lang: text + t("cost.detail_thinking", lang, factor=f"{THINKING_OUTPUT_FACTOR:g}") for lang, text in first.text.items()}
-            first.detail = first.text.get("en", first.detail)
+            first.suffix = (*first.suffix, "cost.detail_thinking")
             first.origin = weakest(first.origin, "estimate")
     return mode
 

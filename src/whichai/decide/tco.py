@@ -26,6 +26,7 @@ from typing import Any
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
 from whichai.decide.i18n import LANGS, num, t
 from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, Profile
+from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR
 
 BITS_PER_WEIGHT = 4.5  # a 4-bit quantisation (Q4_K_M-like), what people self-host by default
 BANDWIDTH_EFFICIENCY = 0.6  # share of peak memory bandwidth a decoder reaches
@@ -87,12 +88,27 @@ def texts(code: str, **params: Any) -> dict[str, str]:
 
 @dataclass
 class Component:
+    """One part of a mode's monthly cost. How it was computed is a text code with its figures,
+    rendered in English and Indonesian when first read (``text``; ``detail`` is the English)."""
+
     name: str  # api | amortisation | power | gpu_rent | operations
     usd: float  # at the profile's volume
     origin: str
-    detail: str = ""  # the English text (``text["en"]``)
+    code: str = ""  # i18n key of how it was computed
+    figures: dict[str, Any] = field(default_factory=dict)  # the figures in that text
     params: dict[str, Any] = field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
-    text: dict[str, str] = field(default_factory=dict)  # how it was computed, in English and Indonesian
+    suffix: tuple[str, ...] = ()  # further text codes appended (e.g. a thinking model's tokens)
+
+    @property
+    def text(self) -> dict[str, str]:
+        found = texts(self.code, **self.figures) if self.code else {lang: "" for lang in LANGS}
+        for extra in self.suffix:
+            found = {lang: body + t(extra, lang, factor=f"{THINKING_OUTPUT_FACTOR:g}") for lang, body in found.items()}
+        return found
+
+    @property
+    def detail(self) -> str:
+        return self.text["en"]
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail, "params": self.params,
@@ -100,8 +116,7 @@ class Component:
 
 
 def component(name: str, usd: float, origin: str, code: str, params: dict[str, Any] | None = None, **figures: Any) -> Component:
-    found = texts(code, **figures)
-    return Component(name, usd, origin, found["en"], params or {}, found)
+    return Component(name, usd, origin, code, figures, params or {})
 
 
 @dataclass
@@ -118,8 +133,9 @@ class Mode:
     capacity_requests: float = math.inf  # most requests a month the mode can serve
     seconds_per_request: float | None = None
     throughput_origin: str = ""
-    throughput_detail: str = ""  # English (``throughput_text["en"]``)
-    throughput_text: dict[str, str] = field(default_factory=dict)  # in English and Indonesian
+    throughput_code: str = ""  # i18n key of where the throughput comes from, with its figures
+    throughput_figures: dict[str, Any] = field(default_factory=dict)
+    throughput_suffix: tuple[str, ...] = ()
     cost_origin: str = "catalog"
     components: list[Component] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -129,6 +145,18 @@ class Mode:
     hardware: str = ""  # what the throughput was measured or estimated on
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
     hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
+
+    @property
+    def throughput_text(self) -> dict[str, str]:
+        """Where the throughput comes from, in English and Indonesian ({} for the API)."""
+        if not self.throughput_code:
+            return {}
+        found = texts(self.throughput_code, **self.throughput_figures)
+        return {lang: body + "".join(t(x, lang) for x in self.throughput_suffix) for lang, body in found.items()}
+
+    @property
+    def throughput_detail(self) -> str:
+        return self.throughput_text.get("en", "")
 
     def running(self, requests: float) -> float:
         """Monthly cost without amortisation: power + operations (+ rent) at ``requests``."""
@@ -207,13 +235,13 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: s
     if own is not None or price is not None:
         if own is not None:
             inp, outp, origin = own.input, own.output, "profile"
-            found = texts("cost.detail_api_profile", input=inp, output=outp, source=own.source)
+            found = ("cost.detail_api_profile", {"input": inp, "output": outp, "source": own.source})
         else:
             inp, outp, origin = price.input, price.output, "catalog"
-            found = texts("cost.detail_api", input=inp, output=outp, source=price.source, as_of=price.as_of)
+            found = ("cost.detail_api", {"input": inp, "output": outp, "source": price.source, "as_of": price.as_of})
         per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
         mode = Mode("api", api_per_request=per_request, cost_origin=origin)
-        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, found["en"], {}, found))
+        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, *found))
         return mode
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
     if measurement and measurement.get("cost_usd") is not None and answered:
@@ -276,8 +304,8 @@ def find_capacity(model_ids: list[str], capacity: list[dict] | None, profile: Pr
 
 def _throughput(
     active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool, cap: dict | None
-) -> tuple[float, str, dict[str, str], float | None, str]:
-    """(seconds per request, origin, text {en, id}, tokens/s, hardware) of the owned hardware for a model."""
+) -> tuple[float, str, tuple[str, dict[str, Any], tuple[str, ...]], float | None, str]:
+    """(seconds per request, origin, (text code, figures, suffix codes), tokens/s, hardware) of the owned hardware."""
     hw = profile.hardware
     assert hw is not None
     vol = profile.volume
@@ -286,24 +314,23 @@ def _throughput(
         tps = float(cap["tokens_per_s"])
         origin = "profile" if cap.get("origin") == "profile" else "measured"
         where = cap.get("hardware") or hw.name or "your hardware"
-        found = texts("tp.capacity", tps=tps, hardware=where, tp_origin=origin, source=cap.get("source") or "?")
+        found = ("tp.capacity", {"tps": tps, "hardware": where, "tp_origin": origin, "source": cap.get("source") or "?"}, ())
         return max(per_request, 1e-9) / tps, origin, found, tps, str(where)
     if local_measured and measurement and hw.this_machine:
         seconds = _measured_seconds(measurement, profile)
         if seconds is not None:
-            return seconds, "measured", texts("tp.measured_here", tps=measurement.get("output_tokens_per_s") or "?"), None, THIS_MACHINE
+            return seconds, "measured", ("tp.measured_here", {"tps": measurement.get("output_tokens_per_s") or "?"}, ()), None, THIS_MACHINE
     params = active_params_b or 1.0
     if hw.gpus and on_gpu:
         bw = sum(gpu_bandwidth(g.name, g.memory_bandwidth_gbps)[0] * g.count for g in hw.gpus)
-        found = texts("tp.estimate_gpu", bw=bw, params=params)
+        code = "tp.estimate_gpu"
         seconds = _estimate_seconds(params, bw, True, profile)
     else:
         bw = hw.memory_bandwidth_gbps or (CPU_BANDWIDTH_SERVER if hw.cpu_cores > 16 else CPU_BANDWIDTH_SMALL)
-        found = texts("tp.estimate_cpu", bw=bw, params=params)
+        code = "tp.estimate_cpu"
         seconds = _estimate_seconds(params, bw, False, profile)
-    if local_measured and measurement and not hw.this_machine:
-        found = {lang: text + t("tp.elsewhere", lang) for lang, text in found.items()}
-    return seconds, "estimate", found, None, hw.name or ""
+    suffix = ("tp.elsewhere",) if local_measured and measurement and not hw.this_machine else ()
+    return seconds, "estimate", (code, {"bw": bw, "params": params}, suffix), None, hw.name or ""
 
 
 def owned_mode(
@@ -314,8 +341,8 @@ def owned_mode(
     hw = profile.hardware
     assert hw is not None
     seconds, t_origin, t_text, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
-    mode = Mode("owned", throughput_origin=t_origin, throughput_detail=t_text["en"], throughput_text=t_text, tokens_per_s=tps,
-                hardware=where, hours_limit=hw.hours_per_month)
+    mode = Mode("owned", throughput_origin=t_origin, throughput_code=t_text[0], throughput_figures=t_text[1], throughput_suffix=t_text[2],
+                tokens_per_s=tps, hardware=where, hours_limit=hw.hours_per_month)
     mode.seconds_per_request = seconds
     mode.capacity_requests = hw.hours_per_month * 3600.0 / seconds * (1 + 1e-9) if seconds > 0 else math.inf
     watts = hw.power_watts if hw.power_watts is not None else (150.0 + 300.0 * hw.gpu_count() if hw.gpus else 65.0)
@@ -354,7 +381,6 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
     seconds = _estimate_seconds(params, bw * gpus_needed, True, profile)
     hourly = rent.usd_per_hour * gpus_needed
     ops = _ops_component(profile, _effective_b(params_b, active_params_b), "rented", gpus_needed)
-    t_text = texts("tp.estimate_rented", bw=bw, bw_origin=bw_origin, n=gpus_needed, gpu=rent.gpu, params=params)
     mode = Mode(
         "rented",
         fixed_usd=ops.usd,
@@ -363,8 +389,8 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         always_on=rent.always_on,
         seconds_per_request=seconds,
         throughput_origin="estimate",
-        throughput_detail=t_text["en"],
-        throughput_text=t_text,
+        throughput_code="tp.estimate_rented",
+        throughput_figures={"bw": bw, "bw_origin": bw_origin, "n": gpus_needed, "gpu": rent.gpu, "params": params},
         cost_origin="estimate",
         ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",

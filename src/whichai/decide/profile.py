@@ -329,10 +329,11 @@ def parse_profile(text: str, path: str | Path = "<profile>") -> Profile:
 
 def load_profile_file(path: str | Path) -> Profile:
     path = Path(path)
+    from whichai.safeyaml import MAX_SMALL_BYTES, read_capped
+
+    raw = read_capped(path, MAX_SMALL_BYTES, "profile")  # size-capped; FIFOs and devices (/dev/zero) refused
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FileInputError(path, f"cannot read the profile ({exc.strerror}).", "pass an existing YAML file or a built-in name.") from exc
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileInputError(path, "the profile is not UTF-8 text.", "save it as UTF-8 YAML.") from exc
     return parse_profile(text, path)

@@ -503,6 +503,7 @@ def test_long_answers_are_cut_at_the_cap_and_marked(env, tmp_path, fake):
     answer, truncated, received, finish = sqlite3.connect(db).execute(
         "SELECT answer, answer_truncated, answer_bytes, finish_reason FROM results").fetchone()
     assert len(answer.encode()) <= 2048 and truncated == 1 and received > 2048 and finish == "truncated"
+    assert json.loads(result.stdout)["truncated_answers"] == {"fake/echo": 1}
     run_id = json.loads(result.stdout)["run_id"]
     shown = whichai(env, "show", run_id, "--db", str(db))
     assert "answer truncated" in shown.stdout

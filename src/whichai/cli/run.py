@@ -24,10 +24,12 @@ def run(
     temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, max=2.0, help="Sampling temperature [default: 0]."),
     retries: Optional[int] = typer.Option(None, "--retries", min=0, max=20, help="Retries on rate limits, 5xx, timeouts, broken streams [default: 3]."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Run only the first N cases of the task."),
+    repeat: int = typer.Option(1, "--repeat", min=1, max=100, help="Ask each case N times (sampling at temperature > 0, 0.7 unless given) and report per-case consistency."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: whichai.db in the user data dir)."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile (name or file) for the closing recommendation."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of explanations: en or id (default: from the locale)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
+    max_answer_bytes: int = typer.Option(65536, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Measure models side by side on a task: quality, latency, speed and cost, stored as they finish.
@@ -39,7 +41,8 @@ def run(
     code = execute_run(
         task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
         temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
-        report=not no_report, as_json=as_json, candidates=candidates,
+        report=not no_report, as_json=as_json, max_answer_bytes=max_answer_bytes, candidates=candidates,
+        repeat=repeat,
     )
     raise typer.Exit(code)
 

@@ -8,12 +8,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from whichai.cli.output import err_console, out_console, print_json
+from whichai.cli.output import err_console, esc, out_console, plain, print_json
 from whichai.errors import InputError
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
-                profile, lang, report, as_json, candidates=None) -> int:
+                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1) -> int:
     from whichai.config import load_config
     from whichai.paths import default_db_path
     from whichai.providers.base import GenerationSettings
@@ -29,32 +29,48 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         the_task = the_task.model_copy(update={"cases": the_task.cases[:limit]})
     if not the_task.cases:
         raise InputError(f"task {the_task.name!r} has no cases. Fix: add cases to {the_task.source or 'the task file'}.")
+    from whichai import repeats
+
+    temperature, repeat_note = repeats.temperature_for(  # repeats need sampling: > 0
+        repeat, temperature if temperature is not None else cfg.run.temperature)
+    the_task = repeats.expand(the_task, repeat)  # each repeat a case of its own: its index is in the result key
     registry = Registry(cfg)
     model_ids = _parse_models(models) if models else registry.default_models()
     chosen = None  # the candidate plan (--candidates)
     if candidates:  # rank with priors, then measure the best reachable models of each side with --models
         chosen, model_ids = _plan_candidates(candidates, profile, lang, registry, _parse_models(models) if models else [])
     for note in registry.notes:
-        err_console().print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
+        err_console().print(f"[yellow]Note:[/] {esc(note)}", markup=True, highlight=False)
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.check(name)
+    from whichai.judge import check_judges
+
+    check_judges(the_task, registry)  # judge models (scorer: judge) resolve and can be called
+    from whichai.judge import judge_models, self_judging_note
+
+    for judge_model in judge_models(the_task):
+        if self_judging_note(judge_model, model_ids):
+            err_console().print(f"Note: {self_judging_note(judge_model, model_ids)}", markup=False, highlight=False)
     _check_serves(registry, model_ids)
     needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or 128,
         temperature=temperature if temperature is not None else (cfg.run.temperature or 0.0),
-        seed=0,
+        seed=0 if repeat == 1 else None,  # a fixed seed would make the repeats one answer N times
     )
+    if repeat_note:
+        err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
     plan = RunPlan(
         task=the_task, models=model_ids, settings=settings,
         concurrency=concurrency or cfg.run.concurrency,
         timeout=timeout or cfg.run.timeout or 60.0,
         retries=retries if retries is not None else (cfg.run.retries if cfg.run.retries is not None else 3),
+        max_answer_bytes=max_answer_bytes,
     )
     store = Store.open(db or default_db_path())
     progress = _Progress(quiet=False)
-    runner = Runner(store, registry, on_result=progress.advance, on_start=progress.start)
+    runner = Runner(store, registry, on_result=progress.advance, on_start=progress.start, on_wait=_say_waiting)
     started = time.perf_counter()
     try:
         with progress:
@@ -68,7 +84,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         return 130
     elapsed = time.perf_counter() - started
 
-    from whichai.metrics import summarise
+    from whichai.metrics import comparisons, run_summary, summarise
 
     summaries = summarise(store, outcome.run_id)
     _annotate(summaries, registry, store, outcome.run_id)  # serves / self_hosted / hardware, stored with the run
@@ -76,11 +92,20 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         "run_id": outcome.run_id,
         "task": the_task.name,
         "models": summaries,
+        "run": run_summary(store, outcome.run_id, summaries),
+        "comparisons": comparisons(store, outcome.run_id),
+        "judged": outcome.judged,
+        "judge_errors": outcome.judge_errors,
         "resumed": outcome.resumed,
         "reused_results": outcome.reused,
         "calls": outcome.ran,
         "elapsed_s": round(elapsed, 3),
         "calls_elapsed_s": round(outcome.calls_elapsed_s, 4),
+        "settings_not_applied": outcome.settings_not_applied,  # model -> {setting: why}; empty: all applied
+        "token_sources": _token_sources(store, outcome.run_id),
+        "truncated_answers": _truncated(store, outcome.run_id),  # model -> answers cut at --max-answer-bytes
+        "shared_with_pids": outcome.waited_for,  # other processes that worked on this run meanwhile
+        "backoffs": outcome.backoffs,  # providers whose server shed load, and how far whichai backed off
         "db": str(store.path),
     }
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
@@ -96,7 +121,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if as_json:
         print_json(document)
     else:
-        _print_table(document)
+        _print_table(document, _lang(lang))
         if recommendation is not None:
             from whichai.cli.decision_view import render
 
@@ -111,7 +136,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     failed = sum(s["errors"] for s in summaries)
     if failed and not as_json:
         err_console().print(f"[yellow]{failed} call(s) failed and are stored as errors.[/] Run the same command again to retry them.")
-    return 1 if failed else 0
+    unjudged = sum(s.get("judge_errors", 0) for s in summaries)  # answers whose judge verdict is missing
+    return 1 if failed or unjudged else 0
 
 
 def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
@@ -125,7 +151,7 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
     catalog = load_catalog()
     plan = prepare(_decide_inputs(profile, lang), catalog, registry, k, _lang(lang))
     for note in plan.notes:
-        err_console().print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
+        err_console().print(f"[yellow]Note:[/] {esc(note)}", markup=True, highlight=False)
     return plan, merge_models(explicit, plan)
 
 
@@ -143,6 +169,32 @@ def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> 
 
     annotate(summaries, registry, load_catalog())
     save(store, run_id, summaries)
+
+
+def _say_waiting(run_id: str, others: dict[int, int]) -> None:
+    from whichai.cli.output import print_note
+
+    held = ", ".join(f"process {pid} ({n} case(s))" for pid, n in sorted(others.items()))
+    print_note(f"Run {run_id} is also running in {held}; waiting for its cases to finish (each case is called once).",
+               style="yellow")
+
+
+def _token_sources(store, run_id: str) -> dict[str, dict[str, int]]:
+    """model -> {provider | tokenizer | deltas: answers whose output tokens came from there}."""
+    sources: dict[str, dict[str, int]] = {}
+    for r in store.results(run_id):
+        if r["status"] == "ok" and r.get("token_source"):
+            counts = sources.setdefault(r["model"], {})
+            counts[r["token_source"]] = counts.get(r["token_source"], 0) + 1
+    return sources
+
+
+def _truncated(store, run_id: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in store.results(run_id):
+        if r.get("answer_truncated"):
+            counts[r["model"]] = counts.get(r["model"], 0) + 1
+    return counts
 
 
 def _lang(lang: str | None) -> str:
@@ -199,38 +251,80 @@ def _fmt(value, pattern: str, missing: str = "–") -> str:
     return missing if value is None else pattern.format(value)
 
 
-def _print_table(document: dict[str, Any]) -> None:
+def _print_table(document: dict[str, Any], lang: str = "en") -> None:
     from rich.table import Table
 
-    table = Table(title=f"Run {document['run_id']} · task {document['task']} · measured on this machine", title_justify="left")
+    table = Table(title=plain(f"Run {document['run_id']} · task {document['task']} · measured on this machine"), title_justify="left")
     table.add_column("")
     for m in document["models"]:
-        table.add_column(m["model"], justify="right", overflow="fold")
+        table.add_column(plain(m["model"]), justify="right", overflow="fold")
     rows: list[tuple[str, Any]] = [
         ("cases", lambda m: str(m["cases"])),
         ("passed", lambda m: str(m["passed"])),
-        ("pass rate (95% CI)", lambda m: f"{m['pass_rate']:.0%} ({m['pass_rate_ci95'][0]:.0%}–{m['pass_rate_ci95'][1]:.0%})"),
+        ("answered", lambda m: str(m["answered"]) + (f" ({m['judge_errors']} unjudged)" if m.get("judge_errors") else "")),
+        ("pass rate (95% CI)", lambda m: _rate_cell(m["pass_rate"], m["pass_rate_ci95"])),
+        *_lang_rows(document["models"]),
         ("errors", lambda m: f"[red]{m['errors']}[/]" if m["errors"] else "0"),
         ("latency p50 / p95", lambda m: f"{_fmt(m['latency_p50_s'], '{:.2f}')} / {_fmt(m['latency_p95_s'], '{:.2f}')} s"),
         ("time to first token p50", lambda m: _fmt(m["ttft_p50_s"], "{:.3f} s")),
         ("output tokens / s", lambda m: _fmt(m["output_tokens_per_s"], "{:.1f}")),
         ("cost of this run", lambda m: _fmt(m["cost_usd"], "${:.4f}", "unknown price")),
         ("cost per 1,000 cases", lambda m: _fmt(m["cost_per_1000_cases_usd"], "${:.3f}", "unknown price")),
+        *([("judge cost (scorer: judge)", lambda m: _fmt(m.get("judge_cost_usd"), "${:.4f}", "–"))]
+          if any("judge_cost_usd" in m for m in document["models"]) else []),
     ]
     for label, cell in rows:
         table.add_row(label, *(cell(m) for m in document["models"]))
     console = out_console()
     console.print(table)
     notes = []
-    if any(m.get("tokens_counted") for m in document["models"]):
-        notes.append("Token counts of local models are counted with the model's tokenizer.")
+    for model, counts in document.get("token_sources", {}).items():
+        if set(counts) - {"provider"}:
+            how = {"tokenizer": "counted with the model's tokenizer", "deltas": "counted as streamed pieces (an estimate)",
+                   "provider": "reported by the provider"}
+            notes.append(f"Output tokens of {model}: " + "; ".join(f"{n} {how[s]}" for s, n in sorted(counts.items())) + ".")
+    for model, n in document.get("truncated_answers", {}).items():
+        notes.append(f"{n} answer(s) of {model} were longer than --max-answer-bytes and are stored cut there (marked truncated).")
+    for model, ignored in document.get("settings_not_applied", {}).items():
+        notes.append(f"Not applied on {model}: " + "; ".join(f"{k} ({why})" for k, why in ignored.items()) + ".")
     sources = {m["model"]: m.get("price_source") for m in document["models"] if m.get("price_source") not in (None, "local")}
     for model, source in sources.items():
         notes.append(f"Price of {model}: {source}.")
     if document["reused_results"]:
         notes.append(f"Resumed: {document['reused_results']} results kept from the earlier attempt, {document['calls']} calls made now.")
+    for provider, b in document.get("backoffs", {}).items():
+        notes.append(f"{provider}: the server shed load {b['sheds']} time(s) (503, 429 or streams cut); whichai backed off "
+                     f"from concurrency {b['configured']} to {b['lowest']} and ended at {b['final']}, retrying what was shed.")
     for note in notes:
-        console.print(f"[dim]{note}[/]")
+        console.print(plain(note, "dim"))
+    _print_quality_notes(document, lang)
+
+
+def _rate_cell(rate, ci) -> str:
+    return "–" if rate is None else f"{rate:.0%} ({ci[0]:.0%}–{ci[1]:.0%})"
+
+
+def _lang_rows(models: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """One row per language tag (lang:xx) of the cases: pass rate over that language's scored cases."""
+    langs = sorted({code for m in models for code in (m.get("by_lang") or {})})
+    return [(f"  pass rate, lang:{code}", lambda m, code=code: _rate_cell(
+        (m["by_lang"].get(code) or {}).get("pass_rate"), (m["by_lang"].get(code) or {}).get("ci95", [0, 1])))
+        for code in langs]
+
+
+def _print_quality_notes(document: dict[str, Any], lang: str) -> None:
+    """Whether the run is partial, whether the differences between models are real, judge errors."""
+    from rich.markup import escape
+
+    console = out_console()
+    run = document.get("run") or {}
+    if run.get("partial"):
+        console.print(f"[yellow]{escape(run['text'][lang])}[/]")
+    for comparison in document.get("comparisons", []):
+        console.print(escape(comparison["text"][lang]))
+    if document.get("judge_errors"):
+        console.print(f"[yellow]{document['judge_errors']} judge verdict(s) could not be read or the judge call failed;"
+                      " those answers are stored unscored. Run the same command again to ask the judge again.[/]")
 
 
 class _Progress:
@@ -240,7 +334,7 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[errors]} errors"),
+            TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[errors]} errors"),
             TimeElapsedColumn(), console=err_console(), transient=False, disable=quiet,
         )
         self.tasks: dict[str, Any] = {}
@@ -306,8 +400,12 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
             await registry.aclose()
         answer = "".join(parts)
         latency = time.perf_counter() - start
-        if usage.get("output_tokens") is None:  # counted with the model's tokenizer where it reports none
+        usage["token_source"] = "provider"
+        if usage.get("output_tokens") is None:  # the model's tokenizer where whichai has it, else the streamed pieces
             usage["output_tokens"] = provider.count_tokens(name, answer)
+            usage["token_source"] = "tokenizer" if usage["output_tokens"] is not None else "deltas"
+            if usage["output_tokens"] is None:
+                usage["output_tokens"] = len(parts)
             usage["input_tokens"] = provider.count_prompt_tokens(name, messages)
             usage["tokens_counted"] = True
         return {"model": model_id, "answer": answer, "ttft_s": ttft, "latency_s": latency, **usage}

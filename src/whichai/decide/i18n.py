@@ -264,8 +264,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Terukur: model teratas ({top}) diukur pada tugas Anda, dan tidak ada model dari sisi lain yang memenuhi batasan Anda.",
     ),
     "ev.partial": (
-        "Provisional: {measured} of {ranked} ranked models were measured on your task; {missing} not.",
-        "Sementara: {measured} dari {ranked} model di peringkat diukur pada tugas Anda; {missing} belum.",
+        "Provisional: {measured} of {ranked} ranked models were measured on your task; not yet measured: {missing}.",
+        "Sementara: {measured} dari {ranked} model di peringkat diukur pada tugas Anda; belum diukur: {missing}.",
     ),
     "ev.prior": (
         "Provisional: no model in the ranking was measured on your task; the verdict rests on catalog facts and priors from size or price.",

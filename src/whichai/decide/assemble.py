@@ -37,7 +37,8 @@ def _cell(s: Score, skill: str, detailed: bool) -> dict[str, Any]:
 
 
 def _detailed(f: Findings) -> set[str]:
-    """Models whose criteria carry reason and evidence: the first rows, measured ones, each side's best."""
+    """Models whose criteria carry reason and evidence: the first rows, measured ones, each side's
+    best, and every model the document names elsewhere (hybrid, break-even, what would change)."""
     ranked = f.outcome.ranked
     models = {r.model for r in ranked[:DETAIL_ROWS]} | {r.model for r in ranked if r.cand.measurement is not None}
     seen: set[str] = set()
@@ -48,6 +49,10 @@ def _detailed(f: Findings) -> set[str]:
             models.add(r.model)
     if f.hybrid:
         models |= {f.hybrid["sensitive"]["model"], f.hybrid["rest"]["model"]}
+    be = f.tco.get("break_even")
+    if be:
+        models |= {be["api_model"], be["self_hosted_model"]}
+    models |= {i["winner"] for i in f.what_would_change if i.get("winner")}
     return models
 
 

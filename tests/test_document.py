@@ -286,3 +286,18 @@ def test_search_catalog_matches_id_name_provider_licence_and_alias() -> None:
     assert app.search_catalog(cat, "meta", ["closed"]) == []
     with pytest.raises(InputError):
         app.search_catalog(cat, None, ["shut"])
+
+
+def test_every_model_the_document_names_has_its_reasons() -> None:
+    profile = Profile(data_sensitivity="regulated", data_may_go="nowhere", sensitive_share=0.3, hardware=OwnedHardware(ram_gb=64),
+                      rent=None, team_skill="none", weights={"support": 4, "ease_of_use": 4})
+    doc = recommend(profile, entries(), measurements=[measurement("anthropic/claude-x", 0.7)]).document()
+    rows = {r.model: r for r in doc.ranking}
+    named = set(doc.top_models) | {c.winner for c in doc.what_would_change if c.winner} | {r.model for r in doc.ranking if r.measured}
+    if doc.tco.break_even:
+        named |= {doc.tco.break_even.api_model, doc.tco.break_even.self_hosted_model}
+    if doc.hybrid:
+        named |= {doc.hybrid.sensitive.model, doc.hybrid.rest.model}
+    for model in named & set(rows):
+        assert rows[model].detailed and all(c.reason is not None for c in rows[model].criteria.values()), model
+        assert next(m for m in doc.tco.models if m.model == model).detailed

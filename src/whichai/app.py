@@ -108,12 +108,14 @@ def recommend(
     only: Iterable[str] | None = None,
     only_measured: bool = False,
     summaries: list[dict[str, Any]] | None = None,
+    capacity: list[dict[str, Any]] | None = None,
 ) -> "Recommendation":
     """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
 
     With ``run_id``, the run's answered measurements are used (from ``store``, else the database
     ``db``, else the default one). ``only`` restricts the candidates to these model ids;
-    ``only_measured`` to the models the run measured. ``catalog`` defaults to the shipped catalog
+    ``only_measured`` to the models the run measured. ``capacity``: throughput entries for decide
+    (default with a run: the load sweeps stored in the same database). ``catalog`` defaults to the shipped catalog
     (plus ``catalog_file``, the user's own entries). ``summaries``: the run's per-model figures when
     the caller has just computed them (``whichai run``), instead of reading them again.
     """
@@ -127,19 +129,27 @@ def recommend(
     found = None
     if run_id:
         if store is not None:
-            found = run_measurements(store, run_id, summaries)
+            found, stored = run_measurements(store, run_id, summaries), _capacity(store)
         else:
             opened = _open_store(db)
             try:
-                found = run_measurements(opened, run_id)
+                found, stored = run_measurements(opened, run_id), _capacity(opened)
             finally:
                 opened.close()
+        capacity = capacity if capacity is not None else stored
     wanted = list(only) if only else None
     if only_measured and found is not None:
         wanted = [m["model"] for m in found.measurements]
     cat = catalog if catalog is not None else load_catalog(catalog_file)
     return decide(needs, cat, measurements=found.measurements if found else None, lang=lang, only=wanted,
-                  run=found.run if found else None)
+                  run=found.run if found else None, capacity=capacity or None)
+
+
+def _capacity(store: "Store") -> list[dict[str, Any]]:
+    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
+    from whichai.load.store import capacity_entries
+
+    return capacity_entries(store)
 
 
 def report(store: "Store", run_id: str, *, fmt: str = "html", lang: str = "en", out: str | Path | None = None,

@@ -9,6 +9,7 @@ is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -230,13 +231,13 @@ def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:
     return life.status, life.shutdown_date
 
 
-def catalog_age(view: CatalogView, today: str | None = None) -> dict[str, Any]:
+def catalog_age(view: CatalogView, today: date | None = None) -> dict[str, Any]:
     """How old the catalog's facts are: :func:`whichai.catalog.age` for a loaded catalog (its
     upstream snapshots), else (a plain list of entries) derived from the entries' source dates."""
     if view.catalog is not None and hasattr(view.catalog, "document"):
         from whichai.catalog.age import age  # the function; importing the submodule rebinds whichai.catalog.age to it
 
-        found = age(view.catalog)
+        found = age(view.catalog, today)
         keep = ("oldest_as_of", "newest_as_of", "age_days", "snapshots", "built")
         return {**{k: found.get(k) for k in keep if k in found}, "source": "catalog"}
     dates: list[str] = []
@@ -248,12 +249,9 @@ def catalog_age(view: CatalogView, today: str | None = None) -> dict[str, Any]:
     return {"oldest_as_of": oldest, "newest_as_of": newest, "age_days": _days_since(oldest, today), "source": "entries"}
 
 
-def _days_since(as_of: str, today: str | None) -> int | None:
-    import datetime as dt
-
+def _days_since(as_of: str, today: date | None) -> int | None:
     try:
-        day = dt.date.fromisoformat(as_of if len(as_of) > 7 else as_of + "-01")
+        day = date.fromisoformat(as_of[:10] if len(as_of) > 7 else as_of + "-01")
     except ValueError:  # a source date that is not ISO: age unknown
         return None
-    now = dt.date.fromisoformat(today) if today else dt.date.today()
-    return (now - day).days
+    return ((today or date.today()) - day).days

@@ -7,6 +7,7 @@ halves, profile toggles); :class:`Outcome` holds what one pass found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
@@ -52,12 +53,11 @@ class Outcome:
 
 
 def run_outcome(
-    profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None, capacity: list[dict] | None = None
+    profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None,
+    capacity: list[dict] | None = None, today: date | None = None,
 ) -> Outcome:
-    if capacity is None:
-        cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo)
-    else:
-        cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity)
+    """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same)."""
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity, today=today)
     if only:
         wanted = set(only)
         cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]

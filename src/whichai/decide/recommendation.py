@@ -11,6 +11,7 @@ import gc
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterator
 
 from whichai.decide.assemble import build_document
@@ -40,9 +41,10 @@ class Inputs:
     measurements: list[dict] | None = None
     only: list[str] | None = None
     capacity: list[dict] | None = None
+    today: date | None = None
 
     def outcome(self, profile: Profile) -> Outcome:
-        return run_outcome(profile, self.view, self.measurements, self.only, self.capacity)
+        return run_outcome(profile, self.view, self.measurements, self.only, self.capacity, self.today)
 
 
 def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
@@ -368,16 +370,19 @@ def recommend(
     only: list[str] | None = None,
     capacity: list[dict] | None = None,
     run: dict[str, Any] | None = None,
+    today: date | None = None,
 ) -> Recommendation:
     """The recommendation for ``profile`` over ``catalog`` (a Catalog, or a list of ModelEntry).
 
     ``measurements``: the per-model summaries of a run's answered cases (``whichai.app`` prepares
     them). ``only``: restrict the candidates to these model ids. ``capacity``: measured or stated
     throughput entries. ``run``: the run's completeness ({id, status, cases, models, calls,
-    answered, errors}), shown with the verdict.
+    answered, errors}), shown with the verdict. ``today``: the date lifecycles and the catalog's age
+    are judged at (default: the system date, read once).
     """
+    today = today or date.today()
     with _no_gc():
-        return _recommend(profile, Inputs(CatalogView(catalog), measurements, only, capacity), lang, run)
+        return _recommend(profile, Inputs(CatalogView(catalog), measurements, only, capacity, today), lang, run)
 
 
 @contextmanager
@@ -413,6 +418,6 @@ def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | N
     wwc = what_would_change(out, sens, inp)
     findings = Findings(
         outcome=out, verdict=verdict, hybrid=hybrid, tco=tco_summary(out), sensitivity=sens, what_would_change=wwc,
-        measured=bool(inp.measurements), run=_run_info(run), catalog_age=catalog_age(inp.view), evidence=evidence_of(out),
+        measured=bool(inp.measurements), run=_run_info(run), catalog_age=catalog_age(inp.view, inp.today), evidence=evidence_of(out),
     )
     return Recommendation(findings, lang)

@@ -8,6 +8,7 @@ import io
 import json
 import random
 import re
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -95,11 +96,14 @@ def test_measured_performance_is_labelled_measured_and_priors_are_not() -> None:
 
 def test_json_is_deterministic_also_with_the_catalog_shuffled() -> None:
     profile = Profile(data_sensitivity="confidential", sensitive_share=0.4, data_may_go="nowhere")
-    first = json.dumps(recommend(profile, entries()).to_json(), sort_keys=True)
-    assert json.dumps(recommend(profile, entries()).to_json(), sort_keys=True) == first
+    day = date(2026, 11, 25)  # the one clock reading (lifecycles, catalog age), pinned
+    first = json.dumps(recommend(profile, entries(), today=day).to_json(), sort_keys=True)
+    assert json.dumps(recommend(profile, entries(), today=day).to_json(), sort_keys=True) == first
     shuffled = entries()
     random.Random(7).shuffle(shuffled)
-    assert json.dumps(recommend(profile, shuffled).to_json(), sort_keys=True) == first
+    assert json.dumps(recommend(profile, shuffled, today=day).to_json(), sort_keys=True) == first
+    later = recommend(profile, entries(), today=date(2027, 11, 25)).document().catalog_age
+    assert later.age_days == recommend(profile, entries(), today=day).document().catalog_age.age_days + 365
 
 
 # --- evidence (issue 11) --------------------------------------------------------------------------------

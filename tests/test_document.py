@@ -102,8 +102,10 @@ def test_json_is_deterministic_also_with_the_catalog_shuffled() -> None:
     shuffled = entries()
     random.Random(7).shuffle(shuffled)
     assert json.dumps(recommend(profile, shuffled, today=day).to_json(), sort_keys=True) == first
-    later = recommend(profile, entries(), today=date(2027, 11, 25)).document().catalog_age
-    assert later.age_days == recommend(profile, entries(), today=day).document().catalog_age.age_days + 365
+    cat = _raw_catalog({"openai/gpt-4o-mini": {"sources": [{"name": "curated", "url": "https://example.org", "as_of": "2026-07-01"}]}})
+    age = recommend(profile, cat, today=day).document().catalog_age
+    assert (age.oldest_as_of, age.age_days, age.source) == ("2026-07-01", (day - date(2026, 7, 1)).days, "entries")
+    assert recommend(profile, cat, today=date(2027, 11, 25)).document().catalog_age.age_days == age.age_days + 365
 
 
 # --- evidence (issue 11) --------------------------------------------------------------------------------

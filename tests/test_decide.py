@@ -278,7 +278,7 @@ def test_explanation_in_english_and_indonesian_labels_every_number() -> None:
     for line in en.splitlines():
         if "$" in line:
             assert re.search(r"\[(catalog|measured|profile|estimate)\]", line), line
-    assert "".join(b["text"] + "\n" for b in rec.to_json("id")["explanation"]["id"]) == idn
+    assert [line for line in idn.splitlines() if line] == [b["text"] for b in rec.to_json("id")["explanation"]["id"]]
 
 
 def test_default_language_from_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:

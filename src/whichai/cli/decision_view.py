@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from whichai.criteria import label
-from whichai.decide.document import Block, Decision
+from whichai.decide.document import PART, Block, Decision
 from whichai.decide.i18n import num, pct, t
 
 MODEL_COLUMN_MAX = 34  # a model id up to this many characters stays on one line
@@ -81,7 +81,6 @@ def weights_table(doc: Decision, lang: str) -> Table:
 
 
 _STYLE = {"verdict": "bold", "operations": "yellow", "lifecycle": "yellow", "caveat": "yellow"}
-_PART = {"verdict": "head", "evidence": "head"}
 
 
 def explanation_text(blocks: list[Block]) -> Text:
@@ -89,7 +88,7 @@ def explanation_text(blocks: list[Block]) -> Text:
     out = Text()
     previous = None
     for block in blocks:
-        part = _PART.get(block.kind, block.kind)
+        part = PART.get(block.kind, block.kind)
         if previous is not None:
             out.append("\n\n" if part != previous else "\n")
         out.append_text(_text(block.text, _STYLE.get(block.kind, "")))

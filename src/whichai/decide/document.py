@@ -64,6 +64,9 @@ class Block(_Model):
     figures: list[Figure] = Field(default_factory=list)
 
 
+PART = {"verdict": "head", "evidence": "head"}  # block kinds shown together, before the reasons
+
+
 class Explanation(_Model):
     en: list[Block]
     id: list[Block]
@@ -72,8 +75,17 @@ class Explanation(_Model):
         return self.id if lang == "id" else self.en
 
     def text(self, lang: str) -> str:
-        """The explanation as plain lines (a blank line between kinds of blocks that start a new part)."""
-        return "\n".join(b.text for b in self.blocks(lang)).strip() + "\n"
+        """The explanation as plain lines, a blank line where a new part starts (verdict and evidence
+        are one part; every other kind of block is a part of its own)."""
+        lines: list[str] = []
+        previous = None
+        for block in self.blocks(lang):
+            part = PART.get(block.kind, block.kind)
+            if previous is not None and part != previous:
+                lines.append("")
+            lines.append(block.text)
+            previous = part
+        return "\n".join(lines) + "\n"
 
 
 class ProfileInfo(_Model):

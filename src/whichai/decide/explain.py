@@ -327,11 +327,14 @@ def _tail(f: Findings, lang: str) -> list[Block]:
         total = len(out.ranked) + len(out.excluded)
         blocks.append(Block(kind="exclusion", text=t("ex.excluded", lang, n=len(out.excluded), total=total)))
         counts = Counter(r.code for _, reasons in out.excluded for r in reasons)
-        example = {r.code: r for _, reasons in reversed(out.excluded) for r in reasons}  # the first model's reason per code
+        example = {r.code: (c, r) for c, reasons in reversed(out.excluded) for r in reasons}  # the first model excluded per code
         for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
-            # a code's group text where the table has one, else the reason as given for the first model excluded by it
-            reason = t(f"group.{code}", lang) if f"group.{code}" in TEXTS else reason_text(example[code], lang)
-            blocks.append(Block(kind="exclusion", text=t("ex.excluded_item", lang, count=n, reason=reason)))
+            if f"group.{code}" in TEXTS:
+                text = t("ex.excluded_item", lang, count=n, reason=t(f"group.{code}", lang))
+            else:  # a code without a group text: the reason as given for the first model it excluded
+                cand, reason = example[code]
+                text = t("ex.excluded_example", lang, count=n, name=cand.name, reason=reason_text(reason, lang))
+            blocks.append(Block(kind="exclusion", text=text))
     if f.what_would_change:
         first = f.what_would_change[0]
         head = "ex.wwc_head_winner" if first["flips"] == "winner" else ("ex.wwc_head" if first["verdict"] else "ex.wwc_head_none")

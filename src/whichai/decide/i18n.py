@@ -192,6 +192,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ex.excluded": ("Excluded: {n} of {total} models. Most common reasons:", "Dikecualikan: {n} dari {total} model. Alasan paling umum:"),
     "ex.excluded_item": ("- {count} × {reason}", "- {count} × {reason}"),
+    "ex.excluded_example": ("- {count} × like {name}: {reason}", "- {count} × seperti {name}: {reason}"),
     "ex.wwc_head": ("What would change the verdict:", "Yang akan mengubah putusan:"),
     "ex.wwc_head_winner": (
         "No single change tried flips the verdict; these change the top model:",

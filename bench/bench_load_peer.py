@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import free_port  # noqa: E402
 
 PEER = Path(os.environ.get("PEER_VENV", "/work/peer-venv")) / "bin" / "guidellm"
-INPUT, OUTPUT, REQUESTS, CONCURRENCY, REPEATS = 128, 32, 8, (1, 2), 3
+INPUT, OUTPUT, REQUESTS, CONCURRENCY, REPEATS = 128, 32, 8, (1, 2), 5
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -147,8 +147,14 @@ def main() -> None:
               f"({(w['tok_s'] / g['tok_s'] - 1) * 100:+.1f} %); TTFT p50 whichai {w['ttft'] * 1000:.0f} ms vs GuideLLM "
               f"{g['ttft'] * 1000:.0f} ms ({(w['ttft'] / g['ttft'] - 1) * 100:+.1f} %); output tokens/request "
               f"{w['out']:.0f} vs {g['out']:.0f}")
+        pairs = list(zip(results[("whichai", c)], results[("guidellm", c)]))  # adjacent runs: same machine load
+        tok = statistics.median(a["tok_s"] / b["tok_s"] for a, b in pairs)
+        ttft = statistics.median(a["ttft"] / b["ttft"] for a, b in pairs)
+        print(f"    median of the paired ratios (adjacent runs): throughput {(tok - 1) * 100:+.1f} %, TTFT {(ttft - 1) * 100:+.1f} %")
         print(f"    runs whichai tok/s {[round(r['tok_s'], 1) for r in results[('whichai', c)]]}, GuideLLM "
-              f"{[round(r['tok_s'], 1) for r in results[('guidellm', c)]]}")
+              f"{[round(r['tok_s'], 1) for r in results[('guidellm', c)]]}; TTFT ms whichai "
+              f"{[round(r['ttft'] * 1000) for r in results[('whichai', c)]]}, GuideLLM "
+              f"{[round(r['ttft'] * 1000) for r in results[('guidellm', c)]]}")
 
 
 if __name__ == "__main__":

@@ -83,34 +83,37 @@ class StreamClient:
             if response.status >= 400:
                 await response.read()
                 return self._http_error(response, clock() - start)
-            async for line in response.content:
-                if not line.startswith(b"data:"):
-                    continue
-                data = line[5:].strip()
-                if data == b"[DONE]":
-                    continue  # read to the end of the body, so the connection goes back to the pool
-                event = loads(data)
+            pending = b""
+            async for chunk in response.content.iter_any():  # what arrived together, timed together
                 now = clock()
-                for choice in event.get("choices") or ():
-                    if choice.get("finish_reason"):
+                *lines, pending = (pending + chunk).split(b"\n")
+                for line in lines:
+                    if not line.startswith(b"data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == b"[DONE]":
+                        continue  # read to the end of the body, so the connection goes back to the pool
+                    event = loads(data)
+                    for choice in event.get("choices") or ():
+                        if choice.get("finish_reason"):
+                            finished = True
+                        if (choice.get("delta") or {}).get("content"):
+                            deltas += 1
+                            if last is None:
+                                sample.ttft_s = now - start
+                            else:
+                                sample.gaps.append(now - last)
+                            last = now
+                    usage = event.get("usage")
+                    if usage:
                         finished = True
-                    if (choice.get("delta") or {}).get("content"):
-                        deltas += 1
-                        if last is None:
-                            sample.ttft_s = now - start
-                        else:
-                            sample.gaps.append(now - last)
-                        last = now
-                usage = event.get("usage")
-                if usage:
-                    finished = True
-                    sample.output_tokens = usage.get("completion_tokens") or 0
-                    sample.input_tokens = usage.get("prompt_tokens")
-                    sample.tokens_reported = True
-                if "error" in event:  # an error event inside the stream
-                    sample.latency_s = clock() - start
-                    sample.error_class, sample.message = "server_error", str(event["error"])[:200]
-                    return sample
+                        sample.output_tokens = usage.get("completion_tokens") or 0
+                        sample.input_tokens = usage.get("prompt_tokens")
+                        sample.tokens_reported = True
+                    if "error" in event:  # an error event inside the stream
+                        sample.latency_s = clock() - start
+                        sample.error_class, sample.message = "server_error", str(event["error"])[:200]
+                        return sample
         sample.latency_s = clock() - start
         if not finished:
             sample.error_class, sample.shed = "broken_stream", True

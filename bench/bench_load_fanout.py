@@ -34,6 +34,59 @@ CALLS, CONCURRENCY, DELAY = 200, 20, 0.1
 IDEAL = CALLS / CONCURRENCY * DELAY
 
 
+# The two HTTP stacks a streaming load client could use, alone, in their own processes: CPU per streamed
+# call over 400 calls at concurrency 20 after a warm-up, SSE lines read and JSON-decoded the same way.
+CLIENT_CPU = {
+    "httpx2": """
+import asyncio, json, resource, sys, httpx2
+base, n = sys.argv[1], int(sys.argv[2])
+body = json.dumps({"model": "echo", "messages": [{"role": "user", "content": "hello " * 40}], "stream": True}).encode()
+async def main():
+    limit = asyncio.Semaphore(20)
+    async with httpx2.AsyncClient(timeout=None, limits=httpx2.Limits(max_connections=20)) as client:
+        async def one():
+            async with limit:
+                async with client.stream("POST", base + "/chat/completions", content=body,
+                                         headers={"Content-Type": "application/json"}) as r:
+                    async for line in r.aiter_lines():
+                        if line.startswith("data:") and line[5:].strip() != "[DONE]":
+                            json.loads(line[5:])
+        await asyncio.gather(*(one() for _ in range(40)))
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        await asyncio.gather(*(one() for _ in range(n)))
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        print((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) / n * 1000)
+asyncio.run(main())
+""",
+    "aiohttp": """
+import asyncio, json, resource, sys, aiohttp
+base, n = sys.argv[1], int(sys.argv[2])
+body = json.dumps({"model": "echo", "messages": [{"role": "user", "content": "hello " * 40}], "stream": True}).encode()
+async def main():
+    limit = asyncio.Semaphore(20)
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=20)) as client:
+        async def one():
+            async with limit:
+                async with client.post(base + "/chat/completions", data=body,
+                                       headers={"Content-Type": "application/json"}) as r:
+                    async for line in r.content:
+                        if line.startswith(b"data:") and line[5:].strip() != b"[DONE]":
+                            json.loads(line[5:])
+        await asyncio.gather(*(one() for _ in range(40)))
+        r0 = resource.getrusage(resource.RUSAGE_SELF)
+        await asyncio.gather(*(one() for _ in range(n)))
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        print((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) / n * 1000)
+asyncio.run(main())
+""",
+}
+
+
+def client_cpu(base_url: str) -> dict[str, float]:
+    return {name: float(subprocess.run([sys.executable, "-c", code, base_url, "400"], capture_output=True, text=True,
+                                       check=True).stdout) for name, code in CLIENT_CPU.items()}
+
+
 def _timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Wall seconds, child CPU seconds, stdout of one process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -84,6 +137,8 @@ def once() -> dict[str, float]:
         full_wall, _, _ = _timed([sys.executable, "-c", RAW_CLIENT, fake.base_url, str(CALLS), str(CONCURRENCY)], env)
         one_wall, _, _ = _timed([sys.executable, "-c", RAW_CLIENT, fake.base_url, "1", "1"], env)
         figures["raw"] = (full_wall - one_wall + DELAY) / IDEAL
+        for name, ms in client_cpu(fake.base_url).items():
+            figures[f"{name}_cpu_ms"] = ms
         return figures
 
 
@@ -103,6 +158,9 @@ def main(repeats: int = 5) -> None:
     print("client CPU per call (user+system, differenced over the 199 extra calls):")
     print(f"  whichai load         {show('load_cpu_ms', '{:.3f} ms')}")
     print(f"  whichai run          {show('run_cpu_ms', '{:.3f} ms')}")
+    print("the HTTP stacks alone (400 streamed calls at concurrency 20 after a warm-up, own process):")
+    print(f"  httpx2 (openai SDK)  {show('httpx2_cpu_ms', '{:.3f} ms')}")
+    print(f"  aiohttp              {show('aiohttp_cpu_ms', '{:.3f} ms')}")
 
 
 if __name__ == "__main__":

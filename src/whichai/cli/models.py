@@ -69,6 +69,7 @@ def models_cmd(
     search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider or alias contains TEXT."),
     status: Optional[str] = typer.Option(None, "--status", help="Only models with this lifecycle status today: active, deprecated or retired."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="With MODEL: score its ten criteria for this needs profile (a built-in name or a YAML file) instead of the default one."),
     local: bool = typer.Option(False, "--local", help="The models of local servers running on this machine (Ollama, LM Studio, llama.cpp server, vLLM), linked to the catalog."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
@@ -91,7 +92,7 @@ def models_cmd(
                 f"unknown model {model!r}: not in the catalog. Fix: find its id with `whichai models --search TEXT`, "
                 "or add it in a file given with --catalog-file."
             )
-        return _card(cat, raw, as_json)
+        return _card(cat, raw, as_json, profile)
 
     wanted = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
     wanted = {k for k, v in wanted.items() if v}
@@ -156,12 +157,12 @@ CARD_FIELDS = (
 )
 
 
-def _scores(entry) -> dict:
-    """decide's criterion scores for this entry (decide/criteria_scores.py), with origin and reason."""
+def _scores(entry, profile=None) -> dict:
+    """decide's criterion scores for this entry under ``profile`` (decide/criteria_scores.py), with origin and reason."""
     from whichai.decide.criteria_scores import score_entry
 
     out = {}
-    for cid, sc in score_entry(entry).items():
+    for cid, sc in score_entry(entry, profile).items():
         out[cid] = {"score": round(sc.score, 3), "origin": sc.origin, "reason": sc.reason["text"], "evidence": list(sc.evidence)}
     return out
 
@@ -173,19 +174,22 @@ def _src_text(s: dict | None) -> str:
     return " ".join(b for b in bits if b)
 
 
-def _card_doc(cat, raw: dict) -> dict:
+def _card_doc(cat, raw: dict, profile_name: str | None = None) -> dict:
+    from whichai.app import load_needs
     from whichai.catalog import age
 
     entry = cat.get(raw["id"])
+    profile = load_needs(profile_name)
     doc = entry.model_dump(mode="json", exclude={"criteria"})
     doc["price_usd_per_mtok"] = _price(raw)
-    doc["criteria"] = _scores(entry)
+    doc["criteria_profile"] = profile.name
+    doc["criteria"] = _scores(entry, profile)
     doc["catalog_age"] = {k: v for k, v in age(cat).items() if k in ("oldest_as_of", "newest_as_of", "age_days")}
     return doc
 
 
-def _card(cat, raw: dict, as_json: bool) -> None:
-    doc = _card_doc(cat, raw)
+def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> None:
+    doc = _card_doc(cat, raw, profile_name)
     if as_json:
         from whichai.cli.output import print_json
 
@@ -227,7 +231,7 @@ def _card(cat, raw: dict, as_json: bool) -> None:
     for k, v in doc["openness_dimensions"].items():
         dims.add_row(k, v)
     con.print(dims)
-    crit = Table(title="The ten criteria as decide scores them (default profile; performance comes from runs)")
+    crit = Table(title=f"The ten criteria as decide scores them for the profile {doc['criteria_profile']!r} (performance is measured by runs)")
     for col in ("criterion", "kriteria", "score", "origin", "reason", "evidence"):
         crit.add_column(col, overflow="fold")
     for c in CRITERIA:

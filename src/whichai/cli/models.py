@@ -134,19 +134,22 @@ def _print_list(cat, rows: list) -> None:
     a = age(cat)
     table = Table(title=f"{len(rows)} models (price: USD per million tokens, input / output; "
                   f"sources as of {a['oldest_as_of']}..{a['newest_as_of']}, {a['age_days']} days old)")
-    for col in ("id", "openness", "licence", "price", "params (B)", "context", "status", "provider"):
+    from rich.text import Text
+
+    table.add_column("id", no_wrap=True)
+    for col in ("openness", "licence", "price", "params (B)", "context", "status", "provider"):
         table.add_column(col, overflow="fold")
     colour = {"open-source": "green", "open-weights": "yellow", "closed": "red"}
     for raw, _ in rows:
         table.add_row(
-            raw["id"],
-            f"[{colour[raw['openness']]}]{raw['openness']}[/]",
-            raw.get("license") or "?",
+            Text(raw["id"]),
+            Text(raw["openness"], style=colour[raw["openness"]]),
+            Text(raw.get("license") or "?"),
             _fmt_price(raw.get("price_usd_per_mtok")),
             "?" if raw.get("params_b") is None else f"{raw['params_b']:g}",
             "?" if raw.get("context_length") is None else str(raw["context_length"]),
             _status(raw),
-            str(raw.get("provider") or ""),
+            Text(str(raw.get("provider") or "")),
         )
     out_console().print(table)
 

@@ -60,9 +60,16 @@ def err_console():
 
 @lru_cache(maxsize=1)
 def out_console():
+    """The stdout console. Piped into another program (not a terminal, no COLUMNS set), lines are
+    wide enough that a table row stays on one line instead of wrapping each cell at 80 columns."""
+    import os
+
     from rich.console import Console
 
-    return Console(highlight=False)
+    width = None
+    if not sys.stdout.isatty() and not os.environ.get("COLUMNS"):
+        width = 200
+    return Console(highlight=False, width=width)
 
 
 def print_line(text: Any, style: str = "") -> None:

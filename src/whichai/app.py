@@ -51,11 +51,18 @@ def answered_only(summary: dict[str, Any]) -> dict[str, Any] | None:
 
 def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]] | None = None) -> RunMeasurements:
     """The measurements of one stored run (``run_id`` may be a unique prefix). ``summaries``: the
-    run's ``metrics.summarise`` when the caller already has them (annotated by the runner)."""
+    run's ``metrics.summarise`` when the caller already has them (annotated by the runner).
+
+    Summaries read back from the store get the identity each model was run under (``serves``,
+    ``self_hosted``, ``hardware``: :func:`whichai.providers.identity.apply_stored`), so a later
+    ``whichai recommend --run ID`` judges a self-hosted server as the run did."""
     from whichai.metrics import run_summary, summarise
 
     run = store.resolve_run(run_id)
-    summaries = summaries if summaries is not None else summarise(store, run["id"])
+    if summaries is None:
+        from whichai.providers.identity import apply_stored
+
+        summaries = apply_stored(store, run["id"], summarise(store, run["id"]))
     found = run_summary(store, run["id"], summaries)
     info = {
         "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found["cases"],

@@ -9,6 +9,15 @@ serve the volume or is over budget. Reasons are codes with parameters; the text 
 :mod:`whichai.decide.i18n` in the user's language.
 
 ``today`` is the one date decide reads (lifecycle, release age); callers pass it so tests can pin it.
+
+A measurement is matched to its catalog entry by what it *serves* (a configured server's
+``serves = "<catalog id>"``), else by its own id. A *self-hosted* measurement (``self_hosted``: a
+local model, a local server, or a server declared ``self_hosted = true``) is the user's own
+deployment of those weights: it is costed and judged as self-hosting (owned or rented; the data
+stays where the user runs it), never as an outside vendor's API. When several measurements map to
+one entry (the embedded model and a server serving the same weights), each stays a candidate of its
+own: the one measured under the entry's own id or alias (else the first by id) keeps the entry's id,
+the others keep their run ids, with a ``serves`` note.
 """
 
 from __future__ import annotations
@@ -52,6 +61,7 @@ class Candidate:
     reasons: list[Reason] = field(default_factory=list)  # static hard-constraint failures
     notes: list[Reason] = field(default_factory=list)
     fits_owned: bool | None = None  # None = unknown (size unknown)
+    self_hosted: bool = False  # a measurement of the user's own deployment (local model, own server)
     lifecycle: dict[str, Any] | None = None  # {status, shutdown_date, within_horizon, horizon_months, source}
     today: date | None = None  # the date lifecycle and release age are judged at
 
@@ -92,8 +102,8 @@ def _truthy(value: Any) -> bool | None:
     return True
 
 
-def _infer_openness(model_id: str) -> tuple[str, str]:
-    if model_id.startswith("local/"):
+def _infer_openness(model_id: str, self_hosted: bool = False) -> tuple[str, str]:
+    if model_id.startswith("local/") or self_hosted:  # the user holds the weights
         return "open-weights", "inferred"
     if model_id.startswith(CLOSED_API_PROVIDERS):
         return "closed", "inferred"
@@ -225,7 +235,7 @@ def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
         # zero retention is a vendor's promise: known for closed models' vendors; a third-party
         # host of open weights is not in the catalog (its facts describe self-hosting)
         failures.append(Reason("no_zero_retention"))
-    elif entry is not None and _offers_retired(entry, ctx["today"]):
+    elif ctx["offers_retired"]:
         failures.append(Reason("offers_retired"))
     else:
         mkey = id(cand.measurement) if cand.measurement is not None else None
@@ -284,33 +294,87 @@ def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: 
             cand.modes.append(_memo(memo, ("rented", cand.model, gpus, keys["rented"]), lambda: _mark(ctx, rented_mode(active, gpus, profile, params))))
 
 
+def _static_key(profile: Profile) -> tuple:
+    """The profile fields the model-only checks read (lifecycle horizon, licence, openness, bars)."""
+    return (profile.commercial, profile.accept_use_restrictions, profile.min_openness, profile.min_quality, profile.support,
+            profile.customise, profile.horizon_months)
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What the model alone decides under a profile: computed once per recommendation and shared by
+    every pass (the hybrid halves and the profile changes of "what would change" keep these fields)."""
+
+    lifecycle: dict[str, Any] | None
+    reasons: tuple[Reason, ...]
+    notes: tuple[Reason, ...]
+    thinking: bool
+    offers_retired: bool
+
+
+def _static(cand: Candidate, measurement: dict | None, profile: Profile, today: date, downloadable: bool) -> _Static:
+    entry = cand.entry
+    life = (lifecycle_state(entry, today, profile.horizon_months) if entry is not None else None) or None
+    if life and life["status"] == "retired":
+        day = life["shutdown_date"]
+        return _Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), (), False, False)
+    probe = Candidate(cand.model, cand.name, entry, cand.openness, cand.openness_origin, measurement)
+    _static_checks(probe, entry, measurement, profile, downloadable)
+    thinking = measurement is None and thinks(cand.model, cand.name, entry)
+    retired_offers = entry is not None and _offers_retired(entry, today)
+    return _Static(life, tuple(probe.reasons), tuple(probe.notes), thinking, retired_offers)
+
+
+def _new_candidate(model_id: str, entry: Any, measurement: dict | None, self_hosted: bool, today: date) -> Candidate:
+    if entry is not None:
+        cand = Candidate(model_id, entry.name, entry, entry.openness, "catalog", measurement, today=today)
+    else:
+        openness, origin = _infer_openness(model_id, self_hosted)
+        cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement, today=today)
+        cand.notes.append(Reason("not_in_catalog"))
+    cand.self_hosted = self_hosted
+    return cand
+
+
+def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
+    """A measurement of the user's own deployment: ``self_hosted`` in the run's summary (a local
+    model, a local server, a server declared ``self_hosted = true``), unless the catalog says the
+    weights are closed (then nobody but the vendor can host them: the flag is not believed)."""
+    if measurement is None or not measurement.get("self_hosted"):
+        return False
+    return entry is None or entry.openness != "closed"
+
+
 def build_candidate(
     model_id: str, entry: Any, measurement: dict | None, profile: Profile, memo: dict | None = None, keys: dict | None = None,
     today: date | None = None, capacity: list[dict] | None = None,
 ) -> Candidate:
-    """One model as the user could use it under ``profile`` at ``today`` (default: the system date)."""
+    """One model as the user could use it under ``profile`` at ``today`` (default: the system date).
+
+    A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
+    modes only (no vendor API), its weights in the user's hands."""
     today = today or date.today()
-    if entry is not None:
-        cand = Candidate(model_id, entry.name, entry, entry.openness, "catalog", measurement, today=today)
-    else:
-        openness, origin = _infer_openness(model_id)
-        cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement, today=today)
-        cand.notes.append(Reason("not_in_catalog"))
-    local_measured = measurement is not None and (model_id.startswith("local/") or measurement.get("hardware") == "this-machine")
-    if entry is not None:
-        cand.lifecycle = _memo(memo, ("life", model_id, today, profile.horizon_months), lambda: lifecycle_state(entry, today, profile.horizon_months) or {})
-    cand.lifecycle = cand.lifecycle or None
+    self_hosted = is_self_hosted(measurement, entry)
+    cand = _new_candidate(model_id, entry, measurement, self_hosted, today)
+    ran_id = str((measurement or {}).get("model") or model_id)
+    local_measured = measurement is not None and (ran_id.startswith("local/") or measurement.get("hardware") == "this-machine")
+    downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
+    mkey = id(measurement) if measurement is not None else None
+    static = _memo(memo, ("static", model_id, mkey, today, _static_key(profile), downloadable),
+                   lambda: _static(cand, measurement, profile, today, downloadable))
+    cand.lifecycle = static.lifecycle
+    cand.reasons.extend(static.reasons)
+    cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
-        date_ = cand.lifecycle["shutdown_date"]
-        cand.reasons.append(Reason("retired", {"date": date_}) if date_ else Reason("retired_undated"))
         return cand
-    downloadable = bool(entry.weights_downloadable) if entry is not None else local_measured
-    _static_checks(cand, entry, measurement, profile, downloadable)
-    thinking = measurement is None and thinks(model_id, cand.name, entry)
-    ctx = {"profile": _thinking_profile(profile) if thinking else profile, "memo": memo, "keys": keys or _profile_keys(profile),
-           "today": today, "capacity": capacity, "local_measured": local_measured, "thinking": thinking}
+    ctx = {"profile": _thinking_profile(profile) if static.thinking else profile, "memo": memo, "keys": keys or _profile_keys(profile),
+           "today": today, "capacity": capacity, "local_measured": local_measured, "thinking": static.thinking,
+           "offers_retired": static.offers_retired}
     failures: list[Reason] = []
-    api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
+    if self_hosted:
+        api_available = False
+    else:
+        api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     if api_available:
         _api(cand, ctx, failures)
     if downloadable:
@@ -322,14 +386,22 @@ def build_candidate(
             _rented(cand, ctx, need, failures)
     elif not api_available:
         failures.append(Reason("not_available"))
+    _settle(cand, failures, downloadable)
+    return cand
+
+
+API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
+
+
+def _settle(cand: Candidate, failures: list[Reason], downloadable: bool) -> None:
+    """No mode left: the failures exclude it (an API-only model's API failure says "API-only");
+    else the failures of the self-hosting modes that did not apply are notes."""
     if not cand.modes:
-        if not downloadable and any(r.code in ("api_data_stays", "api_offline", "no_zero_retention") for r in failures):
-            code = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
-            failures = [Reason(code.get(r.code, r.code), r.params) for r in failures]
+        if not downloadable and any(r.code in API_ONLY for r in failures):
+            failures = [Reason(API_ONLY.get(r.code, r.code), r.params) for r in failures]
         cand.reasons.extend(failures)
     else:
         cand.notes.extend(r for r in failures if r.code in ("does_not_fit", "size_unknown"))
-    return cand
 
 
 def capacity_entries(profile: Profile, capacity: list[dict] | None) -> list[dict]:
@@ -338,36 +410,60 @@ def capacity_entries(profile: Profile, capacity: list[dict] | None) -> list[dict
     return own + [{"origin": "measured", **c} for c in capacity or []]
 
 
+def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[tuple[str, dict]]], list[tuple[str, dict]]]:
+    """Measurements grouped by the catalog entry they measure (``serves``, else their own id), and
+    those the catalog lacks. Several measurements of one model id: the last one counts (one run
+    summarises each model id once)."""
+    by_model: dict[str, dict] = {}
+    for m in measurements or []:
+        if m.get("model"):
+            by_model[str(m["model"])] = m
+    grouped: dict[str, list[tuple[str, dict]]] = {}
+    extra: list[tuple[str, dict]] = []
+    for model_id, m in sorted(by_model.items()):
+        entry = resolve(str(m.get("serves") or model_id))
+        if entry is None:
+            extra.append((model_id, m))
+        else:
+            grouped.setdefault(entry.id, []).append((model_id, m))
+    return grouped, extra
+
+
+def _split(entry: Any, found: list[tuple[str, dict]], resolve) -> tuple[tuple[str, dict], list[tuple[str, dict]]]:
+    """Of several measurements of one entry: the one measured under the entry's own id or alias
+    (else the first by id) stands for the entry; the others are deployments of their own."""
+    own = next((f for f in found if getattr(resolve(f[0]), "id", None) == entry.id), found[0])
+    return own, [f for f in found if f is not own]
+
+
 def build_candidates(
     profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve, memo: dict | None = None,
     capacity: list[dict] | None = None, today: date | None = None,
 ) -> list[Candidate]:
-    """One candidate per catalog entry, plus measured models the catalog lacks; sorted by id.
+    """One candidate per catalog entry, plus measured models the catalog lacks, plus further
+    deployments measured of one entry (see the module doc); sorted by id.
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
     ``today``: the date lifecycle is judged at (the system date when None, read once here)."""
     keys = _profile_keys(profile)
     today = today or date.today()
     caps = capacity_entries(profile, capacity)
-    by_model: dict[str, dict] = {}
-    for m in measurements or []:
-        if m.get("model"):
-            by_model[str(m["model"])] = m
-    measured_entry: dict[str, tuple[str, dict]] = {}
-    extra: list[tuple[str, dict]] = []
-    for model_id, m in by_model.items():
-        entry = resolve(model_id)
-        if entry is None:
-            extra.append((model_id, m))
-        else:
-            measured_entry[entry.id] = (model_id, m)
+    grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
     for entry in entries:
-        measured = measured_entry.get(entry.id)
-        cand = build_candidate(entry.id, entry, measured[1] if measured else None, profile, memo, keys, today, caps)
-        if measured and measured[0] != entry.id:
-            cand.notes.append(Reason("measured_as", {"model": measured[0]}))
+        found = grouped.get(entry.id)
+        if not found:
+            out.append(build_candidate(entry.id, entry, None, profile, memo, keys, today, caps))
+            continue
+        (own_id, own), others = _split(entry, found, resolve)
+        cand = build_candidate(entry.id, entry, own, profile, memo, keys, today, caps)
+        if own_id != entry.id:
+            cand.notes.append(Reason("measured_as", {"model": own_id}))
         out.append(cand)
+        for model_id, m in others:
+            other = build_candidate(model_id, entry, m, profile, memo, keys, today, caps)
+            other.notes.append(Reason("serves", {"model": entry.id}))
+            out.append(other)
     for model_id, m in extra:
         out.append(build_candidate(model_id, None, m, profile, memo, keys, today, caps))
     out.sort(key=lambda c: c.model)

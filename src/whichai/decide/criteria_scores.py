@@ -72,8 +72,11 @@ def _part(value: bool | None) -> float:
 
 
 def _downloadable(cand: Candidate) -> bool:
-    """Weights on record as downloadable (as the constraints judge it); a local model not in the catalog ran here."""
+    """Weights on record as downloadable (as the constraints judge it); a local model not in the catalog
+    ran here; a self-hosted deployment's weights are in the user's hands."""
     e = cand.entry
+    if cand.self_hosted:
+        return True
     if e is None:
         return cand.model.startswith("local/")
     return e.weights_downloadable is True
@@ -318,13 +321,13 @@ def accessibility(cand: Candidate, profile: Profile) -> Score:
     e = cand.entry
     api_usable = any(m.kind == "api" for m in cand.modes)
     if e is not None:
-        downloadable = e.weights_downloadable
+        downloadable = True if cand.self_hosted else e.weights_downloadable
         unrestricted = None if e.license_restricts_use is None else not e.license_restricts_use
         if profile.commercial and e.commercial_use is False:
             unrestricted = False
         origin = "catalog"
     else:
-        downloadable, unrestricted, origin = cand.model.startswith("local/"), None, "estimate"
+        downloadable, unrestricted, origin = _downloadable(cand), None, "estimate"
     score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
 
     def yn(value: bool | None) -> str:

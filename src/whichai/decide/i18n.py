@@ -100,6 +100,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "belum diukur pada tugas Anda, jadi kualitas minimum {min} tidak diperiksa",
     ),
     "note.measured_as": ("measured as {model}", "diukur sebagai {model}"),
+    "note.serves": (
+        "a deployment of {model} measured on its own (another measurement of the same weights is ranked separately)",
+        "penerapan {model} yang diukur tersendiri (pengukuran lain atas bobot yang sama diperingkat terpisah)",
+    ),
     "note.does_not_fit": ("does not fit your own hardware ({need} GB > {have} GB)", "tidak muat di perangkat keras Anda ({need} GB > {have} GB)"),
     "note.size_unknown": ("size unknown: not checked against your hardware", "ukuran tidak diketahui: tidak diperiksa terhadap perangkat keras Anda"),
     # why a criterion scored what it did ------------------------------------------------------------

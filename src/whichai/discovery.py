@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from whichai.providers.identity import is_loopback
-
 PROBE_TIMEOUT_S = 0.6
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,12 @@ def normalise_host(value: str, default_port: int) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"{parsed.scheme or 'http'}://{host}:{parsed.port or default_port}{parsed.path}"
+
+
+def is_loopback(url: str | None) -> bool:
+    """True when ``url`` points to this machine (a loopback host)."""
+    host = urlparse(url or "").hostname or ""
+    return host in _LOOPBACK or host.startswith("127.")
 
 
 def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
@@ -164,13 +169,3 @@ async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIM
 def probe(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:
     """Each known local server: {server, label, url, running, models: [{id, name, ...}], error?, note?}."""
     return asyncio.run(probe_async(names, timeout))
-
-
-def link_to_catalog(rows: list[dict[str, Any]], catalog: Any) -> list[dict[str, Any]]:
-    """Add ``catalog`` (the matching catalog id, or None) to every model of the probe's rows."""
-    from whichai.providers.identity import match
-
-    for row in rows:
-        for model in row["models"]:
-            model["catalog"] = match(catalog, model["name"])
-    return rows

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
+from whichai.tasks.scorers import find_json
 
 if TYPE_CHECKING:
     from whichai.providers.base import GenerationSettings
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 JUDGE_MAX_TOKENS = 256
 ANSWER_LIMIT = 6000  # characters of an answer shown to the judge (longer answers are cut, and it says so)
-DEFAULT_THRESHOLD = 0.5
 
 GRADE_SYSTEM = (
     "You are a strict, impartial grader. Judge the answer only by the rubric and the reference answer, "
@@ -56,23 +57,7 @@ class Verdict:
     reason: str
 
 
-# --- options (validated by the task loader) ------------------------------------------------
-
-
-def check_options(options: dict[str, Any]) -> str | None:
-    """A problem with a judge case's options, as one sentence; None if fine."""
-    rubric, model = options.get("rubric"), options.get("model")
-    if not isinstance(rubric, str) or not rubric.strip():
-        return "scorer 'judge' needs options.rubric: what a good answer does, in words"
-    if not isinstance(model, str) or not model.strip():
-        return "scorer 'judge' needs options.model: the judge's model id, e.g. local/smollm2-135m-instruct"
-    prefix, sep, name = model.partition("/")
-    if not sep or not prefix or not name:
-        return f"judge model {model!r} is not a model id; write provider/model, e.g. openai/gpt-4.1-mini"
-    threshold = options.get("threshold", DEFAULT_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-        return f"option 'threshold' must be a number from 0 to 1, got {threshold!r}"
-    return None
+# --- the judges of a task (their options are checked by the task loader: tasks/scorers.py) --------
 
 
 def judge_models(task: Task) -> dict[str, list[str]]:
@@ -211,8 +196,6 @@ def _as_score(value: Any) -> float | None:
 
 def parse_verdict(text: str, threshold: float = DEFAULT_THRESHOLD) -> Verdict:
     """The verdict in a judge's reply: the first JSON object; raises JudgeParseError when unusable."""
-    from whichai.tasks.scorers import find_json
-
     obj = find_json(text or "")
     if obj is None:
         raise JudgeParseError(f"no JSON object in the judge's reply: {_clip(text)}")
@@ -261,42 +244,6 @@ def empty_answer_judgement(case: Case) -> dict[str, Any]:
 
 
 # --- storage ---------------------------------------------------------------------------------
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """The tables of judged results and pairwise verdicts (called by store.MIGRATIONS)."""
-    db.executescript(
-        """
-        CREATE TABLE judgements (
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            model TEXT NOT NULL,           -- the judged model
-            case_id TEXT NOT NULL,         -- with --repeat, the repeat's own case id (<case>#<k>)
-            judge_model TEXT NOT NULL,
-            status TEXT NOT NULL,          -- ok | error (call failed, or judge_unparseable)
-            passed INTEGER, score REAL, reason TEXT,
-            raw TEXT,                      -- the judge's reply as given
-            error_class TEXT, error_message TEXT,
-            input_tokens INTEGER, output_tokens INTEGER, tokens_counted INTEGER NOT NULL DEFAULT 0,
-            latency_s REAL, cost_usd REAL, price_source TEXT,
-            attempts INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (run_id, model, case_id)
-        );
-        CREATE TABLE pairwise (
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            a TEXT NOT NULL, b TEXT NOT NULL, judge_model TEXT NOT NULL,
-            case_id TEXT NOT NULL,
-            shown_first TEXT NOT NULL,     -- 'a' | 'b': which model's answer the judge saw as answer 1
-            status TEXT NOT NULL,          -- ok | error
-            winner TEXT,                   -- 'a' | 'b' | 'tie' (in model terms, not positions)
-            reason TEXT, raw TEXT, error_class TEXT, error_message TEXT,
-            input_tokens INTEGER, output_tokens INTEGER, latency_s REAL, cost_usd REAL, price_source TEXT,
-            attempts INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (run_id, a, b, judge_model, case_id, shown_first)
-        );
-        """
-    )
 
 
 _JUDGEMENT_COLUMNS = ("run_id", "model", "case_id", "judge_model", "status", "passed", "score", "reason",

@@ -1,7 +1,7 @@
 """SQLite storage (WAL) for runs, their cases and results.
 
-Migrations are a plain ordered list of functions, each recorded in the ``migrations`` table once
-applied. Results are written one by one, committed the moment a call completes, so a run killed at
+Migrations are a plain ordered list of functions (:data:`whichai.migrations.MIGRATIONS`, where every
+table is defined), each recorded in the ``migrations`` table once applied. Results are written one by one, committed the moment a call completes, so a run killed at
 any point keeps everything that finished. API keys are never stored: nothing here receives one, and
 every text column of a result is passed through :func:`whichai.errors.redact` before it is written
 (a server that echoes a key back in an answer or an error body does not get it stored).
@@ -37,108 +37,11 @@ from pathlib import Path
 from typing import Any
 
 from whichai.errors import FileInputError, InputError, StorageError, WhichaiError, redact
+from whichai.migrations import MIGRATIONS
 
 APP_ID = 0x57484941  # PRAGMA application_id of a whichai database ("WHIA")
 HEARTBEAT_S = 2.0  # how often a running worker says it is alive
 STALE_S = 20.0  # a worker silent for longer is taken to be dead, and its claims are taken over
-
-
-def _m001_initial(db: sqlite3.Connection) -> None:
-    db.executescript(
-        """
-        CREATE TABLE runs (
-            id TEXT PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            task_name TEXT NOT NULL,
-            task_hash TEXT NOT NULL,
-            models TEXT NOT NULL,          -- JSON list of model ids
-            settings TEXT NOT NULL,        -- JSON generation settings (part of the identity)
-            status TEXT NOT NULL,          -- running | complete | interrupted
-            whichai_version TEXT NOT NULL
-        );
-        CREATE TABLE run_cases (
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            case_id TEXT NOT NULL,
-            position INTEGER NOT NULL,
-            data TEXT NOT NULL,            -- JSON of the case as validated
-            PRIMARY KEY (run_id, case_id)
-        );
-        CREATE TABLE results (
-            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-            model TEXT NOT NULL,
-            case_id TEXT NOT NULL,
-            status TEXT NOT NULL,          -- ok | error
-            answer TEXT,
-            passed INTEGER,
-            score REAL,
-            reason TEXT,
-            error_class TEXT,
-            error_message TEXT,
-            finish_reason TEXT,
-            input_tokens INTEGER,
-            output_tokens INTEGER,
-            tokens_counted INTEGER NOT NULL DEFAULT 0,  -- 1: not all reported by the provider (token_source says how)
-            ttft_s REAL,
-            latency_s REAL,
-            output_tokens_per_s REAL,
-            cost_usd REAL,
-            price_source TEXT,             -- where the price came from: config | catalog:<source> | local
-            attempts INTEGER NOT NULL DEFAULT 1,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (run_id, model, case_id)
-        );
-        CREATE INDEX results_run ON results(run_id, model);
-        """
-    )
-
-
-def _m002_load_sweeps(db: sqlite3.Connection) -> None:
-    from whichai.load.store import migrate  # H12-capacity: `whichai load` sweeps and their points
-
-    migrate(db)
-
-
-def _m003_runner_claims(db: sqlite3.Connection) -> None:
-    """H10-runner: claims and workers (several processes on one run), and what a result needs to say
-    about itself: where its token counts came from, settings the provider did not apply, truncation,
-    scoring errors."""
-    for statement in (
-        "CREATE TABLE workers (token TEXT PRIMARY KEY, run_id TEXT NOT NULL, pid INTEGER NOT NULL,"
-        " host TEXT NOT NULL, started_at TEXT NOT NULL, heartbeat_at REAL NOT NULL)",
-        "CREATE TABLE claims (run_id TEXT NOT NULL, model TEXT NOT NULL, case_id TEXT NOT NULL,"
-        " token TEXT NOT NULL, state TEXT NOT NULL, claimed_at REAL NOT NULL,"  # state: working | done
-        " PRIMARY KEY (run_id, model, case_id))",
-        "ALTER TABLE results ADD COLUMN token_source TEXT",  # output tokens: provider | tokenizer | deltas
-        "ALTER TABLE results ADD COLUMN input_token_source TEXT",  # provider | tokenizer | NULL (unknown)
-        "ALTER TABLE results ADD COLUMN settings_not_applied TEXT",  # JSON {setting: why}, NULL when all applied
-        "ALTER TABLE results ADD COLUMN answer_truncated INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE results ADD COLUMN answer_bytes INTEGER",  # UTF-8 bytes received before any truncation
-        "ALTER TABLE results ADD COLUMN scoring_error TEXT",  # why the answer could not be scored
-    ):
-        db.execute(statement)
-
-
-def _m004_quality_judgements(db: sqlite3.Connection) -> None:
-    from whichai.judge import migrate  # H11-quality: judge verdicts (scorer: judge) and pairwise comparisons
-
-    migrate(db)
-
-
-def _m005_models_identity(db: sqlite3.Connection) -> None:
-    from whichai.providers.identity import migrate  # H11-models: what each run's model serves and where it runs
-
-    migrate(db)
-
-
-# Ordered: a migration's number is its position. Append only; never reorder or remove.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _m001_initial,
-    _m002_load_sweeps,
-    _m003_runner_claims,
-    _m004_quality_judgements,
-    _m005_models_identity,
-]
 
 
 def now_iso() -> str:

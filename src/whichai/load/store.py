@@ -1,4 +1,4 @@
-"""Load sweeps in SQLite (the migration below is listed in :data:`whichai.store.MIGRATIONS`).
+"""Load sweeps in SQLite (their tables: ``_m002_load_sweeps`` in :mod:`whichai.migrations`).
 
 :func:`load_results` returns stored sweeps in the JSON shape of ``whichai load --json``;
 :func:`capacity_entries` turns the newest sweep per model and hardware into decide's capacity entries.
@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,45 +16,6 @@ POINT_COLUMNS = (
     "concurrency", "requests", "errors", "requests_per_s", "output_tokens_per_s", "ttft_p50_s", "ttft_p95_s",
     "itl_p50_s", "latency_p50_s", "latency_p95_s", "input_tokens_per_s", "tokens_per_s", "tpot_p50_s",
 )
-
-
-def migrate(db: sqlite3.Connection) -> None:
-    """Create the tables, statement by statement inside the migration's transaction."""
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-_SCHEMA = """
-        CREATE TABLE load_sweeps (
-            id TEXT PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            model TEXT NOT NULL,              -- provider/model as the user named it
-            server TEXT NOT NULL,             -- the base URL loaded (never a key)
-            serves TEXT,                      -- the catalog id the server runs (whichai.toml `serves`), if named
-            hardware TEXT NOT NULL,           -- what served it: this-machine, or as given with --hardware
-            workload TEXT NOT NULL,           -- JSON: task or synthetic sizes, max tokens
-            plan TEXT NOT NULL,               -- JSON: max concurrency, requests or duration, SLO
-            saturated INTEGER NOT NULL,
-            saturation_concurrency INTEGER,
-            max_output_tokens_per_s REAL NOT NULL,
-            at_slo TEXT,                      -- JSON or NULL when no SLO was given
-            whichai_version TEXT NOT NULL
-        );
-        CREATE TABLE load_points (
-            sweep_id TEXT NOT NULL REFERENCES load_sweeps(id) ON DELETE CASCADE,
-            concurrency INTEGER NOT NULL,
-            requests INTEGER NOT NULL,
-            errors INTEGER NOT NULL,
-            requests_per_s REAL NOT NULL,
-            output_tokens_per_s REAL NOT NULL,
-            ttft_p50_s REAL, ttft_p95_s REAL, itl_p50_s REAL, latency_p50_s REAL, latency_p95_s REAL,
-            input_tokens_per_s REAL, tokens_per_s REAL, tpot_p50_s REAL,
-            extra TEXT NOT NULL,              -- JSON: error classes, adaptive concurrency, elapsed, token counts
-            PRIMARY KEY (sweep_id, concurrency)
-        );
-        CREATE INDEX load_sweeps_model ON load_sweeps(model, created_at);
-        """
 
 
 def save_sweep(store: Store, document: dict[str, Any]) -> None:

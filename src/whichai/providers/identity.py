@@ -10,7 +10,8 @@
 
 ``match(catalog, name)`` links a local server's model name to a catalog entry by the tokens that
 identify the weights (family, version, size), ignoring quantisation tags and the instruct suffix that
-local servers leave out; it answers None rather than guess between two entries.
+local servers leave out; it answers None rather than guess between two entries. ``link_to_catalog(rows,
+catalog)`` adds that match to every model of a :func:`whichai.discovery.probe` answer.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlparse
+
+from whichai.discovery import is_loopback
 
 _QUANT = re.compile(r"(?i)[-_.:]?(?:i?q\d(?:_[a-z0-9]+)*|[bf]f?16|f32|fp8|int[48]|awq|gptq|gguf|mlx|\d+bit)$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?[bkm]?(?![a-z])|[a-z]+")
 _VARIANT = {"instruct", "it", "chat", "hf", "latest"}
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
 def tokens(name: str) -> frozenset[str]:
@@ -73,15 +74,18 @@ def match(catalog: Any, name: str) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def link_to_catalog(rows: list[dict[str, Any]], catalog: Any) -> list[dict[str, Any]]:
+    """Add ``catalog`` (the matching catalog id, or None) to every model of the probe's rows."""
+    for row in rows:
+        for model in row["models"]:
+            model["catalog"] = match(catalog, model["name"])
+    return rows
+
+
 def _is_local_server(provider: Any) -> bool:
     from whichai.providers.local_server import LocalServerProvider
 
     return isinstance(provider, LocalServerProvider)
-
-
-def is_loopback(url: str | None) -> bool:
-    host = urlparse(url or "").hostname or ""
-    return host in _LOOPBACK or host.startswith("127.")
 
 
 def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
@@ -112,14 +116,6 @@ def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
         if is_loopback(getattr(config, "base_url", None)):
             out["hardware"] = "this-machine"
     return out
-
-
-def migrate(db: Any) -> None:
-    """The table of each run's model identities (store migration ``_m005_models_identity``)."""
-    db.execute(
-        "CREATE TABLE run_model_identity (run_id TEXT NOT NULL, model TEXT NOT NULL, serves TEXT, "
-        "self_hosted INTEGER NOT NULL DEFAULT 0, hardware TEXT, PRIMARY KEY (run_id, model))"
-    )
 
 
 def save(store: Any, run_id: str, summaries: list[dict[str, Any]]) -> None:

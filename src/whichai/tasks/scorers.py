@@ -439,9 +439,26 @@ def _check_scorer(scorer: str, options: dict, expected: Any) -> str | None:  # n
         if options.get("mode", "first") not in ("first", "only"):
             return "option 'mode' must be 'first' or 'only'"
     elif scorer == "judge":
-        from whichai.judge import check_options
+        return _check_judge_options(options)
+    return None
 
-        return check_options(options)
+
+JUDGE_THRESHOLD = 0.5  # a judge's score at or above it passes, unless options.threshold says otherwise
+
+
+def _check_judge_options(options: dict[str, Any]) -> str | None:
+    """A problem with a judge case's options, as one sentence; None if fine."""
+    rubric, model = options.get("rubric"), options.get("model")
+    if not isinstance(rubric, str) or not rubric.strip():
+        return "scorer 'judge' needs options.rubric: what a good answer does, in words"
+    if not isinstance(model, str) or not model.strip():
+        return "scorer 'judge' needs options.model: the judge's model id, e.g. local/smollm2-135m-instruct"
+    prefix, sep, name = model.partition("/")
+    if not sep or not prefix or not name:
+        return f"judge model {model!r} is not a model id; write provider/model, e.g. openai/gpt-4.1-mini"
+    threshold = options.get("threshold", JUDGE_THRESHOLD)
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+        return f"option 'threshold' must be a number from 0 to 1, got {threshold!r}"
     return None
 
 

@@ -14,61 +14,114 @@ from whichai.errors import InputError
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
                 profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1) -> int:
+    """``whichai run``: check every input, run the plan, then show and store what was measured."""
     from whichai.config import load_config
     from whichai.paths import default_db_path
-    from whichai.providers.base import GenerationSettings
     from whichai.providers.registry import Registry
-    from whichai.runner import RunPlan, Runner
     from whichai.store import Store
-    from whichai.tasks.loader import load_task
 
     # Validate everything before the database is touched: bad input writes nothing.
     cfg = load_config(config)
+    the_task, temperature, repeat_note = _load_task(task, limit, repeat, temperature, cfg)
+    registry = Registry(cfg)
+    chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
+    _check_models(registry, model_ids, the_task)
+    needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+    if repeat_note:
+        err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
+    plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
+                     temperature=temperature, retries=retries, max_answer_bytes=max_answer_bytes, repeat=repeat)
+    store = Store.open(db or default_db_path())
+    ran = _call_models(store, registry, plan)
+    if ran is None:
+        return 130
+    outcome, elapsed = ran
+    document = _run_document(store, registry, outcome, the_task.name, elapsed)
+    summaries = document["models"]
+    recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
+    if recommendation is not None:
+        document["recommendation"] = recommendation.to_json()
+    if chosen is not None:
+        document["candidates"] = chosen.to_json()
+    if report:
+        from whichai.report import write_report
+
+        path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=needs, recommendation=recommendation)
+        document["report_path"] = str(path)
+    if as_json:
+        print_json(document)
+    else:
+        _print_run(document, recommendation, _lang(lang))
+    return _exit_code(summaries, as_json)
+
+
+def _load_task(task, limit, repeat: int, temperature, cfg):
+    """The task to run (its first ``limit`` cases, each repeated ``repeat`` times), the temperature the
+    repeats need, and the note that says why it was raised (or None)."""
+    from whichai import repeats
+    from whichai.tasks.loader import load_task
+
     the_task = load_task(task)
     if limit:
         the_task = the_task.model_copy(update={"cases": the_task.cases[:limit]})
     if not the_task.cases:
         raise InputError(f"task {the_task.name!r} has no cases. Fix: add cases to {the_task.source or 'the task file'}.")
-    from whichai import repeats
-
     temperature, repeat_note = repeats.temperature_for(  # repeats need sampling: > 0
         repeat, temperature if temperature is not None else cfg.run.temperature)
-    the_task = repeats.expand(the_task, repeat)  # each repeat a case of its own: its index is in the result key
-    registry = Registry(cfg)
+    return repeats.expand(the_task, repeat), temperature, repeat_note  # each repeat a case of its own
+
+
+def _choose_models(models, candidates, profile, lang, registry):
+    """The candidate plan (``--candidates``, else None) and the model ids to run."""
     model_ids = _parse_models(models) if models else registry.default_models()
-    chosen = None  # the candidate plan (--candidates)
+    chosen = None
     if candidates:  # rank with priors, then measure the best reachable models of each side with --models
         chosen, model_ids = _plan_candidates(candidates, profile, lang, registry, _parse_models(models) if models else [])
     for note in registry.notes:
         err_console().print(f"[yellow]Note:[/] {esc(note)}", markup=True, highlight=False)
+    return chosen, model_ids
+
+
+def _check_models(registry, model_ids: list[str], the_task) -> None:
+    """Every model and judge model resolves and can be called, and what each serves is known; a note when a
+    model judges its own answers."""
+    from whichai.judge import check_judges, judge_models, self_judging_note
+
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.check(name)
-    from whichai.judge import check_judges
-
     check_judges(the_task, registry)  # judge models (scorer: judge) resolve and can be called
-    from whichai.judge import judge_models, self_judging_note
-
     for judge_model in judge_models(the_task):
-        if self_judging_note(judge_model, model_ids):
-            err_console().print(f"Note: {self_judging_note(judge_model, model_ids)}", markup=False, highlight=False)
+        note = self_judging_note(judge_model, model_ids)
+        if note:
+            err_console().print(f"Note: {note}", markup=False, highlight=False)
     _check_serves(registry, model_ids)
-    needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+
+
+def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_tokens, temperature, retries,
+              max_answer_bytes: int, repeat: int):
+    """The runner's plan: the command's options, else the config's run settings, else the defaults."""
+    from whichai.providers.base import GenerationSettings
+    from whichai.runner import RunPlan
+
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or 128,
         temperature=temperature if temperature is not None else (cfg.run.temperature or 0.0),
         seed=0 if repeat == 1 else None,  # a fixed seed would make the repeats one answer N times
     )
-    if repeat_note:
-        err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
-    plan = RunPlan(
+    return RunPlan(
         task=the_task, models=model_ids, settings=settings,
         concurrency=concurrency or cfg.run.concurrency,
         timeout=timeout or cfg.run.timeout or 60.0,
         retries=retries if retries is not None else (cfg.run.retries if cfg.run.retries is not None else 3),
         max_answer_bytes=max_answer_bytes,
     )
-    store = Store.open(db or default_db_path())
+
+
+def _call_models(store, registry, plan):
+    """Run the plan with a progress bar: (outcome, elapsed seconds), or None when interrupted (Ctrl-C)."""
+    from whichai.runner import Runner
+
     progress = _Progress(quiet=False)
     runner = Runner(store, registry, on_result=progress.advance, on_start=progress.start, on_wait=_say_waiting)
     started = time.perf_counter()
@@ -81,16 +134,20 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
             f"[yellow]Interrupted.[/] {done} finished results are stored in run {plan.run_id}. "
             "Run the same command again to finish the rest."
         )
-        return 130
-    elapsed = time.perf_counter() - started
+        return None
+    return outcome, time.perf_counter() - started
 
+
+def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> dict[str, Any]:
+    """The run's JSON document: per-model summaries (with their identity, stored with the run), the run's
+    completeness, comparisons between models, and what the runner saw."""
     from whichai.metrics import comparisons, run_summary, summarise
 
     summaries = summarise(store, outcome.run_id)
     _annotate(summaries, registry, store, outcome.run_id)  # serves / self_hosted / hardware, stored with the run
-    document: dict[str, Any] = {
+    return {
         "run_id": outcome.run_id,
-        "task": the_task.name,
+        "task": task_name,
         "models": summaries,
         "run": run_summary(store, outcome.run_id, summaries),
         "comparisons": comparisons(store, outcome.run_id),
@@ -108,31 +165,26 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         "backoffs": outcome.backoffs,  # providers whose server shed load, and how far whichai backed off
         "db": str(store.path),
     }
-    recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
+
+
+def _print_run(document: dict[str, Any], recommendation, lang: str) -> None:
+    """The terminal view: the measurements, then the recommendation, the candidates and the report path."""
+    _print_table(document, lang)
     if recommendation is not None:
-        document["recommendation"] = recommendation.to_json()
-    if chosen is not None:
-        document["candidates"] = chosen.to_json()
-    if report:
-        from whichai.report import write_report
+        from whichai.cli.decision_view import render
 
-        path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=needs, recommendation=recommendation)
-        document["report_path"] = str(path)
-    if as_json:
-        print_json(document)
-    else:
-        _print_table(document, _lang(lang))
-        if recommendation is not None:
-            from whichai.cli.decision_view import render
+        render(recommendation.document(), out_console(), lang)
+        _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in document["models"]], lang)
+    if "candidates" in document:
+        from whichai.candidates import render as render_candidates
 
-            render(recommendation.document(), out_console(), _lang(lang))
-            _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in summaries], _lang(lang))
-        if chosen is not None:
-            from whichai.candidates import render as render_candidates
+        render_candidates(document["candidates"], out_console(), lang)
+    if "report_path" in document:
+        out_console().print(f"Report: {document['report_path']}")
 
-            render_candidates(document["candidates"], out_console(), _lang(lang))
-        if "report_path" in document:
-            out_console().print(f"Report: {document['report_path']}")
+
+def _exit_code(summaries: list[dict[str, Any]], as_json: bool) -> int:
+    """1 when a call failed or an answer has no judge verdict (both are retried by running again), else 0."""
     failed = sum(s["errors"] for s in summaries)
     if failed and not as_json:
         err_console().print(f"[yellow]{failed} call(s) failed and are stored as errors.[/] Run the same command again to retry them.")

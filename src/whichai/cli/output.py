@@ -13,7 +13,6 @@ screen). Stored data keeps the raw text; only what reaches the terminal is escap
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from functools import lru_cache
@@ -89,7 +88,14 @@ def print_error(exc: WhichaiError) -> None:
 
 
 def print_json(document: Any) -> None:
-    """Print one JSON document on stdout and nothing else."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    """Print one JSON document on stdout and nothing else, indented by two spaces.
+
+    Written by pydantic-core's serialiser: ``json.dumps(indent=2)`` runs the pure-Python encoder
+    (indentation turns the C one off), 0.12-0.17 s for the 2 MB document of ``whichai run --json``;
+    this takes 0.01 s. Non-JSON values fall back to ``str`` as before; dates and times are ISO 8601.
+    """
+    from pydantic_core import to_json
+
+    text = to_json(document, indent=2, fallback=str).decode("utf-8")
     sys.stdout.write(redact(text) + "\n")
     sys.stdout.flush()

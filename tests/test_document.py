@@ -20,6 +20,7 @@ from whichai.cli.decision_view import render
 from whichai.criteria import CRITERION_IDS
 from whichai.decide import recommend
 from whichai.decide.catalog_view import RawEntry
+from whichai.decide.criteria_scores import PRIOR_CASES
 from whichai.decide.document import ORIGINS, SCHEMA, Decision
 from whichai.decide.profile import OwnedHardware, Profile
 from whichai.errors import InputError
@@ -87,7 +88,9 @@ def test_measured_performance_is_labelled_measured_and_priors_are_not() -> None:
     rec = recommend(Profile(), entries(), measurements=[measurement("openai/gpt-4o-mini", 0.85)])
     rows = {r["model"]: r for r in rec.to_json()["ranking"]}
     perf = rows["openai/gpt-4o-mini"]["criteria"]["performance"]
-    assert perf["origin"] == "measured" and perf["score"] == pytest.approx(0.85)
+    prior = {r["model"]: r for r in recommend(Profile(), entries()).to_json()["ranking"]}["openai/gpt-4o-mini"]["criteria"]["performance"]
+    expected = (0.85 * 20 + PRIOR_CASES * prior["score"]) / (20 + PRIOR_CASES)  # 20 cases, the prior as PRIOR_CASES
+    assert perf["origin"] == "measured" and perf["score"] == pytest.approx(expected, abs=1e-4)
     for model, row in rows.items():
         if model != "openai/gpt-4o-mini":
             assert row["criteria"]["performance"]["origin"] != "measured"
@@ -180,8 +183,8 @@ def test_an_interrupted_run_uses_answered_cases_and_says_so(tmp_path) -> None:
     assert doc.run is not None and doc.run.partial and doc.run.status == "interrupted"
     assert (doc.run.answered, doc.run.calls) == (2, 4)
     row = doc.ranking[0]
-    # 2 of 2 answered cases passed: the unanswered ones are not failures of the model
-    assert row.model == "local/smollm2-135m-instruct" and row.criteria["performance"].score == pytest.approx(1.0)
+    # 2 of 2 answered cases passed: the unanswered ones are not failures of the model (n = 2, not 4)
+    assert row.model == "local/smollm2-135m-instruct" and row.criteria["performance"].reason.en.startswith("measured on your task: 2 of 2")
     assert row.criteria["performance"].origin == "measured"
     caveats = [b.text for b in doc.explanation.en if b.kind == "caveat"]
     assert doc.run.text.en in caveats and "partial" in doc.run.text.en

@@ -35,7 +35,7 @@ from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact_evidence, fact_value
-from whichai.decide.i18n import t
+from whichai.decide.i18n import num, t
 from whichai.decide.profile import Profile
 from whichai.decide.task_fit import task_fit
 from whichai.decide.tco import cheapest
@@ -63,8 +63,10 @@ class Score:
 
 
 def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
-    """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`)."""
-    return t(code, lang, **{"skill": "", **params})
+    """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`); fractional numbers
+    in the reader's convention (0.25 in English, 0,25 in Indonesian)."""
+    shown = {k: ((int(v) if v.is_integer() else num(v, lang, 2)) if isinstance(v, float) else v) for k, v in params.items()}
+    return t(code, lang, **{"skill": "", **shown})
 
 
 def _part(value: bool | None) -> float:
@@ -341,14 +343,34 @@ def accessibility(cand: Candidate, profile: Profile) -> Score:
     return Score(score, origin, evidence, "why.accessibility")
 
 
+PRIOR_CASES = 5  # a measured pass rate is combined with the prior as if the prior were this many cases
+
+
+def sample_size(m: dict[str, Any]) -> tuple[int, bool]:
+    """(cases the pass rate is over, whether that count is on record): the scored answered cases,
+    else the answered ones, else the cases; not on record: 1 (the least a rate can rest on)."""
+    for key in ("scored", "answered", "cases"):
+        value = m.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+            return int(value), True
+    return 1, False
+
+
 def performance(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
-    """Measured on the user's task (pass rate over answered cases, latency against the target), else the prior."""
+    """Measured on the user's task, honest about the sample: the pass rate over n scored cases
+    combined with the prior (:func:`performance_prior`) as if the prior were ``PRIOR_CASES`` cases,
+    (passed + 5 × prior) / (n + 5), then × latency target / p95 latency (at most 1). One case
+    passed of one moves a small model's prior a little; 200 of 200 leave it near 1. Else the prior."""
     m = cand.measurement
     if m is None or m.get("pass_rate") is None:
         return performance_prior(cand, profile, task_langs)
     rate = float(m["pass_rate"])
-    answered = m.get("answered", m.get("cases", "?"))
-    evidence = [f"pass_rate={rate:.3f} over {answered} answered cases (measured)"]
+    n, counted = sample_size(m)
+    passed = rate * n
+    prior = performance_prior(cand, profile, task_langs)
+    combined = (passed + PRIOR_CASES * prior.score) / (n + PRIOR_CASES)
+    evidence = [f"pass_rate={rate:.3f} over {n} answered cases (measured)" if counted else
+                f"pass_rate={rate:.3f} (measured; number of cases not on record: counted as 1)"]
     ci = m.get("pass_rate_ci95")
     if ci:
         evidence[0] += f", 95% CI {ci[0]:.2f}-{ci[1]:.2f}"
@@ -357,7 +379,8 @@ def performance(cand: Candidate, profile: Profile, task_langs: list[str] | None 
     if profile.latency_target_s and p95:
         factor = min(1.0, profile.latency_target_s / float(p95))
         evidence.append(f"latency_p95={float(p95):.2f}s vs target {profile.latency_target_s:g}s (measured)")
-    return Score(rate * factor, "measured", evidence, "why.measured", {"rate": rate})
+    params = {"rate": rate, "passed": round(passed, 2), "n": n, "prior": round(prior.score, 2), "k": PRIOR_CASES, "score": round(combined, 2)}
+    return Score(combined * factor, "measured", evidence, "why.measured", params)
 
 
 def mode_scores(cand: Candidate, mode: Any, profile: Profile) -> dict[str, Score]:

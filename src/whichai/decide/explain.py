@@ -15,6 +15,7 @@ from typing import Any, Callable
 from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
+from whichai.decide.criteria_scores import reason_text as score_text
 from whichai.decide.document import Block, Figure, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
@@ -60,7 +61,7 @@ def score_reason(s: Score, lang: str, skill: str = "") -> str:
     if s.note.startswith("catalog:"):
         text = t("why.catalog_reason", lang, reason=s.note[len("catalog:"):].strip())
     elif s.note:
-        text = t(s.note, lang, **{"skill": skill, **s.params})
+        text = score_text(s.note, {"skill": skill, **s.params}, lang)
     else:
         text = ""
     evidence = "; ".join(s.evidence[:2])

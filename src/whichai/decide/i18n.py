@@ -119,7 +119,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "why.prior_size": ("not measured: a prior from its size", "belum diukur: perkiraan awal dari ukurannya"),
     "why.prior_price": ("not measured: a prior from its price tier", "belum diukur: perkiraan awal dari tingkat harganya"),
     "why.prior_unknown": ("not measured; size and price unknown", "belum diukur; ukuran dan harga tidak diketahui"),
-    "why.measured": ("pass rate on your task", "tingkat lulus pada tugas Anda"),
+    "why.measured": (
+        "measured on your task: {passed} of {n} cases passed, combined with the prior {prior} counted as {k} cases: {score}",
+        "diukur pada tugas Anda: {passed} dari {n} kasus lulus, digabung dengan perkiraan awal {prior} yang dihitung sebagai {k} kasus: {score}",
+    ),
     "why.security_owned": ("runs on your hardware: data stays on your premises", "berjalan di perangkat keras Anda: data tetap di lokasi Anda"),
     "why.security_rented": ("your own rented server: data goes to the cloud host, not a model vendor", "server sewaan Anda sendiri: data ke penyedia cloud, bukan ke vendor model"),
     "why.security_third_party": ("a third-party host of open weights: its data terms are not in the catalog", "penyedia pihak ketiga untuk bobot terbuka: ketentuan datanya tidak ada di katalog"),

@@ -1,0 +1,75 @@
+"""Measured performance is honest about its sample (docs/method.md §3): the pass rate over n cases
+is combined with the prior as if the prior were PRIOR_CASES cases, so one lucky case does not put a
+135M model first among hundreds, and many cases leave the measured rate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from whichai.catalog import load_catalog
+from whichai.decide.catalog_view import CatalogView
+from whichai.decide.constraints import build_candidate
+from whichai.decide.criteria_scores import PRIOR_CASES, performance, performance_prior
+from whichai.decide.profile import Profile
+from whichai.decide.recommendation import recommend
+
+TODAY = date(2026, 11, 25)
+SMOL = "local/smollm2-135m-instruct"
+
+
+def run(n: int, passed: int, **more) -> dict:
+    return {"model": SMOL, "cases": n, "answered": n, "scored": n, "passed": passed, "pass_rate": passed / n, "errors": 0, **more}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+def _row(catalog, measurement: dict):
+    doc = recommend(Profile(), catalog, measurements=[measurement], today=TODAY).document()
+    return next(r for r in doc.ranking if r.model == SMOL), len(doc.ranking)
+
+
+def test_one_lucky_case_does_not_put_a_135m_model_first(catalog) -> None:
+    row, ranked = _row(catalog, run(1, 1))
+    assert ranked > 600
+    assert row.rank > 50, row.rank  # was #1: a 1-of-1 pass counted as performance 1.0
+    perf = row.criteria["performance"]
+    assert perf.origin == "measured" and perf.score < 0.3
+    assert "1 of 1" in perf.reason.en and "1 dari 1" in perf.reason.id
+
+
+def test_the_measured_score_moves_from_the_prior_to_the_rate_as_cases_grow(catalog) -> None:
+    entry = CatalogView(catalog).resolve(SMOL)
+    profile = Profile()
+    prior = performance_prior(build_candidate(SMOL, entry, None, profile, today=TODAY), profile).score
+    scores = []
+    for n in (1, 3, 13, 50, 200):
+        cand = build_candidate(SMOL, entry, run(n, n), profile, today=TODAY)
+        s = performance(cand, profile)
+        assert s.score == pytest.approx((n + PRIOR_CASES * prior) / (n + PRIOR_CASES))
+        assert s.params["n"] == n and s.params["k"] == PRIOR_CASES
+        scores.append(s.score)
+    assert scores == sorted(scores) and scores[0] < 0.3 and scores[-1] > 0.97
+    # all failed: the score falls from the prior toward 0, never below it by more than the data say
+    failed = performance(build_candidate(SMOL, entry, run(20, 0), profile, today=TODAY), profile).score
+    assert failed == pytest.approx(PRIOR_CASES * prior / 25)
+
+
+def test_a_rate_without_a_case_count_counts_as_one_case(catalog) -> None:
+    entry = CatalogView(catalog).resolve(SMOL)
+    bare = build_candidate(SMOL, entry, {"model": SMOL, "pass_rate": 1.0}, Profile(), today=TODAY)
+    s = performance(bare, Profile())
+    assert s.params["n"] == 1 and "not on record" in s.evidence[0]
+
+
+@pytest.mark.parametrize("lang,word", [("en", "of"), ("id", "dari")])
+def test_the_reason_states_n_and_the_prior_in_both_languages(catalog, lang: str, word: str) -> None:
+    row, _ = _row(catalog, run(13, 4))
+    text = getattr(row.criteria["performance"].reason, lang)
+    assert f"4 {word} 13" in text and str(PRIOR_CASES) in text
+    if lang == "id":
+        assert "0," in text  # the prior in the Indonesian number format

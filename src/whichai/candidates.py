@@ -213,14 +213,6 @@ def how_to_reach(raw: dict[str, Any], ollama_running: bool = False) -> str | Non
     return None
 
 
-def prepare(profile: Any, catalog: Any, registry: Registry, k: int, lang: str) -> Plan:
-    """Rank with priors only (no measurements), then pick the candidates to measure."""
-    from whichai import app
-
-    ranking = app.recommend(profile, catalog=catalog, lang=lang).to_json()["ranking"]
-    return plan(ranking, catalog, registry, k)
-
-
 def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
     """``--models`` first, then the candidates not already named."""
     return explicit + [m for m in chosen.models() if m not in explicit]

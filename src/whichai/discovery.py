@@ -110,12 +110,10 @@ async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
         return row
     try:
         response = await client.get(server.url + server.models_path)
-        response.raise_for_status()
-        payload = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
+    except httpx.HTTPError as exc:
         row["error"] = _why(exc)
         return row
-    return _fill(row, server, payload)
+    return _read(row, server, response)
 
 
 def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
@@ -127,8 +125,19 @@ def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
     try:
         with httpx.Client(timeout=timeout, trust_env=False) as client:
             response = client.get(server.url + server.models_path)
-            response.raise_for_status()
-            payload = response.json()
+    except httpx.HTTPError as exc:
+        row["error"] = _why(exc)
+        return row
+    return _read(row, server, response)
+
+
+def _read(row: dict[str, Any], server: LocalServer, response: Any) -> dict[str, Any]:
+    """The row filled from the server's answer to its model-list request (or why it is not one)."""
+    import httpx
+
+    try:
+        response.raise_for_status()
+        payload = response.json()
     except (httpx.HTTPError, ValueError) as exc:
         row["error"] = _why(exc)
         return row

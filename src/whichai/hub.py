@@ -42,12 +42,13 @@ class HubRef:
 
 
 def is_hub_ref(model: str) -> bool:
+    """True for a ``hf:…`` model name (a GGUF on the Hugging Face Hub)."""
     return model.startswith("hf:")
 
 
 def parse_ref(model: str) -> HubRef:
     """``hf:OWNER/REPO[@REV]/PATH.gguf`` | ``hf:OWNER/REPO[@REV][:QUANT]``."""
-    text = model[3:] if model.startswith("hf:") else model
+    text = model[3:] if is_hub_ref(model) else model
     usage = (f"local/{model}: not a Hugging Face GGUF reference. Fix: write local/hf:OWNER/REPO/FILE.gguf or "
              f"local/hf:OWNER/REPO:QUANT (e.g. local/hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M).")
     parts = text.split("/", 2)

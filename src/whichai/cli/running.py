@@ -194,14 +194,16 @@ def _exit_code(summaries: list[dict[str, Any]], as_json: bool) -> int:
 
 def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
     """The candidate plan and the models to run: ``--models`` plus the K best reachable of each side."""
-    from whichai.candidates import merge_models, prepare
+    from whichai import app
+    from whichai.candidates import merge_models, plan as plan_candidates
     from whichai.catalog import load_catalog
 
     if not profile:
         raise InputError("--candidates ranks the catalog for your needs first. Fix: add --profile NAME_OR_FILE "
                          "(see `whichai recommend --help` for the example profiles).")
     catalog = load_catalog()
-    plan = prepare(_decide_inputs(profile, lang), catalog, registry, k, _lang(lang))
+    ranking = app.recommend(_decide_inputs(profile, lang), catalog=catalog, lang=_lang(lang)).to_json()["ranking"]  # priors only
+    plan = plan_candidates(ranking, catalog, registry, k)
     for note in plan.notes:
         err_console().print(f"[yellow]Note:[/] {esc(note)}", markup=True, highlight=False)
     return plan, merge_models(explicit, plan)

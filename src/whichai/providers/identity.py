@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from whichai.discovery import is_loopback
+from whichai.hub import is_hub_ref, parse_ref
 
 _QUANT = re.compile(r"(?i)[-_.:]?(?:i?q\d(?:_[a-z0-9]+)*|[bf]f?16|f32|fp8|int[48]|awq|gptq|gguf|mlx|\d+bit)$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?[bkm]?(?![a-z])|[a-z]+")
@@ -98,9 +99,7 @@ def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if provider.local:
         out.update(self_hosted=True, hardware="this-machine")
-        if name.startswith("hf:") and catalog.find_raw(model_id) is None:
-            from whichai.hub import parse_ref
-
+        if is_hub_ref(name) and catalog.find_raw(model_id) is None:
             found = match(catalog, parse_ref(name).repo_id.split("/", 1)[1])
             if found:
                 out["serves"] = found

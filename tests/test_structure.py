@@ -1,0 +1,153 @@
+"""The package's shape (issue 8, Structure): no import cycle among whichai's modules, no function over 80
+lines. Both read the source with the ``ast`` module, so nothing is imported or run.
+
+An import is an edge wherever it stands: at module level, inside a function (a lazy import), or under
+``if TYPE_CHECKING:`` — a cycle hidden in a function is still a cycle. A package's ``__init__`` is a
+node of its own: ``import whichai.a.b`` is an edge to ``whichai.a.b``, and ``from whichai.a import b``
+is an edge to ``whichai.a.b`` when ``b`` is a module, else to ``whichai.a``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+MAX_FUNCTION_LINES = 80
+
+
+def _modules() -> dict[str, tuple[Path, bool]]:
+    """module name -> (file, is a package's __init__)."""
+    modules = {}
+    for path in sorted((SRC / "whichai").rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        modules[".".join(parts[:-1] if is_package else parts)] = (path, is_package)
+    return modules
+
+
+def _known(name: str, modules: dict) -> str | None:
+    """The nearest module that ``name`` is, or is inside of (``whichai.x.attr`` -> ``whichai.x``)."""
+    while name not in modules and "." in name:
+        name = name.rsplit(".", 1)[0]
+    return name if name in modules else None
+
+
+def _imported(module: str, is_package: bool, node: ast.AST, modules: dict) -> list[str]:
+    """The whichai modules one import statement names."""
+    if isinstance(node, ast.Import):
+        return [m for a in node.names if a.name.startswith("whichai") and (m := _known(a.name, modules))]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level:
+        package = module.split(".") if is_package else module.split(".")[:-1]
+        base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+    else:
+        base = node.module or ""
+    if not base.startswith("whichai"):
+        return []
+    names = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+    return [m for name in names if (m := _known(name, modules))]
+
+
+def import_graph() -> dict[str, dict[str, int]]:
+    """module -> {imported module: line of the first import of it}."""
+    modules = _modules()
+    graph: dict[str, dict[str, int]] = {name: {} for name in modules}
+    for name, (path, is_package) in modules.items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            for target in _imported(name, is_package, node, modules):
+                if target != name:
+                    graph[name].setdefault(target, node.lineno)
+    return graph
+
+
+def cycles(graph: dict[str, dict[str, int]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for other in graph[node]:
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in on_stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def long_functions(limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    """``file:line name (N lines)`` for every function or method longer than ``limit`` lines."""
+    rows = []
+    for path, _ in _modules().values():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > limit:
+                    rows.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name} ({lines} lines)")
+    return sorted(rows)
+
+
+def test_no_import_cycle_among_whichai_modules() -> None:
+    graph = import_graph()
+    assert len(graph) > 50 and graph["whichai.store"], "the graph must see the package and its imports"
+    shown = []
+    for component in cycles(graph):
+        members = set(component)
+        edges = [f"{a} -> {b} (line {graph[a][b]})" for a in component for b in sorted(graph[a]) if b in members]
+        shown.append("cycle: " + "; ".join(edges))
+    assert not shown, "\n".join(shown)
+
+
+def test_no_function_over_80_lines() -> None:
+    assert not long_functions(), "\n".join(long_functions())
+
+
+# The checks themselves must see what they look for.
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_cycles() -> None:
+    graph = {"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}, "e": {}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b": 1}, "b": {}}) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "is_package", "source", "expected"),
+    [
+        ("whichai.store", False, "from whichai.migrations import MIGRATIONS", ["whichai.migrations"]),
+        ("whichai.cli.running", False, "def f():\n    from whichai import app", ["whichai.app"]),
+        ("whichai.cli.running", False, "from . import output", ["whichai.cli.output"]),
+        ("whichai.load", True, "from .store import save_sweep", ["whichai.load.store"]),
+        ("whichai.judge", False, "import whichai.tasks.scorers as s", ["whichai.tasks.scorers"]),
+        ("whichai.judge", False, "from whichai.decide import recommend", ["whichai.decide"]),
+        ("whichai.judge", False, "import json", []),
+    ],
+)
+def test_imports_are_read_as_edges(module: str, is_package: bool, source: str, expected: list[str]) -> None:
+    modules = _modules()
+    found = [m for node in ast.walk(ast.parse(source)) for m in _imported(module, is_package, node, modules)]
+    assert found == expected

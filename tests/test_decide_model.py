@@ -155,7 +155,7 @@ def test_operations_rule_scales_with_model_size_and_hardware() -> None:
     p = Profile(team_skill="some", hardware={"ram_gb": 16, "purchase_usd": 0})
     usd, hours, origin, params = ops_rule(p, 0.135, "owned")
     assert origin == "estimate" and hours == pytest.approx(16 * 0.1 * 0.5) and usd == pytest.approx(hours * 60)
-    assert params["settings"] == ["ops_hours_per_month", "ops_hourly_usd"]
+    assert params["settings"] == ["ops_hours_per_month", "ops_hourly_rate_usd"]
     assert ops_rule(p, 70, "owned")[1] == pytest.approx(8.0)
     assert ops_rule(p.model_copy(update={"hardware": p.hardware.model_copy(update={"purchase_usd": 5000})}), 70, "owned")[1] == 16
     assert ops_rule(p, 70, "rented", gpus=3)[1] == pytest.approx(16 * 1.5)
@@ -224,7 +224,7 @@ def test_operations_cost_that_decides_the_verdict_is_named_with_the_settings_to_
     hours = 40 * (8 / 70) ** 0.5 * 0.5  # the rule: team none, 8 B, a machine already owned
     assert found.params["model"] == "lab/assistant-8b-instruct" and found.params["over_budget"] is True
     assert found.params["hours"] == pytest.approx(hours, abs=0.01) and found.params["ops_usd"] == pytest.approx(hours * 60, abs=0.6)
-    assert found.params["settings"] == ["ops_hours_per_month", "ops_hourly_usd"]
+    assert found.params["settings"] == ["ops_hours_per_month", "ops_hourly_rate_usd"]
     # no operations time (stated in the profile): the open model ranks first and operations decide nothing
     cheap = profile.model_copy(update={"ops_hours_per_month": 0.0})
     cands = build_candidates(cheap, entries, None, index.get, {}, today=TODAY)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from whichai.decide.profile import Profile
     from whichai.decide.recommendation import Recommendation
     from whichai.store import Store
@@ -116,6 +118,7 @@ def recommend(
     only_measured: bool = False,
     summaries: list[dict[str, Any]] | None = None,
     capacity: list[dict[str, Any]] | None = None,
+    today: "date | None" = None,
 ) -> "Recommendation":
     """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
 
@@ -124,7 +127,8 @@ def recommend(
     ``only_measured`` to the models the run measured. ``capacity``: throughput entries for decide
     (default with a run: the load sweeps stored in the same database). ``catalog`` defaults to the shipped catalog
     (plus ``catalog_file``, the user's own entries). ``summaries``: the run's per-model figures when
-    the caller has just computed them (``whichai run``), instead of reading them again.
+    the caller has just computed them (``whichai run``), instead of reading them again. ``today``:
+    the date lifecycles and the catalog's age are judged at (default: the system date).
     """
     from whichai.catalog import load_catalog
     from whichai.decide.recommendation import recommend as decide
@@ -149,7 +153,7 @@ def recommend(
         wanted = [m["model"] for m in found.measurements]
     cat = catalog if catalog is not None else load_catalog(catalog_file)
     return decide(needs, cat, measurements=found.measurements if found else None, lang=lang, only=wanted,
-                  run=found.run if found else None, capacity=capacity or None)
+                  run=found.run if found else None, capacity=capacity or None, today=today)
 
 
 def _capacity(store: "Store") -> list[dict[str, Any]]:

@@ -109,7 +109,7 @@ _ENTRY_FIELDS: dict[str, Any] = {
     "id": None, "name": None, "provider": None, "family": None, "openness": "closed", "openness_reason": "", "license": None,
     "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
     "params_b": None, "active_params_b": None, "context_length": None, "release_date": None, "knowledge_cutoff": None,
-    "hf_repo": None,
+    "hf_repo": None, "openness_dimensions": None, "base_model": None,
 }
 _LIST_FIELDS = ("aliases", "languages", "task_fit")
 

@@ -66,8 +66,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "reason.rent_offline": ("renting GPUs is not possible in a {deployment} deployment", "menyewa GPU tidak mungkin pada penerapan {deployment}"),
     "reason.rent_data_stays": ("a rented GPU would take your data off your premises", "GPU sewaan akan membawa data Anda keluar dari lokasi Anda"),
     "reason.capacity": (
-        "your hardware cannot serve {requests} requests a month: it needs {hours} h, a month has 730 h",
-        "perangkat keras Anda tidak sanggup melayani {requests} permintaan per bulan: butuh {hours} jam, sebulan hanya 730 jam",
+        "your hardware cannot serve {requests} requests a month: it needs {hours} h, and may run at most {limit} h a month "
+        "(hardware.hours_per_month)",
+        "perangkat keras Anda tidak sanggup melayani {requests} permintaan per bulan: butuh {hours} jam, padahal hanya boleh "
+        "berjalan paling lama {limit} jam per bulan (hardware.hours_per_month)",
     ),
     "reason.licence_commercial": ("its licence ({license}) does not allow commercial use", "lisensinya ({license}) tidak mengizinkan penggunaan komersial"),
     "reason.licence_restricted": (
@@ -366,6 +368,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.over_budget": ("over your budget", "melebihi anggaran Anda"),
     "group.no_sla": ("no SLA offered", "tidak ada SLA"),
     "group.sla_unknown": ("no SLA on record", "SLA tidak tercatat"),
+    "group.retired": ("retired: can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
+    "group.retired_undated": ("retired: can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
+    "group.offers_retired": (
+        "every API offer retired and no downloadable weights",
+        "semua penawaran API sudah dihentikan dan bobot tidak dapat diunduh",
+    ),
     "group.no_customisation": ("cannot be fine-tuned on your data", "tidak dapat di-fine-tune dengan data Anda"),
     # sensitivity lines -----------------------------------------------------------------------------------
     "sens.weight": (

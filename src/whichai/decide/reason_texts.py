@@ -51,9 +51,9 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "note.operations_decide": (
         "Operations cost decides this: without its {ops}/month of operations ({hours} h × ${rate}/h, {origin}), self-hosting "
-        "{name} would rank first. Set ops_hours_per_month and ops_hourly_usd in your profile to what running it really takes.",
+        "{name} would rank first. Set ops_hours_per_month and ops_hourly_rate_usd in your profile to what running it really takes.",
         "Biaya operasional yang menentukan: tanpa biaya operasional {ops}/bulan ({hours} jam × ${rate}/jam, {origin}), "
-        "meng-host sendiri {name} akan berada di peringkat pertama. Atur ops_hours_per_month dan ops_hourly_usd di profil Anda "
+        "meng-host sendiri {name} akan berada di peringkat pertama. Atur ops_hours_per_month dan ops_hourly_rate_usd di profil Anda "
         "sesuai kebutuhan sebenarnya.",
     ),
     # exclusions ----------------------------------------------------------------------------------

@@ -261,7 +261,7 @@ def operations_decide(prepared: list[Prepared], ranked: list[Ranked], profile: P
     """``Reason("operations_decide", …)`` when operations cost decides the verdict: a self-hosted
     option of the other openness side would rank first without its operations cost (also when that
     cost is what puts it over the budget), so the explanation says so and names the two settings
-    that change it (``ops_hours_per_month``, ``ops_hourly_usd``). None otherwise."""
+    that change it (``ops_hours_per_month``, ``ops_hourly_rate_usd``). None otherwise."""
     top = ranked[0] if ranked else None
     requests = profile.volume.requests_per_month
     budget, reference = profile.budget_usd_per_month, cost_reference(profile)
@@ -287,5 +287,5 @@ def operations_decide(prepared: list[Prepared], ranked: list[Ranked], profile: P
         "model": cand.model, "name": cand.name, "openness": cand.openness, "mode": mode.kind,
         "ops_usd": round(mode.ops_usd, 2), "hours": ops.params.get("hours"), "rate": ops.params.get("rate"), "origin": ops.origin,
         "monthly_without_ops": round(without, 2), "over_budget": budget is not None and mode.monthly(requests) > budget + 1e-9,
-        "top": top.model if top else None, "settings": ["ops_hours_per_month", "ops_hourly_usd"],
+        "top": top.model if top else None, "settings": ["ops_hours_per_month", "ops_hourly_rate_usd"],
     })

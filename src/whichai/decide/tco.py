@@ -191,7 +191,7 @@ def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1)
     if profile.ops_hours_per_month is not None:
         hours = profile.ops_hours_per_month
         return hours * rate, hours, "profile", {"hours": hours, "rate": rate, "rule": "profile",
-                                                 "settings": ["ops_hours_per_month", "ops_hourly_usd"]}
+                                                 "settings": ["ops_hours_per_month", "ops_hourly_rate_usd"]}
     size = 1.0 if not params_b else min(OPS_SIZE_MAX, max(OPS_SIZE_MIN, math.sqrt(params_b / OPS_REFERENCE_B)))
     if kind == "owned":
         where = OPS_ALREADY_OWNED if profile.hardware is not None and profile.hardware.purchase_usd == 0 else 1.0
@@ -201,7 +201,7 @@ def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1)
     hours = round(base * size * where, 2)
     return hours * rate, hours, "estimate", {
         "hours": hours, "rate": rate, "rule": "team_size_where", "team_skill": profile.team_skill, "base_hours": base,
-        "size_factor": round(size, 3), "where_factor": where, "settings": ["ops_hours_per_month", "ops_hourly_usd"],
+        "size_factor": round(size, 3), "where_factor": where, "settings": ["ops_hours_per_month", "ops_hourly_rate_usd"],
     }
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -87,9 +88,15 @@ def peer_prompts(base: str, path: Path) -> int:
     return chat
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_whichai(base: str, tmp: Path, concurrency: int) -> dict:
     config = tmp / "whichai.toml"
     config.write_text(f'[providers.llama]\nbase_url = "{base}/v1"\n')
+    cpu = _cpu()
     done = subprocess.run(
         [sys.executable, "-m", "whichai", "load", "llama/smollm2", "--config", str(config), "--db", str(tmp / "w.db"),
          "--concurrency", str(concurrency), "--requests", str(REQUESTS), "--input-tokens", str(INPUT),
@@ -98,13 +105,15 @@ def run_whichai(base: str, tmp: Path, concurrency: int) -> dict:
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])
     [point] = json.loads(done.stdout)["points"]
-    return {"tok_s": point["output_tokens_per_s"], "ttft": point["ttft_p50_s"], "out": point["output_tokens_per_request"]}
+    return {"tok_s": point["output_tokens_per_s"], "ttft": point["ttft_p50_s"], "out": point["output_tokens_per_request"],
+            "cpu_s": _cpu() - cpu}
 
 
 def run_guidellm(base: str, data: Path, tmp: Path, concurrency: int) -> dict:
     out = tmp / f"guidellm-{concurrency}-{time.time_ns()}.json"
     backend = {"kind": "openai_http", "target": base, "model": "smollm2", "validate_backend": False,
                "request_format": "/v1/completions", "extras": {"body": {"min_tokens": OUTPUT}}}
+    cpu = _cpu()
     done = subprocess.run(
         [str(PEER), "run", "--backend", json.dumps(backend), "--profile", f"kind=concurrent,streams={concurrency}",
          "--constraint", f"kind=max_requests,count={REQUESTS}", "--data", f"kind=json_file,path={data}",
@@ -116,7 +125,7 @@ def run_guidellm(base: str, data: Path, tmp: Path, concurrency: int) -> dict:
     assert ok == REQUESTS, metrics["request_totals"]
     return {"tok_s": metrics["output_tokens_per_second"]["successful"]["mean"],
             "ttft": metrics["time_to_first_token_ms"]["successful"]["median"] / 1000,
-            "out": metrics["output_token_count"]["successful"]["mean"]}
+            "out": metrics["output_token_count"]["successful"]["mean"], "cpu_s": _cpu() - cpu}
 
 
 def main() -> None:
@@ -155,6 +164,9 @@ def main() -> None:
               f"{[round(r['tok_s'], 1) for r in results[('guidellm', c)]]}; TTFT ms whichai "
               f"{[round(r['ttft'] * 1000) for r in results[('whichai', c)]]}, GuideLLM "
               f"{[round(r['ttft'] * 1000) for r in results[('guidellm', c)]]}")
+        print(f"    CPU seconds of the tool's own processes per run (start-up included): whichai "
+              f"{statistics.median(r['cpu_s'] for r in results[('whichai', c)]):.1f}, GuideLLM "
+              f"{statistics.median(r['cpu_s'] for r in results[('guidellm', c)]):.1f}")
 
 
 if __name__ == "__main__":

@@ -16,27 +16,25 @@ def register(app: typer.Typer) -> None:
 def load(
     model: str = typer.Argument(..., help="provider/model of an OpenAI-compatible server: a server named in whichai.toml, openai/…, or a hosted open-model API."),
     task: Optional[str] = typer.Option(None, "--task", "-t", help="Send this task's cases (built-in name or YAML/JSONL file) instead of synthetic prompts."),
-    input_tokens: Optional[int] = typer.Option(None, "--input-tokens", min=1, max=1_000_000, help="Synthetic prompts of about N tokens [default: 256]."),
-    output_tokens: Optional[int] = typer.Option(None, "--output-tokens", min=1, max=1_000_000, help="Answers of M tokens [default: 128; with --task: the most tokens per answer]."),
+    input_tokens: Optional[int] = typer.Option(None, "--input-tokens", min=1, max=1_000_000, help="Synthetic prompts of about N tokens. Default: 256."),
+    output_tokens: Optional[int] = typer.Option(None, "--output-tokens", min=1, max=1_000_000, help="Answers of M tokens. Default: 128; with --task: the most tokens per answer."),
     max_concurrency: int = typer.Option(64, "--max-concurrency", min=1, max=4096, help="Highest concurrency the sweep may try."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=4096, help="Measure this one concurrency only (no sweep)."),
-    requests: Optional[int] = typer.Option(None, "--requests", "-n", min=1, max=1_000_000, help="Requests per point [default: 4 × concurrency, at least 8]."),
+    requests: Optional[int] = typer.Option(None, "--requests", "-n", min=1, max=1_000_000, help="Requests per point. Default: 4 × concurrency, at least 8."),
     duration: Optional[float] = typer.Option(None, "--duration", min=0.1, help="Seconds per point (instead of --requests)."),
-    slo_ttft: Optional[float] = typer.Option(None, "--slo-ttft", min=0.0, help="Latency target: p95 time to first token, seconds."),
+    slo_ttft: Optional[float] = typer.Option(None, "--slo-ttft", min=0.0, help="Latency target: p95 time to first token, seconds (the JSON's at_slo is null without a target)."),
     slo_latency: Optional[float] = typer.Option(None, "--slo-latency", min=0.0, help="Latency target: p95 whole-answer latency, seconds."),
-    hardware: Optional[str] = typer.Option(None, "--hardware", help="What serves the model, e.g. '1x A100 80GB' (labels the capacity decide uses) [default: this-machine for loopback servers]."),
-    exact_output: Optional[bool] = typer.Option(None, "--exact-output/--free-output", help="Ask for exactly --output-tokens (min_tokens, for vLLM and llama.cpp) [default: on for servers in whichai.toml]."),
+    hardware: Optional[str] = typer.Option(None, "--hardware", help="What serves the model, e.g. '1x A100 80GB' (labels the capacity decide uses). Default: this-machine for loopback servers."),
+    exact_output: Optional[bool] = typer.Option(None, "--exact-output/--free-output", help="Ask for exactly --output-tokens (min_tokens, for vLLM and llama.cpp). Default: on for servers in whichai.toml."),
     adaptive: bool = typer.Option(True, "--adaptive/--no-adaptive", help="Lower the concurrency when the server sheds load (503, 429, streams cut), then recover."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per request before it counts as timed out."),
     config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml (default: ./whichai.toml, then the user config dir)."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: whichai.db in the user data dir)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
-    """Load-test a model's server: a concurrency sweep (1, doubling, then bisection around saturation and
-    the latency target) measuring throughput, time to first token, inter-token latency and latency.
+    """Load-test a model's server: a concurrency sweep (1, doubling, then bisection around saturation and the latency target) measuring throughput, time to first token, inter-token latency and latency.
 
-    The result is stored, and decide uses its tokens/s (input + output) as the measured capacity of that
-    model on that hardware.
+    The sweep is stored; decide uses its tokens/s (input + output), at the latency target when one is given, else at saturation, as the measured capacity of that model on that hardware. Loads a server (llama.cpp, vLLM, Ollama, TGI, a hosted API), never the in-process local/ model.
     """
     code = execute_load(
         model=model, task=task, input_tokens=input_tokens, output_tokens=output_tokens,

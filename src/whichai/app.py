@@ -83,16 +83,17 @@ def _open_store(db: str | Path | None) -> "Store":
 
 
 def load_needs(profile: "Profile | str | Path | None") -> "Profile":
-    """A profile object, a built-in name, a YAML path, or None (the default profile) as a Profile.
-    An unknown name is an error that suggests the closest built-in name."""
-    from whichai.decide.profile import Profile, example_names, load_profile
+    """A profile object, a built-in name, the name of a profile saved through the dashboard, a YAML
+    path, or None (the default profile) as a Profile. An unknown name is an error that suggests the
+    closest profile name."""
+    from whichai.decide.profile import Profile, load_profile, profile_names
 
     if isinstance(profile, Profile):
         return profile
     if profile is None:
         return load_profile(None)
     text = str(profile)
-    names = ["default", *example_names()]
+    names = profile_names()  # default, built-in, saved through the dashboard
     looks_like_name = "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
     if looks_like_name and text not in names and not Path(text).exists():
         import difflib

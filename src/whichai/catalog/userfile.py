@@ -45,20 +45,14 @@ def _key_line(mapping_node, key: str) -> int:
 
 
 def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], str]:
-    """Parse and structurally check the file: [(item, line, node)], as_of."""
-    import yaml
+    """Parse and structurally check the file: [(item, line, node)], as_of.
+
+    Read through :func:`whichai.safeyaml.load_file`: size-capped, regular files only, no alias
+    bombs, bounded nesting and numbers; every problem names the file and the line."""
+    from whichai.safeyaml import load_file
 
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FileInputError(path, f"cannot read the file ({exc.strerror or exc}).", "Check the path.") from exc
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise FileInputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}.", FIX, line=mark.line + 1 if mark else None) from exc
+    data, root = load_file(path, "catalog file")
     if not isinstance(data, dict) or not isinstance(data.get("models"), list):
         raise FileInputError(path, "expected a mapping with a 'models:' list.", FIX, line=1)
     as_of = data.get("as_of") or date.fromtimestamp(path.stat().st_mtime).isoformat()

@@ -8,6 +8,9 @@ NaN, ``1e308`` or 5000-digit integers); YAML aliases and deep nesting are refuse
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -348,20 +351,89 @@ def example_profiles() -> dict[str, Profile]:
     return {name: load_profile_file(PROFILES_DIR / f"{name}.yaml") for name in example_names()}
 
 
+# profiles saved by name (the dashboard's "save"): <data dir>/profiles/NAME.yaml ------------------------
+
+SAVED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")  # a name, never a path
+SAVED_MAX_BYTES = 64 * 1024
+
+
+def saved_profiles_dir() -> Path:
+    """Where profiles saved by name live: ``<user data dir>/profiles`` (``WHICHAI_DATA_DIR`` moves it)."""
+    from whichai.paths import data_dir
+
+    return data_dir() / "profiles"
+
+
+def _is_saved_file(path: Path) -> bool:
+    """A regular file (not a link, FIFO or device) small enough to read (lstat only: nothing is opened)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size <= SAVED_MAX_BYTES
+
+
+def saved_profile_names() -> list[str]:
+    """The names of the saved profiles that can be loaded (built-in names excluded), sorted."""
+    folder = saved_profiles_dir()
+    if not folder.is_dir():
+        return []
+    builtin = set(example_names())
+    return sorted(p.stem for p in folder.glob("*.yaml") if SAVED_NAME.fullmatch(p.stem) and p.stem not in builtin and _is_saved_file(p))
+
+
+def read_saved_text(name: str) -> str | None:
+    """The text of the saved profile ``name``, or None when the name is not a name, no such file is
+    saved, or the file is not a regular UTF-8 file of at most ``SAVED_MAX_BYTES`` (opened without
+    following links and without blocking; checked with fstat before a byte is read)."""
+    if not SAVED_NAME.fullmatch(name or ""):
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(saved_profiles_dir() / f"{name}.yaml", flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > SAVED_MAX_BYTES:
+            return None
+        data = os.read(fd, SAVED_MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > SAVED_MAX_BYTES:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def profile_names() -> list[str]:
+    """Every profile name ``--profile`` accepts: default, the built-in ones, then the saved ones."""
+    return ["default", *example_names(), *saved_profile_names()]
+
+
+def _looks_like_name(text: str) -> bool:
+    return "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
+
+
 def load_profile(name_or_path: str | Path | None) -> Profile:
-    """A built-in profile by name, a YAML file by path, or the default profile for None."""
+    """A built-in profile by name, then a profile saved by name (through the dashboard, in
+    :func:`saved_profiles_dir`), then a YAML file by path; the default profile for None."""
     if name_or_path is None or name_or_path == "default":
         return Profile()
     text = str(name_or_path)
     builtin = PROFILES_DIR / f"{text}.yaml"
-    if "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml")) and builtin.exists():
+    if _looks_like_name(text) and builtin.exists():
         return load_profile_file(builtin)
+    if _looks_like_name(text):
+        saved = read_saved_text(text)
+        if saved is not None:
+            return parse_profile(saved, saved_profiles_dir() / f"{text}.yaml")
     path = Path(text)
     if path.exists():
         return load_profile_file(path)
-    raise InputError(
-        f"no profile named {text!r} and no such file. Fix: pass a YAML file or one of: default, {', '.join(example_names())}."
-    )
+    raise InputError(f"no profile named {text!r} and no such file. Fix: pass a YAML file or one of: {', '.join(profile_names())}.")
 
 
 def dump_profile(profile: Profile) -> str:

@@ -414,8 +414,8 @@ class _Progress:
 
 
 def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeout, as_json) -> int:
+    """``whichai ask``: one prompt to one model, its answer streamed to stdout as it comes."""
     from whichai.config import load_config
-    from whichai.errors import ProviderError
     from whichai.providers.base import GenerationSettings
     from whichai.providers.registry import Registry
     from whichai.tasks.model import Case
@@ -427,42 +427,10 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
     settings = GenerationSettings(max_tokens=max_tokens, temperature=temperature)
 
     async def go() -> dict[str, Any]:
-        await provider.prepare(name)
-        start = time.perf_counter()
-        ttft = None
-        parts: list[str] = []
-        usage: dict[str, Any] = {}
         try:
-            async with asyncio.timeout(timeout):
-                async for chunk in provider.stream(name, messages, settings):
-                    if chunk.text:
-                        ttft = ttft if ttft is not None else time.perf_counter() - start
-                        parts.append(chunk.text)
-                        if not as_json:
-                            sys.stdout.write(chunk.text)
-                            sys.stdout.flush()
-                    for key in ("finish_reason", "input_tokens", "output_tokens"):
-                        if getattr(chunk, key) is not None:
-                            usage[key] = getattr(chunk, key)
-        except TimeoutError:
-            raise ProviderError(f"no complete answer within {timeout:g} s", error_class="timeout") from None
-        except ProviderError:
-            raise
-        except Exception as exc:
-            raise provider.classify(exc) from exc
+            return {"model": model_id, **await _ask(provider, name, messages, settings, timeout, echo=not as_json)}
         finally:
             await registry.aclose()
-        answer = "".join(parts)
-        latency = time.perf_counter() - start
-        usage["token_source"] = "provider"
-        if usage.get("output_tokens") is None:  # the model's tokenizer where whichai has it, else the streamed pieces
-            usage["output_tokens"] = provider.count_tokens(name, answer)
-            usage["token_source"] = "tokenizer" if usage["output_tokens"] is not None else "deltas"
-            if usage["output_tokens"] is None:
-                usage["output_tokens"] = len(parts)
-            usage["input_tokens"] = provider.count_prompt_tokens(name, messages)
-            usage["tokens_counted"] = True
-        return {"model": model_id, "answer": answer, "ttft_s": ttft, "latency_s": latency, **usage}
 
     result = asyncio.run(go())
     if as_json:
@@ -475,3 +443,50 @@ def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeo
             + (f" · {result['output_tokens']} output tokens" if result.get("output_tokens") else "") + "[/]"
         )
     return 0
+
+
+async def _ask(provider, name: str, messages, settings, timeout: float, echo: bool) -> dict[str, Any]:
+    """Stream one answer (written to stdout as it comes when ``echo``): answer, time to first token, latency,
+    finish reason and token counts with their source."""
+    from whichai.errors import ProviderError
+
+    await provider.prepare(name)
+    start = time.perf_counter()
+    ttft = None
+    parts: list[str] = []
+    usage: dict[str, Any] = {}
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in provider.stream(name, messages, settings):
+                if chunk.text:
+                    ttft = ttft if ttft is not None else time.perf_counter() - start
+                    parts.append(chunk.text)
+                    if echo:
+                        sys.stdout.write(chunk.text)
+                        sys.stdout.flush()
+                for key in ("finish_reason", "input_tokens", "output_tokens"):
+                    if getattr(chunk, key) is not None:
+                        usage[key] = getattr(chunk, key)
+    except TimeoutError:
+        raise ProviderError(f"no complete answer within {timeout:g} s", error_class="timeout") from None
+    except ProviderError:
+        raise
+    except Exception as exc:
+        raise provider.classify(exc) from exc
+    latency = time.perf_counter() - start
+    answer = "".join(parts)
+    return {"answer": answer, "ttft_s": ttft, "latency_s": latency, **_usage(usage, provider, name, messages, answer, len(parts))}
+
+
+def _usage(usage: dict[str, Any], provider, name: str, messages, answer: str, pieces: int) -> dict[str, Any]:
+    """The provider's token counts; where it reported no output tokens, the model's tokenizer where whichai
+    has it, else the number of streamed pieces (``token_source`` says which)."""
+    usage["token_source"] = "provider"
+    if usage.get("output_tokens") is None:
+        usage["output_tokens"] = provider.count_tokens(name, answer)
+        usage["token_source"] = "tokenizer" if usage["output_tokens"] is not None else "deltas"
+        if usage["output_tokens"] is None:
+            usage["output_tokens"] = pieces
+        usage["input_tokens"] = provider.count_prompt_tokens(name, messages)
+        usage["tokens_counted"] = True
+    return usage

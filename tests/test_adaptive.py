@@ -195,3 +195,15 @@ def test_run_table_says_when_it_backed_off(cli, tmp_path):
                    "--max-tokens", "12", "--no-report", "--db", str(tmp_path / "w.db"))
     assert done.returncode == 0, done.stderr
     assert "the server shed load" in done.stdout and "backed off from concurrency 8 to" in done.stdout
+
+
+def test_load_against_the_interrupting_llama_cpp_server_answers_every_request(cli, tmp_path, interrupting_llama_server):
+    import json
+
+    config = write_config(tmp_path / "whichai.toml", "llama", interrupting_llama_server)
+    done = cli("load", "llama/smollm2", "--config", str(config), "--db", str(tmp_path / "w.db"), "--concurrency", "3",
+               "--requests", "6", "--input-tokens", "40", "--output-tokens", "12", "--json")
+    assert done.returncode == 0, done.stderr
+    [point] = json.loads(done.stdout)["points"]
+    assert point["errors"] == 0 and point["requests"] == 6
+    assert point["adaptive"]["backed_off"] and point["adaptive"]["lowest"] == 1

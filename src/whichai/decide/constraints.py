@@ -312,16 +312,22 @@ class _Static:
     offers_retired: bool
 
 
-def _static(cand: Candidate, measurement: dict | None, profile: Profile, today: date, downloadable: bool) -> _Static:
+def _model_facts(cand: Candidate, measurement: dict | None, today: date, horizon: float) -> tuple[dict | None, bool, bool]:
+    """(lifecycle, thinks, every offer retired): what the model alone decides at ``today`` (memoised
+    per model for the whole recommendation: no profile answer but the horizon changes them)."""
     entry = cand.entry
-    life = (lifecycle_state(entry, today, profile.horizon_months) if entry is not None else None) or None
+    life = (lifecycle_state(entry, today, horizon) if entry is not None else None) or None
+    thinking = measurement is None and thinks(cand.model, cand.name, entry)
+    return life, thinking, entry is not None and _offers_retired(entry, today)
+
+
+def _static(cand: Candidate, measurement: dict | None, profile: Profile, facts: tuple[dict | None, bool, bool], downloadable: bool) -> _Static:
+    life, thinking, retired_offers = facts
     if life and life["status"] == "retired":
         day = life["shutdown_date"]
         return _Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), (), False, False)
-    probe = Candidate(cand.model, cand.name, entry, cand.openness, cand.openness_origin, measurement)
-    _static_checks(probe, entry, measurement, profile, downloadable)
-    thinking = measurement is None and thinks(cand.model, cand.name, entry)
-    retired_offers = entry is not None and _offers_retired(entry, today)
+    probe = Candidate(cand.model, cand.name, cand.entry, cand.openness, cand.openness_origin, measurement)
+    _static_checks(probe, cand.entry, measurement, profile, downloadable)
     return _Static(life, tuple(probe.reasons), tuple(probe.notes), thinking, retired_offers)
 
 
@@ -345,6 +351,31 @@ def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
     return entry is None or entry.openness != "closed"
 
 
+class _Pass:
+    """What every candidate of one pipeline pass shares, computed once per pass: the memo, the
+    profile's keys, ``today``, capacity figures, and the keys of the model-only checks and of the
+    deployment modes (a candidate whose model, measurement and these keys are unchanged since an
+    earlier pass reuses what that pass found)."""
+
+    __slots__ = ("profile", "memo", "keys", "today", "caps", "static_key", "modes_key", "context", "_thinking")
+
+    def __init__(self, profile: Profile, memo: dict | None, keys: dict | None, today: date, caps: list[dict] | None) -> None:
+        self.profile, self.memo, self.today, self.caps = profile, memo, today, caps
+        self.keys = keys or _profile_keys(profile)
+        self.static_key = _static_key(profile)
+        vol = profile.volume
+        self.context = int(max(4096, vol.input_tokens_per_request + vol.output_tokens_per_request))
+        caps_key = tuple((c.get("model"), c.get("tokens_per_s"), c.get("hardware"), c.get("origin"), c.get("source")) for c in caps or [])
+        k = self.keys
+        self.modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
+        self._thinking: Profile | None = None
+
+    def thinking_profile(self) -> Profile:
+        if self._thinking is None:
+            self._thinking = _thinking_profile(self.profile)
+        return self._thinking
+
+
 def build_candidate(
     model_id: str, entry: Any, measurement: dict | None, profile: Profile, memo: dict | None = None, keys: dict | None = None,
     today: date | None = None, capacity: list[dict] | None = None,
@@ -353,41 +384,57 @@ def build_candidate(
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
-    today = today or date.today()
+    return _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or date.today(), capacity))
+
+
+def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Candidate:
+    profile, memo, today = ps.profile, ps.memo, ps.today
     self_hosted = is_self_hosted(measurement, entry)
     cand = _new_candidate(model_id, entry, measurement, self_hosted, today)
     ran_id = str((measurement or {}).get("model") or model_id)
     local_measured = measurement is not None and (ran_id.startswith("local/") or measurement.get("hardware") == "this-machine")
     downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
     mkey = id(measurement) if measurement is not None else None
-    static = _memo(memo, ("static", model_id, mkey, today, _static_key(profile), downloadable),
-                   lambda: _static(cand, measurement, profile, today, downloadable))
+    facts = _memo(memo, ("model", model_id, mkey, today, profile.horizon_months),
+                  lambda: _model_facts(cand, measurement, today, profile.horizon_months))
+    static = _memo(memo, ("static", model_id, mkey, today, ps.static_key, downloadable),
+                   lambda: _static(cand, measurement, profile, facts, downloadable))
     cand.lifecycle = static.lifecycle
     cand.reasons.extend(static.reasons)
     cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         return cand
-    ctx = {"profile": _thinking_profile(profile) if static.thinking else profile, "memo": memo, "keys": keys or _profile_keys(profile),
-           "today": today, "capacity": capacity, "local_measured": local_measured, "thinking": static.thinking,
-           "offers_retired": static.offers_retired}
+    modes, failures, fits = _memo(memo, ("modes", model_id, mkey, ps.modes_key),
+                                  lambda: _modes(cand, ps, static, local_measured, downloadable))
+    cand.modes.extend(modes)
+    cand.fits_owned = fits
+    _settle(cand, list(failures), downloadable)
+    return cand
+
+
+def _modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, bool | None]:
+    """(deployment modes, why the others are not possible, fits the user's hardware) of a candidate."""
+    probe = Candidate(cand.model, cand.name, cand.entry, cand.openness, cand.openness_origin, cand.measurement, today=cand.today)
+    entry, measurement, memo = cand.entry, cand.measurement, ps.memo
+    ctx = {"profile": ps.thinking_profile() if static.thinking else ps.profile, "memo": memo, "keys": ps.keys, "today": ps.today,
+           "capacity": ps.caps, "local_measured": local_measured, "thinking": static.thinking, "offers_retired": static.offers_retired}
     failures: list[Reason] = []
-    if self_hosted:
+    if cand.self_hosted:
         api_available = False
     else:
         api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     if api_available:
-        _api(cand, ctx, failures)
+        _api(probe, ctx, failures)
     if downloadable:
         params = getattr(entry, "params_b", None) if entry is not None else None
-        context = int(max(4096, profile.volume.input_tokens_per_request + profile.volume.output_tokens_per_request))
+        context = ps.context
         need = _memo(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
-        _owned(cand, ctx, need, failures)
-        if profile.rent is not None:
-            _rented(cand, ctx, need, failures)
+        _owned(probe, ctx, need, failures)
+        if ps.profile.rent is not None:
+            _rented(probe, ctx, need, failures)
     elif not api_available:
         failures.append(Reason("not_available"))
-    _settle(cand, failures, downloadable)
-    return cand
+    return tuple(probe.modes), tuple(failures), probe.fits_owned
 
 
 API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
@@ -445,26 +492,24 @@ def build_candidates(
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
     ``today``: the date lifecycle is judged at (the system date when None, read once here)."""
-    keys = _profile_keys(profile)
-    today = today or date.today()
-    caps = capacity_entries(profile, capacity)
+    ps = _Pass(profile, memo, None, today or date.today(), capacity_entries(profile, capacity))
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
     for entry in entries:
         found = grouped.get(entry.id)
         if not found:
-            out.append(build_candidate(entry.id, entry, None, profile, memo, keys, today, caps))
+            out.append(_build(entry.id, entry, None, ps))
             continue
         (own_id, own), others = _split(entry, found, resolve)
-        cand = build_candidate(entry.id, entry, own, profile, memo, keys, today, caps)
+        cand = _build(entry.id, entry, own, ps)
         if own_id != entry.id:
             cand.notes.append(Reason("measured_as", {"model": own_id}))
         out.append(cand)
         for model_id, m in others:
-            other = build_candidate(model_id, entry, m, profile, memo, keys, today, caps)
+            other = _build(model_id, entry, m, ps)
             other.notes.append(Reason("serves", {"model": entry.id}))
             out.append(other)
     for model_id, m in extra:
-        out.append(build_candidate(model_id, None, m, profile, memo, keys, today, caps))
+        out.append(_build(model_id, None, m, ps))
     out.sort(key=lambda c: c.model)
     return out

@@ -38,16 +38,29 @@ def task_languages(measurements: list[dict | None] | None) -> list[str]:
     return list(langs)
 
 
+def _cached(cache: dict[Any, Any] | None, key: tuple, make):
+    if cache is None:
+        return make()
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = make()
+    return found
+
+
 def base_scores(cand: Candidate, profile: Profile, cache: dict[Any, Any] | None = None, task_langs: list[str] | None = None) -> dict[str, Score]:
-    """Criterion scores that do not depend on the deployment mode (nor on cost)."""
+    """Criterion scores that do not depend on the deployment mode (nor on cost). Each part is cached
+    by what it depends on, so a pass that changes one profile answer recomputes only what reads it."""
     if cache is None or cand.entry is None:
         fixed = entry_scores(cand)
     else:
-        key = ("entry", cand.model, cand.today, profile.horizon_months)
-        fixed = cache.get(key)
-        if fixed is None:
-            fixed = cache[key] = entry_scores(cand)
-    return {"accessibility": accessibility(cand, profile), **fixed, "performance": performance(cand, profile, task_langs)}
+        fixed = _cached(cache, ("entry", cand.model, cand.today, profile.horizon_months), lambda: entry_scores(cand))
+    api_usable = any(m.kind == "api" for m in cand.modes)
+    mkey = id(cand.measurement) if cand.measurement is not None else None
+    access = _cached(cache, ("access", cand.model, mkey, cand.fits_owned, api_usable, profile.commercial), lambda: accessibility(cand, profile))
+    langs = tuple(task_langs or ())
+    perf_key = ("perf", cand.model, mkey, profile.task_kind, tuple(profile.languages), langs, profile.latency_target_s)
+    perf = _cached(cache, perf_key, lambda: performance(cand, profile, task_langs))
+    return {"accessibility": access, **fixed, "performance": perf}
 
 
 # weights ---------------------------------------------------------------------------------------------
@@ -87,6 +100,8 @@ def derive_weights(profile: Profile) -> dict[str, Weight]:
 
 
 # ranking ---------------------------------------------------------------------------------------------
+
+NON_COST = tuple(c for c in CRITERION_IDS if c != "cost")
 
 
 @dataclass
@@ -129,6 +144,7 @@ def prepare(
     if task_langs is None:
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
     langs = tuple(task_langs)
+    wlist = [weights[c] for c in NON_COST]
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
@@ -139,15 +155,16 @@ def prepare(
         options = []
         base = None
         for mode in cand.modes:
-            crit = cache.get(("criteria", mode.kind, *key)) if cache is not None else None
-            if crit is None:
+            found = cache.get(("criteria", mode.kind, *key)) if cache is not None else None
+            if found is None:
                 if base is None:
                     base = base_scores(cand, profile, cache, task_langs)
-                crit = {**base, **mode_scores(cand, mode, profile)}
+                crit = {**base, **_cached(cache, ("mode", cand.model, mode.kind, profile.team_skill), lambda: mode_scores(cand, mode, profile))}
+                found = (crit, [crit[c].score for c in NON_COST])
                 if cache is not None:
-                    cache[("criteria", mode.kind, *key)] = crit
-            total = math.fsum(weights[c] * crit[c].score for c in CRITERION_IDS if c != "cost")
-            options.append(Option(mode, crit, total))
+                    cache[("criteria", mode.kind, *key)] = found
+            crit, scores = found
+            options.append(Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, scores)])))
         out.append(Prepared(cand, options))
     return out
 

@@ -1,6 +1,6 @@
 """Benchmark: ``whichai recommend`` over the whole shipped catalog, process start included.
 
-    python bench/bench_recommend.py [--runs 7] [--profiles default,regulated-bank,...]
+    python bench/bench_recommend.py [--runs 7] [--profiles default,regulated-bank,...] [--baseline-src DIR]
 
 For each profile, runs ``whichai recommend --profile NAME --json`` (and the terminal view for the
 first profile) in a fresh process each time, as a user would; discards one warm-up; prints the
@@ -10,6 +10,15 @@ loaded, medians of 5): the pipeline
 (``recommend()``), building the decision document, and writing its JSON, with the number of full
 pipeline passes (1 + hybrid halves + profile changes of "what would change"). Bar (issue 8):
 median < 0.3 s per command.
+
+The children run with their bytecode cached (``PYTHONDONTWRITEBYTECODE`` removed, the cache in a
+temporary ``PYTHONPYCACHEPREFIX``), as after ``pip install``: a development shell that sets
+``PYTHONDONTWRITEBYTECODE=1`` would otherwise recompile whichai's ~40 modules in every command.
+
+``--baseline-src DIR``: also time the same commands with ``PYTHONPATH=DIR``, the ``src`` folder of
+another checkout of whichai (e.g. ``git worktree add /tmp/before COMMIT`` then
+``--baseline-src /tmp/before/src``), alternating with the current code run by run, and print the
+median of the paired CPU ratios (current / baseline).
 """
 
 from __future__ import annotations
@@ -25,6 +34,17 @@ import time
 
 PROFILES = ("default", "hobbyist-laptop", "startup-no-ml", "regulated-bank", "airgapped-government", "research-lab",
             "high-volume-product")
+
+
+def child_env(pycache: str, src: str | None = None) -> dict[str, str]:
+    """The children's environment: bytecode cached (as installed), a fresh data dir, 120 columns."""
+    env = dict(os.environ, WHICHAI_DATA_DIR=tempfile.mkdtemp(), COLUMNS="120", LANG="en_US.UTF-8",
+               PYTHONPYCACHEPREFIX=pycache)
+    for key in ("LC_ALL", "PYTHONDONTWRITEBYTECODE", "PYTHONPATH"):
+        env.pop(key, None)
+    if src:
+        env["PYTHONPATH"] = src
+    return env
 
 
 def once(args: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
@@ -77,35 +97,58 @@ def in_process(name: str, runs: int) -> tuple[float, float, float, int]:
             statistics.median(t[2] for t in times), passes[0])
 
 
+def timed(cmd: list[str], envs: dict[str, dict[str, str]], runs: int) -> dict[str, tuple[list[float], list[float], bytes]]:
+    """Each variant (current code, baseline) in turn, run by run: (wall times, CPU times, last stdout)."""
+    out: dict[str, tuple[list[float], list[float], bytes]] = {name: ([], [], b"") for name in envs}
+    for env in envs.values():
+        once(cmd, env)  # warm-up: file cache, .pyc
+    for _ in range(runs):
+        for name, env in envs.items():
+            t, cpu, stdout = once(cmd, env)
+            out[name][0].append(t)
+            out[name][1].append(cpu)
+            out[name] = (out[name][0], out[name][1], stdout)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profiles", default=",".join(PROFILES))
+    parser.add_argument("--baseline-src", help="the src folder of another whichai checkout to compare with")
     args = parser.parse_args()
-    env = dict(os.environ, WHICHAI_DATA_DIR=tempfile.mkdtemp(), COLUMNS="120", LANG="en_US.UTF-8")
-    env.pop("LC_ALL", None)
+    pycache = tempfile.mkdtemp(prefix="whichai-bench-pyc-")
+    envs = {"current": child_env(pycache)}
+    if args.baseline_src:
+        envs["baseline"] = child_env(tempfile.mkdtemp(prefix="whichai-bench-pyc-"), args.baseline_src)
     names = [p for p in args.profiles.split(",") if p]
-    rows = []
+    rows, ratios = [], []
     for i, name in enumerate(names):
         variants = [("json", ["recommend", "--profile", name, "--json"])]
         if i == 0:
             variants.append(("terminal", ["recommend", "--profile", name]))
         for label, cmd in variants:
-            once(cmd, env)  # warm-up: file cache, .pyc
-            times, cpus, out = [], [], b""
-            for _ in range(args.runs):
-                t, cpu, out = once(cmd, env)
-                times.append(t)
-                cpus.append(cpu)
+            results = timed(cmd, envs, args.runs)
+            times, cpus, out = results["current"]
             extra = ""
             if label == "json":
                 doc = json.loads(out)
                 extra = f"{len(doc['ranking'])} ranked + {len(doc['excluded'])} excluded, verdict {doc['verdict']}"
-            rows.append((name, label, statistics.median(times), min(times), statistics.median(cpus), in_process(name, 5), extra))
+            base = ""
+            if "baseline" in results:
+                b_times, b_cpus, _ = results["baseline"]
+                paired = statistics.median(c / b for c, b in zip(cpus, b_cpus))
+                ratios.append(paired)
+                base = f"baseline wall {statistics.median(b_times):.3f}s CPU {statistics.median(b_cpus):.3f}s, CPU ratio {paired:.2f}"
+            rows.append((name, label, statistics.median(times), min(times), statistics.median(cpus), in_process(name, 5), extra, base))
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"{'profile':22} {'output':8} {'wall med':>8} {'min':>6} {'CPU med':>8} {'recommend()':>12} {'document':>9} {'json':>6} passes  models")
-    for name, label, med, lo, cpu, (pipe, doc, js, passes), extra in rows:
+    for name, label, med, lo, cpu, (pipe, doc, js, passes), extra, base in rows:
         print(f"{name:22} {label:8} {med:7.3f}s {lo:5.3f}s {cpu:7.3f}s {pipe:11.3f}s {doc:8.3f}s {js:5.3f}s {passes:6}  {extra}")
+        if base:
+            print(f"{'':31} {base}")
+    if ratios:
+        print(f"current / baseline CPU, median over the commands: {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Start-up and the overhead of a 1-case run, each against a bare Python measured in the same run.
 
-    python bench/bench_startup.py [--runs N] [--no-run]
+    python bench/bench_startup.py [--runs N] [--no-run] [--baseline-src DIR]
 
 1. ``whichai --help`` in a fresh process (bar: < 0.3 s), and which heavy modules the CLI imports.
 2. A 1-case run with the embedded model (``whichai run --task one.jsonl --models
@@ -10,6 +10,11 @@
 3. Where that overhead goes, as CPU time of fresh processes (robust to other load on a shared
    machine): importing the CLI, the openai package's types, llama_cpp, loading the catalog, and the
    closing recommendation (``whichai.app.recommend`` with the run's measurements, document included).
+
+Every child runs with its bytecode cached (``PYTHONDONTWRITEBYTECODE`` removed, the cache in a
+temporary ``PYTHONPYCACHEPREFIX``), as after ``pip install``. ``--baseline-src DIR`` also runs 1 and
+2 with ``PYTHONPATH=DIR`` (the ``src`` folder of another checkout), alternating run by run with the
+current code, for a side-by-side comparison.
 """
 
 from __future__ import annotations
@@ -25,6 +30,16 @@ import time
 from pathlib import Path
 
 CASE = {"id": "q1", "input": "What is the capital of Indonesia? Answer with one word.", "expected": "Jakarta", "scorer": "contains"}
+
+
+def child_env(base: dict[str, str], src: str | None = None) -> dict[str, str]:
+    """``base`` with the bytecode cached in a temporary folder (as installed) and, for a baseline, its src first."""
+    env = dict(base, PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="whichai-bench-pyc-"))
+    for key in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH"):
+        env.pop(key, None)
+    if src:
+        env["PYTHONPATH"] = src
+    return env
 
 
 def wall(command: list[str], env: dict[str, str] | None = None) -> tuple[float, str]:
@@ -43,50 +58,64 @@ def cpu(command: list[str], env: dict[str, str] | None = None) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def help_startup(runs: int) -> None:
-    bare, helps = [], []
-    wall([sys.executable, "-m", "whichai", "--help"])  # warm the file cache
+def help_startup(runs: int, envs: dict[str, dict[str, str]]) -> None:
+    bare: list[float] = []
+    helps: dict[str, list[float]] = {name: [] for name in envs}
+    for env in envs.values():
+        wall([sys.executable, "-m", "whichai", "--help"], env)  # warm the file cache and the .pyc
     for _ in range(runs):
         bare.append(wall([sys.executable, "-c", "pass"])[0])
-        helps.append(wall([sys.executable, "-m", "whichai", "--help"])[0])
-    print(f"whichai --help   median {statistics.median(helps):.3f} s (min {min(helps):.3f}, max {max(helps):.3f}); bar < 0.3 s")
+        for name, env in envs.items():
+            helps[name].append(wall([sys.executable, "-m", "whichai", "--help"], env)[0])
+    for name, times in helps.items():
+        print(f"whichai --help ({name})  median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f}); bar < 0.3 s")
     print(f"python -c pass   median {statistics.median(bare):.3f} s")
     heavy = subprocess.run(
         [sys.executable, "-c", "import sys, whichai.cli.main; print(sorted(m for m in ('llama_cpp', 'openai', 'anthropic', "
          "'google.genai', 'plotly', 'fastapi', 'pydantic') if m in sys.modules))"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=envs["current"],
     ).stdout.strip()
     print(f"heavy modules imported by the CLI at start-up: {heavy}")
 
 
-def one_case_run(runs: int, env: dict[str, str], work: Path) -> None:
+def one_case_run(runs: int, envs: dict[str, dict[str, str]], work: Path) -> None:
     task = work / "one.jsonl"
     task.write_text(json.dumps(CASE) + "\n", encoding="utf-8")
-    totals, calls, overheads = [], [], []
+    totals: dict[str, list[float]] = {name: [] for name in envs}
+    calls: dict[str, list[float]] = {name: [] for name in envs}
+    overheads: dict[str, list[float]] = {name: [] for name in envs}
     for i in range(runs + 1):
-        db = work / f"run{i}.db"
-        cmd = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "local/smollm2-135m-instruct",
-               "--db", str(db), "--json", "--no-report"]
-        total, out = wall(cmd, env)
-        doc = json.loads(out)
-        if i == 0:
-            continue  # warm-up: file cache, .pyc
-        totals.append(total)
-        calls.append(doc["calls_elapsed_s"])
-        overheads.append(total - doc["calls_elapsed_s"])
-    print(f"1-case run       whole process median {statistics.median(totals):.3f} s, its call {statistics.median(calls):.3f} s, "
-          f"own overhead median {statistics.median(overheads):.3f} s (min {min(overheads):.3f}, max {max(overheads):.3f}); bar < 0.6 s")
+        for name, env in envs.items():
+            db = work / f"run-{name}-{i}.db"
+            cmd = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "local/smollm2-135m-instruct",
+                   "--db", str(db), "--json", "--no-report"]
+            total, out = wall(cmd, env)
+            doc = json.loads(out)
+            if i == 0:
+                continue  # warm-up: file cache, .pyc
+            totals[name].append(total)
+            calls[name].append(doc["calls_elapsed_s"])
+            overheads[name].append(total - doc["calls_elapsed_s"])
+    for name in envs:
+        print(f"1-case run ({name}) whole process median {statistics.median(totals[name]):.3f} s, its call "
+              f"{statistics.median(calls[name]):.3f} s, own overhead median {statistics.median(overheads[name]):.3f} s "
+              f"(min {min(overheads[name]):.3f}, max {max(overheads[name]):.3f}); bar < 0.6 s")
 
 
 STAGES = {
     "import whichai.cli.main": "import whichai.cli.main",
-    "import openai (types)": "import openai.types.chat",
+    "import the run's modules (cli.running, runner, store)": "import whichai.cli.running, whichai.runner, whichai.store",
+    "import decide (pydantic + whichai.decide.recommendation)": "import whichai.decide.recommendation",
+    "import openai (types; a local-only run does not)": "import openai.types.chat",
     "import llama_cpp": "import llama_cpp",
+    "import llama_cpp + load the embedded model": (
+        "from whichai.providers.local import embedded_model_path, load_llama; load_llama(embedded_model_path())"),
     "load the catalog": "from whichai.catalog import load_catalog; load_catalog()",
 }
 
 
 def stages(runs: int, env: dict[str, str], work: Path) -> None:
+    env = dict(env, PYDANTIC_DISABLE_PLUGINS="__all__")  # as the CLI sets it
     base = statistics.median(cpu([sys.executable, "-c", "pass"], env) for _ in range(runs))
     print(f"{'stage: CPU time of a fresh process, minus python -c pass':58} median")
     for name, code in STAGES.items():
@@ -96,7 +125,7 @@ def stages(runs: int, env: dict[str, str], work: Path) -> None:
             print(f"  {name:56} not installed")
             continue
         print(f"  {name:56} {statistics.median(times) - base:.3f} s")
-    db = sorted(work.glob("run*.db"))[-1]
+    db = sorted(work.glob("run-current-*.db"))[-1]
     code = (
         "import time, gc; gc.disable(); from whichai.store import Store; from whichai import app;"
         f"s = Store.open({str(db)!r}, create=False); rid = s.db.execute('SELECT id FROM runs').fetchone()[0];"
@@ -112,17 +141,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-run", action="store_true", help="only the --help start-up")
+    parser.add_argument("--baseline-src", help="the src folder of another whichai checkout to compare with")
     args = parser.parse_args()
-    help_startup(args.runs)
-    if args.no_run:
-        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        env = dict(os.environ, WHICHAI_DATA_DIR=str(work / "data"), WHICHAI_CONFIG_DIR=str(work / "config"), COLUMNS="120")
+        base = dict(os.environ, WHICHAI_DATA_DIR=str(work / "data"), WHICHAI_CONFIG_DIR=str(work / "config"), COLUMNS="120")
         for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
-            env.pop(key, None)
-        one_case_run(args.runs, env, work)
-        stages(args.runs, env, work)
+            base.pop(key, None)
+        envs = {"current": child_env(base)}
+        if args.baseline_src:
+            envs["baseline"] = child_env(base, args.baseline_src)
+        help_startup(args.runs, envs)
+        if args.no_run:
+            return
+        one_case_run(args.runs, envs, work)
+        stages(args.runs, envs["current"], work)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,31 +60,61 @@ def model_path(model: str) -> Path:
     return path
 
 
-_MODELS: dict[Path, object] = {}
+_MODELS: dict[Path, Future] = {}  # one load per file and process; a failed load re-raises its error to every caller
 _MODELS_LOCK = threading.Lock()
 
 
-def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT):
-    """Load (once per process) and return the ``llama_cpp.Llama`` for ``path``."""
+def _load_of(path: Path) -> tuple[Future, bool]:
+    """The load of ``path``: its future, and whether this caller is the one to run it."""
     with _MODELS_LOCK:
-        llm = _MODELS.get(path)
-        if llm is None:
-            from llama_cpp import Llama
+        future = _MODELS.get(path)
+        if future is not None:
+            return future, False
+        future = _MODELS[path] = Future()
+        return future, True
 
-            llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
-            llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
-            _MODELS[path] = llm
-        return llm
+
+def _run_load(future: Future, path: Path, n_ctx: int) -> None:
+    try:
+        from llama_cpp import Llama
+
+        llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
+        llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
+    except BaseException as exc:  # noqa: BLE001 - not handled here: future.result() raises it in every caller's thread
+        future.set_exception(exc)
+        return
+    future.set_result(llm)
+
+
+def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT):
+    """Load (once per process) and return the ``llama_cpp.Llama`` for ``path``; if :func:`start_loading`
+    began loading it, wait for that load."""
+    future, mine = _load_of(path)
+    if mine:
+        _run_load(future, path, n_ctx)
+    return future.result()
+
+
+def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
+    """Begin loading ``path`` in a thread of its own, so that a run's other preparation (the catalog,
+    decide, the database) goes on meanwhile: llama.cpp reads the weights without holding the GIL.
+    :func:`load_llama` waits for it and raises its error, if any. The thread ends with the load."""
+    future, mine = _load_of(path)
+    if mine:
+        threading.Thread(target=_run_load, args=(future, path, n_ctx), name="whichai-load-model").start()
 
 
 _VOCABS: dict[Path, object] = {}
 
 
 def load_vocab(path: Path):
-    """The tokenizer and chat template of a GGUF file, without its weights (llama.cpp ``vocab_only``)."""
+    """The tokenizer and chat template of a GGUF file, without its weights (llama.cpp ``vocab_only``);
+    the loaded model itself if it is loaded or loading."""
     with _MODELS_LOCK:
-        if path in _MODELS:
-            return _MODELS[path]
+        future = _MODELS.get(path)
+    if future is not None:
+        return future.result()
+    with _MODELS_LOCK:
         vocab = _VOCABS.get(path)
         if vocab is None:
             from llama_cpp import Llama
@@ -116,23 +147,31 @@ def count_chat_tokens(llm, messages: list[dict[str, str]]) -> int | None:
     return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
 
+def check_gguf(model: str) -> Path:
+    """The GGUF file of ``local/<model>``, checked: llama-cpp-python installed, the file there and a GGUF."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise ConfigError("llama-cpp-python is not installed. Fix: pip install llama-cpp-python")
+    path = model_path(model)
+    if not path.is_file():
+        absolute = Path("/" + model)
+        fix = (f"for the absolute path {absolute} write local/{absolute} (two slashes)." if not path.is_absolute()
+               and absolute.is_file() else "check the path (relative to the current folder; local//abs/path.gguf for an absolute one).")
+        raise ConfigError(f"local/{model}: no GGUF file at {path}. Fix: {fix}")
+    with path.open("rb") as handle:
+        if handle.read(4) != b"GGUF":
+            raise ConfigError(f"local/{model}: {path} is not a GGUF file. Fix: pass a .gguf model file.")
+    return path
+
+
 @dataclass
 class LocalProvider(Provider):
     kind: str = "local"
     local: bool = True
 
     def check(self, model: str) -> None:
-        if importlib.util.find_spec("llama_cpp") is None:
-            raise ConfigError("llama-cpp-python is not installed. Fix: pip install llama-cpp-python")
-        path = model_path(model)
-        if not path.is_file():
-            absolute = Path("/" + model)
-            fix = (f"for the absolute path {absolute} write local/{absolute} (two slashes)." if not path.is_absolute()
-                   and absolute.is_file() else "check the path (relative to the current folder; local//abs/path.gguf for an absolute one).")
-            raise ConfigError(f"local/{model}: no GGUF file at {path}. Fix: {fix}")
-        with path.open("rb") as handle:
-            if handle.read(4) != b"GGUF":
-                raise ConfigError(f"local/{model}: {path} is not a GGUF file. Fix: pass a .gguf model file.")
+        """Check that the model can be loaded (llama-cpp-python installed, a GGUF file there) and start
+        loading it in the background: a checked model is about to run (see :func:`start_loading`)."""
+        start_loading(check_gguf(model))
 
     def default_concurrency(self) -> int:
         return 1  # one model on the CPU: parallel calls would only share the same cores

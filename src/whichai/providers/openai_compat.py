@@ -33,9 +33,9 @@ class OpenAIProvider(SDKProvider):
     def check(self, model: str) -> None:
         tokenizer = getattr(self.config, "tokenizer", None)
         if tokenizer:
-            from whichai.providers.local import LocalProvider
+            from whichai.providers.local import check_gguf
 
-            LocalProvider(name="local").check(tokenizer.split("/", 1)[1])
+            check_gguf(tokenizer.split("/", 1)[1])  # its vocabulary only is loaded, when first needed
         try:
             import openai  # noqa: F401
         except ImportError as exc:

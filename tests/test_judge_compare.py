@@ -103,7 +103,7 @@ def test_unreadable_verdicts_are_undecided_and_asked_again(cli, tmp_path, fake):
     second = _compare(cli, store, run_id, config, "--json")
     assert second.returncode == 0 and json.loads(second.stdout)["wins"] == 6
     assert fake.total("judge") == 12 + 2  # only the unreadable ones were asked again
-    rows = Store.open(store.path).db.execute("SELECT COUNT(*) FROM pairwise WHERE status = 'ok'").fetchone()[0]
+    rows = store.db.execute("SELECT COUNT(*) FROM pairwise WHERE status = 'ok'").fetchone()[0]
     assert rows == 12
 
 
@@ -139,7 +139,7 @@ def test_the_embedded_model_as_pairwise_judge_gives_verdicts_or_undecided(cli, t
     found = json.loads(result.stdout)
     assert found["cases"] == 2 and found["wins"] + found["ties"] + found["losses"] + found["undecided"] == 2
     assert (result.returncode == 1) == (found["undecided"] > 0)
-    rows = Store.open(store.path).db.execute("SELECT status, error_class, latency_s, cost_usd FROM pairwise").fetchall()
+    rows = store.db.execute("SELECT status, error_class, latency_s, cost_usd FROM pairwise").fetchall()
     assert len(rows) == 4 and all(r[2] > 0 and r[3] == 0.0 for r in rows)
     assert all(r[0] == "ok" or r[1] == "judge_unparseable" for r in rows)
 

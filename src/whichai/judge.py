@@ -128,10 +128,14 @@ def _shown(answer: str) -> str:
     return answer[:ANSWER_LIMIT] + f"\n[… cut: {len(answer) - ANSWER_LIMIT} more characters]"
 
 
+def _reference(expected: Any) -> str:
+    return f"Reference answer:\n{expected if isinstance(expected, str) else json.dumps(expected, ensure_ascii=False)}"
+
+
 def _grade_text(rubric: str, task: str, expected: Any, answer: str) -> str:
     parts = [f"Rubric:\n{rubric.strip()}", f"Task given to the model:\n{task}"]
     if expected is not None:
-        parts.append(f"Reference answer:\n{expected if isinstance(expected, str) else json.dumps(expected, ensure_ascii=False)}")
+        parts.append(_reference(expected))
     parts.append(f"The model's answer (between the markers):\n<<<ANSWER\n{_shown(answer)}\nANSWER>>>")
     parts.append("Grade the answer by the rubric. Reply with the JSON object only.")
     return "\n\n".join(parts)
@@ -313,7 +317,7 @@ def _pair_prompt(rubric: str | None, task: str, expected: Any, first: str, secon
     if rubric:
         parts.insert(0, f"Rubric:\n{rubric.strip()}")
     if expected is not None:
-        parts.append(f"Reference answer:\n{expected if isinstance(expected, str) else json.dumps(expected, ensure_ascii=False)}")
+        parts.append(_reference(expected))
     parts.append(f"Answer 1:\n<<<ANSWER 1\n{_shown(first)}\nANSWER 1>>>")
     parts.append(f"Answer 2:\n<<<ANSWER 2\n{_shown(second)}\nANSWER 2>>>")
     parts.append("Which answer is better for the task? Reply with the JSON object only.")

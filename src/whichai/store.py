@@ -23,6 +23,7 @@ A Store is safe to use from several threads (one lock serialises access to its c
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import os
@@ -31,6 +32,7 @@ import sqlite3
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -117,6 +119,19 @@ def _pid_alive(pid: int) -> bool:
 
 
 HOST = socket.gethostname()
+# Stores not yet closed. The CLI ends with os._exit, without garbage collection, and a sqlite3 connection
+# is freed only by the collector (it is in a cycle with its statement cache): a store closes its
+# connection when it is released (``__del__``), and what is still open at exit is closed here. Closed,
+# SQLite moves the write-ahead log into the database file and removes it.
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_stores() -> None:
+    """Close every store still open when the process ends, so ``whichai.db`` alone holds every result
+    (copied, moved or deleted without its ``-wal`` file, it is still whole)."""
+    for store in list(_OPEN):
+        store.close()
 
 
 class Store:
@@ -126,6 +141,7 @@ class Store:
         self.db = db
         self.path = path
         self._lock = threading.RLock()
+        _OPEN.add(self)
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = True) -> Store:
@@ -204,6 +220,10 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self.db.close()
+            _OPEN.discard(self)
+
+    def __del__(self) -> None:
+        self.db.close()  # idempotent; see _OPEN
 
     # runs -----------------------------------------------------------------------------------
     @_guarded

@@ -7,6 +7,8 @@ from typing import Any, Optional
 
 import typer
 
+from whichai.cli.progress import ErrorBars
+
 
 def register(app: typer.Typer) -> None:
     app.command("load")(load)
@@ -194,39 +196,24 @@ def _notes(document: dict[str, Any]) -> list[str]:
     return notes
 
 
-class _Progress:
+class _Progress(ErrorBars):
     """A bar per point of the sweep, on stderr."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from whichai.cli.output import err_console
-
-        self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[errors]} errors"),
-            TimeElapsedColumn(), console=err_console(), transient=False,
-        )
+        super().__init__()
         self.current = None
-
-    def __enter__(self):
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.progress.__exit__(*exc)
 
     def hooks(self):
         from whichai.load.session import Hooks
 
         def start(concurrency: int, total: int | None) -> None:
-            self.current = self.progress.add_task(f"concurrency {concurrency:>4}", total=total, errors=0)
+            self.current = self.add(f"concurrency {concurrency:>4}", total)
 
         def sample(s) -> None:
             if s.ok:
                 self.progress.advance(self.current)
             else:
-                task = self.progress.tasks[-1]
-                self.progress.update(self.current, errors=task.fields["errors"] + 1, advance=1)
+                self.count_error(self.current, advance=1)
 
         def end(point: dict) -> None:
             self.progress.update(self.current, description=f"concurrency {point['concurrency']:>4} "

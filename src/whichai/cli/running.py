@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from whichai.cli.output import err_console, esc, out_console, plain, print_json
+from whichai.cli.progress import ErrorBars
 from whichai.errors import InputError
 
 
@@ -381,36 +382,22 @@ def _print_quality_notes(document: dict[str, Any], lang: str) -> None:
                       " those answers are stored unscored. Run the same command again to ask the judge again.[/]")
 
 
-class _Progress:
-    """A Rich progress bar per model, on stderr."""
+class _Progress(ErrorBars):
+    """A bar per model, on stderr."""
 
     def __init__(self, quiet: bool) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(
-            TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TextColumn("[red]{task.fields[errors]} errors"),
-            TimeElapsedColumn(), console=err_console(), transient=False, disable=quiet,
-        )
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self):
-        self.progress.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        return self.progress.__exit__(*exc)
+        super().__init__(quiet)
+        self.bars: dict[str, Any] = {}
 
     def start(self, totals: dict[str, int], done: dict[str, int]) -> None:
         for model, total in totals.items():
-            self.tasks[model] = self.progress.add_task(model, total=total, completed=done.get(model, 0), errors=0)
+            self.bars[model] = self.add(model, total, done.get(model, 0))
 
     def advance(self, model: str, result: dict[str, Any]) -> None:
-        task_id = self.tasks[model]
         if result["status"] == "error":
-            errors = self.progress.tasks[task_id].fields["errors"] + 1
-            self.progress.update(task_id, errors=errors)
+            self.count_error(self.bars[model])
         else:
-            self.progress.advance(task_id)
+            self.progress.advance(self.bars[model])
 
 
 def execute_ask(model_id, prompt, system, config, max_tokens, temperature, timeout, as_json) -> int:

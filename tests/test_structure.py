@@ -1,5 +1,6 @@
-"""The package's shape (issue 8, Structure): no import cycle among whichai's modules, no function over 80
-lines. Both read the source with the ``ast`` module, so nothing is imported or run.
+"""The package's shape (issue 8, Structure): no import cycle among whichai's modules, imports that follow
+the data flow (``LAYERS``: a module never imports from a higher layer), no function over 80 lines. All
+read the source with the ``ast`` module, so nothing is imported or run.
 
 An import is an edge wherever it stands: at module level, inside a function (a lazy import), or under
 ``if TYPE_CHECKING:`` — a cycle hidden in a function is still a cycle. A package's ``__init__`` is a
@@ -16,6 +17,18 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 MAX_FUNCTION_LINES = 80
+
+# The data flow, bottom up: a module imports from its own layer or lower ones, never from a higher one.
+# Every top-level module and package of whichai is in exactly one layer (a new one must be placed here).
+LAYERS: list[tuple[str, set[str]]] = [
+    ("foundations", {"errors", "paths", "safeyaml", "config", "criteria", "migrations"}),
+    ("inputs and parts", {"tasks", "providers", "hub", "discovery", "store", "catalog"}),
+    ("measuring", {"runner", "adaptive", "judge", "repeats", "comparisons", "metrics", "load", "candidates"}),
+    ("deciding", {"decide"}),
+    ("rendering the decision", {"report"}),
+    ("the application layer", {"app"}),
+    ("interfaces", {"cli", "web"}),
+]
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:
@@ -120,6 +133,28 @@ def test_no_import_cycle_among_whichai_modules() -> None:
         edges = [f"{a} -> {b} (line {graph[a][b]})" for a in component for b in sorted(graph[a]) if b in members]
         shown.append("cycle: " + "; ".join(edges))
     assert not shown, "\n".join(shown)
+
+
+def _layer(module: str) -> int | None:
+    """The layer of ``whichai.<top>...`` (None for the package itself and ``__main__``)."""
+    parts = module.split(".")
+    if len(parts) == 1 or parts[1] == "__main__":
+        return None
+    return next(i for i, (_, names) in enumerate(LAYERS) if parts[1] in names)
+
+
+def test_every_module_has_a_layer() -> None:
+    tops = {name.split(".")[1] for name in _modules() if "." in name} - {"__main__"}
+    placed = set().union(*(names for _, names in LAYERS))
+    assert tops == placed, f"not placed in LAYERS: {sorted(tops - placed)}; gone: {sorted(placed - tops)}"
+
+
+def test_imports_follow_the_data_flow() -> None:
+    graph = import_graph()
+    upward = [f"{a} ({LAYERS[_layer(a)][0]}) -> {b} ({LAYERS[_layer(b)][0]}), line {line}"
+              for a, targets in sorted(graph.items()) for b, line in sorted(targets.items())
+              if _layer(a) is not None and _layer(b) is not None and _layer(b) > _layer(a)]
+    assert not upward, "imports from a higher layer:\n" + "\n".join(upward)
 
 
 def test_no_function_over_80_lines() -> None:

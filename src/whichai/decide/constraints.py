@@ -31,7 +31,9 @@ from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
-from whichai.decide.tco import MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest
+from whichai.decide.tco import (
+    MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest, with_ops,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 
@@ -124,7 +126,8 @@ def _profile_keys(profile: Profile) -> dict[str, Any]:
     hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
     rent = profile.rent.model_dump_json() if profile.rent is not None else None
     prices = tuple(sorted((k, v.input, v.output) for k, v in profile.prices.items()))
-    return {"api": (vol, prices), "owned": (vol, ops, hw), "rented": (vol, ops, rent)}
+    return {"api": (vol, prices), "owned": (vol, ops, hw), "rented": (vol, ops, rent), "ops": ops, "owned_base": (vol, hw),
+            "rented_base": (vol, rent)}
 
 
 def _memo(memo: dict | None, key: tuple, make):
@@ -133,6 +136,24 @@ def _memo(memo: dict | None, key: tuple, make):
     found = memo.get(key)
     if found is None:
         found = memo[key] = make()
+    return found
+
+
+def _self_hosted_mode(memo: dict | None, key: tuple, ops_key: tuple, make, swap) -> Any:
+    """A self-hosted mode memoised in two steps: the mode without regard to the operations answers
+    (``key``), then with them (``key + ops_key``): a pass that changes only the team's skill, hours
+    or rate swaps the operations component (``swap``) instead of rebuilding the mode."""
+    if memo is None:
+        return make()
+    full = key + (ops_key,)
+    found = memo.get(full)
+    if found is None:
+        base = memo.get(key)
+        if base is None:
+            found = memo[key] = make()
+        else:
+            found = swap(base)
+        memo[full] = found
     return found
 
 
@@ -147,6 +168,7 @@ def _thinking(mode: Any) -> Any:
     if isinstance(mode, Mode):
         mode.output_factor = THINKING_OUTPUT_FACTOR
         mode.cost_origin = weakest(mode.cost_origin, "estimate")
+        mode.origin_without_ops = weakest(mode.origin_without_ops or mode.cost_origin, "estimate")
         if mode.components:
             first = mode.components[0]
             first.suffix = (*first.suffix, "cost.detail_thinking")
@@ -269,8 +291,10 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
     cap = find_capacity(ids, ctx["capacity"], profile)
     mkey = id(cand.measurement) if cand.measurement is not None else None
     cap_key = None if cap is None else (cap["tokens_per_s"], cap.get("hardware"), cap.get("origin"), cap.get("source"))
-    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned"])
-    cand.modes.append(_memo(memo, key, lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params))))
+    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned_base"])
+    cand.modes.append(_self_hosted_mode(
+        memo, key, keys["ops"], lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params)),
+        lambda base: with_ops(base, profile, params, active)))
     cand.fits_owned = True
 
 
@@ -291,7 +315,9 @@ def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: 
         if gpus > MAX_RENTED_GPUS:
             failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
         else:
-            cand.modes.append(_memo(memo, ("rented", cand.model, gpus, keys["rented"]), lambda: _mark(ctx, rented_mode(active, gpus, profile, params))))
+            cand.modes.append(_self_hosted_mode(memo, ("rented", cand.model, gpus, keys["rented_base"]), keys["ops"],
+                                                lambda: _mark(ctx, rented_mode(active, gpus, profile, params)),
+                                                lambda base: with_ops(base, profile, params, active, gpus)))
 
 
 def _static_key(profile: Profile) -> tuple:

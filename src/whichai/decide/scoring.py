@@ -145,13 +145,13 @@ def prepare(
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
     langs = tuple(task_langs)
     wlist = [weights[c] for c in NON_COST]
+    shared = (profile.commercial, tuple(profile.languages), langs, profile.task_kind, profile.horizon_months, profile.latency_target_s,
+              profile.team_skill)  # what the criteria read from the profile, the same for every candidate
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
             continue
-        key = (cand.model, id(cand.measurement), cand.fits_owned, profile.commercial, tuple(profile.languages), langs,
-               profile.task_kind, profile.horizon_months, cand.today, profile.latency_target_s, profile.team_skill,
-               tuple(m.kind for m in cand.modes))
+        key = (cand.model, id(cand.measurement), cand.fits_owned, cand.today, *shared, tuple([m.kind for m in cand.modes]))
         options = []
         base = None
         for mode in cand.modes:

@@ -19,6 +19,7 @@ figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,10 +78,11 @@ def _figure(value: Any, lang: str) -> str:
     return text.rstrip("0").rstrip(".,") if ("." in text or "," in text) else text
 
 
-def texts(code: str, **params: Any) -> dict[str, str]:
-    """The text of ``code`` in every language; parameters ending in ``_origin`` are origin labels."""
+def texts(code: str, langs: tuple[str, ...] = LANGS, **params: Any) -> dict[str, str]:
+    """The text of ``code`` in every language (or in ``langs``); parameters ending in ``_origin``
+    are origin labels."""
     out = {}
-    for lang in LANGS:
+    for lang in langs:
         shown = {k: (t(f"origin.{v}", lang) if k.endswith("_origin") else _figure(v, lang)) for k, v in params.items()}
         out[lang] = t(code, lang, **shown)
     return out
@@ -99,16 +101,19 @@ class Component:
     params: dict[str, Any] = field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
     suffix: tuple[str, ...] = ()  # further text codes appended (e.g. a thinking model's tokens)
 
-    @property
-    def text(self) -> dict[str, str]:
-        found = texts(self.code, **self.figures) if self.code else {lang: "" for lang in LANGS}
+    def texts_in(self, langs: tuple[str, ...]) -> dict[str, str]:
+        found = texts(self.code, langs, **self.figures) if self.code else {lang: "" for lang in langs}
         for extra in self.suffix:
             found = {lang: body + t(extra, lang, factor=f"{THINKING_OUTPUT_FACTOR:g}") for lang, body in found.items()}
         return found
 
     @property
+    def text(self) -> dict[str, str]:
+        return self.texts_in(LANGS)
+
+    @property
     def detail(self) -> str:
-        return self.text["en"]
+        return self.texts_in(("en",))["en"]
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "usd": round(self.usd, 2), "origin": self.origin, "detail": self.detail, "params": self.params,
@@ -137,6 +142,7 @@ class Mode:
     throughput_figures: dict[str, Any] = field(default_factory=dict)
     throughput_suffix: tuple[str, ...] = ()
     cost_origin: str = "catalog"
+    origin_without_ops: str = ""  # self-hosted: the cost's origin before the operations component
     components: list[Component] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ops_usd: float = 0.0  # the operations part of fixed_usd
@@ -151,12 +157,15 @@ class Mode:
         """Where the throughput comes from, in English and Indonesian ({} for the API)."""
         if not self.throughput_code:
             return {}
-        found = texts(self.throughput_code, **self.throughput_figures)
+        return self._throughput_texts(LANGS)
+
+    def _throughput_texts(self, langs: tuple[str, ...]) -> dict[str, str]:
+        found = texts(self.throughput_code, langs, **self.throughput_figures)
         return {lang: body + "".join(t(x, lang) for x in self.throughput_suffix) for lang, body in found.items()}
 
     @property
     def throughput_detail(self) -> str:
-        return self.throughput_text.get("en", "")
+        return self._throughput_texts(("en",))["en"] if self.throughput_code else ""
 
     def running(self, requests: float) -> float:
         """Monthly cost without amortisation: power + operations (+ rent) at ``requests``."""
@@ -362,8 +371,21 @@ def owned_mode(
                   hours=round(hours, 1), hours_origin=t_origin, kwh=hw.electricity_usd_per_kwh),
         ops,
     ]
-    mode.cost_origin = weakest(t_origin, watts_origin, ops.origin)
+    mode.origin_without_ops = weakest(t_origin, watts_origin)
+    mode.cost_origin = weakest(mode.origin_without_ops, ops.origin)
     return mode
+
+
+def with_ops(mode: Mode, profile: Profile, params_b: float | None, active_params_b: float | None, gpus: int = 1) -> Mode:
+    """A self-hosted mode with the operations component of ``profile`` (team skill, hours, rate) in
+    place of its own: the same figures otherwise, without rebuilding the mode."""
+    ops = _ops_component(profile, _effective_b(params_b, active_params_b), mode.kind, gpus)
+    new = copy.copy(mode)
+    new.components = [ops if c.name == "operations" else c for c in mode.components]
+    new.fixed_usd = mode.fixed_usd - mode.ops_usd + ops.usd
+    new.ops_usd = ops.usd
+    new.cost_origin = weakest(mode.origin_without_ops or mode.cost_origin, ops.origin)
+    return new
 
 
 def _effective_b(params_b: float | None, active_params_b: float | None) -> float | None:
@@ -392,6 +414,7 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         throughput_code="tp.estimate_rented",
         throughput_figures={"bw": bw, "bw_origin": bw_origin, "n": gpus_needed, "gpu": rent.gpu, "params": params},
         cost_origin="estimate",
+        origin_without_ops="estimate",
         ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",
     )

@@ -221,7 +221,9 @@ def evaluate(
 
 
 def flatten(prepared: list[Prepared]) -> list[tuple]:
-    """Eligible candidates as plain tuples, for the many evaluations of the sensitivity analysis."""
+    """Eligible candidates as plain tuples, for the many evaluations of the sensitivity analysis:
+    (model, openness, options, the highest non-cost sum of its options), highest first (so that
+    :func:`fast_top` can stop where no later model can reach the best one)."""
     flat = []
     for p in prepared:
         if p.cand.reasons or not p.options:
@@ -231,16 +233,22 @@ def flatten(prepared: list[Prepared]) -> list[tuple]:
              o.mode.gpu_hours_per_request, o.mode.gpu_usd_per_hour, o.mode.always_on, MODE_PREFERENCE[o.mode.kind], o.base)
             for o in p.options
         )
-        flat.append((p.cand.model, p.cand.openness, opts))
+        flat.append((p.cand.model, p.cand.openness, opts, max(o.base for o in p.options)))
+    flat.sort(key=lambda row: (-row[3], row[0]))
     return flat
 
 
 def fast_top(
     flat: list[tuple], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float
 ) -> tuple[str | None, str | None]:
-    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them, without the objects."""
+    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them, without the
+    objects. A model's total is at most its highest non-cost sum + ``w_cost`` (the cost score is at
+    most 1): the scan stops at the first model (``flat`` is sorted by that sum) that cannot reach
+    the best model of known openness found so far."""
     best = best_known = None  # (raw, model, openness)
-    for model, openness, opts in flat:
+    for model, openness, opts, top_base in flat:
+        if best_known is not None and top_base + w_cost < best_known[0]:
+            break
         chosen = None
         for cap, fixed, api_pr, power_pr, gpu_h, gpu_hourly, always_on, pref, base in opts:
             if requests > cap:

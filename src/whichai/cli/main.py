@@ -6,7 +6,7 @@ import os
 import sys
 
 # pydantic otherwise reads every installed distribution's entry points looking for plugins (10-20 ms
-# of each command); a user who wants a plugin inside whichai sets the variable to something else.
+# of each command); a user who wants their pydantic plugins inside whichai sets the variable (empty: all on).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer  # noqa: E402

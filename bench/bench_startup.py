@@ -96,6 +96,9 @@ def one_case_run(runs: int, envs: dict[str, dict[str, str]], work: Path) -> None
             totals[name].append(total)
             calls[name].append(doc["calls_elapsed_s"])
             overheads[name].append(total - doc["calls_elapsed_s"])
+    if "baseline" in envs:
+        paired = [c - b for c, b in zip(overheads["current"], overheads["baseline"])]
+        print(f"1-case run: own overhead, current minus baseline, median of the paired runs {statistics.median(paired):+.3f} s")
     for name in envs:
         print(f"1-case run ({name}) whole process median {statistics.median(totals[name]):.3f} s, its call "
               f"{statistics.median(calls[name]):.3f} s, own overhead median {statistics.median(overheads[name]):.3f} s "

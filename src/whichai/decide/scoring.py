@@ -124,13 +124,22 @@ class Ranked:
     cand: Candidate
     option: Option
     monthly: float
-    cost: Score
+    cost_score: Score | None  # built when first read (:attr:`cost`): most passes only need the order
     raw: float
     total: float  # normalised to [0, 1]
+    profile: Profile | None = None
+    cost_value: float = 0.0  # the cost criterion's score (the number in ``cost``)
 
     @property
     def model(self) -> str:
         return self.cand.model
+
+    @property
+    def cost(self) -> Score | None:
+        """The cost criterion's score (with its reason and evidence) at this model's monthly cost."""
+        if self.cost_score is None and self.profile is not None:
+            self.cost_score = cost(self.monthly, self.option.mode, self.profile)
+        return self.cost_score
 
     def criteria(self) -> dict[str, Score]:
         return {**self.option.criteria, "cost": self.cost}
@@ -214,8 +223,9 @@ def evaluate(
             if full:
                 excluded.append((p.cand, [Reason("over_budget", {"cost": monthly, "budget": budget_value})]))
             continue
-        raw = option.base + w_cost * cost_score(monthly, reference)
-        ranked.append(Ranked(p.cand, option, monthly, cost(monthly, option.mode, profile) if full else None, raw, raw / total_w))
+        value = cost_score(monthly, reference)
+        raw = option.base + w_cost * value
+        ranked.append(Ranked(p.cand, option, monthly, None, raw, raw / total_w, profile if full else None, value))
     ranked.sort(key=lambda r: (-r.raw, r.cand.model))
     return ranked, excluded
 

@@ -78,7 +78,7 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
         rest = total - wk
         lines = []
         for r in ranked:
-            s = r.cost.score if cid == "cost" else r.option.criteria[cid].score
+            s = r.cost_value if cid == "cost" else r.option.criteria[cid].score
             lines.append(_Line(r.raw - wk * s, s, r.model, r.cand.openness))
 
         def share(x: float) -> float:

@@ -101,3 +101,11 @@ def test_the_audited_openness_dimensions_of_the_shipped_catalog_are_read() -> No
     score = transparency(cand)
     assert score.note == "why.transparency_audit" and score.origin == "catalog"
     assert score_entry(entry, Profile(), today=TODAY)["transparency"].note == "why.transparency_audit"
+
+
+@pytest.mark.parametrize("deployment", ["on-premises", "air-gapped", "edge"])
+def test_deployment_reasons_read_as_english(deployment: str) -> None:
+    doc = recommend(Profile(deployment=deployment, data_may_go="nowhere"), entries(), today=TODAY).document()
+    texts = [r.text.en for e in doc.excluded for r in e.reasons]
+    assert any(deployment in x for x in texts)
+    assert not any(f" a {deployment}" in x for x in texts), texts  # "a on-premises deployment"

@@ -38,7 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "hanya lewat API (bobot tidak dapat diunduh), sedangkan data Anda tidak boleh keluar dari lokasi Anda",
     ),
     "reason.api_only_offline": (
-        "API-only (weights not downloadable), and a {deployment} deployment cannot call an API",
+        "API-only (weights not downloadable), and your {deployment} deployment cannot call an API",
         "hanya lewat API (bobot tidak dapat diunduh), sedangkan penerapan {deployment} tidak dapat memanggil API",
     ),
     "reason.api_only_no_zero_retention": (
@@ -46,7 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "hanya lewat API, dan tidak tercatat opsi tanpa-penyimpanan (zero retention) yang dibutuhkan data Anda",
     ),
     "reason.api_offline": (
-        "its API cannot be used from a {deployment} deployment",
+        "its API cannot be used from your {deployment} deployment",
         "API-nya tidak dapat dipakai dari penerapan {deployment}",
     ),
     "reason.api_data_stays": ("its API would take your data off your premises", "API-nya akan membawa data Anda keluar dari lokasi Anda"),
@@ -63,7 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "jumlah parameter tidak diketahui, jadi kecocokan dengan perangkat keras tidak dapat diperiksa",
     ),
     "reason.too_many_gpus": ("needs {n} × {gpu} to hold it (more than 8)", "butuh {n} × {gpu} untuk memuatnya (lebih dari 8)"),
-    "reason.rent_offline": ("renting GPUs is not possible in a {deployment} deployment", "menyewa GPU tidak mungkin pada penerapan {deployment}"),
+    "reason.rent_offline": ("renting GPUs is not possible in your {deployment} deployment", "menyewa GPU tidak mungkin pada penerapan {deployment}"),
     "reason.rent_data_stays": ("a rented GPU would take your data off your premises", "GPU sewaan akan membawa data Anda keluar dari lokasi Anda"),
     "reason.capacity": (
         "your hardware cannot serve {requests} requests a month: it needs {hours} h, and may run at most {limit} h a month "

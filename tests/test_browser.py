@@ -40,7 +40,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
-    from whichai.report import write_report
+    from whichai.app import write_report
 
     folder = tmp_path_factory.mktemp("browser")
     store = make_sample_run(folder / "whichai.db")
@@ -104,7 +104,7 @@ def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(brows
     assert page.locator("img[src='x']").count() == 0
     answer = page.locator("pre.answer", has_text="window.__xss=1").first
     assert "<script>window.__xss=1</script>" in answer.inner_text()
-    from whichai.report.build import build_report
+    from whichai.app import build_report
     from whichai.store import Store
 
     store = Store.open(sample["db"], create=False)
@@ -183,7 +183,7 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
 
 def test_long_texts_stay_inside_their_cards(browser, tmp_path):
     """Long model ids and exclusion reasons wrap: no card, and no page, is wider than the window."""
-    from whichai.report import write_report
+    from whichai.app import write_report
 
     long_id = "custom/" + "very-long-model-name-without-spaces-" * 6
     models = {"local/smollm2-135m-instruct": (0.5, 0.3, 100.0, 0.0), long_id: (0.6, 0.5, 80.0, 0.001)}

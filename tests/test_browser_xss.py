@@ -41,7 +41,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from whichai.report import write_report
+    from whichai.app import write_report
 
     folder = tmp_path_factory.mktemp("xss")
     store, run_a, run_b = make_xss_runs(folder / "whichai.db")

@@ -22,7 +22,7 @@ GPT = "openai/gpt-4o-mini"
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> dict:
-    from whichai.report import write_report
+    from whichai.app import write_report
 
     folder = tmp_path_factory.mktemp("report")
     store = make_sample_run(folder / "whichai.db")
@@ -201,7 +201,7 @@ def test_bahasa_indonesia_labels_and_numbers(sample):
 
 
 def test_a_partial_run_says_so(tmp_path):
-    from whichai.report.build import build_report
+    from whichai.app import build_report
     from whichai.report.html import render_html
 
     store = make_sample_run(tmp_path / "w.db", run_id="partialrun000001", n_cases=8)
@@ -217,7 +217,7 @@ def test_a_partial_run_says_so(tmp_path):
 
 
 def test_a_verdict_without_measurements_is_provisional_and_says_what_to_measure(tmp_path):
-    from whichai.report.build import build_recommendation_doc
+    from whichai.app import build_recommendation_doc
     from whichai.report.html import render_html
     from whichai.report.markdown import render_markdown
 
@@ -243,7 +243,7 @@ def test_load_sweeps_are_charted_when_stored(tmp_path):
     pytest.importorskip("whichai.load.store")
     from report_sample import add_sample_sweep
 
-    from whichai.report.build import build_report
+    from whichai.app import build_report
     from whichai.report.charts import load_chart
     from whichai.report.html import render_html
     from whichai.report.markdown import render_markdown
@@ -264,7 +264,7 @@ def test_load_sweeps_are_charted_when_stored(tmp_path):
 
 
 def test_unknown_run_names_the_fix(sample):
-    from whichai.report import write_report
+    from whichai.app import write_report
 
     with pytest.raises(InputError, match="whichai runs"):
         write_report(sample["store"], "nosuchrun")
@@ -297,7 +297,7 @@ def test_cli_serve_refuses_remote_without_the_flag(sample, cli):
 
 def test_a_recommendation_already_made_is_shown_as_is(sample):
     from whichai.app import recommend
-    from whichai.report.build import build_report
+    from whichai.app import build_report
 
     store = sample["store"]
     made = recommend("startup-no-ml", run_id=RUN, store=store, lang="id")

@@ -82,7 +82,7 @@ def test_every_view_shows_the_documents_verdict_models_costs_and_origins(fields,
     from whichai.app import recommend
     from whichai.cli.decision_view import render
     from whichai.decide.profile import Profile
-    from whichai.report.build import build_recommendation_doc
+    from whichai.app import build_recommendation_doc
     from whichai.report.html import render_html
     from whichai.report.markdown import render_markdown
     from whichai.web.profile_form import form_values

@@ -5,7 +5,8 @@
   A run is found with ``Store.resolve_run`` (unique id prefixes; ambiguous ones are an error);
   decide is fed the run's *answered* cases only, and the run's completeness, so a partial run
   says so in the verdict.
-- :func:`report`: the HTML / Markdown / JSON report of a run (delegates to :mod:`whichai.report`).
+- :func:`write_report` / :func:`render_report` / :func:`build_report`: the HTML / Markdown / JSON report
+  of a run; the recommendation is made here and handed to :mod:`whichai.report`, which only renders.
 - :func:`search_catalog`: one catalog filter (text and openness), so the CLI and the dashboard
   list the same models for the same query.
 
@@ -164,13 +165,56 @@ def _capacity(store: "Store") -> list[dict[str, Any]]:
     return capacity_entries(store)
 
 
-def report(store: "Store", run_id: str, *, fmt: str = "html", lang: str = "en", out: str | Path | None = None,
-           profile: "Profile | None" = None, recommendation: "Recommendation | None" = None) -> Path:
-    """Write the report of a run (``fmt``: html, md or json) and return its path."""
-    from whichai.report import write_report
+def run_recommendation(store: "Store", run_id: str, *, profile: "Profile | str | Path | None" = None, lang: str = "en",
+                       catalog: Any = None) -> "Recommendation":
+    """The recommendation for a stored run (its answered cases) under ``profile``."""
+    from whichai.metrics import summarise
 
     run = store.resolve_run(run_id)
-    return write_report(store, run["id"], fmt=fmt, lang=lang, out=out, profile=profile, recommendation=recommendation)
+    return recommend(profile, run_id=run["id"], store=store, lang=lang, catalog=catalog, summaries=summarise(store, run["id"]))
+
+
+def build_report(store: "Store", run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None,
+                 recommendation: "Recommendation | None" = None) -> dict[str, Any]:
+    """The report document of a run, showing ``recommendation`` (made here for ``profile`` when None)."""
+    from whichai.report.build import build_report as build
+
+    if recommendation is None:
+        recommendation = run_recommendation(store, run_id, profile=profile, lang=lang, catalog=catalog)
+    return build(store, run_id, lang=lang, catalog=catalog, recommendation=recommendation)
+
+
+def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: "Store | None" = None) -> dict[str, Any]:
+    """The report document of a profile's recommendation over the catalog, without a run (the dashboard's profile page)."""
+    from whichai.report.build import build_recommendation_doc as build
+
+    return build(recommend(profile, lang=lang, catalog=catalog), lang=lang, catalog=catalog, store=store)
+
+
+def render_report(store: "Store", run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None,
+                  recommendation: "Recommendation | None" = None) -> tuple[str, dict[str, Any]]:
+    """The report of a run as text in ``fmt`` (html, md or json), and its document."""
+    from whichai.report import check_request, render_report as render
+
+    check_request(fmt, lang)
+    if recommendation is None:
+        recommendation = run_recommendation(store, run_id, profile=profile, lang=lang)
+    return render(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
+
+
+def write_report(store: "Store", run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en",
+                 profile: Any = None, recommendation: "Recommendation | None" = None) -> Path:
+    """Write the report of a run (``fmt``: html, md or json) and return its path. ``recommendation``:
+    the one already made for this run (shown as is); else one is made for ``profile``."""
+    from whichai.report import check_request, write_report as write
+
+    check_request(fmt, lang)
+    if recommendation is None:
+        recommendation = run_recommendation(store, run_id, profile=profile, lang=lang)
+    return write(store, run_id, fmt=fmt, lang=lang, out=out, recommendation=recommendation)
+
+
+report = write_report  # the name the CLI and earlier callers use
 
 
 OPENNESS = ("open-source", "open-weights", "closed")

@@ -33,7 +33,7 @@ def report(
     as_json: bool = typer.Option(False, "--json", help="Print {\"report_path\", ...} as one JSON document on stdout."),
 ) -> None:
     """Write the report of a run: verdict, charts, the ten criteria, openness, cost of ownership, answers."""
-    from whichai.report import render_report, write_report
+    from whichai.app import render_report, write_report
 
     store = _open(db)
     if out is not None and str(out) == "-":

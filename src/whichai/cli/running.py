@@ -45,7 +45,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if chosen is not None:
         document["candidates"] = chosen.to_json()
     if report:
-        from whichai.report import write_report
+        from whichai.app import write_report
 
         path = write_report(store, outcome.run_id, fmt="html", lang=_lang(lang), profile=needs, recommendation=recommendation)
         document["report_path"] = str(path)

@@ -8,7 +8,7 @@
   in one page that opens with no network (plotly.js inlined once; a CSP that lets only its own two
   scripts run); :mod:`whichai.report.markdown` writes the same sections as Markdown tables.
 
-Use :func:`write_report`; the dashboard (:mod:`whichai.web`) shows the same views.
+The application layer (:mod:`whichai.app`) makes the recommendation and calls :func:`write_report`; the dashboard (:mod:`whichai.web`) shows the same views.
 """
 
 from __future__ import annotations
@@ -25,18 +25,22 @@ def default_report_path(store: Any, run_id: str, fmt: str = "html") -> Path:
     return Path(store.path).parent / "reports" / f"whichai-report-{run_id}.{FORMATS[fmt]}"
 
 
-def render_report(
-    store: Any, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None, recommendation: Any = None
-) -> tuple[str, dict[str, Any]]:
-    """The report of ``run_id`` as text in ``fmt`` (html, md or json), and its document."""
+def check_request(fmt: str, lang: str) -> None:
+    """An unknown format or language is an :class:`whichai.errors.InputError` naming the fix."""
     from whichai.errors import InputError
-    from whichai.report.build import build_report
     from whichai.report.i18n import check_lang
 
     if fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}. Fix: pass --format html, md or json.")
     check_lang(lang)
-    doc = build_report(store, run_id, lang=lang, profile=profile, recommendation=recommendation)
+
+
+def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "html", lang: str = "en") -> tuple[str, dict[str, Any]]:
+    """The report of ``run_id`` showing ``recommendation``, as text in ``fmt`` (html, md or json), and its document."""
+    from whichai.report.build import build_report
+
+    check_request(fmt, lang)
+    doc = build_report(store, run_id, lang=lang, recommendation=recommendation)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", doc
     if fmt == "md":
@@ -49,20 +53,16 @@ def render_report(
 
 
 def write_report(
-    store: Any, run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en", profile: Any = None,
-    recommendation: Any = None,
+    store: Any, run_id: str, *, recommendation: Any, fmt: str = "html", out: str | Path | None = None, lang: str = "en"
 ) -> Path:
-    """Write the report of ``run_id`` and return its path.
-
-    ``out`` defaults to :func:`default_report_path`; ``profile`` is a :class:`whichai.decide.Profile`,
-    a built-in profile name or a profile file (None: the default profile). ``recommendation``: the
-    :class:`whichai.decide.Recommendation` already made for this run, to show it without making it again.
+    """Write the report of ``run_id`` showing ``recommendation`` (the :class:`whichai.decide.Recommendation`
+    made for this run by :mod:`whichai.app`) and return its path. ``out`` defaults to :func:`default_report_path`.
     Raises :class:`whichai.errors.InputError` for an unknown run, format or language, and
     :class:`whichai.errors.FileInputError` when the file cannot be written.
     """
     from whichai.errors import FileInputError
 
-    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile, recommendation=recommendation)
+    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
     path = Path(out) if out is not None else default_report_path(store, doc["run"]["id"], fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,4 +74,4 @@ def write_report(
     return path
 
 
-__all__ = ["write_report", "render_report", "default_report_path"]
+__all__ = ["check_request", "write_report", "render_report", "default_report_path"]

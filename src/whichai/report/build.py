@@ -23,21 +23,15 @@ def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
     return store.resolve_run(run_id)
 
 
-def build_report(
-    store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None, recommendation: Any = None
-) -> dict[str, Any]:
-    """The whole report of one run as a JSON-ready dict. ``profile``: a Profile, a built-in name or a
-    YAML path (None: the default); ``recommendation``: one already made for this run (shown as is)."""
+def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = "en", catalog: Any = None) -> dict[str, Any]:
+    """The whole report of one run as a JSON-ready dict, showing ``recommendation`` (decide's
+    Recommendation for this run, made by the application layer: :func:`whichai.app.build_report`)."""
     from whichai.metrics import summarise
 
     run = resolve_run(store, run_id)
     rid = run["id"]
     summaries = summarise(store, rid)
     catalog = catalog if catalog is not None else load_catalog()
-    if recommendation is None:
-        from whichai.app import recommend
-
-        recommendation = recommend(profile, run_id=rid, store=store, lang=lang, catalog=catalog, summaries=summaries)
     decision = recommendation.document().model_dump(mode="json")
     results = store.results(rid)
     doc = _document(decision, lang, catalog, run["models"])
@@ -58,13 +52,11 @@ def build_report(
     return doc
 
 
-def build_recommendation_doc(profile: Any, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
-    """A report document without a run: decide's document over the catalog for ``profile`` (what the
+def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
+    """A report document without a run: decide's ``recommendation`` over the catalog (what the
     dashboard's profile page shows before any run), with the load sweeps in ``store`` when given."""
-    from whichai.app import recommend
-
     catalog = catalog if catalog is not None else load_catalog()
-    decision = recommend(profile, lang=lang, catalog=catalog).document().model_dump(mode="json")
+    decision = recommendation.document().model_dump(mode="json")
     doc = _document(decision, lang, catalog, [])
     doc["loads"] = load_sweeps(store, None) if store is not None else []
     return doc

@@ -122,7 +122,7 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run(request: Request, run_id: str, profile: str | None = None) -> HTMLResponse:
-        from whichai.report.build import build_report
+        from whichai.app import build_report
         from whichai.report.html import page_context
         from whichai.web.profiles import load
 
@@ -137,7 +137,7 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
 
     @app.get("/runs/{run_id}/report.{fmt}")
     def download(request: Request, run_id: str, fmt: str, profile: str | None = None) -> Response:
-        from whichai.report import render_report
+        from whichai.app import render_report
         from whichai.web.profiles import load
 
         if fmt not in ("html", "md", "json"):
@@ -279,7 +279,7 @@ def _profile_page(ctx: _Context, request: Request, prof: Any, base: str, run_id:
 
 
 def _recommendation_context(store: Any, profile: Any, run_id: str | None, lang: str) -> dict[str, Any]:
-    from whichai.report.build import build_recommendation_doc, build_report
+    from whichai.app import build_recommendation_doc, build_report
     from whichai.report.html import page_context
 
     if run_id:

@@ -44,7 +44,7 @@ def sample(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("browser")
     store = make_sample_run(folder / "whichai.db")
-    if importlib.util.find_spec("whichai.load") is not None:  # H12's sweeps: the throughput-latency chart
+    if importlib.util.find_spec("whichai.load") is not None:  # stored load sweeps: the throughput-latency chart
         from report_sample import add_sample_sweep
 
         add_sample_sweep(store)

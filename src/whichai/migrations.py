@@ -72,7 +72,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
 
 
 def _m002_load_sweeps(db: sqlite3.Connection) -> None:
-    """H12-capacity: `whichai load` sweeps and their points (read and written by :mod:`whichai.load.store`)."""
+    """Issue 12 (capacity): `whichai load` sweeps and their points (read and written by :mod:`whichai.load.store`)."""
     _execute_script(db, _LOAD_SCHEMA)
 
 
@@ -109,7 +109,7 @@ _LOAD_SCHEMA = """
 
 
 def _m003_runner_claims(db: sqlite3.Connection) -> None:
-    """H10-runner: claims and workers (several processes on one run), and what a result needs to say
+    """Issue 10 (hardening): claims and workers (several processes on one run), and what a result needs to say
     about itself: where its token counts came from, settings the provider did not apply, truncation,
     scoring errors."""
     for statement in (
@@ -129,7 +129,7 @@ def _m003_runner_claims(db: sqlite3.Connection) -> None:
 
 
 def _m004_quality_judgements(db: sqlite3.Connection) -> None:
-    """H11-quality: judge verdicts (scorer: judge) and pairwise comparisons (:mod:`whichai.judge`)."""
+    """Issue 11 (quality): judge verdicts (scorer: judge) and pairwise comparisons (:mod:`whichai.judge`)."""
     _execute_script(
         db,
         """
@@ -166,7 +166,7 @@ def _m004_quality_judgements(db: sqlite3.Connection) -> None:
 
 
 def _m005_models_identity(db: sqlite3.Connection) -> None:
-    """H11-models: what each run's model serves and where it runs (:mod:`whichai.providers.identity`)."""
+    """Issue 11 (models people run): what each run's model serves and where it runs (:mod:`whichai.providers.identity`)."""
     db.execute(
         "CREATE TABLE run_model_identity (run_id TEXT NOT NULL, model TEXT NOT NULL, serves TEXT, "
         "self_hosted INTEGER NOT NULL DEFAULT 0, hardware TEXT, PRIMARY KEY (run_id, model))"

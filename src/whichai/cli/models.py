@@ -82,7 +82,7 @@ def models_cmd(
         raise InputError(f"--status {status!r}: write active, deprecated or retired.")
     cat = _catalog(catalog_file)
     if local:
-        from whichai.cli.local_models import show_local  # H11-models
+        from whichai.cli.local_models import show_local
 
         return show_local(cat, as_json)
     if model:

@@ -306,7 +306,7 @@ def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] |
         evidence.append(f"languages={','.join(cand.entry.languages)} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
     if fit_f == 1.0 and lang_f in (None, 1.0):
         return Score(score, "estimate", evidence, f"why.prior_{basis}")
-    params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "?" if lang_f is None else f"×{lang_f:.2f}"}
+    params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "×1" if lang_f is None else f"×{lang_f:.2f}"}  # None: no language need or languages unknown
     return Score(score * fit_f * (lang_f or 1.0), "estimate", evidence, f"why.prior_{basis}_fit", params)
 
 

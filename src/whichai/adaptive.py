@@ -23,6 +23,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from whichai.errors import ProviderError
+
 SHED_STATUSES = frozenset({503, 529})
 SHED_RETRIES = 20  # attempts shed while the server answered others: not counted against the retries, up to this
 
@@ -192,7 +194,7 @@ class CallBudget:
         sent_at = limiter.generation
         try:
             result = await make()
-        except Exception as exc:
+        except ProviderError as exc:  # the runner maps every failed call to one (other errors pass untouched)
             if is_shed(exc):
                 self.free += limiter.answered > self._answered
                 limiter.shed(getattr(exc, "error_class", None) or type(exc).__name__, sent_at)

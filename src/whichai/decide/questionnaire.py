@@ -113,9 +113,11 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     quality = ask("q.quality", 0, _number(0, 1))
     data["min_quality"] = quality or None
     _ask_operations(ask, data, d)
+    from pydantic import ValidationError
+
     try:
         return Profile.model_validate(data)
-    except Exception as exc:  # pydantic's ValidationError: the answers combine into something invalid
+    except ValidationError as exc:  # the answers combine into something invalid
         raise InputError(f"the answers do not make a valid profile ({exc}). Fix: run `whichai profile new` again.") from exc
 
 

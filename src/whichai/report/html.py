@@ -72,7 +72,7 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
 
     from whichai.criteria import label
     from whichai.decide.i18n import t as decide_text
-    from whichai.report import views
+    import whichai.report.views as views
     from whichai.report.charts import dim_class, openness_dims
     from whichai.report.i18n import t
 

@@ -74,19 +74,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def llama_server():
-    """llama-cpp-python's own OpenAI-compatible server, serving the embedded model on loopback."""
+def start_llama_server(interrupt_requests: bool = False):
+    """Start llama-cpp-python's own OpenAI-compatible server on loopback, serving the embedded model
+    (alias ``smollm2``); yields its base URL and stops it afterwards. ``interrupt_requests=True`` is
+    the server as a new user starts it: a new request cuts the stream in progress."""
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
     from whichai.providers.local import embedded_model_path
 
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "False",
-         "--interrupt_requests", "False"],  # by default a new request cuts the one streaming
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "False"]
+    if not interrupt_requests:
+        command += ["--interrupt_requests", "False"]  # by default a new request cuts the one streaming
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -107,3 +107,9 @@ def llama_server():
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """llama-cpp-python's own OpenAI-compatible server, serving the embedded model on loopback."""
+    yield from start_llama_server()

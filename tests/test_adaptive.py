@@ -6,14 +6,10 @@ server in its default mode, which interrupts a stream when a new request arrives
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import free_port, write_config
+from conftest import start_llama_server, write_config
 from fakeserver_capacity import CapacityServer
 from whichai.adaptive import AdaptiveLimiter, CallBudget, is_shed
 from whichai.config import load_config
@@ -149,30 +145,7 @@ def test_scripted_503s_are_retried_and_reported(tmp_path, fake):
 def interrupting_llama_server():
     """llama-cpp-python's server as a new user starts it: WITHOUT --interrupt_requests False, so a
     new request cuts the stream in progress."""
-    pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
-    from whichai.providers.local import embedded_model_path
-
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_model_path()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        assert process.poll() is None, "llama_cpp.server exited"
-        try:
-            with urllib.request.urlopen(base + "/models", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    yield from start_llama_server(interrupt_requests=True)
 
 
 def test_llama_cpp_server_that_interrupts_streams_answers_every_case(tmp_path, interrupting_llama_server):

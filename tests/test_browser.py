@@ -13,29 +13,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_support import MARKS, browser  # noqa: F401 - browser is a fixture
 from report_sample import make_sample_run, serve_in_thread
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 RUN = "a1b2c3d4e5f6sample"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 CHARTS = ("quality_cost", "quality_latency", "latency_dist", "criteria", "openness_dims", "tco")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,13 @@ escaping alone; ``test_csp_blocks_what_escaping_would_miss`` checks the CSP as t
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 
 import pytest
 from report_sample import XSS_VECTORS, make_xss_runs, serve_in_thread
-from test_browser import ARGS, CHROMIUM
+from browser_support import MARKS, browser  # noqa: F401 - browser is a fixture
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium"),
-]
+pytestmark = MARKS
 
 RECORDER = """
 window.__hits = [];
@@ -27,16 +23,6 @@ document.addEventListener('securitypolicyviolation', function (e) {
   (window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI);
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from whichai.decide.explain import (
 )
 from whichai.decide.i18n import t
 from whichai.decide.outcome import Findings, side_of
+from whichai.decide.ownership import model_row
 from whichai.decide.scoring import Ranked, Score
 
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
@@ -93,9 +94,11 @@ def _profile(f: Findings) -> ProfileInfo:
 
 def _tco(f: Findings, detailed: set[str]) -> dict[str, Any]:
     """Cost of ownership: components for the detailed models; the others carry their total, its
-    origin and the cost of every allowed mode."""
-    brief = ("model", "name", "openness", "mode", "monthly_usd", "origin", "alternatives")
-    models = [m if m["model"] in detailed else {**{k: m[k] for k in brief}, "detailed": False} for m in f.tco["models"]]
+    origin and the cost of every allowed mode (as ``Findings.tco`` holds them)."""
+    out = f.outcome
+    requests = f.profile.volume.requests_per_month
+    models = [model_row(r, out, requests) if m["model"] in detailed else {**m, "detailed": False}
+              for r, m in zip(out.ranked, f.tco["models"])]
     be = f.tco.get("break_even")
     return {**f.tco, "models": models, "break_even": None if be is None else _break_even(be)}
 

@@ -130,6 +130,22 @@ def _profile_keys(profile: Profile) -> dict[str, Any]:
             "rented_base": (vol, rent)}
 
 
+def _key_id(memo: dict | None, value: tuple) -> Any:
+    """A small int standing for a composite key in ``memo`` (the value itself without a memo)."""
+    if memo is None:
+        return value
+    ids = memo.get(_KEY_IDS)
+    if ids is None:
+        ids = memo[_KEY_IDS] = {}
+    found = ids.get(value)
+    if found is None:
+        found = ids[value] = len(ids)
+    return found
+
+
+_KEY_IDS = ("key ids",)
+
+
 def _memo(memo: dict | None, key: tuple, make):
     if memo is None:
         return make()
@@ -383,17 +399,21 @@ class _Pass:
     deployment modes (a candidate whose model, measurement and these keys are unchanged since an
     earlier pass reuses what that pass found)."""
 
-    __slots__ = ("profile", "memo", "keys", "today", "caps", "static_key", "modes_key", "context", "_thinking")
+    __slots__ = ("profile", "memo", "keys", "today", "caps", "static_key", "modes_key", "context", "_thinking", "lean")
 
-    def __init__(self, profile: Profile, memo: dict | None, keys: dict | None, today: date, caps: list[dict] | None) -> None:
-        self.profile, self.memo, self.today, self.caps = profile, memo, today, caps
-        self.keys = keys or _profile_keys(profile)
-        self.static_key = _static_key(profile)
+    def __init__(self, profile: Profile, memo: dict | None, keys: dict | None, today: date, caps: list[dict] | None,
+                 lean: bool = False) -> None:
+        self.profile, self.memo, self.today, self.caps, self.lean = profile, memo, today, caps, lean
+        k = keys or _profile_keys(profile)
         vol = profile.volume
         self.context = int(max(4096, vol.input_tokens_per_request + vol.output_tokens_per_request))
         caps_key = tuple((c.get("model"), c.get("tokens_per_s"), c.get("hardware"), c.get("origin"), c.get("source")) for c in caps or [])
-        k = self.keys
-        self.modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
+        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
+        # the composite keys become small ints, so that the thousands of memo lookups of a pass hash
+        # (model, int) pairs instead of nested tuples of the profile's answers
+        self.keys = {name: _key_id(memo, (name, value)) for name, value in k.items()}
+        self.static_key = _key_id(memo, ("static", today, _static_key(profile)))
+        self.modes_key = _key_id(memo, ("modes", modes_key))
         self._thinking: Profile | None = None
 
     def thinking_profile(self) -> Profile:
@@ -410,21 +430,32 @@ def build_candidate(
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
-    return _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or date.today(), capacity))
+    cand = _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or date.today(), capacity))
+    assert cand is not None  # only a lean pass leaves a candidate out
+    return cand
 
 
-def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Candidate:
+def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Candidate | None:
+    """The candidate; None in a lean pass when a static check excludes it (it could not rank)."""
     profile, memo, today = ps.profile, ps.memo, ps.today
     self_hosted = is_self_hosted(measurement, entry)
-    cand = _new_candidate(model_id, entry, measurement, self_hosted, today)
     ran_id = str((measurement or {}).get("model") or model_id)
     local_measured = measurement is not None and (ran_id.startswith("local/") or measurement.get("hardware") == "this-machine")
     downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
     mkey = id(measurement) if measurement is not None else None
-    facts = _memo(memo, ("model", model_id, mkey, today, profile.horizon_months),
-                  lambda: _model_facts(cand, measurement, today, profile.horizon_months))
-    static = _memo(memo, ("static", model_id, mkey, today, ps.static_key, downloadable),
-                   lambda: _static(cand, measurement, profile, facts, downloadable))
+    static_key = ("static", model_id, mkey, ps.static_key, downloadable)
+    static = memo.get(static_key) if memo is not None else None
+    if ps.lean and static is not None and static.reasons:
+        return None
+    cand = _new_candidate(model_id, entry, measurement, self_hosted, today)
+    if static is None:
+        facts = _memo(memo, ("model", model_id, mkey, today, profile.horizon_months),
+                      lambda: _model_facts(cand, measurement, today, profile.horizon_months))
+        static = _static(cand, measurement, profile, facts, downloadable)
+        if memo is not None:
+            memo[static_key] = static
+        if ps.lean and static.reasons:
+            return None
     cand.lifecycle = static.lifecycle
     cand.reasons.extend(static.reasons)
     cand.notes.extend(static.notes)
@@ -511,31 +542,39 @@ def _split(entry: Any, found: list[tuple[str, dict]], resolve) -> tuple[tuple[st
 
 def build_candidates(
     profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve, memo: dict | None = None,
-    capacity: list[dict] | None = None, today: date | None = None,
+    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id.
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
-    ``today``: the date lifecycle is judged at (the system date when None, read once here)."""
-    ps = _Pass(profile, memo, None, today or date.today(), capacity_entries(profile, capacity))
+    ``today``: the date lifecycle is judged at (the system date when None, read once here);
+    ``lean``: a "what if" pass that needs only the ranking: a candidate a static check excludes
+    gets no deployment modes (they could not rank it)."""
+    ps = _Pass(profile, memo, None, today or date.today(), capacity_entries(profile, capacity), lean)
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
     for entry in entries:
         found = grouped.get(entry.id)
         if not found:
-            out.append(_build(entry.id, entry, None, ps))
+            cand = _build(entry.id, entry, None, ps)
+            if cand is not None:
+                out.append(cand)
             continue
         (own_id, own), others = _split(entry, found, resolve)
         cand = _build(entry.id, entry, own, ps)
-        if own_id != entry.id:
-            cand.notes.append(Reason("measured_as", {"model": own_id}))
-        out.append(cand)
+        if cand is not None:
+            if own_id != entry.id:
+                cand.notes.append(Reason("measured_as", {"model": own_id}))
+            out.append(cand)
         for model_id, m in others:
             other = _build(model_id, entry, m, ps)
-            other.notes.append(Reason("serves", {"model": entry.id}))
-            out.append(other)
+            if other is not None:
+                other.notes.append(Reason("serves", {"model": entry.id}))
+                out.append(other)
     for model_id, m in extra:
-        out.append(_build(model_id, None, m, ps))
+        cand = _build(model_id, None, m, ps)
+        if cand is not None:
+            out.append(cand)
     out.sort(key=lambda c: c.model)
     return out

@@ -54,17 +54,20 @@ class Outcome:
 
 def run_outcome(
     profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None,
-    capacity: list[dict] | None = None, today: date | None = None,
+    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False,
 ) -> Outcome:
-    """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same)."""
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity, today=today)
+    """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same).
+
+    ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
+    candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity, today=today, lean=lean)
     if only:
         wanted = set(only)
         cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]
     weights = derive_weights(profile)
     w = {cid: weights[cid].raw for cid in CRITERION_IDS}
     prepared = prepare(cands, profile, w, view.cache)
-    ranked, excluded = evaluate(prepared, profile, w)
+    ranked, excluded = evaluate(prepared, profile, w, full=not lean)
     return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
 
 

@@ -22,7 +22,7 @@ from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
-from whichai.decide.tco import break_even
+from whichai.decide.ownership import tco_summary
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -43,8 +43,8 @@ class Inputs:
     capacity: list[dict] | None = None
     today: date | None = None
 
-    def outcome(self, profile: Profile) -> Outcome:
-        return run_outcome(profile, self.view, self.measurements, self.only, self.capacity, self.today)
+    def outcome(self, profile: Profile, lean: bool = False) -> Outcome:
+        return run_outcome(profile, self.view, self.measurements, self.only, self.capacity, self.today, lean)
 
 
 def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
@@ -52,8 +52,8 @@ def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
     restricted = profile.data_may_go != "anywhere" or profile.data_sensitivity in ("confidential", "regulated")
     if not (0.0 < share < 1.0) or not restricted:
         return None
-    sens = inp.outcome(_scaled(profile, share))
-    rest = inp.outcome(_scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere"))
+    sens = inp.outcome(_scaled(profile, share), lean=True)
+    rest = inp.outcome(_scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere"), lean=True)
     if not sens.ranked or not rest.ranked:
         return None
     a, b = sens.ranked[0], rest.ranked[0]
@@ -66,111 +66,6 @@ def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
                  "share": round(1.0 - share, 4), "monthly_usd": round(b.monthly, 2), "score": round(b.total, 4)},
         "monthly_usd": round(a.monthly + b.monthly, 2),
         "origin": "estimate",
-    }
-
-
-# cost of ownership ------------------------------------------------------------------------------------
-
-
-def _mode_json(mode: Any, requests: float) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "mode": mode.kind,
-        "monthly_usd": round(mode.monthly(requests), 2),
-        "fixed_usd": round(mode.fixed_usd, 2),
-        "origin": mode.cost_origin,
-        "components": [{"name": c.name, "monthly_usd": round(c.usd, 2), "origin": c.origin, "detail": c.detail, "params": dict(c.params)}
-                       for c in mode.components],
-    }
-    if mode.seconds_per_request is not None:
-        out["seconds_per_request"] = round(mode.seconds_per_request, 4)
-        out["hours_needed"] = round(mode.hours_needed(requests) or 0.0, 2)
-        out["throughput_origin"] = mode.throughput_origin
-        out["throughput_detail"] = mode.throughput_detail
-    if math.isfinite(mode.capacity_requests):
-        out["capacity_requests_per_month"] = round(mode.capacity_requests)
-    if mode.kind == "api":
-        out["usd_per_request"] = round(mode.api_per_request, 8)
-    return out
-
-
-CURVE_FACTORS = tuple(10 ** (k / 4) for k in range(-8, 9))  # 1/100 × … 100 × the profile's volume
-CURVE_MODELS = 5
-
-
-def _curve(r: Ranked, mode: Any, requests: float) -> dict[str, Any]:
-    points = []
-    for f in CURVE_FACTORS:
-        v = requests * f
-        if v <= mode.capacity_requests:
-            points.append([round(v, 2), round(mode.monthly(v), 2)])
-    return {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, "mode": mode.kind, "origin": mode.cost_origin, "points": points}
-
-
-def _picks(out: Outcome, requests: float) -> tuple[tuple[Ranked, Any] | None, tuple[Ranked, Any] | None]:
-    """The best-ranked model with an API option, and the best-ranked self-hostable one (its cheaper mode)."""
-    api_pick = self_pick = None
-    for r in out.ranked:
-        options = out.options(r)
-        if api_pick is None:
-            api = [o for o in options if o.mode.kind == "api"]
-            if api:
-                api_pick = (r, api[0])
-        if self_pick is None:
-            hosted = [o for o in options if o.mode.kind in ("owned", "rented") and requests <= o.mode.capacity_requests]
-            hosted = hosted or [o for o in options if o.mode.kind in ("owned", "rented")]
-            if hosted:
-                self_pick = (r, min(hosted, key=lambda o: (o.mode.monthly(requests), o.mode.kind)))
-        if api_pick and self_pick:
-            break
-    return api_pick, self_pick
-
-
-def _break_even(out: Outcome, api_pick: tuple[Ranked, Any], self_pick: tuple[Ranked, Any], requests: float) -> dict[str, Any]:
-    found = break_even(api_pick[1].mode, self_pick[1].mode)
-    be: dict[str, Any] = {
-        "api_model": api_pick[0].model,
-        "api_name": api_pick[0].cand.name,
-        "self_hosted_model": self_pick[0].model,
-        "self_hosted_name": self_pick[0].cand.name,
-        "self_hosted_mode": self_pick[1].mode.kind,
-        "kind": found["kind"],  # above | always | never
-        "requests_per_month": None if found["requests_per_month"] is None else round(found["requests_per_month"]),
-        "current_requests_per_month": requests,
-        "origin": "estimate",
-    }
-    if be["requests_per_month"] is not None:
-        v = out.profile.volume
-        be["tokens_per_month"] = round(be["requests_per_month"] * (v.input_tokens_per_request + v.output_tokens_per_request))
-        be["monthly_usd"] = round(api_pick[1].mode.monthly(be["requests_per_month"]), 2)
-    return be
-
-
-def tco_summary(out: Outcome) -> dict[str, Any]:
-    """Cost of ownership per ranked model (components for every model), curves and the break-even."""
-    requests = out.profile.volume.requests_per_month
-    models: list[dict[str, Any]] = []
-    for r in out.ranked:
-        row = {"model": r.model, "name": r.cand.name, "openness": r.cand.openness, **_mode_json(r.option.mode, requests)}
-        row["alternatives"] = {o.mode.kind: round(o.mode.monthly(requests), 2) for o in out.options(r)}
-        models.append(row)
-    api_pick, self_pick = _picks(out, requests)
-    curves = [_curve(r, r.option.mode, requests) for r in out.ranked[:CURVE_MODELS]]
-    be: dict[str, Any] | None = None
-    if api_pick and self_pick:
-        for r, opt in (api_pick, self_pick):
-            if not any(c["model"] == r.model and c["mode"] == opt.mode.kind for c in curves):
-                curves.append(_curve(r, opt.mode, requests))
-        be = _break_even(out, api_pick, self_pick, requests)
-    v = out.profile.volume
-    return {
-        "requests_per_month": requests,
-        "input_tokens_per_request": v.input_tokens_per_request,
-        "output_tokens_per_request": v.output_tokens_per_request,
-        "currency": "USD",
-        "period": "month",
-        "models": models,
-        "curves": curves,
-        "break_even": be,
     }
 
 
@@ -240,7 +135,7 @@ def _profile_changes(out: Outcome, inp: Inputs, need: int) -> list[dict[str, Any
     for key, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
         if not applies(out.profile):
             continue
-        alt = inp.outcome(out.profile.model_copy(update=change(out.profile)))
+        alt = inp.outcome(out.profile.model_copy(update=change(out.profile)), lean=True)
         winner = alt.winner.model if alt.winner else None
         if alt.verdict != base_verdict:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "verdict", "size": TOGGLE_SIZE})
@@ -314,7 +209,8 @@ class Recommendation:
 
     @property
     def tco(self) -> dict[str, Any]:
-        return self.findings.tco
+        """Cost of ownership with every ranked model's components (the document details only the models it names)."""
+        return {**self.findings.tco, "models": tco_summary(self.outcome)["models"]}
 
     @property
     def sensitivity(self) -> dict[str, Any]:
@@ -417,7 +313,7 @@ def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | N
     sens["winner"] = out.winner.model if out.winner else None
     wwc = what_would_change(out, sens, inp)
     findings = Findings(
-        outcome=out, verdict=verdict, hybrid=hybrid, tco=tco_summary(out), sensitivity=sens, what_would_change=wwc,
+        outcome=out, verdict=verdict, hybrid=hybrid, tco=tco_summary(out, full=False), sensitivity=sens, what_would_change=wwc,
         measured=bool(inp.measurements), run=_run_info(run), catalog_age=catalog_age(inp.view, inp.today), evidence=evidence_of(out),
     )
     return Recommendation(findings, lang)

@@ -154,28 +154,39 @@ def prepare(
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
     langs = tuple(task_langs)
     wlist = [weights[c] for c in NON_COST]
-    shared = (profile.commercial, tuple(profile.languages), langs, profile.task_kind, profile.horizon_months, profile.latency_target_s,
-              profile.team_skill)  # what the criteria read from the profile, the same for every candidate
+    shared = _shared_id(cache, (profile.commercial, tuple(profile.languages), langs, profile.task_kind, profile.horizon_months,
+                                profile.latency_target_s, profile.team_skill))  # what the criteria read from the profile
+    get = cache.get if cache is not None else (lambda key: None)
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
             continue
-        key = (cand.model, id(cand.measurement), cand.fits_owned, cand.today, *shared, tuple([m.kind for m in cand.modes]))
+        modes = cand.modes
+        kinds = tuple([m.kind for m in modes])
+        mkey = id(cand.measurement) if cand.measurement is not None else None
         options = []
         base = None
-        for mode in cand.modes:
-            found = cache.get(("criteria", mode.kind, *key)) if cache is not None else None
+        for mode in modes:
+            key = ("criteria", mode.kind, cand.model, mkey, cand.fits_owned, cand.today, shared, kinds)
+            found = get(key)
             if found is None:
                 if base is None:
                     base = base_scores(cand, profile, cache, task_langs)
                 crit = {**base, **_cached(cache, ("mode", cand.model, mode.kind, profile.team_skill), lambda: mode_scores(cand, mode, profile))}
                 found = (crit, [crit[c].score for c in NON_COST])
                 if cache is not None:
-                    cache[("criteria", mode.kind, *key)] = found
+                    cache[key] = found
             crit, scores = found
             options.append(Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, scores)])))
         out.append(Prepared(cand, options))
     return out
+
+
+def _shared_id(cache: dict[Any, Any] | None, shared: tuple) -> Any:
+    """A small int standing for the profile's answers the criteria read (the tuple itself without a cache)."""
+    if cache is None:
+        return shared
+    return cache.setdefault(("shared", shared), len(cache))
 
 
 def choose(p: Prepared, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Option, float] | Reason:

@@ -37,6 +37,9 @@ def _root(
 ) -> None:
     """Open-source or closed-source AI? Measure models on your own prompts, join the facts, and get an
     explained recommendation. / AI open source atau closed source? Ukur, bandingkan, putuskan."""
+    import gc
+
+    gc.enable()  # off while the command line was parsed (see main)
 
 
 # One module per command group; each has register(app). Append new groups on their own line.
@@ -66,7 +69,14 @@ _register()
 
 def main() -> None:
     """Run the CLI. Click (inside Typer) handles usage errors (exit 2); whichai's own errors are
-    printed here as one message with the fix, never a traceback."""
+    printed here as one message with the fix, never a traceback.
+
+    The garbage collector is off while Typer parses the command line (it imports pydantic for
+    that: thousands of long-lived objects and no garbage); ``_root`` turns it back on before any
+    command runs."""
+    import gc
+
+    gc.disable()
     _exit(_run())
 
 

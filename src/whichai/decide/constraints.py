@@ -437,21 +437,24 @@ def build_candidate(
 
 def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Candidate | None:
     """The candidate; None in a lean pass when a static check excludes it (it could not rank)."""
-    profile, memo, today = ps.profile, ps.memo, ps.today
-    self_hosted = is_self_hosted(measurement, entry)
-    ran_id = str((measurement or {}).get("model") or model_id)
-    local_measured = measurement is not None and (ran_id.startswith("local/") or measurement.get("hardware") == "this-machine")
-    downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
-    mkey = id(measurement) if measurement is not None else None
+    memo = ps.memo
+    if measurement is None:  # the catalog's entries: the thousands of calls of every pass
+        self_hosted = local_measured = False
+        downloadable = bool(entry.weights_downloadable)
+        mkey = None
+    else:
+        self_hosted = is_self_hosted(measurement, entry)
+        ran_id = str(measurement.get("model") or model_id)
+        local_measured = ran_id.startswith("local/") or measurement.get("hardware") == "this-machine"
+        downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
+        mkey = id(measurement)
     static_key = ("static", model_id, mkey, ps.static_key, downloadable)
     static = memo.get(static_key) if memo is not None else None
-    if ps.lean and static is not None and static.reasons:
+    if static is not None and ps.lean and static.reasons:
         return None
-    cand = _new_candidate(model_id, entry, measurement, self_hosted, today)
+    cand = _new_candidate(model_id, entry, measurement, self_hosted, ps.today)
     if static is None:
-        facts = _memo(memo, ("model", model_id, mkey, today, profile.horizon_months),
-                      lambda: _model_facts(cand, measurement, today, profile.horizon_months))
-        static = _static(cand, measurement, profile, facts, downloadable)
+        static = _static_of(cand, ps, mkey, downloadable)
         if memo is not None:
             memo[static_key] = static
         if ps.lean and static.reasons:
@@ -461,12 +464,32 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
     cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         return cand
-    modes, failures, fits = _memo(memo, ("modes", model_id, mkey, ps.modes_key),
-                                  lambda: _modes(cand, ps, static, local_measured, downloadable))
+    modes_key = ("modes", model_id, mkey, ps.modes_key)
+    settled = memo.get(modes_key) if memo is not None else None
+    if settled is None:
+        settled = _settled(cand, ps, static, local_measured, downloadable)
+        if memo is not None:
+            memo[modes_key] = settled
+    modes, reasons, notes, cand.fits_owned = settled
     cand.modes.extend(modes)
-    cand.fits_owned = fits
-    _settle(cand, list(failures), downloadable)
+    cand.reasons.extend(reasons)
+    cand.notes.extend(notes)
     return cand
+
+
+def _static_of(cand: Candidate, ps: _Pass, mkey: int | None, downloadable: bool) -> _Static:
+    profile, today, measurement = ps.profile, ps.today, cand.measurement
+    facts = _memo(ps.memo, ("model", cand.model, mkey, today, profile.horizon_months),
+                  lambda: _model_facts(cand, measurement, today, profile.horizon_months))
+    return _static(cand, measurement, profile, facts, downloadable)
+
+
+def _settled(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, tuple, bool | None]:
+    """(deployment modes, reasons that exclude the candidate, notes, fits the user's hardware)."""
+    modes, failures, fits = _modes(cand, ps, static, local_measured, downloadable)
+    probe = Candidate(cand.model, cand.name, None, cand.openness, cand.openness_origin, None, modes=list(modes))
+    _settle(probe, list(failures), downloadable)
+    return modes, tuple(probe.reasons), tuple(probe.notes), fits
 
 
 def _modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, bool | None]:

@@ -154,8 +154,10 @@ def prepare(
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
     langs = tuple(task_langs)
     wlist = [weights[c] for c in NON_COST]
+    # what the criteria read from the profile; the team's skill only matters to self-hosting's ease of use
     shared = _shared_id(cache, (profile.commercial, tuple(profile.languages), langs, profile.task_kind, profile.horizon_months,
-                                profile.latency_target_s, profile.team_skill))  # what the criteria read from the profile
+                                profile.latency_target_s))
+    skill = profile.team_skill
     get = cache.get if cache is not None else (lambda key: None)
     for cand in cands:
         if cand.reasons:
@@ -167,12 +169,13 @@ def prepare(
         options = []
         base = None
         for mode in modes:
-            key = ("criteria", mode.kind, cand.model, mkey, cand.fits_owned, cand.today, shared, kinds)
+            team = None if mode.kind == "api" else skill
+            key = ("criteria", mode.kind, cand.model, mkey, cand.fits_owned, cand.today, shared, kinds, team)
             found = get(key)
             if found is None:
                 if base is None:
                     base = base_scores(cand, profile, cache, task_langs)
-                crit = {**base, **_cached(cache, ("mode", cand.model, mode.kind, profile.team_skill), lambda: mode_scores(cand, mode, profile))}
+                crit = {**base, **_cached(cache, ("mode", cand.model, mode.kind, team), lambda: mode_scores(cand, mode, profile))}
                 found = (crit, [crit[c].score for c in NON_COST])
                 if cache is not None:
                     cache[key] = found

@@ -14,7 +14,8 @@
 Every child runs with its bytecode cached (``PYTHONDONTWRITEBYTECODE`` removed, the cache in a
 temporary ``PYTHONPYCACHEPREFIX``), as after ``pip install``. ``--baseline-src DIR`` also runs 1 and
 2 with ``PYTHONPATH=DIR`` (the ``src`` folder of another checkout), alternating run by run with the
-current code, for a side-by-side comparison.
+current code, for a side-by-side comparison; ``--current-src DIR`` measures another ``src`` folder as the
+current one (e.g. a worktree holding only the change being measured).
 """
 
 from __future__ import annotations
@@ -145,13 +146,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-run", action="store_true", help="only the --help start-up")
     parser.add_argument("--baseline-src", help="the src folder of another whichai checkout to compare with")
+    parser.add_argument("--current-src", help="the src folder to measure as current (default: the installed whichai)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = dict(os.environ, WHICHAI_DATA_DIR=str(work / "data"), WHICHAI_CONFIG_DIR=str(work / "config"), COLUMNS="120")
         for key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
             base.pop(key, None)
-        envs = {"current": child_env(base)}
+        envs = {"current": child_env(base, args.current_src)}
         if args.baseline_src:
             envs["baseline"] = child_env(base, args.baseline_src)
         help_startup(args.runs, envs)

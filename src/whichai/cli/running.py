@@ -33,6 +33,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
                      temperature=temperature, retries=retries, max_answer_bytes=max_answer_bytes, repeat=repeat)
     store = Store.open(db or default_db_path())
+    _import_closing_modules()
     ran = _call_models(store, registry, plan)
     if ran is None:
         return 130
@@ -40,8 +41,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     document = _run_document(store, registry, outcome, the_task.name, elapsed)
     summaries = document["models"]
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
-    if recommendation is not None:
-        document["recommendation"] = recommendation.to_json()
+    if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
+        document["recommendation"] = recommendation.document() if as_json else recommendation.to_json()
     if chosen is not None:
         document["candidates"] = chosen.to_json()
     if report:
@@ -53,7 +54,28 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         print_json(document)
     else:
         _print_run(document, recommendation, _lang(lang))
+    _LAST_RUN[:] = [document, recommendation]
     return _exit_code(summaries, as_json)
+
+
+# The last run's document and recommendation (~10^5 objects), kept referenced until the next run in this
+# process: the CLI ends with os._exit (cli/main.py) and would otherwise spend 0.013 s freeing them one by
+# one as execute_run returns, just before the process ends anyway.
+_LAST_RUN: list[Any] = []
+
+# What the closing recommendation imports (app.recommend, decide, the run's summaries and identities).
+_CLOSING_MODULES = ("whichai.app", "whichai.decide.recommendation", "whichai.load.store", "whichai.metrics",
+                    "whichai.providers.identity", "whichai.comparisons")
+
+
+def _import_closing_modules() -> None:
+    """Import the closing recommendation's modules before the calls rather than after them: a local model
+    is loading meanwhile (providers/local.py start_loading), and while llama.cpp's C code reads it this
+    thread would only wait for it (BENCHMARKS.md, start-up)."""
+    import importlib
+
+    for name in _CLOSING_MODULES:
+        importlib.import_module(name)
 
 
 def _load_task(task, limit, repeat: int, temperature, cfg):

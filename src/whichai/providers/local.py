@@ -98,10 +98,28 @@ def load_llama(path: Path, n_ctx: int = DEFAULT_CONTEXT):
 def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
     """Begin loading ``path`` in a thread of its own, so that a run's other preparation (the catalog,
     decide, the database) goes on meanwhile: llama.cpp reads the weights without holding the GIL.
-    :func:`load_llama` waits for it and raises its error, if any. The thread ends with the load."""
+    :func:`load_llama` waits for it and raises its error, if any. The thread ends with the load.
+
+    ``llama_cpp`` itself is imported here, in the caller's thread, before the thread starts: importing
+    it (numpy, jinja2, the ctypes bindings) is Python work that holds the GIL, so in the thread it only
+    took turns with the caller's own Python work, slowing both (the catalog read 80 ms instead of 20 ms
+    beside it); the thread is left the part that runs in C (BENCHMARKS.md, start-up)."""
     future, mine = _load_of(path)
-    if mine:
+    if mine and _import_llama_cpp(future):
         threading.Thread(target=_run_load, args=(future, path, n_ctx), name="whichai-load-model").start()
+
+
+def _import_llama_cpp(future: Future) -> bool:
+    """Import ``llama_cpp``; if that fails, the load fails with its error (raised by ``future.result()``
+    in every caller, as when it fails in the thread) and False is returned."""
+    try:
+        import llama_cpp  # noqa: F401
+    except BaseException as exc:  # noqa: BLE001 - not handled here: future.result() raises it in every caller's thread
+        future.set_exception(exc)
+        if not isinstance(exc, Exception):
+            raise  # Ctrl-C during the import stops the command now, too
+        return False
+    return True
 
 
 _VOCABS: dict[Path, object] = {}

@@ -7,7 +7,8 @@
    local/smollm2-135m-instruct --json --no-report``, a fresh database each time): its **own
    overhead** = the whole process's wall time minus ``calls_elapsed_s`` (the timed window of its
    one call). Bar (issue 8): < 0.6 s.
-3. Where that overhead goes, as CPU time of fresh processes (robust to other load on a shared
+3. Where that overhead goes, as a wall-clock timeline of the run's steps on its two threads (the main
+   one and the one that loads the model), and as CPU time of fresh processes (robust to other load on a shared
    machine): importing the CLI, the openai package's types, llama_cpp, loading the catalog, and the
    closing recommendation (``whichai.app.recommend`` with the run's measurements, document included).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -141,6 +143,62 @@ def stages(runs: int, env: dict[str, str], work: Path) -> None:
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
+# A 1-case run in a child process with the steps of ``whichai run`` wrapped to note when each begins and
+# ends (ms since the child started running Python code; the interpreter's own start, ~10 ms, comes before).
+TIMELINE = r"""
+import json, sys, threading, time
+T0 = time.perf_counter()
+EVENTS = []
+def wrap(owner, name, label):
+    f = getattr(owner, name, None)
+    if f is None:
+        return  # a step the measured code does not have
+    def timed(*a, **k):
+        start = time.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            EVENTS.append((label, threading.current_thread().name, (start - T0) * 1e3, (time.perf_counter() - T0) * 1e3))
+    setattr(owner, name, timed)
+import whichai.cli.main as main, whichai.cli.running as running, whichai.providers.local as local, whichai.store as store
+STEPS = {"execute_run": "execute_run", "_check_models": "check models (starts the load)",
+         "_check_serves": "catalog (check_serves)", "_decide_inputs": "profile", "_import_closing_modules":
+         "import decide's modules", "_call_models": "calls (load wait + call)", "_recommend": "closing recommendation",
+         "print_json": "print JSON"}
+for name, label in STEPS.items():
+    wrap(running, name, label)
+wrap(local, "_import_llama_cpp", "import llama_cpp")
+wrap(local, "_run_load", "load the model")
+wrap(store.Store, "open", "open the database")
+sys.argv = ["whichai", *sys.argv[1:]]
+try:
+    main._run()
+finally:
+    EVENTS.append(("end", "MainThread", (time.perf_counter() - T0) * 1e3, (time.perf_counter() - T0) * 1e3))
+    sys.stderr.write("TIMELINE " + json.dumps(EVENTS) + "\n")
+"""
+
+
+def timeline(runs: int, env: dict[str, str], work: Path, name: str) -> None:
+    """Median start and end of each step of a 1-case run (wall clock, one child process per run)."""
+    task = work / "one.jsonl"
+    rows: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for i in range(runs + 1):
+        db = work / f"timeline-{name}-{i}.db"
+        proc = subprocess.run([sys.executable, "-c", TIMELINE, "run", "--task", str(task), "--models",
+                               "local/smollm2-135m-instruct", "--db", str(db), "--json", "--no-report"],
+                              capture_output=True, text=True, env=env, check=True)
+        if i == 0:
+            continue  # warm-up
+        events = re.search(r"TIMELINE (\[.*\])$", proc.stderr, re.MULTILINE).group(1)  # after the progress bar
+        for label, thread, start, end in json.loads(events):
+            rows.setdefault((label, "load thread" if thread == "whichai-load-model" else "main"), []).append((start, end))
+    print(f"{'step of a 1-case run (wall clock, median of ' + str(runs) + ')':44} {'thread':12} {'from':>8} {'to':>8} {'takes':>8}")
+    for (label, thread), spans in sorted(rows.items(), key=lambda kv: statistics.median(s for s, _ in kv[1])):
+        start, end = statistics.median(s for s, _ in spans), statistics.median(e for _, e in spans)
+        print(f"  {label:42} {thread:12} {start:6.0f} ms {end:6.0f} ms {statistics.median(e - s for s, e in spans):6.0f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -160,6 +218,9 @@ def main() -> None:
         if args.no_run:
             return
         one_case_run(args.runs, envs, work)
+        for name, env in envs.items():
+            print(f"timeline ({name}):")
+            timeline(args.runs, env, work, name)
         stages(args.runs, envs["current"], work)
 
 

@@ -32,7 +32,7 @@ from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
-    MAX_RENTED_GPUS, Mode, api_mode, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest, with_ops,
+    MAX_RENTED_GPUS, Mode, api_mode, at_volume, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest, with_ops,
 )
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -120,8 +120,10 @@ def _zero_retention(entry: Any) -> bool:
 
 
 def _profile_keys(profile: Profile) -> dict[str, Any]:
-    """What each mode's cost depends on, as hashable keys (modes are memoised across re-runs)."""
-    vol = tuple(profile.volume.model_dump().values())
+    """What each mode's cost depends on, as hashable keys (modes are memoised across re-runs). Not
+    the number of requests: a mode's cost is a function of it (:meth:`Mode.monthly`), so the passes at
+    other volumes (the hybrid halves) share the modes; a full pass reprices the components it shows."""
+    vol = (profile.volume.input_tokens_per_request, profile.volume.output_tokens_per_request)
     ops = (profile.team_skill, profile.ops_hourly_rate_usd, profile.ops_hours_per_month)
     hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
     rent = profile.rent.model_dump_json() if profile.rent is not None else None
@@ -471,6 +473,9 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
         if memo is not None:
             memo[modes_key] = settled
     modes, reasons, notes, cand.fits_owned = settled
+    if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
+        requests = ps.profile.volume.requests_per_month
+        modes = [at_volume(m, requests) for m in modes]
     cand.modes.extend(modes)
     cand.reasons.extend(reasons)
     cand.notes.extend(notes)
@@ -561,6 +566,20 @@ def _split(entry: Any, found: list[tuple[str, dict]], resolve) -> tuple[tuple[st
     (else the first by id) stands for the entry; the others are deployments of their own."""
     own = next((f for f in found if getattr(resolve(f[0]), "id", None) == entry.id), found[0])
     return own, [f for f in found if f is not own]
+
+
+def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[str, dict]]:
+    """(candidate id, measurement) of every measurement that becomes a candidate in
+    :func:`build_candidates` (a lean pass leaves some candidates out, not their measurements)."""
+    grouped, extra = _by_entry(measurements, resolve)
+    out: list[tuple[str, dict]] = []
+    for entry_id, found in grouped.items():
+        entry = resolve(entry_id)
+        (_, own), others = _split(entry, found, resolve)
+        out.append((entry.id, own))
+        out.extend(others)
+    out.extend(extra)
+    return sorted(out, key=lambda x: x[0])
 
 
 def build_candidates(

@@ -12,9 +12,9 @@ from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, Reason, build_candidates
+from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, verdict_of
+from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, task_languages, verdict_of
 
 
 @dataclass
@@ -61,12 +61,15 @@ def run_outcome(
     ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
     candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
     cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity, today=today, lean=lean)
+    measured = measured_candidates(measurements, view.resolve)
     if only:
         wanted = set(only)
         cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]
+        measured = [(cid, m) for cid, m in measured if cid in wanted or m.get("model") in wanted]
     weights = derive_weights(profile)
     w = {cid: weights[cid].raw for cid in CRITERION_IDS}
-    prepared = prepare(cands, profile, w, view.cache)
+    # the task's languages: from every measured candidate, also those a lean pass leaves out
+    prepared = prepare(cands, profile, w, view.cache, task_languages([m for _, m in measured]))
     ranked, excluded = evaluate(prepared, profile, w, full=not lean)
     return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
 

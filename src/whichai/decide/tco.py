@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
@@ -151,6 +151,7 @@ class Mode:
     hardware: str = ""  # what the throughput was measured or estimated on
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
     hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
+    requests: float = 0.0  # the monthly volume its components are priced at (:func:`at_volume` reprices them)
 
     @property
     def throughput_text(self) -> dict[str, str]:
@@ -250,15 +251,14 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: s
             found = ("cost.detail_api", {"input": inp, "output": outp, "source": price.source, "as_of": price.as_of})
         per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
         mode = Mode("api", api_per_request=per_request, cost_origin=origin)
-        mode.components.append(Component("api", per_request * vol.requests_per_month, origin, *found))
-        return mode
+        mode.components.append(Component("api", 0.0, origin, *found))
+        return _priced(mode, vol.requests_per_month)
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
     if measurement and measurement.get("cost_usd") is not None and answered:
         per_request = float(measurement["cost_usd"]) / float(answered)
         mode = Mode("api", api_per_request=per_request, cost_origin="measured")
-        mode.components.append(component("api", per_request * vol.requests_per_month, "measured", "cost.detail_api_measured",
-                                         per_request=per_request, answered=answered))
-        return mode
+        mode.components.append(component("api", 0.0, "measured", "cost.detail_api_measured", per_request=per_request, answered=answered))
+        return _priced(mode, vol.requests_per_month)
     return "no_price"
 
 
@@ -362,18 +362,16 @@ def owned_mode(
     mode.fixed_usd = amort + ops.usd
     mode.ops_usd = ops.usd
     mode.purchase_usd = hw.purchase_usd
-    requests = profile.volume.requests_per_month
-    hours = requests * seconds / 3600.0
     power_origin = "estimate" if watts_origin == "estimate" or t_origin == "estimate" else t_origin
     mode.components = [
         component("amortisation", amort, "profile", "cost.detail_amortisation", purchase=hw.purchase_usd, months=hw.amortisation_months),
-        component("power", mode.power_per_request * requests, power_origin, "cost.detail_power", watts=watts, watts_origin=watts_origin,
-                  hours=round(hours, 1), hours_origin=t_origin, kwh=hw.electricity_usd_per_kwh),
+        component("power", 0.0, power_origin, "cost.detail_power", watts=watts, watts_origin=watts_origin,
+                  hours=0.0, hours_origin=t_origin, kwh=hw.electricity_usd_per_kwh),
         ops,
     ]
     mode.origin_without_ops = weakest(t_origin, watts_origin)
     mode.cost_origin = weakest(mode.origin_without_ops, ops.origin)
-    return mode
+    return _priced(mode, profile.volume.requests_per_month)
 
 
 def with_ops(mode: Mode, profile: Profile, params_b: float | None, active_params_b: float | None, gpus: int = 1) -> Mode:
@@ -386,6 +384,29 @@ def with_ops(mode: Mode, profile: Profile, params_b: float | None, active_params
     new.ops_usd = ops.usd
     new.cost_origin = weakest(mode.origin_without_ops or mode.cost_origin, ops.origin)
     return new
+
+
+def _priced(mode: Mode, requests: float) -> Mode:
+    """Price the components that scale with the volume (API spend, power, GPU rent) at ``requests``
+    a month. Nothing else in a mode depends on the number of requests, so one mode serves every
+    volume of a recommendation (its "what if" passes); :func:`at_volume` reprices a copy."""
+    mode.requests = requests
+    for c in mode.components:
+        if c.name == "api":
+            c.usd = mode.api_per_request * requests
+        elif c.name in ("power", "gpu_rent"):
+            c.usd = mode.power_per_request * requests if c.name == "power" else mode.monthly(requests) - mode.ops_usd
+            c.figures["hours"] = round(requests * (mode.seconds_per_request or 0.0) / 3600.0, 1)
+    return mode
+
+
+def at_volume(mode: Mode, requests: float) -> Mode:
+    """``mode`` with its components priced at ``requests`` a month (itself when they already are)."""
+    if mode.requests == requests:
+        return mode
+    new = copy.copy(mode)
+    new.components = [replace(c, figures=dict(c.figures)) for c in mode.components]
+    return _priced(new, requests)
 
 
 def _effective_b(params_b: float | None, active_params_b: float | None) -> float | None:
@@ -418,15 +439,9 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",
     )
-    requests = profile.volume.requests_per_month
-    rent_usd = mode.monthly(requests) - ops.usd
-    hours = requests * seconds / 3600.0
     code = "cost.detail_rent_always" if rent.always_on else "cost.detail_rent"
-    mode.components = [
-        component("gpu_rent", rent_usd, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=round(hours, 1)),
-        ops,
-    ]
-    return mode
+    mode.components = [component("gpu_rent", 0.0, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=0.0), ops]
+    return _priced(mode, profile.volume.requests_per_month)
 
 
 MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes

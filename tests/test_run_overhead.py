@@ -38,3 +38,16 @@ def test_the_json_of_the_document_model_is_the_json_of_its_dict():
     as_model = to_json({"recommendation": recommendation.document()}, indent=2, fallback=str)
     as_dict = to_json({"recommendation": recommendation.to_json()}, indent=2, fallback=str)
     assert as_model == as_dict
+
+
+def test_bad_input_found_while_the_model_loads_is_still_reported(cli, tmp_path):
+    """llama-cpp-python silences the process's stderr while it loads a model: a bad profile (checked while
+    the embedded model loads) must still reach the user, with exit code 2 and nothing written."""
+    task = tmp_path / "one.jsonl"
+    task.write_text('{"id": "q1", "input": "Capital of Indonesia? One word.", "expected": "Jakarta"}\n')
+    db = tmp_path / "w.db"
+    result = cli("run", "--task", str(task), "--models", "local/smollm2-135m-instruct", "--profile",
+                 str(tmp_path / "missing-profile.yaml"), "--db", str(db), "--json", "--no-report")
+    assert result.returncode == 2, result.stderr
+    assert "missing-profile.yaml" in result.stderr and result.stdout == ""
+    assert not db.exists()

@@ -17,9 +17,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
                 profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1) -> int:
     """``whichai run``: check every input, run the plan, then show and store what was measured."""
     from whichai.config import load_config
-    from whichai.paths import default_db_path
     from whichai.providers.registry import Registry
-    from whichai.store import Store
 
     # Validate everything before the database is touched: bad input writes nothing.
     cfg = load_config(config)
@@ -27,13 +25,11 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     registry = Registry(cfg)
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
-    needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+    needs, store = _prepare(registry, model_ids, profile, lang, db)
     if repeat_note:
         err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
                      temperature=temperature, retries=retries, max_answer_bytes=max_answer_bytes, repeat=repeat)
-    store = Store.open(db or default_db_path())
-    _import_closing_modules()
     ran = _call_models(store, registry, plan)
     if ran is None:
         return 130
@@ -63,19 +59,39 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
 # one as execute_run returns, just before the process ends anyway.
 _LAST_RUN: list[Any] = []
 
-# What the closing recommendation imports (app.recommend, decide, the run's summaries and identities).
-_CLOSING_MODULES = ("whichai.app", "whichai.decide.recommendation", "whichai.load.store", "whichai.metrics",
-                    "whichai.providers.identity", "whichai.comparisons")
+# What the rest of the run imports: the progress bar, then the closing recommendation (app.recommend,
+# decide, the run's summaries and identities).
+_RUN_MODULES = ("rich.progress", "whichai.app", "whichai.decide.recommendation", "whichai.load.store",
+                "whichai.metrics", "whichai.providers.identity", "whichai.comparisons")
 
 
-def _import_closing_modules() -> None:
-    """Import the closing recommendation's modules before the calls rather than after them: a local model
-    is loading meanwhile (providers/local.py start_loading), and while llama.cpp's C code reads it this
-    thread would only wait for it (BENCHMARKS.md, start-up)."""
+def _prepare(registry, model_ids: list[str], profile, lang, db):
+    """Start loading the local models, and meanwhile read the profile, open the database and get the rest
+    of the run ready (the catalog, the modules it imports): this thread would otherwise only wait while
+    llama.cpp's C code reads the weights (BENCHMARKS.md, start-up). Returns (needs, store).
+
+    Nothing is printed until the loads are done: llama-cpp-python silences the process's stdout and
+    stderr while it loads (providers/local.py start_loading), so an error raised meanwhile (a bad profile,
+    a bad --db) is raised once they are done, and the progress bar starts after them."""
     import importlib
 
-    for name in _CLOSING_MODULES:
-        importlib.import_module(name)
+    from whichai.catalog import load_catalog
+    from whichai.paths import default_db_path
+    from whichai.providers.local import wait_for_loads
+    from whichai.store import Store
+
+    for model_id in model_ids:
+        provider, name = registry.resolve(model_id)
+        provider.preload(name)
+    try:
+        needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
+        load_catalog()  # read once per process: the recommendation after the calls uses it
+        for module in _RUN_MODULES:
+            importlib.import_module(module)
+        store = Store.open(db or default_db_path())  # the last check; from here on the run writes
+    finally:
+        wait_for_loads()
+    return needs, store
 
 
 def _load_task(task, limit, repeat: int, temperature, cfg):
@@ -235,8 +251,11 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
 def _check_serves(registry, model_ids: list[str]) -> None:
     from whichai.candidates import check_serves
     from whichai.catalog import load_catalog
+    from whichai.providers.registry import split_model_id
 
-    check_serves(registry, model_ids, load_catalog())
+    declared = [registry.config.providers.get(split_model_id(m)[0]) for m in model_ids]
+    if any(config is not None and config.serves for config in declared):  # else the catalog is not needed yet
+        check_serves(registry, model_ids, load_catalog())
 
 
 def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:

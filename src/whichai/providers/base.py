@@ -57,6 +57,10 @@ class Provider:
     def check(self, model: str) -> None:
         """Raise :class:`~whichai.errors.ConfigError` if this model cannot be called (missing SDK, key, file)."""
 
+    def preload(self, model: str) -> None:
+        """Begin :meth:`prepare`'s slow part in the background (a local model's weights), for a command that
+        has other work to do before its first call; :meth:`prepare` waits for it. Nothing by default."""
+
     async def prepare(self, model: str) -> None:
         """Load what the model needs once per run (e.g. local weights). Called before the first call."""
 

@@ -13,7 +13,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import AsyncIterator
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +100,11 @@ def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
     decide, the database) goes on meanwhile: llama.cpp reads the weights without holding the GIL.
     :func:`load_llama` waits for it and raises its error, if any. The thread ends with the load.
 
+    While it loads, llama-cpp-python (``verbose=False``) points the whole process's stdout and stderr at
+    /dev/null, and swaps ``sys.stdout`` and ``sys.stderr``: until :func:`wait_for_loads` returns, the
+    caller must print nothing (an error included) and start no progress display (Rich's, on a terminal,
+    swaps them too, and the two swaps would undo each other out of order).
+
     ``llama_cpp`` itself is imported here, in the caller's thread, before the thread starts: importing
     it (numpy, jinja2, the ctypes bindings) is Python work that holds the GIL, so in the thread it only
     took turns with the caller's own Python work, slowing both (the catalog read 80 ms instead of 20 ms
@@ -107,6 +112,14 @@ def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
     future, mine = _load_of(path)
     if mine and _import_llama_cpp(future):
         threading.Thread(target=_run_load, args=(future, path, n_ctx), name="whichai-load-model").start()
+
+
+def wait_for_loads() -> None:
+    """Wait until every load begun in this process has ended, loaded or failed (the failure is raised by
+    :func:`load_llama` where the model is used), so that the process's output is its own again."""
+    with _MODELS_LOCK:
+        futures = list(_MODELS.values())
+    wait(futures)
 
 
 def _import_llama_cpp(future: Future) -> bool:
@@ -187,9 +200,13 @@ class LocalProvider(Provider):
     local: bool = True
 
     def check(self, model: str) -> None:
-        """Check that the model can be loaded (llama-cpp-python installed, a GGUF file there) and start
-        loading it in the background: a checked model is about to run (see :func:`start_loading`)."""
-        start_loading(check_gguf(model))
+        """Check that the model can be loaded: llama-cpp-python installed, a GGUF file there."""
+        check_gguf(model)
+
+    def preload(self, model: str) -> None:
+        """Start loading the (checked) model in the background; see :func:`start_loading` for what the
+        caller must not do until :func:`wait_for_loads` or :meth:`prepare` returns."""
+        start_loading(model_path(model))
 
     def default_concurrency(self) -> int:
         return 1  # one model on the CPU: parallel calls would only share the same cores

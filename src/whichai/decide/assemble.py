@@ -22,11 +22,21 @@ from whichai.decide.ownership import model_row
 from whichai.decide.scoring import Ranked, Score
 
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
+_SCALARS = (str, int, float, bool, type(None))
 
 
-def _note(reason: Reason, note: bool = False) -> dict[str, Any]:
-    text = {"en": reason_text(reason, "en", note=note), "id": reason_text(reason, "id", note=note)}
-    return {"code": reason.code, "params": dict(reason.params), "text": text}
+def _note(reason: Reason, note: bool = False, texts: dict | None = None) -> dict[str, Any]:
+    """A reason with its text in both languages; ``texts`` remembers the texts of reasons already
+    put into words (hundreds of rows and exclusions share a few dozen distinct reasons)."""
+    key = None
+    if texts is not None and all(isinstance(v, _SCALARS) for v in reason.params.values()):
+        key = (reason.code, note, tuple(reason.params.items()))
+    text = texts.get(key) if key is not None else None
+    if text is None:
+        text = {"en": reason_text(reason, "en", note=note), "id": reason_text(reason, "id", note=note)}
+        if key is not None:
+            texts[key] = text
+    return {"code": reason.code, "params": dict(reason.params), "text": dict(text)}
 
 
 def _cell(s: Score, skill: str, detailed: bool) -> dict[str, Any]:
@@ -57,16 +67,23 @@ def _detailed(f: Findings) -> set[str]:
     return models
 
 
-def _row(rank: int, r: Ranked, skill: str, detailed: bool) -> dict[str, Any]:
-    crit = r.criteria()
+def _row(rank: int, r: Ranked, skill: str, detailed: bool, texts: dict) -> dict[str, Any]:
     status, shutdown = lifecycle_of(r.cand.entry)
+    mode = r.option.mode
+    if detailed:
+        crit = r.criteria()
+        cells = {cid: _cell(crit[cid], skill, True) for cid in CRITERION_IDS}
+    else:  # score and origin only: the cost criterion's are its number and the mode's cost origin (see Ranked.cost)
+        crit = r.option.criteria
+        cells = {cid: ({"score": round(r.cost_value, 4), "origin": mode.cost_origin} if cid == "cost" else
+                       {"score": round(crit[cid].score, 4), "origin": crit[cid].origin}) for cid in CRITERION_IDS}
     return {
         "rank": rank, "detailed": detailed, "model": r.model, "name": r.cand.name, "openness": r.cand.openness,
-        "side": side_of(r.cand.openness), "score": round(r.total, 4), "mode": r.option.mode.kind, "monthly_usd": round(r.monthly, 2),
-        "monthly_origin": r.option.mode.cost_origin, "measured": r.cand.measurement is not None, "in_catalog": r.cand.entry is not None,
+        "side": side_of(r.cand.openness), "score": round(r.total, 4), "mode": mode.kind, "monthly_usd": round(r.monthly, 2),
+        "monthly_origin": mode.cost_origin, "measured": r.cand.measurement is not None, "in_catalog": r.cand.entry is not None,
         "lifecycle": {"status": status, "shutdown_date": shutdown},
-        "criteria": {cid: _cell(crit[cid], skill, detailed) for cid in CRITERION_IDS},
-        "notes": [_note(n, note=True) for n in r.cand.notes],
+        "criteria": cells,
+        "notes": [_note(n, True, texts) for n in r.cand.notes],
     }
 
 
@@ -133,6 +150,7 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
     skill = f.profile.team_skill
     blocks = explanations(f)
     detailed = _detailed(f)
+    texts: dict = {}
     return Decision.model_validate({
         "schema": SCHEMA,
         "profile": _profile(f),
@@ -143,8 +161,8 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
         "run": _run(f.run),
         "catalog_age": f.catalog_age,
         "top_models": top_models,
-        "ranking": [_row(i, r, skill, r.model in detailed) for i, r in enumerate(f.outcome.ranked, 1)],
-        "excluded": [{"model": c.model, "name": c.name, "openness": c.openness, "reasons": [_note(r) for r in reasons]}
+        "ranking": [_row(i, r, skill, r.model in detailed, texts) for i, r in enumerate(f.outcome.ranked, 1)],
+        "excluded": [{"model": c.model, "name": c.name, "openness": c.openness, "reasons": [_note(r, False, texts) for r in reasons]}
                      for c, reasons in f.outcome.excluded],
         "weights": _weights(f),
         "tco": _tco(f, detailed),

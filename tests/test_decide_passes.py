@@ -126,3 +126,24 @@ def test_a_lean_pass_reads_the_tasks_languages_from_every_measured_model() -> No
     full = run_outcome(profile, CatalogView(catalog), measured, today=TODAY)
     assert closed not in {c.model for c in lean.candidates}
     assert {r.model: r.raw for r in lean.ranked} == {r.model: r.raw for r in full.ranked}
+
+
+def test_self_hostings_scores_depend_on_the_kind_and_the_teams_skill_alone() -> None:
+    """Decide computes self-hosting's security and ease of use once per kind and skill (scoring.prepare)."""
+    from whichai.catalog import load_catalog
+    from whichai.decide.constraints import build_candidate
+    from whichai.decide.criteria_scores import mode_scores
+
+    catalog = load_catalog()
+    open_ids = [e["id"] for e in catalog.raw if e.get("weights_downloadable") and e.get("params_b")][:40]
+    for skill in ("none", "some", "strong"):
+        profile = Profile(hardware=_hw(), rent=RentedGPU(), team_skill=skill)
+        seen: dict[str, tuple] = {}
+        for model in open_ids:
+            cand = build_candidate(model, catalog.get(model), None, profile, today=TODAY)
+            for mode in cand.modes:
+                if mode.kind == "api":
+                    continue
+                got = {k: (s.score, s.origin, s.note, tuple(s.evidence), tuple(sorted(s.params.items())))
+                       for k, s in mode_scores(cand, mode, profile).items()}
+                assert seen.setdefault(mode.kind, got) == got, (model, mode.kind)

@@ -410,7 +410,7 @@ class _Pass:
         vol = profile.volume
         self.context = int(max(4096, vol.input_tokens_per_request + vol.output_tokens_per_request))
         caps_key = tuple((c.get("model"), c.get("tokens_per_s"), c.get("hardware"), c.get("origin"), c.get("source")) for c in caps or [])
-        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
+        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned_base"], k["rented_base"], caps_key, today)
         # the composite keys become small ints, so that the thousands of memo lookups of a pass hash
         # (model, int) pairs instead of nested tuples of the profile's answers
         self.keys = {name: _key_id(memo, (name, value)) for name, value in k.items()}
@@ -466,12 +466,7 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
     cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         return cand
-    modes_key = ("modes", model_id, mkey, ps.modes_key)
-    settled = memo.get(modes_key) if memo is not None else None
-    if settled is None:
-        settled = _settled(cand, ps, static, local_measured, downloadable)
-        if memo is not None:
-            memo[modes_key] = settled
+    settled = _settled_memo(cand, ps, static, local_measured, downloadable, mkey)
     modes, reasons, notes, cand.fits_owned = settled
     if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
         requests = ps.profile.volume.requests_per_month
@@ -487,6 +482,28 @@ def _static_of(cand: Candidate, ps: _Pass, mkey: int | None, downloadable: bool)
     facts = _memo(ps.memo, ("model", cand.model, mkey, today, profile.horizon_months),
                   lambda: _model_facts(cand, measurement, today, profile.horizon_months))
     return _static(cand, measurement, profile, facts, downloadable)
+
+
+def _settled_memo(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
+    """:func:`_settled`, memoised in two steps like :func:`_self_hosted_mode`: by what decides the
+    modes but the operations answers, then with them (a pass that changes only the team's skill,
+    hours or rate re-costs the operations of the self-hosted modes instead of rebuilding them)."""
+    memo = ps.memo
+    if memo is None:
+        return _settled(cand, ps, static, local_measured, downloadable)
+    key = ("modes", cand.model, mkey, ps.modes_key)
+    full = key + (ps.keys["ops"],)
+    found = memo.get(full)
+    if found is None:
+        base = memo.get(key)
+        if base is None:
+            found = memo[key] = _settled(cand, ps, static, local_measured, downloadable)
+        else:
+            profile = ps.thinking_profile() if static.thinking else ps.profile
+            modes = tuple(m if m.kind == "api" else with_ops(m, profile, *m.ops_args) for m in base[0])
+            found = (modes, *base[1:])
+        memo[full] = found
+    return found
 
 
 def _settled(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, tuple, bool | None]:

@@ -19,7 +19,6 @@ figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -152,6 +151,7 @@ class Mode:
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
     hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
     requests: float = 0.0  # the monthly volume its components are priced at (:func:`at_volume` reprices them)
+    ops_args: tuple = ()  # self-hosted: (params_b, active_params_b, gpus), what :func:`with_ops` needs to re-cost operations
 
     @property
     def throughput_text(self) -> dict[str, str]:
@@ -351,7 +351,7 @@ def owned_mode(
     assert hw is not None
     seconds, t_origin, t_text, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
     mode = Mode("owned", throughput_origin=t_origin, throughput_code=t_text[0], throughput_figures=t_text[1], throughput_suffix=t_text[2],
-                tokens_per_s=tps, hardware=where, hours_limit=hw.hours_per_month)
+                tokens_per_s=tps, hardware=where, hours_limit=hw.hours_per_month, ops_args=(params_b, active_params_b, 1))
     mode.seconds_per_request = seconds
     mode.capacity_requests = hw.hours_per_month * 3600.0 / seconds * (1 + 1e-9) if seconds > 0 else math.inf
     watts = hw.power_watts if hw.power_watts is not None else (150.0 + 300.0 * hw.gpu_count() if hw.gpus else 65.0)
@@ -378,11 +378,19 @@ def with_ops(mode: Mode, profile: Profile, params_b: float | None, active_params
     """A self-hosted mode with the operations component of ``profile`` (team skill, hours, rate) in
     place of its own: the same figures otherwise, without rebuilding the mode."""
     ops = _ops_component(profile, _effective_b(params_b, active_params_b), mode.kind, gpus)
-    new = copy.copy(mode)
+    new = _copy(mode)
     new.components = [ops if c.name == "operations" else c for c in mode.components]
     new.fixed_usd = mode.fixed_usd - mode.ops_usd + ops.usd
     new.ops_usd = ops.usd
     new.cost_origin = weakest(mode.origin_without_ops or mode.cost_origin, ops.origin)
+    return new
+
+
+def _copy(mode: Mode) -> Mode:
+    """A shallow copy (``copy.copy`` goes through ``__reduce_ex__``: several times slower for the
+    thousands of copies of a recommendation's passes)."""
+    new = object.__new__(Mode)
+    new.__dict__.update(mode.__dict__)
     return new
 
 
@@ -404,7 +412,7 @@ def at_volume(mode: Mode, requests: float) -> Mode:
     """``mode`` with its components priced at ``requests`` a month (itself when they already are)."""
     if mode.requests == requests:
         return mode
-    new = copy.copy(mode)
+    new = _copy(mode)
     new.components = [replace(c, figures=dict(c.figures)) for c in mode.components]
     return _priced(new, requests)
 
@@ -438,6 +446,7 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         origin_without_ops="estimate",
         ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",
+        ops_args=(params_b, active_params_b, gpus_needed),
     )
     code = "cost.detail_rent_always" if rent.always_on else "cost.detail_rent"
     mode.components = [component("gpu_rent", 0.0, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=0.0), ops]

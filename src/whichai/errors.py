@@ -22,6 +22,7 @@ called, and any password written in a ``base_url``).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
@@ -106,8 +107,14 @@ def secret_values() -> list[str]:
     """Registered secrets, and values of environment variables whose names look like secrets; longest
     first, so that a secret containing another is replaced whole."""
     found = set(_REGISTERED)
-    found.update(v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8)
+    found.update(v for k, v in os.environ.items() if _secret_name(k) and v and len(v) >= 8)
     return sorted(found, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _secret_name(name: str) -> bool:
+    """Whether an environment variable's name looks like it holds a secret (asked on every redaction)."""
+    return _SECRET_ENV.search(name) is not None
 
 
 def redact(text: str) -> str:

@@ -190,7 +190,9 @@ def timeline(runs: int, env: dict[str, str], work: Path, name: str) -> None:
         db = work / f"timeline-{name}-{i}.db"
         proc = subprocess.run([sys.executable, "-c", TIMELINE, "run", "--task", str(task), "--models",
                                "local/smollm2-135m-instruct", "--db", str(db), "--json", "--no-report"],
-                              capture_output=True, text=True, env=env, check=True)
+                              capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"the timed run exited with {proc.returncode}:\n{proc.stderr[-3000:]}")
         if i == 0:
             continue  # warm-up
         events = re.search(r"TIMELINE (\[.*\])$", proc.stderr, re.MULTILINE).group(1)  # after the progress bar

@@ -35,10 +35,25 @@ def _raw(extra: dict[str, dict]):
     return SimpleNamespace(raw=raw)
 
 
-@pytest.mark.parametrize("code", ["retired", "retired_undated", "offers_retired"])
+@pytest.mark.parametrize("code", ["retired", "offers_retired"])
 def test_lifecycle_exclusions_have_group_texts_in_both_languages(code: str) -> None:
     en, id_ = TEXTS[f"group.{code}"]
     assert en and id_ and en != id_
+
+
+def test_retired_models_with_and_without_a_date_are_one_line_of_the_summary() -> None:
+    """Both say "retired: can no longer be called": the summary counts them together, once."""
+    dated = {"status": "retired", "shutdown_date": "2026-10-23", "source": None}
+    undated = {"status": "retired", "shutdown_date": None, "source": None}
+    others = [e for e in _raw({}).raw if e["id"] != CLOSED][:1]
+    catalog = _raw({CLOSED: {"lifecycle": dated}, others[0]["id"]: {"lifecycle": undated}})
+    doc = recommend(Profile(), catalog, today=TODAY).document()
+    codes = sorted(r.code for e in doc.excluded for r in e.reasons if r.code.startswith("retired"))
+    assert codes == ["retired", "retired_undated"]
+    for lang in ("en", "id"):
+        group = TEXTS["group.retired"][0 if lang == "en" else 1]
+        lines = [b.text for b in doc.explanation.blocks(lang) if b.kind == "exclusion" and group in b.text]
+        assert len(lines) == 1 and lines[0].lstrip("- ").startswith("2"), lines
 
 
 def test_the_exclusion_summary_uses_the_group_text_for_retired_models() -> None:

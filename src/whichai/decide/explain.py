@@ -322,14 +322,17 @@ def _top(f: Findings, top: Ranked, lang: str) -> list[Block]:
     return blocks
 
 
+_GROUP = {"retired_undated": "retired"}  # reasons summed up as one group (the same words: retired, whether or not its date is known)
+
+
 def _tail(f: Findings, lang: str) -> list[Block]:
     out = f.outcome
     blocks: list[Block] = []
     if out.excluded:
         total = len(out.ranked) + len(out.excluded)
         blocks.append(Block(kind="exclusion", text=t("ex.excluded", lang, n=len(out.excluded), total=total)))
-        counts = Counter(r.code for _, reasons in out.excluded for r in reasons)
-        example = {r.code: (c, r) for c, reasons in reversed(out.excluded) for r in reasons}  # the first model excluded per code
+        counts = Counter(_GROUP.get(r.code, r.code) for _, reasons in out.excluded for r in reasons)
+        example = {_GROUP.get(r.code, r.code): (c, r) for c, reasons in reversed(out.excluded) for r in reasons}  # the first per group
         for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]:
             if f"group.{code}" in TEXTS:
                 text = t("ex.excluded_item", lang, count=n, reason=t(f"group.{code}", lang))

@@ -369,7 +369,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "group.no_sla": ("no SLA offered", "tidak ada SLA"),
     "group.sla_unknown": ("no SLA on record", "SLA tidak tercatat"),
     "group.retired": ("retired: can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
-    "group.retired_undated": ("retired: can no longer be called", "sudah dihentikan: tidak dapat dipanggil lagi"),
     "group.offers_retired": (
         "every API offer retired and no downloadable weights",
         "semua penawaran API sudah dihentikan dan bobot tidak dapat diunduh",

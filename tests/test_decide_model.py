@@ -47,7 +47,7 @@ def test_score_entry_gives_ten_scores_from_facts_not_from_precomputed_criteria()
     scores = score_entry(e, Profile(), today=TODAY)
     assert list(scores) == list(CRITERION_IDS)
     assert scores["support"].score == 0.9 and scores["support"].origin == "catalog"
-    assert scores["security"].score == pytest.approx(1.0) and "trains_on_api_data=False (curated, 2026-10-01)" in scores["security"].evidence
+    assert scores["security"].score == pytest.approx(0.8) and "trains_on_api_data=False (curated, 2026-10-01)" in scores["security"].evidence
     assert scores["customization"].score == 0.6
     assert scores["performance"].origin == "estimate"
     for s in scores.values():

@@ -242,18 +242,21 @@ def test_no_dangling_criteria_header() -> None:
 def test_operations_that_decide_the_verdict_are_said_and_true() -> None:
     hw = OwnedHardware(ram_gb=64, purchase_usd=0)
     base = Profile(data_may_go="zero-retention-vendor", data_sensitivity="confidential", hardware=hw, rent=None, team_skill="strong",
-                   ops_hours_per_month=0.0)
+                   ops_hours_per_month=0.0, budget_usd_per_month=500)
     free = recommend(base, entries()).document()
     assert free.ranking[0].side == "open"  # with no operations cost, the machine the user has wins
     assert not [b for b in free.explanation.en if b.kind == "operations"]
     costly = recommend(base.model_copy(update={"ops_hours_per_month": 40.0}), entries()).document()
-    assert costly.ranking[0].side == "closed"  # 40 h a month of operations prices the open models out
+    assert costly.ranking[0].side == "closed"  # 40 h a month of operations ($2,400) puts the open models over the budget
     ops_blocks = [b for b in costly.explanation.en if b.kind == "operations"]
     assert ops_blocks, [b.text for b in costly.explanation.en]
     figure = ops_blocks[0].figures[0]
     model = figure.name.rsplit(".", 1)[0]
-    component = next(c for m in costly.tco.models if m.model == model for c in m.components if c.name == "operations")
-    assert figure.value == pytest.approx(component.monthly_usd) and figure.origin == component.origin == "profile"
+    # the model it names is over the budget because of that cost: excluded, with its monthly cost
+    over = next(r for e in costly.excluded if e.model == model for r in e.reasons if r.code == "over_budget")
+    without_ops = next(m.monthly_usd for m in free.tco.models if m.model == model)
+    assert figure.value == pytest.approx(40.0 * base.ops_hourly_rate_usd) and figure.origin == "profile"
+    assert over.params["cost"] == pytest.approx(without_ops + figure.value, abs=0.01)
     assert [b for b in costly.explanation.id if b.kind == "operations"]
     assert squash(ops_blocks[0].text) in squash(terminal(costly))
 

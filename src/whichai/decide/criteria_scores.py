@@ -17,8 +17,10 @@ labelled ``catalog``. The rules, one function per criterion (docs/method.md says
   +0.1 when released within a year of ``today``, −0.2 when over three years before; a shutdown
   within the profile's horizon: 0.05; announced beyond it: at most 0.3.
 - **support**: an SLA 0.9; paid vendor support 0.7; community only 0.3–0.4; unknown 0.5.
-- **security** (of the API): 0.3 + 0.25 (no training on API data) + 0.25 (zero retention on offer)
-  + 0.2 (certifications), unknown parts counting half; an open model behind a third-party host 0.4.
+- **security** (of the API): 0.2 + 0.2 (no training on API data) + 0.25 (zero retention on offer)
+  + 0.15 (certifications), unknown parts counting half: at most 0.8, since the prompts leave the
+  user's premises whatever the terms (owned hardware 1.0, a rented server 0.75); all parts unknown
+  0.5; an open model behind a third-party host 0.4.
 - **performance** until measured: a prior (origin ``estimate``) from size or price tier, scaled by
   task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
 
@@ -213,7 +215,8 @@ def api_security(cand: Candidate) -> Score:
         trains = _truthy(fact_value(e, "trains_on_api_data"))
         zero = _truthy(fact_value(e, "zero_retention_available"))
         certs = _truthy(fact_value(e, "certifications"))
-        score = 0.3 + 0.25 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.2 * _part(certs)
+        # the prompts leave the premises whatever the terms: at most API_SECURITY_MAX (owned hardware: 1.0)
+        score = 0.2 + 0.2 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.15 * _part(certs)
         return Score(score, "catalog", [fact_evidence(e, n) for n in names], "why.security_api")
     return Score(UNKNOWN, "unknown", ["data handling of the API unknown"], "why.unknown")
 

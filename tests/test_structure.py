@@ -186,3 +186,21 @@ def test_imports_are_read_as_edges(module: str, is_package: bool, source: str, e
     modules = _modules()
     found = [m for node in ast.walk(ast.parse(source)) for m in _imported(module, is_package, node, modules)]
     assert found == expected
+
+
+def test_the_cli_groups_map_names_every_command_of_its_module() -> None:
+    """``whichai NAME`` loads NAME's group alone (cli/main.GROUPS): the map must name exactly the
+    top-level commands and sub-groups each module registers, and every module of the CLI is a group."""
+    import importlib
+
+    import typer
+
+    from whichai.cli.main import GROUPS
+
+    for group, names in GROUPS.items():
+        app = typer.Typer()
+        importlib.import_module(f"whichai.cli.{group}").register(app)
+        found = [c.name or c.callback.__name__ for c in app.registered_commands] + [g.name for g in app.registered_groups]
+        assert sorted(found) == sorted(names), group
+    every = [n for names in GROUPS.values() for n in names]
+    assert len(every) == len(set(every))

@@ -148,7 +148,8 @@ def _key_id(memo: dict | None, value: tuple) -> Any:
 _KEY_IDS = ("key ids",)
 
 
-def _memo(memo: dict | None, key: tuple, make):
+def memoised(memo: dict | None, key: tuple, make):
+    """``memo[key]``, made by ``make()`` the first time (every time without a memo)."""
     if memo is None:
         return make()
     found = memo.get(key)
@@ -279,7 +280,7 @@ def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
         failures.append(Reason("offers_retired"))
     else:
         mkey = id(cand.measurement) if cand.measurement is not None else None
-        mode = _memo(memo, ("api", cand.model, mkey, keys["api"]), lambda: _mark(ctx, api_mode(entry, cand.measurement, profile, cand.model)))
+        mode = memoised(memo, ("api", cand.model, mkey, keys["api"]), lambda: _mark(ctx, api_mode(entry, cand.measurement, profile, cand.model)))
         if isinstance(mode, str):
             failures.append(Reason(mode))
         else:
@@ -466,7 +467,7 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
     cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         return cand
-    settled = _settled_memo(cand, ps, static, local_measured, downloadable, mkey)
+    settled = _settledmemoised(cand, ps, static, local_measured, downloadable, mkey)
     modes, reasons, notes, cand.fits_owned = settled
     if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
         requests = ps.profile.volume.requests_per_month
@@ -479,12 +480,12 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
 
 def _static_of(cand: Candidate, ps: _Pass, mkey: int | None, downloadable: bool) -> _Static:
     profile, today, measurement = ps.profile, ps.today, cand.measurement
-    facts = _memo(ps.memo, ("model", cand.model, mkey, today, profile.horizon_months),
+    facts = memoised(ps.memo, ("model", cand.model, mkey, today, profile.horizon_months),
                   lambda: _model_facts(cand, measurement, today, profile.horizon_months))
     return _static(cand, measurement, profile, facts, downloadable)
 
 
-def _settled_memo(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
+def _settledmemoised(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
     """:func:`_settled`, memoised in two steps like :func:`_self_hosted_mode`: by what decides the
     modes but the operations answers, then with them (a pass that changes only the team's skill,
     hours or rate re-costs the operations of the self-hosted modes instead of rebuilding them)."""
@@ -530,7 +531,7 @@ def _modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, do
     if downloadable:
         params = getattr(entry, "params_b", None) if entry is not None else None
         context = ps.context
-        need = _memo(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
+        need = memoised(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
         _owned(probe, ctx, need, failures)
         if ps.profile.rent is not None:
             _rented(probe, ctx, need, failures)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, Reason
+from whichai.decide.constraints import Candidate, Reason, memoised
 from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
     Score,
     accessibility,
@@ -38,28 +38,19 @@ def task_languages(measurements: list[dict | None] | None) -> list[str]:
     return list(langs)
 
 
-def _cached(cache: dict[Any, Any] | None, key: tuple, make):
-    if cache is None:
-        return make()
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = make()
-    return found
-
-
 def base_scores(cand: Candidate, profile: Profile, cache: dict[Any, Any] | None = None, task_langs: list[str] | None = None) -> dict[str, Score]:
     """Criterion scores that do not depend on the deployment mode (nor on cost). Each part is cached
     by what it depends on, so a pass that changes one profile answer recomputes only what reads it."""
     if cache is None or cand.entry is None:
         fixed = entry_scores(cand)
     else:
-        fixed = _cached(cache, ("entry", cand.model, cand.today, profile.horizon_months), lambda: entry_scores(cand))
+        fixed = memoised(cache, ("entry", cand.model, cand.today, profile.horizon_months), lambda: entry_scores(cand))
     api_usable = any(m.kind == "api" for m in cand.modes)
     mkey = id(cand.measurement) if cand.measurement is not None else None
-    access = _cached(cache, ("access", cand.model, mkey, cand.fits_owned, api_usable, profile.commercial), lambda: accessibility(cand, profile))
+    access = memoised(cache, ("access", cand.model, mkey, cand.fits_owned, api_usable, profile.commercial), lambda: accessibility(cand, profile))
     langs = tuple(task_langs or ())
     perf_key = ("perf", cand.model, mkey, profile.task_kind, tuple(profile.languages), langs, profile.latency_target_s)
-    perf = _cached(cache, perf_key, lambda: performance(cand, profile, task_langs))
+    perf = memoised(cache, perf_key, lambda: performance(cand, profile, task_langs))
     return {"accessibility": access, **fixed, "performance": perf}
 
 
@@ -177,7 +168,7 @@ def prepare(
                     base = base_scores(cand, profile, cache, task_langs)
                 # self-hosting's security and ease depend on the kind and the team's skill alone (one set for every model)
                 key_model = cand.model if mode.kind == "api" else None
-                crit = {**base, **_cached(cache, ("mode", key_model, mode.kind, team), lambda: mode_scores(cand, mode, profile))}
+                crit = {**base, **memoised(cache, ("mode", key_model, mode.kind, team), lambda: mode_scores(cand, mode, profile))}
                 found = (crit, [crit[c].score for c in NON_COST])
                 if cache is not None:
                     cache[key] = found

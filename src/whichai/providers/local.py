@@ -107,8 +107,8 @@ def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
 
     ``llama_cpp`` itself is imported here, in the caller's thread, before the thread starts: importing
     it (numpy, jinja2, the ctypes bindings) is Python work that holds the GIL, so in the thread it only
-    took turns with the caller's own Python work, slowing both (the catalog read 80 ms instead of 20 ms
-    beside it); the thread is left the part that runs in C (BENCHMARKS.md, start-up)."""
+    took turns with the caller's own Python work, slowing both (the catalog read 0.06-0.08 s instead of
+    0.02 s beside it); the thread is left the part that runs in C (BENCHMARKS.md, start-up)."""
     future, mine = _load_of(path)
     if mine and _import_llama_cpp(future):
         threading.Thread(target=_run_load, args=(future, path, n_ctx), name="whichai-load-model").start()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_decide_properties import SETTINGS, model_entries, profiles
@@ -149,3 +150,21 @@ def test_self_hostings_scores_depend_on_the_kind_and_the_teams_skill_alone() -> 
                 got = {k: (s.score, s.origin, s.note, tuple(s.evidence), tuple(sorted(s.params.items())))
                        for k, s in mode_scores(cand, mode, profile).items()}
                 assert seen.setdefault(mode.kind, got) == got, (model, mode.kind)
+
+
+def test_a_view_warmed_before_the_measurements_gives_the_same_recommendation() -> None:
+    """``whichai run`` warms the catalog view with a prior-only pass while its models load; the
+    recommendation with the run's measurements is then the same as one computed from scratch."""
+    from whichai.catalog import load_catalog
+    from whichai.decide.recommendation import warm_view
+
+    catalog = load_catalog()
+    ids = [e["id"] for e in catalog.raw if e.get("weights_downloadable") and e.get("params_b")][:2]
+    measured = [{"model": m, "pass_rate": rate, "n": 20, "passed": round(20 * rate), "latency_p50_s": 0.4, "output_tokens_per_s": 80.0,
+                 "by_lang": {"id": {"pass_rate": rate, "n": 20}}} for m, rate in zip(ids, (0.9, 0.35))]
+    profile = Profile(hardware=_hw(), sensitive_share=0.5, data_may_go="nowhere", data_sensitivity="regulated", min_quality=0.5)
+    view = warm_view(profile, catalog, today=TODAY)
+    warmed = recommend(profile, catalog, measurements=measured, today=TODAY, view=view).to_json()
+    assert warmed == recommend(profile, catalog, measurements=measured, today=TODAY).to_json()
+    with pytest.raises(ValueError):  # its memo now holds those measurements by their ids: no second recommendation
+        recommend(profile, catalog, today=TODAY, view=view)

@@ -121,6 +121,7 @@ def recommend(
     summaries: list[dict[str, Any]] | None = None,
     capacity: list[dict[str, Any]] | None = None,
     today: "date | None" = None,
+    view: Any = None,
 ) -> "Recommendation":
     """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
 
@@ -130,7 +131,8 @@ def recommend(
     (default with a run: the load sweeps stored in the same database). ``catalog`` defaults to the shipped catalog
     (plus ``catalog_file``, the user's own entries). ``summaries``: the run's per-model figures when
     the caller has just computed them (``whichai run``), instead of reading them again. ``today``:
-    the date lifecycles and the catalog's age are judged at (default: the system date).
+    the date lifecycles and the catalog's age are judged at (default: the system date). ``view``:
+    from :func:`warm`, done ahead for this profile (unused if the catalog changed since).
     """
     from whichai.catalog import load_catalog
     from whichai.decide.recommendation import recommend as decide
@@ -154,8 +156,19 @@ def recommend(
     if only_measured and found is not None:
         wanted = [m["model"] for m in found.measurements]
     cat = catalog if catalog is not None else load_catalog(catalog_file)
+    if view is not None and view.catalog is not cat:  # the catalog was refreshed meanwhile
+        view = None
     return decide(needs, cat, measurements=found.measurements if found else None, lang=lang, only=wanted,
-                  run=found.run if found else None, capacity=capacity or None, today=today)
+                  run=found.run if found else None, capacity=capacity or None, today=today, view=view)
+
+
+def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None = None) -> Any:
+    """What a recommendation for ``profile`` can compute before any measurement (a prior-only pass
+    over the catalog), for :func:`recommend`'s ``view``: ``whichai run`` does it while its models load."""
+    from whichai.catalog import load_catalog
+    from whichai.decide.recommendation import warm_view
+
+    return warm_view(load_needs(profile), load_catalog(catalog_file))
 
 
 def _capacity(store: "Store") -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     registry = Registry(cfg)
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
-    needs, store = _prepare(registry, model_ids, profile, lang, db)
+    needs, store, view = _prepare(registry, model_ids, profile, lang, db)
     if repeat_note:
         err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
@@ -36,7 +36,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     outcome, elapsed = ran
     document = _run_document(store, registry, outcome, the_task.name, elapsed)
     summaries = document["models"]
-    recommendation = _recommend(needs, lang, store, outcome.run_id, summaries)
+    recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
         document["recommendation"] = recommendation.document() if as_json else recommendation.to_json()
     if chosen is not None:
@@ -68,7 +68,8 @@ _RUN_MODULES = ("rich.progress", "whichai.app", "whichai.decide.recommendation",
 def _prepare(registry, model_ids: list[str], profile, lang, db):
     """Start loading the local models, and meanwhile read the profile, open the database and get the rest
     of the run ready (the catalog, the modules it imports): this thread would otherwise only wait while
-    llama.cpp's C code reads the weights (BENCHMARKS.md, start-up). Returns (needs, store).
+    llama.cpp's C code reads the weights (BENCHMARKS.md, start-up), and what the closing recommendation
+    can compute before any measurement (app.warm). Returns (needs, store, the warmed view).
 
     Nothing is printed until the loads are done: llama-cpp-python silences the process's stdout and
     stderr while it loads (providers/local.py start_loading), so an error raised meanwhile (a bad profile,
@@ -89,9 +90,10 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
         for module in _RUN_MODULES:
             importlib.import_module(module)
         store = Store.open(db or default_db_path())  # the last check; from here on the run writes
+        view = importlib.import_module("whichai.app").warm(needs)
     finally:
         wait_for_loads()
-    return needs, store
+    return needs, store, view
 
 
 def _load_task(task, limit, repeat: int, temperature, cfg):
@@ -307,10 +309,10 @@ def _decide_inputs(profile, lang):
     return load_profile(profile)
 
 
-def _recommend(needs, lang, store, run_id, summaries):
+def _recommend(needs, lang, store, run_id, summaries, view=None):
     from whichai import app  # the run's answered cases and its completeness go to decide
 
-    return app.recommend(needs, run_id=run_id, store=store, lang=_lang(lang), summaries=summaries)
+    return app.recommend(needs, run_id=run_id, store=store, lang=_lang(lang), summaries=summaries, view=view)
 
 
 def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: str) -> None:

@@ -206,6 +206,7 @@ class CatalogView:
         self.entries = sorted(entries, key=lambda e: e.id)
         self.cache: dict[Any, Any] = {}  # entry-only criterion scores, shared by every re-run
         self.memo: dict[tuple, Any] = {}  # deployment modes and their cost, by model and what they depend on
+        self.spent = False  # a recommendation has used it (its memo then holds measurements by their ids)
         self.index: dict[str, Any] = {}
         for e in self.entries:
             for alias in e.aliases or []:

@@ -267,6 +267,7 @@ def recommend(
     capacity: list[dict] | None = None,
     run: dict[str, Any] | None = None,
     today: date | None = None,
+    view: CatalogView | None = None,
 ) -> Recommendation:
     """The recommendation for ``profile`` over ``catalog`` (a Catalog, or a list of ModelEntry).
 
@@ -274,11 +275,28 @@ def recommend(
     them). ``only``: restrict the candidates to these model ids. ``capacity``: measured or stated
     throughput entries. ``run``: the run's completeness ({id, status, cases, models, calls,
     answered, errors}), shown with the verdict. ``today``: the date lifecycles and the catalog's age
-    are judged at (default: the system date, read once).
+    are judged at (default: the system date, read once). ``view``: a view of ``catalog`` from
+    :func:`warm_view` (what a prior-only pass computed is reused; the result is the same).
     """
     today = today or date.today()
+    if view is None:
+        view = CatalogView(catalog)
+    elif view.catalog is not catalog or view.spent:
+        raise ValueError("a warmed catalog view serves one recommendation over its own catalog (see warm_view)")
+    view.spent = True  # its memo now holds this recommendation's measurements, by their ids
     with _no_gc():
-        return _recommend(profile, Inputs(CatalogView(catalog), measurements, only, capacity, today), lang, run)
+        return _recommend(profile, Inputs(view, measurements, only, capacity, today), lang, run)
+
+
+def warm_view(profile: Profile, catalog: Any, today: date | None = None) -> CatalogView:
+    """A view of ``catalog`` with a prior-only pass of ``profile`` done ahead: each model's checks,
+    deployment modes and scores, memoised by what they depend on. Give it to one :func:`recommend`
+    of the same catalog (``view=``): the models it did not measure, most of the catalog, are then
+    ready. ``whichai run`` warms it while its local models load. Its memo holds no measurement."""
+    view = CatalogView(catalog)
+    with _no_gc():
+        run_outcome(profile, view, None, today=today or date.today())
+    return view
 
 
 @contextmanager

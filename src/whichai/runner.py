@@ -29,6 +29,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -355,7 +356,7 @@ class Runner:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # foreign exceptions are classified by the provider, at the boundary
-            raise provider.classify(exc) from exc
+            raise (internal_error(exc) or provider.classify(exc)) from exc
         latency = time.perf_counter() - start
         return {"text": "".join(parts), "deltas": len(parts), "ttft_s": ttft, "latency_s": latency,
                 "truncated": truncated, "bytes": size, **final}
@@ -436,6 +437,27 @@ def _score(case: Case, text: str, timeout: float):
     except TimeoutError:
         return None, (f"the {case.scorer} scorer ran past {timeout:g} s on this answer "
                       "(a pattern with nested repetition, e.g. (a|aa)+, backtracks without end); simplify the pattern")
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def internal_error(exc: BaseException) -> FatalCallError | None:
+    """A bug of whichai's own, not a failure of the model, its server or its library: an exception
+    other than whichai's errors raised by a line of whichai's code (the innermost frame of its
+    traceback). It becomes a result that says so, with the file and line, rather than being
+    classified by the provider as if the server or llama.cpp had failed; None for anything else."""
+    tb = exc.__traceback__
+    if tb is None or isinstance(exc, WhichaiError):
+        return None
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    where = os.path.abspath(tb.tb_frame.f_code.co_filename)
+    if not where.startswith(_PACKAGE_DIR):
+        return None
+    place = f"{os.path.relpath(where, os.path.dirname(_PACKAGE_DIR.rstrip(os.sep)))}:{tb.tb_lineno}"
+    return FatalCallError(f"internal error in whichai at {place}: {type(exc).__name__}: {exc}. This is a bug in whichai, "
+                          "not in the model: please report it with this message.", error_class="internal")
 
 
 def _cut(text: str, room: int) -> str:

@@ -1,0 +1,44 @@
+"""At the provider boundary, a bug of whichai's own is not passed off as the model's failure.
+
+The runner classifies a foreign exception raised while calling a model through its provider
+(``llama.cpp failed``, ``server error``...). An exception raised by a line of whichai's own code is a
+bug: the result then says so, with the file and line, as a fatal (not retried) ``internal`` error.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from whichai.decide.i18n import num
+from whichai.errors import FatalCallError, RetryableError
+from whichai.runner import internal_error
+
+
+def _raised(call):
+    try:
+        call()
+    except Exception as exc:  # the exception itself is what the test looks at
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def test_an_exception_raised_in_whichai_is_an_internal_error_with_its_place() -> None:
+    exc = _raised(lambda: num("not a number", "en"))  # whichai's own code fails on its input
+    found = internal_error(exc)
+    assert isinstance(found, FatalCallError) and found.error_class == "internal"
+    assert "whichai/decide/i18n.py:" in str(found) and type(exc).__name__ in str(found)
+    assert "bug in whichai" in str(found)
+
+
+@pytest.mark.parametrize("call", [lambda: json.loads("{not json"), lambda: int("x")])
+def test_an_exception_raised_by_a_library_is_left_to_the_provider(call) -> None:
+    assert internal_error(_raised(call)) is None
+
+
+def test_whichais_own_errors_are_not_internal() -> None:
+    def fail():
+        raise RetryableError("server error (HTTP 503)", error_class="server_error")
+
+    assert internal_error(_raised(fail)) is None

@@ -24,7 +24,7 @@ from whichai.catalog import curation, licenses, lifecycle
 from whichai.catalog.naming import model_key, params_from_name, slug
 from whichai.catalog.openness import Evidence, classify
 from whichai.catalog.upstream import (
-    URLS, add_source, apply_mof, apply_osai, new_entry, read_lab_files, read_mof, read_osai, read_providers, set_field, src,
+    URLS, apply_mof, apply_osai, new_entry, read_lab_files, read_mof, read_osai, read_providers, set_field, src,
 )
 
 HERE = Path(__file__).parent

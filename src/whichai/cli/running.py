@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from whichai.cli.output import err_console, esc, out_console, plain, print_json

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
-from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
+from whichai.providers.transport import classify_status, classify_transport, is_transport, retry_after_seconds, shorten
 
 ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY"
 
@@ -151,22 +151,12 @@ class AnthropicProvider(SDKProvider):
         if status < 400:  # an `error` event inside a 200 stream: classify by its error.type
             cls, error_class = _STREAM_ERROR_TYPES.get(error_type or "", (RetryableError, "broken_stream"))
             return cls(f"error event in the stream{where}{detail}", error_class=error_class, retry_after=retry_after)
-        if status == 429:
-            if getattr(exc, "error_code", None) == "enforced_spend_limit_reached":
-                return FatalCallError(f"spend limit reached (HTTP 429){where}{detail}", error_class="quota")
-            return RetryableError(f"rate limited (HTTP 429){where}", error_class="rate_limit", retry_after=retry_after)
-        if status in (401, 403):
-            return FatalCallError(
-                f"authentication failed (HTTP {status}){where}{detail}. Fix: check {self.key_env}.", error_class="auth"
-            )
-        if status == 404:
-            return FatalCallError(f"model or endpoint not found (HTTP 404){where}{detail}", error_class="not_found")
-        if status in (408, 409) or status >= 500:  # 529 is Anthropic's `overloaded_error`
-            return RetryableError(f"server error (HTTP {status}){where}{detail}", error_class="server_error", retry_after=retry_after)
+        if status == 429 and getattr(exc, "error_code", None) == "enforced_spend_limit_reached":
+            return FatalCallError(f"spend limit reached (HTTP 429){where}{detail}", error_class="quota")
         if status == 402:
             return FatalCallError(f"billing problem (HTTP 402){where}{detail}", error_class="quota")
-        message = getattr(exc, "api_message", None) or shorten(exc)
-        return FatalCallError(f"bad request (HTTP {status}){where}{detail}: {shorten(message)}", error_class="bad_request")
+        message = getattr(exc, "api_message", None) or shorten(exc)  # 529, Anthropic's `overloaded_error`, is a server error
+        return classify_status(status, where, self.key_env, detail=detail, message=shorten(message), retry_after=retry_after)
 
     def settings_not_applied(self, model: str, settings: GenerationSettings) -> dict[str, str]:
         accepted = _create_parameters()

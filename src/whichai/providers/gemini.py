@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
-from whichai.providers.transport import classify_transport, retry_after_seconds, shorten
+from whichai.providers.transport import classify_status, classify_transport, retry_after_seconds, shorten
 
 GEMINI_KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
@@ -126,20 +126,12 @@ class GeminiProvider(SDKProvider):
         retry_after = retry_after_seconds(headers)
         if retry_after is None:
             retry_after = _retry_delay(exc.details)
-        if status == 429:
-            return RetryableError(f"rate limited (HTTP 429){where}{state}", error_class="rate_limit", retry_after=retry_after)
-        if status in (401, 403) or _reason(exc.details) in ("API_KEY_INVALID", "API_KEY_EXPIRED"):
-            names = " or ".join(self.key_envs)
+        names = " or ".join(self.key_envs)
+        if _reason(exc.details) in ("API_KEY_INVALID", "API_KEY_EXPIRED"):  # Google answers a bad key with HTTP 400
             return FatalCallError(f"authentication failed (HTTP {status}){where}{state}. Fix: check {names}.", error_class="auth")
-        if status == 404:
-            return FatalCallError(f"model not found (HTTP 404){where}{state}", error_class="not_found")
-        if status in (408, 409) or status >= 500:
-            return RetryableError(f"server error (HTTP {status}){where}{state}", error_class="server_error", retry_after=retry_after)
-        if 400 <= status < 500:
-            message = shorten(exc.message or "")
-            return FatalCallError(f"bad request (HTTP {status}){where}{state}: {message}", error_class="bad_request")
-        # An error object inside a 200 stream without a usable code.
-        return RetryableError(f"error in the stream{where}{state}", error_class="broken_stream", retry_after=retry_after)
+        if status < 400:  # an error object inside a 200 stream without a usable code
+            return RetryableError(f"error in the stream{where}{state}", error_class="broken_stream", retry_after=retry_after)
+        return classify_status(status, where, names, detail=state, message=shorten(exc.message or ""), retry_after=retry_after)
 
     def _where(self) -> str:
         return f" at {self.base_url}" if self.base_url else " at the Gemini API"

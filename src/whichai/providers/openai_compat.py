@@ -8,9 +8,9 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
+from whichai.errors import ConfigError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
-from whichai.providers.transport import classify_transport, is_transport, retry_after_seconds, shorten
+from whichai.providers.transport import classify_status, classify_transport, is_transport, retry_after_seconds, shorten
 
 OPENAI_DEFAULT_MODEL = "gpt-5.4-mini"
 
@@ -140,18 +140,9 @@ class OpenAIProvider(SDKProvider):
 
         where = f" at {self.base_url}" if self.base_url else ""
         if isinstance(exc, openai.APIStatusError):
-            status = exc.status_code
             retry_after = retry_after_seconds(exc.response.headers) if exc.response is not None else None
-            if status == 429:
-                return RetryableError(f"rate limited (HTTP 429){where}", error_class="rate_limit", retry_after=retry_after)
-            if status in (401, 403):
-                env = self.key_env or "the provider's API key variable"
-                return FatalCallError(f"authentication failed (HTTP {status}){where}. Fix: check {env}.", error_class="auth")
-            if status == 404:
-                return FatalCallError(f"model not found (HTTP 404){where}", error_class="not_found")
-            if status in (408, 409) or status >= 500:
-                return RetryableError(f"server error (HTTP {status}){where}", error_class="server_error", retry_after=retry_after)
-            return FatalCallError(f"bad request (HTTP {status}){where}: {shorten(exc)}", error_class="bad_request")
+            return classify_status(exc.status_code, where, self.key_env or "the provider's API key variable", message=shorten(exc),
+                                   retry_after=retry_after)
         if isinstance(exc, openai.APITimeoutError):
             return RetryableError(f"request timed out{where}", error_class="timeout")
         if isinstance(exc, openai.APIConnectionError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from whichai.errors import ProviderError, RetryableError
+from whichai.errors import FatalCallError, ProviderError, RetryableError
 
 _HTTP_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2")
 
@@ -40,6 +40,23 @@ def classify_transport(exc: BaseException, where: str) -> ProviderError:
     if isinstance(exc, (ConnectionError, OSError)):
         return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
     return ProviderError(f"{name}{where}: {shorten(exc)}", error_class="error")
+
+
+def classify_status(status: int, where: str, key_hint: str, *, detail: str = "", message: str = "",
+                    retry_after: float | None = None) -> ProviderError:
+    """An HTTP error status of a vendor's API as whichai's error classes (the vendors' own special
+    cases, such as a spend limit or an error event inside a stream, are theirs to check first):
+    429 rate limit (retried, after ``retry_after``); 401/403 authentication, naming ``key_hint``, the
+    key to check; 404 not found; 408, 409 and 5xx server errors (retried); any other 4xx a bad request."""
+    if status == 429:
+        return RetryableError(f"rate limited (HTTP 429){where}{detail}", error_class="rate_limit", retry_after=retry_after)
+    if status in (401, 403):
+        return FatalCallError(f"authentication failed (HTTP {status}){where}{detail}. Fix: check {key_hint}.", error_class="auth")
+    if status == 404:
+        return FatalCallError(f"model or endpoint not found (HTTP 404){where}{detail}", error_class="not_found")
+    if status in (408, 409) or status >= 500:
+        return RetryableError(f"server error (HTTP {status}){where}{detail}", error_class="server_error", retry_after=retry_after)
+    return FatalCallError(f"bad request (HTTP {status}){where}{detail}: {message}", error_class="bad_request")
 
 
 def retry_after_seconds(headers) -> float | None:

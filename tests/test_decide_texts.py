@@ -124,3 +124,23 @@ def test_deployment_reasons_read_as_english(deployment: str) -> None:
     texts = [r.text.en for e in doc.excluded for r in e.reasons]
     assert any(deployment in x for x in texts)
     assert not any(f" a {deployment}" in x for x in texts), texts  # "a on-premises deployment"
+
+
+def test_a_quality_bar_met_on_few_cases_says_the_evidence_is_thin() -> None:
+    """min_quality excludes a model whose measured pass rate is below it; one at or above it whose
+    95 % interval reaches below the bar is kept, with a note in both languages."""
+    model = "meta/llama-3.1-8b-instruct"
+
+    def rec(rate: float, low: float, high: float, n: int):
+        m = {"model": model, "pass_rate": rate, "pass_rate_ci95": [low, high], "scored": n, "answered": n, "cases": n}
+        return recommend(Profile(min_quality=0.6), entries(), measurements=[m], today=TODAY).document()
+
+    thin = rec(0.7, 0.40, 0.89, 10)
+    row = next(r for r in thin.ranking if r.model == model)
+    note = next(n for n in row.notes if n.code == "quality_uncertain")
+    assert note.params == {"rate": 0.7, "min": 0.6, "low": 0.4, "cases": 10}
+    assert "10" in note.text.en and "0.40" in note.text.en and "0,40" in note.text.id
+    solid = rec(0.7, 0.66, 0.74, 500)
+    assert not [n for r in solid.ranking if r.model == model for n in r.notes if n.code == "quality_uncertain"]
+    below = rec(0.5, 0.3, 0.7, 10)
+    assert [x.code for e in below.excluded if e.model == model for x in e.reasons] == ["below_quality"]

@@ -249,9 +249,7 @@ def _static_checks(cand: Candidate, entry: Any, measurement: dict | None, profil
             cand.reasons.append(Reason("openness_below", {"openness": cand.openness, "required": profile.min_openness}))
     if profile.min_quality is not None:
         if measurement is not None and measurement.get("pass_rate") is not None:
-            rate = float(measurement["pass_rate"])
-            if rate < profile.min_quality:
-                cand.reasons.append(Reason("below_quality", {"rate": rate, "min": profile.min_quality}))
+            _quality_bar(cand, measurement, profile.min_quality)
         else:
             cand.notes.append(Reason("quality_unmeasured", {"min": profile.min_quality}))
     if profile.support == "sla-required":
@@ -260,6 +258,19 @@ def _static_checks(cand: Candidate, entry: Any, measurement: dict | None, profil
             cand.reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
     if profile.customise == "must" and not downloadable and not _truthy(fact_value(entry, "fine_tuning")):
         cand.reasons.append(Reason("no_customisation"))
+
+
+def _quality_bar(cand: Candidate, measurement: dict, minimum: float) -> None:
+    """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
+    95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
+    rate = float(measurement["pass_rate"])
+    if rate < minimum:
+        cand.reasons.append(Reason("below_quality", {"rate": rate, "min": minimum}))
+        return
+    ci = measurement.get("pass_rate_ci95")
+    if ci and ci[0] is not None and float(ci[0]) < minimum:
+        n = next((int(measurement[k]) for k in ("scored", "answered", "cases") if isinstance(measurement.get(k), int) and measurement[k] > 0), None)
+        cand.notes.append(Reason("quality_uncertain", {"rate": rate, "min": minimum, "low": float(ci[0]), "cases": n or "?"}))
 
 
 def _mark(ctx: dict[str, Any], mode: Any) -> Any:

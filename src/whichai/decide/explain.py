@@ -36,7 +36,7 @@ def verdict_label(verdict: str | None, lang: str) -> str:
 
 
 # Numbers in reasons: digits shown, and where the number came from.
-_NUMBERS = {"rate": (2, "measured"), "min": (2, "profile"), "need": (1, "estimate"), "have": (1, "profile"), "hours": (0, "estimate"),
+_NUMBERS = {"rate": (2, "measured"), "low": (2, "measured"), "min": (2, "profile"), "need": (1, "estimate"), "have": (1, "profile"), "hours": (0, "estimate"),
             "limit": (0, "profile")}
 
 

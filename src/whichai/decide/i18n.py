@@ -101,6 +101,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "not measured on your task, so your minimum quality {min} is not checked",
         "belum diukur pada tugas Anda, jadi kualitas minimum {min} tidak diperiksa",
     ),
+    "note.quality_uncertain": (
+        "pass rate {rate} meets your minimum {min}, but over {cases} cases the 95% interval reaches down to {low}: measure more cases to be sure",
+        "tingkat lulus {rate} memenuhi minimum {min}, tetapi atas {cases} kasus interval 95% turun sampai {low}: ukur lebih banyak kasus untuk memastikan",
+    ),
     "note.measured_as": ("measured as {model}", "diukur sebagai {model}"),
     "note.serves": (
         "a deployment of {model} measured on its own (another measurement of the same weights is ranked separately)",

@@ -173,6 +173,8 @@ class Runner:
 
     async def _prepare(self, plan: RunPlan, resolved: dict, finished: dict, outcome: RunOutcome) -> None:
         """Load models and tokenizers before anything is timed; note settings a provider ignores."""
+        import tenacity  # noqa: F401  (the retry policy of every call: imported here, before the calls are timed)
+
         todo = [m for m in plan.models if any(finished.get((m, c.id)) != "ok" for c in plan.task.cases)]
         for model in todo:
             provider, name = resolved[model]

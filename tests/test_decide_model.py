@@ -261,3 +261,27 @@ def test_cost_parts_and_throughput_say_how_they_were_computed_in_both_languages(
     assert parts["power"].text["id"].startswith("90 W (profil) ×") and "(perkiraan)" in parts["power"].text["id"]
     assert parts["operations"].text["en"] == parts["operations"].detail and "jam" in parts["operations"].text["id"]
     assert mode.throughput_text["en"] == mode.throughput_detail and "diperkirakan" in mode.throughput_text["id"]
+
+
+def test_an_open_model_one_host_serves_is_scored_on_that_hosts_data_terms() -> None:
+    """The API of an open model is its host's: when exactly one host serves it and the catalog has that
+    host's curated terms, security comes from them (with their sources); several hosts: an estimate."""
+    from whichai.catalog import load_catalog
+    from whichai.decide.criteria_scores import api_security
+    from whichai.decide.constraints import build_candidate
+
+    catalog = load_catalog()
+    single = next(e for e in catalog.raw if e.get("api_host"))
+    host_terms = catalog.provider_info(single["api_host"])["terms"]
+    cand = build_candidate(single["id"], catalog.get(single["id"]), None, Profile())
+    found = api_security(cand)
+    assert found.origin == "catalog" and found.params == {"host": single["api_host"]}
+    trains = host_terms.get("trains_on_api_data")
+    if trains is not None and trains["value"] is not None:
+        assert f"API host {single['api_host']}: trains_on_api_data={trains['value']} (curated, {trains['source']['as_of']})" in found.evidence
+    assert 0.2 <= found.score <= 0.8
+    several = next(e for e in catalog.raw if e.get("openness") != "closed" and e.get("api_available")
+                   and len({k.split("/")[0] for k in e.get("offers") or {}}) > 1)
+    assert "api_host" not in several
+    other = api_security(build_candidate(several["id"], catalog.get(several["id"]), None, Profile()))
+    assert (other.score, other.origin) == (0.4, "estimate")

@@ -51,6 +51,7 @@ class Catalog:
         for i, e in enumerate(self.raw):
             for key in (e["id"], *e.get("aliases", [])):
                 self._index.setdefault(key.lower(), i)
+            _link_api_host(e, self.providers)
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -95,6 +96,23 @@ class Catalog:
     def provider_info(self, provider: str) -> dict | None:
         """models.dev facts about an API provider: name, env (key variables), api (base URL), doc."""
         return self.providers.get(provider)
+
+
+def _link_api_host(entry: dict, providers: dict[str, dict]) -> None:
+    """An open model that exactly one API host serves (its offers, keyed "host/model") is called
+    through that host: the entry gets ``api_host`` and the host's curated data terms
+    (``api_host_terms``, each with its source and date) when the catalog has them. A model several
+    hosts serve has no one host whose terms apply (its API price is their median)."""
+    if entry.get("openness") == "closed" or not entry.get("api_available") or "api_host" in entry:
+        return
+    hosts = {key.split("/", 1)[0] for key in entry.get("offers") or {}}
+    if len(hosts) != 1:
+        return
+    host = hosts.pop()
+    terms = (providers.get(host) or {}).get("terms")
+    if terms:
+        entry["api_host"] = host
+        entry["api_host_terms"] = terms
 
 
 def load_shipped() -> Catalog:

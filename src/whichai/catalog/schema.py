@@ -108,3 +108,6 @@ class ModelEntry(BaseModel):
     task_fit: list[str] = []  # chat, reasoning, code, base, vision, ... where a source says so
     base_model: str | None = None  # the entry id this model was derived from (fine-tune), where known
     lab: str | None = None  # models.dev lab folder / organisation slug the dedup key uses
+    # derived when the catalog is loaded (catalog.py _link_api_host): an open model one API host serves
+    api_host: str | None = None  # that host (a models.dev provider id)
+    api_host_terms: dict[str, Fact] = {}  # that host's curated data terms, each with its source

@@ -109,7 +109,7 @@ _ENTRY_FIELDS: dict[str, Any] = {
     "id": None, "name": None, "provider": None, "family": None, "openness": "closed", "openness_reason": "", "license": None,
     "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
     "params_b": None, "active_params_b": None, "context_length": None, "release_date": None, "knowledge_cutoff": None,
-    "hf_repo": None, "openness_dimensions": None, "base_model": None,
+    "hf_repo": None, "openness_dimensions": None, "base_model": None, "api_host": None,
 }
 _LIST_FIELDS = ("aliases", "languages", "task_fit")
 
@@ -137,6 +137,10 @@ class RawEntry:
     @property
     def facts(self) -> _Records:
         return self._cached("_facts", lambda: _Records(self._raw.get("facts") or {}, Fact))
+
+    @property
+    def api_host_terms(self) -> _Records:
+        return self._cached("_host_terms", lambda: _Records(self._raw.get("api_host_terms") or {}, Fact))
 
     @property
     def criteria(self) -> _Records:

@@ -82,7 +82,11 @@ def fact_value(entry: Any, name: str) -> Any:
 
 
 def fact_evidence(entry: Any, name: str) -> str:
-    f = fact(entry, name)
+    return fact_text(name, fact(entry, name))
+
+
+def fact_text(name: str, f: Any) -> str:
+    """A curated fact as evidence: ``name=value (source, date)``, or ``name=unknown``."""
     if f is None or f.value is None:
         return f"{name}=unknown"
     src = f" ({f.source.name}, {f.source.as_of})" if f.source is not None else ""

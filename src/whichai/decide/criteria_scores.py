@@ -20,7 +20,8 @@ labelled ``catalog``. The rules, one function per criterion (docs/method.md says
 - **security** (of the API): 0.2 + 0.2 (no training on API data) + 0.25 (zero retention on offer)
   + 0.15 (certifications), unknown parts counting half: at most 0.8, since the prompts leave the
   user's premises whatever the terms (owned hardware 1.0, a rented server 0.75); all parts unknown
-  0.5; an open model behind a third-party host 0.4.
+  0.5. An open model that one API host serves: that host's curated terms, by the same formula;
+  several hosts, or no terms of its host in the catalog: 0.4 (an estimate).
 - **performance** until measured: a prior (origin ``estimate``) from size or price tier, scaled by
   task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
 
@@ -36,7 +37,7 @@ from datetime import date
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact_evidence, fact_value
+from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact, fact_evidence, fact_text, fact_value
 from whichai.decide.i18n import num, t
 from whichai.decide.profile import Profile
 from whichai.decide.task_fit import task_fit
@@ -208,17 +209,34 @@ def api_security(cand: Candidate) -> Score:
     """Security of sending prompts to the model's API (the vendor's terms, when the vendor is known)."""
     e = cand.entry
     if cand.openness != "closed":
-        # an open model behind a third-party host: the catalog's facts describe self-hosting, not that host
-        return Score(0.4, "estimate", ["third-party API host; its data terms are not in the catalog"], "why.security_third_party")
-    names = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
-    if any(fact_value(e, n) is not None for n in names[:3]):
-        trains = _truthy(fact_value(e, "trains_on_api_data"))
-        zero = _truthy(fact_value(e, "zero_retention_available"))
-        certs = _truthy(fact_value(e, "certifications"))
-        # the prompts leave the premises whatever the terms: at most API_SECURITY_MAX (owned hardware: 1.0)
-        score = 0.2 + 0.2 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.15 * _part(certs)
-        return Score(score, "catalog", [fact_evidence(e, n) for n in names], "why.security_api")
-    return Score(UNKNOWN, "unknown", ["data handling of the API unknown"], "why.unknown")
+        # an open model behind a host: the entry's facts describe self-hosting; the terms are the host's,
+        # known when one host serves it and the catalog has that host's terms
+        host = getattr(e, "api_host", None)
+        terms = getattr(e, "api_host_terms", None) or {}
+        found = _terms_score(lambda n: terms.get(n), f"API host {host}: ") if host else None
+        if found is None:
+            return Score(0.4, "estimate", ["third-party API host; its data terms are not in the catalog"], "why.security_third_party")
+        score, evidence = found
+        return Score(score, "catalog", evidence, "why.security_host", {"host": host})
+    found = _terms_score(lambda n: fact(e, n))
+    if found is None:
+        return Score(UNKNOWN, "unknown", ["data handling of the API unknown"], "why.unknown")
+    return Score(found[0], "catalog", found[1], "why.security_api")
+
+
+TERMS = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
+
+
+def _terms_score(term, prefix: str = "") -> tuple[float, list[str]] | None:
+    """(score, evidence) of an API's data terms, ``term(name)`` giving each curated fact (or None);
+    None when none of the three that score is on record. The prompts leave the premises whatever the
+    terms: at most 0.8 (owned hardware 1.0); unknown parts count half."""
+    values = {n: (None if term(n) is None else term(n).value) for n in TERMS}
+    if all(values[n] is None for n in TERMS[:3]):
+        return None
+    trains, zero, certs = (_truthy(values[n]) for n in TERMS[:3])
+    score = 0.2 + 0.2 * _part(None if trains is None else not trains) + 0.25 * _part(zero) + 0.15 * _part(certs)
+    return score, [prefix + fact_text(n, term(n)) for n in TERMS]
 
 
 def entry_scores(cand: Candidate) -> dict[str, Score]:

@@ -131,6 +131,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "why.security_owned": ("runs on your hardware: data stays on your premises", "berjalan di perangkat keras Anda: data tetap di lokasi Anda"),
     "why.security_rented": ("your own rented server: data goes to the cloud host, not a model vendor", "server sewaan Anda sendiri: data ke penyedia cloud, bukan ke vendor model"),
+    "why.security_host": ("the data terms of the API host, {host} (retention, training, certifications); the prompts leave your premises",
+                          "ketentuan data penyedia API, {host} (retensi, pelatihan, sertifikasi); prompt keluar dari lingkungan Anda"),
     "why.security_third_party": ("a third-party host of open weights: its data terms are not in the catalog", "penyedia pihak ketiga untuk bobot terbuka: ketentuan datanya tidak ada di katalog"),
     "why.security_api": ("vendor's data handling (retention, training, certifications); the prompts leave your premises",
                          "penanganan data oleh vendor (retensi, pelatihan, sertifikasi); prompt keluar dari lingkungan Anda"),

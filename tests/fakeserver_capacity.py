@@ -33,7 +33,7 @@ class CapacityServer:
         self.active: list[threading.Event] = []  # cut signals of the streams in progress, oldest first
         self.requests = 0
         self.shed = 0
-        self.cut = 0
+        self.cut = 0  # streams that did end early (a stream told to stop just as it finished is not counted)
         self.max_active = 0
         self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -66,7 +66,6 @@ class CapacityServer:
                     return None
                 if self.mode == "interrupt":
                     self.active.pop(0).set()
-                    self.cut += 1
             self.cond.wait_for(lambda: len(self.active) < self.slots)
             self.active.append(cut)
             self.max_active = max(self.max_active, len(self.active))
@@ -146,6 +145,8 @@ def _handler(fake: CapacityServer):
                     if cut.wait(wait):
                         break
                 if cut.is_set():  # interrupted by a newer request: end without a finish reason
+                    with fake.cond:
+                        fake.cut += 1
                     return self._write(b"data: [DONE]\n\n", last=True)
                 self._write(_chunk(model, f"t{i} "))
             tail = _chunk(model, finish="length")

@@ -23,7 +23,7 @@ MAX_FUNCTION_LINES = 80
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundations", {"errors", "paths", "safeyaml", "config", "criteria", "migrations"}),
     ("inputs and parts", {"tasks", "providers", "hub", "discovery", "store", "catalog"}),
-    ("measuring", {"runner", "adaptive", "judge", "repeats", "comparisons", "metrics", "load", "candidates"}),
+    ("measuring", {"runner", "adaptive", "judge", "repeats", "comparisons", "metrics", "load", "candidates", "spend"}),
     ("deciding", {"decide"}),
     ("rendering the decision", {"report"}),
     ("the application layer", {"app"}),

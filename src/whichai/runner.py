@@ -414,20 +414,11 @@ class Runner:
         return (input_tokens * pin + output_tokens * pout) / 1_000_000, source
 
     def _price(self, provider: Provider, model: str) -> tuple[float, float, str] | None:
-        if model in self._prices:
-            return self._prices[model]
-        configured = getattr(provider.config, "price_usd_per_mtok", None)
-        price = None
-        if configured is not None:
-            price = (configured.input, configured.output, "config")
-        else:
-            from whichai.catalog import load_catalog
+        if model not in self._prices:
+            from whichai.spend import price_of  # the same prices `run --max-cost` bounds the run with
 
-            found = load_catalog().price_for(model)
-            if found is not None:
-                price = (found.input, found.output, f"catalog:{found.source}@{found.as_of}")
-        self._prices[model] = price
-        return price
+            self._prices[model] = price_of(provider, model)
+        return self._prices[model]
 
 
 def _score(case: Case, text: str, timeout: float):

@@ -29,6 +29,7 @@ def run(
     profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile (name or file) for the closing recommendation."),
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of explanations: en or id (default: from the locale)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
+    max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="Most USD the run may spend on paid APIs: checked before any call, on an upper estimate (every answer at --max-tokens, the catalog's or the configured prices); over it, or a paid model without a price, and the run does not start."),
     max_answer_bytes: int = typer.Option(65536, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
@@ -42,7 +43,7 @@ def run(
         task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
         temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
         report=not no_report, as_json=as_json, max_answer_bytes=max_answer_bytes, candidates=candidates,
-        repeat=repeat,
+        repeat=repeat, max_cost=max_cost,
     )
     raise typer.Exit(code)
 

@@ -13,7 +13,7 @@ from whichai.errors import InputError
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
-                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1) -> int:
+                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1, max_cost=None) -> int:
     """``whichai run``: check every input, run the plan, then show and store what was measured."""
     from whichai.config import load_config
     from whichai.providers.registry import Registry
@@ -24,11 +24,13 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     registry = Registry(cfg)
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
-    needs, store, view = _prepare(registry, model_ids, profile, lang, db)
-    if repeat_note:
-        err_console().print(f"Note: {repeat_note}", markup=False, highlight=False)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
                      temperature=temperature, retries=retries, max_answer_bytes=max_answer_bytes, repeat=repeat)
+    spend_note = _check_spend(registry, plan, max_cost)
+    needs, store, view = _prepare(registry, model_ids, profile, lang, db)
+    for note in (repeat_note, spend_note):
+        if note:
+            err_console().print(f"Note: {note}", markup=False, highlight=False)
     ran = _call_models(store, registry, plan)
     if ran is None:
         return 130
@@ -136,6 +138,26 @@ def _check_models(registry, model_ids: list[str], the_task) -> None:
         if note:
             err_console().print(f"Note: {note}", markup=False, highlight=False)
     _check_serves(registry, model_ids)
+
+
+def _check_spend(registry, plan, max_cost: float | None) -> str | None:
+    """With ``--max-cost``: the most the run's paid API calls may cost (whichai.spend), refused before
+    anything is written when it is over the cap or has no bound; the note that says it otherwise."""
+    if max_cost is None:
+        return None
+    from whichai.spend import estimate
+
+    spend = estimate(registry, plan.task, plan.models, plan.settings.max_tokens)
+    if spend.unpriced:
+        names = ", ".join(spend.unpriced)
+        raise InputError(f"--max-cost {max_cost:g}: {names} would be called on a paid API with no price on record, so what the "
+                         "run costs has no bound. Fix: set price_usd_per_mtok for its provider in whichai.toml, or leave it out.")
+    parts = "; ".join(f"{m['model']} ${m['usd']:.4f} ({m['calls']} calls, ~{m['input_tokens']:,} input + up to "
+                      f"{m['output_tokens']:,} output tokens, {m['price']})" for m in spend.models)
+    if spend.usd > max_cost:
+        raise InputError(f"this run could cost up to ${spend.usd:.4f} on paid APIs, over --max-cost ${max_cost:g}: {parts}. "
+                         "Fix: raise --max-cost, run fewer cases (--limit N), lower --max-tokens, or leave a model out.")
+    return f"paid API calls of this run: at most ${spend.usd:.4f} (--max-cost ${max_cost:g}){': ' + parts if parts else ''}."
 
 
 def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_tokens, temperature, retries,

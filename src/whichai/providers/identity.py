@@ -89,6 +89,12 @@ def _is_local_server(provider: Any) -> bool:
     return isinstance(provider, LocalServerProvider)
 
 
+def is_self_hosted(provider: Any) -> bool:
+    """Whether the user runs the provider's models (no API bill): a local model, a local server, or a
+    server declared ``self_hosted = true``."""
+    return bool(provider.local or getattr(provider.config, "self_hosted", False) or _is_local_server(provider))
+
+
 def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
     """The ``serves`` / ``self_hosted`` / ``hardware`` keys for one model id (empty for a vendor API)."""
     from whichai.providers.registry import split_model_id

@@ -116,7 +116,7 @@ def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
         found = match(catalog, name)
         if found:
             out["serves"] = found
-    if getattr(config, "self_hosted", False) or _is_local_server(provider):
+    if is_self_hosted(provider):
         out["self_hosted"] = True
         if is_loopback(getattr(config, "base_url", None)):
             out["hardware"] = "this-machine"

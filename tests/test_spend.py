@@ -86,3 +86,12 @@ def test_a_self_hosted_server_costs_nothing_per_call(setup, tmp_path, fake) -> N
     the_task = load_task(str(setup[1]))
     spend = estimate(Registry(load_config(config)), the_task, ["mine/echo"], max_tokens=50)
     assert spend.models == [] and spend.unpriced == [] and spend.usd == 0.0
+
+
+def test_without_a_cap_the_run_still_says_what_its_paid_calls_may_cost(cli, setup, tmp_path) -> None:
+    config, task = setup
+    proc = cli("run", "--task", str(task), "--models", "vendor/echo", "--config", str(config), "--db", str(tmp_path / "r.db"),
+               "--max-tokens", "50", "--no-report", "--json")
+    assert proc.returncode in (0, 1), proc.stderr
+    text = " ".join(proc.stderr.split())
+    assert f"paid API calls of this run: at most ${_bound(config, task):.4f}" in text and "--max-cost USD" in text

@@ -141,19 +141,24 @@ def _check_models(registry, model_ids: list[str], the_task) -> None:
 
 
 def _check_spend(registry, plan, max_cost: float | None) -> str | None:
-    """With ``--max-cost``: the most the run's paid API calls may cost (whichai.spend), refused before
-    anything is written when it is over the cap or has no bound; the note that says it otherwise."""
-    if max_cost is None:
-        return None
+    """What the run's paid API calls may cost (whichai.spend): with ``--max-cost``, a run over the cap
+    or with a paid model that has no price is refused before anything is written; otherwise the note
+    that says the bound (None when every model is self-hosted)."""
     from whichai.spend import estimate
 
     spend = estimate(registry, plan.task, plan.models, plan.settings.max_tokens)
-    if spend.unpriced:
-        names = ", ".join(spend.unpriced)
-        raise InputError(f"--max-cost {max_cost:g}: {names} would be called on a paid API with no price on record, so what the "
-                         "run costs has no bound. Fix: set price_usd_per_mtok for its provider in whichai.toml, or leave it out.")
+    if not spend.models and not spend.unpriced:
+        return None
     parts = "; ".join(f"{m['model']} ${m['usd']:.4f} ({m['calls']} calls, ~{m['input_tokens']:,} input + up to "
                       f"{m['output_tokens']:,} output tokens, {m['price']})" for m in spend.models)
+    unpriced = ", ".join(spend.unpriced)
+    if max_cost is None:
+        bound = f"at most ${spend.usd:.4f}" + (f": {parts}" if parts else "")
+        loose = f"; {unpriced} has no price on record, so its cost has no bound" if unpriced else ""
+        return f"paid API calls of this run: {bound}{loose} (--max-cost USD refuses a run that could cost more)."
+    if unpriced:
+        raise InputError(f"--max-cost {max_cost:g}: {unpriced} would be called on a paid API with no price on record, so what the "
+                         "run costs has no bound. Fix: set price_usd_per_mtok for its provider in whichai.toml, or leave it out.")
     if spend.usd > max_cost:
         raise InputError(f"this run could cost up to ${spend.usd:.4f} on paid APIs, over --max-cost ${max_cost:g}: {parts}. "
                          "Fix: raise --max-cost, run fewer cases (--limit N), lower --max-tokens, or leave a model out.")

@@ -163,8 +163,12 @@ def test_a_view_warmed_before_the_measurements_gives_the_same_recommendation() -
     measured = [{"model": m, "pass_rate": rate, "n": 20, "passed": round(20 * rate), "latency_p50_s": 0.4, "output_tokens_per_s": 80.0,
                  "by_lang": {"id": {"pass_rate": rate, "n": 20}}} for m, rate in zip(ids, (0.9, 0.35))]
     profile = Profile(hardware=_hw(), sensitive_share=0.5, data_may_go="nowhere", data_sensitivity="regulated", min_quality=0.5)
+    fresh = recommend(profile, catalog, measurements=measured, today=TODAY).to_json()
     view = warm_view(profile, catalog, today=TODAY)
-    warmed = recommend(profile, catalog, measurements=measured, today=TODAY, view=view).to_json()
-    assert warmed == recommend(profile, catalog, measurements=measured, today=TODAY).to_json()
+    assert recommend(profile, catalog, measurements=measured, today=TODAY, view=view).to_json() == fresh
+    calls = []  # and with the "what if" passes warmed as well, as long as it is asked to go on
+    everything = warm_view(profile, catalog, today=TODAY, more=lambda: calls.append(1) or True)
+    assert len(calls) >= 3  # the hybrid halves and the profile changes
+    assert recommend(profile, catalog, measurements=measured, today=TODAY, view=everything).to_json() == fresh
     with pytest.raises(ValueError):  # its memo now holds those measurements by their ids: no second recommendation
-        recommend(profile, catalog, today=TODAY, view=view)
+        recommend(profile, catalog, today=TODAY, view=everything)

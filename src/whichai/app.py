@@ -162,13 +162,14 @@ def recommend(
                   run=found.run if found else None, capacity=capacity or None, today=today, view=view)
 
 
-def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None = None) -> Any:
+def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None = None, more: Any = None) -> Any:
     """What a recommendation for ``profile`` can compute before any measurement (a prior-only pass
-    over the catalog), for :func:`recommend`'s ``view``: ``whichai run`` does it while its models load."""
+    over the catalog; and its "what if" passes while ``more()`` says there is time), for
+    :func:`recommend`'s ``view``: ``whichai run`` does it while its models load."""
     from whichai.catalog import load_catalog
     from whichai.decide.recommendation import warm_view
 
-    return warm_view(load_needs(profile), load_catalog(catalog_file))
+    return warm_view(load_needs(profile), load_catalog(catalog_file), more=more)
 
 
 def _capacity(store: "Store") -> list[dict[str, Any]]:

@@ -79,7 +79,7 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
 
     from whichai.catalog import load_catalog
     from whichai.paths import default_db_path
-    from whichai.providers.local import wait_for_loads
+    from whichai.providers.local import loads_pending, wait_for_loads
     from whichai.store import Store
 
     for model_id in model_ids:
@@ -91,7 +91,7 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
         for module in _RUN_MODULES:
             importlib.import_module(module)
         store = Store.open(db or default_db_path())  # the last check; from here on the run writes
-        view = importlib.import_module("whichai.app").warm(needs)
+        view = importlib.import_module("whichai.app").warm(needs, more=loads_pending)  # the what-ifs, while it loads
     finally:
         wait_for_loads()
     return needs, store, view

@@ -12,7 +12,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from whichai.decide.assemble import build_document
 from whichai.decide.catalog_view import CatalogView, catalog_age
@@ -47,13 +47,22 @@ class Inputs:
         return run_outcome(profile, self.view, self.measurements, self.only, self.capacity, self.today, lean)
 
 
-def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
+def hybrid_halves(profile: Profile) -> tuple[Profile, Profile] | None:
+    """(the sensitive share of the traffic, the rest) as profiles of their own, when part of the
+    traffic is sensitive and restricted; else None."""
     share = profile.sensitive_share
     restricted = profile.data_may_go != "anywhere" or profile.data_sensitivity in ("confidential", "regulated")
     if not (0.0 < share < 1.0) or not restricted:
         return None
-    sens = inp.outcome(_scaled(profile, share), lean=True)
-    rest = inp.outcome(_scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere"), lean=True)
+    return _scaled(profile, share), _scaled(profile, 1.0 - share, data_sensitivity="internal", data_may_go="anywhere")
+
+
+def hybrid_plan(profile: Profile, inp: Inputs) -> dict[str, Any] | None:
+    halves = hybrid_halves(profile)
+    if halves is None:
+        return None
+    share = profile.sensitive_share
+    sens, rest = (inp.outcome(half, lean=True) for half in halves)
     if not sens.ranked or not rest.ranked:
         return None
     a, b = sens.ranked[0], rest.ranked[0]
@@ -288,15 +297,30 @@ def recommend(
         return _recommend(profile, Inputs(view, measurements, only, capacity, today), lang, run)
 
 
-def warm_view(profile: Profile, catalog: Any, today: date | None = None) -> CatalogView:
+def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: Callable[[], bool] | None = None) -> CatalogView:
     """A view of ``catalog`` with a prior-only pass of ``profile`` done ahead: each model's checks,
     deployment modes and scores, memoised by what they depend on. Give it to one :func:`recommend`
     of the same catalog (``view=``): the models it did not measure, most of the catalog, are then
-    ready. ``whichai run`` warms it while its local models load. Its memo holds no measurement."""
+    ready. ``more``: after that pass, the "what if" passes (hybrid halves, profile changes) are warmed
+    too, one at a time while ``more()`` says there is time (``whichai run``: while its local models
+    load). Its memo holds no measurement."""
     view = CatalogView(catalog)
+    inp = Inputs(view, today=today or date.today())
     with _no_gc():
-        run_outcome(profile, view, None, today=today or date.today())
+        inp.outcome(profile)
+        for variant in _what_ifs(profile) if more is not None else ():
+            if not more():
+                break
+            inp.outcome(variant, lean=True)
     return view
+
+
+def _what_ifs(profile: Profile) -> Iterator[Profile]:
+    """The profiles a recommendation may re-rank under: the hybrid halves, then the profile changes."""
+    yield from hybrid_halves(profile) or ()
+    for _, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
+        if applies(profile):
+            yield profile.model_copy(update=change(profile))
 
 
 @contextmanager

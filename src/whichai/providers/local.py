@@ -114,6 +114,12 @@ def start_loading(path: Path, n_ctx: int = DEFAULT_CONTEXT) -> None:
         threading.Thread(target=_run_load, args=(future, path, n_ctx), name="whichai-load-model").start()
 
 
+def loads_pending() -> bool:
+    """Whether a load begun in this process is still running (work that can wait for it may go on)."""
+    with _MODELS_LOCK:
+        return any(not f.done() for f in _MODELS.values())
+
+
 def wait_for_loads() -> None:
     """Wait until every load begun in this process has ended, loaded or failed (the failure is raised by
     :func:`load_llama` where the model is used), so that the process's output is its own again."""

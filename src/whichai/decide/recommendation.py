@@ -308,6 +308,7 @@ def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: C
     inp = Inputs(view, today=today or date.today())
     with _no_gc():
         inp.outcome(profile)
+        Decision.model_rebuild(force=True)  # the document's validator and serialiser (built on first use otherwise)
         for variant in _what_ifs(profile) if more is not None else ():
             if not more():
                 break

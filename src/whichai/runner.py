@@ -357,8 +357,8 @@ class Runner:
             raise
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # foreign exceptions are classified by the provider, at the boundary
-            raise (internal_error(exc) or provider.classify(exc)) from exc
+        except Exception as exc:  # foreign exceptions are classified at the boundary (see call_failure)
+            raise call_failure(provider, exc) from exc
         latency = time.perf_counter() - start
         return {"text": "".join(parts), "deltas": len(parts), "ttft_s": ttft, "latency_s": latency,
                 "truncated": truncated, "bytes": size, **final}
@@ -433,6 +433,12 @@ def _score(case: Case, text: str, timeout: float):
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def call_failure(provider: Provider, exc: Exception) -> ProviderError:
+    """What a foreign exception raised while calling a model means: a bug of whichai's own
+    (:func:`internal_error`), else what the provider classifies it as (rate limit, server error...)."""
+    return internal_error(exc) or provider.classify(exc)
 
 
 def internal_error(exc: BaseException) -> FatalCallError | None:

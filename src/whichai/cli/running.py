@@ -527,8 +527,10 @@ async def _ask(provider, name: str, messages, settings, timeout: float, echo: bo
         raise ProviderError(f"no complete answer within {timeout:g} s", error_class="timeout") from None
     except ProviderError:
         raise
-    except Exception as exc:
-        raise provider.classify(exc) from exc
+    except Exception as exc:  # foreign exceptions: classified as the runner classifies them
+        from whichai.runner import call_failure
+
+        raise call_failure(provider, exc) from exc
     latency = time.perf_counter() - start
     answer = "".join(parts)
     return {"answer": answer, "ttft_s": ttft, "latency_s": latency, **_usage(usage, provider, name, messages, answer, len(parts))}

@@ -132,8 +132,7 @@ def _profile_keys(profile: Profile) -> dict[str, Any]:
     hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
     rent = profile.rent.model_dump_json() if profile.rent is not None else None
     prices = tuple(sorted((k, v.input, v.output) for k, v in profile.prices.items()))
-    return {"api": (vol, prices), "owned": (vol, ops, hw), "rented": (vol, ops, rent), "ops": ops, "owned_base": (vol, hw),
-            "rented_base": (vol, rent)}
+    return {"api": (vol, prices), "owned": (vol, hw), "rented": (vol, rent), "ops": ops}
 
 
 def _key_id(memo: dict | None, value: tuple) -> Any:
@@ -159,24 +158,6 @@ def memoised(memo: dict | None, key: tuple, make):
     found = memo.get(key)
     if found is None:
         found = memo[key] = make()
-    return found
-
-
-def _self_hosted_mode(memo: dict | None, key: tuple, ops_key: tuple, make, swap) -> Any:
-    """A self-hosted mode memoised in two steps: the mode without regard to the operations answers
-    (``key``), then with them (``key + ops_key``): a pass that changes only the team's skill, hours
-    or rate swaps the operations component (``swap``) instead of rebuilding the mode."""
-    if memo is None:
-        return make()
-    full = key + (ops_key,)
-    found = memo.get(full)
-    if found is None:
-        base = memo.get(key)
-        if base is None:
-            found = memo[key] = make()
-        else:
-            found = swap(base)
-        memo[full] = found
     return found
 
 
@@ -325,10 +306,9 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
     cap = find_capacity(ids, ctx["capacity"], profile)
     mkey = id(cand.measurement) if cand.measurement is not None else None
     cap_key = None if cap is None else (cap["tokens_per_s"], cap.get("hardware"), cap.get("origin"), cap.get("source"))
-    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned_base"])
-    cand.modes.append(_self_hosted_mode(
-        memo, key, keys["ops"], lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params)),
-        lambda base: with_ops(base, profile, params, active)))
+    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned"])
+    cand.modes.append(memoised(memo, key + (keys["ops"],),
+                               lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params))))
     cand.fits_owned = True
 
 
@@ -349,9 +329,8 @@ def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: 
         if gpus > MAX_RENTED_GPUS:
             failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
         else:
-            cand.modes.append(_self_hosted_mode(memo, ("rented", cand.model, gpus, keys["rented_base"]), keys["ops"],
-                                                lambda: _mark(ctx, rented_mode(active, gpus, profile, params)),
-                                                lambda base: with_ops(base, profile, params, active, gpus)))
+            cand.modes.append(memoised(memo, ("rented", cand.model, gpus, keys["rented"], keys["ops"]),
+                                       lambda: _mark(ctx, rented_mode(active, gpus, profile, params))))
 
 
 def _static_key(profile: Profile) -> tuple:
@@ -426,7 +405,7 @@ class _Pass:
         vol = profile.volume
         self.context = int(max(4096, vol.input_tokens_per_request + vol.output_tokens_per_request))
         caps_key = tuple((c.get("model"), c.get("tokens_per_s"), c.get("hardware"), c.get("origin"), c.get("source")) for c in caps or [])
-        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned_base"], k["rented_base"], caps_key, today)
+        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
         # the composite keys become small ints, so that the thousands of memo lookups of a pass hash
         # (model, int) pairs instead of nested tuples of the profile's answers
         self.keys = {name: _key_id(memo, (name, value)) for name, value in k.items()}
@@ -482,7 +461,7 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
     cand.notes.extend(static.notes)
     if cand.lifecycle and cand.lifecycle["status"] == "retired":
         return cand
-    settled = _settledmemoised(cand, ps, static, local_measured, downloadable, mkey)
+    settled = _settled_modes(cand, ps, static, local_measured, downloadable, mkey)
     modes, reasons, notes, cand.fits_owned = settled
     if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
         requests = ps.profile.volume.requests_per_month
@@ -500,10 +479,10 @@ def _static_of(cand: Candidate, ps: _Pass, mkey: int | None, downloadable: bool)
     return _static(cand, measurement, profile, facts, downloadable)
 
 
-def _settledmemoised(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
-    """:func:`_settled`, memoised in two steps like :func:`_self_hosted_mode`: by what decides the
-    modes but the operations answers, then with them (a pass that changes only the team's skill,
-    hours or rate re-costs the operations of the self-hosted modes instead of rebuilding them)."""
+def _settled_modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
+    """:func:`_settled`, memoised in two steps: by what decides the modes but the operations answers,
+    then with them (a pass that changes only the team's skill, hours or rate re-costs the operations
+    of the self-hosted modes, :func:`with_ops`, instead of rebuilding them)."""
     memo = ps.memo
     if memo is None:
         return _settled(cand, ps, static, local_measured, downloadable)

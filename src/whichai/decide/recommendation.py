@@ -22,7 +22,7 @@ from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
-from whichai.decide.ownership import tco_summary
+from whichai.decide.ownership import model_row, tco_summary
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -141,10 +141,8 @@ def _profile_changes(out: Outcome, inp: Inputs, need: int) -> list[dict[str, Any
     base_verdict, base_winner = out.verdict, (out.winner.model if out.winner else None)
     items: list[dict[str, Any]] = []
     flips = 0
-    for key, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
-        if not applies(out.profile):
-            continue
-        alt = inp.outcome(out.profile.model_copy(update=change(out.profile)), lean=True)
+    for key, changed in profile_changes(out.profile):
+        alt = inp.outcome(changed, lean=True)
         winner = alt.winner.model if alt.winner else None
         if alt.verdict != base_verdict:
             items.append({"kind": "profile", "change": key, "winner": winner, "verdict": alt.verdict, "flips": "verdict", "size": TOGGLE_SIZE})
@@ -219,7 +217,8 @@ class Recommendation:
     @property
     def tco(self) -> dict[str, Any]:
         """Cost of ownership with every ranked model's components (the document details only the models it names)."""
-        return {**self.findings.tco, "models": tco_summary(self.outcome)["models"]}
+        requests = self.profile.volume.requests_per_month
+        return {**self.findings.tco, "models": [model_row(r, self.outcome, requests) for r in self.outcome.ranked]}
 
     @property
     def sensitivity(self) -> dict[str, Any]:
@@ -319,9 +318,14 @@ def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: C
 def _what_ifs(profile: Profile) -> Iterator[Profile]:
     """The profiles a recommendation may re-rank under: the hybrid halves, then the profile changes."""
     yield from hybrid_halves(profile) or ()
-    for _, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
+    yield from (changed for _, changed in profile_changes(profile))
+
+
+def profile_changes(profile: Profile) -> Iterator[tuple[str, Profile]]:
+    """(key, the profile with that one answer changed) for each change that applies, in key order."""
+    for key, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
         if applies(profile):
-            yield profile.model_copy(update=change(profile))
+            yield key, profile.model_copy(update=change(profile))
 
 
 @contextmanager

@@ -207,16 +207,13 @@ def evaluate(
     budget: float | None | bool = True,
     full: bool = True,
 ) -> tuple[list[Ranked], list[tuple[Candidate, list[Reason]]]]:
-    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): only the first
-    model and the best model of known openness (what :attr:`Outcome.winner` and the verdict read),
-    without the exclusions and without building the other models' objects."""
+    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): without the
+    exclusions and the score objects, the ranking only."""
     requests = profile.volume.requests_per_month if requests is None else requests
     budget_value = profile.budget_usd_per_month if budget is True else budget
     reference = cost_reference(profile)
     w_cost = weights["cost"]
     total_w = math.fsum(weights.values()) or 1.0
-    if not full:
-        return _top(prepared, requests, api_factor, gpu_factor, budget_value, w_cost, reference, total_w), []
     ranked: list[Ranked] = []
     excluded: list[tuple[Candidate, list[Reason]]] = []
     for p in prepared:
@@ -242,30 +239,6 @@ def evaluate(
 
 
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")
-
-
-def _top(prepared: list[Prepared], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float,
-         reference: float, total_w: float) -> list[Ranked]:
-    """The first of :func:`evaluate`'s ranking and the best model of known openness (one model when
-    they are the same), ranked as :func:`evaluate` ranks them."""
-    best = best_known = None  # (-raw, model, prepared, option, monthly, cost score): the sort key first
-    for p in prepared:
-        if p.cand.reasons or not p.options:
-            continue
-        found = cheapest([o.mode for o in p.options], requests, api_factor, gpu_factor)
-        if found is None or (budget is not None and found[1] > budget + 1e-9):
-            continue
-        mode, monthly = found
-        option = next(o for o in p.options if o.mode is mode)
-        value = cost_score(monthly, reference)
-        key = (-(option.base + w_cost * value), p.cand.model, p, option, monthly, value)
-        if best is None or key[:2] < best[:2]:
-            best = key
-        if p.cand.openness in KNOWN_OPENNESS and (best_known is None or key[:2] < best_known[:2]):
-            best_known = key
-    tops = [k for k in (best, best_known) if k is not None]
-    tops = sorted({id(k[2]): k for k in tops}.values(), key=lambda k: k[:2])
-    return [Ranked(k[2].cand, k[3], k[4], None, -k[0], -k[0] / total_w, None, k[5]) for k in tops]
 
 
 def flatten(prepared: list[Prepared]) -> list[tuple]:

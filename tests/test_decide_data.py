@@ -81,3 +81,17 @@ def test_entries_are_valid_and_distinct() -> None:
     ids = [e.id for e in entries()]
     assert len(ids) == len(set(ids))
     assert {e.openness for e in entries()} == {"open-source", "open-weights", "closed"}
+
+
+def raw_catalog(extra: dict[str, dict] | None = None):
+    """:func:`entries` as a catalog document's raw entries (what decide reads from a loaded catalog),
+    with ``extra`` fields merged into the entries of those ids."""
+    from types import SimpleNamespace
+
+    raw = []
+    for e in entries():
+        d = e.model_dump(mode="json")
+        d.update((extra or {}).get(e.id, {}))
+        raw.append(d)
+    return SimpleNamespace(raw=raw)
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_decide_data import entries
+from test_decide_data import entries, raw_catalog
 
 from whichai import app
 from whichai.catalog import load_catalog
@@ -24,17 +24,6 @@ TODAY = date(2026, 11, 25)
 CLOSED = "openai/gpt-4o-mini"
 
 
-def _raw(extra: dict[str, dict]):
-    from types import SimpleNamespace
-
-    raw = []
-    for e in entries():
-        d = e.model_dump(mode="json")
-        d.update(extra.get(e.id, {}))
-        raw.append(d)
-    return SimpleNamespace(raw=raw)
-
-
 @pytest.mark.parametrize("code", ["retired", "offers_retired"])
 def test_lifecycle_exclusions_have_group_texts_in_both_languages(code: str) -> None:
     en, id_ = TEXTS[f"group.{code}"]
@@ -45,8 +34,8 @@ def test_retired_models_with_and_without_a_date_are_one_line_of_the_summary() ->
     """Both say "retired: can no longer be called": the summary counts them together, once."""
     dated = {"status": "retired", "shutdown_date": "2026-10-23", "source": None}
     undated = {"status": "retired", "shutdown_date": None, "source": None}
-    others = [e for e in _raw({}).raw if e["id"] != CLOSED][:1]
-    catalog = _raw({CLOSED: {"lifecycle": dated}, others[0]["id"]: {"lifecycle": undated}})
+    others = [e for e in raw_catalog({}).raw if e["id"] != CLOSED][:1]
+    catalog = raw_catalog({CLOSED: {"lifecycle": dated}, others[0]["id"]: {"lifecycle": undated}})
     doc = recommend(Profile(), catalog, today=TODAY).document()
     codes = sorted(r.code for e in doc.excluded for r in e.reasons if r.code.startswith("retired"))
     assert codes == ["retired", "retired_undated"]
@@ -58,7 +47,7 @@ def test_retired_models_with_and_without_a_date_are_one_line_of_the_summary() ->
 
 def test_the_exclusion_summary_uses_the_group_text_for_retired_models() -> None:
     life = {"status": "retired", "shutdown_date": "2026-10-23", "source": None}
-    doc = recommend(Profile(), _raw({CLOSED: {"lifecycle": life}}), today=TODAY).document()
+    doc = recommend(Profile(), raw_catalog({CLOSED: {"lifecycle": life}}), today=TODAY).document()
     assert [r.code for e in doc.excluded if e.model == CLOSED for r in e.reasons] == ["retired"]
     for lang in ("en", "id"):
         summary = [b.text for b in doc.explanation.blocks(lang) if b.kind == "exclusion"]
@@ -68,7 +57,7 @@ def test_the_exclusion_summary_uses_the_group_text_for_retired_models() -> None:
 def test_every_offer_retired_removes_the_api_mode_over_raw_catalog_records() -> None:
     offer = {"price": {"input": 0.15, "output": 0.6, "as_of": "2026-07-02", "source": "t"}, "context_length": 128000,
              "status": "retired", "shutdown_date": "2026-10-23", "free_tier": False, "source": None}
-    view = CatalogView(_raw({CLOSED: {"offers": {CLOSED: offer}}}))
+    view = CatalogView(raw_catalog({CLOSED: {"offers": {CLOSED: offer}}}))
     entry = view.resolve(CLOSED)
     cand = build_candidate(CLOSED, entry, None, Profile(), today=TODAY)
     assert [r.code for r in cand.reasons] == ["offers_retired"]
@@ -100,7 +89,7 @@ def test_the_capacity_reason_states_the_profiles_hours_limit() -> None:
 
 def test_today_reaches_the_lifecycle_check_from_the_application_layer() -> None:
     life = {"status": "deprecated", "shutdown_date": "2026-12-11", "source": None}
-    cat = _raw({CLOSED: {"lifecycle": life}})
+    cat = raw_catalog({CLOSED: {"lifecycle": life}})
     before = app.recommend(Profile(), catalog=cat, today=date(2026, 12, 1)).document()
     after = app.recommend(Profile(), catalog=cat, today=date(2026, 12, 20)).document()
     assert CLOSED in [r.model for r in before.ranking]

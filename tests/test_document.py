@@ -9,11 +9,10 @@ import json
 import random
 import re
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
-from test_decide_data import entries
+from test_decide_data import entries, raw_catalog
 
 from whichai import app
 from whichai.cli.decision_view import render
@@ -105,7 +104,7 @@ def test_json_is_deterministic_also_with_the_catalog_shuffled() -> None:
     shuffled = entries()
     random.Random(7).shuffle(shuffled)
     assert json.dumps(recommend(profile, shuffled, today=day).to_json(), sort_keys=True) == first
-    cat = _raw_catalog({"openai/gpt-4o-mini": {"sources": [{"name": "curated", "url": "https://example.org", "as_of": "2026-07-01"}]}})
+    cat = raw_catalog({"openai/gpt-4o-mini": {"sources": [{"name": "curated", "url": "https://example.org", "as_of": "2026-07-01"}]}})
     age = recommend(profile, cat, today=day).document().catalog_age
     assert (age.oldest_as_of, age.age_days, age.source) == ("2026-07-01", (day - date(2026, 7, 1)).days, "entries")
     assert recommend(profile, cat, today=date(2027, 11, 25)).document().catalog_age.age_days == age.age_days + 365
@@ -264,17 +263,8 @@ def test_operations_that_decide_the_verdict_are_said_and_true() -> None:
 # --- reading the catalog document -----------------------------------------------------------------------
 
 
-def _raw_catalog(extra: dict[str, dict]) -> SimpleNamespace:
-    raw = []
-    for e in entries():
-        d = e.model_dump(mode="json")
-        d.update(extra.get(e.id, {}))
-        raw.append(d)
-    return SimpleNamespace(raw=raw)
-
-
 def test_raw_entries_answer_declared_fields_only_and_carry_the_lifecycle() -> None:
-    cat = _raw_catalog({"openai/gpt-4o-mini": {"lifecycle": {"status": "deprecated", "shutdown_date": "2027-01-31", "source": None}}})
+    cat = raw_catalog({"openai/gpt-4o-mini": {"lifecycle": {"status": "deprecated", "shutdown_date": "2027-01-31", "source": None}}})
     entry = RawEntry(cat.raw[0])
     with pytest.raises(AttributeError):
         entry.no_such_field  # noqa: B018 - the point: no shim answering None for any name
@@ -291,7 +281,7 @@ def test_raw_entries_answer_declared_fields_only_and_carry_the_lifecycle() -> No
 
 
 def test_search_catalog_matches_id_name_provider_licence_and_alias() -> None:
-    cat = _raw_catalog({"openai/gpt-4o-mini": {"aliases": ["azure/gpt-4o-mini-deploy"]}})
+    cat = raw_catalog({"openai/gpt-4o-mini": {"aliases": ["azure/gpt-4o-mini-deploy"]}})
     assert [r["id"] for r in app.search_catalog(cat, "AZURE/")] == ["openai/gpt-4o-mini"]
     assert {r["id"] for r in app.search_catalog(cat, "apache")} == {"local/smollm2-135m-instruct", "allenai/olmo-2-13b"}
     assert {r["id"] for r in app.search_catalog(cat, None, ["closed"])} == {"openai/gpt-4o-mini", "anthropic/claude-x"}

@@ -10,6 +10,7 @@ is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 
@@ -129,50 +130,40 @@ class RawEntry:
     def raw(self) -> dict[str, Any]:
         return self._raw
 
-    def _cached(self, name: str, make) -> Any:
-        if name not in self.__dict__:
-            self.__dict__[name] = make()
-        return self.__dict__[name]
-
-    @property
+    # the nested parts become records when first read, and stay (functools.cached_property)
+    @cached_property
     def facts(self) -> _Records:
-        return self._cached("_facts", lambda: _Records(self._raw.get("facts") or {}, Fact))
+        return _Records(self._raw.get("facts") or {}, Fact)
 
-    @property
+    @cached_property
     def api_host_terms(self) -> _Records:
-        return self._cached("_host_terms", lambda: _Records(self._raw.get("api_host_terms") or {}, Fact))
+        return _Records(self._raw.get("api_host_terms") or {}, Fact)
 
-    @property
+    @cached_property
     def criteria(self) -> _Records:
-        return self._cached("_criteria", lambda: _Records(self._raw.get("criteria") or {}, CriterionScore))
+        return _Records(self._raw.get("criteria") or {}, CriterionScore)
 
-    @property
+    @cached_property
     def field_sources(self) -> _Records:
-        return self._cached("_field_sources", lambda: _Records(self._raw.get("field_sources") or {}, Source))
+        return _Records(self._raw.get("field_sources") or {}, Source)
 
-    @property
+    @cached_property
     def offers(self) -> _Records:
-        return self._cached("_offers", lambda: _Records(self._raw.get("offers") or {}, Offer))
+        return _Records(self._raw.get("offers") or {}, Offer)
 
-    @property
+    @cached_property
     def sources(self) -> list[Source]:
-        return self._cached("_sources", lambda: [Source(s) for s in self._raw.get("sources") or []])
+        return [Source(s) for s in self._raw.get("sources") or []]
 
-    @property
+    @cached_property
     def price_usd_per_mtok(self) -> Price | None:
-        def make() -> Price | None:
-            price = self._raw.get("price_usd_per_mtok")
-            return Price(price) if price else None
+        price = self._raw.get("price_usd_per_mtok")
+        return Price(price) if price else None
 
-        return self._cached("_price", make)
-
-    @property
+    @cached_property
     def lifecycle(self) -> Lifecycle | None:
-        def make() -> Lifecycle | None:
-            value = self._raw.get("lifecycle")
-            return Lifecycle(value) if value else None
-
-        return self._cached("_lifecycle", make)
+        value = self._raw.get("lifecycle")
+        return Lifecycle(value) if value else None
 
 
 _RAW_ENTRIES: dict[int, tuple[list, list[RawEntry]]] = {}  # id(raw list) -> (that list, its entries), a few catalogs

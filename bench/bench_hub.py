@@ -1,9 +1,9 @@
 """What the SHA-256 check adds to a Hugging Face download, and how long `whichai models --local` probes.
 
 Side by side in one run, on loopback (tests/fakehub.py serving the embedded 98 MB GGUF):
-- fetch: `whichai.hub.fetch` (download through huggingface_hub + whichai's SHA-256 check), fresh cache;
+- fetch: `whichai.providers.hub.fetch` (download through huggingface_hub + whichai's SHA-256 check), fresh cache;
 - verify: the SHA-256 check alone on the same file.
-- probe: `whichai.discovery.probe()` with no server running, and with a fake Ollama answering.
+- probe: `whichai.providers.discovery.probe()` with no server running, and with a fake Ollama answering.
 
 Run: .venv/bin/python bench/bench_hub.py [repeats]
 """
@@ -30,7 +30,7 @@ def main(repeats: int = 3) -> None:
     repo = "Bench/SmolLM2-GGUF"
     with FakeHub({repo: {"m.Q4_1.gguf": embedded_model_path()}}) as hub:
         os.environ.update(HF_ENDPOINT=hub.endpoint, HF_HUB_CACHE=str(cache), HF_HUB_DISABLE_PROGRESS_BARS="1")
-        from whichai.hub import fetch, parse_ref, verify
+        from whichai.providers.hub import fetch, parse_ref, verify
 
         fetches, verifies = [], []
         for _ in range(repeats):
@@ -52,7 +52,7 @@ def main(repeats: int = 3) -> None:
 def probe_times(repeats: int) -> None:
     from conftest import free_port
     from fakeollama import FakeOllama
-    from whichai.discovery import probe
+    from whichai.providers.discovery import probe
 
     for var in ("OLLAMA_HOST", "WHICHAI_LMSTUDIO_HOST", "WHICHAI_LLAMACPP_HOST", "WHICHAI_VLLM_HOST"):
         os.environ[var] = f"127.0.0.1:{free_port()}"

@@ -5,7 +5,7 @@ often the judge's reply could be read, its agreement with the scorer (share and 
 judge's tokens and time per judgement on this machine, and the cost of judging 1,000 cases with API
 judges at their catalog prices (tokens measured here x price; origin: estimate).
 
-Every call goes through whichai's runner (Runner.run for the answers, Runner.call + whichai.judge for
+Every call goes through whichai's runner (Runner.run for the answers, Runner.call + whichai.measure.judge for
 the verdicts), so the figures are those of `scorer: judge` in a real run.
 
     python bench/bench_judge.py [--limit N] [--judge MODEL] [--model MODEL] [--json]
@@ -39,7 +39,7 @@ def kappa(pairs: list[tuple[bool, bool]]) -> float | None:
 
 
 async def judge_all(runner, plan, judge_id: str, cases: dict, answers: list[dict]) -> list[dict]:
-    from whichai.judge import grade_case, judgement, settings
+    from whichai.measure.judge import grade_case, judgement, settings
 
     out = []
     for row in answers:  # one at a time: local models run one call at a time anyway
@@ -64,7 +64,7 @@ def main() -> None:
     from whichai.config import load_config
     from whichai.providers.base import GenerationSettings
     from whichai.providers.registry import Registry
-    from whichai.runner import RunPlan, Runner
+    from whichai.measure.runner import RunPlan, Runner
     from whichai.store import Store
     from whichai.tasks.loader import load_task
 

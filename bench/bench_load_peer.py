@@ -64,8 +64,8 @@ def peer_prompts(base: str, path: Path) -> int:
     import llama_cpp
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-    from whichai.load.prompts import synthetic_prompts
-    from whichai.load.target import Target
+    from whichai.measure.load.prompts import synthetic_prompts
+    from whichai.measure.load.target import Target
     from whichai.providers.local import embedded_model_path
 
     target = Target(model_id="llama/smollm2", model="smollm2", provider="llama", base_url=base + "/v1", self_hosted=True)

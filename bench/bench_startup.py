@@ -110,7 +110,7 @@ def one_case_run(runs: int, envs: dict[str, dict[str, str]], work: Path) -> None
 
 STAGES = {
     "import whichai.cli.main": "import whichai.cli.main",
-    "import the run's modules (cli.running, runner, store)": "import whichai.cli.running, whichai.runner, whichai.store",
+    "import the run's modules (cli.running, runner, store)": "import whichai.cli.running, whichai.measure.runner, whichai.store",
     "import decide (pydantic + whichai.decide.recommendation)": "import whichai.decide.recommendation",
     "import openai (types; a local-only run does not)": "import openai.types.chat",
     "import llama_cpp": "import llama_cpp",

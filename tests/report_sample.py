@@ -186,8 +186,8 @@ def make_xss_runs(db_path: Path) -> tuple[Store, str, str]:
 def add_sample_sweep(store: Store, model: str = "local/smollm2-135m-instruct", sweep_id: str = "sweep-sample-1") -> dict:
     """Store one load sweep (``whichai load --json`` shape) of ``model``: a server that serves 4 requests
     at once at 50 tokens/s each, so throughput rises to concurrency 4 and then only latency grows.
-    Needs the whichai.load package; returns the stored document."""
-    from whichai.load.store import save_sweep
+    Needs the whichai.measure.load package; returns the stored document."""
+    from whichai.measure.load.store import save_sweep
 
     points = []
     for c in (1, 2, 4, 8, 16):

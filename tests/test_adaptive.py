@@ -11,12 +11,12 @@ import pytest
 
 from conftest import start_llama_server, write_config
 from fakeserver_capacity import CapacityServer
-from whichai.adaptive import AdaptiveLimiter, CallBudget, is_shed
+from whichai.measure.adaptive import AdaptiveLimiter, CallBudget, is_shed
 from whichai.config import load_config
 from whichai.errors import RetryableError
 from whichai.providers.base import GenerationSettings
 from whichai.providers.registry import Registry
-from whichai.runner import RunPlan, Runner
+from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

@@ -29,7 +29,7 @@ def sample(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("browser")
     store = make_sample_run(folder / "whichai.db")
-    if importlib.util.find_spec("whichai.load") is not None:  # stored load sweeps: the throughput-latency chart
+    if importlib.util.find_spec("whichai.measure.load") is not None:  # stored load sweeps: the throughput-latency chart
         from report_sample import add_sample_sweep
 
         add_sample_sweep(store)
@@ -79,7 +79,7 @@ def test_report_opens_offline_draws_its_charts_and_runs_no_injected_script(brows
         "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
     )
     assert all(n >= 1 for n in charts_drawn(page).values())
-    if importlib.util.find_spec("whichai.load") is not None:
+    if importlib.util.find_spec("whichai.measure.load") is not None:
         page.wait_for_selector("#chart-load .main-svg")
         assert page.locator("#chart-load .scatterlayer .trace").count() >= 2  # the sweep and its saturation point
     # the scatter really drew points (one per model), and the break-even / volume lines are there

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import free_port, write_jsonl
 from fakeollama import FakeOllama
-from whichai.candidates import how_to_reach, plan, reachable
+from whichai.measure.candidates import how_to_reach, plan, reachable
 from whichai.catalog import load_catalog
 from whichai.config import Config, ProviderConfig
 from whichai.providers.local import embedded_model_path

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whichai.comparisons import cases_needed, compare_all, compare_pair, mcnemar_exact, paired_difference_ci, wilson
+from whichai.measure.comparisons import cases_needed, compare_all, compare_pair, mcnemar_exact, paired_difference_ci, wilson
 
 
 @pytest.mark.parametrize(

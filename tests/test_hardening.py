@@ -530,7 +530,7 @@ def test_a_full_database_stops_the_run_marked_interrupted_with_one_message(tmp_p
     from whichai.config import load_config
     from whichai.errors import StorageError
     from whichai.providers.registry import Registry
-    from whichai.runner import RunPlan, Runner
+    from whichai.measure.runner import RunPlan, Runner
     from whichai.store import Store
     from whichai.tasks.model import Case, Task
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import free_port
 from fakehub import FakeHub
 from whichai.errors import ConfigError
-from whichai.hub import DEFAULT_QUANT, HubRef, parse_ref, pick_files, quant_matches
+from whichai.providers.hub import DEFAULT_QUANT, HubRef, parse_ref, pick_files, quant_matches
 from whichai.providers.local import embedded_model_path
 
 REPO = "TestOrg/SmolLM2-135M-Instruct-GGUF"

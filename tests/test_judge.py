@@ -14,10 +14,10 @@ import pytest
 from conftest import write_config
 from whichai.config import load_config
 from whichai.errors import FileInputError
-from whichai.judge import JudgeParseError, grade_messages, judgements, parse_verdict
-from whichai.metrics import summarise
+from whichai.measure.judge import JudgeParseError, grade_messages, judgements, parse_verdict
+from whichai.measure.metrics import summarise
 from whichai.providers.registry import Registry
-from whichai.runner import RunPlan, Runner
+from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.loader import load_file
 from whichai.tasks.model import Case, Task
@@ -254,7 +254,7 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
 def test_answers_another_live_process_holds_are_left_to_it(tmp_path, fake):
     import time
 
-    from whichai.judge import unjudged
+    from whichai.measure.judge import unjudged
 
     replies = iter(["unreadable", "still unreadable"])
     fake.scripts["judge"] = lambda request: next(replies)

@@ -10,9 +10,9 @@ import re
 
 from conftest import write_config
 from whichai.config import load_config
-from whichai.judge import pairwise_results
+from whichai.measure.judge import pairwise_results
 from whichai.providers.registry import Registry
-from whichai.runner import RunPlan, Runner
+from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import write_config, write_jsonl
 from fakeserver_capacity import CapacityServer
-from whichai.load.store import capacity_entries, load_results
-from whichai.load.sweep import SweepPlan, sweep
+from whichai.measure.load.store import capacity_entries, load_results
+from whichai.measure.load.sweep import SweepPlan, sweep
 from whichai.store import Store
 
 POINT_KEYS = {"concurrency", "requests", "errors", "requests_per_s", "output_tokens_per_s", "ttft_p50_s", "ttft_p95_s",

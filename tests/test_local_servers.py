@@ -157,7 +157,7 @@ def test_default_vendor_models_are_current_in_the_catalog():
 
 
 def test_host_forms_and_odd_model_lists():
-    from whichai.discovery import SERVERS, _models_of, normalise_host
+    from whichai.providers.discovery import SERVERS, _models_of, normalise_host
 
     assert normalise_host("", 11434) == "http://127.0.0.1:11434"
     assert normalise_host("0.0.0.0", 11434) == "http://127.0.0.1:11434"  # Ollama's listen-on-all form

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import write_config
 from whichai.config import load_config
-from whichai.metrics import comparisons, run_summary, summarise, summarise_results
+from whichai.measure.metrics import comparisons, run_summary, summarise, summarise_results
 from whichai.providers.registry import Registry
-from whichai.runner import RunPlan, Runner
+from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

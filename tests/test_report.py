@@ -240,7 +240,7 @@ def test_long_exclusion_reasons_wrap_inside_their_cards():
 
 
 def test_load_sweeps_are_charted_when_stored(tmp_path):
-    pytest.importorskip("whichai.load.store")
+    pytest.importorskip("whichai.measure.load.store")
     from report_sample import add_sample_sweep
 
     from whichai.app import build_report

@@ -9,7 +9,7 @@ import time
 from conftest import write_config
 from whichai.config import load_config
 from whichai.providers.registry import Registry
-from whichai.runner import RunPlan, Runner
+from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

@@ -13,7 +13,7 @@ import pytest
 
 from whichai.decide.i18n import num
 from whichai.errors import FatalCallError, RetryableError
-from whichai.runner import internal_error
+from whichai.measure.runner import internal_error
 
 
 def _raised(call):

@@ -14,7 +14,7 @@ from conftest import write_config, write_jsonl
 
 from whichai.config import load_config
 from whichai.providers.registry import Registry
-from whichai.spend import CHARS_PER_TOKEN, TOKENS_PER_MESSAGE, estimate, prompt_tokens
+from whichai.measure.spend import CHARS_PER_TOKEN, TOKENS_PER_MESSAGE, estimate, prompt_tokens
 from whichai.tasks.loader import load_task
 
 CASES = [{"id": f"q{i}", "input": f"What is {i} plus {i}? Answer with a number.", "expected": str(2 * i), "scorer": "contains"}
@@ -30,7 +30,7 @@ def setup(tmp_path, fake):
 
 
 def _bound(config, task) -> float:
-    """The run's bound as whichai.spend computes it: what the CLI must show."""
+    """The run's bound as whichai.measure.spend computes it: what the CLI must show."""
     return estimate(Registry(load_config(config)), load_task(str(task)), ["vendor/echo"], max_tokens=50).usd
 
 

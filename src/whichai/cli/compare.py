@@ -61,11 +61,11 @@ def execute_compare(*, run_id, a, b, judge, config, db, concurrency, timeout, re
         err_console().print(f"Asking {judge} about {len(todo)} ordered pair(s) of answers ({skipped} case(s) skipped: "
                             "not answered by both models)…", highlight=False, markup=False)
     _ask_all(store, registry, run["id"], a, b, judge, todo, concurrency, timeout, retries)
-    from whichai.judge import pairwise_results
+    from whichai.measure.judge import pairwise_results
 
     found = next(r for r in pairwise_results(store, run["id"]) if (r["a"], r["b"], r["judge"]) == (a, b, judge))
     found["skipped_cases"] = skipped
-    from whichai.judge import self_judging_note
+    from whichai.measure.judge import self_judging_note
 
     found["self_judged"] = self_judging_note(judge, [a, b]) is not None
     if found["self_judged"]:
@@ -85,7 +85,7 @@ def _lang(lang):
 
 def _pairs_to_ask(store, run_id: str, a: str, b: str, judge: str):
     """[(case, answer shown first, answer shown second, shown_first)] not yet judged; cases skipped."""
-    from whichai.judge import pairs_done
+    from whichai.measure.judge import pairs_done
     from whichai.tasks.model import Case
 
     answers: dict[str, dict[str, str]] = {a: {}, b: {}}
@@ -110,8 +110,8 @@ def _ask_all(store, registry, run_id, a, b, judge, todo, concurrency, timeout, r
     """Ask the judge about every ordered pair under the runner's policy, storing each verdict as it comes."""
     import asyncio
 
-    from whichai.judge import pair_case, pair_row, save_pair, settings
-    from whichai.runner import RunPlan, Runner
+    from whichai.measure.judge import pair_case, pair_row, save_pair, settings
+    from whichai.measure.runner import RunPlan, Runner
     from whichai.tasks.model import Task
 
     if not todo:

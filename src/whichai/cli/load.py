@@ -54,7 +54,7 @@ def loads(
 ) -> None:
     """List stored load sweeps, newest first, and the capacity decide takes from them."""
     from whichai.cli.output import out_console, print_json
-    from whichai.load.store import capacity_entries, load_results
+    from whichai.measure.load.store import capacity_entries, load_results
     from whichai.paths import default_db_path
     from whichai.store import Store
 
@@ -83,11 +83,11 @@ def execute_load(*, model, task, input_tokens, output_tokens, max_concurrency, c
                  slo_ttft, slo_latency, hardware, exact_output, adaptive, timeout, config, db, as_json) -> int:
     from whichai.cli.output import err_console, print_json
     from whichai.config import load_config
-    from whichai.load.prompts import synthetic_prompts, task_prompts
-    from whichai.load.session import LoadSpec, run_load_sync
-    from whichai.load.store import save_sweep
-    from whichai.load.sweep import SweepPlan
-    from whichai.load.target import resolve_target
+    from whichai.measure.load.prompts import synthetic_prompts, task_prompts
+    from whichai.measure.load.session import LoadSpec, run_load_sync
+    from whichai.measure.load.store import save_sweep
+    from whichai.measure.load.sweep import SweepPlan
+    from whichai.measure.load.target import resolve_target
     from whichai.paths import default_db_path
     from whichai.store import Store
 
@@ -170,7 +170,7 @@ def _print_sweep(document: dict[str, Any]) -> None:
 
 
 def _notes(document: dict[str, Any]) -> list[str]:
-    from whichai.load.store import capacity_of
+    from whichai.measure.load.store import capacity_of
 
     notes = [f"Highest throughput: {document['max_output_tokens_per_s']:.1f} output tokens/s "
              f"(concurrency {document['max_at_concurrency']})."]
@@ -204,7 +204,7 @@ class _Progress(ErrorBars):
         self.current = None
 
     def hooks(self):
-        from whichai.load.session import Hooks
+        from whichai.measure.load.session import Hooks
 
         def start(concurrency: int, total: int | None) -> None:
             self.current = self.add(f"concurrency {concurrency:>4}", total)

@@ -8,7 +8,7 @@ from whichai.cli.output import out_console, print_json
 
 
 def show_local(catalog: Any, as_json: bool) -> None:
-    from whichai.discovery import PROBE_TIMEOUT_S, probe
+    from whichai.providers.discovery import PROBE_TIMEOUT_S, probe
     from whichai.providers.identity import link_to_catalog
 
     rows = link_to_catalog(probe(), catalog)

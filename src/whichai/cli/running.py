@@ -62,8 +62,8 @@ _LAST_RUN: list[Any] = []
 
 # What the rest of the run imports: the progress bar, then the closing recommendation (app.recommend,
 # decide, the run's summaries and identities).
-_RUN_MODULES = ("rich.progress", "whichai.app", "whichai.decide.recommendation", "whichai.load.store",
-                "whichai.metrics", "whichai.providers.identity", "whichai.comparisons")
+_RUN_MODULES = ("rich.progress", "whichai.app", "whichai.decide.recommendation", "whichai.measure.load.store",
+                "whichai.measure.metrics", "whichai.providers.identity", "whichai.measure.comparisons")
 
 
 def _prepare(registry, model_ids: list[str], profile, lang, db):
@@ -100,7 +100,7 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
 def _load_task(task, limit, repeat: int, temperature, cfg):
     """The task to run (its first ``limit`` cases, each repeated ``repeat`` times), the temperature the
     repeats need, and the note that says why it was raised (or None)."""
-    from whichai import repeats
+    from whichai.measure import repeats
     from whichai.tasks.loader import load_task
 
     the_task = load_task(task)
@@ -127,7 +127,7 @@ def _choose_models(models, candidates, profile, lang, registry):
 def _check_models(registry, model_ids: list[str], the_task) -> None:
     """Every model and judge model resolves and can be called, and what each serves is known; a note when a
     model judges its own answers."""
-    from whichai.judge import check_judges, judge_models, self_judging_note
+    from whichai.measure.judge import check_judges, judge_models, self_judging_note
 
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
@@ -141,10 +141,10 @@ def _check_models(registry, model_ids: list[str], the_task) -> None:
 
 
 def _check_spend(registry, plan, max_cost: float | None) -> str | None:
-    """What the run's paid API calls may cost (whichai.spend): with ``--max-cost``, a run over the cap
+    """What the run's paid API calls may cost (whichai.measure.spend): with ``--max-cost``, a run over the cap
     or with a paid model that has no price is refused before anything is written; otherwise the note
     that says the bound (None when every model is self-hosted)."""
-    from whichai.spend import estimate
+    from whichai.measure.spend import estimate
 
     spend = estimate(registry, plan.task, plan.models, plan.settings.max_tokens)
     if not spend.models and not spend.unpriced:
@@ -169,7 +169,7 @@ def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_
               max_answer_bytes: int, repeat: int):
     """The runner's plan: the command's options, else the config's run settings, else the defaults."""
     from whichai.providers.base import GenerationSettings
-    from whichai.runner import RunPlan
+    from whichai.measure.runner import RunPlan
 
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or 128,
@@ -187,7 +187,7 @@ def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_
 
 def _call_models(store, registry, plan):
     """Run the plan with a progress bar: (outcome, elapsed seconds), or None when interrupted (Ctrl-C)."""
-    from whichai.runner import Runner
+    from whichai.measure.runner import Runner
 
     progress = _Progress(quiet=False)
     runner = Runner(store, registry, on_result=progress.advance, on_start=progress.start, on_wait=_say_waiting)
@@ -208,7 +208,7 @@ def _call_models(store, registry, plan):
 def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> dict[str, Any]:
     """The run's JSON document: per-model summaries (with their identity, stored with the run), the run's
     completeness, comparisons between models, and what the runner saw."""
-    from whichai.metrics import comparisons, run_summary, summarise
+    from whichai.measure.metrics import comparisons, run_summary, summarise
 
     summaries = summarise(store, outcome.run_id)
     _annotate(summaries, registry, store, outcome.run_id)  # serves / self_hosted / hardware, stored with the run
@@ -243,7 +243,7 @@ def _print_run(document: dict[str, Any], recommendation, lang: str) -> None:
         render(recommendation.document(), out_console(), lang)
         _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in document["models"]], lang)
     if "candidates" in document:
-        from whichai.candidates import render as render_candidates
+        from whichai.measure.candidates import render as render_candidates
 
         render_candidates(document["candidates"], out_console(), lang)
     if "report_path" in document:
@@ -262,7 +262,7 @@ def _exit_code(summaries: list[dict[str, Any]], as_json: bool) -> int:
 def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
     """The candidate plan and the models to run: ``--models`` plus the K best reachable of each side."""
     from whichai import app
-    from whichai.candidates import merge_models, plan as plan_candidates
+    from whichai.measure.candidates import merge_models, plan as plan_candidates
     from whichai.catalog import load_catalog
 
     if not profile:
@@ -277,7 +277,7 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
 
 
 def _check_serves(registry, model_ids: list[str]) -> None:
-    from whichai.candidates import check_serves
+    from whichai.measure.candidates import check_serves
     from whichai.catalog import load_catalog
     from whichai.providers.registry import split_model_id
 
@@ -287,7 +287,7 @@ def _check_serves(registry, model_ids: list[str]) -> None:
 
 
 def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:
-    from whichai.candidates import annotate
+    from whichai.measure.candidates import annotate
     from whichai.catalog import load_catalog
     from whichai.providers.identity import save
 
@@ -528,7 +528,7 @@ async def _ask(provider, name: str, messages, settings, timeout: float, echo: bo
     except ProviderError:
         raise
     except Exception as exc:  # foreign exceptions: classified as the runner classifies them
-        from whichai.runner import call_failure
+        from whichai.measure.runner import call_failure
 
         raise call_failure(provider, exc) from exc
     latency = time.perf_counter() - start

@@ -72,7 +72,7 @@ def _measured_capacity(db: Optional[Path]) -> list[dict[str, Any]]:
     path = db or default_db_path()
     if db is None and not path.exists():
         return []
-    from whichai.load.store import capacity_entries
+    from whichai.measure.load.store import capacity_entries
     from whichai.store import Store
 
     store = Store.open(path, create=False)

@@ -11,7 +11,7 @@
 ``match(catalog, name)`` links a local server's model name to a catalog entry by the tokens that
 identify the weights (family, version, size), ignoring quantisation tags and the instruct suffix that
 local servers leave out; it answers None rather than guess between two entries. ``link_to_catalog(rows,
-catalog)`` adds that match to every model of a :func:`whichai.discovery.probe` answer.
+catalog)`` adds that match to every model of a :func:`whichai.providers.discovery.probe` answer.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from whichai.discovery import is_loopback
-from whichai.hub import is_hub_ref, parse_ref
+from whichai.providers.discovery import is_loopback
+from whichai.providers.hub import is_hub_ref, parse_ref
 
 _QUANT = re.compile(r"(?i)[-_.:]?(?:i?q\d(?:_[a-z0-9]+)*|[bf]f?16|f32|fp8|int[48]|awq|gptq|gguf|mlx|\d+bit)$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?[bkm]?(?![a-z])|[a-z]+")

@@ -47,7 +47,7 @@ def model_path(model: str) -> Path:
     if model.startswith("hf:"):
         path = _HUB_PATHS.get(model)
         if path is None:
-            from whichai.hub import fetch
+            from whichai.providers.hub import fetch
 
             path = _HUB_PATHS[model] = fetch(model)
         return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whichai.discovery import SERVERS, LocalServer
+from whichai.providers.discovery import SERVERS, LocalServer
 from whichai.errors import ConfigError
 from whichai.providers.openai_compat import OpenAIProvider
 
@@ -19,7 +19,7 @@ class LocalServerProvider(OpenAIProvider):
     server: LocalServer = field(default_factory=lambda: SERVERS["ollama"])
 
     def check(self, model: str) -> None:
-        from whichai.discovery import probe_server
+        from whichai.providers.discovery import probe_server
 
         super().check(model)
         row = probe_server(self.server.name)

@@ -50,7 +50,7 @@ def provider_kinds() -> dict[str, object]:
 
 def local_servers() -> dict:
     """Servers on this machine known without configuration (ollama, lmstudio, llamacpp, vllm)."""
-    from whichai.discovery import SERVERS
+    from whichai.providers.discovery import SERVERS
 
     return SERVERS
 

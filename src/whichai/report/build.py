@@ -3,8 +3,8 @@
 The decision is decide's document (``Recommendation.document()``, schema ``whichai.decision/1``),
 embedded whole under ``"decision"``: every score, cost, origin, text and curve the views show comes
 from it, and none is computed here. Beside it, what decide does not own: the run and its answers
-(:mod:`whichai.store`), the measured figures per model (:mod:`whichai.metrics`), the catalog's facts
-on openness and licences, and the stored load sweeps (:mod:`whichai.load`, when installed).
+(:mod:`whichai.store`), the measured figures per model (:mod:`whichai.measure.metrics`), the catalog's facts
+on openness and licences, and the stored load sweeps (:mod:`whichai.measure.load`, when installed).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
 def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = "en", catalog: Any = None) -> dict[str, Any]:
     """The whole report of one run as a JSON-ready dict, showing ``recommendation`` (decide's
     Recommendation for this run, made by the application layer: :func:`whichai.app.build_report`)."""
-    from whichai.metrics import summarise
+    from whichai.measure.metrics import summarise
 
     run = resolve_run(store, run_id)
     rid = run["id"]
@@ -112,9 +112,9 @@ def model_facts(model_id: str, catalog: Any) -> dict[str, Any]:
 def load_sweeps(store: Store | None, models: list[str] | None) -> list[dict[str, Any]]:
     """The stored load sweeps (issue 12's JSON shape) of ``models`` (None: all), when whichai's load
     package is installed; [] otherwise."""
-    if store is None or importlib.util.find_spec("whichai.load") is None or importlib.util.find_spec("whichai.load.store") is None:
+    if store is None or importlib.util.find_spec("whichai.measure.load") is None or importlib.util.find_spec("whichai.measure.load.store") is None:
         return []
-    from whichai.load.store import load_results
+    from whichai.measure.load.store import load_results
 
     newest: dict[tuple[Any, Any], dict[str, Any]] = {}
     for sweep in load_results(store):  # newest first: keep the newest sweep of each model on each server

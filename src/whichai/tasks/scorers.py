@@ -23,7 +23,7 @@ json       a JSON object is found (also inside ```json fences); one check for "v
 choice     the first label mentioned (``labels``, plus ``aliases: {label: [words]}``) is the
            expected label. ``mode: only`` fails when more than one label is mentioned.
 judge      a judge model says so: ``rubric``, ``model`` (any model id), ``threshold`` (0.5).
-           Applied by the runner after the answer is stored (see :mod:`whichai.judge`).
+           Applied by the runner after the answer is stored (see :mod:`whichai.measure.judge`).
 =========  ===========================================================================
 
 Normalisation (exact, contains, choice, json strings): Unicode NFKD with accents removed,
@@ -345,7 +345,7 @@ Scorer = Callable[[str, Any, dict], Score]
 
 
 def score_judge(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
-    raise TypeError("scorer 'judge' needs a model call: the runner asks the judge (whichai.judge), not score()")
+    raise TypeError("scorer 'judge' needs a model call: the runner asks the judge (whichai.measure.judge), not score()")
 
 SCORERS: dict[str, Scorer] = {
     "exact": score_exact,

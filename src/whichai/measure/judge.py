@@ -414,7 +414,7 @@ def _case_outcome(orders: dict[str, dict[str, Any]]) -> str:
 def pairwise_results(store: Store, run_id: str) -> list[dict[str, Any]]:
     """Every stored pairwise comparison of the run: per (A, B, judge) win / tie / loss counts for A, a 95 %
     Wilson interval on A's share of the decisive cases, the exact sign test, cost, and the per-case verdicts."""
-    from whichai.comparisons import mcnemar_exact, wilson
+    from whichai.measure.comparisons import mcnemar_exact, wilson
 
     rows = [dict(r) for r in store.db.execute("SELECT * FROM pairwise WHERE run_id = ? ORDER BY a, b, judge_model, case_id",
                                                (run_id,))]

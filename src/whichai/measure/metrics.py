@@ -19,7 +19,7 @@ Every figure here is *measured* on this run. Definitions:
 - ``output_tokens_per_s``: output tokens of all answers / their total latency (end-to-end, one call at a time).
 - ``cost_usd``: sum over answered calls of tokens × price (None if any price is unknown); 0 for local models.
   Judge calls are costed separately (``judge_cost_usd``).
-- ``comparisons``: see :mod:`whichai.comparisons` (McNemar's exact test on the shared scored cases).
+- ``comparisons``: see :mod:`whichai.measure.comparisons` (McNemar's exact test on the shared scored cases).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from whichai.comparisons import Z95, compare_all, wilson
+from whichai.measure.comparisons import Z95, compare_all, wilson
 from whichai.store import Store
 
 __all__ = ["Z95", "wilson", "percentile", "summarise_results", "summarise", "run_summary", "comparisons",
@@ -155,7 +155,7 @@ def summarise(store: Store, run_id: str) -> list[dict[str, Any]]:
     run = store.run(run_id)
     if run is None:
         return []
-    from whichai.repeats import fold
+    from whichai.measure.repeats import fold
 
     cases, rows = fold(store.cases(run["id"]), _with_judgements(store, run["id"], store.results(run["id"])))
     langs = case_langs(cases)
@@ -164,7 +164,7 @@ def summarise(store: Store, run_id: str) -> list[dict[str, Any]]:
 
 def _with_judgements(store: Store, run_id: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Attach each result's judge cost and model (when its case was judged)."""
-    from whichai.judge import judgements
+    from whichai.measure.judge import judgements
 
     found = judgements(store, run_id)
     if not found:
@@ -178,7 +178,7 @@ def _with_judgements(store: Store, run_id: str, rows: list[dict[str, Any]]) -> l
 
 def case_outcomes(store: Store, run_id: str) -> dict[str, dict[str, bool]]:
     """model -> case id -> passed, over scored answers; with repeats, the majority (a tie is a fail)."""
-    from whichai.repeats import fold
+    from whichai.measure.repeats import fold
 
     _, rows = fold(store.cases(run_id), store.results(run_id))
     by_model: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -188,7 +188,7 @@ def case_outcomes(store: Store, run_id: str) -> dict[str, dict[str, bool]]:
 
 
 def comparisons(store: Store, run_id: str) -> list[dict[str, Any]]:
-    """Every pair of the run's models on their shared scored cases (see :mod:`whichai.comparisons`)."""
+    """Every pair of the run's models on their shared scored cases (see :mod:`whichai.measure.comparisons`)."""
     run = store.run(run_id)
     if run is None:
         return []
@@ -203,7 +203,7 @@ def run_summary(store: Store, run_id: str, summaries: list[dict[str, Any]] | Non
     run = store.run(run_id)
     if run is None:
         return None
-    from whichai.repeats import fold
+    from whichai.measure.repeats import fold
 
     summaries = summaries if summaries is not None else summarise(store, run["id"])
     cases = len(fold(store.cases(run["id"]), [])[0])

@@ -44,7 +44,7 @@ def side_of(row: dict[str, Any]) -> str:
 
 def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int) -> Plan:
     """The K best-ranked reachable models of each side, and commands for the unreachable top-K."""
-    from whichai.discovery import probe
+    from whichai.providers.discovery import probe
     from whichai.providers.identity import link_to_catalog
 
     servers = link_to_catalog(probe(), catalog)
@@ -79,7 +79,7 @@ def _top_rank(ranking: list[dict[str, Any]], side: str, k: int) -> int:
 def reachable(registry: Registry, catalog: Any, servers: list[dict[str, Any]] | None = None) -> dict[str, dict[str, str]]:
     """catalog id -> {model: the id to run, via: how it is reached}; the first way found wins.
     ``servers``: the local servers' probe, linked to the catalog (probed here when not given)."""
-    from whichai.discovery import probe
+    from whichai.providers.discovery import probe
     from whichai.providers.identity import link_to_catalog
 
     found: dict[str, dict[str, str]] = {}

@@ -59,7 +59,7 @@ def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]
     Summaries read back from the store get the identity each model was run under (``serves``,
     ``self_hosted``, ``hardware``: :func:`whichai.providers.identity.apply_stored`), so a later
     ``whichai recommend --run ID`` judges a self-hosted server as the run did."""
-    from whichai.metrics import run_summary, summarise
+    from whichai.measure.metrics import run_summary, summarise
 
     run = store.resolve_run(run_id)
     if summaries is None:
@@ -174,7 +174,7 @@ def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None
 
 def _capacity(store: "Store") -> list[dict[str, Any]]:
     """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
-    from whichai.load.store import capacity_entries
+    from whichai.measure.load.store import capacity_entries
 
     return capacity_entries(store)
 
@@ -182,7 +182,7 @@ def _capacity(store: "Store") -> list[dict[str, Any]]:
 def run_recommendation(store: "Store", run_id: str, *, profile: "Profile | str | Path | None" = None, lang: str = "en",
                        catalog: Any = None) -> "Recommendation":
     """The recommendation for a stored run (its answered cases) under ``profile``."""
-    from whichai.metrics import summarise
+    from whichai.measure.metrics import summarise
 
     run = store.resolve_run(run_id)
     return recommend(profile, run_id=run["id"], store=store, lang=lang, catalog=catalog, summaries=summarise(store, run["id"]))

@@ -11,7 +11,7 @@ import json
 import random
 from dataclasses import dataclass
 
-from whichai.load.target import Target
+from whichai.measure.load.target import Target
 
 # Common English words; most are one token in the tokenizers of current open models (with the leading space).
 _WORDS = (

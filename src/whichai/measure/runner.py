@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.adaptive import AdaptiveLimiter, CallBudget
+from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
@@ -182,7 +182,7 @@ class Runner:
             # Counting tokens may load a tokenizer (a GGUF vocabulary) or compile a chat template: do it now.
             await asyncio.to_thread(provider.count_tokens, name, "warm up")
             await asyncio.to_thread(provider.count_prompt_tokens, name, [{"role": "user", "content": "warm up"}])
-        from whichai.judge import judge_models
+        from whichai.measure.judge import judge_models
 
         for judge_id in judge_models(plan.task):  # judge models load before anything is timed, too
             provider, name = self.registry.resolve(judge_id)
@@ -245,8 +245,8 @@ class Runner:
 
     async def _judge(self, plan: RunPlan, outcome: RunOutcome, model: str, case: Case, answer: str | None) -> None:
         """Ask the case's judge model about a stored answer, under the same policy as any call, and store
-        its verdict (or the judge error) on the result. See whichai.judge."""
-        from whichai import judge
+        its verdict (or the judge error) on the result. See whichai.measure.judge."""
+        from whichai.measure import judge
 
         if not (answer or "").strip():
             verdict = judge.empty_answer_judgement(case)
@@ -276,7 +276,7 @@ class Runner:
     async def _judge_stored(self, plan: RunPlan, outcome: RunOutcome, token: str | None = None) -> None:
         """Judge the stored answers that have no verdict yet (a run interrupted between answer and verdict,
         or a judge error): a resumed run never asks the judge again about what it already judged."""
-        from whichai.judge import unjudged
+        from whichai.measure.judge import unjudged
 
         todo = await self._db(unjudged, self.store, outcome.run_id, plan.task, plan.models, token)
         async with asyncio.TaskGroup() as group:
@@ -415,7 +415,7 @@ class Runner:
 
     def _price(self, provider: Provider, model: str) -> tuple[float, float, str] | None:
         if model not in self._prices:
-            from whichai.spend import price_of  # the same prices `run --max-cost` bounds the run with
+            from whichai.measure.spend import price_of  # the same prices `run --max-cost` bounds the run with
 
             self._prices[model] = price_of(provider, model)
         return self._prices[model]

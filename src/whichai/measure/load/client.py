@@ -6,7 +6,7 @@ aiohttp rather than httpx2 (the openai SDK's transport): on the same loopback fa
 half the client CPU per streamed call (0.5 against 1.0 ms here, BENCHMARKS.md), and a load generator
 must not measure itself.
 
-It only calls and classifies; the point runner (:mod:`whichai.load.point`) owns retries and concurrency.
+It only calls and classifies; the point runner (:mod:`whichai.measure.load.point`) owns retries and concurrency.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import json
 import time
 from dataclasses import dataclass, field
 
-from whichai.adaptive import SHED_STATUSES
+from whichai.measure.adaptive import SHED_STATUSES
 from whichai.errors import FatalCallError
-from whichai.load.prompts import Prompt
-from whichai.load.target import Target
+from whichai.measure.load.prompts import Prompt
+from whichai.measure.load.target import Target
 
 
 @dataclass(slots=True)

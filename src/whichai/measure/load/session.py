@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.load.client import Sample, StreamClient
-from whichai.load.point import PointPlan, run_point
-from whichai.load.prompts import Prompt
-from whichai.load.sweep import SweepPlan, sweep
-from whichai.load.target import Target
+from whichai.measure.load.client import Sample, StreamClient
+from whichai.measure.load.point import PointPlan, run_point
+from whichai.measure.load.prompts import Prompt
+from whichai.measure.load.sweep import SweepPlan, sweep
+from whichai.measure.load.target import Target
 
 
 @dataclass

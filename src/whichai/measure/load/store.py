@@ -1,4 +1,4 @@
-"""Load sweeps in SQLite (their tables: ``_m002_load_sweeps`` in :mod:`whichai.migrations`).
+"""Load sweeps in SQLite (their tables: ``_m002_load_sweeps`` in :mod:`whichai.store.migrations`).
 
 :func:`load_results` returns stored sweeps in the JSON shape of ``whichai load --json``;
 :func:`capacity_entries` turns the newest sweep per model and hardware into decide's capacity entries.
@@ -69,7 +69,7 @@ def load_results(store: Store, model: str | None = None) -> list[dict[str, Any]]
 
 
 def _headline(point: dict[str, Any]) -> dict[str, Any]:
-    from whichai.load.sweep import _headline as headline
+    from whichai.measure.load.sweep import _headline as headline
 
     return headline(point)
 

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from whichai.adaptive import AdaptiveLimiter
+from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.errors import FatalCallError
-from whichai.load.client import Sample, StreamClient
-from whichai.load.prompts import Prompt
+from whichai.measure.load.client import Sample, StreamClient
+from whichai.measure.load.prompts import Prompt
 
 FATAL = frozenset({"auth", "not_found", "bad_request"})
 MAX_ATTEMPTS = 8  # per request: shed requests are retried after the limit came down

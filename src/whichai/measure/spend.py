@@ -85,7 +85,7 @@ def _add(spend: Spend, registry: Any, model: str, calls: int, input_tokens: int,
 def _judges(spend: Spend, registry: Any, task: Any, models: list[str], max_tokens: int, repeat: int) -> None:
     """A judge grades each judged case's answer of every model: its prompt holds the case and the answer
     (at most the answer's cap, and at most the judge's limit of shown characters)."""
-    from whichai.judge import ANSWER_LIMIT, JUDGE_MAX_TOKENS, grade_messages, judge_models
+    from whichai.measure.judge import ANSWER_LIMIT, JUDGE_MAX_TOKENS, grade_messages, judge_models
 
     by_id = {c.id: c for c in task.cases}
     answer = min(max_tokens, math.ceil(ANSWER_LIMIT / CHARS_PER_TOKEN))

@@ -1,6 +1,6 @@
 """SQLite storage (WAL) for runs, their cases and results.
 
-Migrations are a plain ordered list of functions (:data:`whichai.migrations.MIGRATIONS`, where every
+Migrations are a plain ordered list of functions (:data:`whichai.store.migrations.MIGRATIONS`, where every
 table is defined), each recorded in the ``migrations`` table once applied. Results are written one by one, committed the moment a call completes, so a run killed at
 any point keeps everything that finished. API keys are never stored: nothing here receives one, and
 every text column of a result is passed through :func:`whichai.errors.redact` before it is written
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from whichai.errors import FileInputError, InputError, StorageError, WhichaiError, redact
-from whichai.migrations import MIGRATIONS
+from whichai.store.migrations import MIGRATIONS
 
 APP_ID = 0x57484941  # PRAGMA application_id of a whichai database ("WHIA")
 HEARTBEAT_S = 2.0  # how often a running worker says it is alive

@@ -72,7 +72,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
 
 
 def _m002_load_sweeps(db: sqlite3.Connection) -> None:
-    """Issue 12 (capacity): `whichai load` sweeps and their points (read and written by :mod:`whichai.load.store`)."""
+    """Issue 12 (capacity): `whichai load` sweeps and their points (read and written by :mod:`whichai.measure.load.store`)."""
     _execute_script(db, _LOAD_SCHEMA)
 
 
@@ -129,7 +129,7 @@ def _m003_runner_claims(db: sqlite3.Connection) -> None:
 
 
 def _m004_quality_judgements(db: sqlite3.Connection) -> None:
-    """Issue 11 (quality): judge verdicts (scorer: judge) and pairwise comparisons (:mod:`whichai.judge`)."""
+    """Issue 11 (quality): judge verdicts (scorer: judge) and pairwise comparisons (:mod:`whichai.measure.judge`)."""
     _execute_script(
         db,
         """

@@ -17,6 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fakeopenai import FakeOpenAI  # noqa: E402
 
+# No test depends on the real date: whichai reads today from WHICHAI_TODAY (whichai.clock), and every
+# process the tests start inherits it. A test about another day pins its own.
+PINNED_TODAY = "2026-12-07"
+os.environ["WHICHAI_TODAY"] = PINNED_TODAY
+
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from whichai import clock
+
 
 def age(catalog, today: date | None = None) -> dict:
     """{oldest_as_of, newest_as_of, age_days, snapshots, built}.
@@ -17,7 +19,7 @@ def age(catalog, today: date | None = None) -> dict:
     if not snaps:
         return {"oldest_as_of": None, "newest_as_of": None, "age_days": None, "snapshots": {}, "built": doc.get("built")}
     oldest, newest = min(snaps.values()), max(snaps.values())
-    today = today or date.today()
+    today = today or clock.today()
     return {
         "oldest_as_of": oldest, "newest_as_of": newest, "age_days": (today - date.fromisoformat(oldest[:10])).days,
         "snapshots": snaps, "built": doc.get("built"),

@@ -20,11 +20,21 @@ import statistics
 from datetime import date
 from pathlib import Path
 
+from whichai import clock
 from whichai.catalog import curation, licenses, lifecycle
 from whichai.catalog.naming import model_key, params_from_name, slug
 from whichai.catalog.openness import Evidence, classify
 from whichai.catalog.upstream import (
-    URLS, apply_mof, apply_osai, new_entry, read_lab_files, read_mof, read_osai, read_providers, set_field, src,
+    URLS,
+    apply_mof,
+    apply_osai,
+    new_entry,
+    read_lab_files,
+    read_mof,
+    read_osai,
+    read_providers,
+    set_field,
+    src,
 )
 
 HERE = Path(__file__).parent
@@ -193,7 +203,7 @@ def _finish(e: dict, ctx: dict, issues: list) -> dict:
 
 def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str] | None = None, day: str | None = None) -> dict:
     as_of = as_of or {}
-    day = day or date.today().isoformat()
+    day = day or clock.today().isoformat()
     snaps = {"osai-index": as_of.get("osai-index", day), "mof": as_of.get("mof", day), "models.dev": as_of.get("models.dev", day)}
     issues: list[dict] = []
     notices = lifecycle.read_notices()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from whichai import clock
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
 from whichai.catalog.lifecycle import status_on
 from whichai.catalog.naming import params_from_name
@@ -102,7 +103,7 @@ def _stale(e: dict, cutoff: str) -> list[dict]:
 
 def run_checks(document: dict, today: date | None = None) -> list[dict]:
     """The build's issues (as info/warning) followed by every rule's findings."""
-    today = today or date.today()
+    today = today or clock.today()
     cutoff = (today - timedelta(days=STALE_DAYS)).isoformat()
     day = today.isoformat()
     entries = document["entries"]

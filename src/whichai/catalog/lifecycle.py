@@ -13,12 +13,14 @@ from pathlib import Path
 
 import yaml
 
+from whichai import clock
+
 CURATED = Path(__file__).parent / "curated" / "lifecycle.yaml"
 
 
 def status_on(shutdown_date: str | None, day: date | str | None = None, deprecated: bool = False) -> str:
     """The status on ``day`` (default today) of something with this shutdown date."""
-    day = date.fromisoformat(day) if isinstance(day, str) else (day or date.today())
+    day = date.fromisoformat(day) if isinstance(day, str) else (day or clock.today())
     if shutdown_date:
         return "retired" if date.fromisoformat(shutdown_date) <= day else "deprecated"
     return "deprecated" if deprecated else "active"

@@ -414,6 +414,7 @@ def refresh_cmd(
     """Rebuild the catalog from newer upstream copies of the three data sets."""
     from datetime import date
 
+    from whichai import clock
     from whichai.catalog.build import build_catalog, write_catalog
     from whichai.catalog.catalog import refreshed_path
     from whichai.errors import InputError
@@ -427,7 +428,7 @@ def refresh_cmd(
             date.fromisoformat(as_of)
         except ValueError as exc:
             raise InputError(f"--as-of {as_of!r} is not a date. Fix: write YYYY-MM-DD.") from exc
-    stamp = as_of or date.today().isoformat()
+    stamp = as_of or clock.today().isoformat()
     doc = build_catalog(osai, mof, models_dev, {"osai-index": stamp, "mof": stamp, "models.dev": stamp})
     path = write_catalog(doc, output or refreshed_path())
     summary = {"path": str(path), "entries": len(doc["entries"]), "issues": len(doc["issues"]), "snapshots": doc["snapshots"]}

@@ -13,6 +13,8 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
+from whichai import clock
+
 
 class _Record:
     """A read-only record of declared fields, read from a mapping (absent fields are None)."""
@@ -231,7 +233,9 @@ def catalog_age(view: CatalogView, today: date | None = None) -> dict[str, Any]:
     """How old the catalog's facts are: :func:`whichai.catalog.age` for a loaded catalog (its
     upstream snapshots), else (a plain list of entries) derived from the entries' source dates."""
     if view.catalog is not None and hasattr(view.catalog, "document"):
-        from whichai.catalog.age import age  # the function; importing the submodule rebinds whichai.catalog.age to it
+        from whichai.catalog.age import (
+            age,  # the function; importing the submodule rebinds whichai.catalog.age to it
+        )
 
         found = age(view.catalog, today)
         keep = ("oldest_as_of", "newest_as_of", "age_days", "snapshots", "built")
@@ -250,4 +254,4 @@ def _days_since(as_of: str, today: date | None) -> int | None:
         day = date.fromisoformat(as_of[:10] if len(as_of) > 7 else as_of + "-01")
     except ValueError:  # a source date that is not ISO: age unknown
         return None
-    return ((today or date.today()) - day).days
+    return ((today or clock.today()) - day).days

@@ -27,12 +27,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from whichai import clock
 from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
-    MAX_RENTED_GPUS, Mode, api_mode, at_volume, find_capacity, memory_needed_gb, owned_mode, rented_mode, weakest, with_ops,
+    MAX_RENTED_GPUS,
+    Mode,
+    api_mode,
+    at_volume,
+    find_capacity,
+    memory_needed_gb,
+    owned_mode,
+    rented_mode,
+    weakest,
+    with_ops,
 )
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -427,7 +437,7 @@ def build_candidate(
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
-    cand = _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or date.today(), capacity))
+    cand = _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or clock.today(), capacity))
     assert cand is not None  # only a lean pass leaves a candidate out
     return cand
 
@@ -605,7 +615,7 @@ def build_candidates(
     ``today``: the date lifecycle is judged at (the system date when None, read once here);
     ``lean``: a "what if" pass that needs only the ranking: a candidate a static check excludes
     gets no deployment modes (they could not rank it)."""
-    ps = _Pass(profile, memo, None, today or date.today(), capacity_entries(profile, capacity), lean)
+    ps = _Pass(profile, memo, None, today or clock.today(), capacity_entries(profile, capacity), lean)
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
     for entry in entries:

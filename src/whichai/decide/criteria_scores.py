@@ -36,8 +36,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from whichai import clock
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, _truthy, build_candidate, fact, fact_evidence, fact_text, fact_value
+from whichai.decide.constraints import (
+    Candidate,
+    _truthy,
+    build_candidate,
+    fact,
+    fact_evidence,
+    fact_text,
+    fact_value,
+)
 from whichai.decide.i18n import num, t
 from whichai.decide.profile import Profile
 from whichai.decide.task_fit import task_fit
@@ -439,7 +448,7 @@ def score_entry(entry: Any, profile: Profile | None = None, today: date | None =
     """The ten criterion scores of one catalog entry under ``profile`` (the default profile when None),
     in its cheapest allowed mode at the profile's volume; computed as the recommendation computes them."""
     profile = profile or Profile()
-    cand = build_candidate(entry.id, entry, None, profile, today=today or date.today())
+    cand = build_candidate(entry.id, entry, None, profile, today=today or clock.today())
     scores = {"accessibility": accessibility(cand, profile), **entry_scores(cand), "performance": performance(cand, profile)}
     found = cheapest(cand.modes, profile.volume.requests_per_month)
     if found is None:

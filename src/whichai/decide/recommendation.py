@@ -14,15 +14,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterator
 
+from whichai import clock
 from whichai.decide.assemble import build_document
 from whichai.decide.catalog_view import CatalogView, catalog_age
 from whichai.decide.constraints import Candidate, Reason
 from whichai.decide.document import Decision
 from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
+from whichai.decide.ownership import model_row, tco_summary
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
-from whichai.decide.ownership import model_row, tco_summary
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -286,7 +287,7 @@ def recommend(
     are judged at (default: the system date, read once). ``view``: a view of ``catalog`` from
     :func:`warm_view` (what a prior-only pass computed is reused; the result is the same).
     """
-    today = today or date.today()
+    today = today or clock.today()
     if view is None:
         view = CatalogView(catalog)
     elif view.catalog is not catalog or view.spent:
@@ -304,7 +305,7 @@ def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: C
     too, one at a time while ``more()`` says there is time (``whichai run``: while its local models
     load). Its memo holds no measurement."""
     view = CatalogView(catalog)
-    inp = Inputs(view, today=today or date.today())
+    inp = Inputs(view, today=today or clock.today())
     with _no_gc():
         inp.outcome(profile)
         Decision.model_rebuild(force=True)  # the document's validator and serialiser (built on first use otherwise)

@@ -26,6 +26,7 @@ import difflib
 from datetime import date
 from typing import Any
 
+from whichai import clock
 from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
 from whichai.decide.profile import Profile
@@ -136,7 +137,7 @@ def compare(
         raise InputError(f"{a!r} and {b!r} are the same model ({entries[0].id}). Fix: name two different models, "
                          "or compare one model in two modes with --mode-a and --mode-b.")
     caps = capacity_entries(profile, capacity)
-    today = today or date.today()
+    today = today or clock.today()
     rows, chosen = [], []
     for entry, only in zip(entries, modes):
         cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=caps)

@@ -180,3 +180,35 @@ def test_load_against_the_interrupting_llama_cpp_server_answers_every_request(cl
     [point] = json.loads(done.stdout)["points"]
     assert point["errors"] == 0 and point["requests"] == 6
     assert point["adaptive"]["backed_off"] and point["adaptive"]["lowest"] == 1
+
+
+def test_each_freed_slot_wakes_exactly_one_waiter_in_order_and_cancelled_waiters_pass_it_on():
+    async def main():
+        limiter = AdaptiveLimiter(1)
+        await limiter.acquire()
+        order: list[int] = []
+
+        async def wait(i: int) -> None:
+            await limiter.acquire()
+            order.append(i)
+
+        tasks = [asyncio.create_task(wait(i)) for i in range(50)]
+        await asyncio.sleep(0)
+        assert len(limiter._waiters) == 50
+        tasks[0].cancel()  # a waiter that gives up before its turn leaves the line
+        await asyncio.sleep(0)
+        limiter.release_nowait()
+        assert len(limiter._waiters) == 48 and limiter.in_flight == 1  # one slot, one waiter woken
+        tasks[1].cancel()  # handed the slot, then cancelled before it ran: the slot goes to the next
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert order == [2] and limiter.in_flight == 1
+        for _ in range(47):
+            limiter.release_nowait()
+            await asyncio.sleep(0)
+        assert order == list(range(2, 50))
+        limiter.release_nowait()
+        return limiter
+
+    limiter = asyncio.run(main())
+    assert limiter.in_flight == 0 and not limiter._waiters

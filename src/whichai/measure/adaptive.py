@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ class AdaptiveLimiter:
         self.generation = 0  # bumped by each decrease
         self._successes = 0
         self._decreases = 0
-        self._cond: asyncio.Condition | None = None
+        self._waiters: deque[asyncio.Future[None]] = deque()
 
     @property
     def lowest(self) -> int:
@@ -86,29 +87,48 @@ class AdaptiveLimiter:
     def backed_off(self) -> bool:
         return any(e.after < e.before for e in self.events)
 
-    def _condition(self) -> asyncio.Condition:
-        if self._cond is None:  # made lazily, inside the running event loop
-            self._cond = asyncio.Condition()
-        return self._cond
+    def _free(self) -> bool:
+        return self.in_flight < self.limit
 
     async def acquire(self) -> None:
-        cond = self._condition()
-        async with cond:
-            await cond.wait_for(lambda: self.in_flight < self.limit)
+        """Take a slot, waiting in line (first come, first served) while the limit is reached."""
+        if self._free() and not self._waiters:
             self.in_flight += 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter  # resolved by _wake, which has already counted this holder in in_flight
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a slot just as it was cancelled: pass it on
+                self.in_flight -= 1
+                self._wake()
+            else:
+                self._waiters.remove(waiter)
+            raise
+
+    def _wake(self) -> None:
+        """Hand each free slot to exactly one waiter (the oldest): O(1) per slot, not one wake-up per waiter."""
+        waiters = self._waiters
+        while waiters and self._free():
+            waiter = waiters.popleft()
+            if not waiter.done():
+                self.in_flight += 1
+                waiter.set_result(None)
 
     async def release(self) -> None:
-        cond = self._condition()
-        async with cond:
-            self.in_flight -= 1
-            cond.notify_all()
+        self.release_nowait()
+
+    def release_nowait(self) -> None:
+        self.in_flight -= 1
+        self._wake()
 
     async def __aenter__(self) -> AdaptiveLimiter:
         await self.acquire()
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self.release()
+        self.release_nowait()
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -117,7 +137,7 @@ class AdaptiveLimiter:
 
     async def requeue(self) -> None:
         """Give a held slot back and wait for one under the current (perhaps lowered) limit."""
-        await self.release()
+        self.release_nowait()
         await self.acquire()
 
     def shed(self, reason: str, sent_at: int | None = None) -> None:
@@ -146,8 +166,8 @@ class AdaptiveLimiter:
             return
         self._successes = 0
         before, self.limit = self.limit, self.limit + 1
-        # Callers waiting for a slot see the raised limit at the next release (a call finishing).
         self.events.append(LimitChange(time.perf_counter() - self._started, before, self.limit, "recovered"))
+        self._wake()  # the slot just added goes to the oldest waiter
 
     def summary(self) -> dict:
         """What happened, for a run's or a load point's JSON."""

@@ -62,6 +62,10 @@ def model_path(model: str) -> Path:
 
 _MODELS: dict[Path, Future] = {}  # one load per file and process; a failed load re-raises its error to every caller
 _MODELS_LOCK = threading.Lock()
+# llama-cpp-python (verbose=False) silences a load by pointing file descriptors 1 and 2 at /dev/null and
+# putting back what it found there. Two loads at once interleave those swaps, and the second one "puts
+# back" /dev/null: the process prints nothing any more (issue 23, finding 1). So one load at a time.
+_LOAD_LOCK = threading.Lock()
 
 
 def _load_of(path: Path) -> tuple[Future, bool]:
@@ -78,7 +82,8 @@ def _run_load(future: Future, path: Path, n_ctx: int) -> None:
     try:
         from llama_cpp import Llama
 
-        llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
+        with _LOAD_LOCK:
+            llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
         llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
     except BaseException as exc:  # noqa: BLE001 - not handled here: future.result() raises it in every caller's thread
         future.set_exception(exc)
@@ -156,7 +161,8 @@ def load_vocab(path: Path):
         if vocab is None:
             from llama_cpp import Llama
 
-            vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
+            with _LOAD_LOCK:
+                vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
             _VOCABS[path] = vocab
         return vocab
 

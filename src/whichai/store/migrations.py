@@ -173,6 +173,37 @@ def _m005_models_identity(db: sqlite3.Connection) -> None:
     )
 
 
+def _m006_gateway_requests(db: sqlite3.Connection) -> None:
+    """Issue 19 (whichai gateway): one row per request the gateway routed, without the prompt or the
+    answer unless the policy asks for them (``content``)."""
+    _execute_script(
+        db,
+        """
+        CREATE TABLE gateway_requests (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            route TEXT,                    -- the route that answered (NULL: none did)
+            reason TEXT NOT NULL,          -- default | fallback | sensitive:<kinds> | client-marked
+            sensitive INTEGER NOT NULL,
+            model TEXT,
+            status INTEGER NOT NULL,       -- the HTTP status returned to the client
+            error TEXT,
+            stream INTEGER NOT NULL,
+            input_tokens INTEGER,
+            output_tokens INTEGER,
+            latency_s REAL NOT NULL,
+            ttft_s REAL,
+            cost_usd REAL,
+            cost_origin TEXT,              -- catalog/config price, or the decision's cost per request
+            api_cost_usd REAL,             -- the same tokens at the public route's price
+            attempts INTEGER NOT NULL,
+            content TEXT                   -- JSON {prompt, answer} only when the policy's log_content is true
+        );
+        CREATE INDEX gateway_requests_at ON gateway_requests (at)
+        """,
+    )
+
+
 # Ordered: a migration's number is its position. Append only; never reorder or remove.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
@@ -180,4 +211,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m003_runner_claims,
     _m004_quality_judgements,
     _m005_models_identity,
+    _m006_gateway_requests,
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import textwrap
 
 import pytest
@@ -238,8 +239,13 @@ def test_retired_and_deprecated_offers_are_marked(cat):
     assert gpt4.offers["openai/gpt-4"].status == "retired" and gpt4.offers["openai/gpt-4"].shutdown_date == "2026-10-23"
     deprecated = [o for e in cat.entries for o in e.offers.values() if o.status == "deprecated"]
     assert len(deprecated) >= 40  # models.dev's deprecated flags are no longer ignored
-    sonnet = cat.get("anthropic/claude-sonnet-4-5")
-    assert sonnet.lifecycle.status == "deprecated" and sonnet.lifecycle.shutdown_date == "2026-11-30"
+    sonnet = cat.get("anthropic/claude-sonnet-4-5")  # shut down 2026-11-30: retired on the pinned 2026-12-07
+    assert sonnet.lifecycle.status == "retired" and sonnet.lifecycle.shutdown_date == "2026-11-30"
+    from whichai.catalog.lifecycle import evaluate
+
+    raw = copy.deepcopy(cat.find_raw("anthropic/claude-sonnet-4-5"))
+    assert evaluate(raw, "2026-11-29")["status"] == "deprecated" and raw["offers"]["anthropic/claude-sonnet-4-5"]["status"] == "deprecated"
+    assert evaluate(raw, "2026-11-30")["status"] == "retired" and evaluate(raw, "2026-01-01")["status"] == "deprecated"
 
 
 def test_user_file_lifecycle_and_task_fit_with_sources(tmp_path):

@@ -138,7 +138,7 @@ def _headline_price(e: dict, first_party: str | None) -> None:
         e["price_usd_per_mtok"] = dict(fp["price"])
         e["_fs"]["price_usd_per_mtok"] = {**fp["source"], "note": f"the lab's own price ({first_party})"}
         return
-    paid = [o for o in e["offers"].values() if o["price"] and o["status"] != "retired"]
+    paid = [o for o in e["offers"].values() if o["price"] and o["announced"] != "retired"]
     if not paid:
         return
     inp = statistics.median(o["price"]["input"] for o in paid)
@@ -183,14 +183,15 @@ def _finish(e: dict, ctx: dict, issues: list) -> dict:
     fp = _set_id(e)
     _openness(e, issues)
     md = src("models.dev", ctx["snapshots"]["models.dev"])
-    e["lifecycle"] = lifecycle.entry_lifecycle(e, fp, e.pop("_md_deprecated"), md, ctx["day"])
+    e["lifecycle"] = lifecycle.entry_lifecycle(e, fp, e.pop("_md_deprecated"), md)
     notice = ctx["notices"].get(e["id"].lower())
     if notice and not fp:  # a vendor notice for a model no host lists any more (e.g. Claude 2 from MOF)
-        status = notice.get("status") or lifecycle.status_on(notice["shutdown_date"], ctx["day"])
-        e["lifecycle"] = {"status": status, "shutdown_date": notice["shutdown_date"], "source": notice["source"]}
+        e["lifecycle"] = {"announced": notice["announced"], "shutdown_date": notice["shutdown_date"], "source": notice["source"]}
     _headline_price(e, fp)
     for o in e["offers"].values():
-        o.pop("status_source", None) if not o.get("shutdown_date") and o["status"] == "active" else None
+        o.pop("status_source", None) if not o.get("shutdown_date") and o["announced"] == "active" else None
+        o["status"] = o["announced"]  # the status on a date is lifecycle.evaluate's, when the catalog is read
+    e["lifecycle"]["status"] = e["lifecycle"]["announced"]
     if e["params_b"] is None and e["openness"] != "closed":
         issues.append({"kind": "unknown-fact", "source": "catalog", "item": e["id"], "detail": "parameter count unknown: hardware fit cannot be computed"})
     curation.apply_vendor_facts(e, ctx["vendors"])

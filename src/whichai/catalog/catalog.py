@@ -39,7 +39,14 @@ def read_document(path: str, mtime: float) -> dict:  # mtime keys the cache
 
 
 class Catalog:
-    def __init__(self, document: dict, path: Path | str | None = None) -> None:
+    """A catalog document read on ``day`` (default ``clock.today()``): every entry's and offer's
+    lifecycle status is :func:`whichai.catalog.lifecycle.evaluate`'s on that day."""
+
+    def __init__(self, document: dict, path: Path | str | None = None, day: Any = None) -> None:
+        from whichai import clock
+        from whichai.catalog.lifecycle import evaluate
+
+        self.day = day or clock.today()
         self.document = document
         self.path = Path(path) if path else None
         self.raw: list[dict] = document["entries"]
@@ -49,6 +56,7 @@ class Catalog:
         self._models: dict[int, Any] = {}
         self._index: dict[str, int] = {}
         for i, e in enumerate(self.raw):
+            evaluate(e, self.day)
             for key in (e["id"], *e.get("aliases", [])):
                 self._index.setdefault(key.lower(), i)
             _link_api_host(e, self.providers)
@@ -116,10 +124,12 @@ def _link_api_host(entry: dict, providers: dict[str, dict]) -> None:
 
 
 def load_shipped() -> Catalog:
+    from whichai import clock
+
     path = active_path()
-    return _cached_catalog(str(path), path.stat().st_mtime)
+    return _cached_catalog(str(path), path.stat().st_mtime, clock.today())
 
 
 @lru_cache(maxsize=4)
-def _cached_catalog(path: str, mtime: float) -> Catalog:
-    return Catalog(read_document(path, mtime), path)
+def _cached_catalog(path: str, mtime: float, day: Any) -> Catalog:  # day keys the cache: statuses are that day's
+    return Catalog(read_document(path, mtime), path, day)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from whichai import clock
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
-from whichai.catalog.lifecycle import status_on
+from whichai.catalog.lifecycle import evaluate, status_on
 from whichai.catalog.naming import params_from_name
 
 STALE_DAYS = 365
@@ -112,6 +112,8 @@ def run_checks(document: dict, today: date | None = None) -> list[dict]:
         for k in (e["id"], *e.get("aliases", [])):
             by_id.setdefault(k.lower(), e)
     out = [{**i, "level": i.get("level") or ISSUE_LEVEL.get(i["kind"], "info")} for i in document.get("issues", [])]
+    for e in entries:
+        evaluate(e, today)  # the status on the day checked (idempotent: the announced facts are kept)
     for e in entries:
         out += _closed_lab_open(e) + _params_vs_name(e) + _zero_price(e) + _lifecycle(e, day)
         out += _open_source_base(e, by_id) + _offers_disagree(e) + _stale(e, cutoff)

@@ -1,9 +1,19 @@
 """Lifecycle: active, deprecated (with a shutdown date) or retired, per model and per offer.
 
-Sources, in order: dated vendor deprecation notices curated in ``curated/lifecycle.yaml`` (each
-with the vendor page and the date it was read), then models.dev's ``status = "deprecated"`` on a
-lab or host file (no date: deprecated, shutdown date unknown). A shutdown date on or before the
-day asked about means *retired*; a later one means *deprecated*.
+Sources: dated vendor deprecation notices curated in ``curated/lifecycle.yaml`` (each with the
+vendor page and the date it was read), then models.dev's ``status = "deprecated"`` on a lab or host
+file (no date: deprecated, shutdown date unknown, a risk decide scores).
+
+The catalog stores what was *announced* (``announced``: active, deprecated or retired, and the
+``shutdown_date``), never a status computed on the build date. :func:`evaluate` is the one function
+that gives a model's (and each of its offers') status on a date: a shutdown date on or before the
+day means *retired*, a later one *deprecated*. :class:`whichai.catalog.Catalog` applies it for
+``whichai.clock.today()`` when it is loaded, so every view, decide and the CLI read one status.
+
+Notices (``read_notices``): a notice names run ids at the vendor's API. A dated snapshot it names
+(``claude-3-opus-20240229``, ``gpt-5-2025-08-07``) applies to that snapshot; an undated alias
+(``claude-3-opus``, ``gpt-5``) is covered only when the notice lists it too (the explicit alias
+rule: vendors move aliases to newer snapshots, so an alias is never inferred from a snapshot).
 """
 
 from __future__ import annotations
@@ -16,60 +26,94 @@ import yaml
 from whichai import clock
 
 CURATED = Path(__file__).parent / "curated" / "lifecycle.yaml"
+RANK = {"active": 0, "deprecated": 1, "retired": 2}
+
+
+def _day(day: date | str | None) -> date:
+    return date.fromisoformat(day[:10]) if isinstance(day, str) else (day or clock.today())
 
 
 def status_on(shutdown_date: str | None, day: date | str | None = None, deprecated: bool = False) -> str:
     """The status on ``day`` (default today) of something with this shutdown date."""
-    day = date.fromisoformat(day) if isinstance(day, str) else (day or clock.today())
     if shutdown_date:
-        return "retired" if date.fromisoformat(shutdown_date) <= day else "deprecated"
+        return "retired" if date.fromisoformat(str(shutdown_date)[:10]) <= _day(day) else "deprecated"
     return "deprecated" if deprecated else "active"
 
 
-def entry_status(entry: dict, day: date | str | None = None) -> str:
-    """An entry's lifecycle status recomputed for ``day`` from its shutdown date (raw catalog dict)."""
-    lc = entry.get("lifecycle") or {}
-    if lc.get("status") == "retired":  # a retired model is not served again, dated or not
+def _status(record: dict, day: date) -> str:
+    announced = record.setdefault("announced", record.get("status") or "active")
+    if announced == "retired":  # retired with no date on record: not served again
         return "retired"
-    return status_on(lc.get("shutdown_date"), day, lc.get("status") == "deprecated")
+    return status_on(record.get("shutdown_date"), day, announced == "deprecated")
+
+
+def evaluate(entry: dict, day: date | str | None = None) -> dict:
+    """THE lifecycle rule: set (in place) and return a raw entry's ``lifecycle`` and each offer's
+    ``status`` on ``day`` (default ``clock.today()``) from what was announced.
+
+    A model whose weights are not downloadable lives as long as its lab serves it: it takes its
+    lab's own offer's status (when that is further along), and is retired once every offer is.
+    An open-weights model stays active when hosts drop it (the weights keep working)."""
+    d = _day(day)
+    offers = entry.get("offers") or {}
+    for o in offers.values():
+        o["status"] = _status(o, d)
+    lc = entry.get("lifecycle") or {}
+    entry["lifecycle"] = lc
+    status = _status(lc, d)
+    if entry.get("weights_downloadable") is not True and offers:
+        own = offers.get(entry["id"])
+        if own is not None and RANK[own["status"]] > RANK[status]:
+            status = own["status"]
+            lc["shutdown_date"] = lc.get("shutdown_date") or own.get("shutdown_date")
+        if all(o["status"] == "retired" for o in offers.values()):
+            status = "retired"
+    lc["status"] = status
+    lc["date_unknown"] = status == "deprecated" and not lc.get("shutdown_date")
+    return lc
+
+
+def entry_status(entry: dict, day: date | str | None = None) -> str:
+    """An entry's lifecycle status on ``day`` (raw catalog dict): :func:`evaluate`'s status."""
+    return evaluate(entry, day)["status"]
 
 
 def read_notices(path: Path = CURATED) -> dict[str, dict]:
-    """Run id -> {shutdown_date, source} from the curated vendor notices."""
+    """Run id -> {shutdown_date, announced, source, notice} from the curated vendor notices."""
     doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     out: dict[str, dict] = {}
-    for notice in doc["notices"]:
+    for i, notice in enumerate(doc["notices"]):
         src = dict(notice["source"])
         src["as_of"] = str(src["as_of"])
         src.setdefault("name", "curated")
-        for model in notice["models"]:
+        when = notice.get("shutdown_date")
+        for model in [*notice["models"], *notice.get("aliases", [])]:
             run_id = model if "/" in model else f"{notice['vendor']}/{model}"
-            when = notice.get("shutdown_date")
-            out[run_id.lower()] = {"shutdown_date": str(when) if when else None, "status": notice.get("status"), "source": src}
+            out[run_id.lower()] = {"shutdown_date": str(when) if when else None,
+                                   "announced": notice.get("status") or "deprecated", "source": src, "notice": i}
     return out
 
 
-def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str, md_deprecated: bool) -> None:
-    """Set an offer's status from a vendor notice for that run id, else models.dev's flag."""
+def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str | None, md_deprecated: bool) -> None:
+    """Record what was announced for an offer: a vendor notice for that run id, else models.dev's flag.
+    (``day`` is unused: the status is evaluated when the catalog is read.)"""
     notice = notices.get(run_id.lower())
     if notice:
         offer["shutdown_date"] = notice["shutdown_date"]
-        offer["status"] = notice.get("status") or status_on(notice["shutdown_date"], day)
+        offer["announced"] = offer["status"] = notice["announced"]
         offer["status_source"] = notice["source"]
     elif md_deprecated:
-        offer["status"] = "deprecated"
+        offer["announced"] = offer["status"] = "deprecated"
+    else:
+        offer["announced"] = offer.get("status") or "active"
 
 
-def entry_lifecycle(e: dict, first_party: str | None, lab_deprecated: bool, md_source: dict, day: str) -> dict:
-    """The model's own lifecycle: its lab's offer decides; open weights stay usable when hosts drop them."""
-    offers = e["offers"]
-    fp = offers.get(first_party) if first_party else None
-    if fp and fp["status"] != "active":
-        return {"status": fp["status"], "shutdown_date": fp.get("shutdown_date"), "source": fp.get("status_source") or md_source}
-    if lab_deprecated and not e.get("weights_downloadable"):
-        return {"status": "deprecated", "shutdown_date": None, "source": md_source}
-    if offers and not e.get("weights_downloadable") and all(o["status"] != "active" for o in offers.values()):
-        retired = all(o["status"] == "retired" for o in offers.values())
-        dates = [o["shutdown_date"] for o in offers.values() if o.get("shutdown_date")]
-        return {"status": "retired" if retired else "deprecated", "shutdown_date": max(dates) if dates else None, "source": md_source}
-    return {"status": "active", "shutdown_date": None, "source": md_source}
+def entry_lifecycle(e: dict, first_party: str | None, lab_deprecated: bool, md_source: dict, day: str | None = None) -> dict:
+    """What was announced for the model itself: its lab's offer's notice; a closed lab's models.dev flag.
+    The status on a date is :func:`evaluate`'s (which also follows the offers)."""
+    fp = e["offers"].get(first_party) if first_party else None
+    if fp and fp.get("announced", "active") != "active":
+        return {"announced": fp["announced"], "shutdown_date": fp.get("shutdown_date"), "source": fp.get("status_source") or md_source}
+    if lab_deprecated and e.get("weights_downloadable") is not True:
+        return {"announced": "deprecated", "shutdown_date": None, "source": md_source}
+    return {"announced": "active", "shutdown_date": None, "source": md_source}

@@ -51,12 +51,15 @@ class Lifecycle(BaseModel):
     """Whether a model (or one host's offer of it) can still be used, and until when.
 
     ``deprecated``: announced, still served until ``shutdown_date``; ``retired``: no longer served.
-    The status is computed when the catalog is built; :func:`whichai.catalog.lifecycle.status_on`
-    recomputes it for another day from ``shutdown_date``.
+    ``announced`` is what the notice says (stored by the build); ``status`` is the status on the
+    day the catalog was read (:func:`whichai.catalog.lifecycle.evaluate`, applied when loaded);
+    ``date_unknown``: deprecated with no shutdown date (models.dev), a risk decide scores.
     """
 
     status: LifecycleStatus = "active"
+    announced: LifecycleStatus | None = None
     shutdown_date: str | None = None
+    date_unknown: bool = False
     source: Source | None = None
 
 
@@ -70,6 +73,7 @@ class Offer(BaseModel):
     price: Price | None = None
     context_length: int | None = None
     status: LifecycleStatus = "active"
+    announced: LifecycleStatus | None = None
     shutdown_date: str | None = None
     free_tier: bool = False
     source: Source | None = None

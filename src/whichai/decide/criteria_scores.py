@@ -194,6 +194,8 @@ def updates(cand: Candidate) -> Score:
     if life.get("shutdown_date"):
         params = {"date": life["shutdown_date"], "horizon": f"{life['horizon_months']:g}"}
         return Score(min(score, 0.3), "catalog", evidence + [f"shutdown_date={life['shutdown_date']}"], "why.updates_deprecated", params)
+    if life.get("status") == "deprecated":  # deprecated with no date (models.dev): a risk, not "available forever"
+        return Score(min(score, 0.35), "catalog", evidence + ["lifecycle=deprecated, shutdown date unknown"], "why.updates_deprecated_undated", {})
     return Score(score, _fact_origin(cand), evidence, "why.updates_open" if is_open else "why.updates_closed", {"release": release or "?"})
 
 

@@ -277,7 +277,7 @@ def _lifecycle(shown: list[Ranked], lang: str) -> list[Block]:
         status, shutdown = lifecycle_of(r.cand.entry)
         if status not in ("deprecated", "retired"):
             continue
-        when = t("ex.shutdown", lang, date=shutdown) if shutdown else ""
+        when = t("ex.shutdown", lang, date=shutdown) if shutdown else t("ex.shutdown_unknown", lang) if status == "deprecated" else ""
         fig = Figure(name=f"{r.model}.lifecycle", value=status, origin="catalog", source=shutdown)
         blocks.append(Block(kind="lifecycle", text=t(f"ex.lifecycle_{status}", lang, name=r.cand.name, shutdown=when), figures=[fig]))
     return blocks

@@ -37,6 +37,10 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "shuts down on {date}, within your {horizon}-month horizon",
         "dimatikan pada {date}, dalam cakrawala {horizon} bulan Anda",
     ),
+    "why.updates_deprecated_undated": (
+        "deprecated with no shutdown date announced: it may stop being served at short notice",
+        "sudah usang tanpa tanggal penghentian yang diumumkan: layanannya dapat berhenti sewaktu-waktu",
+    ),
     "why.updates_deprecated": (
         "deprecated; shutdown on {date}, after your {horizon}-month horizon",
         "sudah usang; dimatikan pada {date}, setelah cakrawala {horizon} bulan Anda",

@@ -442,6 +442,56 @@ def refresh_cmd(
         sys.stderr.write(f"Wrote {summary['entries']} models ({summary['issues']} issues for `whichai catalog check`) to {path}\n")
 
 
+@catalog_app.command("update")
+def update_cmd(
+    rollback: bool = typer.Option(False, "--rollback", help="Put back the catalog the last update replaced."),
+    timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="Give up after this many seconds, all downloads together."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+) -> None:
+    """Download the newest upstream data (models.dev, osai-index, MOF), build, swap it in; print what changed.
+
+    Offline, or on a download that is cut short, too large or malformed, nothing changes (exit 1).
+    Source URLs: WHICHAI_MODELS_DEV_URL, WHICHAI_OSAI_URL, WHICHAI_MOF_URL."""
+    from whichai import clock
+    from whichai.catalog import update
+
+    if rollback:
+        replaced, restored, path = update.rollback()
+        day = clock.today().isoformat()
+        report = {"action": "rollback", "path": str(path), "previous": str(update.previous_path()), "day": day,
+                  **update.changes(replaced, restored, day)}
+    else:
+        report = {"action": "update", **update.run_update(timeout)}
+    if as_json:
+        from whichai.cli.output import print_json
+
+        print_json(report)
+        return
+    from whichai.cli.output import out_console
+
+    out_console().print("\n".join(_update_lines(report)), highlight=False, markup=False)
+
+
+def _update_lines(r: dict) -> list[str]:
+    verb = "Rolled back to the previous catalog" if r["action"] == "rollback" else "Updated the catalog"
+    snaps = ", ".join(f"{k} {v}" for k, v in sorted(r["snapshots_after"].items())) or "-"
+    lines = [f"{verb}: {r['path']} ({r['entries_before']} -> {r['entries_after']} models; sources as of {snaps}).",
+             f"The catalog it replaced is kept: `whichai catalog update --rollback` puts it back."]
+    for key, label in (("added", "Added"), ("removed", "Removed"), ("newly_retired", "Newly retired"),
+                       ("newly_deprecated", "Newly deprecated")):
+        ids = r[key]
+        if ids:
+            lines.append(f"{label} ({len(ids)}): " + ", ".join(ids[:15]) + (f", ... (+{len(ids) - 15}, see --json)" if len(ids) > 15 else ""))
+    fmt = lambda p: "-" if not p else f"{p['input']:g} / {p['output']:g}"  # noqa: E731
+    for c in r["price_changes"][:15]:
+        lines.append(f"Price changed: {c['id']} {fmt(c['before'])} -> {fmt(c['after'])} USD per million tokens (input / output)")
+    if len(r["price_changes"]) > 15:
+        lines.append(f"... {len(r['price_changes']) - 15} more price changes (see --json)")
+    if not any(r[k] for k in ("added", "removed", "newly_retired", "newly_deprecated", "price_changes")):
+        lines.append("No model was added, removed, retired or repriced.")
+    return lines
+
+
 def register(app) -> None:
     app.command("models")(models_cmd)
     app.command("inspect")(inspect_cmd)

@@ -32,10 +32,17 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeHub:
-    def __init__(self, repos: dict[str, dict[str, bytes | Path]], cut_first: int | None = None, corrupt: bool = False) -> None:
+    def __init__(self, repos: dict[str, dict[str, bytes | Path]], cut_first: int | None = None, corrupt: bool = False,
+                 etag: str | None = None, commit: str | None = None, endless: bool = False, redirect_loop: bool = False,
+                 listing_padding: int = 0) -> None:
+        """Hostile modes (issue 22): ``etag`` / ``commit`` replace what a large file's resolve announces;
+        ``endless`` makes the CDN send an endless chunked body; ``redirect_loop`` makes resolve redirect to
+        itself; ``listing_padding`` pads the repo listing with that many bytes."""
         self.repos = repos
         self.cut_first = cut_first
         self.corrupt = corrupt
+        self.etag, self.commit, self.endless = etag, commit, endless
+        self.redirect_loop, self.listing_padding = redirect_loop, listing_padding
         self.log: list[tuple[str, str, str | None]] = []
         self.blobs: dict[str, bytes | Path] = {}
         self.lock = threading.Lock()
@@ -105,6 +112,8 @@ def _handler(hub: FakeHub, cdn: bool):
                 return self._send(404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound"}, True)
             doc = {"id": repo, "modelId": repo, "sha": COMMIT, "private": False, "gated": False, "disabled": False,
                    "tags": ["gguf"], "siblings": [{"rfilename": name} for name in files]}
+            if hub.listing_padding:
+                doc["padding"] = "x" * hub.listing_padding
             self._send(200, json.dumps(doc).encode(), {"Content-Type": "application/json"}, True)
 
         def _resolve(self, repo: str, name: str, body: bool) -> None:
@@ -113,13 +122,15 @@ def _handler(hub: FakeHub, cdn: bool):
                 return self._send(404, b"Repository not found", {"X-Error-Code": "RepoNotFound"}, body)
             if name not in files:
                 return self._send(404, b"Entry not found", {"X-Error-Code": "EntryNotFound", "X-Repo-Commit": COMMIT}, body)
+            if hub.redirect_loop:
+                return self._send(302, b"", {"Location": self.path, "X-Repo-Commit": COMMIT}, body)
             data = hub.content(files[name])
             if name.endswith(".gguf"):  # stored in LFS: the hub redirects to the CDN, the sha256 is the ETag
                 sha = _sha256(data)
                 with hub.lock:
                     hub.blobs[sha] = files[name]
-                headers = {"Location": f"{hub.cdn_url}/cdn/{sha}?signed=1", "X-Repo-Commit": COMMIT,
-                           "X-Linked-Etag": f'"{sha}"', "X-Linked-Size": str(len(data)), "ETag": '"gitsha-of-pointer"'}
+                headers = {"Location": f"{hub.cdn_url}/cdn/{sha}?signed=1", "X-Repo-Commit": hub.commit or COMMIT,
+                           "X-Linked-Etag": hub.etag or f'"{sha}"', "X-Linked-Size": str(len(data)), "ETag": '"gitsha-of-pointer"'}
                 return self._send(302, b"", headers, body)
             git_etag = hashlib.sha1(data).hexdigest()
             self._send(200, data, {"ETag": f'"{git_etag}"', "X-Repo-Commit": COMMIT}, body)
@@ -128,6 +139,8 @@ def _handler(hub: FakeHub, cdn: bool):
             match = re.fullmatch(r"/cdn/([0-9a-f]{64})", path)
             if not match or match.group(1) not in hub.blobs:
                 return self._send(404, b"no such blob", {}, body)
+            if hub.endless and body:
+                return self._endless()
             data = hub.content(hub.blobs[match.group(1)])
             if hub.corrupt:
                 data = bytes([data[0] ^ 0xFF]) + data[1:]
@@ -154,6 +167,17 @@ def _handler(hub: FakeHub, cdn: bool):
                 self.connection.shutdown(2)
                 return
             self._send(status, part, headers, body)
+
+        def _endless(self) -> None:
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"G" * 65536
+            try:
+                while True:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:
+                self.close_connection = True
 
         def _send(self, status: int, data: bytes, headers: dict[str, str], body: bool) -> None:
             self.send_response(status)

@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from whichai import safeyaml
-from whichai.errors import FileInputError, register_secret
+from whichai.errors import ConfigError, FileInputError, register_secret
 
 # A vendor's key variable -> the host names (and their subdomains) that key belongs to.
 VENDOR_HOSTS: dict[str, tuple[str, ...]] = {
@@ -76,6 +76,10 @@ class ProviderConfig(BaseModel):
     tokenizer: str | None = None  # local/<model> whose tokenizer counts tokens when the server reports no usage
     serves: str | None = None  # catalog id of the model this server runs: its results carry that model's identity
     self_hosted: bool = False  # the user runs this server on their own premises: decide prices it as self-hosting
+    # Where the table was read (set by load_config, never by the file): a working-directory config is
+    # not trusted with keys (see check_key_destination).
+    _origin: str | None = PrivateAttr(default=None)
+    _path: str | None = PrivateAttr(default=None)
 
     @field_validator("tokenizer")
     @classmethod
@@ -165,6 +169,8 @@ def load_config(explicit: str | Path | None = None, *, announce: bool = True) ->
             raise FileInputError(path, f"provider name {name!r} must be lower-case letters, digits, '-', '_' or '.'.",
                                  "rename the [providers.NAME] table.", line=_line_of(text, ["providers", name]))
     config.path, config.origin = str(path), origin
+    for provider in config.providers.values():
+        provider._origin, provider._path = origin, str(path)
     _register_secrets(config)
     if origin == CWD:
         _refuse_vendor_keys_elsewhere(config, text)
@@ -205,17 +211,95 @@ def _parse(path: Path, text: str) -> dict:
     return data
 
 
+VENDOR_KINDS = ("openai", "anthropic", "gemini")  # a table of these names without `kind` is that vendor's kind
+BUILTIN_FIELDS = ("kind", "base_url", "api_key_env", "serves", "self_hosted", "tokenizer")  # what redefines a provider
+
+
+def effective_kind(name: str, provider: ProviderConfig) -> str:
+    """The kind the registry builds for this table: ``[providers.anthropic]`` without ``kind`` is Anthropic."""
+    return name if name in VENDOR_KINDS and "kind" not in provider.model_fields_set else provider.kind
+
+
 def key_envs(name: str, provider: ProviderConfig) -> tuple[str, ...]:
     """The environment variables whose value is sent as this provider's key."""
     if provider.api_key_env:
         return (provider.api_key_env,)
-    if provider.kind == "openai" and name == "openai":
+    kind = effective_kind(name, provider)
+    if kind == "openai" and name == "openai":
         return ("OPENAI_API_KEY",)
-    if provider.kind == "anthropic":
+    if kind == "anthropic":
         return ("ANTHROPIC_API_KEY",)
-    if provider.kind == "gemini":
+    if kind == "gemini":
         return ("GEMINI_API_KEY", "GOOGLE_API_KEY")
     return ()
+
+
+def _vendor_of(host: str) -> str | None:
+    for env, hosts in VENDOR_HOSTS.items():
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            return env
+    return None
+
+
+_CONFIRMED: set[tuple[str, str, str]] = set()  # (variable, host, config path) the user said yes to, this process
+
+
+def check_key_destination(name: str, provider: object, env: str | None, base_url: str | None, *, ask: bool = False) -> None:
+    """THE rule for where a key may go, applied by every provider where its client is built (and in
+    ``check``, before a run): a vendor's host is reached over https only; a vendor's key variable goes to
+    that vendor's hosts, or elsewhere only from a config given with --config or kept in the user's config
+    directory; and a config found in the working directory that would send any key (any variable) to any
+    other host says so and needs the user's yes (asked on a terminal when ``ask``) or --config."""
+    host = (urlsplit(base_url).hostname or "").lower() if base_url else ""
+    if host and _vendor_of(host) and urlsplit(base_url or "").scheme != "https":
+        raise ConfigError(f"[providers.{name}] base_url {base_url} reaches a vendor's API over plain http. "
+                          f"Fix: write https://{host}/… in the config.")
+    if not env or not os.environ.get(env) or not host:
+        return  # no key is sent, or it goes to the SDK's own (vendor) host
+    origin, path = getattr(provider, "_origin", None), getattr(provider, "_path", None) or "whichai.toml"
+    vendor_hosts = VENDOR_HOSTS.get(env.upper())
+    if vendor_hosts and any(host == h or host.endswith("." + h) for h in vendor_hosts):
+        return  # the vendor's own key to the vendor's own host
+    if origin != CWD:
+        return  # the user's own config (given with --config, or in the user config directory) decides
+    what = f"[providers.{name}] in {path} ({CWD}) would send the key in {env} to {host}"
+    if vendor_hosts:
+        raise ConfigError(f"{what}, which is not {vendor_hosts[0]}; a config {CWD} may not send a vendor's key to "
+                          f"another host. Fix: if you trust this file, pass it explicitly with --config {path}, or move "
+                          f"it to {_user_config_file()}; or name another variable in api_key_env.")
+    if (env, host, path) in _CONFIRMED:
+        return
+    if ask and _confirm(what):
+        _CONFIRMED.add((env, host, path))
+        return
+    raise ConfigError(f"{what}. A config {CWD} could come with a cloned repository, so whichai sends no key on its "
+                      f"word alone. Fix: if you trust this file, pass it explicitly with --config {path} (or answer yes "
+                      f"on a terminal), or move it to {_user_config_file()}.")
+
+
+def _confirm(what: str) -> bool:
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(f"whichai: {what}. Send it? [y/N] ")
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip().lower() in ("y", "yes", "ya")
+    except (OSError, ValueError):
+        return False
+
+
+def check_builtin_not_redefined(name: str, provider: ProviderConfig, builtin: bool) -> None:
+    """A config found in the working directory may set prices, concurrency or a default model for a
+    built-in provider, never where it sends prompts (kind, base_url, key, identity)."""
+    if not builtin or provider._origin != CWD:
+        return
+    changed = [f for f in BUILTIN_FIELDS if f in provider.model_fields_set]
+    if changed:
+        keys = " and ".join(key_envs(name, provider)) or "its prompts"
+        raise ConfigError(f"[providers.{name}] in {provider._path} ({CWD}) redefines the built-in provider {name!r} "
+                          f"({', '.join(changed)}); it would send {keys} elsewhere while every view still says {name!r}. "
+                          f"Fix: if you trust this file, pass it explicitly with --config {provider._path}, or move it "
+                          f"to {_user_config_file()}; or give the server its own name ([providers.myserver]).")
 
 
 def _register_secrets(config: Config) -> None:

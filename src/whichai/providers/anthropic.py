@@ -16,6 +16,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from whichai.config import check_key_destination
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_status, classify_transport, is_transport, retry_after_seconds, shorten
@@ -60,10 +61,12 @@ class AnthropicProvider(SDKProvider):
             ) from exc
         if not os.environ.get(self.key_env):
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {self.key_env}.")
+        check_key_destination(self.name, self.config, self.key_env, self.base_url, ask=True)
 
     def new_client(self):
         import anthropic
 
+        check_key_destination(self.name, self.config, self.key_env, self.base_url)
         return anthropic.AsyncAnthropic(
             api_key=os.environ.get(self.key_env, ""),
             base_url=self.base_url,

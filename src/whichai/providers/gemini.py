@@ -17,6 +17,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from whichai.config import check_key_destination
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_status, classify_transport, retry_after_seconds, shorten
@@ -54,6 +55,11 @@ class GeminiProvider(SDKProvider):
         if not self._key():
             names = " or ".join(self.key_envs)
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {names}.")
+        self._check_destination(ask=True)
+
+    def _check_destination(self, ask: bool = False) -> None:
+        env = next((e for e in self.key_envs if os.environ.get(e)), None)
+        check_key_destination(self.name, self.config, env, self.base_url, ask=ask)
 
     def new_client(self):
         from google import genai
@@ -63,6 +69,7 @@ class GeminiProvider(SDKProvider):
             base_url=self.base_url,
             retry_options=types.HttpRetryOptions(attempts=1),  # one attempt: the runner retries
         )
+        self._check_destination()
         return genai.Client(vertexai=False, api_key=self._key() or "", http_options=options)
 
     def default_concurrency(self) -> int:

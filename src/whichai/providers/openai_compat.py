@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from whichai.config import check_key_destination
 from whichai.errors import ConfigError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
 from whichai.providers.transport import classify_status, classify_transport, is_transport, retry_after_seconds, shorten
@@ -48,11 +49,13 @@ class OpenAIProvider(SDKProvider):
         env = self.key_env
         if env and not os.environ.get(env) and (self.name == "openai" or getattr(self.config, "api_key_env", None)):
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {env}.")
+        check_key_destination(self.name, self.config, env, self.base_url, ask=True)
 
     def new_client(self):
         import openai
 
         env = self.key_env
+        check_key_destination(self.name, self.config, env, self.base_url)
         key = os.environ.get(env, "") if env else ""
         return openai.AsyncOpenAI(
             api_key=key or "not-needed",

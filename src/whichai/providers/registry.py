@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from whichai.config import Config, ProviderConfig
+from whichai.config import Config, ProviderConfig, check_builtin_not_redefined
 from whichai.errors import UnknownModelError
 from whichai.providers.base import Provider
 
@@ -88,6 +88,7 @@ class Registry:
             return self._providers[name]
         configured = self.config.providers.get(name)
         if configured is not None:
+            check_builtin_not_redefined(name, configured, name in provider_kinds() or name in HOSTED or name in local_servers())
             # [providers.openai|anthropic|gemini] with a base_url: the official provider through a proxy or
             # gateway (its kind unless the table says otherwise); its models keep their catalog identity.
             kind = name if name in DEFAULT_MODELS and "kind" not in configured.model_fields_set else configured.kind

@@ -1,0 +1,179 @@
+"""``whichai catalog update`` against a loopback upstream (tests/fakeupstream.py) in the real wire formats.
+
+Success, rollback, offline, truncated, malformed and hostile downloads; on every failure the catalog
+in use is byte for byte what it was, and no temporary file is left beside it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from fakeupstream import FakeUpstream, free_port
+
+from whichai.catalog import update
+from whichai.catalog.catalog import SHIPPED, refreshed_path
+from whichai.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    with FakeUpstream() as up:
+        yield up
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WHICHAI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def _point(monkeypatch, up: FakeUpstream, **paths: str) -> None:
+    for k, v in up.env(**paths).items():
+        monkeypatch.setenv(k, v)
+
+
+def _digest(path: Path) -> str | None:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+
+def _state(data: Path) -> dict:
+    """What the catalog in use and the kept one are, and every other file in the data directory."""
+    files = sorted(p.name for p in data.iterdir()) if data.exists() else []
+    return {"current": _digest(refreshed_path()), "previous": _digest(update.previous_path()), "files": files}
+
+
+def _doc(path: Path) -> dict:
+    with gzip.open(path, "rb") as fh:
+        return json.loads(fh.read())
+
+
+def test_update_builds_swaps_in_and_reports_what_changed(upstream, data, monkeypatch):
+    _point(monkeypatch, upstream)
+    report = update.run_update()
+    cur = _doc(refreshed_path())
+    assert report["path"] == str(refreshed_path()) and report["replaced"] == str(SHIPPED)
+    assert cur["snapshots"] == {"osai-index": "2026-12-07", "mof": "2026-12-07", "models.dev": "2026-12-07"}
+    ids = {e["id"] for e in cur["entries"]}
+    assert {"openai/gpt-4.1-mini", "openai/gpt-oss-120b"} <= ids
+    oss = next(e for e in cur["entries"] if e["id"] == "openai/gpt-oss-120b")
+    assert oss["weights_downloadable"] is True and "groq/openai/gpt-oss-120b" in oss["offers"]  # lab file + host offers
+    assert any(e["openness"] != "closed" for e in cur["entries"] if "mof" in {s["name"] for s in e["sources"]})
+    # the previous catalog (here the shipped one) is kept, byte for byte
+    assert _digest(update.previous_path()) == _digest(SHIPPED)
+    assert report["entries_after"] == len(cur["entries"]) and report["removed"] and "openai/gpt-oss-120b" not in report["removed"]
+    assert any(c["id"] == "openai/gpt-oss-120b" for c in report["price_changes"])
+    assert sorted(p.name for p in data.iterdir()) == ["catalog.json.gz", "catalog.previous.json.gz"]  # no staging left
+    assert {h for h in upstream.hits} >= {"/api.json", "/osai.tar.gz", "/mof.tar.gz"}
+
+
+def test_a_codeload_zip_works_too(upstream, data, monkeypatch):
+    _point(monkeypatch, upstream, mof="/mof.zip")
+    update.run_update()
+    assert any("mof" in {s["name"] for s in e["sources"]} for e in _doc(refreshed_path())["entries"])
+
+
+def test_rollback_puts_the_previous_catalog_back_and_can_be_undone(upstream, data, monkeypatch):
+    _point(monkeypatch, upstream)
+    with pytest.raises(InputError, match="No previous catalog"):
+        update.rollback()
+    update.run_update()
+    updated = _digest(refreshed_path())
+    replaced, restored, path = update.rollback()
+    assert _digest(path) == _digest(SHIPPED) and _digest(update.previous_path()) == updated
+    diff = update.changes(replaced, restored, "2026-12-07")
+    assert diff["added"] and "openai/gpt-oss-120b" not in diff["added"]
+    update.rollback()  # the rollback of a rollback is the update again
+    assert _digest(refreshed_path()) == updated
+
+
+def test_the_loader_uses_the_updated_catalog(upstream, data, monkeypatch):
+    from whichai.catalog import load_catalog
+
+    _point(monkeypatch, upstream)
+    update.run_update()
+    cat = load_catalog()
+    assert Path(cat.path) == refreshed_path() and len(cat) == len(_doc(refreshed_path())["entries"])
+
+
+BAD = [
+    ({"models_dev": "/truncated.json"}, "failed part-way|truncated"),
+    ({"models_dev": "/bad.json"}, "not JSON"),
+    ({"models_dev": "/wrongtypes.json"}, r"cost\.input"),
+    ({"models_dev": "/traversal.json"}, "not a safe name"),
+    ({"models_dev": "/empty.json"}, "non-empty"),
+    ({"models_dev": "/missing"}, "HTTP 404"),
+    ({"osai": "/evil.tar.gz"}, r"'\.\.'"),
+    ({"osai": "/link.tar.gz"}, "link"),
+    ({"osai": "/absolute.zip"}, "absolute"),
+    ({"osai": "/notgzip.tar.gz"}, "damaged or truncated"),
+    ({"osai": "/cut.tar.gz"}, "damaged or truncated"),
+    ({"mof": "/osai.tar.gz"}, "mof.settings.yml"),
+]
+
+
+@pytest.mark.parametrize("paths, message", BAD, ids=[next(iter(p.values())).strip("/") for p, _ in BAD])
+def test_a_bad_download_changes_nothing(upstream, data, monkeypatch, paths, message):
+    _point(monkeypatch, upstream)
+    update.run_update()  # a previous update, so there is a refreshed and a previous catalog to protect
+    before = _state(data)
+    _point(monkeypatch, upstream, **paths)
+    with pytest.raises(update.UpdateError, match=message) as err:
+        update.run_update()
+    assert "kept" in str(err.value) and "Fix:" in str(err.value)
+    assert _state(data) == before
+    assert not list(Path("/tmp").glob("whichai-evil*")) and not (data.parent / "evil.yaml").exists()
+
+
+def test_size_cap_and_deadline_bound_every_download(upstream, data, monkeypatch):
+    small = tuple(update.Source(s.name, s.env, s.url, 2 * 1024 * 1024) for s in update.SOURCES)
+    monkeypatch.setattr(update, "SOURCES", small)
+    _point(monkeypatch, upstream, models_dev="/huge.json")
+    with pytest.raises(update.UpdateError, match="cap"):
+        update.run_update()
+    assert _state(data)["current"] is None
+    upstream.slow_seconds = 3.0
+    _point(monkeypatch, upstream, models_dev="/slow.json")
+    with pytest.raises(update.UpdateError, match="timed out|deadline"):
+        update.run_update(deadline_s=0.5)
+    assert _state(data) == {"current": None, "previous": None, "files": []}
+
+
+def test_offline_says_so_and_keeps_the_catalog(data, monkeypatch):
+    monkeypatch.setenv("WHICHAI_MODELS_DEV_URL", f"http://127.0.0.1:{free_port()}/api.json")
+    with pytest.raises(update.UpdateError, match="^Offline: .*Connection refused.*kept") as err:
+        update.run_update()
+    assert err.value.exit_code == 1 and "\n" not in str(err.value)
+    assert _state(data)["current"] is None
+
+
+def test_a_source_url_that_is_not_http_is_an_input_error(data, monkeypatch):
+    monkeypatch.setenv("WHICHAI_OSAI_URL", "file:///etc/passwd")
+    with pytest.raises(InputError, match="WHICHAI_OSAI_URL"):
+        update.run_update()
+
+
+def test_cli_update_json_and_offline_line(upstream, env, tmp_path):
+    from conftest import run_cli
+
+    proc = run_cli(["catalog", "update", "--json"], {**env, **upstream.env()}, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["action"] == "update" and doc["entries_after"] > 0 and isinstance(doc["price_changes"], list)
+    current = (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes()
+    off = run_cli(["catalog", "update"], {**env, "WHICHAI_MODELS_DEV_URL": f"http://127.0.0.1:{free_port()}/x"}, timeout=60)
+    assert off.returncode == 1 and off.stdout == ""
+    lines = [ln for ln in off.stderr.splitlines() if ln.strip()]
+    assert "Traceback" not in off.stderr and lines[0].startswith("Error: Offline:"), off.stderr
+    assert (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes() == current
+    back = run_cli(["catalog", "update", "--rollback"], env, timeout=60)
+    assert back.returncode == 0 and "Rolled back" in back.stdout, back.stderr
+
+
+def test_no_update_test_reaches_beyond_loopback():
+    for s in update.SOURCES:
+        assert os.environ.get(s.env) is None  # the module fixture sets them per test only

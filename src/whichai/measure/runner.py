@@ -12,13 +12,15 @@ twice; cases with no result, or whose stored result is an error from an earlier 
 failing call never crashes a run: it becomes a stored error result with its error class.
 
 Several processes on one run: each (model, case) is claimed in the database before it is called
-(:meth:`whichai.store.Store.claim`), so two processes started with the same command share the cases
+(:meth:`whichai.store.Store.claim_many`, a batch per transaction, a bounded queue's worth ahead of the
+calls), so two processes started with the same command share the cases
 and no case is called twice; a process with nothing left to claim waits for the others (saying which
 process holds the run through ``on_wait``) and takes over the claims of one that died.
 
 What stays out of the timed window: the timed part of a call is the stream alone. Tokenizers are
-loaded before the first call; token counting, scoring (time-bounded: a regex that runs past
-``score_timeout`` is a recorded scoring error) and SQLite writes run in worker threads, so they never
+loaded before the first call; token counting and scoring (time-bounded: a regex that runs past
+``score_timeout`` is a recorded scoring error) run in worker threads, and SQLite writes in the one
+database thread, a batch at a time (:mod:`whichai.measure.writer`), so they never
 hold up the event loop that timestamps the chunks of concurrent calls.
 """
 
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
+from whichai.measure.writer import ResultWriter
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
@@ -46,6 +49,7 @@ from whichai.tasks.scorers import Score
 
 DEFAULT_MAX_ANSWER_BYTES = 65536
 WAIT_POLL_S = 0.5
+CLAIM_BATCH = 64  # cases claimed per transaction
 
 
 def run_identity(models: list[str], task: Task, settings: GenerationSettings) -> str:
@@ -203,12 +207,7 @@ class Runner:
             free = await self._db(self.store.claimable, outcome.run_id, token)
             order = [(m, c) for m in plan.models for c in plan.task.cases if (m, c.id) in free]
             if order:
-                try:
-                    async with asyncio.TaskGroup() as group:
-                        for model, case in order:
-                            group.create_task(self._one(plan, resolved, limits, token, model, case, outcome))
-                except BaseExceptionGroup as failures:
-                    raise _first_error(failures) from None
+                await self._feed(plan, resolved, token, order, outcome)
                 continue
             others = await self._db(self.store.others_working, outcome.run_id, token)
             if not others:
@@ -220,12 +219,59 @@ class Runner:
             outcome.waited_for = sorted(announced)
             await asyncio.sleep(WAIT_POLL_S)
 
-    async def _one(self, plan: RunPlan, resolved: dict, limits: dict, token: str, model: str, case: Case,
+    async def _feed(self, plan: RunPlan, resolved: dict, token: str, order: list[tuple[str, Case]],
+                    outcome: RunOutcome) -> None:
+        """Work fed, not spawned: per provider, a producer claims the free cases in batches (one transaction
+        each) and feeds a bounded queue that as many workers as the provider's limit drain; results are
+        stored in batches (:class:`~whichai.measure.writer.ResultWriter`). Tasks and memory stay bounded
+        by the concurrency, not the number of cases, and few cases are claimed ahead of their call."""
+        lanes: dict[str, list[tuple[str, Case]]] = {}
+        for model, case in order:
+            lanes.setdefault(resolved[model][0].name, []).append((model, case))
+        save = functools.partial(self.store.save_results, outcome.run_id, token=token)
+        writer = ResultWriter(functools.partial(self._db, save), save, functools.partial(self._stored, outcome))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for name, items in lanes.items():
+                    workers = self._limits[name].maximum
+                    queue: asyncio.Queue[tuple[str, Case] | None] = asyncio.Queue(maxsize=workers)
+                    group.create_task(self._claim_into(queue, items, workers, token, outcome.run_id))
+                    for _ in range(workers):
+                        group.create_task(self._drain(queue, plan, resolved, writer, outcome))
+            await writer.close()
+        except BaseExceptionGroup as failures:
+            writer.flush_now()
+            raise _first_error(failures) from None
+        except BaseException:
+            writer.flush_now()
+            raise
+
+    async def _claim_into(self, queue: asyncio.Queue, items: list[tuple[str, Case]], workers: int, token: str,
+                          run_id: str) -> None:
+        for start in range(0, len(items), CLAIM_BATCH):
+            chunk = items[start:start + CLAIM_BATCH]
+            by_id = {(model, case.id): (model, case) for model, case in chunk}
+            for pair in await self._db(self.store.claim_many, run_id, list(by_id), token):
+                await queue.put(by_id[pair])
+        for _ in range(workers):
+            await queue.put(None)
+
+    async def _drain(self, queue: asyncio.Queue, plan: RunPlan, resolved: dict, writer: ResultWriter,
+                     outcome: RunOutcome) -> None:
+        while (item := await queue.get()) is not None:
+            await self._one(plan, resolved, writer, *item, outcome)
+
+    def _stored(self, outcome: RunOutcome, result: dict[str, Any]) -> None:
+        outcome.ran += 1
+        outcome.errors += result["status"] == "error"
+        if self.on_result:
+            self.on_result(result["model"], result)
+
+    async def _one(self, plan: RunPlan, resolved: dict, writer: ResultWriter, model: str, case: Case,
                    outcome: RunOutcome) -> None:
+        """One claimed case: call, finish (tokens, score, cost), hand the result to the writer."""
         provider, name = resolved[model]
-        async with limits[provider.name]:
-            if not await self._db(self.store.claim, outcome.run_id, model, case.id, token):
-                return  # another process has it, or got to it first
+        async with self._limits[provider.name]:
             measured, attempts, error = await self._call(provider, name, model, case, plan)
             if provider.local and measured is not None:  # one model on this machine: finish before the next call
                 result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
@@ -235,12 +281,9 @@ class Runner:
             result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
         if model in outcome.settings_not_applied:
             result["settings_not_applied"] = outcome.settings_not_applied[model]
-        await self._db(self.store.save_result, outcome.run_id, result, token)
-        outcome.ran += 1
-        outcome.errors += result["status"] == "error"
-        if self.on_result:
-            self.on_result(model, result)
+        stored = writer.add(result)
         if result["status"] == "ok" and case.scorer == "judge":
+            await stored  # the verdict is written onto the stored result
             await self._judge(plan, outcome, model, case, result["answer"])
 
     async def _judge(self, plan: RunPlan, outcome: RunOutcome, model: str, case: Case, answer: str | None) -> None:
@@ -432,7 +475,7 @@ def _score(case: Case, text: str, timeout: float):
                       "(a pattern with nested repetition, e.g. (a|aa)+, backtracks without end); simplify the pattern")
 
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # whichai/, not whichai/measure/
 
 
 def call_failure(provider: Provider, exc: Exception) -> ProviderError:

@@ -1,8 +1,9 @@
 """SQLite storage (WAL) for runs, their cases and results.
 
 Migrations are a plain ordered list of functions (:data:`whichai.store.migrations.MIGRATIONS`, where every
-table is defined), each recorded in the ``migrations`` table once applied. Results are written one by one, committed the moment a call completes, so a run killed at
-any point keeps everything that finished. API keys are never stored: nothing here receives one, and
+table is defined), each recorded in the ``migrations`` table once applied. Results are committed as calls complete, a few
+milliseconds' batch in one transaction (:meth:`Store.save_results`), so a run killed at any point keeps
+everything but the last unflushed batch; claims are taken in batches too (:meth:`Store.claim_many`). API keys are never stored: nothing here receives one, and
 every text column of a result is passed through :func:`whichai.errors.redact` before it is written
 (a server that echoes a key back in an answer or an error body does not get it stored).
 
@@ -306,22 +307,27 @@ class Store:
     def save_result(self, run_id: str, result: dict[str, Any], token: str | None = None) -> None:
         """Insert or replace one result (secrets redacted) and commit at once; with ``token``, mark that
         worker's claim on the case done in the same transaction."""
-        row = {**result, "run_id": run_id, "created_at": now_iso()}
-        for column in _TEXT_COLUMNS:
-            if isinstance(row.get(column), str):
-                row[column] = redact(row[column])
-        if isinstance(row.get("settings_not_applied"), dict):
-            row["settings_not_applied"] = json.dumps(row["settings_not_applied"], sort_keys=True) if row["settings_not_applied"] else None
-        columns = [c for c in _RESULT_COLUMNS if c in row]
+        self._save(run_id, [result], token)
+
+    @_guarded
+    def save_results(self, run_id: str, results: list[dict[str, Any]], token: str | None = None) -> None:
+        """:meth:`save_result` for a batch of results, in one transaction."""
+        self._save(run_id, results, token)
+
+    def _save(self, run_id: str, results: list[dict[str, Any]], token: str | None) -> None:
+        stamp = now_iso()
+        rows = [_result_row(run_id, result, stamp) for result in results]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
-                f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [row[c] for c in columns],
-            )
+            for row in rows:
+                columns = [c for c in _RESULT_COLUMNS if c in row]
+                self.db.execute(
+                    f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                    [row[c] for c in columns],
+                )
             if token is not None:
-                self.db.execute("UPDATE claims SET state = 'done' WHERE run_id = ? AND model = ? AND case_id = ? AND token = ?",
-                                (run_id, row["model"], row["case_id"], token))
+                self.db.executemany("UPDATE claims SET state = 'done' WHERE run_id = ? AND model = ? AND case_id = ? AND token = ?",
+                                    [(run_id, row["model"], row["case_id"], token) for row in rows])
 
     @_guarded
     def results(self, run_id: str, model: str | None = None) -> list[dict[str, Any]]:
@@ -383,18 +389,32 @@ class Store:
     def claim(self, run_id: str, model: str, case_id: str, token: str) -> bool:
         """Claim one (model, case) for this worker, atomically. False when it has an ok result, or a live
         worker (this one included) holds or has finished it."""
+        return bool(self._claim(run_id, [(model, case_id)], token))
+
+    @_guarded
+    def claim_many(self, run_id: str, pairs: list[tuple[str, str]], token: str) -> list[tuple[str, str]]:
+        """:meth:`claim` for a batch of (model, case_id) pairs in one transaction: those claimed, in order."""
+        return self._claim(run_id, pairs, token)
+
+    def _claim(self, run_id: str, pairs: list[tuple[str, str]], token: str) -> list[tuple[str, str]]:
+        claimed = []
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            if self.db.execute("SELECT 1 FROM results WHERE run_id = ? AND model = ? AND case_id = ? AND status = 'ok'",
-                               (run_id, model, case_id)).fetchone():
-                return False
-            row = self.db.execute("SELECT token FROM claims WHERE run_id = ? AND model = ? AND case_id = ?",
-                                  (run_id, model, case_id)).fetchone()
-            if row is not None and (row[0] == token or row[0] in self._live_workers(run_id)):
-                return False
-            self.db.execute("INSERT OR REPLACE INTO claims (run_id, model, case_id, token, state, claimed_at)"
-                            " VALUES (?, ?, ?, ?, 'working', ?)", (run_id, model, case_id, token, time.time()))
-            return True
+            live = None
+            for model, case_id in pairs:
+                if self.db.execute("SELECT 1 FROM results WHERE run_id = ? AND model = ? AND case_id = ? AND status = 'ok'",
+                                   (run_id, model, case_id)).fetchone():
+                    continue
+                row = self.db.execute("SELECT token FROM claims WHERE run_id = ? AND model = ? AND case_id = ?",
+                                      (run_id, model, case_id)).fetchone()
+                if row is not None:
+                    live = self._live_workers(run_id) if live is None else live
+                    if row[0] == token or row[0] in live:
+                        continue
+                claimed.append((model, case_id))
+            self.db.executemany("INSERT OR REPLACE INTO claims (run_id, model, case_id, token, state, claimed_at)"
+                                " VALUES (?, ?, ?, ?, 'working', ?)", [(run_id, m, c, token, time.time()) for m, c in claimed])
+        return claimed
 
     @_guarded
     def others_working(self, run_id: str, token: str) -> dict[int, int]:
@@ -414,6 +434,17 @@ _RESULT_COLUMNS = (
     "token_source", "input_token_source", "settings_not_applied", "answer_truncated", "answer_bytes", "scoring_error",
 )
 _TEXT_COLUMNS = ("answer", "reason", "error_message", "finish_reason", "scoring_error")
+
+
+def _result_row(run_id: str, result: dict[str, Any], stamp: str) -> dict[str, Any]:
+    """A result as stored: its text columns redacted, its settings notes as JSON."""
+    row = {**result, "run_id": run_id, "created_at": stamp}
+    for column in _TEXT_COLUMNS:
+        if isinstance(row.get(column), str):
+            row[column] = redact(row[column])
+    if isinstance(row.get("settings_not_applied"), dict):
+        row["settings_not_applied"] = json.dumps(row["settings_not_applied"], sort_keys=True) if row["settings_not_applied"] else None
+    return row
 
 
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:

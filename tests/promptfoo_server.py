@@ -1,0 +1,62 @@
+"""A loopback OpenAI-compatible server for promptfoo tests: it replies with the text after
+"Reply exactly: " in the last user message (else "OK"), streamed or not, as the client asks."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MARKER = "Reply exactly: "
+
+
+def reply_to(body: dict) -> str:
+    messages = body.get("messages") or []
+    last = next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
+    last = last if isinstance(last, str) else json.dumps(last)
+    return last.split(MARKER, 1)[1] if MARKER in last else "OK"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        text, model = reply_to(body), body.get("model", "det")
+        usage = {"prompt_tokens": 10, "completion_tokens": max(1, len(text.split())), "total_tokens": 10 + max(1, len(text.split()))}
+        if not body.get("stream"):
+            doc = {"id": "x", "object": "chat.completion", "created": 0, "model": model, "usage": usage,
+                   "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}]}
+            return self._send(json.dumps(doc).encode(), "application/json")
+        chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": text}, "finish_reason": None}]},
+                  {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+                  {"choices": [], "usage": usage}]
+        data = b"".join(b"data: " + json.dumps({"id": "x", "object": "chat.completion.chunk", "created": 0, "model": model, **c}).encode() + b"\n\n" for c in chunks)
+        self._send(data + b"data: [DONE]\n\n", "text/event-stream")
+
+
+class ReplyServer:
+    def __init__(self) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    def __enter__(self) -> "ReplyServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -115,15 +115,19 @@ def show_cmd(
     """Show a profile with every default filled in."""
     from whichai.decide.profile import load_profile
 
+    from whichai.decide.profile import defaulted_fields
+    from whichai.decide.questionnaire import defaults_text
+
     p = load_profile(name)
     if as_json:
         from whichai.cli.output import print_json
 
-        print_json(p.model_dump(mode="json"))
+        print_json({**p.model_dump(mode="json"), "defaulted": defaulted_fields(p)})
         return
     import yaml
 
     typer.echo(yaml.safe_dump(p.model_dump(mode="json"), sort_keys=False, allow_unicode=True), nl=False)
+    typer.echo("".join(f"# {line}\n" for line in defaults_text(p, _lang(None)).splitlines()), nl=False)
 
 
 @profile_app.command("new")

@@ -40,6 +40,7 @@ from whichai.decide.tco import (
     find_capacity,
     memory_needed_gb,
     owned_mode,
+    rentable_for,
     rented_mode,
     weakest,
     with_ops,
@@ -140,7 +141,7 @@ def _profile_keys(profile: Profile) -> dict[str, Any]:
     vol = (profile.volume.input_tokens_per_request, profile.volume.output_tokens_per_request)
     ops = (profile.team_skill, profile.ops_hourly_rate_usd, profile.ops_hours_per_month)
     hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
-    rent = profile.rent.model_dump_json() if profile.rent is not None else None
+    rent = (profile.rent.model_dump_json() if profile.rent is not None else None, profile.availability)
     prices = tuple(sorted((k, v.input, v.output) for k, v in profile.prices.items()))
     return {"api": (vol, prices), "owned": (vol, hw), "rented": (vol, rent), "ops": ops}
 
@@ -335,12 +336,13 @@ def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: 
         if not any(r.code == "size_unknown" for r in failures):
             failures.append(Reason("size_unknown"))
     else:
-        gpus = max(1, math.ceil(need / profile.rent.memory_gb))
+        rent = rentable_for(need, profile)
+        gpus = max(1, math.ceil(need / rent.memory_gb))
         if gpus > MAX_RENTED_GPUS:
-            failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": profile.rent.gpu}))
+            failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": rent.gpu}))
         else:
-            cand.modes.append(memoised(memo, ("rented", cand.model, gpus, keys["rented"], keys["ops"]),
-                                       lambda: _mark(ctx, rented_mode(active, gpus, profile, params))))
+            cand.modes.append(memoised(memo, ("rented", cand.model, gpus, rent.gpu, keys["rented"], keys["ops"]),
+                                       lambda: _mark(ctx, rented_mode(active, gpus, profile, params, rent))))
 
 
 def _static_key(profile: Profile) -> tuple:

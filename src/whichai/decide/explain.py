@@ -319,7 +319,22 @@ def _top(f: Findings, top: Ranked, lang: str) -> list[Block]:
         blocks.append(Block(kind="reason", text=t("ex.next", lang, items="; ".join(nxt))))
     if top.cand.openness == "unknown":
         blocks.append(Block(kind="caveat", text=t("ex.top_unknown", lang, model=top.model)))
+    blocks.extend(_defaulted(f, top, lang))
     return blocks
+
+
+_DECIDING_DEFAULTS = {"rented": ("rent", "availability", "volume"), "owned": ("hardware", "volume"), "api": ("volume",)}
+
+
+def _defaulted(f: Findings, top: Ranked, lang: str) -> list[Block]:
+    """A caveat naming the defaults nobody set that the top pick's cost rests on (its GPU rent, hardware, volume)."""
+    from whichai.decide.profile import defaulted_fields
+
+    left = set(defaulted_fields(f.profile))
+    fields = [name for name in _DECIDING_DEFAULTS.get(top.option.mode.kind, ()) if name in left]
+    if not fields:
+        return []
+    return [Block(kind="caveat", text=t("ex.defaulted", lang, fields=", ".join(fields), mode=_mode(top, lang)))]
 
 
 _GROUP = {"retired_undated": "retired"}  # reasons summed up as one group (the same words: retired, whether or not its date is known)

@@ -233,6 +233,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Note: {n} of the ranked models were not measured on your task; their performance is a prior from size or price [estimate].",
         "Catatan: {n} model di peringkat belum diukur pada tugas Anda; kinerjanya perkiraan awal dari ukuran atau harga [perkiraan].",
     ),
+    "ex.defaulted": (
+        "Decided by defaults nobody set: the cost {mode} rests on {fields}; set them in your profile (see `whichai profile show`).",
+        "Diputuskan oleh nilai bawaan yang tidak diatur siapa pun: biaya {mode} bergantung pada {fields}; atur di profil Anda (lihat `whichai profile show`).",
+    ),
     "ex.top_unknown": (
         "Note: {model} has unknown openness; the verdict follows the best model whose openness is known.",
         "Catatan: keterbukaan {model} tidak diketahui; putusan mengikuti model terbaik yang keterbukaannya diketahui.",
@@ -454,6 +458,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q.choose": ("choose one of: {choices}", "pilih salah satu: {choices}"),
     "q.number": ("enter a number", "masukkan angka"),
     "q.saved": ("Profile written to {path}. Use it: whichai recommend --profile {path}", "Profil ditulis ke {path}. Pakai: whichai recommend --profile {path}"),
+    "q.number_range": ("enter a number from {low} to {high}", "masukkan angka dari {low} sampai {high}"),
+    "q.bad_answer": ("answer {raw} to “{question}”: {problem}. Fix: answer again with a valid value.",
+                     "jawaban {raw} untuk “{question}”: {problem}. Perbaikan (Fix:): jawab lagi dengan nilai yang valid."),
+    "q.availability": (
+        "When must the service answer? always_on (customers at any hour: a rented GPU is billed all month) / business_hours / batch",
+        "Kapan layanan harus menjawab? always_on (pelanggan kapan saja: GPU sewaan ditagih sebulan penuh) / business_hours / batch",
+    ),
+    "q.defaults": ("Left to their defaults (each can change the verdict; set them in the profile file):",
+                   "Dibiarkan memakai nilai bawaan (masing-masing dapat mengubah putusan; atur di berkas profil):"),
+    "q.no_defaults": ("Every field that can change the verdict is set.", "Semua isian yang dapat mengubah putusan sudah diatur."),
+    "q.rent_default": ("the smallest cloud GPU that holds the model (L4 24 GB $0.8/h, L40S 48 GB $1.5/h, H100 80 GB $2.5/h; estimates)",
+                       "GPU cloud terkecil yang memuat model (L4 24 GB $0,8/jam, L40S 48 GB $1,5/jam, H100 80 GB $2,5/jam; perkiraan)"),
     "q.eof": ("The answers ended early; the remaining questions keep their defaults.", "Jawaban berakhir lebih awal; pertanyaan sisanya memakai nilai bawaan."),
 }
 

@@ -23,6 +23,18 @@ Sensitivity = Literal["public", "internal", "confidential", "regulated"]
 DataMayGo = Literal["nowhere", "zero-retention-vendor", "anywhere"]
 Deployment = Literal["cloud", "on-premises", "air-gapped", "edge"]
 Skill = Literal["none", "some", "strong"]
+Availability = Literal["always_on", "business_hours", "batch"]
+
+# The fields whose default can change a verdict: `whichai profile show` and the questionnaire list the
+# ones a profile leaves to its default, and the explanation names one when it decided the verdict.
+VERDICT_DEFAULTS = ("volume", "budget_usd_per_month", "data_may_go", "deployment", "hardware", "rent", "availability",
+                    "team_skill", "ops_hourly_rate_usd", "languages", "support", "min_openness")
+
+
+def defaulted_fields(profile: "Profile") -> list[str]:
+    """The fields of :data:`VERDICT_DEFAULTS` this profile does not set (their defaults apply)."""
+    fresh = Profile()
+    return [name for name in VERDICT_DEFAULTS if name not in profile.model_fields_set or getattr(profile, name) == getattr(fresh, name)]
 SupportNeed = Literal["none", "helpful", "sla-required"]
 CustomiseNeed = Literal["none", "nice", "must"]
 OpennessNeed = Literal["closed", "open-weights", "open-source"]  # the minimum openness class; "closed" = no requirement
@@ -106,7 +118,7 @@ class RentedGPU(_Strict):
     memory_gb: float = Field(80, gt=0, le=1e5)
     usd_per_hour: float = Field(2.5, ge=0, le=1e6)
     memory_bandwidth_gbps: float | None = Field(None, gt=0, le=1e6)
-    always_on: bool = False  # True: billed all month (a server kept up for latency), not only the hours the volume needs
+    always_on: bool = False  # True: billed all month whatever the profile's availability (a server kept up for latency)
 
 
 class Capacity(_Strict):
@@ -142,6 +154,10 @@ class Profile(_Strict):
     deployment: Deployment = "cloud"
     hardware: OwnedHardware | None = OwnedHardware()
     rent: RentedGPU | None = RentedGPU()
+    # When the service must answer: always_on (a service customers use: a rented GPU is billed all month),
+    # business_hours (billed BUSINESS_HOURS_PER_MONTH at least) or batch (billed the hours the volume needs,
+    # each begun hour in full). Rented GPUs are billed by the hour, never by the minute.
+    availability: Availability = "always_on"
     team_skill: Skill = "some"
     ops_hourly_rate_usd: float = Field(60, ge=0, le=1e5, validation_alias=AliasChoices("ops_hourly_rate_usd", "ops_hourly_usd"))
     ops_hours_per_month: float | None = Field(None, ge=0, le=744)  # from the operations rule (docs/method.md) when absent

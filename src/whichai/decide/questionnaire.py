@@ -21,11 +21,14 @@ class _Ended(Exception):
     pass
 
 
+_LANG = ["en"]  # the questionnaire's language, for the problems its parsers name
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = raw.strip().lower()
         if value not in options:
-            raise ValueError(f"choose one of: {', '.join(options)}")
+            raise ValueError(t("q.choose", _LANG[0], choices=", ".join(options)))
         return value
 
     return parse
@@ -36,9 +39,9 @@ def _number(low: float = 0.0, high: float | None = None) -> Callable[[str], floa
         try:
             value = float(raw.replace(",", "."))
         except ValueError:
-            raise ValueError("enter a number") from None
+            raise ValueError(t("q.number", _LANG[0])) from None
         if value < low or (high is not None and value > high):
-            raise ValueError(f"enter a number from {low:g}" + (f" to {high:g}" if high is not None else " up"))
+            raise ValueError(t("q.number_range", _LANG[0], low=f"{low:g}", high="…" if high is None else f"{high:g}"))
         return value
 
     return parse
@@ -71,13 +74,14 @@ class _Asker:
                 return parse(raw)
             except ValueError as exc:
                 if not self.interactive:
-                    raise InputError(f"answer {raw!r} to “{t(key, 'en', **params)}”: {exc}. Fix: answer again with a valid value.") from exc
+                    raise InputError(t("q.bad_answer", self.lang, raw=repr(raw), question=t(key, self.lang, **params), problem=str(exc))) from exc
                 self.stderr.write(t("q.invalid", self.lang, problem=str(exc)) + "\n")
 
 
 def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Profile:
     """Ask the questions and return the validated profile."""
     ask = _Asker(lang, stdin or sys.stdin, stderr or sys.stderr)
+    _LANG[0] = lang
     d = Profile()
     ask.stderr.write(t("q.intro", lang) + "\n")
     data: dict[str, Any] = {}
@@ -100,6 +104,8 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     if data["deployment"] == "cloud":
         price = ask("q.rent_price", d.rent.usd_per_hour if d.rent else 0, _number())
         data["rent"] = {"usd_per_hour": price} if price > 0 else None
+        if price > 0:
+            data["availability"] = ask("q.availability", d.availability, _choice(("always_on", "business_hours", "batch")))
     else:
         data["rent"] = None
     data["team_skill"] = ask("q.skill", d.team_skill, _choice(("none", "some", "strong")))
@@ -116,9 +122,29 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     from pydantic import ValidationError
 
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as exc:  # the answers combine into something invalid
         raise InputError(f"the answers do not make a valid profile ({exc}). Fix: run `whichai profile new` again.") from exc
+    ask.stderr.write(defaults_text(profile, lang) + "\n")
+    return profile
+
+
+def defaults_text(profile: Profile, lang: str) -> str:
+    """The fields that can change a verdict and that ``profile`` leaves to their defaults, with the default."""
+    from whichai.decide.profile import defaulted_fields
+
+    names = defaulted_fields(profile)
+    if not names:
+        return t("q.no_defaults", lang)
+    shown = []
+    for name in names:
+        value = getattr(profile, name)
+        if name == "rent" and value is not None:
+            value = t("q.rent_default", lang)
+        elif hasattr(value, "model_dump"):
+            value = value.model_dump(mode="json", exclude_none=True)
+        shown.append(f"  {name}: {value}")
+    return t("q.defaults", lang) + "\n" + "\n".join(shown)
 
 
 def _ram_or_this(raw: str) -> float | str:

@@ -132,6 +132,14 @@ MODEL_TEXTS.update({
     "cost.detail_rent": ("{n} × {gpu} at ${rate}/h (profile), {hours} h needed (estimate)",
                          "{n} × {gpu} seharga ${rate}/jam (profil), butuh {hours} jam (perkiraan)"),
     "cost.detail_rent_always": ("{n} × {gpu} at ${rate}/h (profile), all month", "{n} × {gpu} seharga ${rate}/jam (profil), sepanjang bulan"),
+    "cost.detail_rent_default": ("{n} × {gpu} at ${rate}/h (default, not in your profile: the smallest GPU that holds the model), "
+                                 "{hours} h needed (estimate), billed by the begun hour",
+                                 "{n} × {gpu} seharga ${rate}/jam (bawaan, tidak ada di profil Anda: GPU terkecil yang memuat model), "
+                                 "butuh {hours} jam (perkiraan), ditagih per jam yang dimulai"),
+    "cost.detail_rent_always_default": ("{n} × {gpu} at ${rate}/h (default, not in your profile: the smallest GPU that holds the model), "
+                                        "all month (availability: always on)",
+                                        "{n} × {gpu} seharga ${rate}/jam (bawaan, tidak ada di profil Anda: GPU terkecil yang memuat model), "
+                                        "sepanjang bulan (ketersediaan: selalu menyala)"),
     "cost.detail_thinking": ("; output × {factor} for the reasoning a thinking model writes (estimate)",
                              "; keluaran × {factor} untuk penalaran yang ditulis model berpikir (perkiraan)"),
     "tp.capacity": ("{tps} tokens/s (input + output) on {hardware} ({tp_origin}: {source})",

@@ -24,8 +24,8 @@ from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_referen
     mode_scores,
     performance,
 )
-from whichai.decide.profile import HOURS_PER_MONTH, Profile
-from whichai.decide.tco import MODE_PREFERENCE, Mode, cheapest
+from whichai.decide.profile import Profile
+from whichai.decide.tco import MODE_PREFERENCE, Mode, billed_gpu_hours, cheapest
 
 
 def task_languages(measurements: list[dict | None] | None) -> list[str]:
@@ -251,7 +251,7 @@ def flatten(prepared: list[Prepared]) -> list[tuple]:
             continue
         opts = tuple(
             (o.mode.capacity_requests, o.mode.fixed_usd, o.mode.api_per_request, o.mode.power_per_request,
-             o.mode.gpu_hours_per_request, o.mode.gpu_usd_per_hour, o.mode.always_on, MODE_PREFERENCE[o.mode.kind], o.base)
+             o.mode.gpu_hours_per_request, o.mode.gpu_usd_per_hour, (o.mode.always_on, o.mode.min_hours), MODE_PREFERENCE[o.mode.kind], o.base)
             for o in p.options
         )
         flat.append((p.cand.model, p.cand.openness, opts, max(o.base for o in p.options)))
@@ -276,9 +276,7 @@ def fast_top(
                 continue
             cost = fixed + requests * (api_pr * api_factor + power_pr)
             if gpu_hourly:
-                hours = requests * gpu_h
-                if always_on:
-                    hours = HOURS_PER_MONTH * max(1, math.ceil(hours / HOURS_PER_MONTH - 1e-9))
+                hours = billed_gpu_hours(requests * gpu_h, *always_on)
                 cost += hours * gpu_hourly * gpu_factor
             if chosen is None or (cost, pref) < chosen[:2]:
                 chosen = (cost, pref, base)

@@ -39,6 +39,35 @@ OPS_SIZE_MIN, OPS_SIZE_MAX = 0.1, 1.5
 OPS_ALREADY_OWNED = 0.5  # a machine the user already has and runs anyway (purchase 0)
 OPS_PER_EXTRA_GPU = 0.25
 MAX_RENTED_GPUS = 8
+BUSINESS_HOURS_PER_MONTH = 220.0  # 22 working days of 10 hours: the least a business-hours service is up
+
+# GPUs rented when the profile names none (its `rent` left to the default): the smallest that holds the
+# model on one GPU, at an on-demand price of large clouds (estimates; a profile's `rent` replaces them).
+DEFAULT_RENTABLE = (("NVIDIA L4 24GB", 24.0, 0.8), ("NVIDIA L40S 48GB", 48.0, 1.5), ("NVIDIA H100 80GB", 80.0, 2.5))
+
+
+def billed_gpu_hours(hours: float, always_on: bool, min_hours: float = 0.0) -> float:
+    """The hours a rented GPU is billed for ``hours`` of work a month: providers bill whole hours (the
+    first one in full), all month when the service is always on, at least ``min_hours`` otherwise."""
+    if always_on:
+        return HOURS_PER_MONTH * max(1, math.ceil(hours / HOURS_PER_MONTH - 1e-9))
+    if hours <= 0:
+        return min_hours
+    return max(float(math.ceil(hours - 1e-9)), min_hours)
+
+
+def rentable_for(need_gb: float, profile: Profile):
+    """The GPU to rent for a model needing ``need_gb``: the profile's own ``rent`` when it states one
+    (anything but the default); otherwise the smallest of :data:`DEFAULT_RENTABLE` that holds it."""
+    from whichai.decide.profile import RentedGPU
+
+    if profile.rent is not None and profile.rent != RentedGPU():
+        return profile.rent
+    for gpu, memory, price in DEFAULT_RENTABLE:
+        if need_gb <= memory:
+            return RentedGPU(gpu=gpu, memory_gb=memory, usd_per_hour=price)
+    gpu, memory, price = DEFAULT_RENTABLE[-1]
+    return RentedGPU(gpu=gpu, memory_gb=memory, usd_per_hour=price)
 
 # Peak memory bandwidth in GB/s of common GPUs (vendor data sheets); matched by substring, longest first.
 GPU_BANDWIDTH_GBPS: dict[str, float] = {
@@ -134,6 +163,7 @@ class Mode:
     gpu_usd_per_hour: float = 0.0  # for all the GPUs rented at once
     power_per_request: float = 0.0  # USD of electricity per request
     always_on: bool = False
+    min_hours: float = 0.0  # rented: the fewest hours billed a month (the profile's availability)
     capacity_requests: float = math.inf  # most requests a month the mode can serve
     seconds_per_request: float | None = None
     throughput_origin: str = ""
@@ -176,9 +206,7 @@ class Mode:
     def monthly(self, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> float:
         cost = self.fixed_usd + requests * (self.api_per_request * api_factor + self.power_per_request)
         if self.gpu_usd_per_hour:
-            hours = requests * self.gpu_hours_per_request
-            if self.always_on:
-                hours = HOURS_PER_MONTH * max(1, math.ceil(hours / HOURS_PER_MONTH - 1e-9))
+            hours = billed_gpu_hours(requests * self.gpu_hours_per_request, self.always_on, self.min_hours)
             cost += hours * self.gpu_usd_per_hour * gpu_factor
         return cost
 
@@ -272,10 +300,12 @@ def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, 
 
 
 def _measured_seconds(measurement: dict, profile: Profile) -> float | None:
+    """Seconds one of the profile's requests takes on the measured hardware. The measured rate is output
+    tokens over whole-request latency (time to first token included), so the time to first token is not
+    added again: at the measured output length this is the measured mean latency."""
     tps = measurement.get("output_tokens_per_s")
-    ttft = measurement.get("ttft_p50_s") or 0.0
     if tps:
-        return float(ttft) + profile.volume.output_tokens_per_request / float(tps)
+        return profile.volume.output_tokens_per_request / float(tps)
     if measurement.get("latency_p50_s"):
         return float(measurement["latency_p50_s"])
     return None
@@ -424,9 +454,13 @@ def _effective_b(params_b: float | None, active_params_b: float | None) -> float
     return params_b or active_params_b
 
 
-def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile, params_b: float | None = None) -> Mode:
-    rent = profile.rent
+def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile, params_b: float | None = None,
+                rent: Any = None) -> Mode:
+    """GPUs rented by the hour (``rent``, else the profile's), billed as :func:`billed_gpu_hours` says for
+    the profile's availability."""
+    rent = rent or profile.rent
     assert rent is not None
+    always_on = rent.always_on or profile.availability == "always_on"
     params = active_params_b or 1.0
     bw, bw_origin = gpu_bandwidth(rent.gpu, rent.memory_bandwidth_gbps)
     seconds = _estimate_seconds(params, bw * gpus_needed, True, profile)
@@ -437,7 +471,8 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         fixed_usd=ops.usd,
         gpu_hours_per_request=seconds / 3600.0,
         gpu_usd_per_hour=hourly,
-        always_on=rent.always_on,
+        always_on=always_on,
+        min_hours=BUSINESS_HOURS_PER_MONTH if profile.availability == "business_hours" else 0.0,
         seconds_per_request=seconds,
         throughput_origin="estimate",
         throughput_code="tp.estimate_rented",
@@ -448,13 +483,15 @@ def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profil
         hardware=f"{gpus_needed} × {rent.gpu}",
         ops_args=(params_b, active_params_b, gpus_needed),
     )
-    code = "cost.detail_rent_always" if rent.always_on else "cost.detail_rent"
+    code = "cost.detail_rent_always" if always_on else "cost.detail_rent"
+    if rent is not profile.rent:  # picked by rentable_for: the profile states no GPU to rent
+        code += "_default"
     mode.components = [component("gpu_rent", 0.0, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=0.0), ops]
     return _priced(mode, profile.volume.requests_per_month)
 
 
 MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes
-ORIGIN_STRENGTH = {"unknown": 0, "estimate": 1, "profile": 2, "catalog": 2, "measured": 3}
+ORIGIN_STRENGTH = {"unknown": 0, "estimate": 1, "profile": 2, "catalog": 2, "benchmark": 2, "measured": 3}
 
 
 def weakest(*origins: str) -> str:

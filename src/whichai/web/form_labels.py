@@ -32,7 +32,7 @@ SECTION_OF: dict[str, str] = {
     "team_skill": "operations", "ops_hourly_rate_usd": "operations", "ops_hours_per_month": "operations",
     "support": "operations", "customise": "operations",
     "min_quality": "quality", "latency_target_s": "quality",
-    "hardware": "hardware", "rent": "rent", "capacity": "capacity", "weights": "weights",
+    "hardware": "hardware", "rent": "rent", "availability": "rent", "capacity": "capacity", "weights": "weights",
 }
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -81,6 +81,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rent.usd_per_hour": ("Rent (USD / hour)", "Sewa (USD / jam)"),
     "rent.memory_bandwidth_gbps": ("GPU bandwidth (GB/s; empty: from the name)", "Bandwidth GPU (GB/dtk; kosong: dari nama)"),
     "rent.always_on": ("Billed all month (always on)", "Ditagih sebulan penuh (selalu menyala)"),
+    "availability": ("When it must answer (always on: rented GPUs billed all month)", "Kapan harus menjawab (selalu menyala: GPU sewaan ditagih sebulan penuh)"),
     "task_kind": ("Kind of work", "Jenis pekerjaan"),
     "hardware.name": ("Name of this hardware", "Nama perangkat ini"),
     "hardware.this_machine": ("It is this machine (RAM and cores read from it)", "Ini mesin ini (RAM dan inti dibaca darinya)"),

@@ -134,8 +134,8 @@ def test_local_throughput_measured_on_this_machine_is_labelled() -> None:
     rec = recommend(here, entries(), measurements=MEASURED[:1])
     row = next(r for r in rec.tco["models"] if r["model"] == "local/smollm2-135m-instruct")
     assert row["mode"] == "owned" and row["throughput_origin"] == "measured"
-    # seconds per request = ttft + output tokens / measured tokens per second
-    assert row["seconds_per_request"] == pytest.approx(0.05 + 250 / 120.0, rel=1e-3)
+    # seconds per request = output tokens / measured tokens per second (whole-request rate: TTFT is inside it)
+    assert row["seconds_per_request"] == pytest.approx(250 / 120.0, rel=1e-3)
     # the same measurement on a profile whose hardware is some other machine: an estimate, not "measured"
     elsewhere = Profile(hardware=OwnedHardware(ram_gb=16), rent=None, data_may_go="nowhere")
     row = next(r for r in recommend(elsewhere, entries(), measurements=MEASURED[:1]).tco["models"]

@@ -24,3 +24,19 @@ def age(catalog, today: date | None = None) -> dict:
         "oldest_as_of": oldest, "newest_as_of": newest, "age_days": (today - date.fromisoformat(oldest[:10])).days,
         "snapshots": snaps, "built": doc.get("built"),
     }
+
+
+STALE_DAYS = 90
+STALE_NOTE = {
+    "en": "These facts are {days} days old (over {limit}): prices, lifecycle and openness may have changed. "
+          "Run `whichai catalog update` for current data.",
+    "id": "Fakta ini berumur {days} hari (lebih dari {limit}): harga, siklus hidup dan keterbukaan mungkin sudah berubah. "
+          "Jalankan `whichai catalog update` untuk data terbaru.",
+}
+
+
+def stale_note(age_days: int | None, lang: str = "en") -> str | None:
+    """The warning every view that shows facts gives when they are older than :data:`STALE_DAYS`, else None."""
+    if age_days is None or age_days <= STALE_DAYS:
+        return None
+    return STALE_NOTE.get(lang, STALE_NOTE["en"]).format(days=age_days, limit=STALE_DAYS)

@@ -15,6 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from whichai.catalog.age import STALE_DAYS
 from whichai.criteria import label
 from whichai.decide.document import PART, Block, Decision
 from whichai.decide.i18n import num, pct, t
@@ -43,6 +44,8 @@ def verdict_panel(doc: Decision, lang: str) -> Panel:
     if age.newest_as_of:
         days = "?" if age.age_days is None else str(age.age_days)
         parts.append(_text(t("ex.catalog_age", lang, oldest=age.oldest_as_of, newest=age.newest_as_of, days=days), "dim"))
+    if (age.age_days or 0) > STALE_DAYS:
+        parts.append(_text(t("ex.catalog_stale", lang, days=age.age_days, limit=STALE_DAYS), "bold yellow"))
     return Panel(Group(*parts), title=title, expand=False, border_style="yellow" if provisional else "green")
 
 

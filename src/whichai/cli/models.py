@@ -152,6 +152,17 @@ def _print_list(cat, rows: list) -> None:
             Text(str(raw.get("provider") or "")),
         )
     out_console().print(table)
+    _stale_warning(a["age_days"])
+
+
+def _stale_warning(age_days: int | None) -> None:
+    """The warning, in English and Indonesian, when the catalog's facts are over 90 days old (catalog.age)."""
+    from whichai.catalog.age import stale_note
+
+    if stale_note(age_days):
+        from whichai.cli.output import out_console
+
+        out_console().print(f"{stale_note(age_days)}\n{stale_note(age_days, 'id')}", style="bold yellow", markup=False, highlight=False)
 
 
 CARD_FIELDS = (
@@ -246,6 +257,7 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
         con.print("Also known as: " + ", ".join(doc["aliases"]), highlight=False)
     a = doc["catalog_age"]
     con.print(f"Catalog sources as of {a['oldest_as_of']} to {a['newest_as_of']} ({a['age_days']} days old)", highlight=False)
+    _stale_warning(a["age_days"])
 
 
 def inspect_cmd(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from whichai.catalog.age import STALE_NOTE
 from whichai.decide.reason_texts import MODEL_TEXTS
 
 LANGS = ("en", "id")
@@ -276,6 +277,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Catalog facts as of {oldest} to {newest} ({days} days old).",
         "Fakta katalog per {oldest} sampai {newest} (berumur {days} hari).",
     ),
+    "ex.catalog_stale": (STALE_NOTE["en"], STALE_NOTE["id"]),  # over catalog.age.STALE_DAYS days: `whichai catalog update`
     # evidence (issue 11) -----------------------------------------------------------------------------------
     "ev.measured": (
         "Measured: the top model ({top}) and the best model of the other side ({other}) were both measured on your task.",

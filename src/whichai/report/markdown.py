@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from whichai.catalog.age import STALE_DAYS
 from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.i18n import t as dt
 from whichai.report.charts import HEADLINE_DIMS, dim_class
@@ -71,6 +72,8 @@ def _verdict(doc: dict[str, Any], lang: str) -> list[str]:
     if age.get("newest_as_of"):
         days = "?" if age.get("age_days") is None else age["age_days"]
         lines += [dt("ex.catalog_age", lang, oldest=age["oldest_as_of"], newest=age["newest_as_of"], days=days), ""]
+    if (age.get("age_days") or 0) > STALE_DAYS:
+        lines += [f"**{dt('ex.catalog_stale', lang, days=age['age_days'], limit=STALE_DAYS)}**", ""]
     lines += [cell(b["text"], None) + "  " for b in dec["explanation"][lang]] + [""]  # the text names its origins
     if dec["ranking"]:
         lines += [f"### {t('top_models', lang)}", ""]

@@ -347,6 +347,14 @@ Scorer = Callable[[str, Any, dict], Score]
 def score_judge(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
     raise TypeError("scorer 'judge' needs a model call: the runner asks the judge (whichai.measure.judge), not score()")
 
+def score_promptfoo(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
+    """A promptfoo test's assertion list, scored as promptfoo scores it (whichai.tasks.promptfoo_assert)."""
+    from whichai.tasks.promptfoo_assert import evaluate
+
+    outcome = evaluate(answer or "", options, latency_ms=options.get("latency_ms"), cost=options.get("cost"))
+    return Score(outcome.passed, outcome.score, outcome.reason)
+
+
 SCORERS: dict[str, Scorer] = {
     "exact": score_exact,
     "contains": score_contains,
@@ -356,6 +364,7 @@ SCORERS: dict[str, Scorer] = {
     "json": score_json,
     "choice": score_choice,
     "judge": score_judge,
+    "promptfoo": score_promptfoo,
 }
 
 _OPTIONS = {
@@ -367,6 +376,7 @@ _OPTIONS = {
     "json": {"required"},
     "choice": {"labels", "aliases", "mode"},
     "judge": {"rubric", "model", "threshold"},
+    "promptfoo": {"assert", "threshold", "vars", "description", "prompt", "test", "base_dir", "grader", "unsupported", "latency_ms", "cost"},
 }
 
 
@@ -470,6 +480,7 @@ EXAMPLES = {
     "numeric": "expected: 42, options: {tolerance: 0.5, pick: last}",
     "json": "expected: {name: Budi, age: 30}, options: {required: [name, age]}",
     "choice": "expected: positive, options: {labels: [positive, negative], aliases: {positive: [good]}}",
+    "promptfoo": "a promptfoo config (promptfooconfig.yaml) given as the task: its tests' assert lists",
     "judge": "options: {rubric: 'Polite, answers the question, in Indonesian', model: local/smollm2-135m-instruct, threshold: 0.5}",
 }
 

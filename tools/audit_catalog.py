@@ -134,7 +134,8 @@ def same(kind: str, truth, value) -> bool:
 
 def audit(catalog, sample: dict, day: str | None = None) -> dict:
     """Per kind: ``checked`` (truth known), ``wrong`` (the catalog states another value), ``gap``
-    (the catalog says unknown where the page gives a value: missing, not wrong) and ``unknown``
+    (the catalog says unknown, a null or the openness class ``unknown``, where the page gives a
+    value: missing, not wrong) and ``unknown``
     (no page settled the fact); ``wrong_list`` / ``gap_list`` name them; ``missing``: sampled ids
     the catalog no longer resolves."""
     day = day or str(sample.get("day", "2026-12-07"))
@@ -151,7 +152,7 @@ def audit(catalog, sample: dict, day: str | None = None) -> dict:
                 continue
             checked[kind] += 1
             value = catalog_value(entry, kind, day)
-            if value is None and entry is not None:
+            if entry is not None and (value is None or (kind == "openness" and value == UNKNOWN)):
                 gap[kind] += 1
                 gap_list.append({"id": item["id"], "kind": kind, "truth": truth, "url": fact.get("url")})
             elif not same(kind, truth, value):

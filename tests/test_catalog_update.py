@@ -177,3 +177,24 @@ def test_cli_update_json_and_offline_line(upstream, env, tmp_path):
 def test_no_update_test_reaches_beyond_loopback():
     for s in update.SOURCES:
         assert os.environ.get(s.env) is None  # the module fixture sets them per test only
+
+
+def test_stale_note_after_90_days_in_english_and_indonesian():
+    from whichai.catalog.age import stale_note
+    from whichai.decide.i18n import t
+
+    assert stale_note(None) is None and stale_note(90) is None
+    assert "whichai catalog update" in stale_note(91) and "91 days" in stale_note(91)
+    assert "Jalankan `whichai catalog update`" in stale_note(200, "id")
+    assert t("ex.catalog_stale", "id", days=200, limit=90) == stale_note(200, "id")
+
+
+def test_views_warn_on_old_data_and_not_on_fresh(env):
+    from conftest import run_cli
+
+    old = run_cli(["models", "openai/gpt-4.1-mini"], env, timeout=60)  # the shipped data, on the pinned 2026-12-07
+    assert old.returncode == 0 and "Run `whichai catalog update`" in old.stdout and "Jalankan" in old.stdout
+    fresh = run_cli(["models", "--search", "gpt-4.1-mini"], {**env, "WHICHAI_TODAY": "2026-07-20"}, timeout=60)
+    assert fresh.returncode == 0 and "whichai catalog update" not in fresh.stdout
+    rec = run_cli(["recommend", "--profile", "hobbyist-laptop"], env, timeout=120)
+    assert rec.returncode == 0 and "whichai catalog update" in rec.stdout

@@ -420,6 +420,10 @@ def load_file(path: str | os.PathLike[str]) -> Task:
         doc = _parse_json(shown, text)
     else:
         doc = _parse_yaml(shown, text)
+    from whichai.tasks import promptfoo  # a promptfoo config (prompts × tests) is a task too
+
+    if promptfoo.is_config(doc):
+        return promptfoo.build_task(shown, _plain(doc))
     return _build_task(shown, doc, p.stem)
 
 

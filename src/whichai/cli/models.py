@@ -198,6 +198,11 @@ def _card_doc(cat, raw: dict, profile_name: str | None = None) -> dict:
     doc["price_usd_per_mtok"] = _price(raw)
     doc["criteria_profile"] = profile.name
     doc["criteria"] = _scores(entry, profile)
+    from whichai.catalog import benchmarks
+
+    doc["benchmarks"] = [f.to_json() for f in benchmarks.facts(entry.id)]  # published results linked to this entry
+    perf = doc["criteria"]["performance"]
+    doc["performance_prior"] = {"task_kind": profile.task_kind, "score": perf["score"], "origin": perf["origin"], "evidence": perf["evidence"]}
     doc["catalog_age"] = {k: v for k, v in age(cat).items() if k in ("oldest_as_of", "newest_as_of", "age_days")}
     return doc
 
@@ -253,6 +258,13 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
         if sc:
             crit.add_row(c.en, c.id_, f"{sc['score']:.2f}", sc["origin"], sc["reason"]["en"], "; ".join(sc["evidence"]))
     con.print(crit)
+    if doc["benchmarks"]:
+        bt = Table(title="Published benchmark results linked to this model (source, licence, observed)")
+        for col in ("benchmark", "score", "model as the source named it", "source", "version / setting"):
+            bt.add_column(col, overflow="fold")
+        for b in doc["benchmarks"]:
+            bt.add_row(b["benchmark"], f"{b['score']:.3f}", b["model_as_named"], f"{b['source']} ({b['license']}, {b['observed']})", f"{b['version']} {b['setting']}".strip())
+        con.print(bt)
     if doc["aliases"]:
         con.print("Also known as: " + ", ".join(doc["aliases"]), highlight=False)
     a = doc["catalog_age"]
@@ -350,6 +362,11 @@ def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JS
         "license_files": sorted(str(p) for p in data.glob("LICENSE-*")),
         "attribution": attribution,
     }
+    from whichai.catalog import benchmarks
+
+    doc["sources"] += [{"name": b["id"], "title": b["name"], "license": b["license"], "url": b["url"], "as_of": b["observed"],
+                        "attribution": b["attribution"], "commit": b["commit"], "results": b["results"], "linked": b["linked"]} for b in benchmarks.sources()]
+    doc["benchmarks_unlinked"] = {"count": len(benchmarks.unlinked()), "names": benchmarks.unlinked()}
     if as_json:
         from whichai.cli.output import print_json
 
@@ -367,6 +384,7 @@ def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JS
     con = out_console()
     con.print(table)
     con.print(attribution, markup=False, highlight=False)
+    con.print(f"Benchmark results not linked to a catalog entry: {doc['benchmarks_unlinked']['count']} (see --json)", highlight=False)
 
 
 @catalog_app.command("check")

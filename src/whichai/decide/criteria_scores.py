@@ -22,8 +22,9 @@ labelled ``catalog``. The rules, one function per criterion (docs/method.md says
   user's premises whatever the terms (owned hardware 1.0, a rented server 0.75); all parts unknown
   0.5. An open model that one API host serves: that host's curated terms, by the same formula;
   several hosts, or no terms of its host in the catalog: 0.4 (an estimate).
-- **performance** until measured: a prior (origin ``estimate``) from size or price tier, scaled by
-  task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
+- **performance** until measured: a prior from published benchmarks (origin ``benchmark``,
+  :func:`benchmark_prior`); where no benchmark covers the model, a prior (origin ``estimate``) from
+  size or price tier, scaled by task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
 
 :func:`score_entry` gives all ten for one entry under a profile (``whichai models ID``), through
 the same candidate, cost and scoring code the recommendation uses.
@@ -60,7 +61,7 @@ YEAR_DAYS = 365
 @dataclass
 class Score:
     score: float
-    origin: str  # catalog | measured | profile | estimate | unknown
+    origin: str  # catalog | benchmark | measured | profile | estimate | unknown
     evidence: list[str] = field(default_factory=list)
     note: str = ""  # the reason code (``why.*``): an i18n key
     params: dict[str, Any] = field(default_factory=dict)  # the reason's parameters
@@ -327,6 +328,45 @@ def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] |
     base = _size_or_price(cand)
     if base is None:
         # a prior, not a fact: a stated rule (origin estimate), below most priors so an unknown size is not rewarded
+NON_ENGLISH_WEIGHT = 0.5  # share of the prior taken from the multilingual benchmarks when the task needs other languages
+
+
+def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score | None:
+    """The prior from published benchmarks (origin ``benchmark``), or None when none covers the entry.
+
+    The ability the task needs (chat: general; code; reasoning), fitted on one scale from the linked
+    results (:mod:`whichai.catalog.benchmarks`), Φ(θ) in [0, 1]; when the task needs a language other
+    than English and the entry has multilingual results: (1 − 0.5) × that + 0.5 × the multilingual
+    prior. Task fit applies only when the ability's own benchmarks are missing (the general prior
+    stands in); the language factor as for any prior. ``params["se"]``: the benchmarks' own noise.
+    """
+    from whichai.catalog import benchmarks
+
+    e = cand.entry
+    found = benchmarks.prior(e.id, profile.task_kind) if e is not None else None
+    if found is None:
+        return None
+    needed = list(dict.fromkeys([*profile.languages, *(task_langs or [])]))
+    score, se, evidence = found.score, found.se, [f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)",
+                                                    *found.evidence()]
+    multi = benchmarks.multilingual(e.id) if any(x.split("-")[0] != "en" for x in needed) else None
+    if multi is not None:
+        score = (1 - NON_ENGLISH_WEIGHT) * score + NON_ENGLISH_WEIGHT * multi.score
+        se = math.hypot((1 - NON_ENGLISH_WEIGHT) * se, NON_ENGLISH_WEIGHT * multi.se)
+        evidence.append(f"multilingual from {multi.names()}: {multi.score:.2f} (benchmark), weight {NON_ENGLISH_WEIGHT:g}")
+    fit_f = 1.0
+    if benchmarks.TASK_ABILITY.get(profile.task_kind, "general") != found.ability:
+        fit, fit_origin = task_fit_of(cand)
+        fit_f = task_fit_factor(fit, profile.task_kind)
+        evidence.append(f"no {profile.task_kind} benchmark: task_fit={','.join(fit) or 'unknown'} ({fit_origin}): ×{fit_f:g}")
+    lang_f = language_factor(list(getattr(e, "languages", None) or []), needed) or 1.0
+    if lang_f != 1.0:
+        evidence.append(f"languages={','.join(getattr(e, 'languages', None) or []) or 'unknown'} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
+    value = score * fit_f * lang_f
+    params = {"benchmarks": found.names(), "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
+    return Score(value, "benchmark", evidence, "why.prior_benchmark", params)
+
+
         return Score(PRIOR_UNKNOWN, "estimate", ["size and price unknown; not measured on your task"], "why.prior_unknown")
     score, basis, first = base
     fit, fit_origin = task_fit_of(cand)
@@ -336,6 +376,9 @@ def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] |
     evidence = [first, f"task_fit={','.join(fit) or 'unknown'} ({fit_origin}) for a {profile.task_kind} task: ×{fit_f:g}"]
     if lang_f is not None:
         evidence.append(f"languages={','.join(cand.entry.languages)} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
+    bench = benchmark_prior(cand, profile, task_langs)
+    if bench is not None:
+        return bench
     if fit_f == 1.0 and lang_f in (None, 1.0):
         return Score(score, "estimate", evidence, f"why.prior_{basis}")
     params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "×1" if lang_f is None else f"×{lang_f:.2f}"}  # None: no language need or languages unknown

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA = "whichai.decision/1"
 DETAIL_ROWS = 20  # ranking rows whose criteria carry reason and evidence (plus measured rows and each side's best)
 
-Origin = Literal["measured", "catalog", "profile", "estimate", "unknown"]
-ORIGINS: tuple[str, ...] = ("measured", "catalog", "profile", "estimate", "unknown")
+Origin = Literal["measured", "benchmark", "catalog", "profile", "estimate", "unknown"]
+ORIGINS: tuple[str, ...] = ("measured", "benchmark", "catalog", "profile", "estimate", "unknown")
 Verdict = Optional[Literal["open-source", "open-weights", "closed", "hybrid"]]
 Openness = Literal["open-source", "open-weights", "closed", "unknown"]
 Side = Literal["open", "closed", "unknown"]

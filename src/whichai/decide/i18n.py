@@ -29,6 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mode_short.owned": ("own hardware", "perangkat sendiri"),
     "mode_short.rented": ("rented GPU", "GPU sewaan"),
     "origin.catalog": ("catalog", "katalog"),
+    "origin.benchmark": ("benchmark", "tolok ukur"),
     "origin.measured": ("measured", "diukur"),
     "origin.profile": ("profile", "profil"),
     "origin.estimate": ("estimate", "perkiraan"),

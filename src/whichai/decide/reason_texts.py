@@ -45,6 +45,10 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "deprecated; shutdown on {date}, after your {horizon}-month horizon",
         "sudah usang; dimatikan pada {date}, setelah cakrawala {horizon} bulan Anda",
     ),
+    "why.prior_benchmark": (
+        "not measured on your task: a prior of {prior} (± {se}) for a {task} task from published benchmarks ({benchmarks})",
+        "belum diukur pada tugas Anda: perkiraan awal {prior} (± {se}) untuk tugas {task} dari tolok ukur yang dipublikasikan ({benchmarks})",
+    ),
     "why.prior_size_fit": (
         "not measured: a prior from its size, scaled for your {task} task ({fit}) and languages ({langs})",
         "belum diukur: perkiraan awal dari ukurannya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",

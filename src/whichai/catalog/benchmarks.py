@@ -1,0 +1,257 @@
+"""Published benchmark results as catalog facts, and the per-ability priors fitted from them.
+
+The data file ``data/benchmarks.json`` is written by ``tools/import_benchmarks.py`` from openly
+licensed sources (Aider polyglot, Apache-2.0; LLM Stats, CC-BY-4.0; EvalPlus, Apache-2.0). Each
+result keeps its source, benchmark (with its version), the model as the source named it, the score
+(0-1), the source's date, and the catalog entries it links to.
+
+**Linking rule** (:func:`link`, conservative): names are normalised to tokens (lower case; the part
+after the last ``/``; split at every non-alphanumeric character and between letters and digits, so
+``Qwen2.5-72B`` and ``qwen-2.5-72b`` are ``qwen 2 5 72 b``); a parenthetical that is not a date or
+version number (``(high)``, ``(32k thinking)``) is a setting and is dropped. A result links to every
+entry one of whose keys (id, name, aliases, Hugging Face repo) has exactly those tokens. A name with a
+date (``-20240307``, ``-2024-08-06``) links to an undated key only when no catalog key has that base
+with another date. Nothing is matched across sizes, versions, ``instruct``/base or distillations:
+a name that does not link is listed as unlinked.
+
+**Priors** (:func:`fit_priors`, run by the import tool, stored in the data file): per ability
+(general, code, reasoning, extraction, multilingual), each linked entry's best result per benchmark
+is put on one scale by a one-factor model fitted by alternating least squares:
+score(m, b) = a_b + c_b · θ_m, residual spread σ_b; θ_m = Σ c_b (y - a_b)/σ_b² / (Σ c_b²/σ_b² + 1)
+(the +1 shrinks a model seen on few benchmarks toward the middle), then θ is standardised over the
+entries and the prior is Φ(θ) in [0, 1], with its standard error φ(θ)·SE(θ) (SE(θ) = 1/√(Σ c_b²/σ_b² + 1)).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterable
+
+DATA = Path(__file__).parent / "data" / "benchmarks.json"
+ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")
+MIN_RESULTS = 4  # a benchmark needs this many linked entries to be put on the common scale
+_DATE = re.compile(r"^(\d{8}|\d{4}-\d{2}-\d{2})$")
+
+
+# names ------------------------------------------------------------------------------------------
+
+
+def tokens(name: str) -> tuple[str, ...]:
+    """The normalised tokens of a model name (see the module docstring)."""
+    text = str(name).lower().strip()
+    text = re.sub(r"\(([^)]*)\)", lambda m: " " + m.group(1) if re.fullmatch(r"[\d\- ]+", m.group(1).strip()) else " ", text)
+    text = text.rstrip("/").split("/")[-1]
+    text = re.sub(r"\b(20\d{2})-(\d{2})-(\d{2})\b", r"\1\2\3", text)  # 2024-08-06 -> 20240806 (one date token)
+    parts = re.split(r"[^a-z0-9]+", text)
+    out: list[str] = []
+    for p in parts:
+        out.extend(x for x in re.split(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", p) if x)
+    return tuple(out)
+
+
+def _undated(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    if toks and re.fullmatch(r"20\d{6}", toks[-1]):
+        return toks[:-1], toks[-1]
+    return toks, None
+
+
+def link_index(entries: Iterable[tuple[str, str | None, list[str], str | None]]) -> dict[tuple[str, ...], set[str]]:
+    """Tokens of every key (id, name, aliases, Hugging Face repo) -> the entry ids that have it."""
+    index: dict[tuple[str, ...], set[str]] = {}
+    for eid, name, aliases, hf in entries:
+        for key in (eid, name, *aliases, hf):
+            if key:
+                index.setdefault(tokens(key), set()).add(eid)
+    return index
+
+
+def link(model: str, index: dict[tuple[str, ...], set[str]]) -> list[str] | None:
+    """The catalog entries a result's model name links to (the rule of the module docstring), or None."""
+    toks = tokens(model)
+    if not toks:
+        return None
+    if toks in index:
+        return sorted(index[toks])
+    base, day = _undated(toks)
+    if day is None or base not in index:
+        return None
+    if any(_undated(k)[0] == base and _undated(k)[1] not in (None, day) for k in index):
+        return None  # the catalog has another snapshot of that base: which one the undated name is, is not known
+    return sorted(index[base])
+
+
+# fitting (run by the import tool) ----------------------------------------------------------------
+
+
+def _best_scores(doc: dict) -> dict[str, dict[str, tuple[float, str, str]]]:
+    """entry -> benchmark -> (best score, source, model as named)."""
+    best: dict[str, dict[str, tuple[float, str, str]]] = {}
+    for r in doc["results"]:
+        for eid in r.get("entry") or []:
+            cur = best.setdefault(eid, {}).get(r["benchmark"])
+            if cur is None or r["score"] > cur[0]:
+                best[eid][r["benchmark"]] = (r["score"], r["source"], r["model"])
+    return best
+
+
+def _fit(y: dict[str, dict[str, float]], rounds: int = 40) -> tuple[dict[str, float], dict[str, float], dict[str, tuple[float, float, float]]]:
+    """One-factor fit: (θ per entry, SE(θ) per entry, (a, c, σ) per benchmark)."""
+    benches = sorted({b for row in y.values() for b in row})
+    cols = {b: {m: row[b] for m, row in y.items() if b in row} for b in benches}
+    stats = {}
+    for b, col in cols.items():
+        mu = sum(col.values()) / len(col)
+        sd = math.sqrt(sum((v - mu) ** 2 for v in col.values()) / len(col)) or 1.0
+        stats[b] = (mu, sd, 0.5 * sd)
+    theta = {m: sum((v - stats[b][0]) / stats[b][1] for b, v in row.items()) / len(row) for m, row in y.items()}
+    se: dict[str, float] = {}
+    for _ in range(rounds):
+        for b, col in cols.items():
+            xs = [theta[m] for m in col]
+            mx, my = sum(xs) / len(xs), sum(col.values()) / len(col)
+            sxx = sum((x - mx) ** 2 for x in xs) or 1e-9
+            c = max(1e-3, sum((theta[m] - mx) * (v - my) for m, v in col.items()) / sxx)
+            a = my - c * mx
+            res = [v - a - c * theta[m] for m, v in col.items()]
+            sigma = max(0.02, math.sqrt(sum(r * r for r in res) / max(1, len(res) - 2)))
+            stats[b] = (a, c, sigma)
+        for m, row in y.items():
+            info = sum(stats[b][1] ** 2 / stats[b][2] ** 2 for b in row) + 1.0
+            theta[m] = sum(stats[b][1] * (v - stats[b][0]) / stats[b][2] ** 2 for b, v in row.items()) / info
+            se[m] = 1 / math.sqrt(info)
+        mu = sum(theta.values()) / len(theta)
+        sd = math.sqrt(sum((t - mu) ** 2 for t in theta.values()) / len(theta)) or 1.0
+        theta = {m: (t - mu) / sd for m, t in theta.items()}
+        se = {m: s / sd for m, s in se.items()}
+        stats = {b: (a + c * mu, c * sd, s) for b, (a, c, s) in stats.items()}
+    return theta, se, stats
+
+
+def _phi(x: float) -> float:
+    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+
+
+def fit_priors(doc: dict) -> dict[str, dict[str, dict[str, Any]]]:
+    """entry -> ability -> {score, se, benchmarks: [[benchmark, score, source, model as named], ...]}."""
+    best = _best_scores(doc)
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for ability in ABILITIES:
+        keep = {b for b, meta in doc["benchmarks"].items() if ability in meta["abilities"]}
+        counts: dict[str, int] = {}
+        for row in best.values():
+            for b in row:
+                if b in keep:
+                    counts[b] = counts.get(b, 0) + 1
+        keep = {b for b in keep if counts.get(b, 0) >= MIN_RESULTS}
+        y = {m: {b: v[0] for b, v in row.items() if b in keep} for m, row in best.items()}
+        y = {m: row for m, row in y.items() if row}
+        if len(y) < MIN_RESULTS:
+            continue
+        theta, se, _ = _fit(y)
+        for m in sorted(y):
+            score = 0.5 * (1 + math.erf(theta[m] / math.sqrt(2)))
+            used = [[b, best[m][b][0], best[m][b][1], best[m][b][2]] for b in sorted(y[m])]
+            out.setdefault(m, {})[ability] = {"score": round(score, 4), "se": round(_phi(theta[m]) * se[m], 4), "benchmarks": used}
+    return dict(sorted(out.items()))
+
+
+# reading (at run time) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BenchmarkFact:
+    source: str
+    source_name: str
+    benchmark: str
+    benchmark_name: str
+    version: str
+    model_as_named: str
+    score: float
+    date: str
+    url: str
+    license: str
+    observed: str
+    setting: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source_name, "benchmark": self.benchmark_name, "version": self.version, "model_as_named": self.model_as_named,
+                "score": self.score, "date": self.date, "url": self.url, "license": self.license, "observed": self.observed, "setting": self.setting}
+
+
+@dataclass(frozen=True)
+class BenchmarkPrior:
+    ability: str
+    score: float
+    se: float  # standard error of the score (the benchmarks' own noise, propagated)
+    benchmarks: tuple[tuple[str, float, str, str], ...]  # (benchmark name, score, source name, model as named)
+
+    def evidence(self) -> list[str]:
+        return [f"{b} {s:.3f} ({src}: {named})" for b, s, src, named in self.benchmarks]
+
+    def names(self) -> str:
+        return ", ".join(b for b, *_ in self.benchmarks)
+
+
+@cache
+def data() -> dict:
+    """The shipped benchmark data (empty when the file is missing)."""
+    if not DATA.exists():
+        return {"sources": {}, "benchmarks": {}, "results": [], "priors": {}, "unlinked": []}
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@cache
+def _facts_by_entry() -> dict[str, tuple[BenchmarkFact, ...]]:
+    doc = data()
+    by: dict[str, list[BenchmarkFact]] = {}
+    for r in doc["results"]:
+        src, bench = doc["sources"][r["source"]], doc["benchmarks"][r["benchmark"]]
+        fact = BenchmarkFact(r["source"], src["name"], r["benchmark"], bench["name"], bench["version"], r["model"], r["score"], r.get("date", ""),
+                             src["url"], src["license"], src["observed"], r.get("setting", ""))
+        for eid in r.get("entry") or []:
+            by.setdefault(eid, []).append(fact)
+    return {k: tuple(v) for k, v in by.items()}
+
+
+def facts(entry_id: str) -> tuple[BenchmarkFact, ...]:
+    """The published results linked to one catalog entry."""
+    return _facts_by_entry().get(entry_id, ())
+
+
+@cache
+def _priors() -> dict[str, dict[str, BenchmarkPrior]]:
+    doc = data()
+    names = {k: v["name"] for k, v in doc["benchmarks"].items()}
+    srcs = {k: v["name"] for k, v in doc["sources"].items()}
+    return {eid: {ab: BenchmarkPrior(ab, p["score"], p["se"], tuple((names[b], s, srcs[src], named) for b, s, src, named in p["benchmarks"]))
+                  for ab, p in row.items()} for eid, row in doc.get("priors", {}).items()}
+
+
+TASK_ABILITY = {"chat": "general", "code": "code", "reasoning": "reasoning", "extraction": "extraction", "classification": "extraction"}
+
+
+def prior(entry_id: str, task_kind: str) -> BenchmarkPrior | None:
+    """The benchmark prior of an entry for a kind of task: that ability's, else the general one; None when no benchmark covers it."""
+    row = _priors().get(entry_id)
+    if not row:
+        return None
+    return row.get(TASK_ABILITY.get(task_kind, "general")) or row.get("general")
+
+
+def multilingual(entry_id: str) -> BenchmarkPrior | None:
+    return _priors().get(entry_id, {}).get("multilingual")
+
+
+def sources() -> list[dict[str, Any]]:
+    """Each source with its licence, attribution, commit and counts (for ``whichai catalog sources``)."""
+    return [{"id": k, **{f: v[f] for f in ("name", "url", "license", "attribution", "commit", "source_date", "observed", "results", "linked")}}
+            for k, v in data()["sources"].items()]
+
+
+def unlinked() -> list[str]:
+    return list(data().get("unlinked", []))

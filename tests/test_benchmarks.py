@@ -1,0 +1,109 @@
+"""Benchmark priors (issue 17): published results as facts, linked conservatively, ordering known pairs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from whichai.catalog import benchmarks
+from whichai.catalog.catalog import load_shipped
+from whichai.decide.criteria_scores import score_entry
+from whichai.decide.profile import Profile
+
+# (stronger, weaker) where published leaderboards agree: newer vs older generation, large vs small, across vendors
+CHAT_PAIRS = [
+    ("openai/gpt-5", "openai/gpt-4o-2024-08-06"),
+    ("openai/gpt-4.1", "openai/gpt-4.1-nano"),
+    ("openai/o3", "openai/gpt-4-turbo"),
+    ("anthropic/claude-sonnet-4-5-20250929", "anthropic/claude-3-haiku-20240307"),
+    ("anthropic/claude-sonnet-4-0", "anthropic/claude-3-sonnet-20240229"),
+    ("anthropic/claude-3-5-sonnet-20241022", "anthropic/claude-3-haiku-20240307"),
+    ("anthropic/claude-opus-4-1-20250805", "anthropic/claude-3-opus-20240229"),
+    ("amazon-bedrock/meta.llama3-1-70b-instruct-v1:0", "groq/llama-3.1-8b-instant"),
+    ("alibaba/qwen2-5-72b-instruct", "alibaba/qwen2-5-7b-instruct"),
+    ("alibaba/qwen2-5-32b-instruct", "alibaba/qwen2-5-7b-instruct"),
+    ("gemini/gemini-2.5-pro", "gemini/gemini-2.0-flash-lite"),
+    ("gemini/gemini-2.5-flash", "gemini/gemini-2.5-flash-lite"),
+    ("amazon-bedrock/google.gemma-3-27b-it", "amazon-bedrock/google.gemma-3-4b-it"),
+    ("azure/phi-4", "azure/phi-3.5-mini-instruct"),
+    ("openrouter/deepseek/deepseek-v3.2-exp", "togetherai/deepseek-ai/DeepSeek-V3"),
+    ("amazon-bedrock/amazon.nova-pro-v1:0", "amazon-bedrock/amazon.nova-micro-v1:0"),
+    ("openai/o4-mini", "openai/gpt-4.1-nano"),
+    ("gemini/gemini-2.5-pro", "anthropic/claude-3-5-haiku-20241022"),
+    ("zhipuai/glm-4.5", "alibaba/qwen2-5-72b-instruct"),
+    ("moonshotai/kimi-k2-0905-preview", "llama/llama-3.3-70b-instruct"),
+    ("azure/meta-llama-3.1-405b-instruct", "groq/llama-3.1-8b-instant"),
+]
+CODE_PAIRS = [
+    ("openai/gpt-5", "openai/gpt-4o"),
+    ("openai/o3", "openai/gpt-4o-mini"),
+    ("openai/gpt-4.1", "openai/gpt-4.1-nano"),
+    ("anthropic/claude-sonnet-4-0", "anthropic/claude-3-haiku-20240307"),
+    ("anthropic/claude-3-7-sonnet-20250219", "anthropic/claude-3-5-haiku-20241022"),
+    ("anthropic/claude-opus-4-1-20250805", "anthropic/claude-3-opus-20240229"),
+    ("amazon-bedrock/meta.llama3-1-70b-instruct-v1:0", "groq/llama-3.1-8b-instant"),
+    ("alibaba/qwen2-5-72b-instruct", "alibaba/qwen2-5-7b-instruct"),
+    ("alibaba/qwen2-5-72b-instruct", "alibaba/qwen2-5-14b-instruct"),
+    ("nvidia/qwen/qwen2.5-coder-32b-instruct", "alibaba/qwen2-5-7b-instruct"),
+    ("gemini/gemini-2.5-pro", "gemini/gemini-2.0-flash"),
+    ("amazon-bedrock/google.gemma-3-27b-it", "amazon-bedrock/google.gemma-3-4b-it"),
+    ("openrouter/deepseek/deepseek-v3.2-exp", "togetherai/deepseek-ai/DeepSeek-V3"),
+    ("deepseek/deepseek-r1", "openai/gpt-4o"),
+    ("mistral/devstral-medium-2507", "mistral/mistral-7b-instruct-v0.2"),
+    ("mistral/mixtral-8x22b-instruct-v0.1", "mistral/mixtral-8x7b-instruct-v0.1"),
+    ("zhipuai/glm-4.5", "azure/phi-4"),
+    ("moonshotai/kimi-k2-0905-preview", "llama/llama-3.3-70b-instruct"),
+    ("openai/gpt-4", "anthropic/claude-2"),
+    ("google/gemma-7b", "google/gemma-2b"),
+]
+
+
+def _perf(cat, model: str, kind: str) -> tuple[float, str]:
+    sc = score_entry(cat.get(model), Profile(task_kind=kind, languages=["en"]))["performance"]
+    return sc.score, sc.origin
+
+
+@pytest.mark.parametrize(("kind", "pairs"), [("chat", CHAT_PAIRS), ("code", CODE_PAIRS)])
+def test_prior_orders_known_pairs(kind: str, pairs: list[tuple[str, str]]) -> None:
+    cat = load_shipped()
+    right = 0
+    for strong, weak in pairs:
+        (s, so), (w, wo) = _perf(cat, strong, kind), _perf(cat, weak, kind)
+        assert so == wo == "benchmark", (strong, so, weak, wo)
+        right += s > w
+    assert right / len(pairs) >= 0.9, f"{kind}: {right} of {len(pairs)} pairs ordered"
+
+
+def test_coverage_and_facts() -> None:
+    doc = benchmarks.data()
+    assert len(doc["priors"]) >= 150
+    assert {s["license"] for s in benchmarks.sources()} == {"Apache-2.0", "CC-BY-4.0"}
+    assert len(benchmarks.sources()) >= 3
+    facts = benchmarks.facts("openai/gpt-5")
+    assert facts and all(f.url and f.license and f.observed == "2026-12-07" and f.model_as_named for f in facts)
+    assert benchmarks.unlinked()  # reported, not guessed
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Qwen2.5-72B-Instruct", ["alibaba/qwen2-5-72b-instruct"]),  # never the 7B or 32B
+    ("Llama-3.1-70B", ["meta/llama-3.1-70b"]),  # the base model, not the instruct one
+    ("gpt-5.5", ["openai/gpt-5.5"]), ("gpt-5.6", None),  # never a neighbouring version
+    ("claude-haiku-4-5-20251015", None),  # a snapshot date the catalog does not have: not guessed
+])
+def test_linking_is_conservative(name: str, expected: list[str] | None) -> None:
+    cat = load_shipped()
+    index = benchmarks.link_index([(e["id"], e.get("name"), e.get("aliases", []), e.get("hf_repo")) for e in cat.raw])
+    assert benchmarks.link(name, index) == expected
+
+
+def test_unknown_model_falls_back_to_size_or_price() -> None:
+    s, origin = _perf(load_shipped(), "openai/gpt-5.5", "chat")
+    assert origin == "estimate" and 0 < s < 1
+
+
+def test_models_card_json(cli) -> None:
+    out = cli("models", "openai/gpt-5", "--profile", "startup-no-ml", "--json")
+    doc = json.loads(out.stdout)
+    assert doc["performance_prior"]["origin"] == "benchmark" and doc["benchmarks"]
+    assert doc["criteria"]["performance"]["origin"] == "benchmark"

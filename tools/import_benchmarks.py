@@ -1,0 +1,223 @@
+"""Import published benchmark results into ``src/whichai/catalog/data/benchmarks.json``.
+
+Usage: ``python tools/import_benchmarks.py [--mirrors DIR] [--observed 2026-12-07]``
+
+Reads three openly licensed sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
+``fetch`` tool leaves them; ``git clone --bare`` gives the same):
+
+- Aider polyglot leaderboard (Apache-2.0), ``Aider-AI/aider`` ``aider/website/_data/polyglot_leaderboard.yml``: code.
+- LLM Stats (CC-BY-4.0), ``JonathanChavezTamales/llm-leaderboard`` ``data/organizations/*/models/*/benchmarks.json``:
+  results the vendors published (self-reported), many benchmarks: knowledge, reasoning, chat, code, multilingual.
+- EvalPlus leaderboard (Apache-2.0), ``evalplus/evalplus.github.io`` ``results.json``: HumanEval+ and MBPP+ (code).
+
+Each result is linked to a catalog entry by the rule of :func:`whichai.catalog.benchmarks.link_index`
+(normalised names, exact token match; a dated snapshot name links to an undated entry only when that
+base names exactly one entry); what does not link is listed in the output's ``unlinked``. Then the
+per-ability priors are fitted (:mod:`whichai.catalog.benchmarks` ``fit_ability``) and stored per entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from whichai.catalog import benchmarks as bm  # noqa: E402
+from whichai.catalog.catalog import load_shipped  # noqa: E402
+
+OUT = ROOT / "src" / "whichai" / "catalog" / "data" / "benchmarks.json"
+
+SOURCES = {
+    "aider": {"name": "Aider polyglot leaderboard", "repo": "Aider-AI/aider", "path": "aider/website/_data/polyglot_leaderboard.yml",
+              "url": "https://aider.chat/docs/leaderboards/", "license": "Apache-2.0",
+              "attribution": "Aider polyglot benchmark results, (c) Paul Gauthier and Aider contributors, Apache-2.0"},
+    "llmstats": {"name": "LLM Stats (llm-leaderboard)", "repo": "JonathanChavezTamales/llm-leaderboard", "path": "data/organizations",
+                 "url": "https://github.com/JonathanChavezTamales/llm-leaderboard", "license": "CC-BY-4.0",
+                 "attribution": "LLM Stats / llm-leaderboard data (c) 2024 jc, CC-BY-4.0; vendors' self-reported scores; "
+                                "whichai keeps a subset, links names to its catalog and fits priors from them (changes made)"},
+    "evalplus": {"name": "EvalPlus leaderboard", "repo": "evalplus/evalplus.github.io", "path": "results.json",
+                 "url": "https://evalplus.github.io/leaderboard.html", "license": "Apache-2.0",
+                 "attribution": "EvalPlus leaderboard results (c) the EvalPlus team, Apache-2.0"},
+}
+
+# the benchmarks kept, with what each says about: general (chat), code, reasoning, multilingual, extraction
+LLMSTATS_KEEP = {
+    "mmlu-pro": ("MMLU-Pro", ["general", "reasoning", "extraction"], 12032),
+    "gpqa": ("GPQA (Diamond)", ["general", "reasoning"], 198),
+    "mmlu": ("MMLU", ["general", "extraction"], 14042),
+    "mmlu-redux": ("MMLU-Redux", ["general", "extraction"], 5700),
+    "ifeval": ("IFEval", ["general", "extraction"], 541),
+    "arena-hard": ("Arena-Hard", ["general"], 500),
+    "big-bench-hard": ("BIG-Bench Hard", ["general", "reasoning"], 6511),
+    "drop": ("DROP", ["extraction"], 9536),
+    "math": ("MATH", ["reasoning"], 5000),
+    "math-500": ("MATH-500", ["reasoning"], 500),
+    "aime-2024": ("AIME 2024", ["reasoning"], 30),
+    "aime-2025": ("AIME 2025", ["reasoning"], 30),
+    "gsm8k": ("GSM8K", ["reasoning"], 1319),
+    "humaneval": ("HumanEval", ["code"], 164),
+    "mbpp": ("MBPP", ["code"], 500),
+    "livecodebench": ("LiveCodeBench", ["code", "reasoning"], 400),
+    "swe-bench-verified": ("SWE-bench Verified", ["code"], 500),
+    "mgsm": ("MGSM", ["multilingual"], 2750),
+    "mmmlu": ("MMMLU", ["multilingual"], 14042),
+    "global-mmlu-lite": ("Global-MMLU-Lite", ["multilingual"], 6000),
+    "multi-if": ("Multi-IF", ["multilingual"], 4500),
+}
+
+
+def git_show(mirrors: Path, repo: str, path: str) -> str:
+    gd = mirrors / repo.replace("/", "+") / "repo"
+    return subprocess.run(["git", f"--git-dir={gd}", "show", f"HEAD:{path}"], check=True, capture_output=True, text=True).stdout
+
+
+def git_head(mirrors: Path, repo: str) -> tuple[str, str]:
+    gd = mirrors / repo.replace("/", "+") / "repo"
+    out = subprocess.run(["git", f"--git-dir={gd}", "log", "-1", "--format=%H %cs"], check=True, capture_output=True, text=True).stdout.split()
+    return out[0], out[1]
+
+
+def git_ls(mirrors: Path, repo: str, under: str) -> list[str]:
+    gd = mirrors / repo.replace("/", "+") / "repo"
+    out = subprocess.run(["git", f"--git-dir={gd}", "ls-tree", "-r", "--name-only", "HEAD", under], check=True, capture_output=True, text=True).stdout
+    return out.split()
+
+
+def aider_results(mirrors: Path) -> list[dict]:
+    import yaml
+
+    rows = [(r, "aider-polyglot") for r in yaml.safe_load(git_show(mirrors, "Aider-AI/aider", SOURCES["aider"]["path"]))]
+    rows += [(r, "aider-edit") for r in yaml.safe_load(git_show(mirrors, "Aider-AI/aider", "aider/website/_data/edit_leaderboard.yml"))]
+    out = []
+    for r, bench in rows:
+        name = str(r["model"])
+        if "+" in name:  # an architect/editor pair is two models, not one
+            continue
+        out.append({"source": "aider", "benchmark": bench, "model": name, "score": round(float(r["pass_rate_2"]) / 100, 4),
+                    "date": str(r.get("date", "")), "setting": f"edit_format={r.get('edit_format')}"})
+    return out
+
+
+def llmstats_results(mirrors: Path) -> list[dict]:
+    repo = SOURCES["llmstats"]["repo"]
+    out = []
+    for path in git_ls(mirrors, repo, "data/organizations"):
+        if not path.endswith("/benchmarks.json"):
+            continue
+        for r in json.loads(git_show(mirrors, repo, path)):
+            if r["benchmark_id"] not in LLMSTATS_KEEP or r.get("normalized_score") is None:
+                continue
+            score = float(r["normalized_score"])
+            if not 0 <= score <= 1:
+                continue
+            out.append({"source": "llmstats", "benchmark": r["benchmark_id"], "model": r["model_id"], "score": round(score, 4),
+                        "date": str(r.get("updated_at", ""))[:10], "setting": r.get("analysis_method") or "",
+                        "self_reported": bool(r.get("is_self_reported"))})
+    return out
+
+
+def evalplus_results(mirrors: Path) -> list[dict]:
+    data = json.loads(git_show(mirrors, "evalplus/evalplus.github.io", "results.json"))
+    out = []
+    for name, r in data.items():
+        for key, bench in (("humaneval+", "humaneval-plus"), ("mbpp+", "mbpp-plus")):
+            value = (r.get("pass@1") or {}).get(key)
+            if value is not None:
+                out.append({"source": "evalplus", "benchmark": bench, "model": name, "score": round(float(value) / 100, 4), "date": "", "setting": "pass@1 greedy"})
+    return out
+
+
+BENCHMARKS = {
+    "aider-polyglot": {"name": "Aider polyglot", "source": "aider", "version": "polyglot (225 Exercism exercises, pass rate after 2 tries)",
+                       "abilities": ["code"], "items": 225},
+    "aider-edit": {"name": "Aider code editing", "source": "aider", "version": "code editing (133 Exercism Python exercises, pass rate after 2 tries)",
+                   "abilities": ["code"], "items": 133},
+    "humaneval-plus": {"name": "HumanEval+", "source": "evalplus", "version": "EvalPlus HumanEval+ v0.1.10 pass@1", "abilities": ["code"], "items": 164},
+    "mbpp-plus": {"name": "MBPP+", "source": "evalplus", "version": "EvalPlus MBPP+ v0.2.0 pass@1", "abilities": ["code"], "items": 378},
+    **{k: {"name": v[0], "source": "llmstats", "version": f"{v[0]} as the vendor reported it (setting per result)", "abilities": v[1], "items": v[2]}
+       for k, v in LLMSTATS_KEEP.items()},
+}
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    def ranks(v: list[float]) -> list[float]:
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        for pos, i in enumerate(order):
+            r[i] = pos
+        return r
+    rx, ry = ranks(xs), ranks(ys)
+    n = len(xs)
+    mx, my = sum(rx) / n, sum(ry) / n
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    return cov / ((sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)) ** 0.5)
+
+
+def heldout(mirrors: Path) -> None:
+    """Spearman correlation of the priors with two sources not used to build them (not shipped: only the figure)."""
+    import csv
+    import io
+
+    catalog = load_shipped()
+    index = bm.link_index([(e["id"], e.get("name"), e.get("aliases", []), e.get("hf_repo")) for e in catalog.raw])
+    priors = json.loads(OUT.read_text())["priors"]
+    arena = list(csv.DictReader(io.StringIO(git_show(mirrors, "fboulnois/llm-leaderboard-csv", "csv/lmarena_text.csv"))))
+    live = list(csv.DictReader(io.StringIO(git_show(mirrors, "LiveBench/livebench.github.io", "public/table_2026_01_08.csv"))))
+    checks = [("LMArena text (score)", "general", [(r["model"], r["arena_score"]) for r in arena]),
+              ("LiveBench 2026-01-08 (code: code_generation, code_completion)", "code",
+               [(r["model"], (float(r["code_generation"]) + float(r["code_completion"])) / 2) for r in live]),
+              ("LiveBench 2026-01-08 (mean of all tasks)", "general",
+               [(r["model"], sum(float(v) for k, v in r.items() if k != "model" and v) / (len(r) - 1)) for r in live])]
+    for title, ability, rows in checks:
+        pairs = {}
+        for name, value in rows:
+            for eid in bm.link(str(name), index) or []:
+                if ability in priors.get(eid, {}) and value not in (None, ""):
+                    pairs[eid] = (priors[eid][ability]["score"], float(value))
+        if len(pairs) >= 5:
+            xs, ys = zip(*pairs.values())
+            print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mirrors", default="/work/.mirror")
+    ap.add_argument("--observed", default="2026-12-07")
+    ap.add_argument("--heldout", action="store_true", help="only print the rank correlations with held-out sources")
+    args = ap.parse_args()
+    mirrors = Path(args.mirrors)
+    if args.heldout:
+        return heldout(mirrors)
+    results = aider_results(mirrors) + llmstats_results(mirrors) + evalplus_results(mirrors)
+    catalog = load_shipped()
+    index = bm.link_index([(e["id"], e.get("name"), e.get("aliases", []), e.get("hf_repo")) for e in catalog.raw])
+    unlinked: set[tuple[str, str]] = set()
+    for r in results:
+        r["entry"] = bm.link(r["model"], index)
+        if r["entry"] is None:
+            unlinked.add((r["source"], r["model"]))
+    sources = {}
+    for sid, s in SOURCES.items():
+        commit, day = git_head(mirrors, s["repo"])
+        sources[sid] = {**s, "commit": commit, "source_date": day, "observed": args.observed,
+                        "results": sum(1 for r in results if r["source"] == sid),
+                        "linked": sum(1 for r in results if r["source"] == sid and r["entry"])}
+    doc = {"schema": "whichai.benchmarks/1", "observed": args.observed, "sources": sources, "benchmarks": BENCHMARKS,
+           "results": sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"])),
+           "unlinked": [f"{s}: {m}" for s, m in sorted(unlinked)]}
+    doc["priors"] = bm.fit_priors(doc)
+    OUT.write_text(json.dumps(doc, indent=0, sort_keys=False, ensure_ascii=False) + "\n")
+    linked_entries = {e for r in results for e in (r["entry"] or [])}
+    print(f"{len(results)} results, {len(linked_entries)} catalog entries linked, {len(unlinked)} names unlinked; priors for {len(doc['priors'])} entries")
+    for sid, s in sources.items():
+        print(f"  {sid}: {s['results']} results, {s['linked']} linked ({s['license']}, {s['commit'][:10]} {s['source_date']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -316,18 +316,6 @@ def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
     return None
 
 
-def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
-    """Until a model is measured on the user's task: a prior (origin ``estimate``).
-
-    Base: open models by effective size (MoE: geometric mean of total and active parameters),
-    0.2 + 0.15·log10(B) within [0.05, 0.7]; closed models by blended API price p (USD/Mtok, a proxy
-    for the tier), 0.45 + 0.08·log10(p) within [0.3, 0.6]; neither known 0.3. Then × the
-    task fit factor × the language factor (the profile's languages and the task's cases' ``lang:``
-    tags).
-    """
-    base = _size_or_price(cand)
-    if base is None:
-        # a prior, not a fact: a stated rule (origin estimate), below most priors so an unknown size is not rewarded
 NON_ENGLISH_WEIGHT = 0.5  # share of the prior taken from the multilingual benchmarks when the task needs other languages
 
 
@@ -367,6 +355,21 @@ def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | N
     return Score(value, "benchmark", evidence, "why.prior_benchmark", params)
 
 
+def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+    """Until a model is measured on the user's task: a prior (origin ``estimate``).
+
+    Base: open models by effective size (MoE: geometric mean of total and active parameters),
+    0.2 + 0.15·log10(B) within [0.05, 0.7]; closed models by blended API price p (USD/Mtok, a proxy
+    for the tier), 0.45 + 0.08·log10(p) within [0.3, 0.6]; neither known 0.3. Then × the
+    task fit factor × the language factor (the profile's languages and the task's cases' ``lang:``
+    tags).
+    """
+    bench = benchmark_prior(cand, profile, task_langs)
+    if bench is not None:
+        return bench
+    base = _size_or_price(cand)
+    if base is None:
+        # a prior, not a fact: a stated rule (origin estimate), below most priors so an unknown size is not rewarded
         return Score(PRIOR_UNKNOWN, "estimate", ["size and price unknown; not measured on your task"], "why.prior_unknown")
     score, basis, first = base
     fit, fit_origin = task_fit_of(cand)
@@ -376,9 +379,6 @@ def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | N
     evidence = [first, f"task_fit={','.join(fit) or 'unknown'} ({fit_origin}) for a {profile.task_kind} task: ×{fit_f:g}"]
     if lang_f is not None:
         evidence.append(f"languages={','.join(cand.entry.languages)} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
-    bench = benchmark_prior(cand, profile, task_langs)
-    if bench is not None:
-        return bench
     if fit_f == 1.0 and lang_f in (None, 1.0):
         return Score(score, "estimate", evidence, f"why.prior_{basis}")
     params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "×1" if lang_f is None else f"×{lang_f:.2f}"}  # None: no language need or languages unknown

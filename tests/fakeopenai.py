@@ -12,6 +12,7 @@ lines ending with ``data: [DONE]``), and misbehaves on purpose according to the 
 - ``badjson-N``: the first N requests per case get a stream whose chunk is not valid JSON.
 - ``auth``: always 401.
 - ``badreq``: always 400, the error body quoting the request's Authorization header back (as some servers do).
+- no ``stream: true`` in the request: one chat.completion JSON answer instead of the event stream.
 - ``nousage``: answers like ``echo`` but reports no token usage (as many self-hosted servers don't).
 - any name in ``fake.scripts``: answers ``fake.scripts[name](request_body)`` (a scripted model, e.g. a judge).
 
@@ -131,6 +132,11 @@ def _make_handler(fake: FakeOpenAI):
             script = fake.scripts.get(model)
             answer = script(request) if script else f"You asked: {prompt}"
             words = answer.split(" ")
+            if not request.get("stream"):  # asked for one JSON answer (whichai itself always streams)
+                usage = None if kind == "nousage" else {"prompt_tokens": len(prompt.split()) + 5, "completion_tokens": len(words), "total_tokens": 0}
+                return self._send(200, json.dumps({"id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
+                                                   "model": model, "usage": usage, "choices": [{"index": 0, "finish_reason": "stop",
+                                                   "message": {"role": "assistant", "content": answer}}]}).encode())
             pieces = [w + (" " if i < len(words) - 1 else "") for i, w in enumerate(words)]
             body = b"".join(_chunk(model, p) for p in pieces)
             body += _chunk(model, finish="stop")

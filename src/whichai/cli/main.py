@@ -44,6 +44,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "load": ("load", "loads"),
     "tco": ("tco",),
     "compare": ("compare",),
+    "gateway": ("gateway",),
 }
 
 

@@ -1,0 +1,216 @@
+"""``whichai gateway`` (issue 19): the official openai client against the gateway, in front of two real
+upstreams on loopback (scriptable OpenAI-compatible servers; the slow test puts llama-cpp-python's own
+server with the embedded model on the private route): routing, streaming, fallback, fail-closed, the
+request log and its stats, the key never leaving, and the classifier on 1,000 generated requests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import free_port, run_cli, write_config
+from fakeopenai import FakeOpenAI
+
+from whichai.app.gateway import check_bind, policy_from_file, serve, stats
+from whichai.config import load_config
+from whichai.errors import InputError
+from whichai.gateway.sensitive import Classifier
+
+SECRET = "sk-gateway-test-secret-0123456789"
+
+
+class Running:
+    """The gateway served from a thread with its own event loop."""
+
+    def __init__(self, policy, db: Path, token: str | None = None) -> None:
+        self.port = free_port()
+        self.ready = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        self.task = None
+        self.thread = threading.Thread(target=self._run, args=(policy, db, token), daemon=True)
+
+    def _run(self, policy, db, token) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.task = self.loop.create_task(serve(policy, "127.0.0.1", self.port, token=token, db=db,
+                                                ready=lambda url: self.ready.set()))
+        try:
+            self.loop.run_until_complete(self.task)
+        except asyncio.CancelledError:
+            pass
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        assert self.ready.wait(20), "the gateway did not start"
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def __exit__(self, *exc) -> None:
+        self.loop.call_soon_threadsafe(self.task.cancel)
+        self.thread.join(10)
+
+
+@pytest.fixture
+def upstreams():
+    with FakeOpenAI() as private, FakeOpenAI() as public:
+        yield private, public
+
+
+def make_policy(tmp_path: Path, private_url: str, public_url: str, public_model: str = "echo", extra: str = ""):
+    config = write_config(tmp_path / "whichai.toml", "mine", private_url, self_hosted="true")
+    config.write_text(config.read_text() + f'\n[providers.cloud]\nbase_url = "{public_url}"\napi_key_env = "CLOUD_KEY"\n'
+                      "price_usd_per_mtok = { input = 2.0, output = 8.0 }\n")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("routes:\n  - {name: private, model: mine/echo, sensitive: true}\n"
+                      f"  - {{name: public, model: cloud/{public_model}}}\n"
+                      "default: public\nfallback: [private]\nsensitive_patterns: ['ORD-\\d{6}']\n" + extra)
+    return policy_from_file(policy, load_config(config, announce=False))
+
+
+def client(url: str, key: str = "unused"):
+    import openai
+
+    return openai.OpenAI(base_url=url, api_key=key, max_retries=0, timeout=20)
+
+
+def ask(c, text: str, **kwargs):
+    return c.chat.completions.with_raw_response.create(model="whichai-auto", messages=[{"role": "user", "content": text}], **kwargs)
+
+
+def test_routes_by_personal_data_and_streams(tmp_path, upstreams, monkeypatch):
+    monkeypatch.setenv("CLOUD_KEY", SECRET)
+    private, public = upstreams
+    policy = make_policy(tmp_path, private.base_url, public.base_url)
+    with Running(policy, tmp_path / "w.db") as url:
+        c = client(url)
+        plain = ask(c, "What is the capital of Indonesia?")
+        assert plain.headers["X-Whichai-Route"] == "public" and plain.parse().choices[0].message.content
+        for text in ("Email saya budi@tokoku.co.id", "Telepon 0812-3456-7890", "NIK 3174055203900001",
+                     "card 4111 1111 1111 1111", "status ORD-123456?"):
+            assert ask(c, text).headers["X-Whichai-Route"] == "private", text
+        marked = c.chat.completions.with_raw_response.create(
+            model="whichai-auto", messages=[{"role": "user", "content": "hello"}], extra_headers={"X-Whichai-Sensitive": "true"})
+        assert marked.headers["X-Whichai-Route"] == "private"
+        stream = c.chat.completions.create(model="whichai-auto", stream=True, messages=[{"role": "user", "content": "Stream please"}])
+        assert "Stream please" in "".join(ch.choices[0].delta.content or "" for ch in stream if ch.choices)
+        assert [m.id for m in c.models.list().data][0] == "whichai-auto"
+    assert public.total() == 2 and private.total() == 6
+    assert all(h.get("authorization") == f"Bearer {SECRET}" for h in public.headers_seen)
+    assert not any(SECRET in json.dumps(h) for h in private.headers_seen)
+    doc = stats(tmp_path / "w.db")
+    assert doc["requests"] == 8 and doc["sensitive"] == 6 and doc["errors"] == 0
+    by_route = {r["route"]: r for r in doc["routes"]}
+    assert by_route["public"]["cost_usd"] > 0 and by_route["private"]["cost_usd"] == 0
+    assert doc["saving_usd"] > 0
+    assert SECRET not in (tmp_path / "w.db").read_bytes().decode("latin-1")
+
+
+def test_fallback_on_errors_and_fail_closed(tmp_path, upstreams):
+    private, public = upstreams
+    policy = make_policy(tmp_path, private.base_url, public.base_url, public_model="fail-500-99")
+    with Running(policy, tmp_path / "w.db") as url:
+        got = ask(client(url), "plain question")
+        assert got.headers["X-Whichai-Route"] == "private" and got.headers["X-Whichai-Reason"] == "fallback"
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    policy = make_policy(tmp_path, dead, public.base_url)
+    before = public.total()
+    with Running(policy, tmp_path / "w.db") as url:
+        import openai
+
+        with pytest.raises(openai.APIStatusError) as failed:
+            ask(client(url), "my e-mail is siti@example.com")
+        assert failed.value.status_code == 503 and "not sent anywhere else" in str(failed.value)
+    assert public.total() == before, "a sensitive request reached the public route"
+    assert stats(tmp_path / "w.db")["errors"] == 1
+
+
+def test_token_and_bind_rules(tmp_path, upstreams):
+    private, public = upstreams
+    with pytest.raises(InputError, match="WHICHAI_GATEWAY_TOKEN"):
+        check_bind("0.0.0.0", free_port(), None)
+    policy = make_policy(tmp_path, private.base_url, public.base_url)
+    with Running(policy, tmp_path / "w.db", token="tok-123") as url:
+        import openai
+
+        with pytest.raises(openai.AuthenticationError):
+            ask(client(url, "wrong"), "hi")
+        assert ask(client(url, "tok-123"), "hi").headers["X-Whichai-Route"] == "public"
+
+
+def test_explain_and_bad_policy_via_cli(tmp_path, env, upstreams):
+    private, public = upstreams
+    make_policy(tmp_path, private.base_url, public.base_url)
+    proc = run_cli(["gateway", "--policy", str(tmp_path / "policy.yaml"), "--config", str(tmp_path / "whichai.toml"),
+                    "--explain", "--json"], env)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["sensitive_routes"] == ["private"] and doc["default"] == "public"
+    assert {r["name"]: r["self_hosted"] for r in doc["routes"]} == {"private": True, "public": False}
+    (tmp_path / "bad.yaml").write_text("routes:\n  - {name: a, model: cloud/echo}\ndefault: nowhere\n")
+    bad = run_cli(["gateway", "--policy", str(tmp_path / "bad.yaml"), "--config", str(tmp_path / "whichai.toml"), "--explain"], env)
+    assert bad.returncode == 2 and "bad.yaml" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# the classifier on generated traffic ------------------------------------------------------------------------
+
+FIRST = ["Budi", "Siti", "Andi", "Dewi", "John", "Mary", "Agus", "Rina"]
+PLAIN_EN = ["What is the status of my order {n}?", "How long does shipping to Bandung take?", "Can I return a shirt of size {n}?",
+            "The package weighs {n} grams, is that right?", "Summarise this: the meeting moved to {d}.",
+            "Translate 'thank you very much' into Indonesian.", "I paid Rp {p} yesterday for {n} items.",
+            "Invoice INV/{y}/{n} total USD {p}", "Is item SKU-{n} in stock in size 42?", "Our store opened in {y}."]
+PLAIN_ID = ["Berapa lama pengiriman ke Surabaya?", "Apakah ukuran {n} masih ada?", "Saya sudah bayar Rp {p} untuk {n} barang.",
+            "Pesanan nomor {n} belum sampai.", "Tolong ringkas: rapat pindah ke {d}.", "Harga kaos ini Rp {p}, ada diskon?",
+            "Toko kami buka sejak tahun {y}.", "Resi JNE {n} belum bergerak.", "Bisa kirim ke Medan dalam {n} hari?",
+            "Faktur INV/{y}/{n} sebesar Rp {p}"]
+PII = ["Email saya {f}.{l}@gmail.com", "Contact me at {f}@shop.co.id please", "Nomor HP saya 08{m}", "call +62 8{m}",
+       "WA: +62-8{m3}", "NIK saya {nik}", "my NIK is {nik}", "kartu kredit {card}", "card number {card}",
+       "Hubungi 021-{land}", "phone (021) {land}", "{f} ({f}@example.org) asked about order {n}"]
+
+
+def _luhn_complete(body: str) -> str:
+    digits = [int(d) for d in body + "0"]
+    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d > 4 else d * 2) for i, d in enumerate(reversed(digits)))
+    return body + str((10 - total % 10) % 10)
+
+
+def _fill(template: str, rnd: random.Random) -> str:
+    m = "".join(rnd.choice("0123456789") for _ in range(9))
+    day = rnd.randint(1, 28) + rnd.choice((0, 40))
+    nik = f"{rnd.choice((31, 32, 33, 35, 51, 73))}{rnd.randint(1, 79):02d}{rnd.randint(1, 40):02d}{day:02d}{rnd.randint(1, 12):02d}{rnd.randint(50, 99):02d}{rnd.randint(1, 9999):04d}"
+    card = _luhn_complete("4" + "".join(rnd.choice("0123456789") for _ in range(14)))
+    return template.format(f=rnd.choice(FIRST).lower(), l="s", m=f"1{m[:2]}-{m[2:6]}-{m[6:]}", m3=f"1{m[:2]} {m[2:6]} {m[6:]}",
+                           nik=nik, card=" ".join(card[i:i + 4] for i in range(0, 16, 4)), land=f"{rnd.randint(5000000, 7999999)}",
+                           n=rnd.randint(1, 99999), p=f"{rnd.randint(10, 999)}.000", y=rnd.randint(2015, 2026),
+                           d=f"{rnd.randint(1, 28)} Desember")
+
+
+def test_no_personal_data_reaches_the_public_route_in_1000_generated_requests():
+    rnd = random.Random(19)
+    classifier = Classifier()
+    pii = [_fill(rnd.choice(PII), rnd) for _ in range(500)]
+    plain = [_fill(rnd.choice(PLAIN_EN + PLAIN_ID), rnd) for _ in range(500)]
+    missed = [t for t in pii if not classifier.findings(t)]
+    flagged = [t for t in plain if classifier.findings(t)]
+    assert not missed, missed[:5]
+    assert len(flagged) <= 0.02 * len(plain), flagged[:5]
+
+
+@pytest.mark.slow
+def test_the_embedded_model_on_a_real_server_as_the_private_route(tmp_path, upstreams):
+    from conftest import start_llama_server
+
+    _, public = upstreams
+    for base in start_llama_server():
+        config = write_config(tmp_path / "whichai.toml", "mine", base, self_hosted="true")
+        config.write_text(config.read_text() + f'\n[providers.cloud]\nbase_url = "{public.base_url}"\n')
+        (tmp_path / "p.yaml").write_text("routes:\n  - {name: private, model: mine/smollm2, sensitive: true}\n"
+                                         "  - {name: public, model: cloud/echo}\ndefault: public\n")
+        policy = policy_from_file(tmp_path / "p.yaml", load_config(config, announce=False))
+        with Running(policy, tmp_path / "w.db") as url:
+            got = ask(client(url), "My email is budi@tokoku.co.id. Say hello.", max_tokens=8)
+            assert got.headers["X-Whichai-Route"] == "private" and got.parse().choices[0].message.content
+            chunks = list(client(url).chat.completions.create(model="x", stream=True, max_tokens=8,
+                                                              messages=[{"role": "user", "content": "NIK 3174055203900001"}]))
+            assert chunks and public.total() == 0

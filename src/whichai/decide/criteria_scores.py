@@ -290,10 +290,22 @@ def task_fit_factor(fit: list[str], task_kind: str) -> float:
     return max(table.get(f, 0.5) for f in fit)
 
 
+UNKNOWN_LANGUAGE_SHARE = 0.5  # a language other than English that a model of unknown languages may cover: half a cover
+
+
 def language_factor(entry_langs: list[str], needed: list[str]) -> float | None:
-    """0.5 + 0.5 × the share of the needed languages the model covers; None when its languages are not on record."""
-    if not needed or not entry_langs:
+    """0.5 + 0.5 × the share of the needed languages the model covers; None when no language is needed.
+
+    A model whose languages are not on record is scored as unknown, never as the best case: English
+    counts as covered, every other needed language as half covered (:data:`UNKNOWN_LANGUAGE_SHARE`), so
+    it ranks below a model known to cover them and above one known not to (issue 23)."""
+    if not needed:
         return None
+    if not entry_langs:
+        other = sum(1 for lang in needed if lang.split("-")[0] != "en")
+        if not other:
+            return None
+        return 0.5 + 0.5 * (len(needed) - other + UNKNOWN_LANGUAGE_SHARE * other) / len(needed)
     have = {x.lower().split("-")[0] for x in entry_langs}
     covered = sum(1 for lang in needed if lang.split("-")[0] in have)
     return 0.5 + 0.5 * covered / len(needed)
@@ -378,7 +390,7 @@ def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] |
     lang_f = language_factor(list(getattr(cand.entry, "languages", None) or []), needed)
     evidence = [first, f"task_fit={','.join(fit) or 'unknown'} ({fit_origin}) for a {profile.task_kind} task: ×{fit_f:g}"]
     if lang_f is not None:
-        evidence.append(f"languages={','.join(cand.entry.languages)} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
+        evidence.append(f"languages={','.join(getattr(cand.entry, 'languages', None) or []) or 'unknown'} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
     if fit_f == 1.0 and lang_f in (None, 1.0):
         return Score(score, "estimate", evidence, f"why.prior_{basis}")
     params = {"task": profile.task_kind, "fit": f"×{fit_f:g}", "langs": "×1" if lang_f is None else f"×{lang_f:.2f}"}  # None: no language need or languages unknown

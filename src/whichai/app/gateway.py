@@ -32,7 +32,7 @@ SELF_HOSTED_COST = "self-hosted: no bill per call (hosting is in the cost of own
 
 def upstream_for(model_id: str, config: Config) -> Upstream:
     """The OpenAI-compatible endpoint that serves ``model_id`` (``provider/model``)."""
-    from whichai.config import key_envs
+    from whichai.config import check_key_destination, key_envs
     from whichai.providers.identity import is_self_hosted
     from whichai.providers.registry import Registry
 
@@ -43,8 +43,10 @@ def upstream_for(model_id: str, config: Config) -> Upstream:
             f"{model_id}: the gateway forwards to OpenAI-compatible servers only. Fix: serve the model with an "
             "OpenAI-compatible server (llama.cpp's server, vLLM, Ollama) and name it in whichai.toml, or use the "
             "vendor's OpenAI-compatible endpoint.")
-    return Upstream(base_url=base, model=model, key_envs=key_envs(provider.name, provider.config),
-                    self_hosted=is_self_hosted(provider))
+    envs = key_envs(provider.name, provider.config)
+    for env in envs:  # the one rule for where a key may go, before the gateway sends any
+        check_key_destination(provider.name, provider, env, base, ask=True)
+    return Upstream(base_url=base, model=model, key_envs=envs, self_hosted=is_self_hosted(provider))
 
 
 def price_for(model_id: str, config: Config, upstream: Upstream) -> tuple[float, float, str] | None:

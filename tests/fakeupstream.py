@@ -33,6 +33,7 @@ import tomllib
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 UP = Path(__file__).parent / "fixtures" / "upstream"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -152,7 +153,7 @@ class FakeUpstream:
     def env(self, models_dev: str = "/api.json", osai: str = "/osai.tar.gz", mof: str = "/mof.tar.gz") -> dict[str, str]:
         return {"WHICHAI_MODELS_DEV_URL": self.url + models_dev, "WHICHAI_OSAI_URL": self.url + osai, "WHICHAI_MOF_URL": self.url + mof}
 
-    def __enter__(self) -> FakeUpstream:
+    def __enter__(self) -> Self:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -167,7 +168,7 @@ class FakeUpstream:
             def log_message(self, *args) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 fake.hits.append(self.path)
                 route = fake.routes.get(self.path)
                 if route is None:

@@ -506,7 +506,7 @@ def _update_lines(r: dict) -> list[str]:
     verb = "Rolled back to the previous catalog" if r["action"] == "rollback" else "Updated the catalog"
     snaps = ", ".join(f"{k} {v}" for k, v in sorted(r["snapshots_after"].items())) or "-"
     lines = [f"{verb}: {r['path']} ({r['entries_before']} -> {r['entries_after']} models; sources as of {snaps}).",
-             f"The catalog it replaced is kept: `whichai catalog update --rollback` puts it back."]
+             "The catalog it replaced is kept: `whichai catalog update --rollback` puts it back."]
     for key, label in (("added", "Added"), ("removed", "Removed"), ("newly_retired", "Newly retired"),
                        ("newly_deprecated", "Newly deprecated")):
         ids = r[key]

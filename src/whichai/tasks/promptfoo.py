@@ -196,7 +196,8 @@ def _case(label: str, template: str, test: dict, index: int, base: Path, shown: 
         prompt = f"{options.get('prefix', '')}{prompt}{options.get('suffix', '')}"
     asserts = test.get("assert") or []
     types = assertion_types(asserts)
-    unsupported = sorted({t for t in types if t not in SUPPORTED} | ({"transform"} if options.get("transform") else set()))
+    transforms = options.get("transform") or any(isinstance(a, dict) and a.get("transform") for a in asserts)
+    unsupported = sorted({t for t in types if t not in SUPPORTED} | ({"transform"} if transforms else set()))
     opts: dict[str, Any] = {"assert": asserts, "vars": vars_, "prompt": label, "test": index, "base_dir": str(base)}
     for key in ("threshold", "description"):
         if test.get(key) is not None:
@@ -241,7 +242,9 @@ def coverage(task: Task) -> dict[str, Any]:
     for case in task.cases:
         if case.scorer != SCORER:
             continue
-        counts.update(assertion_types(case.options.get("assert") or []))
+        types = assertion_types(case.options.get("assert") or [])
+        counts.update(types)
+        counts.update(f for f in case.options.get("unsupported") or [] if f not in types)  # e.g. transform
         flagged += bool(case.options.get("unsupported"))
     supported = {t: n for t, n in sorted(counts.items()) if t in SUPPORTED}
     unsupported = {t: n for t, n in sorted(counts.items()) if t not in SUPPORTED}

@@ -59,6 +59,8 @@ def assertion_types(asserts: list) -> list[str]:
     for a in asserts or []:
         if not isinstance(a, dict):
             out.append("(malformed)")
+        elif "$ref" in a and "type" not in a:
+            out.append("$ref")
         elif a.get("type") == "assert-set":
             out.extend(assertion_types(a.get("assert") or []))
         else:
@@ -135,6 +137,8 @@ def render(template: str, vars_: dict) -> str:
     from jinja2.sandbox import SandboxedEnvironment
 
     env = SandboxedEnvironment(keep_trailing_newline=True, autoescape=False)
+    env.filters["load"] = json.loads  # promptfoo's Nunjucks filter: parse a JSON var
+    env.filters["dump"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env.from_string(template).render(**vars_)
 
 

@@ -26,7 +26,17 @@ def summarize(task: Any) -> dict[str, Any]:
         "languages": dict(sorted(langs.items())),
         "scorers": dict(sorted(scorers.items())),
         "content_hash": task.content_hash(),
+        **_promptfoo_coverage(task),
     }
+
+
+def _promptfoo_coverage(task: Any) -> dict[str, Any]:
+    """For a promptfoo config: cases, assertions by type, supported / not supported (with counts)."""
+    if not any(c.scorer == "promptfoo" for c in task.cases):
+        return {}
+    from whichai.tasks.promptfoo import coverage
+
+    return {"promptfoo": coverage(task)}
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -80,6 +90,10 @@ def tasks(
     if task.description:
         console.print(plain(task.description))
     console.print(plain(f"languages: {_counts(summary['languages'])} · scorers: {_counts(summary['scorers'])} · hash {summary['content_hash'][:12]}"))
+    if "promptfoo" in summary:
+        pf = summary["promptfoo"]
+        console.print(plain(f"promptfoo import: {pf['cases']} cases · supported: {_counts(pf['supported'])} · "
+                            f"not supported: {_counts(pf['unsupported'])} ({pf['flagged_cases']} cases flagged, never counted as passed)"))
     table = Table(show_edge=False)
     for column in ("id", "scorer", "input", "expected"):
         table.add_column(column, overflow="fold")

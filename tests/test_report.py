@@ -282,7 +282,7 @@ def test_cli_report(sample, cli):
     assert done.stdout.strip() == str(out.resolve()) and out.read_text().startswith("# whichai report")
     done = cli("report", RUN, "--format", "json", "--out", "-", "--db", db, "--lang", "id")
     assert done.returncode == 0 and json.loads(done.stdout)["lang"] == "id"
-    done = cli("report", RUN, "--format", "md", "--json", "--out", str(out), "--db", db)
+    done = cli("report", RUN, "--format", "md", "--json", "--out", str(out), "--db", db, "--force")  # an --out that exists: only with --force (issue 23)
     assert json.loads(done.stdout)["report_path"] == str(out.resolve())
     bad = cli("report", "nosuchrun", "--db", db)
     assert bad.returncode == 2 and "whichai runs" in bad.stderr and "Traceback" not in bad.stderr

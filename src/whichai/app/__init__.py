@@ -179,12 +179,40 @@ def _capacity(store: "Store") -> list[dict[str, Any]]:
     return capacity_entries(store)
 
 
+def remember_run_profile(store: "Store", run_id: str, profile: "Profile") -> None:
+    """Store the profile a run was decided with (its report and the dashboard show that decision)."""
+    from whichai.decide.profile import dump_profile
+    from whichai.store import now_iso
+
+    with store._lock:
+        store.db.execute("INSERT OR REPLACE INTO run_profiles (run_id, name, profile_yaml, decided_at) VALUES (?, ?, ?, ?)",
+                         (run_id, profile.name, dump_profile(profile), now_iso()))
+        store.db.commit()
+
+
+def run_profile(store: "Store", run_id: str) -> "Profile | None":
+    """The profile a run was decided with, or None (a run from before whichai remembered it)."""
+    import sqlite3
+
+    from whichai.decide.profile import parse_profile
+
+    try:
+        with store._lock:
+            row = store.db.execute("SELECT profile_yaml FROM run_profiles WHERE run_id = ?", (run_id,)).fetchone()
+    except sqlite3.OperationalError:  # a database opened read-only before the migration
+        return None
+    return parse_profile(row[0], f"run {run_id}'s profile") if row else None
+
+
 def run_recommendation(store: "Store", run_id: str, *, profile: "Profile | str | Path | None" = None, lang: str = "en",
                        catalog: Any = None) -> "Recommendation":
-    """The recommendation for a stored run (its answered cases) under ``profile``."""
+    """The recommendation for a stored run (its answered cases) under ``profile``; without one, under
+    the profile the run was decided with (the default profile for a run that has none stored)."""
     from whichai.measure.metrics import summarise
 
     run = store.resolve_run(run_id)
+    if profile is None:
+        profile = run_profile(store, run["id"])
     return recommend(profile, run_id=run["id"], store=store, lang=lang, catalog=catalog, summaries=summarise(store, run["id"]))
 
 
@@ -217,12 +245,22 @@ def render_report(store: "Store", run_id: str, fmt: str = "html", lang: str = "e
 
 
 def write_report(store: "Store", run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en",
-                 profile: Any = None, recommendation: "Recommendation | None" = None) -> Path:
+                 profile: Any = None, recommendation: "Recommendation | None" = None, force: bool = False) -> Path:
     """Write the report of a run (``fmt``: html, md or json) and return its path. ``recommendation``:
-    the one already made for this run (shown as is); else one is made for ``profile``."""
-    from whichai.report import check_request, write_report as write
+    the one already made for this run (shown as is); else one is made for ``profile``. A report is
+    never overwritten silently: the default path gets a new name (``-2``, ``-3``, ...) when taken, and
+    an ``out`` that exists needs ``force``."""
+    from whichai.errors import InputError
+    from whichai.report import check_request, default_report_path, write_report as write
 
     check_request(fmt, lang)
+    if out is not None and Path(out).exists() and not force:
+        raise InputError(f"{out} exists. Fix: pass --force to overwrite it, or another --out FILE.")
+    if out is None:
+        first = default_report_path(store, store.resolve_run(run_id)["id"], fmt)
+        out, n = first, 2
+        while out.exists():
+            out, n = first.with_name(f"{first.stem}-{n}{first.suffix}"), n + 1
     if recommendation is None:
         recommendation = run_recommendation(store, run_id, profile=profile, lang=lang)
     return write(store, run_id, fmt=fmt, lang=lang, out=out, recommendation=recommendation)

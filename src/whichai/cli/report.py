@@ -28,9 +28,10 @@ def report(
     fmt: str = typer.Option("html", "--format", "-f", help="html (self-contained, opens offline), md or json."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file ('-' for stdout). Default: the reports folder next to the database."),
     lang: str = typer.Option("en", "--lang", help="Language of the labels and the explanation: en or id."),
-    profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile for the recommendation: a built-in name or a YAML file."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile for the recommendation: a built-in name or a YAML file. Default: the profile the run was decided with."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"report_path\", ...} as one JSON document on stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists (without --out a new file name is chosen)."),
 ) -> None:
     """Write the report of a run: verdict, charts, the ten criteria, openness, cost of ownership, answers."""
     from whichai.app import render_report, write_report
@@ -40,7 +41,7 @@ def report(
         text, _ = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile)
         sys.stdout.write(text)
         return
-    path = write_report(store, run_id, fmt=fmt, out=out, lang=lang, profile=profile)
+    path = write_report(store, run_id, fmt=fmt, out=out, lang=lang, profile=profile, force=force)
     if as_json:
         from whichai.cli.output import print_json
 

@@ -22,6 +22,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     cfg = load_config(config)
     the_task, temperature, repeat_note = _load_task(task, limit, repeat, temperature, cfg)
     registry = Registry(cfg)
+    if not models and the_task.providers:  # a promptfoo config names its models; --models overrides them
+        from whichai.tasks.promptfoo import model_ids as promptfoo_models
+
+        models = ",".join(promptfoo_models(the_task.providers, {n: p.base_url or "" for n, p in cfg.providers.items()}, the_task.source))
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
@@ -338,7 +342,9 @@ def _decide_inputs(profile, lang):
 def _recommend(needs, lang, store, run_id, summaries, view=None):
     from whichai import app  # the run's answered cases and its completeness go to decide
 
-    return app.recommend(needs, run_id=run_id, store=store, lang=_lang(lang), summaries=summaries, view=view)
+    recommendation = app.recommend(needs, run_id=run_id, store=store, lang=_lang(lang), summaries=summaries, view=view)
+    app.remember_run_profile(store, run_id, needs)  # `whichai report RUN` and the dashboard show this decision
+    return recommendation
 
 
 def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: str) -> None:

@@ -204,6 +204,12 @@ def _m006_gateway_requests(db: sqlite3.Connection) -> None:
     )
 
 
+def _m007_run_profiles(db: sqlite3.Connection) -> None:
+    """Issue 23 (one view of a run): the needs profile a run was decided with, as YAML, so that its
+    report and the dashboard show that decision unless told otherwise."""
+    db.execute("CREATE TABLE run_profiles (run_id TEXT PRIMARY KEY, name TEXT NOT NULL, profile_yaml TEXT NOT NULL, decided_at TEXT NOT NULL)")
+
+
 # Ordered: a migration's number is its position. Append only; never reorder or remove.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
@@ -212,4 +218,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m004_quality_judgements,
     _m005_models_identity,
     _m006_gateway_requests,
+    _m007_run_profiles,
 ]

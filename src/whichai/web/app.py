@@ -127,7 +127,7 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
         from whichai.web.profiles import load
 
         lang = ctx.lang(request)
-        chosen = load(profile)
+        chosen = load(profile) if profile else None  # none asked: the profile the run was decided with
         s = ctx.store()
         try:
             doc = build_report(s, run_id, lang=lang, profile=chosen)
@@ -142,7 +142,7 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
 
         if fmt not in ("html", "md", "json"):
             raise InputError(f"unknown report format {fmt!r}. Fix: use report.html, report.md or report.json.")
-        chosen = load(profile)
+        chosen = load(profile) if profile else None  # none asked: the profile the run was decided with
         s = ctx.store()
         try:
             text, doc = render_report(s, run_id, fmt=fmt, lang=ctx.lang(request), profile=chosen)

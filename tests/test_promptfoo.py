@@ -99,3 +99,18 @@ def test_json_assertions_and_levenshtein():
 def test_scorer_interface_scores_a_promptfoo_case():
     case = Case(id="c", input="q", scorer="promptfoo", options={"assert": [{"type": "icontains", "value": "JAKARTA"}], "vars": {}})
     assert score(case, "It is Jakarta").passed
+
+
+def test_providers_map_to_model_ids_and_an_unmapped_one_names_the_fix():
+    from whichai.errors import FileInputError
+    from whichai.tasks.promptfoo import model_ids
+
+    servers = {"mine": "http://127.0.0.1:8000/v1"}
+    entries = ["openai:chat:gpt-4o-mini", "anthropic:messages:claude-sonnet-4", "vertex:gemini-2.5-pro", "ollama:chat:llama3",
+               {"id": "openai:chat:qwen", "config": {"apiBaseUrl": "http://127.0.0.1:8000/v1/"}}]
+    assert model_ids(entries, servers, "c.yaml") == ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4", "gemini/gemini-2.5-pro",
+                                                      "ollama/llama3", "mine/qwen"]
+    with pytest.raises(FileInputError, match="bedrock:claude.*Fix: run it with --models"):
+        model_ids(["bedrock:claude"], servers, "c.yaml")
+    with pytest.raises(FileInputError, match=r"\[providers.myserver\]"):
+        model_ids([{"id": "openai:chat:x", "config": {"apiBaseUrl": "http://elsewhere/v1"}}], servers, "c.yaml")

@@ -52,7 +52,8 @@ def _promptfoo_verdicts(binary: str, config: Path, tmp: Path, env: dict[str, str
 def _whichai_verdicts(cli, config: Path, tmp: Path, base_url: str) -> dict[str, bool]:
     toml = write_config(tmp / "whichai.toml", "det", base_url)
     db = tmp / "w.db"
-    done = cli("run", "--task", str(config), "--models", "det/det", "--config", str(toml), "--db", str(db), "--json", "--no-report")
+    # No --models: the config's provider (openai:chat:det with apiBaseUrl) maps to det/det, the server whichai.toml names.
+    done = cli("run", "--task", str(config), "--config", str(toml), "--db", str(db), "--json", "--no-report")
     assert done.returncode in (0, 1), done.stderr
     from whichai.tasks.loader import load_task
 

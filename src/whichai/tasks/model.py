@@ -44,6 +44,7 @@ class Task(BaseModel):
     description: str = ""
     source: str = ""  # the file it came from, or "builtin:<name>"
     cases: list[Case]
+    providers: list[Any] = []  # a promptfoo config's `providers` (mapped to model ids by tasks.promptfoo.model_ids)
 
     def content_hash(self) -> str:
         """Hash of what the cases ask and how they are scored (not where the file lives)."""

@@ -227,7 +227,8 @@ def build_task(path: str, doc: dict) -> Task:
     if not cases:
         raise FileInputError(path, "has no prompts × tests", "add `prompts:` and `tests:`")
     name = Path(path).stem if Path(path).stem != "promptfooconfig" else Path(path).resolve().parent.name
-    return Task(name=name, description=str(doc.get("description") or ""), source=path, cases=cases)
+    return Task(name=name, description=str(doc.get("description") or ""), source=path, cases=cases,
+                providers=list(doc.get("providers") or []) if isinstance(doc.get("providers"), list) else [doc["providers"]] if doc.get("providers") else [])
 
 
 # --- coverage ------------------------------------------------------------------------------
@@ -250,3 +251,63 @@ def coverage(task: Task) -> dict[str, Any]:
     unsupported = {t: n for t, n in sorted(counts.items()) if t not in SUPPORTED}
     return {"cases": sum(c.scorer == SCORER for c in task.cases), "assertions": dict(sorted(counts.items())),
             "supported": supported, "unsupported": unsupported, "flagged_cases": flagged}
+
+
+# --- providers -----------------------------------------------------------------------------
+
+_PREFIXES = (
+    (("openai:chat:", "openai:responses:", "openai:"), "openai"),
+    (("anthropic:messages:", "anthropic:"), "anthropic"),
+    (("google:", "vertex:", "gemini:"), "gemini"),
+    (("ollama:chat:", "ollama:completion:", "ollama:"), "ollama"),
+    (("llama.cpp:", "llama:"), "llamacpp"),
+)
+PROVIDER_FIX = ("run it with --models PROVIDER/MODEL (e.g. openai/gpt-4o-mini, anthropic/claude-..., gemini/gemini-..., "
+                "ollama/llama3, NAME/MODEL for a server in whichai.toml); whichai maps openai:, anthropic:messages:, "
+                "google:/vertex:, ollama:chat:, llama/llama.cpp")
+
+
+def _server_named(base_url: str, servers: dict[str, str]) -> str | None:
+    want = base_url.rstrip("/")
+    return next((name for name, url in servers.items() if url and url.rstrip("/") == want), None)
+
+
+def model_id(entry: Any, servers: dict[str, str], shown: str) -> str:
+    """A promptfoo provider entry as a whichai model id; ``servers``: whichai.toml server name → base_url.
+
+    ``openai:chat:M`` with ``config.apiBaseUrl`` becomes ``NAME/M`` for the server whichai.toml names with
+    that base_url. An entry whichai cannot map is a FileInputError naming it and the fix."""
+    spec = entry.get("id") if isinstance(entry, dict) else entry
+    config = (entry.get("config") or {}) if isinstance(entry, dict) else {}
+    if not isinstance(spec, str):
+        raise FileInputError(shown, f"provider {entry!r} has no id", PROVIDER_FIX)
+    if spec in ("llama", "llama.cpp"):
+        return "llamacpp/default"
+    for prefixes, provider in _PREFIXES:
+        prefix = next((p for p in prefixes if spec.startswith(p)), None)
+        if prefix is None or not spec[len(prefix):]:
+            continue
+        model = spec[len(prefix):]
+        base_url = config.get("apiBaseUrl") or config.get("apiHost")
+        if provider == "openai" and base_url:
+            name = _server_named(str(base_url), servers)
+            if name is None:
+                raise FileInputError(shown, f"provider {spec!r} calls the OpenAI-compatible server {base_url}, which whichai.toml does not name",
+                                     f'add [providers.myserver] base_url = "{base_url}" to whichai.toml, or {PROVIDER_FIX}')
+            return f"{name}/{model}"
+        return f"{provider}/{model}"
+    raise FileInputError(shown, f"provider {spec!r} has no whichai equivalent", PROVIDER_FIX)
+
+
+def model_ids(providers: Any, servers: dict[str, str], shown: str) -> list[str]:
+    """Every provider of a promptfoo config as a whichai model id, in order, without repeats."""
+    entries = providers if isinstance(providers, list) else [providers]
+    out: list[str] = []
+    for entry in entries:
+        if isinstance(entry, dict) and "id" not in entry and len(entry) == 1:  # {openai:gpt-4o: {config}}
+            (spec, body), = entry.items()
+            entry = {"id": spec, **(body if isinstance(body, dict) else {})}
+        mapped = model_id(entry, servers, shown)
+        if mapped not in out:
+            out.append(mapped)
+    return out

@@ -131,7 +131,8 @@ def test_a_failing_verdict_is_a_fail_not_an_error(tmp_path, fake):
 
 
 def test_unreadable_verdicts_are_recorded_judge_errors_and_asked_again_on_resume(tmp_path, fake):
-    replies = iter(["I think it is fine!", '{"pass": true, "score": 0.8, "reason": "now readable"}'])
+    # Unreadable three times (the first try and two retries with other seeds), then readable.
+    replies = iter(["I think it is fine!"] * 3 + ['{"pass": true, "score": 0.8, "reason": "now readable"}'])
     fake.scripts["judge"] = lambda request: next(replies)
     store, first = _run(tmp_path, fake, [_judged("a", "alpha")])
     result = store.results(first.run_id)[0]
@@ -145,7 +146,7 @@ def test_unreadable_verdicts_are_recorded_judge_errors_and_asked_again_on_resume
     # Resume: the answer is kept (not asked again), only the judge is asked again.
     _, second = _run(tmp_path, fake, [_judged("a", "alpha")])
     assert (second.ran, second.judged, second.judge_errors) == (0, 1, 0)
-    assert fake.total("echo") == 1 and fake.total("judge") == 2
+    assert fake.total("echo") == 1 and fake.total("judge") == 4
     assert store.results(second.run_id)[0]["passed"] == 1
 
 
@@ -247,7 +248,8 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
         if j["status"] == "ok":
             assert j["passed"] in (0, 1) and 0 <= j["score"] <= 1
         else:
-            assert j["error_class"] == "judge_unparseable" and j["raw"] is not None
+            # unreadable (after retries with other seeds), or the prompt's worked example copied (issue 23, 6)
+            assert j["error_class"] in ("judge_unparseable", "judge_copied_example") and j["raw"] is not None
     assert set(summary["by_lang"]) == {"en", "id"}
 
 

@@ -294,8 +294,11 @@ class Runner:
         if not (answer or "").strip():
             verdict = judge.empty_answer_judgement(case)
         else:
-            call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings())
-            verdict = judge.judgement(case, answer, call)
+            for attempt in range(judge.PARSE_ATTEMPTS):  # an unreadable verdict is asked again with another seed
+                call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings(attempt))
+                verdict = judge.judgement(case, answer, call)
+                if verdict.get("error_class") != "judge_unparseable":
+                    break
         await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, verdict)
         outcome.judged += 1
         outcome.judge_errors += verdict["status"] == "error"
@@ -473,6 +476,8 @@ def _score(case: Case, text: str, timeout: float):
     except TimeoutError:
         return None, (f"the {case.scorer} scorer ran past {timeout:g} s on this answer "
                       "(a pattern with nested repetition, e.g. (a|aa)+, backtracks without end); simplify the pattern")
+    except Exception as exc:  # noqa: BLE001 - one answer never kills the run: a recorded scoring error on that result
+        return None, f"the {case.scorer} scorer could not read this answer ({type(exc).__name__}: {str(exc)[:200]})"
 
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # whichai/, not whichai/measure/

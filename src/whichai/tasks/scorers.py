@@ -236,20 +236,52 @@ def score_numeric(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Sc
 _FENCE = re.compile(r"```(?:json|JSON)?\s*\n?(.*?)```", re.DOTALL)
 
 
+MAX_JSON_DEPTH = 64  # an answer's JSON nested deeper than this is not read (it would exhaust the stack)
+
+
+def _too_deep(text: str, start: int) -> bool:
+    depth = 0
+    for ch in text[start:start + 200_000]:
+        if ch in "{[":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif ch in "}]":
+            depth -= 1
+            if depth <= 0:
+                return False
+    return False
+
+
+def json_objects(text: str) -> list[tuple[dict, int, int]]:
+    """Every well-formed JSON object in ``text`` that is not inside another, as (object, start, end), in
+    order. Objects nested deeper than :data:`MAX_JSON_DEPTH` or holding a number of thousands of digits
+    are skipped, not raised."""
+    decoder = json.JSONDecoder()
+    found: list[tuple[dict, int, int]] = []
+    start = text.find("{")
+    while start != -1 and len(found) < 1000:
+        try:
+            if _too_deep(text, start):
+                raise ValueError("nested too deeply")
+            value, end = decoder.raw_decode(text, start)
+        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError; so is a 5,000-digit integer
+            start = text.find("{", start + 1)
+            continue
+        if isinstance(value, dict):
+            found.append((value, start, end))
+            start = text.find("{", end)
+        else:
+            start = text.find("{", start + 1)
+    return found
+
+
 def find_json(text: str) -> Any:
     """The first JSON object in ``text`` (fenced block first, then anywhere), or None."""
-    decoder = json.JSONDecoder()
     for block in [m.group(1) for m in _FENCE.finditer(text)] + [text]:
-        start = block.find("{")
-        while start != -1:
-            try:
-                value, _ = decoder.raw_decode(block, start)
-            except json.JSONDecodeError:
-                start = block.find("{", start + 1)
-                continue
-            if isinstance(value, dict):
-                return value
-            start = block.find("{", start + 1)
+        objects = json_objects(block)
+        if objects:
+            return objects[0][0]
     return None
 
 

@@ -123,7 +123,8 @@ def test_provider_info_from_models_dev(cat):
 def test_openness_rule():
     closed = classify(Evidence(weights=False, weights_src="models.dev"))
     assert closed[0] == "closed" and "not downloadable" in closed[1]
-    assert classify(Evidence())[0] == "closed"
+    unknown = classify(Evidence())  # no evidence either way: unknown, never closed
+    assert unknown[0] == "unknown" and "no source says" in unknown[1]
     full = Evidence(weights=True, license="Apache-2.0", license_open=True, code=True, data=True)
     assert classify(full)[0] == "open-source"
     llama = Evidence(weights=True, license="Llama 3.1 Community License", license_open=False, code=True, data=True)

@@ -47,7 +47,7 @@ def test_models_json_lists_everything_with_required_fields():
     assert len(docs) >= 150
     for d in docs:
         assert {"id", "name", "provider", "openness", "license", "price_usd_per_mtok", "params_b", "lifecycle", "sources"} <= set(d)
-        assert d["openness"] in ("open-source", "open-weights", "closed")
+        assert d["openness"] in ("open-source", "open-weights", "closed", "unknown")
         assert d["sources"] and all({"name", "url", "as_of"} <= set(s) for s in d["sources"])
         assert d["lifecycle"]["status"] in ("active", "deprecated", "retired")
         p = d["price_usd_per_mtok"]

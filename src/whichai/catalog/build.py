@@ -161,6 +161,26 @@ def _set_id(e: dict) -> str | None:
     return fp
 
 
+# hosts and aggregators whose run ids name another lab's model: never the model's own id
+AGGREGATORS = ("openrouter", "ollama-cloud", "nvidia", "baseten", "huggingface", "lmstudio")
+
+
+def _lab_id(e: dict, taken: set) -> None:
+    """A model the lab does not serve itself is filed under ``<lab>/<model>``, not under the first host's
+    or aggregator's run id (``openrouter/...``, ``nvidia/meta/...``): those stay offers and aliases."""
+    host, _, rest = e["id"].partition("/")
+    lab = e.get("lab")
+    if host not in AGGREGATORS or not rest or not lab or (host == lab and "/" not in rest):
+        return
+    new = f"{lab}/{slug(rest.split('/')[-1])}"
+    if new.lower() in taken and new.lower() not in {a.lower() for a in (*e["aliases"], *e["offers"])}:
+        return
+    taken.add(new.lower())
+    e["aliases"] = sorted({*e["aliases"], e["id"]})
+    e["links"].append({"alias": e["id"], "how": f"host/aggregator id; the model is filed under its lab as {new}"})
+    e["id"] = new
+
+
 def _openness(e: dict, issues: list) -> None:
     ev: Evidence = e["_ev"]
     curation.apply_precedence(e, ev, issues)
@@ -179,6 +199,30 @@ def _openness(e: dict, issues: list) -> None:
         e["_fs"][field] = {**why, "as_of": max((s["as_of"] for s in e["sources"]), default="")}
 
 
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) <= 0.05 * max(abs(a), abs(b))  # 7.24 vs 7.2 B is one value, rounded
+    return str(a).strip().lower() == str(b).strip().lower()
+
+
+def _conflicts(e: dict) -> None:
+    """``values``: every source's value per field; ``conflicts``: fields whose sources disagree, each
+    with the values and the one shown (the precedence's)."""
+    values = e.pop("_values", {})
+    if "license" in values:  # compare licences as normalised
+        for v in values["license"]:
+            v["value"] = licenses.normalise(v["value"]) or v["value"]
+    e["values"] = {f: v for f, v in sorted(values.items()) if len(v) > 1}
+    e["conflicts"] = {}
+    for field, vals in e["values"].items():
+        distinct: list = []
+        for v in vals:
+            if not any(_same(v["value"], d) for d in distinct):
+                distinct.append(v["value"])
+        if len(distinct) > 1:
+            e["conflicts"][field] = {"shown": e.get(field), "values": vals}
+
+
 def _finish(e: dict, ctx: dict, issues: list) -> dict:
     fp = _set_id(e)
     _openness(e, issues)
@@ -195,6 +239,7 @@ def _finish(e: dict, ctx: dict, issues: list) -> dict:
     if e["params_b"] is None and e["openness"] != "closed":
         issues.append({"kind": "unknown-fact", "source": "catalog", "item": e["id"], "detail": "parameter count unknown: hardware fit cannot be computed"})
     curation.apply_vendor_facts(e, ctx["vendors"])
+    _conflicts(e)
     e["links"] = e.pop("_links")
     e["field_sources"] = e.pop("_fs")
     for k in [k for k in e if k.startswith("_")]:
@@ -215,11 +260,14 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     _add_osai(entries, Path(osai), snaps["osai-index"], issues)
     curation.merge_same_models(entries, issues)
     curation.apply_curated_models(entries, issues)
+    curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)
     ctx = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}
     out, seen = [], set()
+    taken = {i.lower() for e in entries.values() for i in (e["id"], *e["offers"], *e["aliases"])}
     for e in entries.values():
         e = _finish(e, ctx, issues)
+        _lab_id(e, taken)
         if e["id"] in seen:
             issues.append({"kind": "duplicate", "source": "catalog", "item": e["id"], "detail": "two entries share an id; the second was dropped"})
             continue

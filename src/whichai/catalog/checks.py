@@ -5,7 +5,8 @@ catalog states something its own rules forbid (exit 1), ``warning`` something a 
 look at, ``info`` a link or an unknown fact listed so nothing is merged silently.
 
 Error rules: closed-lab-open, params-vs-name, zero-price, retired-offer-available,
-open-source-on-closed-base. Warning rules: offers-disagree, stale (a fact read more than 12
+open-source-on-closed-base, closed-open-licence, retired-but-available, licence-vs-base. Warning:
+name-collision (entries whose normalised names collide). Warning rules: offers-disagree, stale (a fact read more than 12
 months before today).
 """
 
@@ -16,7 +17,8 @@ from datetime import date, timedelta
 from whichai import clock
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
 from whichai.catalog.lifecycle import evaluate, status_on
-from whichai.catalog.naming import params_from_name
+from whichai.catalog.licenses import is_open
+from whichai.catalog.naming import model_key, params_from_name
 
 STALE_DAYS = 365
 ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning", "offers-disagree": "warning"}
@@ -34,6 +36,31 @@ def _closed_lab_open(e: dict) -> list[dict]:
     if e.get("hf_repo") or "open_weights" in why or "Hugging Face" in why or "linked" in why:
         return []
     return [_f("closed-lab-open", "error", e["id"], f"{e['provider']} model listed {e['openness']} without a weights artefact on record")]
+
+
+def _contradictions(e: dict, by_id: dict) -> list[dict]:
+    """Fields that contradict each other: an open licence on a closed model's weights, a retired model
+    with an offer listed available by its lab, a derivative claiming an open licence over its base's terms."""
+    out = []
+    if e["openness"] == "closed" and is_open(e.get("license")):
+        out.append(_f("closed-open-licence", "error", e["id"], f"listed closed while its weights' licence is {e['license']} (open)"))
+    lc = e.get("lifecycle") or {}
+    own = (e.get("offers") or {}).get(e["id"])
+    if lc.get("status") == "retired" and own and own.get("status") == "active" and e.get("weights_downloadable") is not True:
+        out.append(_f("retired-but-available", "error", e["id"], "listed retired while its lab's own offer is active"))
+    base = by_id.get(str(e.get("base_model") or "").lower())
+    if base is not None and base is not e and is_open(base.get("license")) is False and e.get("license_restricts_use") is False:
+        out.append(_f("licence-vs-base", "error", e["id"], f"licence {e['license']} is open, but its base {base['id']} is under {base['license']}, whose conditions a derivative keeps"))
+    return out
+
+
+def name_collisions(entries: list[dict]) -> list[dict]:
+    """Entries whose normalised names (lab + model_key, with base/instruct kept) collide: one model twice?"""
+    groups: dict[str, list[str]] = {}
+    for e in entries:
+        groups.setdefault(model_key(e.get("lab"), e["name"], True), []).append(e["id"])
+    return [_f("name-collision", "warning", ids[0], f"{len(ids)} entries share the normalised name {key}: " + ", ".join(ids[:6]))
+            for key, ids in sorted(groups.items()) if len(ids) > 1]
 
 
 def _params_vs_name(e: dict) -> list[dict]:
@@ -112,11 +139,16 @@ def run_checks(document: dict, today: date | None = None) -> list[dict]:
         for k in (e["id"], *e.get("aliases", [])):
             by_id.setdefault(k.lower(), e)
     out = [{**i, "level": i.get("level") or ISSUE_LEVEL.get(i["kind"], "info")} for i in document.get("issues", [])]
-    for e in entries:
-        evaluate(e, today)  # the status on the day checked (idempotent: the announced facts are kept)
+    for e in entries:  # a built catalog stores what was announced: its statuses are evaluated on the day checked;
+        if "announced" in (e.get("lifecycle") or {}):  # an entry with frozen statuses is checked as stored
+            evaluate(e, today)
     for e in entries:
         out += _closed_lab_open(e) + _params_vs_name(e) + _zero_price(e) + _lifecycle(e, day)
-        out += _open_source_base(e, by_id) + _offers_disagree(e) + _stale(e, cutoff)
+        out += _open_source_base(e, by_id) + _offers_disagree(e) + _stale(e, cutoff) + _contradictions(e, by_id)
+    out += name_collisions(entries)
+    conflicts = sum(len(e.get("conflicts") or {}) for e in entries)
+    if conflicts:
+        out.append(_f("conflict", "info", "catalog", f"{conflicts} fields where sources disagree, in {sum(1 for e in entries if e.get('conflicts'))} entries (each shown by `whichai models ID`)"))
     for name, snap in (document.get("snapshots") or {}).items():
         if snap < cutoff:
             out.append(_f("stale", "warning", name, f"upstream snapshot of {snap} is more than 12 months old: run `whichai catalog refresh`"))

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -19,7 +20,7 @@ import yaml
 from whichai.catalog import licenses
 from whichai.catalog.naming import OWNER_LAB, model_key, slug
 from whichai.catalog.openness import Evidence
-from whichai.catalog.upstream import add_source, new_entry, set_field
+from whichai.catalog.upstream import add_source, new_entry, record_value, set_field
 
 CURATED = Path(__file__).parent / "curated"
 # labs that sell API access to models whose weights they do not publish (some publish a few: those
@@ -43,25 +44,52 @@ def lab_for_org(org: str) -> str | None:
 
 
 def apply_precedence(e: dict, ev: Evidence, issues: list) -> None:
-    """Weights need an artefact; closed labs' API models are closed without one."""
+    """Weights: yes with an artefact or an open licence on them; no with positive evidence (a closed
+    lab's API model without either, an auditor's "closed" rating); otherwise unknown."""
     artefact = e.get("_artefact")
     lab = e.get("lab") or lab_for_org(e.get("provider", ""))
+    if not artefact and lab in CLOSED_LABS and ev.license_src == "MOF" and licenses.is_open(ev.license):
+        ev.license, ev.license_open = None, None  # a template's licence for unreleased weights: not evidence
+        e["license"] = None
+        e["_fs"].pop("license", None)
+    if not artefact and ev.license and licenses.is_open(ev.license) and not ev.license_src.startswith("inherits"):
+        artefact = f"weights released under an open licence, {ev.license} ({ev.license_src or 'licence on record'})"
     if artefact:
         if ev.weights is not True:
             if ev.weights is False:
-                issues.append({"kind": "conflict", "source": "openness", "item": e["id"], "detail": f"{ev.weights_src} but an artefact is on record: {artefact}"})
+                issues.append({"kind": "conflict", "source": "openness", "item": e["id"], "detail": f"{ev.weights_src} but {artefact}"})
             ev.weights, ev.weights_src = True, artefact
         return
     if ev.weights is True:  # only evidence without an artefact (should not happen: every True path records one)
         ev.weights, ev.weights_src = None, "no artefact (Hugging Face repository, models.dev open_weights) on record"
+    own_api = any(OWNER_LAB.get(run_id.split("/")[0], run_id.split("/")[0]) == lab for run_id in e.get("offers") or {})
     if lab in CLOSED_LABS:
-        ev.weights, ev.weights_src = False, f"{e['provider']} serves it by API only: no weights artefact on record (closed lab's API model)"
-        if ev.license_src == "MOF" and licenses.is_open(ev.license):  # a template's licence for unreleased weights
-            ev.license, ev.license_open = None, None
-            e["license"] = None
-            e["_fs"].pop("license", None)
+        ev.weights, ev.weights_src = False, f"{e['provider']} publishes no weights for it: no weights artefact or open licence on record (closed lab's model)"
+    elif ev.weights is False and not (e.get("_lab_file") or own_api or ev.weights_src.startswith("osai-index")):
+        ev.weights, ev.weights_src = None, f"only a host's file says not downloadable ({ev.weights_src}): not evidence"
     for note in e.get("_notes", []):
         e["openness_dimensions"].setdefault("note:" + str(len(e["openness_dimensions"])), note)
+
+
+def align_suites(entries: dict, issues: list) -> None:
+    """Every checkpoint of one suite (same lab, family and version; sizes differ) trained with the
+    same published data and code gets the same evidence: a checkpoint whose code or data is unknown
+    takes a sibling's positive evidence (never over a source's "no")."""
+    suites: dict[str, list[dict]] = {}
+    for e in entries.values():
+        name = re.sub(r"(?<![\w.])\d+(?:\.\d+)?\s*[bm](?![a-z])", "", str(e["name"]), flags=re.I)
+        suites.setdefault(model_key(e.get("lab"), name, True), []).append(e)
+    for members in suites.values():
+        if len(members) < 2:
+            continue
+        for dim in ("code", "data"):
+            donor = next((m for m in members if getattr(m["_ev"], dim) is True and not str(getattr(m["_ev"], dim + "_src")).startswith("same suite")), None)
+            if donor is None:
+                continue
+            for m in members:
+                if getattr(m["_ev"], dim) is None:
+                    setattr(m["_ev"], dim, True)
+                    setattr(m["_ev"], dim + "_src", f"same suite as {donor['name']} ({getattr(donor['_ev'], dim + '_src')})")
 
 
 # ---------------------------------------------------------------- curated models
@@ -107,6 +135,7 @@ def _apply_block(e: dict, block: dict) -> None:
         ev.license, ev.license_open, ev.license_src = licenses.normalise(block["license"]), None, f"curated: {s['url']}"
         e["license"] = ev.license
         e["_fs"]["license"] = s
+        record_value(e, "license", ev.license, s)
     for f in CURATED_FIELDS:
         if f in block:
             set_field(e, f, block[f], s)
@@ -129,11 +158,11 @@ def apply_curated_models(entries: dict, issues: list) -> None:
         entries[e["id"]] = e
     idx = _lookup(entries)
     for block in doc.get("facts", []):
-        key = next((idx[m.lower()] for m in block["match"] if m.lower() in idx), None)
-        if key is None:
+        keys = list(dict.fromkeys(idx[m.lower()] for m in block["match"] if m.lower() in idx))
+        if not keys:
             issues.append({"kind": "unknown-fact", "source": "curated", "item": block["match"][0], "detail": "curated facts for a model not in the catalog: not applied"})
-            continue
-        _apply_block(entries[key], block)
+        for key in keys:  # a block applies to every entry it names (each host's copy, each checkpoint)
+            _apply_block(entries[key], block)
 
 
 def _merge_into(keep: dict, other: dict, source: dict) -> None:
@@ -149,6 +178,10 @@ def _merge_into(keep: dict, other: dict, source: dict) -> None:
     for field, fs in other["_fs"].items():
         if keep.get(field) in (None, [], "") and other.get(field) not in (None, [], ""):
             keep[field], keep["_fs"][field] = other[field], fs
+    for field, vals in other.get("_values", {}).items():
+        for v in vals:
+            if v not in keep.setdefault("_values", {}).setdefault(field, []):
+                keep["_values"][field].append(v)
     kev, oev = keep["_ev"], other["_ev"]
     for dim in ("weights", "code", "data", "license"):
         if getattr(kev, dim) is None and getattr(oev, dim) is not None:

@@ -14,7 +14,11 @@ let anyone use, study, modify and share it. In whichai's terms, with evidence fr
    "Data card"; osai-index ``datasources_basemodel`` / ``datasheet`` open or partial).
 
 All four -> **open source**; weights downloadable but any of 2-4 missing or unknown ->
-**open weights** (unknown is never counted as open). The MOF class (I open science, II open
+**open weights** (unknown is never counted as open, and the reason names what is unknown).
+Weights not downloadable *with positive evidence* (an API-only model of a lab that publishes no
+weights for it, an auditor's "closed" rating) -> **closed**; no evidence either way -> **unknown**
+(decide scores it as unknown, never as closed). Each fact is three-valued: True (yes, with the
+evidence), False (no, with the evidence) or None (unknown). The MOF class (I open science, II open
 tooling, III open model) is computed from the MOF components and shown alongside.
 """
 
@@ -55,9 +59,10 @@ def classify(ev: Evidence) -> tuple[str, str, dict[str, str]]:
     }
     if ev.mof_class:
         dims["mof_class"] = ev.mof_class
-    if ev.weights is not True:
-        why = "weights are not downloadable" if ev.weights is False else "no source says the weights are downloadable"
-        return "closed", f"closed: {why}" + (f" ({ev.weights_src})" if ev.weights_src else ""), dims
+    if ev.weights is False:
+        return "closed", "closed: weights are not downloadable" + (f" ({ev.weights_src})" if ev.weights_src else ""), dims
+    if ev.weights is None:
+        return "unknown", "unknown: no source says whether the weights are downloadable" + (f" ({ev.weights_src})" if ev.weights_src else ""), dims
     missing = []
     if ev.license_open is not True:
         if ev.license_open is False and ev.license and ev.license_src.startswith("inherits"):

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Openness = Literal["open-source", "open-weights", "closed"]
+Openness = Literal["open-source", "open-weights", "closed", "unknown"]
 
 
 class Source(BaseModel):
@@ -101,6 +101,8 @@ class ModelEntry(BaseModel):
     facts: dict[str, Fact] = {}  # curated: support, sla, data_retention, trains_on_api_data, zero_retention_available, certifications, fine_tuning, deprecation
     criteria: dict[str, CriterionScore] = {}  # legacy: no longer filled by the catalog (decide/criteria_scores.py scores entries)
     openness_dimensions: dict[str, str] = {}  # e.g. osai-index dimension -> open/partial/closed
+    values: dict[str, list[dict[str, Any]]] = {}  # every source's value of a fact given by more than one source
+    conflicts: dict[str, dict[str, Any]] = {}  # fields whose sources disagree: {"shown", "values"}
     sources: list[Source] = []
     # added by the catalog (optional):
     offers: dict[str, Offer] = {}  # run id of each host serving the model -> its own price, limits and status

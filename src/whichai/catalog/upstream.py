@@ -36,10 +36,27 @@ def src(name: str, as_of: str, url: str | None = None, note: str = "") -> dict:
 
 def set_field(e: dict, field: str, value: Any, source: dict, overwrite: bool = True) -> None:
     """Set a fact and the source it came from (skipped for None, or when set and not ``overwrite``)."""
-    if value is None or (not overwrite and e.get(field) not in (None, [], "")):
+    if value is None:
+        return
+    record_value(e, field, value, source)
+    if not overwrite and e.get(field) not in (None, [], ""):
         return
     e[field] = value
     e["_fs"][field] = source
+
+
+KEPT_FIELDS = ("license", "params_b", "active_params_b", "context_length", "release_date", "hf_repo", "weights_downloadable")
+
+
+def record_value(e: dict, field: str, value: Any, source: dict) -> None:
+    """Keep every source's value of a fact (``entry.values[field]``); the shown value follows the
+    precedence (docs/catalog.md), and fields whose sources disagree become ``entry.conflicts``."""
+    if field not in KEPT_FIELDS or value in (None, "", []):
+        return
+    kept = e.setdefault("_values", {}).setdefault(field, [])
+    item = {"value": value, "source": source.get("name", "?"), "as_of": source.get("as_of", ""), "note": source.get("note") or source.get("url") or ""}
+    if not any(k["value"] == value and k["source"] == item["source"] for k in kept):
+        kept.append(item)
 
 
 def new_entry(**kw) -> dict:

@@ -223,7 +223,8 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
     lc = doc["lifecycle"]
     con.print(f"[bold]{doc['name']}[/]  ({doc['id']})  by {doc['provider']}", markup=True, highlight=False)
     con.print(doc["openness_reason"], highlight=False)
-    con.print(f"lifecycle: [bold]{lc['status']}[/]" + (f", shuts down {lc['shutdown_date']}" if lc.get("shutdown_date") else "") + f" ({_src_text(lc.get('source'))})", highlight=False)
+    when = f", shuts down {lc['shutdown_date']}" if lc.get("shutdown_date") else (", no shutdown date announced: it may stop at short notice" if lc.get("date_unknown") else "")
+    con.print(f"lifecycle: [bold]{lc['status']}[/]{when} ({_src_text(lc.get('source'))})", highlight=False)
     facts = Table(title="Facts, each with its own source and the date it was observed")
     for col in ("fact", "value", "source, as of"):
         facts.add_column(col, overflow="fold")
@@ -235,6 +236,13 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
     for key, fact in doc["facts"].items():
         facts.add_row(key, "unknown" if fact["value"] is None else str(fact["value"]), _src_text(fact.get("source")) + (f" {fact['note']}" if fact.get("note") else ""))
     con.print(facts)
+    if doc.get("conflicts"):
+        clash = Table(title="Conflicts: sources that disagree (the shown value follows the precedence in docs/catalog.md)")
+        for col in ("fact", "shown", "source: value (as of)"):
+            clash.add_column(col, overflow="fold")
+        for key, c in doc["conflicts"].items():
+            clash.add_row(key, str(c["shown"]), "; ".join(f"{v['source']}: {v['value']} ({v['as_of']})" for v in c["values"]))
+        con.print(clash)
     offers = Table(title="Offers (each host: its own id, price, context limit and status)")
     for col in ("run id", "price in / out", "context", "status", "source"):
         offers.add_column(col, overflow="fold")

@@ -54,6 +54,8 @@ def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int
     taken = {"open": 0, "closed": 0}
     for row in ranking:
         side = side_of(row)
+        if side not in taken:  # openness unknown: neither side's candidate
+            continue
         model = reach.get(row["model"])
         if model is not None and taken[side] < k:
             taken[side] += 1

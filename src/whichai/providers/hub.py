@@ -143,12 +143,26 @@ def _repo_files(ref: HubRef) -> list[str]:
         info = hub.HfApi().model_info(ref.repo_id, revision=ref.revision)
     except (hub.errors.RepositoryNotFoundError, hub.errors.RevisionNotFoundError, hub.errors.GatedRepoError) as exc:
         raise _not_found(ref, exc) from exc
-    except (hub.errors.HfHubHTTPError, OSError) as exc:
+    except (hub.errors.HfHubHTTPError, OSError, *_transport_errors()) as exc:  # no network: one message, no traceback
         cached = _cached_files(ref, quiet=True)
         if cached:
             return cached
         raise _unreachable(ref, exc) from exc
     return [s.rfilename for s in info.siblings or ()]
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """The connection errors of the HTTP clients huggingface_hub may use (httpx2, httpx, requests): none
+    of them is an OSError, so without these a refused connection or an unknown host ended in a traceback."""
+    import importlib
+
+    found: list[type[BaseException]] = []
+    for module, name in (("httpx2", "HTTPError"), ("httpx", "HTTPError"), ("requests", "RequestException")):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
 
 
 def _cached_files(ref: HubRef, quiet: bool = False) -> list[str]:

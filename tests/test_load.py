@@ -109,7 +109,7 @@ def test_load_finds_the_known_capacity_and_stores_it(cli, tmp_path, capacity_ser
     assert load_results(store, "other/model") == []
     [entry] = capacity_entries(store)
     assert entry["origin"] == "measured" and entry["model"] == "cap/m" and entry["hardware"] == "this-machine"
-    saturated = next(p for p in document["points"] if p["concurrency"] == 4)
+    saturated = next(p for p in document["points"] if p["concurrency"] == document["saturation_concurrency"])
     assert entry["tokens_per_s"] == pytest.approx(saturated["tokens_per_s"])
     assert entry["tokens_per_s"] > saturated["output_tokens_per_s"]  # input + output tokens
 
@@ -157,3 +157,16 @@ def test_unreachable_server_fails_with_exit_1(cli, tmp_path):
     config = write_config(tmp_path / "whichai.toml", "cap", "http://127.0.0.1:9/v1")
     done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--concurrency", "1")
     assert done.returncode == 1 and "cannot reach http://127.0.0.1:9/v1" in done.stderr
+
+
+def test_a_six_slot_server_saturates_at_six_with_its_capacity(cli, tmp_path):
+    """Issue 24: rates at steady state (warm-up and drain left out), so a partly full last wave no longer
+    moves saturation past the server's capacity (it was found at 9 for 6 slots)."""
+    with CapacityServer(slots=6, ttft=0.02, tpot=0.004) as server:
+        config = write_config(tmp_path / "whichai.toml", "cap", server.base_url)
+        done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--output-tokens", "16",
+                   "--input-tokens", "32", "--max-concurrency", "16", "--json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["saturated"] and document["saturation_concurrency"] in (5, 6, 7), document["points"]
+    assert document["max_output_tokens_per_s"] == pytest.approx(server.capacity(16), rel=0.05)

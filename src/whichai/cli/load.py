@@ -22,7 +22,7 @@ def load(
     output_tokens: Optional[int] = typer.Option(None, "--output-tokens", min=1, max=1_000_000, help="Answers of M tokens. Default: 128; with --task: the most tokens per answer."),
     max_concurrency: int = typer.Option(64, "--max-concurrency", min=1, max=4096, help="Highest concurrency the sweep may try."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=4096, help="Measure this one concurrency only (no sweep)."),
-    requests: Optional[int] = typer.Option(None, "--requests", "-n", min=1, max=1_000_000, help="Requests per point. Default: 4 × concurrency, at least 8."),
+    requests: Optional[int] = typer.Option(None, "--requests", "-n", min=1, max=1_000_000, help="Requests per point. Default: 8 × concurrency, at least 16."),
     duration: Optional[float] = typer.Option(None, "--duration", min=0.1, help="Seconds per point (instead of --requests)."),
     slo_ttft: Optional[float] = typer.Option(None, "--slo-ttft", min=0.0, help="Latency target: p95 time to first token, seconds (the JSON's at_slo is null without a target)."),
     slo_latency: Optional[float] = typer.Option(None, "--slo-latency", min=0.0, help="Latency target: p95 whole-answer latency, seconds."),

@@ -20,7 +20,7 @@ FAILING = 0.5  # a point where more than half the requests failed ends the doubl
 @dataclass
 class SweepPlan:
     max_concurrency: int = 64
-    requests: int | None = None  # per point; None with no duration: max(8, 4 × concurrency)
+    requests: int | None = None  # per point; None with no duration: max(16, 8 × concurrency) (a steady window of ~6 waves)
     duration_s: float | None = None  # per point
     slo_ttft_s: float | None = None
     slo_latency_s: float | None = None
@@ -31,7 +31,7 @@ class SweepPlan:
     def requests_at(self, concurrency: int) -> int | None:
         if self.duration_s is not None:
             return None
-        return self.requests if self.requests is not None else max(8, 4 * concurrency)
+        return self.requests if self.requests is not None else max(16, 8 * concurrency)
 
     @property
     def has_slo(self) -> bool:

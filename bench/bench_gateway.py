@@ -1,0 +1,153 @@
+"""What ``whichai gateway`` adds to a request, on loopback (issue 19).
+
+Three processes: a lean OpenAI-compatible upstream (aiohttp; answers after ``--upstream-ms``, 50 ms by
+default, as a model takes time; streams 8 pieces), the
+gateway (``whichai gateway --policy``, the real CLI) in front of it, and this client (aiohttp, pooled).
+Rounds alternate direct and through-the-gateway calls at the same concurrency, so both see the same
+machine; the added latency is the difference of the medians and of the p99s. Then N concurrent
+streams through the gateway, counting errors.
+
+    python bench/bench_gateway.py [--requests 2000] [--concurrency 50] [--streams 500] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+UPSTREAM = r'''
+import asyncio, json, sys
+from aiohttp import web
+CHUNK = 'data: {"id":"x","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"hi "}}]}\n\n'
+DONE = 'data: {"id":"x","object":"chat.completion.chunk","model":"m","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":8}}\n\ndata: [DONE]\n\n'
+BODY = json.dumps({"id": "x", "object": "chat.completion", "model": "m", "usage": {"prompt_tokens": 5, "completion_tokens": 8},
+                   "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "hi " * 8}}]})
+DELAY = float(sys.argv[2]) / 1000
+async def chat(request):
+    body = await request.json()
+    if DELAY:
+        await asyncio.sleep(DELAY)
+    if not body.get("stream"):
+        return web.Response(text=BODY, content_type="application/json")
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    for _ in range(8):
+        await response.write(CHUNK.encode())
+    await response.write(DONE.encode())
+    return response
+app = web.Application()
+app.router.add_post("/v1/chat/completions", chat)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False) -> tuple[list[float], int]:
+    import aiohttp
+
+    latencies: list[float] = []
+    errors = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(n):
+        queue.put_nowait(i)
+    body = {"model": "whichai-auto", "stream": stream, "messages": [{"role": "user", "content": "What is 2+2?"}]}
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal errors
+        while not queue.empty():
+            queue.get_nowait()
+            start = time.perf_counter()
+            async with session.post(url + "/chat/completions", json=body) as r:
+                await r.read()
+                if r.status != 200:
+                    errors += 1
+            latencies.append(time.perf_counter() - start)
+
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+    return latencies, errors
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--streams", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--upstream-ms", type=float, default=50.0, help="the upstream's answer time (a model takes time)")
+    args = parser.parse_args()
+    up_port, gw_port = free_port(), free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "whichai.toml").write_text(f'[providers.up]\nbase_url = "http://127.0.0.1:{up_port}/v1"\nself_hosted = true\n')
+        (tmp_path / "policy.yaml").write_text("routes:\n  - {name: main, model: up/m, sensitive: true}\ndefault: main\n")
+        env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp_path / "data")}
+        upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(up_port), str(args.upstream_ms)])
+        gateway = subprocess.Popen([sys.executable, "-m", "whichai", "gateway", "--policy", str(tmp_path / "policy.yaml"),
+                                    "--config", str(tmp_path / "whichai.toml"), "--port", str(gw_port)], env=env,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            wait_for(up_port)
+            wait_for(gw_port)
+            direct_url, gw_url = f"http://127.0.0.1:{up_port}/v1", f"http://127.0.0.1:{gw_port}/v1"
+            asyncio.run(timed_calls(gw_url, 200, args.concurrency))  # warm both
+            rows = []
+            for _ in range(args.rounds):
+                direct, _ = asyncio.run(timed_calls(direct_url, args.requests, args.concurrency))
+                cpu = cpu_seconds(gateway.pid)
+                via, errors = asyncio.run(timed_calls(gw_url, args.requests, args.concurrency))
+                cpu = (cpu_seconds(gateway.pid) - cpu) / args.requests
+                rows.append((statistics.median(direct), statistics.median(via), p(direct, 99), p(via, 99), errors, cpu))
+            streams, stream_errors = asyncio.run(timed_calls(gw_url, args.streams, args.streams, stream=True))
+        finally:
+            gateway.terminate()
+            upstream.terminate()
+            gateway.wait(10)
+            upstream.wait(10)
+    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "rounds": [
+        {"direct_p50_ms": d50 * 1e3, "gateway_p50_ms": g50 * 1e3, "added_p50_ms": (g50 - d50) * 1e3,
+         "direct_p99_ms": d99 * 1e3, "gateway_p99_ms": g99 * 1e3, "added_p99_ms": (g99 - d99) * 1e3, "errors": e,
+         "gateway_cpu_ms_per_request": cpu * 1e3}
+        for d50, g50, d99, g99, e, cpu in rows],
+        "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

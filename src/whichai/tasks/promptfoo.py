@@ -24,7 +24,12 @@ from typing import Any
 from whichai import safeyaml
 from whichai.errors import FileInputError
 from whichai.tasks.model import Case, Message, Task
-from whichai.tasks.promptfoo_assert import SUPPORTED, assertion_types, parse_expected, render
+from whichai.tasks.promptfoo_assert import (
+    SUPPORTED,
+    assertion_types,
+    parse_expected,
+    render,
+)
 
 KEYS = ("prompts", "tests", "providers")
 SCORER = "promptfoo"

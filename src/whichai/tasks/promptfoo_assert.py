@@ -50,7 +50,7 @@ class AssertionError_(ValueError):
 
 
 def base_type(kind: str) -> str:
-    return kind[4:] if kind.startswith("not-") else kind
+    return kind.removeprefix("not-")
 
 
 def assertion_types(asserts: list) -> list[str]:

@@ -69,7 +69,7 @@ def _job(kind: str, value: str, output: str, ctx: dict[str, Any]) -> tuple[list[
     job: dict[str, Any] = {"output": output, "context": context, "file": None, "fn": None, "code": None, "dir": ctx["base_dir"]}
     if value.startswith("file://"):
         ref = value[7:]
-        path, _, fn = ref.partition(":") if not ref[1:3] == ":\\" else (ref, "", "")
+        path, _, fn = ref.partition(":") if ref[1:3] != ":\\" else (ref, "", "")
         job["file"], job["fn"] = str(Path(ctx["base_dir"]) / path), fn or None
     if kind == "python":
         job["code"] = None if job["file"] else _python_code(value)
@@ -111,7 +111,7 @@ def normalize(result: Any, assertion: dict, inverse: bool, label: str) -> tuple[
 
 def run_script(kind: str, value: Any, assertion: dict, output: str, ctx: dict[str, Any], inverse: bool) -> tuple[bool, float, str]:
     if not isinstance(value, str):
-        raise ValueError(f"{kind} assertion must have a string value")
+        raise TypeError(f"{kind} assertion must have a string value")
     job = _job(kind, value, output, ctx)
     if isinstance(job, str):
         return False, 0.0, job

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 MARKER = "Reply exactly: "
 
@@ -53,7 +54,7 @@ class ReplyServer:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def __enter__(self) -> ReplyServer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 

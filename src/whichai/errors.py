@@ -22,7 +22,6 @@ called, and any password written in a ``base_url``).
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 
@@ -99,22 +98,26 @@ _REGISTERED: set[str] = set()
 
 def register_secret(value: str | None) -> None:
     """Treat ``value`` as a secret from now on: :func:`redact` replaces it wherever it appears."""
-    if value and len(value) >= _MIN_SECRET:
+    global _SECRETS
+    if value and len(value) >= _MIN_SECRET and value not in _REGISTERED:
         _REGISTERED.add(value)
+        _SECRETS = None  # computed again, with this one, at the next redaction
+
+
+_SECRETS: list[str] | None = None  # secret_values(), computed once per process (see register_secret)
 
 
 def secret_values() -> list[str]:
     """Registered secrets, and values of environment variables whose names look like secrets; longest
-    first, so that a secret containing another is replaced whole."""
-    found = set(_REGISTERED)
-    found.update(v for k, v in os.environ.items() if _secret_name(k) and v and len(v) >= 8)
-    return sorted(found, key=len, reverse=True)
-
-
-@functools.lru_cache(maxsize=1024)
-def _secret_name(name: str) -> bool:
-    """Whether an environment variable's name looks like it holds a secret (asked on every redaction)."""
-    return _SECRET_ENV.search(name) is not None
+    first, so that a secret containing another is replaced whole. The environment is read once per
+    process, at the first redaction (it was read on every call: a quarter of `whichai show`'s time);
+    every key whichai sends is registered when the config is loaded (whichai.config), which refreshes it."""
+    global _SECRETS
+    if _SECRETS is None:
+        found = set(_REGISTERED)
+        found.update(v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 8)
+        _SECRETS = sorted(found, key=len, reverse=True)
+    return _SECRETS
 
 
 def redact(text: str) -> str:

@@ -17,7 +17,7 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
+from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError, WhichaiError
 from whichai.providers.base import Chunk, GenerationSettings, Provider
 
 EMBEDDED_MODEL = "smollm2-135m-instruct"
@@ -82,8 +82,9 @@ def _run_load(future: Future, path: Path, n_ctx: int) -> None:
     try:
         from llama_cpp import Llama
 
+        chosen = os.environ.get(CHAT_TEMPLATE_ENV) or None  # the user's pick for a file without a template
         with _LOAD_LOCK:
-            llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0)
+            llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0, chat_format=chosen)
         llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
     except BaseException as exc:  # noqa: BLE001 - not handled here: future.result() raises it in every caller's thread
         future.set_exception(exc)
@@ -206,14 +207,46 @@ def check_gguf(model: str) -> Path:
     return path
 
 
+CHAT_TEMPLATE_ENV = "WHICHAI_CHAT_TEMPLATE"
+
+
+def check_chat_template(model: str, path: Path) -> None:
+    """A GGUF file without a chat template (often a base model) is named before the run: llama.cpp would
+    format its prompts as Llama-2's ``[INST]`` without a word. The user picks a template
+    (WHICHAI_CHAT_TEMPLATE=NAME, one of llama-cpp-python's chat formats) or accepts one knowingly."""
+    from whichai.catalog.gguf import read_gguf
+
+    chosen = os.environ.get(CHAT_TEMPLATE_ENV, "").strip()
+    if chosen:
+        from llama_cpp.llama_chat_format import LlamaChatCompletionHandlerRegistry
+
+        known = sorted(LlamaChatCompletionHandlerRegistry()._chat_handlers)
+        if chosen not in known:
+            raise ConfigError(f"{CHAT_TEMPLATE_ENV}={chosen!r} is not a chat template llama.cpp knows. "
+                              f"Fix: use one of {', '.join(known[:12])}, ...")
+        return
+    try:
+        metadata = read_gguf(path)["metadata"]
+    except (OSError, ValueError, WhichaiError):
+        return  # llama.cpp names an unreadable file when it loads it
+    if not metadata.get("tokenizer.chat_template"):
+        name = metadata.get("general.name") or path.name
+        raise ConfigError(
+            f"local/{model}: {name} ({path.name}) has no chat template: it may be a base model, not a chat model, and "
+            "llama.cpp would format the prompts as Llama-2's [INST] without saying so. "
+            f"Fix: pick its template, e.g. {CHAT_TEMPLATE_ENV}=gemma (or chatml, llama-3, mistral-instruct), "
+            f"{CHAT_TEMPLATE_ENV}=llama-2 to accept the fallback knowingly, or use a file that carries its template."
+        )
+
+
 @dataclass
 class LocalProvider(Provider):
     kind: str = "local"
     local: bool = True
 
     def check(self, model: str) -> None:
-        """Check that the model can be loaded: llama-cpp-python installed, a GGUF file there."""
-        check_gguf(model)
+        """Check that the model can be loaded: llama-cpp-python installed, a GGUF file there, a chat template."""
+        check_chat_template(model, check_gguf(model))
 
     def preload(self, model: str) -> None:
         """Start loading the (checked) model in the background; see :func:`start_loading` for what the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 # pydantic otherwise reads every installed distribution's entry points looking for plugins (10-20 ms
 # of each command); a user who wants their pydantic plugins inside whichai sets the variable (empty: all on).
@@ -26,9 +27,6 @@ def _root(
 ) -> None:
     """Open-source or closed-source AI? Measure models on your own prompts, join the facts, and get an
     explained recommendation. / AI open source atau closed source? Ukur, bandingkan, putuskan."""
-    import gc
-
-    gc.enable()  # off while the command line was parsed (see main)
 
 
 # One module per command group, with the top-level names its register(app) adds (tests/test_structure.py
@@ -86,15 +84,15 @@ def _app_for(argv: list[str]) -> typer.Typer:
 
 def main() -> None:
     """Run the CLI. Click (inside Typer) handles usage errors (exit 2); whichai's own errors are
-    printed here as one message with the fix, never a traceback.
-
-    The garbage collector is off while Typer parses the command line (it imports pydantic for
-    that: thousands of long-lived objects and no garbage); ``_root`` turns it back on before any
-    command runs."""
-    import gc
-
-    gc.disable()
-    _exit(_run())
+    printed here as one message with the fix, never a traceback."""
+    status = _run()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`whichai ... | head`): nothing more to tell it
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own advice: no second error at exit
+        status = status or 1
+    sys.exit(status)
 
 
 def _run() -> int:
@@ -111,7 +109,25 @@ def _run() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
         return 130
+    except Exception as exc:  # a bug of whichai's own: one message, the traceback only when asked for
+        return _internal_error(exc)
     return 0
+
+
+def _internal_error(exc: Exception) -> int:
+    from whichai.errors import redact
+
+    if os.environ.get("WHICHAI_DEBUG"):
+        import traceback
+
+        sys.stderr.write(redact("".join(traceback.format_exception(exc))))
+    where = exc.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    place = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where else ""
+    sys.stderr.write(redact(f"Internal error (a bug in whichai){place}: {type(exc).__name__}: {exc}. Fix: report it with "
+                            "the command you ran; WHICHAI_DEBUG=1 shows the traceback.\n"))
+    return 1
 
 
 def _status(code: object) -> int:
@@ -122,29 +138,3 @@ def _status(code: object) -> int:
         return code
     sys.stderr.write(f"{code}\n")
     return 1
-
-
-def _exit(status: int) -> None:
-    """End the process now that the command is done.
-
-    A finished command has nothing left to free: tearing the interpreter down object by object (the
-    catalog and a decision document are ~10^6 objects) takes 0.05-0.1 s of every command. So, once
-    the exit handlers have run (atexit: logging, temporary directories) and stdout/stderr are
-    flushed, the process ends with ``os._exit``. If a thread other than this one is still alive, the
-    ordinary exit runs instead, which waits for it as Python always does.
-    """
-    import threading
-
-    if threading.active_count() > 1:
-        sys.exit(status)
-    import atexit
-
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except BrokenPipeError:  # the reader went away (`whichai ... | head`): nothing more to tell it
-            status = status or 1
-        except ValueError:  # the stream was closed by the command itself
-            pass
-    os._exit(status)

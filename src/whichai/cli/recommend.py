@@ -39,29 +39,11 @@ def recommend_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Recommend open source, open weights, closed or a hybrid for your needs, with the cost and what would change it."""
-    import gc
-
     from whichai import app
 
-    was_enabled = gc.isenabled()
-    gc.disable()  # loading the catalog makes ~10^5 long-lived objects and no garbage: no collection pauses
-    try:
-        rec = app.recommend(app.load_needs(profile), run_id=run_id, db=db, lang=_lang(lang), catalog_file=catalog_file,
-                            only_measured=only_measured)
-        _show(rec.document(), _lang(lang), top, as_json)
-        _LAST[:] = [rec]
-    finally:
-        # what is alive now stays (the catalog is read once per process): the collector need not walk
-        # its ~10^5 objects again when it is turned back on (0.015 s, mostly at the process's end)
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-# The last recommendation (~10^6 objects: the catalog's candidates, their memos, the document), kept
-# referenced until the next one in this process: the CLI ends with os._exit (cli/main.py) and would
-# otherwise spend 0.007 s freeing them one by one as the command returns, just before the process ends.
-_LAST: list = []
+    rec = app.recommend(app.load_needs(profile), run_id=run_id, db=db, lang=_lang(lang), catalog_file=catalog_file,
+                        only_measured=only_measured)
+    _show(rec.document(), _lang(lang), top, as_json)
 
 
 def _show(document, language: str, top: int, as_json: bool) -> None:

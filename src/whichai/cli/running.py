@@ -55,14 +55,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         print_json(document)
     else:
         _print_run(document, recommendation, _lang(lang))
-    _LAST_RUN[:] = [document, recommendation]
     return _exit_code(summaries, as_json)
 
-
-# The last run's document and recommendation (~10^5 objects), kept referenced until the next run in this
-# process: the CLI ends with os._exit (cli/main.py) and would otherwise spend 0.013 s freeing them one by
-# one as execute_run returns, just before the process ends anyway.
-_LAST_RUN: list[Any] = []
 
 # What the rest of the run imports: the progress bar, then the closing recommendation (app.recommend,
 # decide, the run's summaries and identities).

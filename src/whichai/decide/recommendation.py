@@ -7,9 +7,7 @@ of ownership and break-even → sensitivity → what would change the verdict �
 
 from __future__ import annotations
 
-import gc
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Iterator
@@ -249,8 +247,7 @@ class Recommendation:
     def document(self) -> Decision:
         """The decision document (built once, then reused)."""
         if self._document is None:
-            with _no_gc():
-                self._document = build_document(self.findings, self.top_models(), self.lang)
+            self._document = build_document(self.findings, self.top_models(), self.lang)
         return self._document
 
     def explain(self, lang: str | None = None) -> str:
@@ -260,8 +257,7 @@ class Recommendation:
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         """The document's JSON (``whichai.decision/1``); ``lang`` sets the document's reading language."""
         document = self.document()
-        with _no_gc():
-            data = document.model_dump(mode="json")
+        data = document.model_dump(mode="json")
         if lang and lang != self.lang:
             data["lang"] = lang
         return data
@@ -293,8 +289,7 @@ def recommend(
     elif view.catalog is not catalog or view.spent:
         raise ValueError("a warmed catalog view serves one recommendation over its own catalog (see warm_view)")
     view.spent = True  # its memo now holds this recommendation's measurements, by their ids
-    with _no_gc():
-        return _recommend(profile, Inputs(view, measurements, only, capacity, today), lang, run)
+    return _recommend(profile, Inputs(view, measurements, only, capacity, today), lang, run)
 
 
 def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: Callable[[], bool] | None = None) -> CatalogView:
@@ -306,13 +301,12 @@ def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: C
     load). Its memo holds no measurement."""
     view = CatalogView(catalog)
     inp = Inputs(view, today=today or clock.today())
-    with _no_gc():
-        inp.outcome(profile)
-        Decision.model_rebuild(force=True)  # the document's validator and serialiser (built on first use otherwise)
-        for variant in _what_ifs(profile) if more is not None else ():
-            if not more():
-                break
-            inp.outcome(variant, lean=True)
+    inp.outcome(profile)
+    Decision.model_rebuild(force=True)  # the document's validator and serialiser (built on first use otherwise)
+    for variant in _what_ifs(profile) if more is not None else ():
+        if not more():
+            break
+        inp.outcome(variant, lean=True)
     return view
 
 
@@ -327,18 +321,6 @@ def profile_changes(profile: Profile) -> Iterator[tuple[str, Profile]]:
     for key, applies, change in sorted(_TOGGLES, key=lambda x: x[0]):
         if applies(profile):
             yield key, profile.model_copy(update=change(profile))
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Thousands of short-lived objects and no reference cycles: collection pauses only cost time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:

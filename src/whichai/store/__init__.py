@@ -120,9 +120,9 @@ def _pid_alive(pid: int) -> bool:
 
 
 HOST = socket.gethostname()
-# Stores not yet closed. The CLI ends with os._exit, without garbage collection, and a sqlite3 connection
-# is freed only by the collector (it is in a cycle with its statement cache): a store closes its
-# connection when it is released (``__del__``), and what is still open at exit is closed here. Closed,
+# Stores not yet closed. A sqlite3 connection is freed only by the garbage collector (it is in a cycle
+# with its statement cache): a store closes its connection when it is released (``__del__``), and what
+# is still open at exit is closed here. Closed,
 # SQLite moves the write-ahead log into the database file and removes it.
 _OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
 

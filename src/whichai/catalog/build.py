@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import statistics
 from datetime import date
 from pathlib import Path
@@ -161,6 +162,24 @@ def _set_id(e: dict) -> str | None:
     return fp
 
 
+_SNAPSHOT = re.compile(r"-(\d{4}-\d{2}-\d{2}|20\d{6}|\d{4})$")
+
+
+def _snapshot_offers(entries: dict, notices: dict) -> None:
+    """A notice naming a dated snapshot (``gpt-5-2025-08-07``, ``gpt-4-0613``) applies to that snapshot:
+    one no upstream file lists becomes an offer (and alias) of the entry its undated name belongs to."""
+    by_run = {run_id.lower(): e for e in entries.values() for run_id in (*e["offers"], e["id"])}
+    for run_id, notice in sorted(notices.items()):
+        stem = _SNAPSHOT.sub("", run_id)
+        e = by_run.get(stem) if stem != run_id else None
+        if e is None or run_id in by_run:
+            continue
+        e["offers"][run_id] = {"price": None, "context_length": None, "status": notice["announced"], "announced": notice["announced"],
+                               "shutdown_date": notice["shutdown_date"], "free_tier": False, "source": notice["source"], "status_source": notice["source"]}
+        e["aliases"].append(run_id)
+        by_run[run_id] = e
+
+
 # hosts and aggregators whose run ids name another lab's model: never the model's own id
 AGGREGATORS = ("openrouter", "ollama-cloud", "nvidia", "baseten", "huggingface", "lmstudio")
 
@@ -258,6 +277,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     providers = read_providers(root, meta, entries, index, snaps["models.dev"], issues, notices, day)
     _add_mof(entries, Path(mof), snaps["mof"], issues)
     _add_osai(entries, Path(osai), snaps["osai-index"], issues)
+    _snapshot_offers(entries, notices)
     curation.merge_same_models(entries, issues)
     curation.apply_curated_models(entries, issues)
     curation.align_suites(entries, issues)

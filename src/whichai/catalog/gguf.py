@@ -54,7 +54,9 @@ class _Reader:
     def skip_string(self) -> None:
         self.pos += 8 + struct.unpack_from("<Q", self.buf, self.pos)[0]
 
-    def value(self, vtype: int):
+    def value(self, vtype: int, depth: int = 0):
+        if depth > 8:
+            raise ValueError("arrays nested deeper than 8 levels")
         if vtype in _SCALARS:
             return self.unpack(_SCALARS[vtype])
         if vtype == _STRING:
@@ -69,9 +71,9 @@ class _Reader:
                     self.pos += n * struct.calcsize(_SCALARS[etype])
                 else:
                     for _ in range(n):
-                        self.value(etype)
+                        self.value(etype, depth + 1)
                 return {"array_length": n}
-            return [self.value(etype) for _ in range(n)]
+            return [self.value(etype, depth + 1) for _ in range(n)]
         raise ValueError(f"unknown GGUF value type {vtype}")
 
 
@@ -99,7 +101,7 @@ def read_gguf(path: str | Path) -> dict:
                 ttype = r.unpack("<I")
                 r.unpack("<Q")  # offset
                 tensors.append({"name": name, "shape": dims, "type": GGML_TYPES.get(ttype, str(ttype))})
-    except (OSError, ValueError, struct.error) as exc:
+    except (OSError, ValueError, struct.error, RecursionError, OverflowError, MemoryError) as exc:
         if isinstance(exc, FileInputError):
             raise
         raise FileInputError(path, f"cannot read the GGUF header ({exc}).", "Check that the file is a complete .gguf file.") from exc

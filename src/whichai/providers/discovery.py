@@ -85,16 +85,30 @@ def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
         if not isinstance(payload.get("models"), list):
             return []
         rows = []
-        for item in payload.get("models") or []:
+        for item in payload.get("models")[:MAX_MODELS]:
             if not isinstance(item, dict):
                 continue
-            details = item.get("details") or {}
-            rows.append({"name": item.get("model") or item.get("name"), "size_bytes": item.get("size"),
-                         "parameter_size": details.get("parameter_size"), "quantization": details.get("quantization_level"),
-                         "family": details.get("family")})
+            details = item.get("details") if isinstance(item.get("details"), dict) else {}
+            size = item.get("size")
+            rows.append({"name": _text(item.get("model")) or _text(item.get("name")),
+                         "size_bytes": size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                         "parameter_size": _text(details.get("parameter_size")),
+                         "quantization": _text(details.get("quantization_level")), "family": _text(details.get("family"))})
         return rows
     items = payload.get("data")
-    return [{"name": str(item["id"])} for item in items if isinstance(item, dict) and item.get("id")] if isinstance(items, list) else []
+    if not isinstance(items, list):
+        return []
+    return [{"name": _text(item.get("id"))} for item in items[:MAX_MODELS] if isinstance(item, dict) and _text(item.get("id"))]
+
+
+MAX_MODELS = 2000  # entries read from one server's model list
+
+
+def _text(value: Any) -> str | None:
+    """A model list's field, when it is short printable text (else None: the entry is skipped or the field unknown)."""
+    if not isinstance(value, str) or not 0 < len(value) <= 300 or not value.isprintable():
+        return None
+    return value
 
 
 def _row(server: LocalServer) -> dict[str, Any]:

@@ -74,7 +74,6 @@ class StreamClient:
 
     async def _stream(self, prompt: Prompt, start: float) -> Sample:
         clock = time.perf_counter
-        loads = json.loads
         sample = Sample(False)
         finished = False
         last = None
@@ -93,26 +92,27 @@ class StreamClient:
                     data = line[5:].strip()
                     if data == b"[DONE]":
                         continue  # read to the end of the body, so the connection goes back to the pool
-                    event = loads(data)
-                    for choice in event.get("choices") or ():
-                        if choice.get("finish_reason"):
-                            finished = True
-                        if (choice.get("delta") or {}).get("content"):
-                            deltas += 1
-                            if last is None:
-                                sample.ttft_s = now - start
-                            else:
-                                sample.gaps.append(now - last)
-                            last = now
-                    usage = event.get("usage")
+                    try:
+                        done, content, usage, error = read_event(data)
+                    except ValueError as exc:  # one bad event fails this request, never the sweep
+                        sample.latency_s = clock() - start
+                        sample.error_class, sample.message = "bad_event", f"the server sent {exc}"
+                        return sample
+                    finished = finished or done
+                    for _ in range(content):
+                        deltas += 1
+                        if last is None:
+                            sample.ttft_s = now - start
+                        else:
+                            sample.gaps.append(now - last)
+                        last = now
                     if usage:
                         finished = True
-                        sample.output_tokens = usage.get("completion_tokens") or 0
-                        sample.input_tokens = usage.get("prompt_tokens")
+                        sample.output_tokens, sample.input_tokens = usage
                         sample.tokens_reported = True
-                    if "error" in event:  # an error event inside the stream
+                    if error is not None:  # an error event inside the stream
                         sample.latency_s = clock() - start
-                        sample.error_class, sample.message = "server_error", str(event["error"])[:200]
+                        sample.error_class, sample.message = "server_error", error
                         return sample
         sample.latency_s = clock() - start
         if not finished:
@@ -173,3 +173,28 @@ def _prompt_tokens(text: str) -> int | None:
         if usage.get("prompt_tokens"):
             return usage["prompt_tokens"]
     return None
+
+
+def _count(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**9 else None
+
+
+def read_event(data: bytes) -> tuple[bool, int, tuple[int, int | None] | None, str | None]:
+    """One server-sent event of an OpenAI-style stream: (finished, content deltas, (output tokens, input
+    tokens) when usage is reported, error text). ValueError when it is not such an event (not JSON, not
+    an object, choices of the wrong shape)."""
+    try:
+        event = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(f"an event that is not JSON: {bytes(data[:60])!r}") from exc
+    if not isinstance(event, dict):
+        raise ValueError("an event that is not a JSON object")
+    choices = event.get("choices") or ()
+    if not isinstance(choices, (list, tuple)) or not all(isinstance(c, dict) for c in choices):
+        raise ValueError("an event whose 'choices' is not a list of objects")
+    finished = any(c.get("finish_reason") for c in choices)
+    content = sum(1 for c in choices if isinstance(c.get("delta"), dict) and c["delta"].get("content"))
+    usage = event.get("usage")
+    tokens = (_count(usage.get("completion_tokens")) or 0, _count(usage.get("prompt_tokens"))) if isinstance(usage, dict) and usage else None
+    error = str(event["error"])[:200] if "error" in event else None
+    return finished, content, tokens, error

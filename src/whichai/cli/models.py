@@ -139,11 +139,11 @@ def _print_list(cat, rows: list) -> None:
     table.add_column("id", no_wrap=True)
     for col in ("openness", "licence", "price", "params (B)", "context", "status", "provider"):
         table.add_column(col, overflow="fold")
-    colour = {"open-source": "green", "open-weights": "yellow", "closed": "red"}
+    colour = {"open-source": "green", "open-weights": "yellow", "closed": "red", "unknown": "dim"}
     for raw, _ in rows:
         table.add_row(
             Text(raw["id"]),
-            Text(raw["openness"], style=colour[raw["openness"]]),
+            Text(raw["openness"], style=colour.get(raw["openness"], "")),
             Text(raw.get("license") or "?"),
             _fmt_price(raw.get("price_usd_per_mtok")),
             "?" if raw.get("params_b") is None else f"{raw['params_b']:g}",

@@ -255,3 +255,84 @@ def sources() -> list[dict[str, Any]]:
 
 def unlinked() -> list[str]:
     return list(data().get("unlinked", []))
+
+
+# the estimate for an entry no benchmark covers (its line's benchmarked models) ----------------------
+
+ESTIMATE_SE = 0.05  # added to the reference's own noise: the estimate is a floor, not a measurement
+TIER_SLACK = 1.25  # a reference may be up to this factor above the entry's price or size and still count as "same tier"
+
+
+@dataclass(frozen=True)
+class LineEstimate:
+    """An uncovered entry's prior, taken from the best benchmarked model of its line (same lab) that was
+    released no later than it, at the same or a lower tier (price for closed models, size for open ones)."""
+
+    prior: BenchmarkPrior  # the reference's prior
+    reference: str  # the reference entry's id
+    reference_name: str
+    reference_release: str
+    basis: str  # "price" (blended USD/Mtok) | "size" (effective billions of parameters)
+    tier: float  # the entry's own price or size
+    reference_tier: float
+
+    @property
+    def se(self) -> float:
+        return round(self.prior.se + ESTIMATE_SE, 4)
+
+
+def _tier(e: dict) -> tuple[str, float] | None:
+    """("size", effective B) for downloadable weights, ("price", blended USD/Mtok) for an API model; None when unknown."""
+    params, active, price = e.get("params_b"), e.get("active_params_b"), e.get("price_usd_per_mtok") or {}
+    if e.get("weights_downloadable") and params:
+        return "size", math.sqrt(params * active) if active and active < params else float(params)
+    blended = (3 * (price.get("input") or 0) + (price.get("output") or 0)) / 4
+    if not e.get("weights_downloadable") and blended > 0:
+        return "price", blended
+    return None
+
+
+@cache
+def _raw_entries() -> dict[str, dict]:
+    """The active catalog document's entries by id (read once per process; no validation)."""
+    from whichai.catalog.catalog import active_path, read_document
+
+    path = active_path()
+    return {e["id"]: e for e in read_document(str(path), path.stat().st_mtime).get("entries", [])}
+
+
+@cache
+def _lines() -> dict[tuple[str, str], list[tuple[str, float, dict]]]:
+    """(lab, basis) -> [(release date, tier, entry)] of the benchmarked entries (once per process)."""
+    covered = _priors()
+    out: dict[tuple[str, str], list[tuple[str, float, dict]]] = {}
+    for eid, e in _raw_entries().items():
+        tier, line = _tier(e), e.get("lab") or e.get("provider")
+        if eid in covered and tier and e.get("release_date") and line:
+            out.setdefault((line, tier[0]), []).append((str(e["release_date"])[:10], tier[1], e))
+    return out
+
+
+@cache
+def line_estimate(entry_id: str, task_kind: str) -> LineEstimate | None:
+    """The prior of the strongest benchmarked model of the entry's line (same lab, same basis) released on
+    or before it, at a tier at most ``TIER_SLACK`` × its own: a newer model is taken to be at least as
+    good as an older one of its line at the same or a lower price (or size). None when the entry has a
+    benchmark prior, or no release date, tier or reference."""
+    if entry_id in _priors():
+        return None
+    e = _raw_entries().get(entry_id)
+    tier = _tier(e) if e is not None else None
+    if e is None or tier is None or not e.get("release_date"):
+        return None
+    release = str(e["release_date"])[:10]
+    want = TASK_ABILITY.get(task_kind, "general")
+    best: tuple[tuple[bool, float], LineEstimate] | None = None
+    for ref_release, ref_tier, ref in _lines().get((e.get("lab") or e.get("provider"), tier[0]), []):
+        found = prior(ref["id"], task_kind)
+        if found is None or ref_release > release or ref_tier > tier[1] * TIER_SLACK:
+            continue
+        key = (found.ability == want, found.score)
+        if best is None or key > best[0]:
+            best = (key, LineEstimate(found, ref["id"], ref.get("name") or ref["id"], ref_release, tier[0], round(tier[1], 3), round(ref_tier, 3)))
+    return best[1] if best else None

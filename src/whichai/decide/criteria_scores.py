@@ -344,12 +344,17 @@ def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | N
 
     e = cand.entry
     found = benchmarks.prior(e.id, profile.task_kind) if e is not None else None
+    line = benchmarks.line_estimate(e.id, profile.task_kind) if e is not None and found is None else None
+    if line is not None:
+        found = line.prior
     if found is None:
         return None
     needed = list(dict.fromkeys([*profile.languages, *(task_langs or [])]))
     score, se, evidence = found.score, found.se, [f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)",
                                                     *found.evidence()]
-    multi = benchmarks.multilingual(e.id) if any(x.split("-")[0] != "en" for x in needed) else None
+    if line is not None:
+        se, evidence = line.se, [_line_evidence(line, e), *evidence]
+    multi = benchmarks.multilingual(line.reference if line else e.id) if any(x.split("-")[0] != "en" for x in needed) else None
     if multi is not None:
         score = (1 - NON_ENGLISH_WEIGHT) * score + NON_ENGLISH_WEIGHT * multi.score
         se = math.hypot((1 - NON_ENGLISH_WEIGHT) * se, NON_ENGLISH_WEIGHT * multi.se)
@@ -364,7 +369,32 @@ def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | N
         evidence.append(f"languages={','.join(getattr(e, 'languages', None) or []) or 'unknown'} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
     value = score * fit_f * lang_f
     params = {"benchmarks": found.names(), "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
+    if line is not None:  # an estimate from the line's benchmarked model, never labelled benchmark
+        params["reference"] = line.reference_name
+        return Score(value, "estimate", evidence, f"why.prior_line_{line.basis}", params)
     return Score(value, "benchmark", evidence, "why.prior_benchmark", params)
+
+
+def _line_evidence(line: Any, e: Any) -> str:
+    from whichai.catalog.benchmarks import ESTIMATE_SE, TIER_SLACK
+
+    unit = "USD/Mtok blended" if line.basis == "price" else "B effective parameters"
+    return (f"no benchmark covers {e.name}: estimate (rule: the strongest benchmarked model of its line, lab {getattr(e, 'lab', None) or getattr(e, 'provider', '?')}, released "
+            f"on or before it, {line.reference_release} <= {e.release_date}, at a {line.basis} of at most {TIER_SLACK:g} x its own, "
+            f"{line.reference_tier:g} vs {line.tier:g} {unit}) = {line.reference} ({line.reference_name}); se + {ESTIMATE_SE:g} for the estimate")
+
+
+TIE_Z = 1.96  # two priors closer than 1.96 × the noise of their difference are indistinguishable without measuring
+
+
+def within_noise(a: Score, b: Score) -> bool:
+    """Two performance priors that the benchmarks cannot tell apart: neither measured, both with the
+    benchmarks' noise (``params["se"]``, origin ``benchmark`` or a line ``estimate``), and
+    |a − b| ≤ 1.96 × √(se_a² + se_b²)."""
+    sa, sb = a.params.get("se"), b.params.get("se")
+    if a.origin == "measured" or b.origin == "measured" or sa is None or sb is None:
+        return False
+    return abs(a.score - b.score) <= TIE_Z * math.hypot(float(sa), float(sb))
 
 
 def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:

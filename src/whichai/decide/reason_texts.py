@@ -49,6 +49,18 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
         "not measured on your task: a prior of {prior} (± {se}) for a {task} task from published benchmarks ({benchmarks})",
         "belum diukur pada tugas Anda: perkiraan awal {prior} (± {se}) untuk tugas {task} dari tolok ukur yang dipublikasikan ({benchmarks})",
     ),
+    "why.prior_line_price": (
+        "not measured and no benchmark covers it: estimated at {prior} (± {se}) for a {task} task as at least {reference}, the strongest "
+        "benchmarked model of its line released before it at the same or a lower price ({benchmarks})",
+        "belum diukur dan tidak ada tolok ukur untuknya: diperkirakan {prior} (± {se}) untuk tugas {task}, setidaknya setara {reference}, "
+        "model terkuat dari lininya yang sudah diuji tolok ukur, dirilis sebelumnya dengan harga yang sama atau lebih rendah ({benchmarks})",
+    ),
+    "why.prior_line_size": (
+        "not measured and no benchmark covers it: estimated at {prior} (± {se}) for a {task} task as at least {reference}, the strongest "
+        "benchmarked model of its line released before it at the same or a lower size ({benchmarks})",
+        "belum diukur dan tidak ada tolok ukur untuknya: diperkirakan {prior} (± {se}) untuk tugas {task}, setidaknya setara {reference}, "
+        "model terkuat dari lininya yang sudah diuji tolok ukur, dirilis sebelumnya dengan ukuran yang sama atau lebih rendah ({benchmarks})",
+    ),
     "why.prior_size_fit": (
         "not measured: a prior from its size, scaled for your {task} task ({fit}) and languages ({langs})",
         "belum diukur: perkiraan awal dari ukurannya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",
@@ -56,6 +68,14 @@ MODEL_TEXTS: dict[str, tuple[str, str]] = {
     "why.prior_price_fit": (
         "not measured: a prior from its price tier, scaled for your {task} task ({fit}) and languages ({langs})",
         "belum diukur: perkiraan awal dari tingkat harganya, disesuaikan untuk tugas {task} Anda ({fit}) dan bahasa ({langs})",
+    ),
+    "ex.tied": (
+        "{a} and {b} are indistinguishable without measuring: their performance priors, {pa} ± {sa} and {pb} ± {sb}, lie within the "
+        "benchmarks' own noise, so the order between them comes from the other criteria, not from quality; at equal quality {cheaper} "
+        "is the cheaper ({usd_a} vs {usd_b}/month). The one measurement that separates them: whichai run --models {ids} --profile {profile}.",
+        "{a} dan {b} tidak dapat dibedakan tanpa pengukuran: perkiraan awal kinerjanya, {pa} ± {sa} dan {pb} ± {sb}, berada dalam derau "
+        "tolok ukur itu sendiri, jadi urutan keduanya berasal dari kriteria lain, bukan dari kualitas; pada kualitas yang sama {cheaper} "
+        "lebih murah ({usd_a} vs {usd_b}/bulan). Satu pengukuran yang memisahkan keduanya: whichai run --models {ids} --profile {profile}.",
     ),
     "note.operations_decide": (
         "Operations cost decides this: without its {ops}/month of operations ({hours} h × ${rate}/h, {origin}), self-hosting "

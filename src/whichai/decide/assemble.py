@@ -19,6 +19,7 @@ from whichai.decide.explain import (
 from whichai.decide.i18n import t
 from whichai.decide.outcome import Findings, side_of
 from whichai.decide.ownership import model_row
+from whichai.decide.criteria_scores import within_noise
 from whichai.decide.scoring import Ranked, Score
 
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
@@ -84,7 +85,18 @@ def _row(rank: int, r: Ranked, skill: str, detailed: bool, texts: dict) -> dict[
         "lifecycle": {"status": status, "shutdown_date": shutdown},
         "criteria": cells,
         "notes": [_note(n, True, texts) for n in r.cand.notes],
+        "tied_with": [],
     }
+
+
+def _mark_ties(rows: list[dict[str, Any]], ranked: list[Ranked]) -> None:
+    """Fill ``tied_with`` among the first ``DETAIL_ROWS`` rows (priors within the benchmarks' noise)."""
+    head = list(zip(rows[:DETAIL_ROWS], ranked[:DETAIL_ROWS]))
+    for i, (row, r) in enumerate(head):
+        for other, o in head[i + 1:]:
+            if within_noise(r.option.criteria["performance"], o.option.criteria["performance"]):
+                row["tied_with"].append(o.model)
+                other["tied_with"].append(r.model)
 
 
 def _weights(f: Findings) -> dict[str, WeightInfo]:
@@ -151,6 +163,8 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
     blocks = explanations(f)
     detailed = _detailed(f)
     texts: dict = {}
+    rows = [_row(i, r, skill, r.model in detailed, texts) for i, r in enumerate(f.outcome.ranked, 1)]
+    _mark_ties(rows, f.outcome.ranked)
     return Decision.model_validate({
         "schema": SCHEMA,
         "profile": _profile(f),
@@ -161,7 +175,7 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
         "run": _run(f.run),
         "catalog_age": f.catalog_age,
         "top_models": top_models,
-        "ranking": [_row(i, r, skill, r.model in detailed, texts) for i, r in enumerate(f.outcome.ranked, 1)],
+        "ranking": rows,
         "excluded": [{"model": c.model, "name": c.name, "openness": c.openness, "reasons": [_note(r, False, texts) for r in reasons]}
                      for c, reasons in f.outcome.excluded],
         "weights": _weights(f),

@@ -183,6 +183,9 @@ class RankRow(_Model):
     lifecycle: Lifecycle
     criteria: dict[str, CriterionCell]
     notes: list[Note] = Field(default_factory=list)
+    # models among the detailed rows whose performance prior is within the benchmarks' noise of this one's:
+    # indistinguishable without measuring (criteria_scores.within_noise); empty when measured or no noise is on record
+    tied_with: list[str] = Field(default_factory=list)
 
 
 class Exclusion(_Model):

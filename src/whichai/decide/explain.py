@@ -16,7 +16,8 @@ from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
 from whichai.decide.criteria_scores import reason_text as score_text
-from whichai.decide.document import Block, Figure, Texts
+from whichai.decide.criteria_scores import within_noise
+from whichai.decide.document import DETAIL_ROWS, Block, Figure, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
 from whichai.decide.scoring import Ranked, Score, operations_decide
@@ -238,6 +239,24 @@ def _cost_block(r: Ranked, lang: str) -> Block:
     return Block(kind="cost", text=text, figures=figures)
 
 
+def _tie(f: Findings, top: Ranked, lang: str) -> list[Block]:
+    """When the top model's prior is within the benchmarks' noise of another of the first rows': the two are
+    indistinguishable without measuring; the run that separates them, and which is cheaper at equal quality."""
+    pa = top.option.criteria["performance"]
+    for r in f.outcome.ranked[1:DETAIL_ROWS]:
+        pb = r.option.criteria["performance"]
+        if not within_noise(pa, pb):
+            continue
+        cheaper = top if top.monthly <= r.monthly else r
+        text = t("ex.tied", lang, a=top.cand.name, b=r.cand.name, pa=num(pa.score, lang, 2), sa=num(float(pa.params["se"]), lang, 2),
+                 pb=num(pb.score, lang, 2), sb=num(float(pb.params["se"]), lang, 2), cheaper=cheaper.cand.name, usd_a=usd(top.monthly, lang),
+                 usd_b=usd(r.monthly, lang), ids=f"{top.model},{r.model}", profile=_profile_arg(f.profile.name, lang))
+        figures = [Figure(name=f"performance prior {x.model}", value=round(s.score, 4), origin=s.origin, source=s.params.get("benchmarks"))
+                   for x, s in ((top, pa), (r, pb))]
+        return [Block(kind="caveat", text=text, figures=figures)]
+    return []
+
+
 def _cost(f: Findings, shown: list[Ranked], lang: str) -> list[Block]:
     v = f.profile.volume
     head = t("ex.cost_head", lang, requests=count(v.requests_per_month, lang), tin=count(v.input_tokens_per_request, lang),
@@ -384,6 +403,7 @@ def explanation(f: Findings, lang: str) -> list[Block]:
         blocks += _top(f, top, lang)
         why, _, compared = _why(f, top, lang)
         blocks += why
+        blocks += _tie(f, top, lang)
         shown = [top] + ([compared] if compared is not None else [])
         blocks += _cost(f, shown, lang)
         blocks += _operations(f, lang)

@@ -1,14 +1,17 @@
 """A loopback OpenAI-compatible server for promptfoo tests: it replies with the text after
-"Reply exactly: " in the last user message (else "OK"), streamed or not, as the client asks."""
+"Reply exactly: " in the last user message (else "OK"), streamed or not, as the client asks. A reply
+starting with "[slow]" is sent after SLOW_S seconds (for latency assertions)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
 
 MARKER = "Reply exactly: "
+SLOW_S = 0.4
 
 
 def reply_to(body: dict) -> str:
@@ -32,6 +35,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         text, model = reply_to(body), body.get("model", "det")
+        if text.startswith("[slow]"):
+            time.sleep(SLOW_S)
         usage = {"prompt_tokens": 10, "completion_tokens": max(1, len(text.split())), "total_tokens": 10 + max(1, len(text.split()))}
         if not body.get("stream"):
             doc = {"id": "x", "object": "chat.completion", "created": 0, "model": model, "usage": usage,

@@ -28,9 +28,9 @@ def promptfoo_bin() -> str | None:
     return shutil.which("promptfoo")
 
 
-def _copy_fixture(tmp: Path, base_url: str) -> Path:
+def _copy_fixture(tmp: Path, base_url: str, fixture: Path = FIXTURE) -> Path:
     target = tmp / "suite"
-    shutil.copytree(FIXTURE, target)
+    shutil.copytree(fixture, target)
     config = target / "promptfooconfig.yaml"
     config.write_text(config.read_text().replace("BASE_URL", base_url))
     return config
@@ -47,8 +47,8 @@ def _promptfoo_verdicts(binary: str, config: Path, tmp: Path, env: dict[str, str
     return {r["vars"]["id"]: bool(r["success"]) for r in results}
 
 
-def _whichai_verdicts(cli, config: Path, tmp: Path, base_url: str) -> dict[str, bool]:
-    toml = write_config(tmp / "whichai.toml", "det", base_url)
+def _whichai_verdicts(cli, config: Path, tmp: Path, base_url: str, **server: str) -> dict[str, bool]:
+    toml = write_config(tmp / "whichai.toml", "det", base_url, **server)
     db = tmp / "w.db"
     # No --models: the config's provider (openai:chat:det with apiBaseUrl) maps to det/det, the server whichai.toml names.
     done = cli("run", "--task", str(config), "--config", str(toml), "--db", str(db), "--json", "--no-report")
@@ -74,3 +74,21 @@ def test_pass_fail_agrees_with_promptfoo_eval(cli, env, tmp_path):
     disagree = {k: (ours[k], theirs[k]) for k in theirs if ours[k] != theirs[k]}
     assert not disagree, f"whichai vs promptfoo (ours, theirs): {disagree}"
     assert 0 < sum(theirs.values()) < len(theirs)  # the suite has both outcomes
+
+
+@pytest.mark.slow
+def test_latency_and_cost_agree_with_promptfoo_eval(cli, env, tmp_path):
+    """latency (the [slow] replies come 0.4 s late) and cost (gpt-4o-mini's prices on both sides) pass and
+    fail as in promptfoo, negated too: the runner hands each answer's latency and cost to the scorer."""
+    binary = promptfoo_bin()
+    if binary is None or shutil.which("node") is None:
+        pytest.skip("promptfoo or node is not installed (npm install promptfoo@0.121.20)")
+    with ReplyServer() as server:
+        config = _copy_fixture(tmp_path, server.base_url, FIXTURE.parent / "metrics")
+        theirs = _promptfoo_verdicts(binary, config, tmp_path, env)
+        ours = _whichai_verdicts(cli, config, tmp_path, server.base_url, price_usd_per_mtok="{ input = 0.15, output = 0.6 }")
+    assert len(theirs) == 8 and set(ours) == set(theirs)
+    disagree = {k: (ours[k], theirs[k]) for k in theirs if ours[k] != theirs[k]}
+    assert not disagree, f"whichai vs promptfoo (ours, theirs): {disagree}"
+    assert theirs == {"lat1": True, "lat2": False, "lat3": True, "lat4": False,
+                      "cost1": True, "cost2": False, "cost3": True, "mix1": True}

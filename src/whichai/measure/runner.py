@@ -417,10 +417,12 @@ class Runner:
         latency = measured["latency_s"]
         tps = output_tokens / latency if output_tokens and latency > 0 else None
         judged = case.scorer == "judge"  # scored by the judge model after the answer is stored (_judge)
+        cost, price_source = self._cost(provider, model, input_tokens, output_tokens)
+        if case.scorer == "promptfoo":  # promptfoo's latency and cost assertions read this call's measurements
+            case = case.model_copy(update={"options": {**case.options, "latency_ms": latency * 1000, "cost": cost}})
         verdict, scoring_error = (None, None) if judged else _score(case, text, plan.score_timeout)
         if scoring_error:  # a score that could not be computed in time: a recorded scoring error, not passed
             verdict = Score(False, 0.0, f"scoring error: {scoring_error}")
-        cost, price_source = self._cost(provider, model, input_tokens, output_tokens)
         return {
             "model": model, "case_id": case.id, "status": "ok", "answer": text,
             "passed": None if verdict is None else int(verdict.passed), "score": None if verdict is None else verdict.score,

@@ -239,7 +239,7 @@ def render_report(store: "Store", run_id: str, fmt: str = "html", lang: str = "e
     from whichai.report import check_request, render_report as render
 
     check_request(fmt, lang)
-    if recommendation is None:
+    if recommendation is None and fmt != "promptfoo":  # promptfoo's results file carries no recommendation
         recommendation = run_recommendation(store, run_id, profile=profile, lang=lang)
     return render(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
 
@@ -261,7 +261,7 @@ def write_report(store: "Store", run_id: str, fmt: str = "html", out: str | Path
         out, n = first, 2
         while out.exists():
             out, n = first.with_name(f"{first.stem}-{n}{first.suffix}"), n + 1
-    if recommendation is None:
+    if recommendation is None and fmt != "promptfoo":
         recommendation = run_recommendation(store, run_id, profile=profile, lang=lang)
     return write(store, run_id, fmt=fmt, lang=lang, out=out, recommendation=recommendation)
 

@@ -25,7 +25,7 @@ def _open(db: Path | None):
 
 def report(
     run_id: str = typer.Argument(..., help="Run id (or a unique prefix), from `whichai runs`."),
-    fmt: str = typer.Option("html", "--format", "-f", help="html (self-contained, opens offline), md or json."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html (self-contained, opens offline), md, json, or promptfoo (promptfoo's results JSON: `promptfoo import FILE`)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file ('-' for stdout). Default: the reports folder next to the database."),
     lang: str = typer.Option("en", "--lang", help="Language of the labels and the explanation: en or id."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile for the recommendation: a built-in name or a YAML file. Default: the profile the run was decided with."),

@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FORMATS = {"html": "html", "md": "md", "json": "json"}
+FORMATS = {"html": "html", "md": "md", "json": "json", "promptfoo": "promptfoo.json"}  # promptfoo: its results file
 
 
 def default_report_path(store: Any, run_id: str, fmt: str = "html") -> Path:
@@ -31,7 +31,7 @@ def check_request(fmt: str, lang: str) -> None:
     from whichai.report.i18n import check_lang
 
     if fmt not in FORMATS:
-        raise InputError(f"unknown report format {fmt!r}. Fix: pass --format html, md or json.")
+        raise InputError(f"unknown report format {fmt!r}. Fix: pass --format html, md, json or promptfoo.")
     check_lang(lang)
 
 
@@ -40,6 +40,11 @@ def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "h
     from whichai.report.build import build_report
 
     check_request(fmt, lang)
+    if fmt == "promptfoo":  # promptfoo's results file (EvaluateSummaryV3): no decision in it
+        from whichai.report.promptfoo import promptfoo_results
+
+        data = promptfoo_results(store, run_id)
+        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", {"run": {"id": data["metadata"]["whichai_run"]}, "promptfoo": data}
     doc = build_report(store, run_id, lang=lang, recommendation=recommendation)
     if fmt == "json":
         return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", doc

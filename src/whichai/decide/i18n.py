@@ -263,11 +263,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Siklus hidup: {name} sudah dihentikan{shutdown} [katalog]; tidak dapat dipanggil lagi.",
     ),
     "ex.shutdown": ("; shutdown on {date}", "; dimatikan pada {date}"),
+    "ex.shutdown_unknown": ("; no shutdown date announced, so it may stop at short notice", "; belum ada tanggal penghentian, jadi dapat berhenti sewaktu-waktu"),
     "ex.run_partial": (
         "Run {run} is partial ({status}): {scored} of {calls} case × model results scored ({answered} answered, {errors} failed); "
         "the measurements use the scored cases only. Run the same command again to finish it.",
         "Run {run} belum lengkap ({status}): {scored} dari {calls} hasil kasus × model dinilai ({answered} terjawab, {errors} gagal); "
-    "ex.shutdown_unknown": ("; no shutdown date announced, so it may stop at short notice", "; belum ada tanggal penghentian, jadi dapat berhenti sewaktu-waktu"),
         "hasil ukur hanya memakai kasus yang dinilai. Jalankan perintah yang sama lagi untuk menyelesaikannya.",
     ),
     "ex.run_complete": (

@@ -23,7 +23,7 @@ MAX_FUNCTION_LINES = 80
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundations", {"errors", "paths", "clock", "safeyaml", "config", "criteria"}),
     ("inputs and parts", {"tasks", "providers", "store", "catalog"}),
-    ("measuring", {"measure", "gateway"}),
+    ("measuring", {"measure", "gateway", "tune"}),
     ("deciding", {"decide"}),
     ("rendering the decision", {"report"}),
     ("the application layer", {"app"}),

@@ -43,6 +43,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "tco": ("tco",),
     "compare": ("compare",),
     "gateway": ("gateway",),
+    "tune": ("tune",),
 }
 
 

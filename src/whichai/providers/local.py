@@ -44,6 +44,10 @@ def model_path(model: str) -> Path:
     fetched into the hub cache on first use)."""
     if model == EMBEDDED_MODEL:
         return embedded_model_path()
+    if model.startswith("tuned:"):  # a tune made by `whichai tune` (whichai.tune.lineage keeps this layout)
+        from whichai.paths import data_dir
+
+        return data_dir() / "tunes" / model.removeprefix("tuned:") / "tuned.gguf"
     if model.startswith("hf:"):
         path = _HUB_PATHS.get(model)
         if path is None:

@@ -1,0 +1,81 @@
+"""Where a tune lives and what it came from.
+
+Each tune is a folder ``<user data dir>/tunes/<NAME>/``: ``checkpoint.pt`` while training (adapter,
+optimizer state, step), ``adapter/`` (the LoRA weights), ``tuned.gguf`` (base + LoRA merged; the model
+``local/tuned:NAME``) and ``lineage.json`` (base, examples' hash, hyper-parameters, training time, energy).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whichai.errors import InputError
+from whichai.paths import data_dir
+
+GGUF_NAME = "tuned.gguf"
+LINEAGE_NAME = "lineage.json"
+# Energy is an estimate, not a meter reading: training time × the stated draw of the device.
+WATTS = {"cpu": 65.0, "cuda": 350.0}  # a desktop CPU package under load; an H100 PCIe board at its limit
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def check_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise InputError(f"--name {name!r}: a tune name is 1-64 letters, digits, '.', '_' or '-'. Fix: e.g. --name reviews-v1.")
+    return name
+
+
+def tunes_dir() -> Path:
+    return data_dir() / "tunes"
+
+
+def tune_dir(name: str) -> Path:
+    return tunes_dir() / check_name(name)
+
+
+@dataclass
+class Lineage:
+    name: str
+    model_id: str  # local/tuned:NAME
+    base: str
+    task: str
+    examples: int
+    examples_hash: str
+    hyper: dict[str, Any]
+    device: str
+    threads: int
+    train_seconds: float
+    energy_wh: float
+    energy_basis: str
+    steps: int
+    final_loss: float | None
+    created_at: str
+    measured: dict[str, Any] = field(default_factory=dict)  # base and tuned pass rates on the held-out cases
+
+    def save(self, folder: Path) -> None:
+        (folder / LINEAGE_NAME).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), "utf-8")
+
+
+def energy(seconds: float, device: str) -> tuple[float, str]:
+    watts = WATTS["cuda" if device.startswith("cuda") else "cpu"]
+    return round(seconds * watts / 3600.0, 3), f"estimate: {seconds:.0f} s × {watts:.0f} W ({device})"
+
+
+def read(folder: Path) -> Lineage | None:
+    try:
+        return Lineage(**json.loads((folder / LINEAGE_NAME).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def list_tunes() -> list[Lineage]:
+    """Every finished tune (one with its GGUF and lineage), by name."""
+    root = tunes_dir()
+    if not root.is_dir():
+        return []
+    found = [read(d) for d in sorted(root.iterdir()) if (d / GGUF_NAME).is_file()]
+    return [f for f in found if f is not None]

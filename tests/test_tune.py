@@ -1,0 +1,120 @@
+"""whichai tune (issue 18): checks before any work, and a tiny real tune (rank 2, 8 examples, one epoch)
+that is interrupted after 3 steps, resumed by the same command, exported to GGUF, run as
+local/tuned:NAME through the runner and compared with its base. The full-size figure is bench/bench_tune.py's.
+
+The tiny tune needs the ``tune`` extra (torch, transformers, peft, gguf) and skips cleanly without it; it
+loads the base twice (about a minute on a loaded 2-core machine), so it is marked slow.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from whichai.errors import ConfigError, InputError
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tune" / "review_labels.jsonl"
+HAVE_TUNE = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "peft", "gguf"))
+needs_tune = pytest.mark.skipif(not HAVE_TUNE, reason="the tune extra is not installed (pip install 'whichai[tune]')")
+
+
+@pytest.fixture()
+def data(tmp_path, monkeypatch):
+    monkeypatch.setenv("WHICHAI_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+def _files(tmp_path: Path, n_train: int, n_test: int) -> tuple[str, str]:
+    lines = FIXTURE.read_text("utf-8").splitlines()
+    train, test = tmp_path / "train.jsonl", tmp_path / "test.jsonl"
+    train.write_text("\n".join(lines[:n_train]) + "\n", "utf-8")
+    test.write_text("\n".join(lines[n_train:n_train + n_test]) + "\n", "utf-8")
+    return str(train), str(test)
+
+
+def test_split_keeps_training_cases_out_of_scoring():
+    from whichai.tasks.loader import load_file
+    from whichai.tune.examples import split_task
+
+    task = load_file(FIXTURE)
+    split = split_task(task, None, 0.5)
+    held = {c.id for c in split.held_out.cases}
+    assert len(split.train) == 40 and len(held) == 40
+    assert not held & {e.case_id for e in split.train}
+    assert split.train[0].answer.startswith("LABEL: ")
+    assert split_task(task, None, 0.5).examples_hash() == split.examples_hash()  # seeded: the same split again
+
+
+def test_too_few_examples_and_leaks_are_refused(data):
+    from whichai.tasks.loader import load_file
+    from whichai.tune.examples import split_task
+
+    train, test = _files(data, 5, 4)
+    with pytest.raises(InputError, match="at least 8"):
+        split_task(load_file(test), load_file(train), 0.5)
+    with pytest.raises(InputError, match="same as a case"):
+        split_task(load_file(train), load_file(train), 0.5)
+
+
+def test_closed_or_remote_base_is_refused():
+    from whichai.app.tune import base_gguf
+
+    with pytest.raises(ConfigError, match="Fix:"):
+        base_gguf("openai/gpt-4o")
+
+
+def test_missing_extra_names_the_fix(monkeypatch):
+    from whichai.tune import train
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "peft" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"pip install 'whichai\[tune\]'"):
+        train.check_installed()
+
+
+def test_too_large_for_memory(monkeypatch):
+    from whichai.tune import train
+
+    monkeypatch.setattr(train, "available_memory", lambda: 2 * 2**30)
+    with pytest.raises(ConfigError, match="memory"):
+        train.check_memory(70_000_000_000)
+
+
+def test_cli_exit_2_on_bad_input(data):
+    from whichai.cli.main import build_app
+
+    result = CliRunner().invoke(build_app(["tune"]), ["tune", "openai/gpt-4o", "--task", str(FIXTURE)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
+
+
+@needs_tune
+@pytest.mark.slow
+def test_tiny_tune_interrupted_resumed_exported_measured(data):
+    from whichai.app.tune import TuneRequest, tune
+    from whichai.tune import lineage
+
+    train, test = _files(data, 8, 3)
+    req = TuneRequest(base="local/smollm2-135m-instruct", task=test, train_file=train, epochs=1, rank=2,
+                      name="tiny", max_steps=3, max_tokens=8, db=str(data / "w.db"))
+    first = tune(req)
+    assert (first.steps, first.finished, first.total_steps) == (3, False, 8)
+    assert (Path(first.folder) / "checkpoint.pt").is_file() and not (Path(first.folder) / "tuned.gguf").exists()
+
+    req.max_steps = None  # the same command again: resumes at step 3
+    done = tune(req)
+    assert done.finished and done.resumed_from == 3 and done.steps == 8
+    assert len(done.losses) == 8  # the losses of the first call were kept in the checkpoint
+    assert (Path(done.folder) / "tuned.gguf").read_bytes()[:4] == b"GGUF"
+    assert set(done.pass_rates) == {"local/smollm2-135m-instruct", "local/tuned:tiny"}
+    assert all(r["cases"] == 3 for r in done.pass_rates.values())
+    assert done.comparison["test"] == "mcnemar-exact" and done.comparison["cases"] == 3
+    found = lineage.list_tunes()
+    assert [t.model_id for t in found] == ["local/tuned:tiny"]
+    saved = json.loads((Path(done.folder) / "lineage.json").read_text())
+    assert saved["base"] == "local/smollm2-135m-instruct" and saved["hyper"]["rank"] == 2 and saved["energy_wh"] >= 0
+    assert saved["measured"]["comparison"]["cases"] == 3

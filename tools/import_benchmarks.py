@@ -2,18 +2,28 @@
 
 Usage: ``python tools/import_benchmarks.py [--mirrors DIR] [--observed 2026-12-07]``
 
-Reads three openly licensed sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
+Reads four openly licensed sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
 ``fetch`` tool leaves them; ``git clone --bare`` gives the same):
 
 - Aider polyglot leaderboard (Apache-2.0), ``Aider-AI/aider`` ``aider/website/_data/polyglot_leaderboard.yml``: code.
 - LLM Stats (CC-BY-4.0), ``JonathanChavezTamales/llm-leaderboard`` ``data/organizations/*/models/*/benchmarks.json``:
   results the vendors published (self-reported), many benchmarks: knowledge, reasoning, chat, code, multilingual.
 - EvalPlus leaderboard (Apache-2.0), ``evalplus/evalplus.github.io`` ``results.json``: HumanEval+ and MBPP+ (code).
+- Open LLM Leaderboard v1 (Hugging Face, 2023) as snapshotted by ``dsdanielpark/open-llm-leaderboard-report``
+  (MIT) ``data/*.json``: ARC (25-shot), HellaSwag (10-shot), MMLU (5-shot), TruthfulQA (0-shot) of older
+  open models (Pythia, GPT-NeoX, Polyglot-Ko, Llama 2, Falcon, MPT, BLOOM, Mistral 7B); each model's
+  latest snapshot; only the models of the publishers in ``OLL_PUBLISHERS`` (the original releases,
+  not the thousands of fine-tunes). Its columns are put on the common scale by the one-factor fit
+  through the models it shares with the other sources.
+- Model cards (self-reported): figures curated by hand from the publishers' cards (``CARDS``), each
+  with its URL and the date it was read.
 
-Each result is linked to a catalog entry by the rule of :func:`whichai.catalog.benchmarks.link_index`
+Results keep the model as the source named it (no entry ids): the catalog links them when it loads.
+
+To fit, each result is linked to the shipped catalog by the rule of :func:`whichai.catalog.benchmarks.link`
 (normalised names, exact token match; a dated snapshot name links to an undated entry only when that
-base names exactly one entry); what does not link is listed in the output's ``unlinked``. Then the
-per-ability priors are fitted (:mod:`whichai.catalog.benchmarks` ``fit_ability``) and stored per entry.
+base names exactly one entry); the per-ability fit (each benchmark's a, c, σ; :func:`fit_priors`) is
+stored, and each entry's prior is computed from it when the catalog loads.
 """
 
 from __future__ import annotations
@@ -44,7 +54,21 @@ SOURCES = {
     "evalplus": {"name": "EvalPlus leaderboard", "repo": "evalplus/evalplus.github.io", "path": "results.json",
                  "url": "https://evalplus.github.io/leaderboard.html", "license": "Apache-2.0",
                  "attribution": "EvalPlus leaderboard results (c) the EvalPlus team, Apache-2.0"},
+    "openllm": {"name": "Open LLM Leaderboard v1 (report snapshots)", "repo": "dsdanielpark/open-llm-leaderboard-report", "path": "data",
+                "url": "https://github.com/dsdanielpark/open-llm-leaderboard-report", "license": "MIT",
+                "version": "Open LLM Leaderboard v1 (EleutherAI lm-evaluation-harness: ARC 25-shot, HellaSwag 10-shot, MMLU 5-shot, "
+                           "TruthfulQA 0-shot mc2), snapshots 2023-05-26 to 2023-10-31",
+                "attribution": "Open LLM Leaderboard report (c) 2023 Daniel Park, MIT; scores from Hugging Face's Open LLM Leaderboard "
+                               "(https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard); whichai keeps the original "
+                               "publishers' models, each at its latest snapshot (changes made)"},
 }
+
+# the publishers whose own releases are kept from the Open LLM Leaderboard (not the fine-tunes of others)
+OLL_PUBLISHERS = {"eleutherai", "meta-llama", "mistralai", "tiiuae", "mosaicml", "bigscience", "togethercomputer", "openassistant",
+                  "rinna", "allenai", "llm360", "ibm", "stabilityai", "cerebras", "databricks", "microsoft", "google", "qwen", "01-ai",
+                  "huggyllama", "openlm-research", "salesforce", "facebook"}
+OLL_BENCHMARKS = (("oll-arc", "ARC (25-shot)", ["general", "reasoning"], 1172), ("oll-hellaswag", "HellaSwag (10-shot)", ["general"], 10042),
+                  ("oll-mmlu", "MMLU (5-shot, harness)", ["general", "extraction"], 14042), ("oll-truthfulqa", "TruthfulQA (0-shot mc2)", ["general"], 817))
 
 # the benchmarks kept, with what each says about: general (chat), code, reasoning, multilingual, extraction
 LLMSTATS_KEEP = {
@@ -122,6 +146,41 @@ def llmstats_results(mirrors: Path) -> list[dict]:
     return out
 
 
+def openllm_results(mirrors: Path) -> list[dict]:
+    """Each kept model's row in the latest snapshot that has it: [name, (revision,) average, ARC, HellaSwag, MMLU, TruthfulQA]."""
+    repo = SOURCES["openllm"]["repo"]
+    latest: dict[str, tuple[str, list]] = {}
+    for path in sorted(git_ls(mirrors, repo, "data")):
+        if not path.endswith(".json"):
+            continue
+        day = re.search(r"(\d{8})", path).group(1)
+        for row in json.loads(git_show(mirrors, repo, path)):
+            name = str(row[0])
+            if "/" not in name or name.split("/")[0].lower() not in OLL_PUBLISHERS:
+                continue
+            values = [v for v in row[1:] if not isinstance(v, str)]
+            if len(values) != 5:
+                continue
+            if name not in latest or day >= latest[name][0]:
+                latest[name] = (f"{day[:4]}-{day[4:6]}-{day[6:]}", values)
+    out = []
+    for name, (day, values) in sorted(latest.items()):
+        for (bench, *_), value in zip(OLL_BENCHMARKS, values[1:]):
+            out.append({"source": "openllm", "benchmark": bench, "model": name, "score": round(float(value) / 100, 4), "date": day,
+                        "setting": "Open LLM Leaderboard v1 harness"})
+    return out
+
+
+def card_results() -> list[dict]:
+    return [{"source": "cards", "benchmark": bench, "model": model, "score": round(value / 100, 4), "date": CARDS_OBSERVED, "url": url,
+             "setting": setting} for model, url, setting, scores in CARDS for bench, value in scores.items()]
+
+
+CARDS_OBSERVED = "2026-12-07"
+# (model as the card names it, card URL, setting, {benchmark: percent}); figures as each publisher's card gives them
+CARDS: list[tuple[str, str, str, dict[str, float]]] = []
+
+
 def evalplus_results(mirrors: Path) -> list[dict]:
     data = json.loads(git_show(mirrors, "evalplus/evalplus.github.io", "results.json"))
     out = []
@@ -142,6 +201,8 @@ BENCHMARKS = {
     "mbpp-plus": {"name": "MBPP+", "source": "evalplus", "version": "EvalPlus MBPP+ v0.2.0 pass@1", "abilities": ["code"], "items": 378},
     **{k: {"name": v[0], "source": "llmstats", "version": f"{v[0]} as the vendor reported it (setting per result)", "abilities": v[1], "items": v[2]}
        for k, v in LLMSTATS_KEEP.items()},
+    **{k: {"name": name, "source": "openllm", "version": f"Open LLM Leaderboard v1: {name}", "abilities": ab, "items": n}
+       for k, name, ab, n in OLL_BENCHMARKS},
 }
 
 
@@ -165,8 +226,9 @@ def heldout(mirrors: Path) -> None:
     import io
 
     catalog = load_shipped()
-    index = bm.link_index([(e["id"], e.get("name"), e.get("aliases", []), e.get("hf_repo")) for e in catalog.raw])
-    priors = json.loads(OUT.read_text())["priors"]
+    index = bm.catalog_index(catalog.raw)
+    doc = json.loads(OUT.read_text())
+    priors = bm.priors_from_fit(bm._best_scores(doc, bm.link_all(doc["results"], index)), doc["fit"])
     arena = list(csv.DictReader(io.StringIO(git_show(mirrors, "fboulnois/llm-leaderboard-csv", "csv/lmarena_text.csv"))))
     live = list(csv.DictReader(io.StringIO(git_show(mirrors, "LiveBench/livebench.github.io", "public/table_2026_01_08.csv"))))
     checks = [("LMArena text (score)", "general", [(r["model"], r["arena_score"]) for r in arena]),
@@ -194,29 +256,31 @@ def main() -> None:
     mirrors = Path(args.mirrors)
     if args.heldout:
         return heldout(mirrors)
-    results = aider_results(mirrors) + llmstats_results(mirrors) + evalplus_results(mirrors)
+    results = aider_results(mirrors) + llmstats_results(mirrors) + evalplus_results(mirrors) + openllm_results(mirrors) + card_results()
+    results = sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"]))
     catalog = load_shipped()
-    index = bm.link_index([(e["id"], e.get("name"), e.get("aliases", []), e.get("hf_repo")) for e in catalog.raw])
-    unlinked: set[tuple[str, str]] = set()
-    for r in results:
-        r["entry"] = bm.link(r["model"], index)
-        if r["entry"] is None:
-            unlinked.add((r["source"], r["model"]))
+    links = bm.link_all(results, bm.catalog_index(catalog.raw))
     sources = {}
     for sid, s in SOURCES.items():
         commit, day = git_head(mirrors, s["repo"])
         sources[sid] = {**s, "commit": commit, "source_date": day, "observed": args.observed,
-                        "results": sum(1 for r in results if r["source"] == sid),
-                        "linked": sum(1 for r in results if r["source"] == sid and r["entry"])}
-    doc = {"schema": "whichai.benchmarks/1", "observed": args.observed, "sources": sources, "benchmarks": BENCHMARKS,
-           "results": sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"])),
-           "unlinked": [f"{s}: {m}" for s, m in sorted(unlinked)]}
-    doc["priors"] = bm.fit_priors(doc)
+                        "results": sum(1 for r in results if r["source"] == sid)}
+    if CARDS:
+        sources["cards"] = {"name": "model card (self-reported)", "repo": "", "path": "", "url": "https://huggingface.co (each result's own URL)",
+                            "license": "facts (figures curated by hand from the publishers' model cards)", "commit": "", "source_date": CARDS_OBSERVED,
+                            "observed": CARDS_OBSERVED, "version": "each card's own table",
+                            "attribution": "benchmark figures as each model's publisher reports them on its model card (self-reported)",
+                            "results": sum(1 for r in results if r["source"] == "cards")}
+    doc = {"schema": "whichai.benchmarks/2", "observed": args.observed, "sources": sources, "benchmarks": BENCHMARKS, "results": results}
+    doc["fit"] = bm.fit_priors(doc, links)
     OUT.write_text(json.dumps(doc, indent=0, sort_keys=False, ensure_ascii=False) + "\n")
-    linked_entries = {e for r in results for e in (r["entry"] or [])}
-    print(f"{len(results)} results, {len(linked_entries)} catalog entries linked, {len(unlinked)} names unlinked; priors for {len(doc['priors'])} entries")
+    priors = bm.priors_from_fit(bm._best_scores(doc, links), doc["fit"])
+    linked_entries = {e for linked in links for e in linked}
+    unlinked = {(r["source"], r["model"]) for r, linked in zip(results, links) if not linked}
+    print(f"{len(results)} results, {len(linked_entries)} catalog entries linked, {len(unlinked)} names unlinked; priors for {len(priors)} entries")
     for sid, s in sources.items():
-        print(f"  {sid}: {s['results']} results, {s['linked']} linked ({s['license']}, {s['commit'][:10]} {s['source_date']})")
+        n = sum(1 for r, linked in zip(results, links) if r["source"] == sid and linked)
+        print(f"  {sid}: {s['results']} results, {n} linked ({s['license']}, {s['commit'][:10]} {s['source_date']})")
 
 
 if __name__ == "__main__":

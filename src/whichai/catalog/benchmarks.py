@@ -14,7 +14,13 @@ date (``-20240307``, ``-2024-08-06``) links to an undated key only when no catal
 with another date. Nothing is matched across sizes, versions, ``instruct``/base or distillations:
 a name that does not link is listed as unlinked.
 
-**Priors** (:func:`fit_priors`, run by the import tool, stored in the data file): per ability
+The data file keeps each result's model **as the source named it**; results are linked to the entries
+of the catalog in use when it is first needed (once per process, :func:`_linked`), so a catalog
+rebuilt with new ids links again by the same rule, and ``unlinked`` is what this catalog does not match.
+
+**Priors** (:func:`fit_priors`, run by the import tool, which stores each benchmark's fitted (a, c, σ)
+in the data file as ``fit``; each entry's θ is computed from them when the catalog loads,
+:func:`priors_from_fit`): per ability
 (general, code, reasoning, extraction, multilingual), each linked entry's best result per benchmark
 is put on one scale by a one-factor model fitted by alternating least squares:
 score(m, b) = a_b + c_b · θ_m, residual spread σ_b; θ_m = Σ c_b (y - a_b)/σ_b² / (Σ c_b²/σ_b² + 1)
@@ -41,6 +47,7 @@ _DATE = re.compile(r"^(\d{8}|\d{4}-\d{2}-\d{2})$")
 # names ------------------------------------------------------------------------------------------
 
 
+@cache
 def tokens(name: str) -> tuple[str, ...]:
     """The normalised tokens of a model name (see the module docstring)."""
     text = str(name).lower().strip()
@@ -60,13 +67,23 @@ def _undated(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     return toks, None
 
 
+class LinkIndex(dict):
+    """Tokens of a key -> entry ids; ``dates``: each undated base -> the snapshot dates (None: undated) the catalog has."""
+
+    dates: dict[tuple[str, ...], set[str | None]]
+
+
 def link_index(entries: Iterable[tuple[str, str | None, list[str], str | None]]) -> dict[tuple[str, ...], set[str]]:
     """Tokens of every key (id, name, aliases, Hugging Face repo) -> the entry ids that have it."""
-    index: dict[tuple[str, ...], set[str]] = {}
+    index = LinkIndex()
     for eid, name, aliases, hf in entries:
         for key in (eid, name, *aliases, hf):
             if key:
                 index.setdefault(tokens(key), set()).add(eid)
+    index.dates = {}
+    for k in index:
+        base, day = _undated(k)
+        index.dates.setdefault(base, set()).add(day)
     return index
 
 
@@ -80,7 +97,12 @@ def link(model: str, index: dict[tuple[str, ...], set[str]]) -> list[str] | None
     base, day = _undated(toks)
     if day is None or base not in index:
         return None
-    if any(_undated(k)[0] == base and _undated(k)[1] not in (None, day) for k in index):
+    dates = getattr(index, "dates", None)
+    if dates is None:
+        dates = {}
+        for k in index:
+            dates.setdefault(_undated(k)[0], set()).add(_undated(k)[1])
+    if dates.get(base, set()) - {None, day}:
         return None  # the catalog has another snapshot of that base: which one the undated name is, is not known
     return sorted(index[base])
 
@@ -88,11 +110,11 @@ def link(model: str, index: dict[tuple[str, ...], set[str]]) -> list[str] | None
 # fitting (run by the import tool) ----------------------------------------------------------------
 
 
-def _best_scores(doc: dict) -> dict[str, dict[str, tuple[float, str, str]]]:
-    """entry -> benchmark -> (best score, source, model as named)."""
+def _best_scores(doc: dict, links: list[tuple[str, ...]]) -> dict[str, dict[str, tuple[float, str, str]]]:
+    """entry -> benchmark -> (best score, source, model as named); ``links[i]``: the entries result i links to."""
     best: dict[str, dict[str, tuple[float, str, str]]] = {}
-    for r in doc["results"]:
-        for eid in r.get("entry") or []:
+    for r, linked in zip(doc["results"], links):
+        for eid in linked:
             cur = best.setdefault(eid, {}).get(r["benchmark"])
             if cur is None or r["score"] > cur[0]:
                 best[eid][r["benchmark"]] = (r["score"], r["source"], r["model"])
@@ -136,10 +158,11 @@ def _phi(x: float) -> float:
     return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
 
 
-def fit_priors(doc: dict) -> dict[str, dict[str, dict[str, Any]]]:
-    """entry -> ability -> {score, se, benchmarks: [[benchmark, score, source, model as named], ...]}."""
-    best = _best_scores(doc)
-    out: dict[str, dict[str, dict[str, Any]]] = {}
+def fit_priors(doc: dict, links: list[tuple[str, ...]]) -> dict[str, dict[str, list[float]]]:
+    """The fit stored in the data file: ability -> benchmark -> [a, c, σ] (the one-factor model of the
+    module docstring over the entries the results link to now)."""
+    best = _best_scores(doc, links)
+    fit: dict[str, dict[str, list[float]]] = {}
     for ability in ABILITIES:
         keep = {b for b, meta in doc["benchmarks"].items() if ability in meta["abilities"]}
         counts: dict[str, int] = {}
@@ -152,11 +175,26 @@ def fit_priors(doc: dict) -> dict[str, dict[str, dict[str, Any]]]:
         y = {m: row for m, row in y.items() if row}
         if len(y) < MIN_RESULTS:
             continue
-        theta, se, _ = _fit(y)
-        for m in sorted(y):
-            score = 0.5 * (1 + math.erf(theta[m] / math.sqrt(2)))
-            used = [[b, best[m][b][0], best[m][b][1], best[m][b][2]] for b in sorted(y[m])]
-            out.setdefault(m, {})[ability] = {"score": round(score, 4), "se": round(_phi(theta[m]) * se[m], 4), "benchmarks": used}
+        _, _, stats = _fit(y)
+        fit[ability] = {b: [round(a, 6), round(c, 6), round(s, 6)] for b, (a, c, s) in sorted(stats.items())}
+    return fit
+
+
+def priors_from_fit(best: dict[str, dict[str, tuple[float, str, str]]], fit: dict[str, dict[str, list[float]]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """entry -> ability -> {score, se, benchmarks: [[benchmark, score, source, model as named], ...]}:
+    θ = Σ c_b (y - a_b)/σ_b² / (Σ c_b²/σ_b² + 1) over the entry's results on the ability's fitted
+    benchmarks, prior Φ(θ), standard error φ(θ)/√(Σ c_b²/σ_b² + 1). One pass, no fitting."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for ability, stats in fit.items():
+        for m, row in best.items():
+            used = sorted(b for b in row if b in stats)
+            if not used:
+                continue
+            info = 1.0 + sum(stats[b][1] ** 2 / stats[b][2] ** 2 for b in used)
+            theta = sum(stats[b][1] * (row[b][0] - stats[b][0]) / stats[b][2] ** 2 for b in used) / info
+            score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+            out.setdefault(m, {})[ability] = {"score": round(score, 4), "se": round(_phi(theta) / math.sqrt(info), 4),
+                                              "benchmarks": [[b, row[b][0], row[b][1], row[b][2]] for b in used]}
     return dict(sorted(out.items()))
 
 
@@ -201,19 +239,41 @@ class BenchmarkPrior:
 def data() -> dict:
     """The shipped benchmark data (empty when the file is missing)."""
     if not DATA.exists():
-        return {"sources": {}, "benchmarks": {}, "results": [], "priors": {}, "unlinked": []}
+        return {"sources": {}, "benchmarks": {}, "results": [], "fit": {}}
     return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def catalog_index(entries: Iterable[dict]) -> dict[tuple[str, ...], set[str]]:
+    """The link index of catalog entries (dicts with id, name, aliases, hf_repo)."""
+    return link_index((e["id"], e.get("name"), e.get("aliases") or [], e.get("hf_repo")) for e in entries)
+
+
+def link_all(results: list[dict], index: dict[tuple[str, ...], set[str]]) -> list[tuple[str, ...]]:
+    """The entries each result links to (``()`` when unlinked), one name looked up once."""
+    names: dict[str, tuple[str, ...]] = {}
+    for r in results:
+        if r["model"] not in names:
+            names[r["model"]] = tuple(link(r["model"], index) or ())
+    return [names[r["model"]] for r in results]
+
+
+@cache
+def _linked() -> tuple[tuple[str, ...], ...]:
+    """The entries of the catalog in use that each result links to (linked when first needed, once per process)."""
+    return tuple(link_all(data()["results"], catalog_index(_raw_entries().values())))
 
 
 @cache
 def _facts_by_entry() -> dict[str, tuple[BenchmarkFact, ...]]:
     doc = data()
     by: dict[str, list[BenchmarkFact]] = {}
-    for r in doc["results"]:
+    for r, linked in zip(doc["results"], _linked()):
+        if not linked:
+            continue
         src, bench = doc["sources"][r["source"]], doc["benchmarks"][r["benchmark"]]
         fact = BenchmarkFact(r["source"], src["name"], r["benchmark"], bench["name"], bench["version"], r["model"], r["score"], r.get("date", ""),
-                             src["url"], src["license"], src["observed"], r.get("setting", ""))
-        for eid in r.get("entry") or []:
+                             r.get("url") or src["url"], src["license"], src["observed"], r.get("setting", ""))
+        for eid in linked:
             by.setdefault(eid, []).append(fact)
     return {k: tuple(v) for k, v in by.items()}
 
@@ -225,11 +285,18 @@ def facts(entry_id: str) -> tuple[BenchmarkFact, ...]:
 
 @cache
 def _priors() -> dict[str, dict[str, BenchmarkPrior]]:
+    """Every linked entry's prior per ability (computed once per process, when first needed)."""
     doc = data()
     names = {k: v["name"] for k, v in doc["benchmarks"].items()}
     srcs = {k: v["name"] for k, v in doc["sources"].items()}
+    raw = priors_from_fit(_best_scores(doc, list(_linked())), doc.get("fit", {}))
     return {eid: {ab: BenchmarkPrior(ab, p["score"], p["se"], tuple((names[b], s, srcs[src], named) for b, s, src, named in p["benchmarks"]))
-                  for ab, p in row.items()} for eid, row in doc.get("priors", {}).items()}
+                  for ab, p in row.items()} for eid, row in raw.items()}
+
+
+def covered() -> list[str]:
+    """The catalog entries with a benchmark prior."""
+    return sorted(_priors())
 
 
 TASK_ABILITY = {"chat": "general", "code": "code", "reasoning": "reasoning", "extraction": "extraction", "classification": "extraction"}
@@ -248,13 +315,19 @@ def multilingual(entry_id: str) -> BenchmarkPrior | None:
 
 
 def sources() -> list[dict[str, Any]]:
-    """Each source with its licence, attribution, commit and counts (for ``whichai catalog sources``)."""
-    return [{"id": k, **{f: v[f] for f in ("name", "url", "license", "attribution", "commit", "source_date", "observed", "results", "linked")}}
-            for k, v in data()["sources"].items()]
+    """Each source with its licence, attribution, commit, version and counts (for ``whichai catalog sources``);
+    ``linked``: its results that link to the catalog in use."""
+    doc = data()
+    linked: dict[str, int] = {}
+    for r, entries in zip(doc["results"], _linked()):
+        linked[r["source"]] = linked.get(r["source"], 0) + bool(entries)
+    return [{"id": k, **{f: v.get(f, "") for f in ("name", "url", "license", "attribution", "commit", "source_date", "observed", "results")},
+             "linked": linked.get(k, 0)} for k, v in doc["sources"].items()]
 
 
 def unlinked() -> list[str]:
-    return list(data().get("unlinked", []))
+    """``source: model as named`` for every result name that links to no entry of the catalog in use."""
+    return sorted({f"{r['source']}: {r['model']}" for r, entries in zip(data()["results"], _linked()) if not entries})
 
 
 # the estimate for an entry no benchmark covers (its line's benchmarked models) ----------------------

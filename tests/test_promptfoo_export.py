@@ -97,3 +97,31 @@ def test_promptfoo_imports_the_file(cli, env, tmp_path):
     want = sorted((r["prompt"]["label"], r["vars"]["reply"], r["success"], r["score"], r["response"]["output"]) for r in data["results"]["results"])
     assert got == want
     assert theirs["stats"]["successes"] == 2 and theirs["stats"]["failures"] == 2
+
+
+@pytest.mark.slow
+def test_run_and_reports_show_the_imports_coverage(cli, env, tmp_path):
+    with ReplyServer() as server:
+        (tmp_path / "promptfooconfig.yaml").write_text(CONFIG.replace("BASE_URL", server.base_url).replace(
+            "{type: equals, value: Surabaya}", "{type: equals, value: Surabaya}, {type: rouge-n, value: Surabaya}"))
+        toml = write_config(tmp_path / "whichai.toml", "det", server.base_url)
+        args = ("run", "--task", str(tmp_path / "promptfooconfig.yaml"), "--config", str(toml), "--db", str(tmp_path / "w.db"))
+        done = cli(*args, "--json", "--no-report")
+        shown = cli(*args, "--no-report")  # the same run again (resumed): the terminal view
+    assert done.returncode in (0, 1), done.stderr
+    document = json.loads(done.stdout)
+    want = {"cases": 4, "assertions": {"contains": 2, "equals": 2, "icontains": 2, "rouge-n": 2},
+            "supported": {"contains": 2, "equals": 2, "icontains": 2}, "unsupported": {"rouge-n": 2}, "flagged_cases": 2}
+    assert document["promptfoo"] == want
+    line = "promptfoo import: 4 cases · supported: contains 2, equals 2, icontains 2 · not supported: rouge-n 2 (2 cases flagged"
+    assert line in shown.stdout
+    for fmt in ("md", "json", "html", "promptfoo"):
+        out = tmp_path / f"report.{fmt}"
+        assert cli("report", document["run_id"], "--format", fmt, "--db", str(tmp_path / "w.db"), "--out", str(out)).returncode == 0
+        text = out.read_text()
+        if fmt == "json":
+            assert json.loads(text)["promptfoo"]["unsupported"] == {"rouge-n": 2}
+        elif fmt == "promptfoo":
+            assert json.loads(text)["metadata"]["whichai_promptfoo_coverage"] == want
+        else:
+            assert "promptfoo import: 4 cases" in text and "rouge-n 2" in text

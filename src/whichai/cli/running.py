@@ -40,6 +40,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         return 130
     outcome, elapsed = ran
     document = _run_document(store, registry, outcome, the_task.name, elapsed)
+    if any(c.scorer == "promptfoo" for c in the_task.cases):  # the import's coverage: cases, assertion types, supported / not
+        from whichai.tasks.promptfoo import coverage
+
+        document["promptfoo"] = coverage(the_task)
     summaries = document["models"]
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
@@ -235,6 +239,10 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> d
 def _print_run(document: dict[str, Any], recommendation, lang: str) -> None:
     """The terminal view: the measurements, then the recommendation, the candidates and the report path."""
     _print_table(document, lang)
+    if "promptfoo" in document:
+        from whichai.tasks.promptfoo import coverage_text
+
+        out_console().print(plain(coverage_text(document["promptfoo"])))
     if recommendation is not None:
         from whichai.cli.decision_view import render
 

@@ -49,6 +49,11 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
         cases=case_rows(store.cases(rid), results, run["models"]),
         loads=load_sweeps(store, [*run["models"], *doc["shown"]]),
     )
+    from whichai.tasks.promptfoo import coverage_text, stored_coverage
+
+    coverage = stored_coverage(store.cases(rid))  # a promptfoo config's run: the import's coverage
+    if coverage is not None:
+        doc["promptfoo"] = {**coverage, "text": coverage_text(coverage)}
     return doc
 
 

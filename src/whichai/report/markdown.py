@@ -48,6 +48,8 @@ def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
                   f"- {t('created', lang)}: {run['created_at']} · {t('status', lang)}: {run['status']}",
                   f"- {t('models', lang)}: {', '.join(cell(m) for m in run['models'])}",
                   f"- {t('cases', lang)}: {len(doc['cases'])}", ""]
+        if doc.get("promptfoo"):
+            lines[-1:-1] = [f"- {cell(doc['promptfoo']['text'], None)}"]
     lines += _verdict(doc, lang) + _why(doc, lang)
     if run:
         lines += _measured(doc, lang)

@@ -144,11 +144,15 @@ def promptfoo_results(store: Any, run_id: str) -> dict[str, Any]:
                   "errors": sum(r["failureReason"] == ERROR for r in results), "tokenUsage": totals},
     }
     var_names = sorted({k for r in results for k in r["vars"]})
+    from whichai.tasks.promptfoo import stored_coverage
+
+    coverage = stored_coverage(list(cases.values()))
     config = {"description": run["task_name"], "prompts": labels, "providers": [{"id": m} for m in run["models"]],
               "tests": [], "metadata": {"whichai_run": run["id"]}}
     return {"evalId": f"eval-whichai-{run['id']}", "results": summary, "config": config, "shareableUrl": None,
             "metadata": {"exporter": "whichai", "whichai_run": run["id"], "whichaiVersion": run.get("whichai_version"),
-                         "evaluationCreatedAt": run["created_at"], "exportedAt": run["updated_at"]},
+                         "evaluationCreatedAt": run["created_at"], "exportedAt": run["updated_at"],
+                         **({"whichai_promptfoo_coverage": coverage} if coverage else {})},
             "vars": var_names}
 
 

@@ -258,6 +258,21 @@ def coverage(task: Task) -> dict[str, Any]:
             "supported": supported, "unsupported": unsupported, "flagged_cases": flagged}
 
 
+def stored_coverage(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """:func:`coverage` of a run's stored cases (each as JSON); None when none is a promptfoo case."""
+    parsed = [Case.model_validate(c) for c in cases if isinstance(c, dict) and c.get("scorer") == SCORER]
+    return coverage(Task(name="", cases=parsed)) if parsed else None
+
+
+def coverage_text(report: dict[str, Any]) -> str:
+    """One line: ``promptfoo import: N cases · supported: equals 2, … · not supported: … (K cases flagged…)``."""
+    def counts(values: dict[str, int]) -> str:
+        return ", ".join(f"{k} {n}" for k, n in values.items()) or "-"
+
+    return (f"promptfoo import: {report['cases']} cases · supported: {counts(report['supported'])} · "
+            f"not supported: {counts(report['unsupported'])} ({report['flagged_cases']} cases flagged, never counted as passed)")
+
+
 # --- providers -----------------------------------------------------------------------------
 
 _PREFIXES = (

@@ -118,3 +118,40 @@ def test_tiny_tune_interrupted_resumed_exported_measured(data):
     saved = json.loads((Path(done.folder) / "lineage.json").read_text())
     assert saved["base"] == "local/smollm2-135m-instruct" and saved["hyper"]["rank"] == 2 and saved["energy_wh"] >= 0
     assert saved["measured"]["comparison"]["cases"] == 3
+
+
+def _fake_tune(name: str, base_rate: float, tuned_rate: float, better: bool) -> None:
+    from whichai.tune.lineage import Lineage, tune_dir
+
+    folder = tune_dir(name)
+    folder.mkdir(parents=True)
+    (folder / "tuned.gguf").write_bytes(b"GGUF")
+    model = f"local/tuned:{name}"
+    Lineage(name=name, model_id=model, base="local/smollm2-135m-instruct", task="reviews", examples=40, examples_hash="x",
+            hyper={"rank": 8}, device="cpu", threads=2, train_seconds=300.0, energy_wh=5.4, energy_basis="estimate",
+            steps=120, final_loss=0.01, created_at="2026-12-07T00:00:00+00:00",
+            measured={"pass_rates": {"local/smollm2-135m-instruct": {"passed": 0, "cases": 40, "rate": base_rate},
+                                     model: {"passed": 30, "cases": 40, "rate": tuned_rate}},
+                      "comparison": {"cases": 40, "p_value": 1e-6 if better else 0.5, "better": model if better else None}}).save(folder)
+
+
+def test_tunes_listed_in_models_local(data):
+    from whichai.cli.local_models import _tunes
+
+    _fake_tune("reviews", 0.05, 0.75, True)
+    (data / "data" / "tunes" / "unfinished").mkdir()  # a tune still training (no GGUF yet) is not a model
+    assert [t["model_id"] for t in _tunes()] == ["local/tuned:reviews"]
+
+
+def test_customization_is_measured_when_a_tune_exists(data):
+    from whichai.decide.constraints import Candidate
+    from whichai.decide.criteria_scores import customization
+
+    cand = Candidate(model="local/smollm2-135m-instruct", name="SmolLM2", entry=None, openness="open-source",
+                     openness_origin="inferred", measurement=None)
+    assert customization(cand).origin != "measured"
+    _fake_tune("reviews", 0.05, 0.75, True)
+    score = customization(cand)
+    assert (score.score, score.origin, score.note) == (1.0, "measured", "why.customization_tuned")
+    assert "5%" in score.reason["text"]["en"] and "75%" in score.reason["text"]["en"]
+    assert "menaikkan" in score.reason["text"]["id"]

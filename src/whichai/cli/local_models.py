@@ -17,10 +17,33 @@ def show_local(catalog: Any, as_json: bool) -> None:
             raw = catalog.find_raw(model["catalog"]) if model["catalog"] else None
             model["catalog_name"] = raw["name"] if raw else None
             model["openness"] = raw["openness"] if raw else None
+    tunes = _tunes()
     if as_json:
-        print_json({"servers": rows, "probe_timeout_s": PROBE_TIMEOUT_S})
+        print_json({"servers": rows, "probe_timeout_s": PROBE_TIMEOUT_S, "tunes": tunes})
         return
     _print(rows)
+    _print_tunes(tunes)
+
+
+def _tunes() -> list[dict[str, Any]]:
+    """The models made by ``whichai tune`` (local/tuned:NAME), with their lineage."""
+    from dataclasses import asdict
+
+    from whichai.tune.lineage import list_tunes
+
+    return [asdict(t) for t in list_tunes()]
+
+
+def _print_tunes(tunes: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    console = out_console()
+    for t in tunes:
+        rates = (t.get("measured") or {}).get("pass_rates") or {}
+        shown = ", ".join(f"{escape(m)} {r['passed']}/{r['cases']}" for m, r in rates.items())
+        console.print(f"{escape(t['model_id'])}: LoRA rank {t['hyper'].get('rank')} of {escape(t['base'])} on {t['examples']} "
+                      f"examples of {escape(t['task'])}, {t['train_seconds']} s on {t['device']}"
+                      + (f"; held-out pass: {shown}" if shown else ""))
 
 
 def _print(rows: list[dict[str, Any]]) -> None:

@@ -119,6 +119,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "why.customization_weights": ("weights can be fine-tuned", "bobot dapat di-fine-tune"),
     "why.customization_api": ("fine-tuning through the vendor's API", "fine-tuning lewat API vendor"),
     "why.customization_none": ("no fine-tuning", "tidak ada fine-tuning"),
+    "why.customization_tuned": (
+        "tuning ({tuned}) raised the pass rate on {task} from {before} to {after} on {cases} held-out cases (McNemar p = {p})",
+        "tuning ({tuned}) menaikkan tingkat lulus pada {task} dari {before} menjadi {after} pada {cases} kasus uji (McNemar p = {p})",
+    ),
+    "why.customization_tuned_flat": (
+        "tuning ({tuned}) did not measurably raise the pass rate on {task}: {before} to {after} on {cases} held-out cases (McNemar p = {p})",
+        "tuning ({tuned}) tidak menaikkan tingkat lulus pada {task} secara terukur: {before} menjadi {after} pada {cases} kasus uji (McNemar p = {p})",
+    ),
     "why.openness": ("from its openness class", "dari kelas keterbukaannya"),
     "why.deprecation": ("a deprecation is announced", "penghentian sudah diumumkan"),
     "why.support_sla": ("vendor SLA", "SLA dari vendor"),

@@ -79,3 +79,29 @@ def list_tunes() -> list[Lineage]:
         return []
     found = [read(d) for d in sorted(root.iterdir()) if (d / GGUF_NAME).is_file()]
     return [f for f in found if f is not None]
+
+
+@dataclass(frozen=True)
+class TuneEvidence:
+    """What a measured tune says about customising its base: pass rates on the held-out cases, McNemar."""
+
+    model_id: str
+    task: str
+    base_rate: float
+    tuned_rate: float
+    cases: int
+    p_value: float
+    raised: bool  # the tune passed significantly more held-out cases than its base (p < 0.05)
+
+
+def evidence_for(base: str) -> TuneEvidence | None:
+    """The best measured tune of ``base`` (highest held-out pass rate), or None."""
+    found = []
+    for t in list_tunes():
+        rates, comparison = (t.measured or {}).get("pass_rates") or {}, (t.measured or {}).get("comparison") or {}
+        if t.base != base or base not in rates or t.model_id not in rates or not comparison.get("cases"):
+            continue
+        found.append(TuneEvidence(model_id=t.model_id, task=t.task, base_rate=rates[base]["rate"] or 0.0,
+                                  tuned_rate=rates[t.model_id]["rate"] or 0.0, cases=comparison["cases"],
+                                  p_value=comparison["p_value"], raised=comparison.get("better") == t.model_id))
+    return max(found, key=lambda e: (e.raised, e.tuned_rate), default=None)

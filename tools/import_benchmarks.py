@@ -14,7 +14,8 @@ Reads four openly licensed sources from bare git mirrors (``DIR/<owner>+<repo>/r
   open models (Pythia, GPT-NeoX, Polyglot-Ko, Llama 2, Falcon, MPT, BLOOM, Mistral 7B); each model's
   latest snapshot; only the models of the publishers in ``OLL_PUBLISHERS`` (the original releases,
   not the thousands of fine-tunes). Its columns are put on the common scale by the one-factor fit
-  through the models it shares with the other sources.
+  through the models it shares with the other sources, and its MMLU (5-shot) goes into the same MMLU
+  column as LLM Stats' (the anchor: only two models are in both sources).
 - Model cards (self-reported): figures curated by hand from the publishers' cards (``CARDS``), each
   with its URL and the date it was read.
 
@@ -68,7 +69,7 @@ OLL_PUBLISHERS = {"eleutherai", "meta-llama", "mistralai", "tiiuae", "mosaicml",
                   "rinna", "allenai", "llm360", "ibm", "stabilityai", "cerebras", "databricks", "microsoft", "google", "qwen", "01-ai",
                   "huggyllama", "openlm-research", "salesforce", "facebook"}
 OLL_BENCHMARKS = (("oll-arc", "ARC (25-shot)", ["general", "reasoning"], 1172), ("oll-hellaswag", "HellaSwag (10-shot)", ["general"], 10042),
-                  ("oll-mmlu", "MMLU (5-shot, harness)", ["general", "extraction"], 14042), ("oll-truthfulqa", "TruthfulQA (0-shot mc2)", ["general"], 817))
+                  ("mmlu", "MMLU", ["general", "extraction"], 14042), ("oll-truthfulqa", "TruthfulQA (0-shot mc2)", ["general"], 817))
 
 # the benchmarks kept, with what each says about: general (chat), code, reasoning, multilingual, extraction
 LLMSTATS_KEEP = {
@@ -202,7 +203,7 @@ BENCHMARKS = {
     **{k: {"name": v[0], "source": "llmstats", "version": f"{v[0]} as the vendor reported it (setting per result)", "abilities": v[1], "items": v[2]}
        for k, v in LLMSTATS_KEEP.items()},
     **{k: {"name": name, "source": "openllm", "version": f"Open LLM Leaderboard v1: {name}", "abilities": ab, "items": n}
-       for k, name, ab, n in OLL_BENCHMARKS},
+       for k, name, ab, n in OLL_BENCHMARKS if k != "mmlu"},  # MMLU (5-shot) is the benchmark LLM Stats has: the shared column
 }
 
 

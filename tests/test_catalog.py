@@ -226,9 +226,9 @@ def test_user_file_missing(tmp_path):
 
 
 def test_default_run_models_are_active_in_the_catalog(cat):
-    from whichai.providers.registry import DEFAULT_MODELS
+    from whichai.providers.registry import vendor_defaults
 
-    for provider, (model_id, *_rest) in DEFAULT_MODELS.items():
+    for provider, (model_id, *_rest) in vendor_defaults().items():
         entry = cat.get(model_id)
         assert entry is not None, model_id
         assert entry.lifecycle.status == "active" and entry.lifecycle.shutdown_date is None, (model_id, entry.lifecycle)

@@ -144,11 +144,11 @@ def test_default_vendor_models_are_current_in_the_catalog():
     import datetime
 
     from whichai.catalog import load_catalog
-    from whichai.providers.registry import DEFAULT_MODELS
+    from whichai.providers.registry import vendor_defaults
 
     catalog = load_catalog()
     soon = (datetime.date.today() + datetime.timedelta(days=365)).isoformat()
-    for model_id, *_ in DEFAULT_MODELS.values():
+    for model_id, *_ in vendor_defaults().values():
         raw = catalog.find_raw(model_id)
         assert raw is not None, model_id
         lifecycle = raw.get("lifecycle") or {}

@@ -30,20 +30,22 @@ import re
 import sys
 import tomllib
 from pathlib import Path
-from typing import Literal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from whichai import safeyaml
-from whichai.errors import ConfigError, FileInputError, register_secret
+from whichai.errors import ConfigError, FileInputError, did_you_mean, register_secret
 
-# A vendor's key variable -> the host names (and their subdomains) that key belongs to.
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+# A vendor's key variable -> the host names (and their subdomains) that key belongs to: the keys of
+# hosted APIs reached through a built-in kind, and others a user may hold. A provider kind names its own
+# keys' hosts (``vendor_hosts`` on its class); :func:`key_hosts` reads both.
 VENDOR_HOSTS: dict[str, tuple[str, ...]] = {
-    "OPENAI_API_KEY": ("api.openai.com",),
-    "ANTHROPIC_API_KEY": ("api.anthropic.com",),
-    "GEMINI_API_KEY": ("generativelanguage.googleapis.com",),
-    "GOOGLE_API_KEY": ("generativelanguage.googleapis.com", "aiplatform.googleapis.com"),
     "GROQ_API_KEY": ("api.groq.com",),
     "TOGETHER_API_KEY": ("api.together.xyz",),
     "DEEPINFRA_API_KEY": ("api.deepinfra.com",),
@@ -67,7 +69,7 @@ class PricePerMTok(BaseModel):
 class ProviderConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    kind: Literal["openai", "anthropic", "gemini", "local"] = "openai"
+    kind: str = "openai"  # a provider kind installed under the ``whichai.providers`` entry point
     base_url: str | None = None
     api_key_env: str | None = None
     price_usd_per_mtok: PricePerMTok | None = None
@@ -80,6 +82,15 @@ class ProviderConfig(BaseModel):
     # not trusted with keys (see check_key_destination).
     _origin: str | None = PrivateAttr(default=None)
     _path: str | None = PrivateAttr(default=None)
+
+    @field_validator("kind")
+    @classmethod
+    def _installed_kind(cls, value: str) -> str:
+        kinds = installed_kinds()
+        if value not in kinds:
+            raise ValueError(f"no provider kind {value!r} is installed ({', '.join(sorted(kinds))}); "
+                             f"{did_you_mean(value, kinds)}a plugin registers one under the whichai.providers entry point")
+        return value
 
     @field_validator("tokenizer")
     @classmethod
@@ -211,31 +222,60 @@ def _parse(path: Path, text: str) -> dict:
     return data
 
 
-VENDOR_KINDS = ("openai", "anthropic", "gemini")  # a table of these names without `kind` is that vendor's kind
 BUILTIN_FIELDS = ("kind", "base_url", "api_key_env", "serves", "self_hosted", "tokenizer")  # what redefines a provider
+
+
+@lru_cache(maxsize=1)
+def _kind_entry_points() -> dict[str, EntryPoint]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="whichai.providers")}
+
+
+def installed_kinds() -> list[str]:
+    """The provider kinds installed under the ``whichai.providers`` entry point (built-in ones and plugins)."""
+    return list(_kind_entry_points())
+
+
+def kind_class(kind: str) -> Any:
+    """The provider class of an installed kind (its module imported now), or None. Its class attributes
+    (``api_key_vars``, ``default_model``, ``vendor_hosts``, ...) say what the kind owns."""
+    entry = _kind_entry_points().get(kind)
+    return entry.load() if entry is not None else None
+
+
+def vendor_kinds() -> list[str]:
+    """Kinds that are a vendor's API (they name a default model): ``[providers.KIND]`` without ``kind`` keeps it."""
+    kinds = [kind for kind in installed_kinds() if getattr(kind_class(kind), "default_model", None)]
+    return sorted(kinds, key=lambda kind: (kind_class(kind).default_order, kind))
+
+
+def key_hosts() -> dict[str, tuple[str, ...]]:
+    """Every vendor key variable -> its hosts: :data:`VENDOR_HOSTS` and each installed kind's ``vendor_hosts``."""
+    merged = dict(VENDOR_HOSTS)
+    for kind in installed_kinds():
+        merged.update(getattr(kind_class(kind), "vendor_hosts", None) or {})
+    return merged
 
 
 def effective_kind(name: str, provider: ProviderConfig) -> str:
     """The kind the registry builds for this table: ``[providers.anthropic]`` without ``kind`` is Anthropic."""
-    return name if name in VENDOR_KINDS and "kind" not in provider.model_fields_set else provider.kind
+    return name if "kind" not in provider.model_fields_set and name in vendor_kinds() else provider.kind
 
 
 def key_envs(name: str, provider: ProviderConfig) -> tuple[str, ...]:
-    """The environment variables whose value is sent as this provider's key."""
+    """The environment variables whose value is sent as this provider's key (its kind's ``api_key_vars``)."""
     if provider.api_key_env:
         return (provider.api_key_env,)
     kind = effective_kind(name, provider)
-    if kind == "openai" and name == "openai":
-        return ("OPENAI_API_KEY",)
-    if kind == "anthropic":
-        return ("ANTHROPIC_API_KEY",)
-    if kind == "gemini":
-        return ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-    return ()
+    cls = kind_class(kind)
+    if cls is None or (cls.keys_only_under_own_name and name != kind):
+        return ()
+    return tuple(cls.api_key_vars)
 
 
 def _vendor_of(host: str) -> str | None:
-    for env, hosts in VENDOR_HOSTS.items():
+    for env, hosts in key_hosts().items():
         if any(host == h or host.endswith("." + h) for h in hosts):
             return env
     return None
@@ -257,7 +297,7 @@ def check_key_destination(name: str, provider: object, env: str | None, base_url
     if not env or not os.environ.get(env) or not host:
         return  # no key is sent, or it goes to the SDK's own (vendor) host
     origin, path = getattr(provider, "_origin", None), getattr(provider, "_path", None) or "whichai.toml"
-    vendor_hosts = VENDOR_HOSTS.get(env.upper())
+    vendor_hosts = key_hosts().get(env.upper())
     if vendor_hosts and any(host == h or host.endswith("." + h) for h in vendor_hosts):
         return  # the vendor's own key to the vendor's own host
     if origin != CWD:
@@ -319,7 +359,7 @@ def _refuse_vendor_keys_elsewhere(config: Config, text: str) -> None:
             continue  # the SDK's own host
         host = (urlsplit(provider.base_url).hostname or "").lower()
         for env in key_envs(name, provider):
-            hosts = VENDOR_HOSTS.get(env.upper())
+            hosts = key_hosts().get(env.upper())
             if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
                 raise FileInputError(
                     Path(config.path or "whichai.toml"),

@@ -41,6 +41,13 @@ _STREAM_ERROR_TYPES: dict[str, tuple[type[ProviderError], str]] = {
 
 @dataclass
 class AnthropicProvider(SDKProvider):
+    api_key_vars = (ANTHROPIC_KEY_ENV,)
+    default_model = "anthropic/claude-haiku-4-5"
+    default_order = 2
+    sdk_module = "anthropic"
+    install_hint = "pip install 'whichai[anthropic]'"
+    vendor_hosts = {ANTHROPIC_KEY_ENV: ("api.anthropic.com",)}
+
     kind: str = "anthropic"
 
     @property

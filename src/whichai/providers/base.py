@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from whichai.errors import ProviderError
 
@@ -46,7 +46,25 @@ class Usage:
 
 @dataclass
 class Provider:
-    """Base class for providers. Subclasses implement :meth:`stream` and :meth:`classify`."""
+    """Base class for providers. Subclasses implement :meth:`stream` and :meth:`classify`.
+
+    A provider kind owns what the rest of whichai needs to know about it, as class attributes read
+    through the entry point (``whichai.config.kind_class``) without building one, so adding a provider
+    is one module plus its entry point.
+    """
+
+    # The environment variables holding its key, preferred first (``api_key_env`` in whichai.toml overrides).
+    api_key_vars: ClassVar[tuple[str, ...]] = ()
+    # True for a generic protocol (openai): a table of this kind under another name gets no key by default.
+    keys_only_under_own_name: ClassVar[bool] = False
+    # ``provider/model`` run by ``whichai run`` when its key is set; a kind with one is a vendor's API, and a
+    # ``[providers.KIND]`` table without ``kind`` keeps that kind (a proxy or gateway in front of it).
+    default_model: ClassVar[str | None] = None
+    default_order: ClassVar[int] = 100  # where that model stands in `whichai run`'s list of defaults (lower first)
+    sdk_module: ClassVar[str | None] = None  # the module its SDK is imported as (checked before a run)
+    install_hint: ClassVar[str] = ""  # the command that installs that SDK
+    # Its key variables -> the vendor's hosts: such a key goes nowhere else (config.check_key_destination).
+    vendor_hosts: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     name: str
     config: Any = None

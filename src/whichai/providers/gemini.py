@@ -27,6 +27,14 @@ GEMINI_KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 @dataclass
 class GeminiProvider(SDKProvider):
+    api_key_vars = GEMINI_KEY_ENVS
+    default_model = "gemini/gemini-3.5-flash"
+    default_order = 3
+    sdk_module = "google.genai"
+    install_hint = "pip install 'whichai[gemini]'"
+    vendor_hosts = {"GEMINI_API_KEY": ("generativelanguage.googleapis.com",),
+                    "GOOGLE_API_KEY": ("generativelanguage.googleapis.com", "aiplatform.googleapis.com")}
+
     kind: str = "gemini"
 
     @property

@@ -18,6 +18,14 @@ OPENAI_DEFAULT_MODEL = "gpt-5.4-mini"
 
 @dataclass
 class OpenAIProvider(SDKProvider):
+    api_key_vars = ("OPENAI_API_KEY",)
+    keys_only_under_own_name = True
+    default_model = "openai/" + OPENAI_DEFAULT_MODEL
+    default_order = 1
+    sdk_module = "openai"
+    install_hint = "pip install openai"
+    vendor_hosts = {"OPENAI_API_KEY": ("api.openai.com",)}
+
     kind: str = "openai"
 
     @property

@@ -9,9 +9,15 @@ speak the OpenAI protocol and are known without configuration (their key variabl
 from __future__ import annotations
 
 import os
-from functools import lru_cache
-
-from whichai.config import Config, ProviderConfig, check_builtin_not_redefined
+from whichai.config import (
+    Config,
+    ProviderConfig,
+    check_builtin_not_redefined,
+    effective_kind,
+    installed_kinds,
+    kind_class,
+    vendor_kinds,
+)
 from whichai.errors import UnknownModelError
 from whichai.providers.base import Provider
 
@@ -28,24 +34,18 @@ HOSTED: dict[str, tuple[str, str]] = {
     "xai": ("https://api.x.ai/v1", "XAI_API_KEY"),
 }
 
-# The small current model of each API provider, run by `whichai run` when its key is set. Each must be
-# active in the catalog's lifecycle data, with no announced shutdown (tests/test_providers_registry.py
-# checks): gpt-4.1-mini (shutdown 2027-01-14) and gpt-5-mini (2026-12-11) are not.
-DEFAULT_MODELS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
-    # provider: (model, key variables, SDK module, how to install it)
-    "openai": ("openai/gpt-5.4-mini", ("OPENAI_API_KEY",), "openai", "pip install openai"),
-    "anthropic": ("anthropic/claude-haiku-4-5", ("ANTHROPIC_API_KEY",), "anthropic", "pip install 'whichai[anthropic]'"),
-    "gemini": ("gemini/gemini-3.5-flash", ("GEMINI_API_KEY", "GOOGLE_API_KEY"), "google.genai", "pip install 'whichai[gemini]'"),
-}
+def vendor_defaults() -> dict[str, tuple[str, tuple[str, ...], str, str]]:
+    """Each vendor API kind (one that names a ``default_model``): (model, key variables, SDK module, how to
+    install it), read from its provider class. That model, run by `whichai run` when its key is set, must be
+    active in the catalog's lifecycle data with no announced shutdown (tests/test_providers_registry.py)."""
+    table = {}
+    for kind in vendor_kinds():
+        cls = kind_class(kind)
+        table[kind] = (cls.default_model, tuple(cls.api_key_vars), cls.sdk_module or kind, cls.install_hint)
+    return table
+
+
 EMBEDDED = "local/smollm2-135m-instruct"
-
-
-@lru_cache(maxsize=1)
-def provider_kinds() -> dict[str, object]:
-    """Entry points of the ``whichai.providers`` group, by name (not yet imported)."""
-    from importlib.metadata import entry_points
-
-    return {ep.name: ep for ep in entry_points(group="whichai.providers")}
 
 
 def local_servers() -> dict:
@@ -56,10 +56,10 @@ def local_servers() -> dict:
 
 
 def provider_class(kind: str) -> type[Provider]:
-    entry = provider_kinds().get(kind)
-    if entry is None:
+    cls = kind_class(kind)
+    if cls is None:
         raise UnknownModelError(f"no provider kind {kind!r} is installed. Fix: reinstall whichai (pip install -e .).")
-    return entry.load()
+    return cls
 
 
 def split_model_id(model_id: str) -> tuple[str, str]:
@@ -80,7 +80,7 @@ class Registry:
         self.notes: list[str] = []  # what the user should know about the defaults chosen
 
     def known_names(self) -> list[str]:
-        names = set(provider_kinds()) | set(self.config.providers) | set(HOSTED) | set(local_servers())
+        names = set(installed_kinds()) | set(self.config.providers) | set(HOSTED) | set(local_servers())
         return sorted(names)
 
     def provider(self, name: str) -> Provider:
@@ -88,12 +88,12 @@ class Registry:
             return self._providers[name]
         configured = self.config.providers.get(name)
         if configured is not None:
-            check_builtin_not_redefined(name, configured, name in provider_kinds() or name in HOSTED or name in local_servers())
+            check_builtin_not_redefined(name, configured, name in installed_kinds() or name in HOSTED or name in local_servers())
             # [providers.openai|anthropic|gemini] with a base_url: the official provider through a proxy or
             # gateway (its kind unless the table says otherwise); its models keep their catalog identity.
-            kind = name if name in DEFAULT_MODELS and "kind" not in configured.model_fields_set else configured.kind
-        elif name in provider_kinds():
-            kind, configured = name, ProviderConfig(kind=name)  # type: ignore[arg-type]
+            kind = effective_kind(name, configured)
+        elif name in installed_kinds():
+            kind, configured = name, ProviderConfig(kind=name)
         elif name in HOSTED:
             base_url, env = HOSTED[name]
             kind, configured = "openai", ProviderConfig(base_url=base_url, api_key_env=env)
@@ -124,7 +124,7 @@ class Registry:
         import importlib.util
 
         models = [EMBEDDED]
-        for name, (model_id, envs, module, install) in DEFAULT_MODELS.items():
+        for name, (model_id, envs, module, install) in vendor_defaults().items():
             configured = self.config.providers.get(name)
             if configured is not None and (configured.default_model or self.provider(name).kind != name):
                 continue  # the table names its own default, or reuses the name for another kind of server

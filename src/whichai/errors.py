@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 
 
 class WhichaiError(Exception):
@@ -128,3 +129,12 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, "***")
     return text
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6, quote: Callable[[str], str] = repr) -> str:
+    """The one "did you mean" of every message: ``"did you mean 'x'? "`` (trailing space, for a ``Fix:``),
+    or "" when nothing is close enough (:func:`difflib.get_close_matches`)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+    return f"did you mean {', '.join(quote(c) for c in close)}? " if close else ""

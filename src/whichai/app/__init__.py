@@ -87,24 +87,13 @@ def load_needs(profile: "Profile | str | Path | None") -> "Profile":
     """A profile object, a built-in name, the name of a profile saved through the dashboard, a YAML
     path, or None (the default profile) as a Profile. An unknown name is an error that suggests the
     closest profile name."""
-    from whichai.decide.profile import Profile, load_profile, profile_names
+    from whichai.decide.profile import Profile, load_profile
 
     if isinstance(profile, Profile):
         return profile
     if profile is None:
         return load_profile(None)
-    text = str(profile)
-    names = profile_names()  # default, built-in, saved through the dashboard
-    looks_like_name = "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml"))
-    if looks_like_name and text not in names and not Path(text).exists():
-        import difflib
-
-        from whichai.errors import InputError
-
-        close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise InputError(f"no profile named {text!r} and no such file.{hint} Fix: pass a YAML file or one of: {', '.join(names)}.")
-    return load_profile(text)
+    return load_profile(str(profile))  # an unknown name: an error that suggests the closest profile name
 
 
 def recommend(

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from whichai.criteria import CRITERION_IDS
-from whichai.errors import FileInputError, InputError
+from whichai.errors import FileInputError, InputError, did_you_mean
 
 Sensitivity = Literal["public", "internal", "confidential", "regulated"]
 DataMayGo = Literal["nowhere", "zero-retention-vendor", "anywhere"]
@@ -308,16 +308,13 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
 
 
 def _did_you_mean(loc: tuple) -> str:
-    import difflib
-
     model = _model_at(loc[:-1])
     if model is None or not loc or not isinstance(loc[-1], str):
         return ""
     names = [n for n in model.model_fields if n != "this_machine" or model is OwnedHardware]
     if model is Profile:
         names.append("ops_hourly_usd")
-    close = difflib.get_close_matches(loc[-1], names, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`? " if close else ""
+    return did_you_mean(loc[-1], names, quote=lambda name: f"`{name}`")
 
 
 def parse_profile(text: str, path: str | Path = "<profile>") -> Profile:
@@ -449,7 +446,10 @@ def load_profile(name_or_path: str | Path | None) -> Profile:
     path = Path(text)
     if path.exists():
         return load_profile_file(path)
-    raise InputError(f"no profile named {text!r} and no such file. Fix: pass a YAML file or one of: {', '.join(profile_names())}.")
+    names = profile_names()
+    hint = did_you_mean(text, names, cutoff=0.5) if _looks_like_name(text) else ""
+    hint = f" D{hint[1:].rstrip()}" if hint else ""  # "... and no such file. Did you mean 'x'? Fix: ..."
+    raise InputError(f"no profile named {text!r} and no such file.{hint} Fix: pass a YAML file or one of: {', '.join(names)}.")
 
 
 def dump_profile(profile: Profile) -> str:

@@ -22,7 +22,6 @@ The JSON document (schema ``whichai.tco/1``)::
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from typing import Any
 
@@ -31,7 +30,7 @@ from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
 from whichai.decide.profile import Profile
 from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
-from whichai.errors import InputError, UnknownModelError
+from whichai.errors import InputError, UnknownModelError, did_you_mean
 
 SCHEMA = "whichai.tco/1"
 
@@ -41,8 +40,7 @@ def resolve_model(view: CatalogView, model_id: str) -> Any:
     entry = view.resolve(model_id)
     if entry is not None:
         return entry
-    close = difflib.get_close_matches(model_id.strip().lower(), list(view.index), n=3, cutoff=0.6)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
+    hint = did_you_mean(model_id.strip().lower(), view.index, n=3, quote=str)
     raise UnknownModelError(
         f"unknown model {model_id!r}: not in the catalog. Fix: {hint}find its id with `whichai models --search TEXT`."
     )

@@ -25,7 +25,6 @@ stay text) and dates stay text, so a label or an answer is never silently change
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -39,7 +38,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from whichai import safeyaml
-from whichai.errors import FileInputError
+from whichai.errors import FileInputError, did_you_mean
 from whichai.tasks.model import Case, Task
 from whichai.tasks.scorers import EXAMPLES, SCORERS, validate_options
 
@@ -281,8 +280,7 @@ def _read_text(path: Path) -> str:
 
 
 def _suggest(word: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(word, known, n=1)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return did_you_mean(word, known)
 
 
 def _validation_problem(exc: ValidationError, known: list[str], what: str) -> tuple[str, str, str | None]:

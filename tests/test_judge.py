@@ -39,12 +39,12 @@ def scripted_judge(request: dict) -> str:
     return f'Sure. ```json\n{{"pass": {str(ok).lower()}, "score": {1.0 if ok else 0.1}, "reason": "checked {reference}"}}\n```'
 
 
-def _run(tmp_path, fake, cases, models=("fake/echo",), retries=2):
+def _run(tmp_path, fake, cases, models=("fake/echo",), retries=2, calibrate=False):
     config = load_config(write_config(tmp_path / "whichai.toml", "fake", fake.base_url,
                                       price_usd_per_mtok="{ input = 1.0, output = 2.0 }"))
     store = Store.open(tmp_path / "w.db")
     plan = RunPlan(task=Task(name="judged", cases=cases), models=list(models), timeout=5, retries=retries,
-                   backoff_initial=0.05, backoff_max=1.0)
+                   backoff_initial=0.05, backoff_max=1.0, calibrate_judges=calibrate)  # calibration: test_judge_calibration.py
     outcome = asyncio.run(Runner(store, Registry(config)).run(plan))
     return store, outcome
 
@@ -218,6 +218,7 @@ def test_run_with_an_unknown_judge_model_exits_2_naming_file_and_line(cli, tmp_p
 # --- the embedded model as a judge (real) ---------------------------------------------------------
 
 
+@pytest.mark.slow  # the embedded model judges a labelled sample, then the answers
 def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_path):
     judge = "local/smollm2-135m-instruct"
     path = tmp_path / "t.yaml"
@@ -242,7 +243,12 @@ def test_the_embedded_model_as_judge_gives_verdicts_or_recorded_errors(cli, tmp_
     store = Store.open(db)
     found = judgements(store, document["run_id"])
     assert set(found) == {(judge, "en1"), (judge, "id1")}
+    calibration = document["judge_calibration"][judge]  # issue 23, finding 6: measured and shown
+    assert calibration["cases"] == 8 and ("unusable" in result.stdout) != calibration["usable"]
     for j in found.values():
+        if j.get("error_class") == "judge_unusable":  # failed its labelled sample: not counted, not asked
+            assert not calibration["usable"] and j["status"] == "error" and "tidak dapat dipakai" in j["error_message"]
+            continue
         assert j["status"] in ("ok", "error") and j["latency_s"] > 0 and j["output_tokens"] > 0
         assert j["cost_usd"] == 0.0 and j["price_source"] == "local"
         if j["status"] == "ok":

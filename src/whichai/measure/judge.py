@@ -287,6 +287,108 @@ def empty_answer_judgement(case: Case) -> dict[str, Any]:
             "reason": "empty answer (not sent to the judge)", "attempts": 0, "cost_usd": 0.0}
 
 
+# --- calibration: a judge earns its vote (issue 23, finding 6) -------------------------------------
+
+CALIBRATION_MIN_AGREEMENT = 0.7  # below this share of agreement with the labelled sample, a judge is unusable
+CALIBRATION_SAMPLE = "builtin-v1"
+
+# A labelled sample in English and Indonesian: (id, rubric, task, reference, answer, should pass). Half pass,
+# half fail, so a judge that always says the same thing agrees on half (chance) and is refused.
+_CALIBRATION = [
+    ("en-capital-pass", "The answer names the capital city correctly.", "What is the capital of Japan?", "Tokyo",
+     "The capital of Japan is Tokyo.", True),
+    ("en-capital-fail", "The answer names the capital city correctly.", "What is the capital of Australia?", "Canberra",
+     "The capital of Australia is Sydney.", False),
+    ("en-sum-pass", "The answer gives the correct total.", "What is 12 + 30?", "42", "12 + 30 = 42.", True),
+    ("en-sum-fail", "The answer gives the correct total.", "What is 7 * 8?", "56", "7 times 8 is 54.", False),
+    ("id-ibukota-pass", "Jawaban menyebut ibu kota dengan benar.", "Apa ibu kota Indonesia?", "Jakarta",
+     "Ibu kota Indonesia adalah Jakarta.", True),
+    ("id-ibukota-fail", "Jawaban menyebut ibu kota dengan benar.", "Apa ibu kota Jepang?", "Tokyo",
+     "Ibu kota Jepang adalah Osaka.", False),
+    ("id-hari-pass", "Jawaban menyebut jumlah hari yang benar.", "Berapa hari dalam satu minggu?", "7",
+     "Satu minggu ada 7 hari.", True),
+    ("id-hari-fail", "Jawaban menyebut jumlah hari yang benar.", "Berapa hari dalam bulan Februari tahun kabisat?", "29",
+     "Februari tahun kabisat punya 30 hari.", False),
+]
+
+
+def calibration_cases(judge_model: str) -> list[tuple[Case, str, bool]]:
+    """(case as the judge sees it, answer, whether it should pass) for the built-in labelled sample."""
+    from whichai.tasks.model import Case
+
+    return [(Case(id=f"calibration:{cid}", input=task, expected=reference, scorer="judge",
+                  options={"rubric": rubric, "model": judge_model}), answer, label)
+            for cid, rubric, task, reference, answer, label in _CALIBRATION]
+
+
+def calibration_summary(judge_model: str, asked: list[tuple[str, bool, dict[str, Any]]]) -> dict[str, Any]:
+    """The judge's agreement with the labelled sample, from (case id, label, judgement) triples. A verdict that
+    could not be read counts as a disagreement. Usable when agreement >= CALIBRATION_MIN_AGREEMENT and
+    better than chance (always giving the majority label)."""
+    agreed = sum(1 for _, label, j in asked if j["status"] == "ok" and bool(j["passed"]) == label)
+    unreadable = sum(1 for _, _, j in asked if j["status"] != "ok")
+    cases = len(asked)
+    agreement = agreed / cases if cases else 0.0
+    positives = sum(1 for _, label, _ in asked if label)
+    chance = max(positives, cases - positives) / cases if cases else 1.0
+    usable = cases > 0 and agreement >= CALIBRATION_MIN_AGREEMENT and agreement > chance
+    details = {cid: {"expected": label, "status": j["status"],
+                     "passed": None if j["status"] != "ok" else bool(j["passed"]), "error_class": j.get("error_class")}
+               for cid, label, j in asked}
+    result = {"judge_model": judge_model, "sample": CALIBRATION_SAMPLE, "cases": cases, "agreed": agreed,
+              "unreadable": unreadable, "agreement": round(agreement, 4), "chance": round(chance, 4),
+              "threshold": CALIBRATION_MIN_AGREEMENT, "usable": usable, "details": details}
+    result["text"] = calibration_text(result)
+    return result
+
+
+def calibration_text(c: dict[str, Any]) -> dict[str, str]:
+    """The calibration in a sentence, in English and Bahasa Indonesia."""
+    judge, share, n = c["judge_model"], f"{c['agreement']:.0%}", c["cases"]
+    need = f"{c['threshold']:.0%}"
+    if c["usable"]:
+        return {"en": f"Judge {judge} agreed with {c['agreed']} of {n} labelled answers ({share}; needed {need}): its verdicts count.",
+                "id": f"Juri {judge} setuju dengan {c['agreed']} dari {n} jawaban berlabel ({share}; perlu {need}): putusannya dihitung."}
+    return {"en": f"Judge {judge} is unusable: it agreed with only {c['agreed']} of {n} labelled answers ({share}; needed {need}, "
+                  f"and better than chance, {c['chance']:.0%}); its verdicts are not counted and the answers it would judge stay unscored. "
+                  "Use a stronger judge model.",
+            "id": f"Juri {judge} tidak dapat dipakai: hanya setuju dengan {c['agreed']} dari {n} jawaban berlabel ({share}; perlu {need}, "
+                  f"dan lebih baik daripada kebetulan, {c['chance']:.0%}); putusannya tidak dihitung dan jawaban yang dinilainya tetap "
+                  "tanpa skor. Gunakan model juri yang lebih kuat."}
+
+
+def unusable_judgement(case: Case, calibration: dict[str, Any]) -> dict[str, Any]:
+    """The stored judgement of an answer whose judge failed its calibration: an error, never a pass."""
+    text = calibration.get("text") or calibration_text(calibration)
+    return {"judge_model": case.options["model"], "status": "error", "error_class": "judge_unusable",
+            "error_message": f"{text['en']} / {text['id']}", "attempts": 0, "cost_usd": 0.0}
+
+
+def save_calibration(store: Store, run_id: str, c: dict[str, Any]) -> None:
+    from whichai.store import now_iso
+
+    with store.db:
+        store.db.execute(
+            "INSERT OR REPLACE INTO judge_calibrations (run_id, judge_model, sample, cases, agreed, unreadable, agreement,"
+            " usable, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, c["judge_model"], c["sample"], c["cases"], c["agreed"], c["unreadable"], c["agreement"],
+             int(c["usable"]), json.dumps(c["details"]), now_iso()))
+
+
+def calibrations(store: Store, run_id: str) -> dict[str, dict[str, Any]]:
+    """judge model -> its stored calibration for the run (a resumed run does not ask the sample again)."""
+    out = {}
+    for r in store.db.execute("SELECT * FROM judge_calibrations WHERE run_id = ? AND sample = ?", (run_id, CALIBRATION_SAMPLE)):
+        c = {k: r[k] for k in ("judge_model", "sample", "cases", "agreed", "unreadable", "agreement")}
+        details = json.loads(r["details"])
+        positives = sum(1 for d in details.values() if d["expected"])
+        c.update(usable=bool(r["usable"]), details=details, threshold=CALIBRATION_MIN_AGREEMENT,
+                 chance=round(max(positives, c["cases"] - positives) / c["cases"], 4) if c["cases"] else 1.0)
+        c["text"] = calibration_text(c)
+        out[c["judge_model"]] = c
+    return out
+
+
 # --- storage ---------------------------------------------------------------------------------
 
 

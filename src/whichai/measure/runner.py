@@ -71,6 +71,7 @@ class RunPlan:
     backoff_max: float = 30.0
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES  # longer answers are cut here and marked truncated
     score_timeout: float = 2.0  # seconds a regex scorer may take on one answer
+    calibrate_judges: bool = True  # a judge first grades a labelled sample; below the threshold it is not counted
 
     @property
     def run_id(self) -> str:
@@ -91,6 +92,7 @@ class RunOutcome:
     # Set by the judge and adaptive-concurrency integrations (judge.py, adaptive.py) where they run:
     judged: int = 0  # answers graded by a judge model now
     judge_errors: int = 0  # judge calls that failed or could not be read
+    judge_calibration: dict[str, dict[str, Any]] = field(default_factory=dict)  # judge model -> its agreement (judge.py)
     backoffs: dict[str, Any] = field(default_factory=dict)  # provider -> how far concurrency backed off
 
 
@@ -110,6 +112,7 @@ class Runner:
         self._prices: dict[str, tuple[float, float, str] | None] = {}
         self._limits: dict[str, AdaptiveLimiter] = {}  # per provider: AIMD when its server sheds load
         self._db_pool: ThreadPoolExecutor | None = None
+        self._calibrations: dict[str, asyncio.Task] = {}  # judge model -> its calibration (once per run)
 
     async def _db(self, method: Callable, *args: Any) -> Any:
         """Run a store method in the one database thread (off the event loop)."""
@@ -293,15 +296,44 @@ class Runner:
 
         if not (answer or "").strip():
             verdict = judge.empty_answer_judgement(case)
+        elif not (calibration := await self._calibrated(plan, outcome, case.options["model"]))["usable"]:
+            verdict = judge.unusable_judgement(case, calibration)  # a judge that failed its sample is not counted
         else:
-            for attempt in range(judge.PARSE_ATTEMPTS):  # an unreadable verdict is asked again with another seed
-                call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings(attempt))
-                verdict = judge.judgement(case, answer, call)
-                if verdict.get("error_class") != "judge_unparseable":
-                    break
+            verdict = await self._ask_judge(plan, case, answer)
         await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, verdict)
         outcome.judged += 1
         outcome.judge_errors += verdict["status"] == "error"
+
+    async def _ask_judge(self, plan: RunPlan, case: Case, answer: str) -> dict[str, Any]:
+        from whichai.measure import judge
+
+        for attempt in range(judge.PARSE_ATTEMPTS):  # an unreadable verdict is asked again with another seed
+            call = await self.call(case.options["model"], judge.grade_case(case, answer), plan, judge.settings(attempt))
+            verdict = judge.judgement(case, answer, call)
+            if verdict.get("error_class") != "judge_unparseable":
+                break
+        return verdict
+
+    async def _calibrated(self, plan: RunPlan, outcome: RunOutcome, judge_id: str) -> dict[str, Any]:
+        """The judge's agreement with the built-in labelled sample, measured once per run (stored; reused on
+        resume) before its first verdict counts. See whichai.measure.judge.calibration_summary."""
+        if not plan.calibrate_judges:
+            return {"usable": True}
+        if judge_id not in self._calibrations:
+            self._calibrations[judge_id] = asyncio.ensure_future(self._calibrate(plan, outcome, judge_id))
+        return await self._calibrations[judge_id]
+
+    async def _calibrate(self, plan: RunPlan, outcome: RunOutcome, judge_id: str) -> dict[str, Any]:
+        from whichai.measure import judge
+
+        found = (await self._db(judge.calibrations, self.store, outcome.run_id)).get(judge_id)
+        if found is None:
+            sample = judge.calibration_cases(judge_id)
+            verdicts = await asyncio.gather(*(self._ask_judge(plan, case, answer) for case, answer, _ in sample))
+            found = judge.calibration_summary(judge_id, [(c.id, label, v) for (c, _, label), v in zip(sample, verdicts, strict=True)])
+            await self._db(judge.save_calibration, self.store, outcome.run_id, found)
+        outcome.judge_calibration[judge_id] = found
+        return found
 
     async def call(self, model_id: str, case: Case, plan: RunPlan, settings: GenerationSettings | None = None) -> dict[str, Any]:
         """One unscored call of ``model_id`` on ``case`` under the run's policy (the provider's concurrency

@@ -210,6 +210,15 @@ def _m007_run_profiles(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE run_profiles (run_id TEXT PRIMARY KEY, name TEXT NOT NULL, profile_yaml TEXT NOT NULL, decided_at TEXT NOT NULL)")
 
 
+def _m008_judge_calibrations(db: sqlite3.Connection) -> None:
+    """Issue 23, finding 6 (a judge earns its vote): each judge's agreement with a labelled sample, measured
+    before it judges a run's answers (:func:`whichai.measure.judge.calibration_summary`)."""
+    db.execute("CREATE TABLE judge_calibrations (run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+               " judge_model TEXT NOT NULL, sample TEXT NOT NULL, cases INTEGER NOT NULL, agreed INTEGER NOT NULL,"
+               " unreadable INTEGER NOT NULL, agreement REAL NOT NULL, usable INTEGER NOT NULL, details TEXT NOT NULL,"
+               " created_at TEXT NOT NULL, PRIMARY KEY (run_id, judge_model))")
+
+
 # Ordered: a migration's number is its position. Append only; never reorder or remove.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m001_initial,
@@ -219,4 +228,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _m005_models_identity,
     _m006_gateway_requests,
     _m007_run_profiles,
+    _m008_judge_calibrations,
 ]

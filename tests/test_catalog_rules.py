@@ -17,12 +17,13 @@ NOTICES = yaml.safe_load(Path(CURATED).read_text(encoding="utf-8"))["notices"]
 # (vendor, shutdown date) -> how many model ids / dated snapshots and undated aliases the notice names
 NOTICE_COUNTS = {
     ("openai", "2026-07-23"): (18, 3), ("openai", "2026-08-10"): (2, 0), ("openai", "2026-10-23"): (7, 2),
-    ("openai", "2026-12-11"): (6, 0), ("openai", "2027-01-14"): (4, 0),
+    ("openai", "2026-12-11"): (6, 0), ("openai", "2027-01-14"): (5, 0),
     ("anthropic", "2025-10-22"): (3, 0), ("anthropic", "2026-01-05"): (2, 0), ("anthropic", "2026-02-19"): (2, 0),
     ("anthropic", "None"): (2, 0), ("anthropic", "2026-04-20"): (2, 0), ("anthropic", "2026-06-15"): (4, 0),
-    ("anthropic", "2026-08-05"): (2, 0), ("anthropic", "2026-11-30"): (2, 0), ("anthropic", "2025-07-21"): (4, 0),
+    ("anthropic", "2026-08-05"): (2, 0), ("anthropic", "2026-11-30"): (2, 0), ("anthropic", "2027-01-22"): (1, 1), ("anthropic", "2025-07-21"): (4, 0),
     ("anthropic", "2024-11-06"): (8, 0), ("gemini", "2026-12-01"): (2, 0), ("gemini", "2026-03-09"): (1, 0),
-    ("gemini", "2027-05-07"): (1, 0),
+    ("gemini", "2027-05-07"): (1, 0), ("gemini", "2025-12-02"): (3, 0), ("gemini", "2025-12-09"): (2, 0),
+    ("gemini", "2026-06-01"): (4, 0), ("gemini", "2026-06-25"): (2, 0),
 }
 
 

@@ -169,6 +169,10 @@ def _snapshot_offers(entries: dict, notices: dict) -> None:
     """A notice naming a dated snapshot (``gpt-5-2025-08-07``, ``gpt-4-0613``) applies to that snapshot:
     one no upstream file lists becomes an offer (and alias) of the entry its undated name belongs to."""
     by_run = {run_id.lower(): e for e in entries.values() for run_id in (*e["offers"], e["id"])}
+    for run_id, e in list(by_run.items()):  # served under an aggregator's id: that offer takes the notice
+        host, _, tail = run_id.partition("/")
+        if host in lifecycle.ROUTERS:
+            by_run.setdefault(tail, e)
     for run_id, notice in sorted(notices.items()):
         stem = _SNAPSHOT.sub("", run_id)
         e = by_run.get(stem) if stem != run_id else None

@@ -163,6 +163,31 @@ def apply_curated_models(entries: dict, issues: list) -> None:
             issues.append({"kind": "unknown-fact", "source": "curated", "item": block["match"][0], "detail": "curated facts for a model not in the catalog: not applied"})
         for key in keys:  # a block applies to every entry it names (each host's copy, each checkpoint)
             _apply_block(entries[key], block)
+    apply_repo_facts(entries, doc.get("repo_facts", []))
+
+
+def apply_repo_facts(entries: dict, blocks: list[dict]) -> None:
+    """Facts read from a Hugging Face repository's card apply to every entry with that repository on
+    record (any source's ``hf_repo``): its licence where the catalog has none, and the card's code / data
+    evidence where no curated block already set them."""
+    by_repo = {r.lower(): b for b in blocks for r in b["repos"]}
+    for e in entries.values():
+        repos = [e.get("hf_repo"), *(v["value"] for v in e.get("_values", {}).get("hf_repo", []))]
+        block = next((by_repo[str(r).lower()] for r in repos if r and str(r).lower() in by_repo), None)
+        if block is None:
+            continue
+        s = {"name": "curated", "url": block["source"]["url"], "as_of": str(block["source"]["as_of"]), "note": block["source"].get("note", "")}
+        ev: Evidence = e["_ev"]
+        if not ev.license or licenses.is_open(ev.license) is None:
+            ev.license, ev.license_open, ev.license_src = licenses.normalise(block["license"]), None, f"curated: {s['url']}"
+            e["license"] = ev.license
+            e["_fs"]["license"] = s
+            record_value(e, "license", ev.license, s)
+        for dim in ("code", "data"):
+            if f"{dim}_open" in block and not str(getattr(ev, dim + "_src") or "").startswith("curated"):
+                setattr(ev, dim, block[f"{dim}_open"])
+                setattr(ev, dim + "_src", f"curated: {s['url']} ({s['note']})")
+        add_source(e, "curated", s["as_of"], s["url"])
 
 
 def _merge_into(keep: dict, other: dict, source: dict) -> None:

@@ -14,16 +14,23 @@ Notices (``read_notices``): a notice names run ids at the vendor's API. A dated 
 (``claude-3-opus-20240229``, ``gpt-5-2025-08-07``) applies to that snapshot; an undated alias
 (``claude-3-opus``, ``gpt-5``) is covered only when the notice lists it too (the explicit alias
 rule: vendors move aliases to newer snapshots, so an alias is never inferred from a snapshot).
+An aggregator that routes to the lab's own API (``ROUTERS``: OpenRouter) serves the lab's run ids
+under its own: its offer takes the notice of the lab's run id it names (:func:`notice_for`):
+``openrouter/openai/o4-mini-high`` (a reasoning-effort setting of ``o4-mini``),
+``openrouter/openai/gpt-4o-mini-2024-07-18`` (the dated snapshot), ``openrouter/google/gemini-2.5-pro-preview``
+(its file names the ``06-05`` preview), ``openrouter/anthropic/claude-opus-4.5`` (``claude-opus-4-5``).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import yaml
 
 from whichai import clock
+from whichai.catalog.naming import OWNER_LAB, slug
 
 CURATED = Path(__file__).parent / "curated" / "lifecycle.yaml"
 RANK = {"active": 0, "deprecated": 1, "retired": 2}
@@ -66,6 +73,12 @@ def evaluate(entry: dict, day: date | str | None = None) -> dict:
         if own is not None and RANK[own["status"]] > RANK[status]:
             status = own["status"]
             lc["shutdown_date"] = lc.get("shutdown_date") or own.get("shutdown_date")
+        if own is None:  # no lab offer: it lives as long as its hosts serve it (deprecated once all announce it)
+            least = min(offers.values(), key=lambda o: RANK[o["status"]])
+            if RANK[least["status"]] > RANK[status]:
+                status = least["status"]
+                dates = [str(o["shutdown_date"]) for o in offers.values() if o.get("shutdown_date")]
+                lc["shutdown_date"] = lc.get("shutdown_date") or (max(dates) if dates else None)
         if all(o["status"] == "retired" for o in offers.values()):
             status = "retired"
     lc["status"] = status
@@ -94,10 +107,37 @@ def read_notices(path: Path = CURATED) -> dict[str, dict]:
     return out
 
 
-def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str | None, md_deprecated: bool) -> None:
-    """Record what was announced for an offer: a vendor notice for that run id, else models.dev's flag.
-    (``day`` is unused: the status is evaluated when the catalog is read.)"""
-    notice = notices.get(run_id.lower())
+# aggregators that route requests to the lab's own API: the lab's notices apply to their offers
+# (partner platforms such as Bedrock, Vertex and Azure set their own schedules and are not among them)
+ROUTERS = ("openrouter",)
+VENDOR_OF_LAB = {"google": "gemini"}  # the run-id prefix of the lab's own API where it differs from the lab
+_EFFORT = re.compile(r"-(minimal|low|medium|high|xhigh)$")  # a reasoning-effort setting, not another model
+
+
+def notice_for(run_id: str, notices: dict[str, dict], name: str = "") -> dict | None:
+    """The notice for a run id: its own, else, for an aggregator's offer of a lab's model, the notice
+    of the lab's run id it names (the file name or the model's name, less a reasoning-effort suffix,
+    with ``4.5`` spelled ``4-5`` as Anthropic does)."""
+    rid = run_id.lower()
+    if rid in notices:
+        return notices[rid]
+    host, _, rest = rid.partition("/")
+    org, _, model = rest.rpartition("/")
+    if host not in ROUTERS or org not in OWNER_LAB:
+        return None
+    vendor = VENDOR_OF_LAB.get(OWNER_LAB[org], OWNER_LAB[org])
+    for stem in dict.fromkeys((model.split(":")[0], slug(name))):
+        for cand in dict.fromkeys((stem, _EFFORT.sub("", stem))):
+            for spelled in dict.fromkeys((cand, re.sub(r"(?<=\d)\.(?=\d)", "-", cand))):
+                if f"{vendor}/{spelled}" in notices:
+                    return notices[f"{vendor}/{spelled}"]
+    return None
+
+
+def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str | None, md_deprecated: bool, name: str = "") -> None:
+    """Record what was announced for an offer: a vendor notice for that run id (:func:`notice_for`),
+    else models.dev's flag. (``day`` is unused: the status is evaluated when the catalog is read.)"""
+    notice = notice_for(run_id, notices, name)
     if notice:
         offer["shutdown_date"] = notice["shutdown_date"]
         offer["announced"] = offer["status"] = notice["announced"]

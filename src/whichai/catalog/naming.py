@@ -65,6 +65,27 @@ def hf_repo(url: Any) -> str | None:
     return None
 
 
+_SIZE_WORDS = ("small", "base", "large", "xl", "xxl")  # T5-style size names (mT5, mT0, UL2, Flan-T5)
+
+
+def _sizes(text: str) -> tuple[set[str], set[str]]:
+    t = re.sub(r"(?<=\d)_(?=\d)", ".", str(text).lower()).replace("_", "-")  # stablelm-2-1_6b is 1.6B
+    nums = {m.group(0) for m in re.finditer(r"(?<![\w.])(?:\d+x)?\d+(?:\.\d+)?[bm](?![a-z])", t)}
+    return nums, {w for w in re.split(r"[^a-z0-9]+", t) if w in _SIZE_WORDS}
+
+
+def repo_fits(repo: str | None, name: str) -> bool:
+    """False when a Hugging Face repository names another size than the model (``google/codegemma-2b``
+    for CodeGemma 7B, ``bigscience/mt0-large`` for mT0-XXL-P3, ``openbmb/eurus-70b-nca`` for Eurux-8x22B):
+    a repository is linked to a model only when their sizes agree or one of them names none."""
+    if not repo:
+        return False
+    for a, b in zip(_sizes(str(repo).split("/")[-1]), _sizes(name)):  # counts with counts, words with words
+        if a and b and not a & b:
+            return False
+    return True
+
+
 def params_from_name(name: str) -> tuple[float | None, float | None]:
     """(total, active) billions from names like '70B', '135M', '235B-A22B'. '8x7B' stays unknown."""
     if re.search(r"\d+x\d+(\.\d+)?b", name, re.I):

@@ -16,7 +16,7 @@ import yaml
 
 from whichai.catalog import licenses
 from whichai.catalog.lifecycle import apply_offer
-from whichai.catalog.naming import LAB_NAMES, hf_repo, is_base_variant, lab_of, model_key, params_from_name, slug
+from whichai.catalog.naming import LAB_NAMES, hf_repo, is_base_variant, lab_of, model_key, params_from_name, repo_fits, slug
 from whichai.catalog.openness import Evidence
 
 URLS = {"models.dev": "https://models.dev", "mof": "https://mot.isitopen.ai", "osai-index": "https://osai-index.eu"}
@@ -175,7 +175,7 @@ def _offer(d: dict, run_id: str, as_of: str, path: str, notices: dict, day: str)
         price = {"input": float(cost["input"]), "output": float(cost["output"]), "as_of": as_of, "source": f"models.dev:{path.split('/')[1]}"}
     offer = {"price": price, "context_length": (d.get("limit") or {}).get("context"), "status": "active",
              "shutdown_date": None, "free_tier": bool(free), "source": s}
-    apply_offer(offer, run_id, notices, day, d.get("status") == "deprecated")
+    apply_offer(offer, run_id, notices, day, d.get("status") == "deprecated", d.get("name") or "")
     return offer
 
 
@@ -330,12 +330,15 @@ def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
             comps[c["name"]] = lic if lic is not None else dist
         version = str(rel.get("version") or "")
         full = name if (not version or slug(version) in slug(name) or version.lower() == "undisclosed") else f"{name}-{version}"
+        hf = _mof_hf(rel.get("huggingface"))
+        if hf and not repo_fits(hf, full):
+            issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"huggingface {hf} names another size than {full!r}: not linked"})
         bare = lambda t: re.sub(r"[^a-z0-9]", "", t.lower())  # noqa: E731
         if bare(path.stem) not in bare(full) and bare(name) not in bare(path.stem):
             issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"file name says {path.stem!r} but the release is named {full!r} (huggingface: {rel.get('huggingface') or '-'})"})
         out.append({
             "file": path.name, "name": full, "producer": str(rel.get("producer") or "").strip(),
-            "hf": _mof_hf(rel.get("huggingface")), "repo": rel.get("repository") or "",
+            "hf": hf if repo_fits(hf, full) else None, "hf_other": None if repo_fits(hf, full) else hf, "repo": rel.get("repository") or "",
             "distribution": licenses.normalise(dist), "components": comps,
             "template": all(licenses.normalise(v) is None for v in comps.values()),
             "mof_class": _mof_class(comps, settings), "date": str(rel.get("date") or ""),
@@ -360,6 +363,9 @@ def apply_mof(e: dict, m: dict, as_of: str) -> None:
     params = "Model parameters (Final)" in comps and not licenses.is_closed(comps.get("Model parameters (Final)"))
     if params and m["hf"]:
         ev.weights, ev.weights_src = True, f"MOF: Model parameters (Final) released, {m['hf']}"
+    elif params and m.get("hf_other"):  # released, but the file links another size's repository: not recorded
+        ev.weights, ev.weights_src = True, f"MOF: Model parameters (Final) released; its Hugging Face link names another size ({m['hf_other']}): not recorded"
+        e.setdefault("_artefact", f"MOF: final parameters released (link to another size, {m['hf_other']}, not recorded)")
     elif params and ev.weights is None:
         e["_notes"] = e.get("_notes", []) + ["MOF lists final parameters but no artefact (Hugging Face repository) is on record: not counted"]
     lic = (licenses.normalise(comps.get("Model parameters (Final)")) if params else None) or m["distribution"]
@@ -402,14 +408,16 @@ def read_osai(root: Path, as_of: str, issues: list) -> list[dict]:
             continue
         end = str(sysd.get("endmodelname") or sysd.get("name") or path.stem)
         base = str(sysd.get("basemodelname") or "").strip()
+        repos = (hf_repo((d.get("weights_endmodel") or {}).get("link")), hf_repo(sysd.get("link")))
+        fits = [h for h in dict.fromkeys(repos) if repo_fits(h, end)]  # never a repo of another size
         out.append({
             "file": path.name, "name": str(sysd.get("name") or path.stem), "end": end,
             "base": base if base and slug(base) != slug(end) else None,
             "org": str((d.get("org") or {}).get("name") or "unknown"),
             "license": licenses.normalise(sysd.get("endmodellicense")),
             "release": str(sysd.get("releasedate") or "") or None,
-            "hf": hf_repo((d.get("weights_endmodel") or {}).get("link")) or hf_repo(sysd.get("link")),
-            "hf_all": [h for h in (hf_repo(sysd.get("link")), hf_repo((d.get("weights_endmodel") or {}).get("link"))) if h],
+            "hf": next(iter(fits), None),
+            "hf_all": fits,
             "weights_link": bool((d.get("weights_endmodel") or {}).get("link")),
             "dims": {k: str((d.get(k) or {}).get("class") or "unknown").strip() for k in OSAI_DIMS},
         })

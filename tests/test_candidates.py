@@ -71,6 +71,16 @@ def test_k_best_reachable_per_side_and_a_command_for_each_unreachable_top_model(
     assert llama not in {u["model"] for u in chosen.unreachable}
 
 
+def test_in_house_data_is_never_measured_through_an_outside_api(quiet_machine):
+    """Issue 23, finding 7: a profile whose data stays in-house measures no model through a key, even when set."""
+    catalog = load_catalog()
+    ranking = _ranking(("openai/gpt-5.4-mini", "closed"), ("local/smollm2-135m-instruct", "open"))
+    quiet_machine.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-0000")
+    chosen = plan(ranking, catalog, Registry(Config()), k=1, in_house=True)
+    assert [(m["model"], m["via"]) for m in chosen.measured] == [("local/smollm2-135m-instruct", "embedded")]
+    assert {u["model"]: u["command"] for u in chosen.unreachable} == {"openai/gpt-5.4-mini": None}
+
+
 def test_reachable_ways(quiet_machine, tmp_path):
     catalog = load_catalog()
     config = Config(providers={
@@ -100,10 +110,12 @@ def test_commands_name_the_missing_piece(quiet_machine):
     catalog = load_catalog()
     assert how_to_reach(catalog.find_raw("openai/gpt-5.4-mini")) == "export OPENAI_API_KEY=<your openai key>"
     gguf = {"id": "x/y", "hf_repo": "x/y-instruct", "gguf_repo": "someone/y-instruct-GGUF"}
-    assert how_to_reach(gguf) == "--models local/hf:someone/y-instruct-GGUF:Q4_K_M"
+    assert how_to_reach(gguf) == "whichai run --models local/hf:someone/y-instruct-GGUF:Q4_K_M"  # a whole command (issue 23.7)
     assert how_to_reach(gguf, ollama_running=True) == "ollama pull hf.co/someone/y-instruct-GGUF:Q4_K_M"
     assert how_to_reach({"id": "x/z", "hf_repo": "x/z", "weights_downloadable": True}) == "vllm serve x/z"
     assert how_to_reach({"id": "x/closed"}) is None
+    # data that may not leave the premises: no key to set for an outside API (issue 23, finding 7)
+    assert how_to_reach(catalog.find_raw("openai/gpt-5.4-mini"), in_house=True) is None
 
 
 def test_candidate_flow_end_to_end(env, tmp_path, fake, llama_server):

@@ -275,8 +275,10 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
         raise InputError("--candidates ranks the catalog for your needs first. Fix: add --profile NAME_OR_FILE "
                          "(see `whichai recommend --help` for the example profiles).")
     catalog = load_catalog()
-    ranking = app.recommend(_decide_inputs(profile, lang), catalog=catalog, lang=_lang(lang)).to_json()["ranking"]  # priors only
-    plan = plan_candidates(ranking, catalog, registry, k)
+    needs = _decide_inputs(profile, lang)
+    ranking = app.recommend(needs, catalog=catalog, lang=_lang(lang)).to_json()["ranking"]  # priors only
+    # data that may not leave the premises is never measured (nor suggested) through an outside API
+    plan = plan_candidates(ranking, catalog, registry, k, in_house=not needs.data_leaves_premises_allowed())
     for note in plan.notes:
         err_console().print(f"[yellow]Note:[/] {esc(note)}", markup=True, highlight=False)
     return plan, merge_models(explicit, plan)

@@ -117,6 +117,10 @@ class EvidenceInfo(_Model):
     top_model: Optional[str] = None
     other_side_model: Optional[str] = None
     next_to_measure: list[str] = Field(default_factory=list)
+    # per model to measure next: {model (catalog id), run_id (the id `whichai run --models` takes, None when
+    # no way is known), first (a command that serves it first)}; and the command that measures them
+    next_run: list[dict[str, Optional[str]]] = Field(default_factory=list)
+    next_command: Optional[str] = None
     text: Texts
 
 

@@ -147,8 +147,34 @@ def evidence_text(ev: dict[str, Any], names: dict[str, str], lang: str, profile:
         text = t("ev.partial", lang, measured=ev["measured"], ranked=ev["ranked"], missing=t("ev.and", lang).join(missing))
     if ev["next_to_measure"]:
         models = t("ev.and", lang).join(names.get(m, m) for m in ev["next_to_measure"])
-        text += " " + t("ev.next", lang, models=models, ids=",".join(ev["next_to_measure"]), profile=_profile_arg(profile, lang))
+        text += " " + t("ev.next", lang, models=models, how=_how_to_measure(ev, names, lang, profile))
     return text
+
+
+def _run_ids(f: Findings, rows: list[Ranked]) -> str:
+    """The ids ``whichai run --models`` measures these ranked models by (catalog ids are not always run ids;
+    in-house data never through an outside API: finding 7 of issue 23)."""
+    from whichai.decide.outcome import next_measurement
+
+    return ",".join(w["run_id"] or w["model"] for w in next_measurement(f.profile, rows)["next_run"])
+
+
+def _how_to_measure(ev: dict[str, Any], names: dict[str, str], lang: str, profile: str) -> str:
+    """The command that measures the next models (each by an id ``whichai run`` resolves), the step that
+    serves one first, and the models no way to run is known for (finding 7 of issue 23)."""
+    from whichai.measure.candidates import measure_command
+
+    ways = ev.get("next_run") or []
+    run_ids = [w["run_id"] for w in ways if w["run_id"]]
+    parts = []
+    if run_ids:
+        command = measure_command(run_ids, _profile_arg(profile, lang))
+        firsts = [w["first"] for w in ways if w["first"]]
+        parts.append(t("ev.first", lang, steps="; ".join(firsts), command=command) if firsts else command)
+    unknown = [names.get(w["model"], w["model"]) for w in ways if not w["run_id"]]
+    if unknown:
+        parts.append(t("ev.no_way", lang, models=t("ev.and", lang).join(unknown)))
+    return "; ".join(parts)
 
 
 def run_text(run: dict[str, Any], lang: str) -> str:
@@ -250,7 +276,7 @@ def _tie(f: Findings, top: Ranked, lang: str) -> list[Block]:
         cheaper = top if top.monthly <= r.monthly else r
         text = t("ex.tied", lang, a=top.cand.name, b=r.cand.name, pa=num(pa.score, lang, 2), sa=num(float(pa.params["se"]), lang, 2),
                  pb=num(pb.score, lang, 2), sb=num(float(pb.params["se"]), lang, 2), cheaper=cheaper.cand.name, usd_a=usd(top.monthly, lang),
-                 usd_b=usd(r.monthly, lang), ids=f"{top.model},{r.model}", profile=_profile_arg(f.profile.name, lang))
+                 usd_b=usd(r.monthly, lang), ids=_run_ids(f, [top, r]), profile=_profile_arg(f.profile.name, lang))
         figures = [Figure(name=f"performance prior {x.model}", value=round(s.score, 4), origin=s.origin, source=s.params.get("benchmarks"))
                    for x, s in ((top, pa), (r, pb))]
         return [Block(kind="caveat", text=text, figures=figures)]

@@ -308,9 +308,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ev.missing_top": ("the top model ({model})", "model teratas ({model})"),
     "ev.missing_other": ("the best model of the other side ({model})", "model terbaik dari sisi lain ({model})"),
     "ev.and": (" and ", " dan "),
-    "ev.next": (
-        "Measure next: {models} (whichai run --models {ids} --profile {profile}).",
-        "Ukur berikutnya: {models} (whichai run --models {ids} --profile {profile}).",
+    "ev.next": ("Measure next: {models} ({how}).", "Ukur berikutnya: {models} ({how})."),
+    "ev.first": ("first {steps}, then {command}", "jalankan dulu {steps}, lalu {command}"),
+    "ev.no_way": (
+        "no way to run {models} from here is known: the catalog names no API, GGUF file or weights you may use",
+        "belum diketahui cara menjalankan {models} dari sini: katalog tidak menyebut API, berkas GGUF, atau bobot yang boleh Anda pakai",
     ),
     "ev.your_profile": ("YOUR_PROFILE.yaml", "PROFIL_ANDA.yaml"),
     "why.catalog_reason": ("{reason}", "menurut katalog: {reason}"),

@@ -111,7 +111,7 @@ def evidence_of(outcome: Outcome) -> dict[str, Any]:
     measured = sum(1 for r in ranked if r.cand.measurement is not None)
     if not ranked:
         return {"level": "prior", "measured": 0, "ranked": 0, "top_measured": False, "other_side_measured": None,
-                "top_model": None, "other_side_model": None, "next_to_measure": []}
+                "top_model": None, "other_side_model": None, "next_to_measure": [], "next_run": [], "next_command": None}
     top = ranked[0]
     basis = next((r for r in ranked if side_of(r.cand.openness) != "unknown"), top)  # the model the verdict follows
     side = side_of(basis.cand.openness)
@@ -122,7 +122,24 @@ def evidence_of(outcome: Outcome) -> dict[str, Any]:
         level = "measured"
     else:
         level = "partial" if measured else "prior"
-    nxt = [r.model for r in (top, other) if r is not None and r.cand.measurement is None]
+    nxt = [r for r in (top, other) if r is not None and r.cand.measurement is None]
     return {"level": level, "measured": measured, "ranked": len(ranked), "top_measured": top_measured,
             "other_side_measured": other_measured, "top_model": top.model, "other_side_model": other.model if other else None,
-            "next_to_measure": nxt}
+            "next_to_measure": [r.model for r in nxt], **next_measurement(outcome.profile, nxt)}
+
+
+def next_measurement(profile: Profile, rows: list[Ranked]) -> dict[str, Any]:
+    """How to measure the models to measure next (finding 7 of issue 23): each one's model id for
+    ``whichai run --models`` (``next_run``) and the command, for those a model id is known for. A
+    profile whose data may not leave the premises is never sent through an outside API."""
+    from whichai.decide.profile import example_names
+    from whichai.measure.candidates import measure_command, way_to_measure
+
+    in_house = not profile.data_leaves_premises_allowed()
+    ways = [way_to_measure(r.cand.entry if r.cand.entry is not None else {"id": r.model}, in_house) for r in rows]
+    run_ids = [w.run_id for w in ways if w.run_id]
+    arg = profile.name if profile.name == "default" or profile.name in example_names() else PROFILE_PLACEHOLDER
+    return {"next_run": [w.to_json() for w in ways], "next_command": measure_command(run_ids, arg) if run_ids else None}
+
+
+PROFILE_PLACEHOLDER = "YOUR_PROFILE.yaml"  # a profile from a file: the command names the file the user wrote

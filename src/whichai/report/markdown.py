@@ -67,7 +67,9 @@ def _verdict(doc: dict[str, Any], lang: str) -> list[str]:
              f"**{t('verdict', lang)}{mark}: {cell(text(dec['verdict_text'], lang))}**", "",
              f"{t('evidence', lang)}: {cell(text(dec['evidence']['text'], lang), None)}", ""]
     if provisional(doc) and dec["evidence"]["next_to_measure"]:
-        lines += [f"{dt('ui.measure_next', lang)}: " + ", ".join(f"`{cell(m)}`" for m in dec["evidence"]["next_to_measure"]), ""]
+        ev = dec["evidence"]
+        how = f" (`{cell(ev['next_command'])}`)" if ev.get("next_command") else ""
+        lines += [f"{dt('ui.measure_next', lang)}: " + ", ".join(cell(m) for m in ev["next_to_measure"]) + how, ""]
     if dec.get("run"):
         lines += [cell(text(dec["run"]["text"], lang), None), ""]
     age = dec["catalog_age"]

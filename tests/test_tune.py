@@ -128,7 +128,7 @@ def _fake_tune(name: str, base_rate: float, tuned_rate: float, better: bool) -> 
     (folder / "tuned.gguf").write_bytes(b"GGUF")
     model = f"local/tuned:{name}"
     Lineage(name=name, model_id=model, base="local/smollm2-135m-instruct", task="reviews", examples=40, examples_hash="x",
-            hyper={"rank": 8}, device="cpu", threads=2, train_seconds=300.0, energy_wh=5.4, energy_basis="estimate",
+            hyper={"rank": 8}, device="cpu", threads=2, train_seconds=300.0, train_cpu_seconds=500.0, energy_wh=5.4, energy_basis="estimate",
             steps=120, final_loss=0.01, created_at="2026-12-07T00:00:00+00:00",
             measured={"pass_rates": {"local/smollm2-135m-instruct": {"passed": 0, "cases": 40, "rate": base_rate},
                                      model: {"passed": 30, "cases": 40, "rate": tuned_rate}},

@@ -151,7 +151,8 @@ def _export(peft_model, path: Path, folder: Path, name: str, req: TuneRequest, s
 
     record = Lineage(name=name, model_id=TUNED_PREFIX + name, base=req.base, task=split.held_out.name.removesuffix(" (held out)"),
                      examples=len(split.train), examples_hash=split.examples_hash(), hyper=hyper.key(), device=dev,
-                     threads=torch.get_num_threads(), train_seconds=round(progress.seconds, 1), energy_wh=wh,
+                     threads=torch.get_num_threads(), train_seconds=round(progress.seconds, 1),
+                     train_cpu_seconds=round(progress.cpu_seconds, 1), energy_wh=wh,
                      energy_basis=basis, steps=progress.step, final_loss=progress.losses[-1] if progress.losses else None,
                      created_at=datetime.now(UTC).isoformat(timespec="seconds"))
     record.save(folder)

@@ -113,7 +113,7 @@ def _print(doc: dict[str, Any]) -> None:
         return
     lin = doc["lineage"]
     console.print(f"Tuned [bold]{escape(doc['model_id'])}[/] from {escape(doc['base'])}: {lin['steps']} steps on "
-                  f"{lin['examples']} examples, {lin['train_seconds']} s on {lin['device']} ({lin['threads']} threads), "
+                  f"{lin['examples']} examples, {lin['train_seconds']} s ({lin['train_cpu_seconds']} s CPU) on {lin['device']} ({lin['threads']} threads), "
                   f"energy ≈ {lin['energy_wh']} Wh ({escape(lin['energy_basis'])}).")
     for model, rate in doc["pass_rates"].items():
         shown = "–" if rate["rate"] is None else f"{rate['rate']:.0%}"

@@ -49,6 +49,7 @@ class Lineage:
     device: str
     threads: int
     train_seconds: float
+    train_cpu_seconds: float
     energy_wh: float
     energy_basis: str
     steps: int

@@ -46,6 +46,7 @@ class Progress:
     total: int = 0
     losses: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # process CPU time (all threads): the honest figure on a shared machine
     resumed_from: int = 0
     finished: bool = False
 
@@ -176,6 +177,7 @@ def _loop(model, optimizer, encoded, hyper, folder, key, progress: Progress, max
     model.train()
     n = len(encoded)
     began, before, done_now = time.monotonic(), progress.seconds, 0
+    cpu_began, cpu_before = time.process_time(), progress.cpu_seconds
     try:
         while progress.step < progress.total and (max_steps is None or done_now < max_steps):
             epoch, index = divmod(progress.step, n)
@@ -188,12 +190,14 @@ def _loop(model, optimizer, encoded, hyper, folder, key, progress: Progress, max
             done_now += 1
             progress.losses.append(round(float(out.loss.detach()), 4))
             progress.seconds = before + time.monotonic() - began
+            progress.cpu_seconds = cpu_before + time.process_time() - cpu_began
             if progress.step % save_every == 0 or progress.step % n == 0:
                 _save(folder, model, optimizer, progress, key)
             if report:
                 report(progress)
     except KeyboardInterrupt:
         progress.seconds = before + time.monotonic() - began
+        progress.cpu_seconds = cpu_before + time.process_time() - cpu_began
         _save(folder, model, optimizer, progress, key)
         raise
     progress.finished = progress.step >= progress.total

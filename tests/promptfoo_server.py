@@ -14,11 +14,11 @@ MARKER = "Reply exactly: "
 SLOW_S = 0.4
 
 
-def reply_to(body: dict) -> str:
+def reply_to(body: dict, default: str = "OK") -> str:
     messages = body.get("messages") or []
     last = next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
     last = last if isinstance(last, str) else json.dumps(last)
-    return last.split(MARKER, 1)[1] if MARKER in last else "OK"
+    return last.split(MARKER, 1)[1] if MARKER in last else default
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -34,7 +34,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-        text, model = reply_to(body), body.get("model", "det")
+        text, model = reply_to(body, getattr(self.server, "default_reply", "OK")), body.get("model", "det")
         if text.startswith("[slow]"):
             time.sleep(SLOW_S)
         usage = {"prompt_tokens": 10, "completion_tokens": max(1, len(text.split())), "total_tokens": 10 + max(1, len(text.split()))}
@@ -50,8 +50,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ReplyServer:
-    def __init__(self) -> None:
+    def __init__(self, default_reply: str = "OK") -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server.default_reply = default_reply  # the reply to a prompt without the marker
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

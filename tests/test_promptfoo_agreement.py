@@ -92,3 +92,36 @@ def test_latency_and_cost_agree_with_promptfoo_eval(cli, env, tmp_path):
     assert not disagree, f"whichai vs promptfoo (ours, theirs): {disagree}"
     assert theirs == {"lat1": True, "lat2": False, "lat3": True, "lat4": False,
                       "cost1": True, "cost2": False, "cost3": True, "mix1": True}
+
+
+RUN_UNCHANGED = [("python-assert-external", "promptfooconfig.yaml"), ("python-assert", "promptfooconfig-inline.yaml")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "file"), RUN_UNCHANGED)
+def test_promptfoo_examples_run_unchanged_and_agree(cli, env, tmp_path, name, file):
+    """Examples from promptfoo's repository (copied unchanged) run through whichai with --models, and through
+    promptfoo with --providers and OPENAI_BASE_URL, against the same loopback server: the verdicts agree."""
+    binary = promptfoo_bin()
+    source = FIXTURE.parent / "examples" / name
+    with ReplyServer(default_reply="Bananas are yellow, bananas are long") as server:
+        toml = write_config(tmp_path / "whichai.toml", "det", server.base_url)
+        done = cli("run", "--task", str(source / file), "--models", "det/det", "--config", str(toml), "--db", str(tmp_path / "w.db"), "--json", "--no-report")
+        assert done.returncode in (0, 1), done.stderr
+        from whichai.tasks.loader import load_task
+
+        topics = {case.id: case.options["vars"]["topic"] for case in load_task(str(source / file)).cases}
+        ours = {topics[c]: bool(p) for c, p in sqlite3.connect(tmp_path / "w.db").execute("SELECT case_id, passed FROM results")}
+        if binary is None or shutil.which("node") is None:
+            pytest.skip("promptfoo or node is not installed (npm install promptfoo@0.121.20)")
+        target = tmp_path / name
+        shutil.copytree(source, target)
+        out = tmp_path / "pf.json"
+        pf_env = {**env, "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": server.base_url, "PROMPTFOO_DISABLE_TELEMETRY": "1",
+                  "PROMPTFOO_DISABLE_UPDATE": "1", "PROMPTFOO_CONFIG_DIR": str(tmp_path / "pfhome"), "NO_COLOR": "1"}
+        run = subprocess.run([binary, "eval", "-c", str(target / file), "-r", "openai:chat:det", "-o", str(out), "--no-cache",
+                              "--no-table", "--no-progress-bar"], check=False, env=pf_env, capture_output=True, text=True, timeout=240, cwd=target)
+        assert out.exists(), run.stdout[-3000:] + run.stderr[-3000:]
+    theirs = {r["vars"]["topic"]: bool(r["success"]) for r in json.loads(out.read_text())["results"]["results"]}
+    assert ours == theirs
+    assert theirs == ({t: True for t in theirs} if name == "python-assert-external" else {"bananas": True, "potatoes": False})

@@ -116,3 +116,48 @@ def test_wilson_matches_a_known_interval():
     # 8 of 10: Wilson 95 % interval 0.4902 - 0.9433
     low, high = wilson(8, 10)
     assert low == pytest.approx(0.4902, abs=1e-4) and high == pytest.approx(0.9433, abs=1e-4)
+
+
+def test_the_interval_agrees_with_the_test_that_decides():
+    """Issue 23, finding 9: "+100 points (95 % CI +39 to +100)" was printed next to "no real difference
+    shown". The interval is now exact on the discordant cases (Clopper-Pearson, scaled): on 3,000 random
+    tables it excludes 0 exactly when McNemar's exact p < 0.05, and holds the observed difference."""
+    import random
+
+    rng = random.Random(23)
+    for _ in range(3000):
+        n = rng.randint(1, 120)
+        cells = [rng.random() ** rng.choice((1, 3)) for _ in range(4)]
+        total = sum(cells)
+        counts = [int(n * c / total) for c in cells]
+        outcomes_a = {}
+        outcomes_b = {}
+        i = 0
+        for (pa, pb), count in zip(((True, True), (True, False), (False, True), (False, False)), counts):
+            for _ in range(count):
+                outcomes_a[f"c{i}"], outcomes_b[f"c{i}"] = pa, pb
+                i += 1
+        if not i:
+            continue
+        entry = compare_pair("A", "B", outcomes_a, outcomes_b)
+        low, high = entry["difference_ci95"]
+        excludes = low > 0 or high < 0
+        assert excludes == (entry["p_value"] < 0.05) == (entry["better"] is not None), entry
+        assert low - 1e-9 <= entry["difference"] <= high + 1e-9, entry
+        assert entry["difference_ci_method"] == "mcnemar-exact-conditional"
+
+
+def test_the_issue_case_reads_consistently():
+    entry = compare_pair("A", "B", {f"c{i}": True for i in range(3)}, {f"c{i}": False for i in range(3)})
+    assert entry["better"] is None and entry["difference_ci95"][0] < 0 < entry["difference_ci95"][1]
+    assert "No real difference" in entry["text"]["en"] and "which decides" in entry["text"]["en"]
+    assert "yang menentukan" in entry["text"]["id"]
+
+
+def test_clopper_pearson_matches_references():
+    from whichai.measure.comparisons import clopper_pearson
+
+    # R: binom.test(x, n)$conf.int
+    for (x, n), (lo, hi) in {(3, 3): (0.2924018, 1.0), (0, 10): (0.0, 0.3084971), (7, 20): (0.1539092, 0.5921885)}.items():
+        got = clopper_pearson(x, n)
+        assert abs(got[0] - lo) < 1e-6 and abs(got[1] - hi) < 1e-6, (x, n, got)

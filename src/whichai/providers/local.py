@@ -172,6 +172,75 @@ def load_vocab(path: Path):
         return vocab
 
 
+TEMPLATE_RENDER_LIMIT_S = 10.0  # a chat template that renders for longer is refused (a loop in a GGUF's Jinja)
+
+
+class ChatTemplateError(Exception):
+    """A GGUF's chat template could not be used: a syntax error, a sandbox refusal, or rendering past its
+    time bound (or past a stop). The message names the file."""
+
+
+def _template_error(path: object, exc: BaseException, limit: float = TEMPLATE_RENDER_LIMIT_S) -> ChatTemplateError:
+    what = f"took longer than {limit:g} s to render (a loop?)" if isinstance(exc, _TemplateStopped) and not exc.args \
+        else f"failed: {type(exc).__name__}: {exc}"
+    return ChatTemplateError(f"the chat template in {path} {what}. Fix: use a file with a working template, or pick one "
+                             f"with {CHAT_TEMPLATE_ENV}=chatml (or gemma, llama-3, mistral-instruct).")
+
+
+class _TemplateStopped(Exception):
+    pass
+
+
+class bounded_template:
+    """Run template rendering under a time bound and a stop event: a trace function on this thread checks
+    both on every line of Jinja's compiled template code (only there: other code is not traced) and raises
+    out of a looping template. Jinja2 and SecurityError/TemplateError are mapped to ChatTemplateError
+    naming ``path``. (Python cannot kill a thread; this makes the render itself give up.)"""
+
+    def __init__(self, path: object, stop: threading.Event | None = None, limit: float | None = None) -> None:
+        self.path, self.stop, self.limit = path, stop, TEMPLATE_RENDER_LIMIT_S if limit is None else limit
+
+    def _local(self, frame, event, arg):
+        import time
+
+        if event == "line" and (time.monotonic() > self.deadline or (self.stop is not None and self.stop.is_set())):
+            raise _TemplateStopped() if time.monotonic() > self.deadline else _TemplateStopped("stopped")
+        return self._local
+
+    def _global(self, frame, event, arg):
+        return self._local if frame.f_code.co_filename == "<template>" else None
+
+    def __enter__(self) -> bounded_template:
+        import sys
+        import time
+
+        self.deadline = time.monotonic() + self.limit
+        self.previous = sys.gettrace()
+        sys.settrace(self._global)
+        return self
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        import sys
+
+        sys.settrace(self.previous)
+        if exc is None:
+            return False
+        if isinstance(exc, _TemplateStopped) and exc.args:  # stopped from outside (timeout, Ctrl-C): not the file's fault
+            raise ChatTemplateError(f"rendering the chat template in {self.path} was stopped") from None
+        if isinstance(exc, _TemplateStopped) or _is_template_error(exc):
+            raise _template_error(self.path, exc, self.limit) from None
+        return False
+
+
+def _is_template_error(exc: BaseException) -> bool:
+    try:
+        import jinja2
+        from jinja2.sandbox import SecurityError
+    except ImportError:
+        return False
+    return isinstance(exc, (jinja2.TemplateError, SecurityError))
+
+
 def count_text_tokens(llm, text: str) -> int:
     return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)) if text else 0
 
@@ -187,11 +256,13 @@ def count_chat_tokens(llm, messages: list[dict[str, str]]) -> int | None:
 
             eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
             bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
-            formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+            with bounded_template(getattr(llm, "model_path", "the GGUF file")):
+                formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
         llm._whichai_formatter = formatter
     if formatter is None:
         return None
-    prompt = formatter(messages=messages).prompt
+    with bounded_template(getattr(llm, "model_path", "the GGUF file")):  # a looping template is refused, not waited on
+        prompt = formatter(messages=messages).prompt
     return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
 
@@ -266,9 +337,14 @@ class LocalProvider(Provider):
             await asyncio.to_thread(load_llama, path)
         except ValueError as exc:  # llama_cpp raises ValueError when it cannot load a file
             raise ConfigError(f"local/{model}: llama.cpp could not load {path}. Fix: check that the file is a valid GGUF model.") from exc
+        except Exception as exc:  # llama_cpp compiles the file's chat template while loading
+            if _is_template_error(exc):
+                raise ConfigError(f"local/{model}: {_template_error(path, exc)}") from None
+            raise
 
     async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
-        llm = load_llama(model_path(model))
+        path = model_path(model)
+        llm = load_llama(path)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
         stop = threading.Event()
@@ -280,7 +356,9 @@ class LocalProvider(Provider):
                     kwargs = dict(messages=messages, max_tokens=settings.max_tokens, temperature=settings.temperature, stream=True)
                     if settings.seed is not None:
                         kwargs["seed"] = settings.seed
-                    for event in llm.create_chat_completion(**kwargs):
+                    with bounded_template(path, stop):  # the template renders here, under a time bound and the stop
+                        events = llm.create_chat_completion(**kwargs)
+                    for event in events:
                         if stop.is_set():
                             break
                         choice = event["choices"][0]
@@ -309,9 +387,14 @@ class LocalProvider(Provider):
         return count_text_tokens(load_llama(model_path(model)), text)
 
     def count_prompt_tokens(self, model: str, messages: list[dict[str, str]]) -> int | None:
-        return count_chat_tokens(load_llama(model_path(model)), messages)
+        try:
+            return count_chat_tokens(load_llama(model_path(model)), messages)
+        except ChatTemplateError as exc:
+            raise ConfigError(f"local/{model}: {exc}") from None
 
     def classify(self, exc: BaseException) -> ProviderError:
+        if isinstance(exc, ChatTemplateError):
+            return FatalCallError(str(exc), error_class="chat_template")
         if isinstance(exc, ValueError) and "context" in str(exc).lower():
             return FatalCallError(f"prompt too long for the model's context: {exc}", error_class="context_length")
         if isinstance(exc, MemoryError):

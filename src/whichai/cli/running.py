@@ -222,6 +222,7 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> d
         "comparisons": comparisons(store, outcome.run_id),
         "judged": outcome.judged,
         "judge_errors": outcome.judge_errors,
+        "judge_calibration": outcome.judge_calibration,  # judge model -> agreement with a labelled sample (judge.py)
         "resumed": outcome.resumed,
         "reused_results": outcome.reused,
         "calls": outcome.ran,
@@ -456,6 +457,9 @@ def _print_quality_notes(document: dict[str, Any], lang: str) -> None:
         console.print(f"[yellow]{escape(run['text'][lang])}[/]")
     for comparison in document.get("comparisons", []):
         console.print(escape(comparison["text"][lang]))
+    for calibration in (document.get("judge_calibration") or {}).values():
+        colour = "" if calibration["usable"] else "yellow"
+        console.print(escape(calibration["text"][lang]), style=colour or None)
     if document.get("judge_errors"):
         console.print(f"[yellow]{document['judge_errors']} judge verdict(s) could not be read or the judge call failed;"
                       " those answers are stored unscored. Run the same command again to ask the judge again.[/]")

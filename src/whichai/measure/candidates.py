@@ -21,7 +21,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.providers.registry import DEFAULT_MODELS, EMBEDDED, HOSTED, Registry
+from whichai.config import vendor_kinds
+from whichai.providers.registry import EMBEDDED, HOSTED, Registry, vendor_defaults
 
 
 @dataclass
@@ -131,7 +132,7 @@ def _offer_active(raw: dict[str, Any], run_id: str) -> bool:
 def api_prefixes(registry: Registry) -> set[str]:
     """Providers of vendor or hosted APIs whose key is set and whose SDK is installed."""
     usable = set()
-    for name, (_, envs, module, _) in DEFAULT_MODELS.items():
+    for name, (_, envs, module, _) in vendor_defaults().items():
         configured = registry.config.providers.get(name)
         if configured is not None and configured.api_key_env:
             envs = (configured.api_key_env,)
@@ -149,7 +150,7 @@ def configured_servers(registry: Registry, catalog: Any) -> list[tuple[str | Non
 
     out = []
     for name, config in registry.config.providers.items():
-        official = name in DEFAULT_MODELS and "kind" not in config.model_fields_set
+        official = name in vendor_kinds() and "kind" not in config.model_fields_set
         if official or config.kind != "openai":
             continue  # an official API through a proxy is reached by its key, not as a server
         model = config.default_model or (_served_model(config.base_url) if config.serves else None)
@@ -208,8 +209,9 @@ def how_to_reach(raw: dict[str, Any], ollama_running: bool = False, in_house: bo
         return f"ollama pull hf.co/{gguf}:Q4_K_M" if ollama_running else f"whichai run --models local/hf:{gguf}:Q4_K_M"
     for run_id in [] if in_house else _run_ids(raw):
         prefix = run_id.split("/", 1)[0]
-        if prefix in DEFAULT_MODELS:
-            _, envs, module, install = DEFAULT_MODELS[prefix]
+        vendors = vendor_defaults()
+        if prefix in vendors:
+            _, envs, module, install = vendors[prefix]
             if any(os.environ.get(e) for e in envs):
                 return install  # the key is set: the SDK is what is missing
             return f"export {envs[0]}=<your {prefix} key>"

@@ -42,6 +42,10 @@ DATA = Path(__file__).parent / "data" / "benchmarks.json"
 ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")
 MIN_RESULTS = 4  # a benchmark needs this many linked entries to be put on the common scale
 _DATE = re.compile(r"^(\d{8}|\d{4}-\d{2}-\d{2})$")
+_PAREN = re.compile(r"\(([^)]*)\)")
+_DIGITS = re.compile(r"[\d\- ]+")
+_ISO_DAY = re.compile(r"\b(20\d{2})-(\d{2})-(\d{2})\b")
+_TOKEN = re.compile(r"[a-z]+|\d+")  # runs of letters or of digits: the split at non-alphanumerics and at letter/digit borders
 
 
 # names ------------------------------------------------------------------------------------------
@@ -51,14 +55,12 @@ _DATE = re.compile(r"^(\d{8}|\d{4}-\d{2}-\d{2})$")
 def tokens(name: str) -> tuple[str, ...]:
     """The normalised tokens of a model name (see the module docstring)."""
     text = str(name).lower().strip()
-    text = re.sub(r"\(([^)]*)\)", lambda m: " " + m.group(1) if re.fullmatch(r"[\d\- ]+", m.group(1).strip()) else " ", text)
+    if "(" in text:
+        text = _PAREN.sub(lambda m: " " + m.group(1) if _DIGITS.fullmatch(m.group(1).strip()) else " ", text)
     text = text.rstrip("/").split("/")[-1]
-    text = re.sub(r"\b(20\d{2})-(\d{2})-(\d{2})\b", r"\1\2\3", text)  # 2024-08-06 -> 20240806 (one date token)
-    parts = re.split(r"[^a-z0-9]+", text)
-    out: list[str] = []
-    for p in parts:
-        out.extend(x for x in re.split(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", p) if x)
-    return tuple(out)
+    if "-" in text:
+        text = _ISO_DAY.sub(r"\1\2\3", text)  # 2024-08-06 -> 20240806 (one date token)
+    return tuple(_TOKEN.findall(text))
 
 
 def _undated(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:

@@ -264,8 +264,8 @@ OPENNESS = ("open-source", "open-weights", "closed")
 def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Catalog entries (the catalog's raw dicts) matching ``text`` and ``openness``.
 
-    ``text`` matches, case-insensitively, a substring of the id, name, provider, licence or any
-    alias; ``openness`` keeps the named classes (none given: all). The catalog's order is kept.
+    ``text`` matches as :func:`search_matches` says; ``openness`` keeps the named classes (none given:
+    all). The catalog's order is kept. ``whichai models --search`` and the dashboard's catalog share it.
     """
     needle = (text or "").strip().lower()
     wanted = {o for o in openness if o}
@@ -278,9 +278,15 @@ def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str
     for raw in catalog.raw:
         if wanted and raw.get("openness") not in wanted:
             continue
-        if needle:
-            fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(raw.get("aliases") or []))
-            if not any(needle in str(x).lower() for x in fields if x):
-                continue
+        if needle and not search_matches(raw, needle):
+            continue
         rows.append(raw)
     return rows
+
+
+def search_matches(raw: dict[str, Any], text: str) -> bool:
+    """Whether a catalog entry matches a search: every word of ``text`` (in any order, case-insensitively)
+    is part of its id, name, provider, licence or an alias ("gemini flash" finds gemini-3.5-flash)."""
+    fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(raw.get("aliases") or []))
+    haystack = " ".join(str(x) for x in fields if x).lower()
+    return all(word in haystack for word in text.lower().split())

@@ -66,7 +66,7 @@ def models_cmd(
     fits_gpu: Optional[float] = typer.Option(None, "--fits-gpu", metavar="GB", help="Only models that fit this GPU memory (per GPU)."),
     gpu_count: int = typer.Option(1, "--gpu-count", min=1, help="Number of GPUs of --fits-gpu GB each."),
     bits: float = typer.Option(4.5, "--bits", help="Bits per weight for the fit (4.5 = 4-bit GGUF, 16 = fp16)."),
-    search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider or alias contains TEXT."),
+    search: Optional[str] = typer.Option(None, "--search", help="Only models whose id, name, provider, licence or aliases contain every word of TEXT (any order)."),
     status: Optional[str] = typer.Option(None, "--status", help="Only models with this lifecycle status today: active, deprecated or retired."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
     profile: Optional[str] = typer.Option(None, "--profile", help="With MODEL: score its ten criteria for this needs profile (a built-in name or a YAML file) instead of the default one."),
@@ -96,7 +96,9 @@ def models_cmd(
 
     wanted = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
     wanted = {k for k, v in wanted.items() if v}
-    needle = search.lower() if search else None
+    from whichai.app import search_matches
+
+    needle = search.strip() if search and search.strip() else None
     gpus = [fits_gpu] * gpu_count if fits_gpu else None
     fit_check = fits_ram is not None or gpus is not None
     if fit_check:
@@ -107,7 +109,7 @@ def models_cmd(
     for raw in cat.raw:
         if wanted and raw["openness"] not in wanted:
             continue
-        if needle and not any(needle in str(x).lower() for x in (raw["id"], raw["name"], raw["provider"], *raw.get("aliases", []))):
+        if needle and not search_matches(raw, needle):  # the dashboard's search too
             continue
         if status and entry_status(raw) != status:
             continue

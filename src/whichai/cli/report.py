@@ -75,6 +75,7 @@ def serve(
         import secrets
 
         token = secrets.token_urlsafe(24)
+    _check_port(host.strip("[]"), port)  # before the URL is printed: a taken port is one clear error
     store = _open(db)
     from whichai.web import create_app
 
@@ -93,3 +94,22 @@ def serve(
     import uvicorn
 
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Bind the address once, as the server will (issue 23, finding 9: the URL was printed, then the
+    server failed on a port already taken)."""
+    import socket
+
+    from whichai.errors import InputError
+
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}. "
+                             f"Fix: stop what uses port {port}, or pass another --port (e.g. --port {port + 1 if port < 65535 else 8765}).") from None

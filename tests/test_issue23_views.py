@@ -1,0 +1,47 @@
+"""Issue 23, finding 9: outputs that contradicted each other, through the real CLI.
+
+- ``whichai models --search "gemini flash"`` missed gemini-3.5-flash, and ``--search apache-2.0`` found no
+  licence where the dashboard did: one search (every word, any order), shared by both.
+- ``whichai serve`` printed its URL, then failed on a port already taken.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+
+from whichai.app import search_catalog, search_matches
+from whichai.catalog import load_catalog
+
+
+def whichai(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "whichai", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_search_by_every_word_in_any_order():
+    catalog = load_catalog()
+    for text in ("gemini flash", "flash gemini", "GEMINI 3.5 flash"):
+        assert "gemini/gemini-3.5-flash" in [r["id"] for r in search_catalog(catalog, text)], text
+    assert not search_matches({"id": "gemini/gemini-3.5-flash", "name": "Gemini 3.5 Flash"}, "gemini pro")
+
+
+def test_cli_and_dashboard_share_one_search():
+    catalog = load_catalog()
+    for text in ("gemini flash", "apache-2.0"):
+        result = whichai("models", "--search", text, "--json")
+        assert result.returncode == 0, result.stderr
+        cli_ids = [row["id"] for row in json.loads(result.stdout)]
+        assert cli_ids and cli_ids == [r["id"] for r in search_catalog(catalog, text)], text
+
+
+def test_serve_on_a_taken_port_is_one_clear_error_before_any_url(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = whichai("serve", "--port", str(port), "--db", str(tmp_path / "w.db"))
+    assert result.returncode == 2
+    assert "http://" not in result.stderr + result.stdout  # no URL that does not work
+    assert f"{port}" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr

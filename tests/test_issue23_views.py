@@ -45,3 +45,14 @@ def test_serve_on_a_taken_port_is_one_clear_error_before_any_url(tmp_path):
     assert result.returncode == 2
     assert "http://" not in result.stderr + result.stdout  # no URL that does not work
     assert f"{port}" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_finished_run_with_failures_is_not_partial_complete():
+    from whichai.decide.explain import run_text
+
+    run = {"id": "abc123", "status": "complete", "answered": 25, "calls": 30, "errors": 5, "cases": 30, "scored": 25, "partial": True}
+    for lang in ("en", "id"):
+        text = run_text(run, lang)
+        assert "(complete)" not in text and "partial" in text or "belum lengkap" in text
+        assert "(complete)" not in text
+    assert "(interrupted)" in run_text({**run, "status": "interrupted"}, "en")

@@ -179,7 +179,9 @@ def _how_to_measure(ev: dict[str, Any], names: dict[str, str], lang: str, profil
 
 def run_text(run: dict[str, Any], lang: str) -> str:
     scored = run["scored"] if run.get("scored") is not None else run["answered"]
-    params = dict(run=run["id"][:12], status=run["status"], answered=count(run["answered"], lang), calls=count(run["calls"], lang),
+    # a run that finished with failed or unscored calls is "complete" in the store but partial here: never "partial (complete)"
+    status = t("ex.run_finished", lang) if run["partial"] and run["status"] == "complete" else run["status"]
+    params = dict(run=run["id"][:12], status=status, answered=count(run["answered"], lang), calls=count(run["calls"], lang),
                   errors=count(run["errors"], lang), cases=count(run["cases"], lang), scored=count(scored, lang))
     return t("ex.run_partial" if run["partial"] else "ex.run_complete", lang, **params)
 

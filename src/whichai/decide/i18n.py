@@ -278,6 +278,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Run {run} belum lengkap ({status}): {scored} dari {calls} hasil kasus × model dinilai ({answered} terjawab, {errors} gagal); "
         "hasil ukur hanya memakai kasus yang dinilai. Jalankan perintah yang sama lagi untuk menyelesaikannya.",
     ),
+    "ex.run_finished": ("finished, with calls that failed or were not scored", "selesai, dengan panggilan yang gagal atau tidak dinilai"),
     "ex.run_complete": (
         "Run {run}: {answered} of {calls} calls answered on {cases} cases.",
         "Run {run}: {answered} dari {calls} panggilan terjawab pada {cases} kasus.",

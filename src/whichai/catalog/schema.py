@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 Openness = Literal["open-source", "open-weights", "closed", "unknown"]
 
@@ -28,12 +28,6 @@ class Price(BaseModel):
     output: float
     as_of: str
     source: str  # Source.name it came from
-
-
-class CriterionScore(BaseModel):
-    score: float = Field(ge=0.0, le=1.0)
-    reason: str
-    evidence: list[str] = []  # each item names the fact and its source, e.g. "license=Apache-2.0 (models.dev, 2026-07-02)"
 
 
 class Fact(BaseModel):
@@ -99,7 +93,6 @@ class ModelEntry(BaseModel):
     release_date: str | None = None
     languages: list[str] = []  # ISO codes where known, e.g. ["en", "id"]
     facts: dict[str, Fact] = {}  # curated: support, sla, data_retention, trains_on_api_data, zero_retention_available, certifications, fine_tuning, deprecation
-    criteria: dict[str, CriterionScore] = {}  # legacy: no longer filled by the catalog (decide/criteria_scores.py scores entries)
     openness_dimensions: dict[str, str] = {}  # e.g. osai-index dimension -> open/partial/closed
     values: dict[str, list[dict[str, Any]]] = {}  # every source's value of a fact given by more than one source
     conflicts: dict[str, dict[str, Any]] = {}  # fields whose sources disagree: {"shown", "values"}

@@ -3,7 +3,7 @@
 Validating 1,000 catalog entries with pydantic costs more than the whole ranking, so decide reads
 the catalog's (already validated) document directly. :class:`RawEntry` offers the attributes of
 :class:`whichai.catalog.schema.ModelEntry` that decide uses; nested facts, sources, prices and
-criterion scores become small records with *declared* fields: a field the record does not declare
+offers become small records with *declared* fields: a field the record does not declare
 is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
 """
 
@@ -46,10 +46,6 @@ class Fact(_Record):
 
 class Price(_Record):
     __slots__ = ("input", "output", "as_of", "source")
-
-
-class CriterionScore(_Record):
-    __slots__ = ("score", "reason", "evidence")
 
 
 class Lifecycle(_Record):
@@ -140,10 +136,6 @@ class RawEntry:
     @cached_property
     def api_host_terms(self) -> _Records:
         return _Records(self._raw.get("api_host_terms") or {}, Fact)
-
-    @cached_property
-    def criteria(self) -> _Records:
-        return _Records(self._raw.get("criteria") or {}, CriterionScore)
 
     @cached_property
     def field_sources(self) -> _Records:

@@ -8,9 +8,10 @@ disk; :func:`stats` reads them back for ``whichai gateway stats``.
 from __future__ import annotations
 
 import asyncio
-import statistics
 from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING, Any
+
+from whichai.measure.metrics import percentile
 
 if TYPE_CHECKING:
     from whichai.store import Store
@@ -79,14 +80,6 @@ class RequestLog:
         await self.flush()
 
 
-def _quantile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
-
-
 def stats(store: Store, since: str | None = None) -> dict[str, Any]:
     """Traffic, cost and latency per route, and the saving against sending everything to the API."""
     where, args = (" WHERE at >= ?", (since,)) if since else ("", ())
@@ -117,5 +110,5 @@ def _route_stats(name: str, rows: list[Any]) -> dict[str, Any]:
         "input_tokens": sum(r["input_tokens"] or 0 for r in rows), "output_tokens": sum(r["output_tokens"] or 0 for r in rows),
         "cost_usd": sum(r["cost_usd"] or 0 for r in rows),
         "cost_origins": sorted({r["cost_origin"] for r in rows if r["cost_origin"]}),
-        "latency_p50_s": _quantile(latencies, 0.5), "latency_p95_s": _quantile(latencies, 0.95),
+        "latency_p50_s": percentile(latencies, 0.5), "latency_p95_s": percentile(latencies, 0.95),
     }

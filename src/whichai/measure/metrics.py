@@ -36,6 +36,8 @@ __all__ = ["Z95", "wilson", "percentile", "summarise_results", "summarise", "run
 
 
 def percentile(values: list[float], q: float) -> float | None:
+    """The one percentile of whichai (latencies of runs, load tests and the gateway): linear interpolation
+    between closest ranks (numpy's default; ``statistics.quantiles(method="inclusive")``), ``q`` in [0, 1]."""
     if not values:
         return None
     ordered = sorted(values)

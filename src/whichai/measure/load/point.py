@@ -22,6 +22,7 @@ from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.errors import FatalCallError
 from whichai.measure.load.client import Sample, StreamClient
 from whichai.measure.load.prompts import Prompt
+from whichai.measure.metrics import percentile
 
 FATAL = frozenset({"auth", "not_found", "bad_request"})
 MAX_ATTEMPTS = 8  # per request: shed requests are retried after the limit came down
@@ -33,17 +34,6 @@ class PointPlan:
     requests: int | None = None
     duration_s: float | None = None
     adaptive: bool = True
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear interpolation between closest ranks (numpy's default), ``q`` in [0, 100]."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 async def run_point(client: StreamClient, prompts: list[Prompt], plan: PointPlan, offset: int = 0,
@@ -154,15 +144,15 @@ def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: 
         "errors": len(samples) - len(ok),
         "requests_per_s": window.requests / seconds if seconds > 0 else 0.0,
         "output_tokens_per_s": window.output_tokens / seconds if seconds > 0 else 0.0,
-        "ttft_p50_s": percentile(ttft, 50),
-        "ttft_p95_s": percentile(ttft, 95),
-        "itl_p50_s": percentile(gaps, 50),
-        "latency_p50_s": percentile(latency, 50),
-        "latency_p95_s": percentile(latency, 95),
+        "ttft_p50_s": percentile(ttft, 0.5),
+        "ttft_p95_s": percentile(ttft, 0.95),
+        "itl_p50_s": percentile(gaps, 0.5),
+        "latency_p50_s": percentile(latency, 0.5),
+        "latency_p95_s": percentile(latency, 0.95),
         # extra fields
         "input_tokens_per_s": input_rate,
         "tokens_per_s": input_rate + window.output_tokens / seconds if input_rate is not None else None,
-        "tpot_p50_s": percentile(tpot, 50),
+        "tpot_p50_s": percentile(tpot, 0.5),
         "output_tokens_per_request": output / len(ok) if ok else None,
         "input_tokens_per_request": input_total / len(ok) if input_total is not None and ok else None,
         "tokens_reported": bool(ok) and all(s.tokens_reported for s in ok),

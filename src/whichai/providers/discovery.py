@@ -25,6 +25,53 @@ from typing import Any
 from urllib.parse import urlparse
 
 PROBE_TIMEOUT_S = 0.6
+MAX_LIST_BYTES = 4 * 1024 * 1024  # a model list longer than this is not read (an endless or huge answer)
+PROBE_DEADLINE_S = 3.0  # total time for one probe, however slowly the server drips its answer
+
+
+class BodyTooLarge(Exception):
+    """An answer over MAX_LIST_BYTES: reading stopped there."""
+
+
+class ProbeDeadline(Exception):
+    """A probe past its total deadline (a server dripping its answer a byte at a time)."""
+
+
+def get_bounded(client: Any, url: str, deadline_s: float | None = None, limit: int | None = None) -> tuple[int, bytes]:
+    """(status, body) of a GET with a sync httpx client: the body read up to ``limit`` bytes and within
+    ``deadline_s`` in all (the client's timeout bounds each read only)."""
+    import time
+
+    end = time.monotonic() + (PROBE_DEADLINE_S if deadline_s is None else deadline_s)
+    limit = MAX_LIST_BYTES if limit is None else limit
+    with client.stream("GET", url) as response:
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise BodyTooLarge()
+            if time.monotonic() > end:
+                raise ProbeDeadline()
+        return response.status_code, bytes(body)
+
+
+async def get_bounded_async(client: Any, url: str, deadline_s: float | None = None, limit: int | None = None) -> tuple[int, bytes]:
+    """As :func:`get_bounded`, with an async httpx client; the deadline covers connecting and every read."""
+    limit = MAX_LIST_BYTES if limit is None else limit
+
+    async def fetch() -> tuple[int, bytes]:
+        async with client.stream("GET", url) as response:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise BodyTooLarge()
+            return response.status_code, bytes(body)
+
+    try:
+        return await asyncio.wait_for(fetch(), PROBE_DEADLINE_S if deadline_s is None else deadline_s)
+    except asyncio.TimeoutError:
+        raise ProbeDeadline() from None
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 
 
@@ -115,7 +162,7 @@ def _row(server: LocalServer) -> dict[str, Any]:
     return {"server": server.name, "label": server.label, "url": server.url, "running": False, "models": []}
 
 
-async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
+async def _probe_one(client, server: LocalServer, deadline_s: float | None = None) -> dict[str, Any]:
     import httpx
 
     row = _row(server)
@@ -123,11 +170,11 @@ async def _probe_one(client, server: LocalServer) -> dict[str, Any]:
         row["note"] = f"{server.env} points to {server.url}, which is not on this machine: not probed (loopback only)."
         return row
     try:
-        response = await client.get(server.url + server.models_path)
-    except httpx.HTTPError as exc:
+        answer = await get_bounded_async(client, server.url + server.models_path, deadline_s)
+    except (httpx.HTTPError, BodyTooLarge, ProbeDeadline) as exc:
         row["error"] = _why(exc)
         return row
-    return _read(row, server, response)
+    return _read(row, server, *answer)
 
 
 def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
@@ -138,21 +185,23 @@ def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
     row = _row(server)
     try:
         with httpx.Client(timeout=timeout, trust_env=False) as client:
-            response = client.get(server.url + server.models_path)
-    except httpx.HTTPError as exc:
+            answer = get_bounded(client, server.url + server.models_path)
+    except (httpx.HTTPError, BodyTooLarge, ProbeDeadline) as exc:
         row["error"] = _why(exc)
         return row
-    return _read(row, server, response)
+    return _read(row, server, *answer)
 
 
-def _read(row: dict[str, Any], server: LocalServer, response: Any) -> dict[str, Any]:
+def _read(row: dict[str, Any], server: LocalServer, status: int, body: bytes) -> dict[str, Any]:
     """The row filled from the server's answer to its model-list request (or why it is not one)."""
-    import httpx
+    import json
 
+    if status >= 400:
+        row["error"] = f"HTTP {status} from the model list"
+        return row
     try:
-        response.raise_for_status()
-        payload = response.json()
-    except (httpx.HTTPError, ValueError) as exc:
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past the parser's depth
         row["error"] = _why(exc)
         return row
     return _fill(row, server, payload)
@@ -178,6 +227,10 @@ def _why(exc: BaseException) -> str:
         return "no answer within the timeout"
     if isinstance(exc, httpx.HTTPStatusError):
         return f"HTTP {exc.response.status_code} from the model list"
+    if isinstance(exc, BodyTooLarge):
+        return f"a model list over {MAX_LIST_BYTES // (1024 * 1024)} MB: not read"
+    if isinstance(exc, ProbeDeadline):
+        return "no complete answer within the probe's deadline"
     return f"{type(exc).__name__}"
 
 
@@ -186,7 +239,8 @@ async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIM
 
     servers = [SERVERS[n] for n in (names or SERVERS)]
     async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
-        return list(await asyncio.gather(*(_probe_one(client, s) for s in servers)))
+        deadline = max(2 * timeout, 1.0)  # the whole probe, not each read (a dripping server)
+        return list(await asyncio.gather(*(_probe_one(client, s, deadline) for s in servers)))
 
 
 def probe(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:

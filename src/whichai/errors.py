@@ -128,7 +128,26 @@ def redact(text: str) -> str:
     for value in secret_values():
         if value in text:
             text = text.replace(value, "***")
-    return text
+    return _AUTH_HEADER.sub(_hide_credential, text)  # an echoed Authorization header: never stored
+
+
+# "Basic <base64>" (a user and password) and "Bearer <token>" as a server may echo them back (issue 22).
+_AUTH_HEADER = re.compile(r"(?i)\b(basic|bearer)(\s+)([A-Za-z0-9+/_.~-]{8,}={0,2})")
+
+
+def _hide_credential(match: re.Match) -> str:
+    scheme, space, value = match.groups()
+    if scheme.lower() == "basic":
+        import base64
+        import binascii
+
+        try:
+            secret = b":" in base64.b64decode(value + "=" * (-len(value) % 4), validate=True)  # user:password
+        except (binascii.Error, ValueError):
+            secret = False
+    else:
+        secret = len(value) >= 16 or any(c.isdigit() or c in "+/_.~-" for c in value)  # a token, not a word
+    return f"{scheme}{space}***" if secret else match.group(0)
 
 
 def did_you_mean(word: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6, quote: Callable[[str], str] = repr) -> str:

@@ -1,6 +1,6 @@
 """Benchmark: ``whichai tune`` of the embedded SmolLM2-135M-Instruct on a label-format task (issue 18).
 
-    python bench/bench_tune.py [--epochs 3] [--rank 8] [--keep DIR]
+    python bench/bench_tune.py [--epochs 1] [--rank 8] [--keep DIR]
 
 The task (tests/fixtures/tune/review_labels.jsonl): 80 short product reviews, English and Indonesian, to be
 answered with exactly ``LABEL: positive`` or ``LABEL: negative`` (scorer: exact). ``--split 0.5`` trains on
@@ -27,7 +27,7 @@ BASE = "local/smollm2-135m-instruct"
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=1)  # the loss is under 0.01 by step 10 of 40 (BENCHMARKS.md)
     parser.add_argument("--rank", type=int, default=8)
     parser.add_argument("--keep", help="data directory to keep the tune in (default: a temporary one)")
     args = parser.parse_args()

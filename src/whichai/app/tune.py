@@ -132,7 +132,7 @@ def tune(req: TuneRequest, report: Callable | None = None, on_measure: Callable 
     if not progress.finished:
         return result
     result.lineage = _export(peft_model, path, folder, name, req, split, hyper, progress)
-    _measure(req, split.held_out, result, on_measure)
+    _measure(req, _tagged(split.held_out, key), result, on_measure)
     result.lineage.measured = {"run_id": result.run_id, "pass_rates": result.pass_rates, "comparison": result.comparison}
     result.lineage.save(folder)
     return result
@@ -157,6 +157,17 @@ def _export(peft_model, path: Path, folder: Path, name: str, req: TuneRequest, s
                      created_at=datetime.now(UTC).isoformat(timespec="seconds"))
     record.save(folder)
     return record
+
+
+def _tagged(held_out, key: dict[str, Any]):
+    """The held-out cases tagged with the tune's identity, so that the measuring run's identity (which
+    hashes the cases) changes when a tune under the same name is replaced (--restart): the runner must not
+    reuse the old tune's answers."""
+    import hashlib
+    import json
+
+    tag = "tune:" + hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
+    return held_out.model_copy(update={"cases": [c.model_copy(update={"tags": [*c.tags, tag]}) for c in held_out.cases]})
 
 
 def _measure(req: TuneRequest, held_out, result: TuneResult, on_measure: Callable | None) -> None:

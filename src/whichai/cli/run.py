@@ -31,6 +31,7 @@ def run(
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
     max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="Most USD the run may spend on paid APIs: checked before any call, on an upper estimate (every answer at --max-tokens, the catalog's or the configured prices); over it, or a paid model without a price, and the run does not start."),
     max_answer_bytes: int = typer.Option(65536, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
+    chat_template: Optional[str] = typer.Option(None, "--chat-template", help="Chat template for local GGUF models, one of llama.cpp's formats (chatml, gemma, llama-3, mistral-instruct, ...): needed by a file without its own template; same as WHICHAI_CHAT_TEMPLATE=NAME."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Measure models side by side on a task: quality, latency, speed and cost, stored as they finish.
@@ -38,7 +39,9 @@ def run(
     Re-running the same command resumes: finished answers are kept, missing or failed ones run again.
     """
     from whichai.cli.running import execute_run
+    from whichai.providers.local import use_chat_template
 
+    use_chat_template(chat_template)
     code = execute_run(
         task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
         temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
@@ -56,9 +59,13 @@ def ask(
     max_tokens: int = typer.Option(256, "--max-tokens", min=1),
     temperature: float = typer.Option(0.0, "--temperature", min=0.0, max=2.0),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001),
+    chat_template: Optional[str] = typer.Option(None, "--chat-template", help="Chat template for local GGUF models, one of llama.cpp's formats (chatml, gemma, llama-3, mistral-instruct, ...): needed by a file without its own template; same as WHICHAI_CHAT_TEMPLATE=NAME."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document (answer and timings) on stdout."),
 ) -> None:
     """Stream one answer from a model, with its timings on stderr."""
     from whichai.cli.running import execute_ask
+    from whichai.providers.local import use_chat_template
+
+    use_chat_template(chat_template)
 
     raise typer.Exit(execute_ask(model, prompt, system, config, max_tokens, temperature, timeout, as_json))

@@ -17,7 +17,7 @@ from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError, WhichaiError
+from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError, WhichaiError, did_you_mean
 from whichai.providers.base import Chunk, GenerationSettings, Provider
 
 EMBEDDED_MODEL = "smollm2-135m-instruct"
@@ -285,6 +285,33 @@ def check_gguf(model: str) -> Path:
 CHAT_TEMPLATE_ENV = "WHICHAI_CHAT_TEMPLATE"
 
 
+def chat_template_names() -> list[str]:
+    """The chat formats llama-cpp-python knows (``chatml``, ``gemma``, ``llama-3``, ...), sorted."""
+    try:
+        from llama_cpp.llama_chat_format import LlamaChatCompletionHandlerRegistry
+    except ImportError as exc:
+        raise ConfigError("A chat template applies to local GGUF models, which need llama-cpp-python. "
+                          "Fix: pip install llama-cpp-python.") from exc
+    return sorted(LlamaChatCompletionHandlerRegistry()._chat_handlers)
+
+
+def validate_chat_template(name: str, option: str = "--chat-template ") -> str:
+    """``name`` if llama.cpp knows it as a chat format; else an input error naming the known ones."""
+    known = chat_template_names()
+    if name not in known:
+        raise ConfigError(f"{option}{name!r} is not a chat template llama.cpp knows. {did_you_mean(name, known)}"
+                          f"Fix: use one of {', '.join(known)}.")
+    return name
+
+
+def use_chat_template(name: str | None) -> None:
+    """``--chat-template NAME``: checked against llama.cpp's formats, then used for every local GGUF of this
+    process, as ``WHICHAI_CHAT_TEMPLATE=NAME`` would be (the option wins over the variable)."""
+    if name is None:
+        return
+    os.environ[CHAT_TEMPLATE_ENV] = validate_chat_template(name.strip())
+
+
 def check_chat_template(model: str, path: Path) -> None:
     """A GGUF file without a chat template (often a base model) is named before the run: llama.cpp would
     format its prompts as Llama-2's ``[INST]`` without a word. The user picks a template
@@ -293,12 +320,7 @@ def check_chat_template(model: str, path: Path) -> None:
 
     chosen = os.environ.get(CHAT_TEMPLATE_ENV, "").strip()
     if chosen:
-        from llama_cpp.llama_chat_format import LlamaChatCompletionHandlerRegistry
-
-        known = sorted(LlamaChatCompletionHandlerRegistry()._chat_handlers)
-        if chosen not in known:
-            raise ConfigError(f"{CHAT_TEMPLATE_ENV}={chosen!r} is not a chat template llama.cpp knows. "
-                              f"Fix: use one of {', '.join(known[:12])}, ...")
+        validate_chat_template(chosen, CHAT_TEMPLATE_ENV + "=")
         return
     try:
         metadata = read_gguf(path)["metadata"]
@@ -309,7 +331,7 @@ def check_chat_template(model: str, path: Path) -> None:
         raise ConfigError(
             f"local/{model}: {name} ({path.name}) has no chat template: it may be a base model, not a chat model, and "
             "llama.cpp would format the prompts as Llama-2's [INST] without saying so. "
-            f"Fix: pick its template, e.g. {CHAT_TEMPLATE_ENV}=gemma (or chatml, llama-3, mistral-instruct), "
+            f"Fix: pick its template, e.g. --chat-template gemma or {CHAT_TEMPLATE_ENV}=gemma (or chatml, llama-3, mistral-instruct), "
             f"{CHAT_TEMPLATE_ENV}=llama-2 to accept the fallback knowingly, or use a file that carries its template."
         )
 

@@ -160,17 +160,26 @@ def configured_servers(registry: Registry, catalog: Any) -> list[tuple[str | Non
 
 
 def _served_model(base_url: str | None) -> str | None:
-    """The first model a configured server lists at ``/models`` (servers that serve one model)."""
+    """The first model a configured server lists at ``/models`` (servers that serve one model). The list
+    is read under discovery's body cap and total deadline (an endless or dripping answer is no model)."""
+    import json
+
     import httpx
+
+    from whichai.providers.discovery import BodyTooLarge, ProbeDeadline, get_bounded
 
     if not base_url:
         return None
     try:
-        response = httpx.get(base_url.rstrip("/") + "/models", timeout=2.0, trust_env=False)
-        data = response.json().get("data") if response.status_code == 200 else None
-    except (httpx.HTTPError, ValueError):
+        with httpx.Client(timeout=2.0, trust_env=False) as client:
+            status, body = get_bounded(client, base_url.rstrip("/") + "/models")
+        answer = json.loads(body) if status == 200 else None
+    except (httpx.HTTPError, BodyTooLarge, ProbeDeadline, ValueError, RecursionError):
         return None
-    return data[0].get("id") if data and isinstance(data[0], dict) else None
+    data = answer.get("data") if isinstance(answer, dict) else None
+    first = data[0] if isinstance(data, list) and data else None
+    model = first.get("id") if isinstance(first, dict) else None
+    return model if isinstance(model, str) and model else None
 
 
 def cached_gguf_files(catalog: Any) -> list[tuple[str | None, str]]:

@@ -1,0 +1,106 @@
+"""Issue 22: what a hostile OpenAI-compatible server can send is bounded. `measure/candidates.py`
+read a configured server's `/models` whole (an endless answer took all memory; a dripping one held the
+plan as long as it liked); the chat stream's error bodies and event lines are capped too. Real parts:
+httpx and aiohttp against a loopback HTTP server."""
+
+from __future__ import annotations
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from whichai.providers import discovery
+
+
+class Hostile(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def _start(self, status: int = 200, kind: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Connection", "close")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802
+        mode = self.server.mode
+        try:
+            if mode == "one":
+                body = b'{"data": [{"id": "served-model"}]}'
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self._start()
+            if mode == "endless":
+                self.wfile.write(b'{"data": [')
+                chunk = b'{"id": "x"},' * 4096
+                while True:
+                    self.wfile.write(chunk)
+            while True:  # drip: a byte every 0.05 s, forever (each read well inside the per-read timeout)
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            return
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        mode = self.server.mode
+        try:
+            if mode == "error-endless":
+                self._start(500, "text/plain")
+                while True:
+                    self.wfile.write(b"x" * 65536)
+            self._start(200, "text/event-stream")
+            if mode == "giant-event":  # one `data:` line that never ends
+                self.wfile.write(b'data: {"choices": [{"delta": {"content": "')
+                while True:
+                    self.wfile.write(b"a" * 65536)
+            if mode == "endless-answer":  # content events forever, never a finish
+                event = b'data: {"choices": [{"delta": {"content": "abcdefgh"}}]}\n\n'
+                while True:
+                    self.wfile.write(event * 512)
+        except OSError:
+            return
+
+
+@pytest.fixture
+def hostile():
+    servers = []
+
+    def start(mode: str) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+        server.mode = mode
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_served_model_reads_a_normal_list(hostile):
+    from whichai.measure.candidates import _served_model
+
+    assert _served_model(hostile("one")) == "served-model"
+
+
+@pytest.mark.parametrize("mode", ["endless", "drip"])
+def test_served_model_is_bounded_in_size_and_time(hostile, mode, monkeypatch):
+    from whichai.measure.candidates import _served_model
+
+    monkeypatch.setattr(discovery, "PROBE_DEADLINE_S", 1.0)
+    monkeypatch.setattr(discovery, "MAX_LIST_BYTES", 256 * 1024)
+    url = hostile(mode)
+    started = time.monotonic()
+    assert _served_model(url) is None
+    assert time.monotonic() - started < 15

@@ -74,7 +74,7 @@ def test_models_card_and_unknown_model():
     assert card["price_usd_per_mtok"]["input"] == 30.0
     assert card["facts"]["trains_on_api_data"]["source"]["url"].startswith("https://")
     assert set(card["criteria"]) >= {"cost", "transparency", "security", "performance"}
-    assert all(c["origin"] in ("measured", "catalog", "profile", "estimate", "unknown") for c in card["criteria"].values())
+    assert all(c["origin"] in ("measured", "benchmark", "catalog", "profile", "estimate", "unknown") for c in card["criteria"].values())
     assert card["lifecycle"]["status"] == "retired" and card["lifecycle"]["source"]["url"].startswith("https://platform.openai.com/")
     assert card["field_sources"]["context_length"]["name"] == "models.dev" and card["catalog_age"]["age_days"] >= 0
     human = run("models", "eleutherai/gpt-neo-2.7b", env={"COLUMNS": "250"})

@@ -57,12 +57,12 @@ class ResultWriter:
                 self._batch, self._stored = [], None
                 try:
                     await self._save(batch)
-                except BaseException as exc:
+                except Exception as exc:  # kept for add() and close() to raise, in the tasks that own the run
                     self._failure = exc
                     if stored is not None and not stored.done():
                         stored.set_exception(exc)
                         stored.exception()  # retrieved here: whoever awaits it still gets it
-                    raise
+                    return
                 for result in batch:
                     self._on_stored(result)
                 if stored is not None and not stored.done():

@@ -1,5 +1,19 @@
 """OpenAI, and every OpenAI-compatible server (vLLM, Ollama, LM Studio, llama.cpp's server, hosted
-open-model APIs), through the official ``openai`` SDK. The SDK's own retries are off: the runner retries."""
+open-model APIs).
+
+Two transports, chosen by what they cost and what they add (measured in BENCHMARKS.md, bench/bench_scale.py):
+
+- ``openai/...`` (api.openai.com) goes through the official ``openai`` SDK, whose own retries are off
+  (the runner retries): for the vendor's own API the SDK tracks its headers, auth and error bodies, and
+  its per-call CPU is small next to a call over the internet.
+- A named OpenAI-compatible server (``[providers.NAME]`` with a ``base_url``: usually on this machine or
+  the user's network, where the client's CPU is the bottleneck at high concurrency) is called through a
+  pooled keep-alive aiohttp session speaking the documented wire format (``POST /chat/completions`` with
+  ``stream: true``; server-sent ``data:`` lines ending with ``data: [DONE]``), each line parsed once.
+  The SDK's request model, per-request option validation and new connection per streamed call were most
+  of the event loop's time per call. Errors are classified exactly as for the SDK (``classify_status``
+  for HTTP statuses; the same classes for broken streams, refused connections and invalid JSON).
+"""
 
 from __future__ import annotations
 
@@ -45,10 +59,11 @@ class OpenAIProvider(SDKProvider):
             from whichai.providers.local import check_gguf
 
             check_gguf(tokenizer.split("/", 1)[1])  # its vocabulary only is loaded, when first needed
-        try:
-            import openai  # noqa: F401
-        except ImportError as exc:
-            raise ConfigError("the `openai` package is not installed. Fix: pip install openai") from exc
+        if not self.lean:
+            try:
+                import openai  # noqa: F401
+            except ImportError as exc:
+                raise ConfigError("the `openai` package is not installed. Fix: pip install openai") from exc
         if self.name != "openai" and not self.base_url:
             raise ConfigError(
                 f"provider {self.name!r} has no base_url. Fix: add `base_url = \"http://HOST:PORT/v1\"` under "
@@ -59,12 +74,19 @@ class OpenAIProvider(SDKProvider):
             raise ConfigError(f"{self.name}/{model} needs an API key. Fix: set the environment variable {env}.")
         check_key_destination(self.name, self.config, env, self.base_url, ask=True)
 
-    def new_client(self):
-        import openai
+    @property
+    def lean(self) -> bool:
+        """Whether calls go through the pooled wire client (a named OpenAI-compatible server), not the SDK."""
+        return self.name != "openai" and bool(self.base_url)
 
+    def new_client(self):
         env = self.key_env
         check_key_destination(self.name, self.config, env, self.base_url)
         key = os.environ.get(env, "") if env else ""
+        if self.lean:
+            return WireClient(self.base_url or "", key or "not-needed")
+        import openai
+
         return openai.AsyncOpenAI(
             api_key=key or "not-needed",
             base_url=self.base_url,
@@ -89,38 +111,55 @@ class OpenAIProvider(SDKProvider):
             params["max_completion_tokens"] = settings.max_tokens
         else:
             params["max_tokens"] = settings.max_tokens
-        # Through the SDK's generic `post` (its documented way to call any endpoint): the SDK still builds,
-        # authenticates and sends the request, raises its typed errors and decodes the server-sent events,
-        # but hands each chunk over as a plain dict. The typed `chat.completions.create` would re-walk the
-        # params and build a model object per chunk, which doubles the CPU cost per call (BENCHMARKS.md).
-        import openai
-
+        finished = False  # a finish reason or usage was seen: the stream was not cut short
         finish = None
-        finished = False  # a finish reason or [DONE] was seen: the stream was not cut short
-        stream = await self._client().post(
-            "/chat/completions", body=params, cast_to=object, stream=True, stream_cls=openai.AsyncStream[object]
-        )
-        async with stream:
-            async for event in stream:
-                if not isinstance(event, dict):
-                    continue
-                for choice in event.get("choices") or ():
-                    text = (choice.get("delta") or {}).get("content")
-                    if choice.get("finish_reason"):
-                        finish = choice["finish_reason"]
-                        finished = True
-                    if text:
-                        yield Chunk(text=text)
-                usage = event.get("usage")
-                if usage:
+        async for event in self._events(params):
+            if "error" in event and not event.get("choices"):  # an error event inside the stream
+                where = f" at {self.base_url}" if self.base_url else ""
+                raise RetryableError(f"error from the server{where}: {shorten(Exception(event['error']))}",
+                                     error_class="server_error")
+            for choice in event.get("choices") or ():
+                text = (choice.get("delta") or {}).get("content")
+                if choice.get("finish_reason"):
+                    finish = choice["finish_reason"]
                     finished = True
-                    yield Chunk(finish_reason=finish, input_tokens=usage.get("prompt_tokens"),
-                                output_tokens=usage.get("completion_tokens"))
-                    finish = None
+                if text:
+                    yield Chunk(text=text)
+            usage = event.get("usage")
+            if usage:
+                finished = True
+                yield Chunk(finish_reason=finish, input_tokens=usage.get("prompt_tokens"),
+                            output_tokens=usage.get("completion_tokens"))
+                finish = None
         if not finished:
             raise RetryableError("the stream ended without a finish reason or [DONE]", error_class="broken_stream")
         if finish is not None:
             yield Chunk(finish_reason=finish)
+
+    async def _events(self, params: dict) -> AsyncIterator[dict]:
+        """The stream's events as plain dicts: through the wire client, or through the SDK's generic `post`
+        (its documented way to call any endpoint, which hands each chunk over as a dict; the typed
+        `chat.completions.create` would build a model object per chunk, doubling the CPU per call)."""
+        client = self._client()
+        if isinstance(client, WireClient):
+            async for event in client.stream("/chat/completions", params, self._status_error):
+                yield event
+            return
+        import openai
+
+        stream = await client.post("/chat/completions", body=params, cast_to=object, stream=True,
+                                   stream_cls=openai.AsyncStream[object])
+        async with stream:
+            async for event in stream:
+                if isinstance(event, dict):
+                    yield event
+
+    def _status_error(self, status: int, headers, body: str) -> ProviderError:
+        """An HTTP error status from the wire client, classified as the SDK's APIStatusError is (below)."""
+        where = f" at {self.base_url}" if self.base_url else ""
+        return classify_status(status, where, self.key_env or "the provider's API key variable",
+                               message=shorten(Exception(f"Error code: {status} - {body}")),
+                               retry_after=retry_after_seconds(headers))
 
     def _vocab(self):
         tokenizer = getattr(self.config, "tokenizer", None)
@@ -147,9 +186,11 @@ class OpenAIProvider(SDKProvider):
         return count_chat_tokens(vocab, messages)
 
     def classify(self, exc: BaseException) -> ProviderError:
+        where = f" at {self.base_url}" if self.base_url else ""
+        if self.lean:
+            return classify_wire(exc, where)
         import openai
 
-        where = f" at {self.base_url}" if self.base_url else ""
         if isinstance(exc, openai.APIStatusError):
             retry_after = retry_after_seconds(exc.response.headers) if exc.response is not None else None
             return classify_status(exc.status_code, where, self.key_env or "the provider's API key variable", message=shorten(exc),
@@ -167,3 +208,62 @@ class OpenAIProvider(SDKProvider):
             return RetryableError(f"error from the server{where}: {shorten(exc)}", error_class="server_error")
         return classify_transport(exc, where)
 
+
+
+class HTTPStatus(Exception):
+    """The status of a failed HTTP response (the cause of the classified error; adaptive.is_shed reads it)."""
+
+    def __init__(self, status_code: int) -> None:
+        super().__init__(f"HTTP {status_code}")
+        self.status_code = status_code
+
+
+class WireClient:
+    """A pooled keep-alive aiohttp session for one OpenAI-compatible server (made in the running loop)."""
+
+    def __init__(self, base_url: str, key: str) -> None:
+        import aiohttp
+
+        self.base_url = base_url.rstrip("/")
+        self.http = aiohttp.ClientSession(
+            headers={"Authorization": f"Bearer {key}", "Accept": "text/event-stream"},
+            connector=aiohttp.TCPConnector(limit=0, limit_per_host=0),
+            timeout=aiohttp.ClientTimeout(total=None),  # the runner owns the per-request timeout
+        )
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    async def stream(self, path: str, body: dict, status_error) -> AsyncIterator[dict]:
+        """POST ``body``; yield each server-sent ``data:`` event as a dict, until ``data: [DONE]`` or the end."""
+        async with self.http.post(self.base_url + path, data=json.dumps(body), headers=_JSON) as response:
+            if response.status >= 400:
+                text = await response.text(errors="replace")
+                raise status_error(response.status, response.headers, _body(text)) from HTTPStatus(response.status)
+            async for line in response.content:
+                if not line.startswith(b"data:"):
+                    continue  # blank lines, comments, event names
+                data = line[5:].strip()
+                if data == b"[DONE]":
+                    return
+                if data:
+                    yield json.loads(data)
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+def _body(text: str):
+    """An error body as the SDK shows it: the parsed JSON where it is JSON, else the text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def classify_wire(exc: BaseException, where: str) -> ProviderError:
+    """The wire client's failures, classified as the SDK's are (see OpenAIProvider.classify)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    if "ClientConnectorError" in names:  # refused before any answer (a cut stream is classify_transport's broken_stream)
+        return RetryableError(f"cannot connect{where}. Is the server running?", error_class="connection")
+    return classify_transport(exc, where)

@@ -311,8 +311,15 @@ class Store:
 
     @_guarded
     def save_results(self, run_id: str, results: list[dict[str, Any]], token: str | None = None) -> None:
-        """:meth:`save_result` for a batch of results, in one transaction."""
-        self._save(run_id, results, token)
+        """:meth:`save_result` for a batch of results, in one transaction. Should the disk fill up during the
+        batch, its results are stored one by one, so that every one that fits is kept before the error."""
+        try:
+            self._save(run_id, results, token)
+        except sqlite3.OperationalError:
+            if len(results) == 1:
+                raise
+            for result in results:
+                self._save(run_id, [result], token)
 
     def _save(self, run_id: str, results: list[dict[str, Any]], token: str | None) -> None:
         stamp = now_iso()

@@ -12,6 +12,8 @@ The embedded model's path is :func:`whichai.providers.local.embedded_model_path`
 from __future__ import annotations
 
 import mmap
+import os
+import stat
 import struct
 from pathlib import Path
 
@@ -77,11 +79,27 @@ class _Reader:
         raise ValueError(f"unknown GGUF value type {vtype}")
 
 
+def _open_regular(path: Path):
+    """``path`` opened for reading if it is a regular file. A FIFO, socket or device is refused at once:
+    it is opened without blocking (a FIFO with no writer would hang ``open``) and checked with ``fstat``
+    on the descriptor itself (no window between the check and the open)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileInputError(path, "not a regular file (a FIFO, socket or device is not read).", "Give the path of a .gguf model file.")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_gguf(path: str | Path) -> dict:
     """Metadata (dict), tensors ([{name, shape, type}]), version, file size."""
     path = Path(path)
     try:
-        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+        with _open_regular(path) as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
             if buf[:4] != b"GGUF":
                 raise FileInputError(path, "not a GGUF file (magic bytes are not 'GGUF').", "Give the path of a .gguf model file.")
             r = _Reader(buf)

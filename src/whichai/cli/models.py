@@ -311,7 +311,7 @@ def inspect_cmd(
             f"{raw['id']} is not a local file: inspect opens GGUF files. Fix: download its GGUF and pass the path, "
             f"or see its card with `whichai models {raw['id']}`."
         )
-    info = summarise(path)
+    info = _printable(summarise(path))  # the file's own text: no escape sequences, bidi or zero-width controls
     if as_json:
         from whichai.cli.output import print_json
 
@@ -319,9 +319,9 @@ def inspect_cmd(
         return
     from rich.table import Table
 
-    from whichai.cli.output import out_console
+    from whichai.cli.output import out_console, plain
 
-    table = Table(title=f"GGUF {info['path']}")
+    table = Table(title=plain(f"GGUF {info['path']}"))
     table.add_column("field")
     table.add_column("value", overflow="fold")
     rows = [
@@ -335,11 +335,25 @@ def inspect_cmd(
         ("licence (in the file)", info["license"] or "not recorded"), ("file size", f"{info['file_size']:,} bytes"),
     ]
     for k, v in rows:
-        table.add_row(k, "unknown" if v is None else str(v))
+        table.add_row(k, plain("unknown" if v is None else v))  # a Text: never read as Rich markup
     con = out_console()
     con.print(table)
     con.print("[bold]Chat template[/]")
-    con.print(info["chat_template"] or "not recorded", markup=False, highlight=False)
+    con.print(plain(info["chat_template"] or "not recorded"), highlight=False)
+
+
+def _printable(value):
+    """``inspect``'s summary with every string made printable (cli.output.visible: control characters,
+    terminal escape sequences, bidi and zero-width controls shown as ``\\x1b``-style escapes)."""
+    from whichai.cli.output import visible
+
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable(v) for v in value]
+    return value
 
 
 # ------------------------------------------------------------------ catalog group

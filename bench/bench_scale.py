@@ -1,0 +1,175 @@
+"""The load curve (issue 24): `whichai run` on 1,000 / 10,000 / 100,000 cases at concurrency 200 against a
+lean loopback OpenAI-compatible server (aiohttp, streamed Chat Completions in the documented wire format,
+keep-alive), side by side with a bare aiohttp client making the same calls, in one run.
+
+For each size: wall time, CPU of the whole process (user + system) per call, time from start to the
+first stored result (polled from the database every 20 ms), peak memory (max RSS) and database size.
+The server runs in its own process, so its CPU is not counted. Figures are for ratios side by side:
+on a shared machine absolute times move from run to run.
+
+    python bench/bench_scale.py                 # 1,000 and 10,000 cases
+    python bench/bench_scale.py 1000 10000 100000
+    BEFORE=/tmp/old/src python bench/bench_scale.py 1000   # adds a row for an older tree (git archive COMMIT src)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONCURRENCY = 200
+
+SERVER = textwrap.dedent('''
+    import asyncio, json, sys
+    from aiohttp import web
+
+    WORDS = ["The", " answer", " is", " Jakarta", "."]
+
+    async def chat(request):
+        body = await request.json()
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        for i, word in enumerate(WORDS):
+            chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                     "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
+            await response.write(b"data: " + json.dumps(chunk).encode() + b"\\n\\n")
+        last = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}}
+        await response.write(b"data: " + json.dumps(last).encode() + b"\\n\\ndata: [DONE]\\n\\n")
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/v1/chat/completions", chat)
+    web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+''')
+
+BARE = textwrap.dedent('''
+    import asyncio, json, sys, time
+    import aiohttp
+
+    async def main(n, c, url):
+        queue = asyncio.Queue()
+        for i in range(n):
+            queue.put_nowait(i)
+        first = []
+        start = time.perf_counter()
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=c)) as http:
+            async def worker():
+                while not queue.empty():
+                    i = queue.get_nowait()
+                    body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": f"question {i}"}]}
+                    text = []
+                    async with http.post(url, json=body) as response:
+                        async for line in response.content:
+                            if line.startswith(b"data: {"):
+                                delta = json.loads(line[6:])["choices"][0]["delta"].get("content")
+                                if delta:
+                                    text.append(delta)
+                    if not first:
+                        first.append(time.perf_counter() - start)
+            await asyncio.gather(*(worker() for _ in range(c)))
+        print(json.dumps({"first_result_s": first[0]}))
+
+    asyncio.run(main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))
+''')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def measured(argv: list[str], env: dict, db: Path | None = None) -> dict:
+    """Run ``argv``; wall time, its CPU and peak memory (wait4), and the first result seen in ``db``."""
+    start = time.perf_counter()
+    sink = tempfile.TemporaryFile()  # not a pipe: a large --json document would fill it while we poll
+    proc = subprocess.Popen(argv, env=env, stdout=sink, stderr=subprocess.DEVNULL)
+    first = None
+    while db is not None and first is None and proc.poll() is None:
+        time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as con:
+                if con.execute("SELECT 1 FROM results LIMIT 1").fetchone():
+                    first = time.perf_counter() - start
+        except sqlite3.Error:
+            pass
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    sink.seek(0)
+    out = sink.read().decode()
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024,
+            "first_result_s": first, "status": status, "stdout": out}
+
+
+def size(n: int, base_url: str, tmp: Path) -> dict:
+    task = tmp / f"cases-{n}.jsonl"
+    task.write_text("".join(json.dumps({"id": f"c{i}", "input": f"question {i}", "expected": "Jakarta",
+                                        "scorer": "contains"}) + "\n" for i in range(n)))
+    config = tmp / "whichai.toml"
+    config.write_text(f'[providers.lean]\nbase_url = "{base_url}"\n')
+    db = tmp / f"w-{n}.db"
+    env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp)}
+    ours = measured([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config",
+                     str(config), "--db", str(db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"], env, db)
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT COUNT(*) FROM results WHERE status = 'ok'").fetchone()[0]
+    if os.environ.get("BEFORE"):  # the same run by an older whichai (its src/ first on the path)
+        before_db = tmp / f"before-{n}.db"
+        before = measured([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config",
+                           str(config), "--db", str(before_db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"],
+                          {**env, "PYTHONPATH": os.environ["BEFORE"]}, before_db)
+    bare = measured([sys.executable, "-c", BARE, str(n), str(CONCURRENCY), base_url + "/chat/completions"], env)
+    bare["first_result_s"] = json.loads(bare["stdout"] or "{}").get("first_result_s")
+    db_mb = sum(p.stat().st_size for p in tmp.glob(f"w-{n}.db*")) / 2**20
+    row = {"n": n, "whichai": ours, "bare": bare, "stored_ok": stored, "db_mb": db_mb}
+    if os.environ.get("BEFORE"):
+        row["before"] = before
+    return row
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        print(f"whichai run vs a bare aiohttp client, concurrency {CONCURRENCY}, lean aiohttp server on loopback")
+        print(f"{'cases':>8} {'who':>8} {'wall s':>8} {'CPU ms/call':>12} {'first s':>8} {'peak MB':>8} {'DB MB':>7}")
+        for n in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                row = size(n, base_url, Path(tmp))
+            for who in [w for w in ("before", "whichai", "bare") if w in row]:
+                m = row[who]
+                first = f"{m['first_result_s']:.2f}" if m["first_result_s"] is not None else "-"
+                db = f"{row['db_mb']:.1f}" if who == "whichai" else ""
+                print(f"{n:>8} {who:>8} {m['wall_s']:8.2f} {m['cpu_s'] / n * 1000:12.3f} {first:>8} {m['peak_mb']:8.0f} {db:>7}")
+            w, b = row["whichai"], row["bare"]
+            print(f"{n:>8} {'ratio':>8} {w['wall_s'] / b['wall_s']:8.2f} {w['cpu_s'] / b['cpu_s']:12.2f}"
+                  f"   (stored ok: {row['stored_ok']})")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    resource.setrlimit(resource.RLIMIT_NOFILE, (4096, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+    main()

@@ -239,7 +239,7 @@ def test_fast_path_agrees_with_the_full_ranking() -> None:
 
             expect = (ranked[0].model if ranked else None, verdict_of(ranked))
             got = fast_top(flat, profile.volume.requests_per_month * f, f, 1 / f, profile.budget_usd_per_month, out.w["cost"],
-                           cost_reference(profile))
+                           cost_reference(profile), sum(out.w.values()))
             assert got == expect
 
 

@@ -3,7 +3,7 @@
 The criterion scores themselves come from :mod:`whichai.decide.criteria_scores` (each a number in
 [0, 1] with its origin: ``catalog``, ``measured``, ``profile``, ``estimate``, or ``unknown`` = the
 neutral 0.5, a reason and its evidence). A model's total is the weighted mean of its scores. Everything here is a pure function of its inputs: same inputs, same ranking
-(ties are broken by model id).
+(the ranking rule, :func:`rank_order`: within a tie band of the leader the cheaper model leads, then the model id).
 """
 
 from __future__ import annotations
@@ -185,6 +185,29 @@ def _shared_id(cache: dict[Any, Any] | None, shared: tuple) -> Any:
     return cache.setdefault(("shared", shared), len(cache))
 
 
+TIE_BAND = 0.005  # of the weighted mean (0-1): totals this close to the leader's are equal quality, and the cheaper leads
+
+
+def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: float = 1.0) -> list[Any]:
+    """The ranking rule, written in this one place (the full ranking, :func:`evaluate`; the sensitivity
+    analysis' shortcut, :func:`fast_top`; and its weight walk, :mod:`whichai.decide.sensitivity`, all
+    follow it): the next place goes to the cheapest (lower monthly cost, then model id) of the models
+    whose weighted total is within ``TIE_BAND`` × the total weight of the highest total still unplaced.
+    Two models a hair apart are never ranked by that hair, and a model leads by quality only when it
+    is ahead by more than the band. ``raw``, ``monthly``, ``model``: how to read each row."""
+    band = TIE_BAND * (total_w or 1.0)
+    rest = sorted(rows, key=lambda r: (-raw(r), model(r)))
+    out = []
+    while rest:
+        floor = raw(rest[0]) - band - 1e-12
+        k = 1
+        while k < len(rest) and raw(rest[k]) >= floor:
+            k += 1
+        i = min(range(k), key=lambda j: (round(monthly(rest[j]), 6), model(rest[j])))
+        out.append(rest.pop(i))
+    return out
+
+
 def choose(p: Prepared, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Option, float] | Reason:
     """The cheapest mode that can serve the volume (ties: owned, api, rented)."""
     found = cheapest([o.mode for o in p.options], requests, api_factor, gpu_factor)
@@ -234,7 +257,7 @@ def evaluate(
         value = cost_score(monthly, reference)
         raw = option.base + w_cost * value
         ranked.append(Ranked(p.cand, option, monthly, None, raw, raw / total_w, profile if full else None, value))
-    ranked.sort(key=lambda r: (-r.raw, r.cand.model))
+    ranked = rank_order(ranked, lambda r: r.raw, lambda r: r.monthly, lambda r: r.cand.model, total_w)
     return ranked, excluded
 
 
@@ -260,15 +283,19 @@ def flatten(prepared: list[Prepared]) -> list[tuple]:
 
 
 def fast_top(
-    flat: list[tuple], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float
+    flat: list[tuple], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
+    total_w: float = 1.0,
 ) -> tuple[str | None, str | None]:
-    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them, without the
-    objects. A model's total is at most its highest non-cost sum + ``w_cost`` (the cost score is at
-    most 1): the scan stops at the first model (``flat`` is sorted by that sum) that cannot reach
-    the best model of known openness found so far."""
-    best = best_known = None  # (raw, model, openness)
+    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them (the same
+    :func:`rank_order`), without the objects. A model's total is at most its highest non-cost sum +
+    ``w_cost`` (the cost score is at most 1): the scan stops at the first model (``flat`` is sorted by
+    that sum) whose upper bound is more than the tie band below the best model of known openness so
+    far (no such model can be placed before it)."""
+    band = TIE_BAND * (total_w or 1.0)
+    seen: list[tuple[float, float, str, str]] = []  # (raw, monthly, model, openness)
+    best_known = None
     for model, openness, opts, top_base in flat:
-        if best_known is not None and top_base + w_cost < best_known[0]:
+        if best_known is not None and top_base + w_cost < best_known - band - 1e-12:
             break
         chosen = None
         for cap, fixed, api_pr, power_pr, gpu_h, gpu_hourly, always_on, pref, base in opts:
@@ -283,11 +310,13 @@ def fast_top(
         if chosen is None or (budget is not None and chosen[0] > budget + 1e-9):
             continue
         raw = chosen[2] + w_cost * (1.0 / (1.0 + max(chosen[0], 0.0) / reference))
-        if best is None or raw > best[0] or (raw == best[0] and model < best[1]):
-            best = (raw, model, openness)
-        if openness != "unknown" and (best_known is None or raw > best_known[0] or (raw == best_known[0] and model < best_known[1])):
-            best_known = (raw, model, openness)
-    return (best[1] if best else None, best_known[2] if best_known else None)
+        seen.append((raw, chosen[0], model, openness))
+        if openness in KNOWN_OPENNESS and (best_known is None or raw > best_known):
+            best_known = raw
+    order = rank_order(seen, lambda r: r[0], lambda r: r[1], lambda r: r[2], total_w)
+    winner = order[0][2] if order else None
+    verdict = next((r[3] for r in order if r[3] in KNOWN_OPENNESS), None)
+    return winner, verdict
 
 
 def verdict_of(ranked: list[Ranked]) -> str | None:

@@ -1,8 +1,10 @@
 """How far each input can move before the answer changes.
 
 - **Weights** (exact): with the other weights fixed, each model's weighted sum is a straight line in
-  one criterion's weight; walking the upper envelope of those lines gives the exact weight where the
-  winner changes and where the verdict (open source / open weights / closed) changes.
+  one criterion's weight; the winner is the cheapest line within the tie band of the highest (the
+  ranking's rule, :func:`whichai.decide.scoring.rank_order`), so walking the points where the highest
+  line changes or a line crosses the band gives the exact weight where the winner changes and where
+  the verdict (open source / open weights / closed) changes.
 - **Volume, API prices, GPU rent** (numeric): multiply by factors 2, 4, ... 1024 (and 1/2 ... 1/1024),
   then bisect the first interval where the winner or the verdict changes. Exclusions that depend on
   them (over budget, hardware capacity) are re-checked at each point.
@@ -16,7 +18,7 @@ from typing import Any, Callable
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import Prepared, Ranked, cost_reference, fast_top, flatten, verdict_of
+from whichai.decide.scoring import TIE_BAND, Prepared, Ranked, cost_reference, fast_top, flatten, verdict_of
 
 MAX_FACTOR_STEPS = 10  # 2**10 = 1024
 BISECT_STEPS = 7
@@ -28,43 +30,52 @@ class _Line:
     s: float
     model: str
     openness: str
+    monthly: float = 0.0
 
 
-def _top(lines: list[_Line], x: float) -> _Line:
-    return min(lines, key=lambda ln: (-(ln.a + ln.s * x), ln.model))
+def _top(lines: list[_Line], x: float, rest: float) -> _Line:
+    """The winner at weight ``x`` under the ranking's own rule (:func:`whichai.decide.scoring.rank_order`):
+    the cheapest of the lines within ``TIE_BAND`` × the total weight (``rest + x``) of the highest."""
+    floor = max(ln.a + ln.s * x for ln in lines) - TIE_BAND * ((rest + x) or 1.0) - 1e-12
+    return min((ln for ln in lines if ln.a + ln.s * x >= floor), key=lambda ln: (round(ln.monthly, 6), ln.model))
 
 
-def _walk(lines: list[_Line], x0: float, up: bool) -> tuple[tuple[float, _Line] | None, tuple[float, _Line] | None]:
-    """First (x, new top) where the winner changes, and where the class (verdict) changes."""
-    top = _top(lines, x0)
+def _walk(lines: list[_Line], x0: float, up: bool, rest: float) -> tuple[tuple[float, _Line] | None, tuple[float, _Line] | None]:
+    """First (x, new top) where the winner changes, and where the class (verdict) changes. The winner
+    is the cheapest line within the tie band of the highest (:func:`_top`), so it can change only
+    where the highest line changes (two lines cross: ``a_j + s_j·x = a_m + s_m·x``) or where a line's
+    distance to the highest crosses the band (``a_i + s_i·x = a_m + s_m·x − B·(rest + x)``); both are
+    straight-line equations, solved exactly. Each step moves to the nearest such weight and takes the
+    winner just past it."""
+    top = _top(lines, x0, rest)
     first_class = top.openness
     x = x0
     winner_change = None
-    for _ in range(len(lines) + 1):
-        best: tuple[float, float, str, _Line] | None = None
+    for _ in range(8 * (len(lines) + 2)):
+        high = max(lines, key=lambda ln: (ln.a + ln.s * x, ln.s if up else -ln.s))
+        nxt: float | None = None
         for ln in lines:
-            if ln is top:
+            if ln is high:
                 continue
-            if up and ln.s > top.s:
-                cross = (top.a - ln.a) / (ln.s - top.s)
-                if cross >= x:
-                    key = (cross, -ln.s, ln.model, ln)
-                    if best is None or key[:3] < best[:3]:
-                        best = key
-            elif not up and ln.s < top.s:
-                cross = (top.a - ln.a) / (ln.s - top.s)
-                if 0.0 <= cross <= x:
-                    key = (-cross, ln.s, ln.model, ln)
-                    if best is None or key[:3] < best[:3]:
-                        best = key
-        if best is None:
+            for da, ds in ((ln.a - high.a, ln.s - high.s), (ln.a - high.a + TIE_BAND * rest, ln.s - high.s + TIE_BAND)):
+                if ds == 0:
+                    continue
+                at = -da / ds
+                if (up and at > x and math.isfinite(at)) or (not up and 0.0 <= at < x):
+                    if nxt is None or (at < nxt if up else at > nxt):
+                        nxt = at
+        if nxt is None:
             return winner_change, None
-        x = best[0] if up else -best[0]
-        top = best[3]
+        past = nxt * (1 + 1e-9) + 1e-12 if up else max(nxt * (1 - 1e-9) - 1e-12, 0.0)
+        new = _top(lines, past, rest)
+        x = past
+        if new is top:
+            continue
+        top = new
         if winner_change is None:
-            winner_change = (x, top)
+            winner_change = (nxt, top)
         if top.openness != first_class and top.openness != "unknown":
-            return winner_change, (x, top)
+            return winner_change, (nxt, top)
     return winner_change, None
 
 
@@ -79,14 +90,14 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
         lines = []
         for r in ranked:
             s = r.cost_value if cid == "cost" else r.option.criteria[cid].score
-            lines.append(_Line(r.raw - wk * s, s, r.model, r.cand.openness))
+            lines.append(_Line(r.raw - wk * s, s, r.model, r.cand.openness, r.monthly))
 
         def share(x: float) -> float:
             return x / (rest + x) if rest + x > 0 else 1.0
 
         item: dict[str, Any] = {"criterion": cid, "weight": round(share(wk), 4), "raw_weight": wk}
         for direction, up in (("above", True), ("below", False)):
-            win, ver = _walk(lines, wk, up)
+            win, ver = _walk(lines, wk, up, rest)
             item[direction] = (
                 {"weight": round(share(win[0]), 4), "factor": _factor(win[0], wk), "winner": win[1].model} if win else None
             )
@@ -139,11 +150,12 @@ def param_sensitivity(prepared: list[Prepared], profile: Profile, weights: dict[
     flat = flatten(prepared)
     kinds = {opt.mode.kind for p in prepared for opt in p.options}
     budget, w_cost, reference = profile.budget_usd_per_month, weights["cost"], cost_reference(profile)
+    total_w = math.fsum(weights.values()) or 1.0
 
     probes: dict[str, Probe] = {
-        "volume": lambda f: fast_top(flat, volume * f, 1.0, 1.0, budget, w_cost, reference),
-        "api_prices": lambda f: fast_top(flat, volume, f, 1.0, budget, w_cost, reference),
-        "gpu_price": lambda f: fast_top(flat, volume, 1.0, f, budget, w_cost, reference),
+        "volume": lambda f: fast_top(flat, volume * f, 1.0, 1.0, budget, w_cost, reference, total_w),
+        "api_prices": lambda f: fast_top(flat, volume, f, 1.0, budget, w_cost, reference, total_w),
+        "gpu_price": lambda f: fast_top(flat, volume, 1.0, f, budget, w_cost, reference, total_w),
     }
     relevant = {"volume": volume > 0, "api_prices": "api" in kinds, "gpu_price": "rented" in kinds}
     out: dict[str, Any] = {}

@@ -71,12 +71,40 @@ def write_report(
     path = Path(out) if out is not None else default_report_path(store, doc["run"]["id"], fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        _write_atomic(path, text)
     except OSError as exc:
         raise FileInputError(path, f"cannot write the report ({exc.strerror}).", "pass a writable --out PATH.") from exc
     return path
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file made by ``tempfile.mkstemp`` in the same folder
+    (a new, unpredictable name, created exclusively: a planted ``.tmp`` symlink is never followed), then
+    ``os.replace``. The file gets the mode an ordinary write would give it (the umask's, or the old file's)."""
+    import os
+    import tempfile
+
+    try:
+        mode = path.stat().st_mode & 0o777 if path.is_file() else None
+    except OSError:
+        mode = None
+    if mode is None:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+        os.replace(name, path)
+    except BaseException:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+        raise
 
 
 __all__ = ["check_request", "write_report", "render_report", "default_report_path"]

@@ -2,17 +2,34 @@
 
 Everything a model wrote is untrusted: templates autoescape every value, and data handed to scripts
 goes through :func:`script_json`, which escapes ``<``, ``>`` and ``&`` so that nothing inside a
-``<script type="application/json">`` block can close it or open another element.
+``<script type="application/json">`` block can close it or open another element. Bidi and zero-width
+controls (which reorder or hide what a reader sees: a "pass" that reads as "fail", a hidden word) are
+shown as ``\\u202e``-style text by :func:`neutral`, applied to every value a template prints (the
+environment's ``finalize``) and to the data handed to scripts.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 TEMPLATES = Path(__file__).with_name("templates")
+# Bidi embeddings, overrides and isolates, the Arabic letter mark, zero-width spaces and joiners, the
+# word joiner and invisible operators, and the byte-order mark used as a zero-width no-break space.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def neutral(value: Any) -> Any:
+    """A printed value with its bidi and zero-width controls shown as ``\\u202e``-style text. Other
+    values, and markup the templates built themselves, pass unchanged."""
+    from markupsafe import Markup
+
+    if isinstance(value, str) and not isinstance(value, Markup) and _INVISIBLE.search(value):
+        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    return value
 
 
 def script_json(value: Any) -> Any:
@@ -20,6 +37,8 @@ def script_json(value: Any) -> Any:
     from markupsafe import Markup
 
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    # inside JSON strings: a literal backslash + "u202e" (six visible characters once parsed)
+    text = _INVISIBLE.sub(lambda m: f"\\\\u{ord(m.group(0)):04x}", text)
     text = (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")
@@ -81,8 +100,9 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=neutral,  # every printed value: bidi and zero-width controls made visible
     )
-    env.filters.update(pct=_pct, secs=_secs, usd=_usd, num=_num, count=_count, script_json=script_json)
+    env.filters.update(pct=_pct, secs=_secs, usd=_usd, num=_num, count=_count, script_json=script_json, neutral=neutral)
     env.globals.update(
         t=t, dt=decide_text, text=views.text, criterion=label, provisional=views.provisional, run_ranking=views.run_ranking,
         criteria_rows=views.criteria_rows, tco_rows=views.tco_rows, excluded_rows=views.excluded_rows, dim_class=dim_class,

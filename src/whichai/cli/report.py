@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+SERVE_TOKEN_ENV = "WHICHAI_SERVE_TOKEN"  # the dashboard's token, out of sight of `ps`
 
 
 def register(app: typer.Typer) -> None:
@@ -55,7 +56,7 @@ def serve(
     port: int = typer.Option(8765, "--port", min=0, max=65535),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow binding a non-loopback address (a token is then required)."),
-    token: Optional[str] = typer.Option(None, "--token", help="Access token required on every request (generated when binding remotely)."),
+    token: Optional[str] = typer.Option(None, "--token", help="Access token required on every request (generated when binding remotely). Visible to other users in `ps`: prefer the environment variable WHICHAI_SERVE_TOKEN."),
     lang: str = typer.Option("en", "--lang", help="Default language of the pages: en or id."),
 ) -> None:
     """Start the local dashboard: runs, their reports, the catalog, and a profile form with its recommendation."""
@@ -63,6 +64,7 @@ def serve(
     from whichai.report.i18n import check_lang
 
     check_lang(lang)
+    token = _serve_token(token)
     remote = host not in LOOPBACK
     if remote and not allow_remote:
         raise InputError(
@@ -70,7 +72,7 @@ def serve(
             "Fix: keep the default --host 127.0.0.1, or add --allow-remote (a token is then required)."
         )
     if token is not None and len(token) < 8:
-        raise InputError("--token is too short. Fix: use at least 8 characters, or omit it to have one generated.")
+        raise InputError("the token (--token or WHICHAI_SERVE_TOKEN) is too short. Fix: use at least 8 characters, or omit it to have one generated.")
     if remote and token is None:
         import secrets
 
@@ -94,6 +96,20 @@ def serve(
     import uvicorn
 
     uvicorn.run(app, host=host.strip("[]"), port=port, log_level="warning")
+
+
+def _serve_token(given: str | None) -> str | None:
+    """The dashboard's token: ``--token`` (with a warning: a command line is visible to every user of the
+    machine, in ``ps`` and /proc), else the environment variable WHICHAI_SERVE_TOKEN, else none."""
+    import os
+
+    if given is not None:
+        sys.stderr.write(
+            "WARNING: --token is visible to other users of this machine (ps, /proc/PID/cmdline). "
+            "Fix: set it in the environment variable WHICHAI_SERVE_TOKEN instead.\n"
+        )
+        return given
+    return os.environ.get(SERVE_TOKEN_ENV) or None
 
 
 def _check_port(host: str, port: int) -> None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def create_app(db_path: Any, token: str | None = None, lang: str = "en", host: str | None = None) -> Any:
+def create_app(db_path: Any, token: str | None = None, lang: str = "en", host: str | None = None, **options: Any) -> Any:
+    """``options``: ``report_slots`` (report pages built at once; more are answered 503)."""
     from whichai.web.app import create_app as _create
 
-    return _create(db_path, token=token, lang=lang, host=host)
+    return _create(db_path, token=token, lang=lang, host=host, **options)
 
 
 __all__ = ["create_app"]

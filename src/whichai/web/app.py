@@ -2,7 +2,8 @@
 
 Every page is rendered on the server from the same Jinja2 templates as the HTML report (autoescaped),
 reading the SQLite database at each request (runs may be written while the dashboard is open).
-Requests pass :class:`whichai.web.security.Guard` first (Host check, token, security headers).
+Requests pass :class:`whichai.web.security.Guard` first (Host check, token and its throttle, body size,
+load shedding of report pages, security headers).
 Profiles are chosen by name only (:mod:`whichai.web.profiles`); no request names a file to read.
 """
 
@@ -19,7 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 
 from whichai.errors import InputError, WhichaiError
 from whichai.report.i18n import LANGS
-from whichai.web.security import Guard, allowed_hosts, secure
+from whichai.web.security import REPORT_SLOTS, Guard, allowed_hosts, secure
 
 TEMPLATES = Path(__file__).with_name("templates")
 CATALOG_PAGE = 100
@@ -32,15 +33,16 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def create_app(db_path: str | Path, token: str | None = None, lang: str = "en", host: str | None = None) -> FastAPI:
+def create_app(db_path: str | Path, token: str | None = None, lang: str = "en", host: str | None = None,
+               report_slots: int = REPORT_SLOTS) -> FastAPI:
     """The dashboard over the database at ``db_path``. ``host``: the address it is bound to (its name is
     accepted in the Host header besides 127.0.0.1, localhost and [::1]); ``token``: required on every
-    request when given."""
+    request when given; ``report_slots``: report pages built at once (more are answered 503)."""
     from whichai.report.html import environment
 
     env = environment([TEMPLATES])
     app = FastAPI(title="whichai", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(Guard, hosts=allowed_hosts(host), token=token)
+    app.add_middleware(Guard, hosts=allowed_hosts(host), token=token, max_body=MAX_FORM_BYTES, report_slots=report_slots)
     ctx = _Context(env, Path(db_path), lang, secrets.token_bytes(32))
     _error_handlers(app, ctx)
     _static_routes(app)
@@ -80,6 +82,8 @@ def _error_handlers(app: FastAPI, ctx: _Context) -> None:
     async def whichai_error(request: Request, exc: WhichaiError):  # noqa: ANN202
         if isinstance(exc, _Forbidden):
             status = 403
+        elif isinstance(exc, _TooLarge):
+            status = 413
         elif exc.message.lower().startswith("no run"):
             status = 404
         else:
@@ -232,13 +236,20 @@ async def _posted_form(request: Request, ctx: _Context) -> dict[str, str]:
     site = request.headers.get("sec-fetch-site")
     if site not in (None, "same-origin", "none"):
         raise _Forbidden()
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:
-        raise InputError("the form is too large. Fix: submit the profile form as the dashboard shows it.")
+    body = bytearray()
+    async for chunk in request.stream():  # read as it comes, never past the limit (a body without Content-Length)
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise _TooLarge()
     params = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     if not hmac.compare_digest(params.get("csrf", "").encode(), ctx.csrf().encode()):
         raise _Forbidden()
     return params
+
+
+class _TooLarge(InputError):
+    def __init__(self) -> None:
+        super().__init__("413: the form is too large. Fix: submit the profile form as the dashboard shows it.")
 
 
 class _Forbidden(WhichaiError):

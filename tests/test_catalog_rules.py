@@ -101,6 +101,25 @@ def test_host_and_aggregator_ids_resolve_to_the_labs_entry(cat):
     assert not [e["id"] for e in cat.raw if e["id"].startswith(hosted) and e.get("lab") and e["id"].count("/") > 1]
 
 
+@pytest.mark.parametrize("ids", [
+    ("nvidia/nemo-megatron-20b", "nvidia/nemo-megatron-gpt-20b"),  # GPT names the architecture
+    ("amazon-bedrock/mistral.ministral-3-8b-instruct", "openrouter/mistralai/ministral-8b-2512"),  # release tag
+    ("meta/llama-4-scout-17b-instruct", "openrouter/meta-llama/llama-4-scout"),  # the lab's only size
+    ("openrouter/nousresearch/hermes-4-70b", "nous-research/hermes-4-70b"),  # lab spellings; a fine-tune is no base
+    ("cohere/command-a-reasoning-08-2025", "cohere-ai/command-a-reasoning"),
+])
+def test_one_entry_per_model_across_hosts_sources_and_lab_spellings(cat, ids):
+    assert len({id(cat.find_raw(i)) for i in ids}) == 1 and cat.find_raw(ids[0]) is not None, ids
+
+
+def test_normalised_names_never_collide(cat):
+    from whichai.catalog.checks import name_collisions
+
+    assert name_collisions(cat.raw) == []
+    assert cat.get("cohere/command-r-08-2024") is not cat.get("cohere/command-r-plus-08-2024")  # R+ is not R
+    assert cat.get("mistral/magistral-small") is not cat.get("nvidia/mistralai/magistral-small-2506")  # 'latest' is no version
+
+
 def test_every_sources_value_is_kept_and_conflicts_are_shown(cat):
     neo = cat.find_raw("eleutherai/gpt-neo-2.7b")
     assert neo["license"] == "MIT" and {v["value"] for v in neo["conflicts"]["license"]["values"]} == {"MIT", "Apache-2.0"}

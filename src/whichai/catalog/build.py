@@ -67,10 +67,13 @@ def _index(entries: dict[str, dict]) -> tuple[dict[str, str], dict[str, list[str
     return by_hf, by_name
 
 
-def _candidates(by_name: dict, entries: dict, name: str) -> list[str]:
+def _candidates(by_name: dict, entries: dict, name: str, derivative: bool = False) -> list[str]:
+    """Entries a MOF / osai-index name may be. A name without "instruct" or "chat" is a base checkpoint
+    (never a host's chat model), unless the source names the model it was fine-tuned from (``derivative``:
+    osai-index's Hermes-4-70B on Llama-3.1-70B is a chat model)."""
     chat = by_name.get(model_key(None, name) + "|chat", [])
     plain = by_name.get(slug(name), []) + by_name.get(model_key(None, name, True), [])
-    if not _has_variant_word(name):  # a base checkpoint, or a closed lab's model (always a chat model)
+    if not _has_variant_word(name) and not derivative:  # a base checkpoint, or a closed lab's model (always a chat model)
         chat = [c for c in chat if entries[c].get("lab") in curation.CLOSED_LABS]
     return list(dict.fromkeys(chat + plain))
 
@@ -81,13 +84,13 @@ def _producer_matches(producer: str, e: dict) -> bool:
     return bool(p) and (p.startswith(q) or q.startswith(p) or (lab is not None and lab == e.get("lab")))
 
 
-def _link(entries, item_hf, item_names, producer, source, item, issues) -> str | None:
+def _link(entries, item_hf, item_names, producer, source, item, issues, derivative=False) -> str | None:
     by_hf, by_name = _index(entries)
     for hf in item_hf if isinstance(item_hf, list) else [item_hf]:
         if hf and hf in by_hf:
             return by_hf[hf]
     for n in item_names:
-        cands = _candidates(by_name, entries, n)
+        cands = _candidates(by_name, entries, n, derivative)
         if len(cands) > 1 and producer:
             cands = [c for c in cands if _producer_matches(producer, entries[c])] or cands
         if len(cands) == 1:
@@ -102,11 +105,22 @@ def _link(entries, item_hf, item_names, producer, source, item, issues) -> str |
     return None
 
 
+def _keep_id(entries: dict, key: str | None, own: str) -> None:
+    """A MOF / osai-index release linked to an entry keeps the id it would have had as an alias
+    (``nvidia/nemo-megatron-20b``, ``nous-research/hermes-4-70b``), so that id keeps resolving."""
+    if key is None or own == key or own in entries:
+        return
+    if own not in entries[key]["aliases"] and own != entries[key]["id"]:
+        entries[key]["aliases"].append(own)
+
+
 def _add_mof(entries: dict, mof: Path, as_of: str, issues: list) -> None:
     for m in read_mof(mof, as_of, issues):
         key = _link(entries, m["hf"], [m["name"]], m["producer"], "mof", m["file"], issues)
+        own = f"{slug(m['producer']) or 'unknown'}/{slug(m['name'])}"
+        _keep_id(entries, key, own)
         if key is None:
-            key = f"{slug(m['producer']) or 'unknown'}/{slug(m['name'])}"
+            key = own
             if key in entries:
                 issues.append({"kind": "duplicate", "source": "mof", "item": m["file"], "detail": f"second MOF release named {key}: merged"})
             else:
@@ -116,9 +130,11 @@ def _add_mof(entries: dict, mof: Path, as_of: str, issues: list) -> None:
 
 def _add_osai(entries: dict, osai: Path, as_of: str, issues: list) -> None:
     for o in read_osai(osai, as_of, issues):
-        key = _link(entries, o["hf_all"], [o["end"]], o["org"], "osai-index", o["file"], issues)
+        key = _link(entries, o["hf_all"], [o["end"]], o["org"], "osai-index", o["file"], issues, derivative=bool(o["base"]))
+        own = f"{slug(o['org'])}/{slug(o['end'])}"
+        _keep_id(entries, key, own)
         if key is None:
-            key = f"{slug(o['org'])}/{slug(o['end'])}"
+            key = own
             if key not in entries:
                 name = f"{o['name']} ({o['end']})" if o["end"] != o["name"] else o["name"]
                 entries[key] = new_entry(id=key, name=name, provider=o["org"], lab=curation.lab_for_org(o["org"]))
@@ -199,7 +215,7 @@ def _lab_id(e: dict, taken: set) -> None:
     if new.lower() in taken and new.lower() not in {a.lower() for a in (*e["aliases"], *e["offers"])}:
         return
     taken.add(new.lower())
-    e["aliases"] = sorted({*e["aliases"], e["id"]})
+    e["aliases"] = sorted({*e["aliases"], e["id"]} - {new})
     e["links"].append({"alias": e["id"], "how": f"host/aggregator id; the model is filed under its lab as {new}"})
     e["id"] = new
 

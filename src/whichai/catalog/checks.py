@@ -18,7 +18,7 @@ from whichai import clock
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
 from whichai.catalog.lifecycle import evaluate, status_on
 from whichai.catalog.licenses import is_open
-from whichai.catalog.naming import model_key, params_from_name
+from whichai.catalog.naming import canonical_lab, is_base_variant, model_key, params_from_name
 
 STALE_DAYS = 365
 ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning", "offers-disagree": "warning"}
@@ -54,13 +54,28 @@ def _contradictions(e: dict, by_id: dict) -> list[dict]:
     return out
 
 
+def _name_keys(e: dict) -> set[str]:
+    """An entry's normalised names: its lab in one spelling (``nousresearch`` and ``Nous Research`` are
+    one lab) + model_key of its name and of its id's last part, base/instruct kept; a checkpoint the
+    catalog records as a base model is told apart from the chat model of the same name."""
+    lab = canonical_lab(e.get("lab") or lab_for_org(e.get("provider", "")) or e.get("provider"))
+    base = "|base" if "base" in (e.get("task_fit") or []) and not is_base_variant(e["name"]) else ""
+    return {model_key(lab, text, True) + base for text in (e["name"], e["id"].split("/")[-1])}
+
+
 def name_collisions(entries: list[dict]) -> list[dict]:
     """Entries whose normalised names (lab + model_key, with base/instruct kept) collide: one model twice?"""
     groups: dict[str, list[str]] = {}
     for e in entries:
-        groups.setdefault(model_key(e.get("lab"), e["name"], True), []).append(e["id"])
-    return [_f("name-collision", "warning", ids[0], f"{len(ids)} entries share the normalised name {key}: " + ", ".join(ids[:6]))
-            for key, ids in sorted(groups.items()) if len(ids) > 1]
+        for key in _name_keys(e):
+            groups.setdefault(key, []).append(e["id"])
+    seen: set[tuple] = set()
+    out = []
+    for key, ids in sorted(groups.items()):
+        if len(ids) > 1 and tuple(ids) not in seen:
+            seen.add(tuple(ids))
+            out.append(_f("name-collision", "warning", ids[0], f"{len(ids)} entries share the normalised name {key}: " + ", ".join(ids[:6])))
+    return out
 
 
 def _params_vs_name(e: dict) -> list[dict]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from whichai.catalog import licenses
-from whichai.catalog.naming import OWNER_LAB, model_key, slug
+from whichai.catalog.naming import OWNER_LAB, known_lab, model_key
 from whichai.catalog.openness import Evidence
 from whichai.catalog.upstream import add_source, new_entry, record_value, set_field
 
@@ -38,8 +38,8 @@ CURATED_FIELDS = ("params_b", "active_params_b", "context_length", "languages", 
 
 def lab_for_org(org: str) -> str | None:
     o = str(org or "").lower()
-    if slug(o) in OWNER_LAB:
-        return OWNER_LAB[slug(o)]
+    if known_lab(o):
+        return known_lab(o)
     return next((lab for word, lab in ORG_WORDS if word in o), None)
 
 

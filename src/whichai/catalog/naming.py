@@ -27,6 +27,7 @@ OWNER_LAB = {
     "stepfun-ai": "stepfun", "stepfun": "stepfun", "tencent": "tencent", "baidu": "baidu", "writer": "writer",
     "ai21": "ai21", "perplexity": "perplexity", "sakana": "sakana", "sarvam": "sarvam", "inception": "inception",
     "upstage": "upstage", "deepreinforce": "deepreinforce", "liquid": "liquid", "liquidai": "liquid",
+    "nousresearch": "nous-research", "nous-research": "nous-research", "sarvamai": "sarvam",
 }
 # model-name prefixes -> the lab behind them, for hosted models filed without an organisation folder
 NAME_LAB = (
@@ -47,10 +48,24 @@ LAB_NAMES = {
     "perplexity": "Perplexity", "stepfun": "StepFun", "sakana": "Sakana AI", "sarvam": "Sarvam AI", "tencent": "Tencent",
     "microsoft": "Microsoft", "amazon": "Amazon", "ibm": "IBM", "allenai": "Allen Institute for AI (Ai2)",
     "huggingface": "Hugging Face", "swiss-ai": "Swiss AI Initiative", "aisingapore": "AI Singapore",
-    "goto": "GoTo / Indosat (Sahabat-AI)", "baidu": "Baidu", "deepreinforce": "DeepReinforce",
+    "goto": "GoTo / Indosat (Sahabat-AI)", "baidu": "Baidu", "deepreinforce": "DeepReinforce", "nous-research": "Nous Research",
 }
+_SQUASHED = {k.replace("-", ""): v for k, v in OWNER_LAB.items()}
 _HOST_SUFFIX = re.compile(r"(-v\d+:\d+|:\d+|:free|:beta|-maas|-fp8|-fp16|-bf16|-int4|-int8|-awq|-gguf|-hf|-tput)$")
 _VARIANT = re.compile(r"(?<![a-z])(instruct|it|instant|versatile|latest|chat-hf)(?![a-z])")
+
+
+def canonical_lab(name: str | None) -> str | None:
+    """One spelling per lab: a host's organisation folder or an organisation's name (``meta-llama``,
+    ``mistralai``, ``nousresearch``, ``Nous Research``) -> the lab folder (``meta``, ``mistral``,
+    ``nous-research``); labs whose names differ only in punctuation are one lab."""
+    return known_lab(name) or (slug(name) if name else None)
+
+
+def known_lab(name: str | None) -> str | None:
+    """The lab folder for a known organisation spelling, else None."""
+    s = slug(name or "")
+    return OWNER_LAB.get(s) or _SQUASHED.get(s.replace("-", "").replace(".", "")) if s else None
 
 
 def slug(text: str) -> str:
@@ -124,7 +139,8 @@ def _strip_host(text: str) -> str:
 def model_key(lab: str | None, text: str, variant: bool = False) -> str:
     """The dedup key: lab + name reduced to family, version and size (and base/instruct when ``variant``)."""
     t = _strip_host(text)
-    t = t.replace("_", "-").replace(" ", "-")
+    t = t.replace("_", "-").replace(" ", "-").replace("+", "-plus")  # Command R+ is Command R Plus, not Command R
+    t = re.sub(r"(?<=[a-z0-9])-gpt(?=-|$)", "", t)  # GPT after the family names the architecture: NeMo Megatron-GPT 20B
     t = re.sub(r"(?<=\d)-(\d{1,2})(?=-|$)", r".\1", t)  # 3-1 -> 3.1, 4-5 -> 4.5 (not 3-235b)
     t = re.sub(r"(?<=\d)p(?=\d)", ".", t)  # qwen3p7 -> qwen3.7 (Fireworks)
     if not variant:
@@ -132,6 +148,22 @@ def model_key(lab: str | None, text: str, variant: bool = False) -> str:
     t = re.sub(r"[^a-z0-9.]", "", t).strip(".")
     t = re.sub(r"(?<=[a-z]\d)\.0$", "", t)  # claude-opus-4-0 is claude-opus-4
     return f"{lab or '?'}:{t}"
+
+
+_RELEASE_TAG = re.compile(r"[\s_-]+(2[3-9](?:0[1-9]|1[0-2]))$")  # a YYMM release tag: "Ministral 3 8B 2512"
+
+
+def without_release_tag(name: str) -> str | None:
+    """The name without a trailing YYMM release tag (``Ministral 3 8B 2512`` -> ``Ministral 3 8B``),
+    or None when it has none."""
+    stripped = _RELEASE_TAG.sub("", str(name).strip())
+    return stripped if stripped != str(name).strip() else None
+
+
+def sized_keys(index: dict[str, str], key: str) -> set[str]:
+    """The index's entries whose key is ``key`` followed by a size only (``meta:llama4scout`` ->
+    ``meta:llama4scout17b``): the sizes a name without a size may mean."""
+    return {v for k, v in index.items() if k.startswith(key) and re.fullmatch(r"\d+(?:\.\d+)?[bm]", k[len(key):])}
 
 
 def is_base_variant(name: str) -> bool:
@@ -154,5 +186,5 @@ def lab_of(model_id: str, name: str = "", family: str | None = None, default: st
             if text.startswith(prefix):
                 return lab
     if len(parts) > 1 and parts[-2] not in ("models", "routers", "accounts"):
-        return parts[-2].lstrip("~")  # the organisation folder a host files it under
+        return canonical_lab(parts[-2].lstrip("~"))  # the organisation folder a host files it under
     return default

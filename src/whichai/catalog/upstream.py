@@ -16,7 +16,19 @@ import yaml
 
 from whichai.catalog import licenses
 from whichai.catalog.lifecycle import apply_offer
-from whichai.catalog.naming import LAB_NAMES, hf_repo, is_base_variant, lab_of, model_key, params_from_name, repo_fits, slug
+from whichai.catalog.naming import (
+    LAB_NAMES,
+    SIZE,
+    hf_repo,
+    is_base_variant,
+    lab_of,
+    model_key,
+    params_from_name,
+    repo_fits,
+    sized_keys,
+    slug,
+    without_release_tag,
+)
 from whichai.catalog.openness import Evidence
 
 URLS = {"models.dev": "https://models.dev", "mof": "https://mot.isitopen.ai", "osai-index": "https://osai-index.eu"}
@@ -214,7 +226,26 @@ def _target(entries, index, meta, base, first_party_lab, mid, merged, pid, issue
         key = index.get(model_key(lab, text))
         if key:
             return key, "same lab, name and size", lab
-    return None, None, lab
+    key, how = _looser_target(entries, index, lab, merged.get("name", ""))
+    return key, how, lab
+
+
+def _looser_target(entries: dict, index: dict, lab: str | None, name: str) -> tuple[str | None, str | None]:
+    """A host's name that differs from another host's entry of the lab only by a YYMM release tag
+    (``Ministral 3 8B 2512`` is Bedrock's ``Ministral 3 8B``), or that names no size while the lab has
+    exactly one size of that name (``Llama 4 Scout`` is Llama 4 Scout 17B). Never onto a lab's own
+    file: a lab's files with and without a tag are different checkpoints (Qwen3 30B A3B and its 2507);
+    never onto a name without a version number (``Magistral Small`` is whichever release is latest)."""
+    untagged = without_release_tag(name) if name else None
+    versioned = untagged and re.search(r"\d", SIZE.sub("", untagged))
+    key = index.get(model_key(lab, untagged)) if versioned else None
+    if key and not entries[key].get("_lab_file"):
+        return key, "same lab, name and size (release tag dropped)"
+    if name and params_from_name(name) == (None, None) and not re.search(r"\d+x\d+", name):
+        sized = sized_keys(index, model_key(lab, name))
+        if len(sized) == 1:
+            return next(iter(sized)), "same lab and name; the lab's only size"
+    return None, None
 
 
 def read_providers(root: Path, meta: dict, entries: dict, index: dict, as_of: str, issues: list, notices: dict, day: str) -> dict:

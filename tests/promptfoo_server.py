@@ -14,6 +14,36 @@ MARKER = "Reply exactly: "
 SLOW_S = 0.4
 
 
+GRADER = "grader"  # the model name of the scripted llm-rubric grader
+
+
+def grade(body: dict) -> str:
+    """A scripted grader, for whichai's judge prompt and promptfoo's llm-rubric prompt alike: a rubric
+    "Mentions WORD" passes when WORD is in the output (score 0.9, else 0.1); "[score=X]" replies only a
+    score X (no "pass"); a prompt with a reference answer (whichai's calibration sample) passes when the
+    reference is in the answer. Replies {"reason", "pass", "score"} as promptfoo's grading prompt asks."""
+    import re
+
+    last = (body.get("messages") or [{}])[-1].get("content") or ""
+    if "Reference answer:\n" in last:
+        reference = re.search(r"Reference answer:\n(.*?)\n\n", last, re.DOTALL).group(1)
+        answer = re.search(r"<<<ANSWER\n(.*)\nANSWER>>>", last, re.DOTALL).group(1)
+        ok = reference.lower() in answer.lower()
+        return json.dumps({"reason": "reference checked", "pass": ok, "score": 1.0 if ok else 0.0})
+    if "<<<ANSWER" in last:  # whichai's judge prompt
+        rubric = re.search(r"Rubric:\n(.*?)\n\nTask given", last, re.DOTALL).group(1)
+        output = re.search(r"<<<ANSWER\n(.*)\nANSWER>>>", last, re.DOTALL).group(1)
+    else:  # promptfoo's DEFAULT_GRADING_PROMPT
+        output = re.search(r"<Output>\n(.*)\n</Output>", last, re.DOTALL).group(1)
+        rubric = re.search(r"<Rubric>\n(.*)\n</Rubric>", last, re.DOTALL).group(1)
+    score = re.search(r"\[score=([0-9.]+)\]", rubric)
+    if score:
+        return json.dumps({"reason": "scored", "score": float(score.group(1))})
+    word = re.search(r"Mentions (\S+)", rubric)
+    ok = bool(word) and word.group(1).lower() in output.lower()
+    return json.dumps({"reason": f"checked {word.group(1) if word else rubric!r}", "pass": ok, "score": 0.9 if ok else 0.1})
+
+
 def reply_to(body: dict, default: str = "OK") -> str:
     messages = body.get("messages") or []
     last = next((m.get("content") or "" for m in reversed(messages) if m.get("role") == "user"), "")
@@ -35,6 +65,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         text, model = reply_to(body, getattr(self.server, "default_reply", "OK")), body.get("model", "det")
+        if model == GRADER:
+            text = grade(body)
         if text.startswith("[slow]"):
             time.sleep(SLOW_S)
         usage = {"prompt_tokens": 10, "completion_tokens": max(1, len(text.split())), "total_tokens": 10 + max(1, len(text.split()))}

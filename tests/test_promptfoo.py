@@ -76,7 +76,7 @@ def test_assertion_values_render_vars_and_python_runs_in_a_subprocess():
 
 
 def test_unsupported_and_unmeasured_assertions_never_pass():
-    assert not run("ok", [{"type": "similar", "value": "ok"}]).passed
+    assert not run("ok", [{"type": "factuality", "value": "ok"}]).passed
     assert not run("ok", [{"type": "latency", "threshold": 100}]).passed  # not measured here
 
 

@@ -32,6 +32,7 @@ def run(
     max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="Most USD the run may spend on paid APIs: checked before any call, on an upper estimate (every answer at --max-tokens, the catalog's or the configured prices); over it, or a paid model without a price, and the run does not start."),
     max_answer_bytes: int = typer.Option(65536, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
     chat_template: Optional[str] = typer.Option(None, "--chat-template", help="Chat template for local GGUF models, one of llama.cpp's formats (chatml, gemma, llama-3, mistral-instruct, ...): needed by a file without its own template; same as WHICHAI_CHAT_TEMPLATE=NAME."),
+    judge: Optional[str] = typer.Option(None, "--judge", help="Judge model id for a promptfoo config's llm-rubric assertions (overrides the config's grader provider), e.g. openai/gpt-4.1-mini."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Measure models side by side on a task: quality, latency, speed and cost, stored as they finish.
@@ -46,7 +47,7 @@ def run(
         task=task, models=models, config=config, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
         temperature=temperature, retries=retries, limit=limit, db=db, profile=profile, lang=lang,
         report=not no_report, as_json=as_json, max_answer_bytes=max_answer_bytes, candidates=candidates,
-        repeat=repeat, max_cost=max_cost,
+        repeat=repeat, max_cost=max_cost, judge=judge,
     )
     raise typer.Exit(code)
 

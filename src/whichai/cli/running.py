@@ -13,7 +13,8 @@ from whichai.errors import InputError
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
-                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1, max_cost=None) -> int:
+                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1, max_cost=None,
+                judge=None) -> int:
     """``whichai run``: check every input, run the plan, then show and store what was measured."""
     from whichai.config import load_config
     from whichai.providers.registry import Registry
@@ -26,6 +27,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         from whichai.tasks.promptfoo import model_ids as promptfoo_models
 
         models = ",".join(promptfoo_models(the_task.providers, {n: p.base_url or "" for n, p in cfg.providers.items()}, the_task.source))
+    if any(c.scorer == "promptfoo" for c in the_task.cases):  # llm-rubric's judge: --judge, else the config's grader
+        from whichai.tasks.promptfoo import with_judges
+
+        the_task = with_judges(the_task, judge, {n: p.base_url or "" for n, p in cfg.providers.items()})
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,

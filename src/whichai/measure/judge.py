@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
+from whichai.tasks.promptfoo_assert import rubric_assertions
 from whichai.tasks.scorers import find_json, json_objects
 
 if TYPE_CHECKING:
@@ -65,9 +66,21 @@ def judge_models(task: Task) -> dict[str, list[str]]:
     """judge model id -> the ids of the cases it judges."""
     out: dict[str, list[str]] = {}
     for case in task.cases:
-        if case.scorer == "judge":
-            out.setdefault(case.options["model"], []).append(case.id)
+        if needs_judge(case):
+            out.setdefault(judge_of(case), []).append(case.id)
     return out
+
+
+def needs_judge(case: Case) -> bool:
+    """The case is scored by a judge model: scorer ``judge``, or a promptfoo case with ``llm-rubric``
+    assertions and a judge model (``options.judge_model``, set by tasks.promptfoo.with_judges)."""
+    if case.scorer == "judge":
+        return True
+    return case.scorer == "promptfoo" and bool(case.options.get("judge_model")) and bool(rubric_assertions(case.options))
+
+
+def judge_of(case: Case) -> str:
+    return case.options["model"] if case.scorer == "judge" else case.options["judge_model"]
 
 
 def self_judging_note(judge_model: str, models: list[str]) -> str | None:
@@ -283,8 +296,47 @@ def judgement(case: Case, answer: str, call: dict[str, Any]) -> dict[str, Any]:
 
 def empty_answer_judgement(case: Case) -> dict[str, Any]:
     """An empty answer fails without asking the judge (nothing to judge, nothing paid)."""
-    return {"judge_model": case.options["model"], "status": "ok", "passed": 0, "score": 0.0,
+    return {"judge_model": judge_of(case), "status": "ok", "passed": 0, "score": 0.0,
             "reason": "empty answer (not sent to the judge)", "attempts": 0, "cost_usd": 0.0}
+
+
+# --- promptfoo's llm-rubric: one judge call per rubric assertion ---------------------------------
+
+
+def rubric_cases(case: Case) -> list[tuple[str, Case]]:
+    """(path, the judge's view of one rubric) for each llm-rubric assertion of a promptfoo case: the same
+    hardened prompt as the ``judge`` scorer (fenced answer, last-object verdict, copied-verdict flag)."""
+    return [(path, case.model_copy(update={"scorer": "judge", "expected": None,
+                                           "options": {"rubric": rubric or "(no rubric given)", "model": judge_of(case),
+                                                       "threshold": 0.0}}))  # no "pass": promptfoo passes (pass ?? true)
+            for path, rubric in rubric_assertions(case.options)]
+
+
+def judge_views(case: Case) -> list[Case]:
+    """The judge calls one answer to ``case`` takes: the case itself (scorer judge), or one per llm-rubric."""
+    return [case] if case.scorer == "judge" else [view for _, view in rubric_cases(case)]
+
+
+def promptfoo_judgement(case: Case, answer: str, asked: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """The stored judgement of a promptfoo case from its rubric judgements (``asked``: (path, judgement)):
+    each verdict combined with the case's other assertions by promptfoo's rule (weights, threshold, not-,
+    assert-set). A judge error on any rubric is the case's judge error (the answer stays unscored)."""
+    from whichai.tasks.promptfoo_assert import evaluate
+
+    base: dict[str, Any] = {"judge_model": judge_of(case), "attempts": sum(j.get("attempts") or 0 for _, j in asked)}
+    for key in ("input_tokens", "output_tokens", "latency_s", "cost_usd"):
+        values = [j.get(key) for _, j in asked]
+        base[key] = None if any(v is None for v in values) else sum(values)
+    base["tokens_counted"] = int(any(j.get("tokens_counted") for _, j in asked))
+    base["price_source"] = next((j.get("price_source") for _, j in asked if j.get("price_source")), None)
+    raw = json.dumps({path: j.get("raw") for path, j in asked}, ensure_ascii=False)
+    failed = next((j for _, j in asked if j["status"] != "ok"), None)
+    if failed is not None:
+        return {**base, "status": "error", "error_class": failed.get("error_class"), "error_message": failed.get("error_message"), "raw": raw}
+    verdicts = {path: {"pass": bool(j["passed"]), "score": j["score"], "reason": j.get("reason")} for path, j in asked}
+    options = case.options
+    outcome = evaluate(answer, options, latency_ms=options.get("latency_ms"), cost=options.get("cost"), verdicts=verdicts)
+    return {**base, "status": "ok", "passed": int(outcome.passed), "score": outcome.score, "reason": outcome.reason, "raw": raw}
 
 
 # --- calibration: a judge earns its vote (issue 23, finding 6) -------------------------------------
@@ -360,7 +412,7 @@ def calibration_text(c: dict[str, Any]) -> dict[str, str]:
 def unusable_judgement(case: Case, calibration: dict[str, Any]) -> dict[str, Any]:
     """The stored judgement of an answer whose judge failed its calibration: an error, never a pass."""
     text = calibration.get("text") or calibration_text(calibration)
-    return {"judge_model": case.options["model"], "status": "error", "error_class": "judge_unusable",
+    return {"judge_model": judge_of(case), "status": "error", "error_class": "judge_unusable",
             "error_message": f"{text['en']} / {text['id']}", "attempts": 0, "cost_usd": 0.0}
 
 
@@ -424,7 +476,7 @@ def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str
 def unjudged(store: Store, run_id: str, task: Task, models: list[str], token: str | None = None) -> list[tuple[str, Case, str]]:
     """(model, case, answer) of stored answers to judged cases that have no verdict yet — except those
     answered by another live process on the run (worker ``token`` is this one): it judges them itself."""
-    cases = {c.id: c for c in task.cases if c.scorer == "judge"}
+    cases = {c.id: c for c in task.cases if needs_judge(c)}
     if not cases:
         return []
     done = judged_ok(store, run_id) | _held_by_others(store, run_id, token)

@@ -285,8 +285,11 @@ class Runner:
         if model in outcome.settings_not_applied:
             result["settings_not_applied"] = outcome.settings_not_applied[model]
         stored = writer.add(result)
-        if result["status"] == "ok" and case.scorer == "judge":
+        if result["status"] == "ok" and _needs_judge(case):
             await stored  # the verdict is written onto the stored result
+            if case.scorer == "promptfoo":  # its latency and cost assertions read this call's measurements
+                case = case.model_copy(update={"options": {**case.options, "latency_ms": result["latency_s"] * 1000,
+                                                           "cost": result["cost_usd"]}})
             await self._judge(plan, outcome, model, case, result["answer"])
 
     async def _judge(self, plan: RunPlan, outcome: RunOutcome, model: str, case: Case, answer: str | None) -> None:
@@ -296,8 +299,12 @@ class Runner:
 
         if not (answer or "").strip():
             verdict = judge.empty_answer_judgement(case)
-        elif not (calibration := await self._calibrated(plan, outcome, case.options["model"]))["usable"]:
+        elif not (calibration := await self._calibrated(plan, outcome, judge.judge_of(case)))["usable"]:
             verdict = judge.unusable_judgement(case, calibration)  # a judge that failed its sample is not counted
+        elif case.scorer == "promptfoo":  # one judge call per llm-rubric assertion, combined by promptfoo's rule
+            rubrics = judge.rubric_cases(case)
+            asked = await asyncio.gather(*(self._ask_judge(plan, view, answer) for _, view in rubrics))
+            verdict = judge.promptfoo_judgement(case, answer, [(path, j) for (path, _), j in zip(rubrics, asked, strict=True)])
         else:
             verdict = await self._ask_judge(plan, case, answer)
         await self._db(judge.save_judgement, self.store, outcome.run_id, model, case.id, verdict)
@@ -448,7 +455,7 @@ class Runner:
         output_tokens, token_source, input_tokens, input_source = self._tokens(provider, name, case, measured, text)
         latency = measured["latency_s"]
         tps = output_tokens / latency if output_tokens and latency > 0 else None
-        judged = case.scorer == "judge"  # scored by the judge model after the answer is stored (_judge)
+        judged = _needs_judge(case)  # scored by the judge model after the answer is stored (_judge); promptfoo's llm-rubric too
         cost, price_source = self._cost(provider, model, input_tokens, output_tokens)
         if case.scorer == "promptfoo":  # promptfoo's latency and cost assertions read this call's measurements
             case = case.model_copy(update={"options": {**case.options, "latency_ms": latency * 1000, "cost": cost}})
@@ -499,6 +506,12 @@ class Runner:
 
             self._prices[model] = price_of(provider, model)
         return self._prices[model]
+
+
+def _needs_judge(case: Case) -> bool:
+    from whichai.measure.judge import needs_judge
+
+    return needs_judge(case)
 
 
 def _score(case: Case, text: str, timeout: float):

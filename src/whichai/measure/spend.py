@@ -85,11 +85,12 @@ def _add(spend: Spend, registry: Any, model: str, calls: int, input_tokens: int,
 def _judges(spend: Spend, registry: Any, task: Any, models: list[str], max_tokens: int, repeat: int) -> None:
     """A judge grades each judged case's answer of every model: its prompt holds the case and the answer
     (at most the answer's cap, and at most the judge's limit of shown characters)."""
-    from whichai.measure.judge import ANSWER_LIMIT, JUDGE_MAX_TOKENS, grade_messages, judge_models
+    from whichai.measure.judge import ANSWER_LIMIT, JUDGE_MAX_TOKENS, grade_messages, judge_models, judge_views
 
     by_id = {c.id: c for c in task.cases}
     answer = min(max_tokens, math.ceil(ANSWER_LIMIT / CHARS_PER_TOKEN))
     for judge, case_ids in judge_models(task).items():
-        calls = len(case_ids) * len(models) * repeat
-        per_model = sum(prompt_tokens(grade_messages(by_id[i], "")) + answer for i in case_ids)
+        views = [v for i in case_ids for v in judge_views(by_id[i])]  # a promptfoo case: one call per llm-rubric
+        calls = len(views) * len(models) * repeat
+        per_model = sum(prompt_tokens(grade_messages(v, "")) + answer for v in views)
         _add(spend, registry, judge, calls, per_model * len(models) * repeat, calls * JUDGE_MAX_TOKENS)

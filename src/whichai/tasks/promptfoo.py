@@ -25,11 +25,14 @@ from whichai import safeyaml
 from whichai.errors import FileInputError
 from whichai.tasks.model import Case, Message, Task
 from whichai.tasks.promptfoo_assert import (
+    JUDGED,
+    SIMILAR,
     SUPPORTED,
     assertion_types,
     parse_expected,
     render,
 )
+from whichai.tasks import promptfoo_embed
 
 KEYS = ("prompts", "tests", "providers")
 SCORER = "promptfoo"
@@ -202,7 +205,8 @@ def _case(label: str, template: str, test: dict, index: int, base: Path, shown: 
     asserts = test.get("assert") or []
     types = assertion_types(asserts)
     transforms = options.get("transform") or any(isinstance(a, dict) and a.get("transform") for a in asserts)
-    unsupported = sorted({t for t in types if t not in SUPPORTED} | ({"transform"} if transforms else set()))
+    unsupported = sorted({t for t in types if t not in SUPPORTED} | ({"transform"} if transforms else set())
+                         | ({t for t in types if t in SIMILAR} if not promptfoo_embed.available() else set()))
     opts: dict[str, Any] = {"assert": asserts, "vars": vars_, "prompt": label, "test": index, "base_dir": str(base)}
     for key in ("threshold", "description"):
         if test.get(key) is not None:
@@ -252,8 +256,9 @@ def coverage(task: Task) -> dict[str, Any]:
         counts.update(types)
         counts.update(f for f in case.options.get("unsupported") or [] if f not in types)  # e.g. transform
         flagged += bool(case.options.get("unsupported"))
-    supported = {t: n for t, n in sorted(counts.items()) if t in SUPPORTED}
-    unsupported = {t: n for t, n in sorted(counts.items()) if t not in SUPPORTED}
+    usable = SUPPORTED if promptfoo_embed.available() else SUPPORTED - SIMILAR
+    supported = {t: n for t, n in sorted(counts.items()) if t in usable}
+    unsupported = {t: n for t, n in sorted(counts.items()) if t not in usable}
     return {"cases": sum(c.scorer == SCORER for c in task.cases), "assertions": dict(sorted(counts.items())),
             "supported": supported, "unsupported": unsupported, "flagged_cases": flagged}
 
@@ -271,6 +276,35 @@ def coverage_text(report: dict[str, Any]) -> str:
 
     return (f"promptfoo import: {report['cases']} cases · supported: {counts(report['supported'])} · "
             f"not supported: {counts(report['unsupported'])} ({report['flagged_cases']} cases flagged, never counted as passed)")
+
+
+# --- llm-rubric's judge --------------------------------------------------------------------
+
+
+def with_judges(task: Task, judge: str | None, servers: dict[str, str]) -> Task:
+    """``task`` with each promptfoo case that has an ``llm-rubric`` given its judge model as
+    ``options.judge_model``: ``judge`` (``--judge``) first, else the test's ``provider`` or
+    ``defaultTest.options.provider`` (kept by the loader as ``grader``), mapped like the config's providers.
+    A case left without one is scored "not run" (flagged, never passed)."""
+    cases = []
+    for case in task.cases:
+        options = case.options
+        if case.scorer == SCORER and any(t in JUDGED for t in assertion_types(options.get("assert") or [])):
+            chosen = judge or (model_id(_grader_entry(options["grader"]), servers, task.source or task.name) if options.get("grader") else None)
+            if chosen:
+                case = case.model_copy(update={"options": {**options, "judge_model": chosen}})
+        cases.append(case)
+    return task.model_copy(update={"cases": cases})
+
+
+def _grader_entry(grader: Any) -> Any:
+    """A grader given as ``{text: {id: ...}}`` or ``{openai:chat:x: {config}}`` as a provider entry."""
+    if isinstance(grader, dict) and "id" not in grader and len(grader) == 1:
+        (key, body), = grader.items()
+        if isinstance(body, dict) and key in ("text", "embedding"):
+            return body
+        return {"id": key, **(body if isinstance(body, dict) else {})}
+    return grader
 
 
 # --- providers -----------------------------------------------------------------------------

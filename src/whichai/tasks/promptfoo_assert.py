@@ -28,7 +28,9 @@ DETERMINISTIC = frozenset({
     "equals", "contains", "icontains", "contains-any", "contains-all", "icontains-any", "icontains-all",
     "starts-with", "regex", "is-json", "contains-json", "levenshtein", "word-count",
 })
-SUPPORTED = DETERMINISTIC | {"latency", "cost", "python", "javascript"}
+SIMILAR = frozenset({"similar", "similar:cosine", "similar:dot", "similar:euclidean"})
+JUDGED = frozenset({"llm-rubric"})  # asked of whichai's judge by the runner (rubric_assertions / evaluate's verdicts)
+SUPPORTED = DETERMINISTIC | {"latency", "cost", "python", "javascript"} | JUDGED | SIMILAR
 _KNOWN = SUPPORTED | {"llm-rubric", "similar", "factuality", "model-graded-closedqa", "answer-relevance", "is-xml",
                       "contains-xml", "is-sql", "contains-sql", "rouge-n", "bleu", "moderation", "classifier", "g-eval",
                       "finish-reason", "is-refusal", "perplexity", "webhook", "select-best", "is-valid-openai-tools-call"}
@@ -396,26 +398,117 @@ def run_one(assertion: dict, output: str, ctx: dict[str, Any]) -> tuple[bool, fl
         from whichai.tasks.promptfoo_script import run_script
 
         return run_script(base, value, assertion, output, ctx, inverse)
+    if base in SIMILAR:
+        return _similar(base, value, assertion, output, inverse)
     return False, 0.0, f"assertion type {kind!r} is not supported by whichai (flagged, not scored)"
+
+
+def _similar(kind: str, value: Any, assertion: dict, output: str, inverse: bool) -> tuple[bool, float, str]:
+    """promptfoo's handleSimilar / buildSimilarityResult with all-MiniLM-L6-v2 embeddings (whichai[similar])."""
+    from whichai.tasks import promptfoo_embed
+
+    if not (isinstance(value, str) or (isinstance(value, list) and value)):
+        raise AssertionError_("Similarity assertion type must have a string or array of strings value")
+    if not promptfoo_embed.available():
+        raise NotRun(promptfoo_embed.MISSING)
+    metric = kind.partition(":")[2] or "cosine"
+    threshold = float(assertion.get("threshold", 0.75))
+    values = [js_string(v) for v in (value if isinstance(value, list) else [value])]
+    results = [_similar_one(promptfoo_embed.similarity(v, output, metric), threshold, inverse, metric) for v in values]
+    if len(results) == 1:
+        return results[0]
+    if inverse:  # every value must be dissimilar; the closest one is reported
+        failed = next((r for r in results if not r[0]), None)
+        return failed or min(results, key=lambda r: r[1])
+    passed = next((r for r in results if r[0]), None)
+    return passed or (False, max(r[1] for r in results), "None of the provided values met the similarity threshold")
+
+
+def _similar_one(similarity: float, threshold: float, inverse: bool, metric: str) -> tuple[bool, float, str]:
+    eps = 2.220446049250313e-16  # Number.EPSILON
+    if metric == "euclidean":
+        ok = similarity >= threshold - eps if inverse else similarity <= threshold + eps
+        normalized = 1 / (1 + similarity)
+        below, above = (f"Distance {similarity:.2f} is less than or equal to threshold {js_string(threshold)}",
+                        f"Distance {similarity:.2f} is greater than threshold {js_string(threshold)}")
+        return ok, 1 - normalized if inverse else normalized, (above if inverse else below) if ok else (below if inverse else above)
+    ok = similarity <= threshold + eps if inverse else similarity >= threshold - eps
+    greater = f"Similarity {similarity:.2f} is greater than or equal to threshold {js_string(threshold)}"
+    less = f"Similarity {similarity:.2f} is less than threshold {js_string(threshold)}"
+    return ok, 1 - similarity if inverse else similarity, (less if inverse else greater) if ok else (greater if inverse else less)
+
+
+class NotRun(RuntimeError):
+    """An assertion that could not be run here (a missing optional extra): the case fails, flagged."""
+
+
+# --- llm-rubric: verdicts from whichai's judge ----------------------------------------------
+
+
+def rubric_assertions(options: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, rubric) of every ``llm-rubric`` assertion of a promptfoo case, assert-set members included,
+    the rubric rendered with the test's vars. The runner asks the judge about each and hands the verdicts
+    back to :func:`evaluate` under the same paths ("2", or "3.0" inside an assert-set)."""
+    out: list[tuple[str, str]] = []
+
+    def walk(asserts: list, prefix: str) -> None:
+        for i, a in enumerate(asserts or []):
+            if not isinstance(a, dict):
+                continue
+            if a.get("type") == "assert-set":
+                walk(a.get("assert") or [], f"{prefix}{i}.")
+            elif base_type(str(a.get("type", ""))) in JUDGED:
+                value = a.get("value")
+                rubric = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if value is not None else ""
+                out.append((f"{prefix}{i}", render(rubric, options.get("vars") or {}) if isinstance(value, str) else rubric))
+    walk(options.get("assert") or [], "")
+    return out
+
+
+def _rubric(assertion: dict, path: str, ctx: dict[str, Any]) -> tuple[bool, float, str]:
+    """promptfoo's handleLlmRubric on the judge's verdict: pass (and score >= threshold when set); not- inverts."""
+    verdict = (ctx.get("verdicts") or {}).get(path)
+    if verdict is None:
+        raise NotRun("llm-rubric was not judged: give `whichai run --judge MODEL`, the test's `provider` or "
+                     "`defaultTest.options.provider`")
+    passed, score = bool(verdict["pass"]), float(verdict["score"])
+    threshold = assertion.get("threshold")
+    if isinstance(threshold, str):
+        try:
+            threshold = float(threshold)
+        except ValueError:
+            threshold = None
+    if isinstance(threshold, (int, float)) and not isinstance(threshold, bool) and math.isfinite(threshold):
+        passed = passed and score >= threshold
+    reason = verdict.get("reason") or ("Grading passed" if passed else f"Score {js_string(score)} below threshold {threshold}")
+    if str(assertion.get("type", "")).startswith("not-"):
+        return not passed, min(1.0, max(0.0, 1 - score)), reason
+    return passed, score, reason
 
 
 # --- a test's assertions -------------------------------------------------------------------
 
 
-def _aggregate(asserts: list, output: str, ctx: dict[str, Any], threshold: Any) -> Outcome:
+def _aggregate(asserts: list, output: str, ctx: dict[str, Any], threshold: Any, prefix: str = "") -> Outcome:
     total = weights = 0.0
     failed: str | None = None
     components: list[dict[str, Any]] = []
-    for assertion in asserts:
+    for index, assertion in enumerate(asserts):
         if not isinstance(assertion, dict):
             passed, score, reason, comp = False, 0.0, f"malformed assertion {assertion!r}", {}
         elif assertion.get("type") == "assert-set":
-            sub = _aggregate(assertion.get("assert") or [], output, ctx, assertion.get("threshold"))
+            sub = _aggregate(assertion.get("assert") or [], output, ctx, assertion.get("threshold"), f"{prefix}{index}.")
             passed, score, reason = sub.passed, sub.score, sub.reason
             comp = {"pass": passed, "score": score, "reason": reason, "assertion": assertion, "componentResults": sub.components}
         else:
             try:
-                passed, score, reason = run_one(assertion, output, ctx)
+                if base_type(str(assertion.get("type", ""))) in JUDGED:
+                    passed, score, reason = _rubric(assertion, f"{prefix}{index}", ctx)
+                else:
+                    passed, score, reason = run_one(assertion, output, ctx)
+            except NotRun as exc:  # never a pass, whatever the weights or the threshold say
+                ctx.setdefault("not_run", []).append(f"{assertion.get('type')}: {exc}")
+                passed, score, reason = False, 0.0, f"not run: {exc}"
             except (AssertionError_, OSError, ValueError, TypeError, TimeoutError) as exc:
                 passed, score, reason = False, 0.0, f"{assertion.get('type')}: {exc}"
             if assertion.get("weight") == 0:
@@ -435,14 +528,20 @@ def _aggregate(asserts: list, output: str, ctx: dict[str, Any], threshold: Any) 
     return Outcome(passed, score, reason, components)
 
 
-def evaluate(output: str, options: dict[str, Any], latency_ms: float | None = None, cost: float | None = None) -> Outcome:
-    """Score ``output`` against a promptfoo case's options (as the loader built them)."""
+def evaluate(output: str, options: dict[str, Any], latency_ms: float | None = None, cost: float | None = None,
+             verdicts: dict[str, dict[str, Any]] | None = None) -> Outcome:
+    """Score ``output`` against a promptfoo case's options (as the loader built them). ``verdicts``: the
+    judge's ``{pass, score, reason}`` for each path of :func:`rubric_assertions`; an llm-rubric without one,
+    or a ``similar`` without the embedding model, is "not run" and the case fails, flagged."""
     asserts = options.get("assert") or []
     if not asserts:
         return Outcome(True, 1.0, "No assertions")
     ctx = {"vars": options.get("vars") or {}, "base_dir": options.get("base_dir") or os.getcwd(),
-           "prompt": options.get("prompt", ""), "latency_ms": latency_ms, "cost": cost}
+           "prompt": options.get("prompt", ""), "latency_ms": latency_ms, "cost": cost, "verdicts": verdicts or {}}
     outcome = _aggregate(asserts, output, ctx, options.get("threshold"))
+    if ctx.get("not_run"):
+        outcome.passed = False
+        outcome.reason = f"not run: {'; '.join(ctx['not_run'])} (case flagged, not scored as passed)"
     unsupported = options.get("unsupported")
     if unsupported:  # flagged: never a silent pass
         outcome.passed = False

@@ -408,7 +408,7 @@ _OPTIONS = {
     "json": {"required"},
     "choice": {"labels", "aliases", "mode"},
     "judge": {"rubric", "model", "threshold"},
-    "promptfoo": {"assert", "threshold", "vars", "description", "prompt", "test", "base_dir", "grader", "unsupported", "latency_ms", "cost"},
+    "promptfoo": {"assert", "threshold", "vars", "description", "prompt", "test", "base_dir", "grader", "unsupported", "latency_ms", "cost", "judge_model"},
 }
 
 

@@ -67,26 +67,72 @@ def show(
     run_id: str = typer.Argument(..., help="Run id (or a unique prefix), from `whichai runs`."),
     db: Optional[Path] = typer.Option(None, "--db"),
     failed_only: bool = typer.Option(False, "--failed", help="Only cases some model did not pass."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Cases shown in the terminal (failures first)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many cases (the next page)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout (every case, streamed)."),
 ) -> None:
-    """Per case: the models' answers side by side, with pass/fail."""
-    from whichai.cli.output import print_json
-
+    """Per case: the models' answers side by side, with pass/fail. In the terminal: counts per model, then
+    a page of cases, failures first; --json streams every case."""
     store = _open(db)
     run = store.resolve_run(run_id)
     cases = store.cases(run["id"])
-    by_key = {(r["model"], r["case_id"]): r for r in store.results(run["id"])}
-    rows = []
-    for case in cases:
-        answers = {model: _answer(by_key.get((model, case["id"]))) for model in run["models"]}
-        if failed_only and all(a and a["passed"] for a in answers.values()):
-            continue
-        rows.append({"case_id": case["id"], "input": case["input"], "expected": case.get("expected"), "answers": answers})
+    passed = store.passed_by_all(run["id"], run["models"])
+    if failed_only:
+        cases = [c for c in cases if c["id"] not in passed]
     if as_json:
-        not_applied = {m: a["settings_not_applied"] for row in rows for m, a in row["answers"].items() if a and a["settings_not_applied"]}
-        print_json({"run": run, "settings_not_applied": not_applied, "cases": rows})
+        by_key = {(r["model"], r["case_id"]): r for r in store.results(run["id"])}
+        _stream_show(run, by_key, cases, lambda case: {m: _answer(by_key.get((m, case["id"]))) for m in run["models"]})
         return
+    failing = [c for c in cases if c["id"] not in passed]
+    ordered = failing + [c for c in cases if c["id"] in passed]  # failures first
+    page = ordered[offset:offset + limit]
+    by_key = {(r["model"], r["case_id"]): r for r in store.results_of(run["id"], [c["id"] for c in page])}
+    rows = [{"case_id": c["id"], "input": c["input"], "expected": c.get("expected"),
+             "answers": {m: _answer(by_key.get((m, c["id"]))) for m in run["models"]}} for c in page]
+    _print_counts(run, store.result_counts(run["id"]), len(cases))
     _print_show(run, rows)
+    if len(ordered) > offset + len(page):
+        from whichai.cli.output import out_console, plain
+
+        out_console().print(plain(f"Cases {offset + 1}-{offset + len(page)} of {len(ordered):,} ({len(failing):,} not passed "
+                                  f"by every model, shown first). Next page: --offset {offset + len(page)}.", "dim"))
+
+
+def _stream_show(run: dict, by_key: dict, cases: list[dict], answers) -> None:
+    """The --json document, written a case at a time (never the whole document in memory as text)."""
+    import json
+    import sys
+
+    from pydantic_core import to_json
+
+    from whichai.errors import redact
+
+    not_applied = {m: json.loads(r["settings_not_applied"]) for (m, _), r in by_key.items() if r.get("settings_not_applied")}
+    head = to_json({"run": run, "settings_not_applied": not_applied}, indent=2, fallback=str).decode()
+    out = sys.stdout
+    out.write(redact(head[:-2]) + ',\n  "cases": [')
+    for i, case in enumerate(cases):
+        row = {"case_id": case["id"], "input": case["input"], "expected": case.get("expected"), "answers": answers(case)}
+        text = to_json(row, indent=2, fallback=str).decode().replace("\n", "\n    ")
+        out.write(("," if i else "") + "\n    " + redact(text))
+    out.write("\n  ]\n}\n" if cases else "]\n}\n")
+    out.flush()
+
+
+def _print_counts(run: dict, counted: dict[str, dict[str, int]], cases: int) -> None:
+    """Per model: passed, failed, errors, not run (the summary a large run needs before any case)."""
+    from rich.table import Table
+
+    from whichai.cli.output import out_console, plain
+
+    table = Table(title=plain(f"Run {run['id']} · task {run['task_name']} · {cases:,} cases"), title_justify="left")
+    for column in ("model", "passed", "failed", "errors", "not run"):
+        table.add_column(column, justify="right" if column != "model" else "left")
+    for model in run["models"]:
+        counts = counted.get(model, {"passed": 0, "failed": 0, "errors": 0})
+        table.add_row(plain(model), *(f"{counts[k]:,}" for k in ("passed", "failed", "errors")),
+                      f"{cases - sum(counts.values()):,}")
+    out_console().print(table)
 
 
 def _cell(a: dict | None):

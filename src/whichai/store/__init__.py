@@ -346,6 +346,31 @@ class Store:
         return [dict(row) for row in self.db.execute(query + " ORDER BY model, case_id", params)]
 
     @_guarded
+    def result_counts(self, run_id: str) -> dict[str, dict[str, int]]:
+        """model -> {passed, failed, errors}: counted by SQLite, for summaries of large runs."""
+        counts: dict[str, dict[str, int]] = {}
+        for model, status, passed, n in self.db.execute(
+                "SELECT model, status, passed, COUNT(*) FROM results WHERE run_id = ? GROUP BY model, status, passed", (run_id,)):
+            key = "errors" if status == "error" else "passed" if passed else "failed"
+            row = counts.setdefault(model, {"passed": 0, "failed": 0, "errors": 0})
+            row[key] += n
+        return counts
+
+    @_guarded
+    def passed_by_all(self, run_id: str, models: list[str]) -> set[str]:
+        """Ids of the cases every one of ``models`` answered and passed."""
+        rows = self.db.execute("SELECT case_id FROM results WHERE run_id = ? AND status = 'ok' AND passed = 1"
+                               " GROUP BY case_id HAVING COUNT(DISTINCT model) = ?", (run_id, len(models)))
+        return {row[0] for row in rows}
+
+    @_guarded
+    def results_of(self, run_id: str, case_ids: list[str]) -> list[dict[str, Any]]:
+        """The stored results of these cases (a page of a large run)."""
+        marks = ", ".join("?" for _ in case_ids)
+        return [dict(row) for row in self.db.execute(
+            f"SELECT * FROM results WHERE run_id = ? AND case_id IN ({marks})", [run_id, *case_ids])]
+
+    @_guarded
     def finished(self, run_id: str) -> dict[tuple[str, str], str]:
         """(model, case_id) -> status of every stored result."""
         rows = self.db.execute("SELECT model, case_id, status FROM results WHERE run_id = ?", (run_id,))

@@ -146,7 +146,7 @@ def _export(peft_model, path: Path, folder: Path, name: str, req: TuneRequest, s
     peft_model.save_pretrained(str(folder / "adapter"), save_embedding_layers=False)
     export.write_gguf(path, export.merged_tensors(peft_model, hyper.targets), folder / lineage.GGUF_NAME, name)
     dev = train.device()
-    wh, basis = lineage.energy(progress.seconds, dev)
+    wh, basis = lineage.energy(progress.seconds, progress.cpu_seconds, dev)
     import torch
 
     record = Lineage(name=name, model_id=TUNED_PREFIX + name, base=req.base, task=split.held_out.name.removesuffix(" (held out)"),

@@ -8,6 +8,7 @@ optimizer state, step), ``adapter/`` (the LoRA weights), ``tuned.gguf`` (base + 
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -61,9 +62,14 @@ class Lineage:
         (folder / LINEAGE_NAME).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), "utf-8")
 
 
-def energy(seconds: float, device: str) -> tuple[float, str]:
-    watts = WATTS["cuda" if device.startswith("cuda") else "cpu"]
-    return round(seconds * watts / 3600.0, 3), f"estimate: {seconds:.0f} s × {watts:.0f} W ({device})"
+def energy(seconds: float, cpu_seconds: float, device: str) -> tuple[float, str]:
+    """Watt-hours, estimated: on a GPU its wall time × the board's draw; on a CPU the process's CPU time ×
+    the package's draw per core (on a machine shared with other work, wall time would charge it theirs)."""
+    if device.startswith("cuda"):
+        return round(seconds * WATTS["cuda"] / 3600.0, 3), f"estimate: {seconds:.0f} s × {WATTS['cuda']:.0f} W ({device})"
+    cores = os.cpu_count() or 1
+    per_core = WATTS["cpu"] / cores
+    return round(cpu_seconds * per_core / 3600.0, 3), f"estimate: {cpu_seconds:.0f} CPU-s × {per_core:.1f} W per core ({WATTS['cpu']:.0f} W / {cores} cores)"
 
 
 def read(folder: Path) -> Lineage | None:

@@ -96,13 +96,13 @@ def check_memory(parameters: int) -> None:
 
 def load_base(gguf_path: Path):
     """The base model (float32, dequantised from the GGUF) and its tokenizer."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # tqdm reads it when first imported: the de-quantisation bar is not ours
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    os.environ.setdefault("TQDM_DISABLE", "1")  # the GGUF de-quantisation bar is plain tqdm; progress is ours
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name)
         model = AutoModelForCausalLM.from_pretrained(str(gguf_path.parent), gguf_file=gguf_path.name, dtype=torch.float32)
@@ -132,7 +132,7 @@ def _save(folder: Path, model, optimizer, progress: Progress, key: dict[str, Any
     from peft import get_peft_model_state_dict
 
     tmp = folder / (CHECKPOINT + ".tmp")
-    torch.save({"adapter": get_peft_model_state_dict(model), "optimizer": optimizer.state_dict(),
+    torch.save({"adapter": get_peft_model_state_dict(model, save_embedding_layers=False), "optimizer": optimizer.state_dict(),
                 "progress": asdict(progress), "key": key}, tmp)
     os.replace(tmp, folder / CHECKPOINT)
 

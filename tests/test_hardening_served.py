@@ -104,3 +104,46 @@ def test_served_model_is_bounded_in_size_and_time(hostile, mode, monkeypatch):
     started = time.monotonic()
     assert _served_model(url) is None
     assert time.monotonic() - started < 15
+
+
+# --- the chat stream of a named OpenAI-compatible server (the lean wire client) -------------------
+
+
+def _run(env, tmp_path, url: str, *extra: str):
+    import sqlite3
+
+    from conftest import write_config, write_jsonl
+    from test_hardening import whichai
+
+    task = write_jsonl(tmp_path / "t.jsonl", [{"id": "c1", "input": "hello", "expected": "hello"}])
+    config = write_config(tmp_path / "c.toml", "hostile", url)
+    db = tmp_path / "w.db"
+    started = time.monotonic()
+    result = whichai(env, "run", "--task", str(task), "--models", "hostile/m", "--config", str(config), "--db", str(db),
+                     "--no-report", "--json", "--timeout", "30", *extra, timeout=120)
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    row = sqlite3.connect(db).execute(
+        "SELECT status, error_class, error_message, answer, answer_truncated, attempts FROM results").fetchone()
+    return result, row, elapsed
+
+
+def test_an_endless_answer_is_cut_at_max_answer_bytes_and_marked(env, tmp_path, hostile):
+    result, row, elapsed = _run(env, tmp_path, hostile("endless-answer"), "--max-answer-bytes", "2048")
+    status, _, _, answer, truncated, _ = row
+    assert status == "ok" and truncated == 1 and 0 < len(answer.encode()) <= 2048
+    assert elapsed < 60  # not the 30 s timeout per try: cut as soon as the cap is reached
+
+
+def test_a_giant_event_line_is_an_error_of_the_call_not_unbounded_memory(env, tmp_path, hostile):
+    result, row, elapsed = _run(env, tmp_path, hostile("giant-event"), "--retries", "0")
+    status, error_class, message, _, _, attempts = row
+    assert status == "error" and error_class == "invalid_response" and "longer than" in message
+    assert attempts == 1 and elapsed < 60
+
+
+def test_an_endless_error_body_is_read_only_up_to_its_cap(env, tmp_path, hostile):
+    result, row, elapsed = _run(env, tmp_path, hostile("error-endless"), "--retries", "0")
+    status, error_class, message, _, _, _ = row
+    assert status == "error" and error_class == "server_error" and len(message) < 5000
+    assert elapsed < 60

@@ -17,6 +17,7 @@ Two transports, chosen by what they cost and what they add (measured in BENCHMAR
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import AsyncIterator
@@ -235,12 +236,25 @@ class WireClient:
         await self.http.close()
 
     async def stream(self, path: str, body: dict, status_error) -> AsyncIterator[dict]:
-        """POST ``body``; yield each server-sent ``data:`` event as a dict, until ``data: [DONE]`` or the end."""
+        """POST ``body``; yield each server-sent ``data:`` event as a dict, until ``data: [DONE]`` or the end.
+        Bounded against a hostile server: an error body is read up to MAX_ERROR_BYTES; a line over
+        MAX_EVENT_BYTES is an error of the call (its reading stops there). An endless stream of events is
+        the caller's to cut (the runner stops at ``--max-answer-bytes`` and at its timeout)."""
         async with self.http.post(self.base_url + path, data=json.dumps(body), headers=_JSON) as response:
             if response.status >= 400:
-                text = await response.text(errors="replace")
+                text = (await _read_capped(response.content, MAX_ERROR_BYTES)).decode("utf-8", "replace")
                 raise status_error(response.status, response.headers, _body(text)) from HTTPStatus(response.status)
-            async for line in response.content:
+            from aiohttp.http_exceptions import HttpProcessingError
+
+            readline = _line_reader(response.content)
+            while True:
+                try:
+                    line = await readline()
+                except (ValueError, HttpProcessingError) as exc:  # LineTooLong ("Chunk too big" before 3.10)
+                    raise ProviderError(f"invalid response at {self.base_url}: a server-sent line longer than "
+                                        f"{MAX_EVENT_BYTES:,} bytes", error_class="invalid_response") from exc
+                if not line:
+                    return  # the end of the body
                 if not line.startswith(b"data:"):
                     continue  # blank lines, comments, event names
                 data = line[5:].strip()
@@ -251,6 +265,34 @@ class WireClient:
 
 
 _JSON = {"Content-Type": "application/json"}
+MAX_EVENT_BYTES = 4 * 1024 * 1024  # one server-sent line (a chunk is a few hundred bytes)
+MAX_ERROR_BYTES = 64 * 1024  # an error body kept (shown shortened)
+
+
+def _line_reader(content):
+    """``content.readline`` capped at MAX_EVENT_BYTES (aiohttp < 3.10 has no ``max_size``: there its own
+    cap, twice the read buffer's limit, applies)."""
+    if _takes_max_size(type(content)):
+        return functools.partial(content.readuntil, b"\n", max_size=MAX_EVENT_BYTES)
+    return content.readline
+
+
+@functools.lru_cache(maxsize=4)
+def _takes_max_size(cls: type) -> bool:
+    import inspect
+
+    return "max_size" in inspect.signature(cls.readuntil).parameters
+
+
+async def _read_capped(content, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an aiohttp body (the rest is not read)."""
+    body = bytearray()
+    while len(body) < limit:
+        chunk = await content.read(limit - len(body))
+        if not chunk:
+            break
+        body += chunk
+    return bytes(body)
 
 
 def _body(text: str):

@@ -178,8 +178,40 @@ def card_results() -> list[dict]:
 
 
 CARDS_OBSERVED = "2026-12-07"
-# (model as the card names it, card URL, setting, {benchmark: percent}); figures as each publisher's card gives them
-CARDS: list[tuple[str, str, str, dict[str, float]]] = []
+# (model as the card names it, card URL, setting, {benchmark: percent}); figures as each publisher's card gives them,
+# read at the URL on CARDS_OBSERVED; only benchmarks that other sources share (MMLU, ARC/HellaSwag/TruthfulQA as the
+# Open LLM Leaderboard ran them, GSM8K, MATH, ...) so that the one-factor fit puts them on the common scale
+CARDS: list[tuple[str, str, str, dict[str, float]]] = [
+    ("allenai/OLMo-7B-hf", "https://huggingface.co/allenai/OLMo-7B",
+     "Evaluation table of the allenai/OLMo-7B card (OLMo-7B-hf: the same checkpoint in transformers format): "
+     "MMLU 5-shot MC, TruthfulQA MC2, GSM8K 8-shot CoT", {"mmlu": 28.3, "oll-truthfulqa": 36.0, "gsm8k": 8.5}),
+    ("LLM360/Amber-7B", "https://huggingface.co/LLM360/Amber",
+     "Evaluations table of the LLM360/Amber card (named with its size here: plain 'Amber' would also link AmberSafe; "
+     "Open LLM Leaderboard harness settings "
+     "per LLM360 Analysis360: ARC-C 25-shot, HellaSwag 10-shot, MMLU 5-shot, TruthfulQA mc2)",
+     {"oll-arc": 42.57, "oll-hellaswag": 73.91, "mmlu": 28.53, "oll-truthfulqa": 43.67}),
+    ("EleutherAI/pythia-6.9b",
+     "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-6.9b/five-shot/6.9b-5shot_step143000.json",
+     "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000), 5-shot: "
+     "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 29.18}),
+    ("EleutherAI/pythia-2.8b",
+     "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-2.8b/five-shot/2.8b-5shot_step143000.json",
+     "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000), 5-shot: "
+     "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 28.25}),
+    ("EleutherAI/pythia-1.4b",
+     "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-1.4b/five-shot/1.4b-5shot_step143000.json",
+     "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000), 5-shot: "
+     "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 26.41}),
+    ("EleutherAI/pythia-410m",
+     "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-410m/five-shot/410m-5shot_step143000.json",
+     "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000), 5-shot: "
+     "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 24.98}),
+    ("allenai/Olmo-3.1-32B-Think", "https://arxiv.org/abs/2512.13961",
+     "Olmo 3 technical report (Ai2), Table 1: Olmo 3.1 Think 32B on Ai2's post-training evaluation suite (MATH, AIME, "
+     "BigBenchHard, HumanEvalPlus, MBPP+, IFEval, MMLU, GPQA)",
+     {"math": 96.2, "aime-2024": 80.6, "aime-2025": 78.1, "big-bench-hard": 88.6, "humaneval-plus": 91.5, "mbpp-plus": 68.3,
+      "ifeval": 93.8, "mmlu": 86.4, "gpqa": 57.5}),
+]
 
 
 def evalplus_results(mirrors: Path) -> list[dict]:

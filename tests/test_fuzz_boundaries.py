@@ -2,7 +2,9 @@
 whichai reads it — GGUF headers, hub responses and references, discovery model lists, load-test stream
 events, judge replies. Generated from a fixed seed (the figures in docs/security.md come from it); each
 input must end as a value or whichai's own error, never another exception, and quickly.
-Together with tests/test_fuzz.py (451 inputs) this makes 451 + 5 x PER_KIND inputs."""
+Two kinds check what reaches a reader: `inspect`'s summary of a fuzzed GGUF (printable text only) and
+fuzzed text through the report's HTML templates (no bidi or zero-width control left, nothing unescaped).
+Together with tests/test_fuzz.py (451 inputs) this makes 451 + len(KINDS) x PER_KIND = 451 + 7 x 50 = 801."""
 
 from __future__ import annotations
 
@@ -133,8 +135,51 @@ def _check_judge(rng: random.Random, tmp_path) -> None:
         pass
 
 
+_HIDDEN = "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+_UNPRINTABLE = "".join(map(chr, [*range(0, 9), *range(11, 32), *range(127, 160)])) + _HIDDEN
+
+
+def _hostile_text(rng: random.Random) -> str:
+    pieces = NASTY[:12] + ["\x1b]0;t\x07", "\x9b2J", "[link=http://x]y[/link]", "<script>x</script>", "{{ 7*7 }}"]
+    return "".join(rng.choice(pieces + list(_UNPRINTABLE) + ["ok", " "]) for _ in range(rng.randint(0, 12)))
+
+
+def _check_inspect(rng: random.Random, tmp_path) -> None:
+    """A GGUF whose text fields are hostile: `inspect`'s summary (table and --json) is printable text only."""
+    from whichai.catalog.gguf import summarise
+    from whichai.cli.models import _printable
+
+    kvs = [("general.architecture", _hostile_text(rng) or "llama"), ("general.name", _hostile_text(rng)),
+           ("general.license", _hostile_text(rng)), ("tokenizer.chat_template", _hostile_text(rng)),
+           (_hostile_text(rng) or "k", _hostile_text(rng))]
+    out = b"GGUF" + struct.pack("<IQQ", 3, 0, len(kvs))
+    for key, value in kvs:
+        k, v = key.encode("utf-8", "surrogatepass"), value.encode("utf-8", "surrogatepass")
+        out += struct.pack("<Q", len(k)) + k + struct.pack("<IQ", 8, len(v)) + v
+    path = tmp_path / "i.gguf"
+    path.write_bytes(out if rng.random() < 0.8 else out[: rng.randint(0, len(out))])
+    try:
+        info = _printable(summarise(path))
+    except WhichaiError:
+        return
+    text = json.dumps(info, ensure_ascii=False)
+    assert not any(ch in text for ch in _UNPRINTABLE if ch not in "\t\n"), text
+
+
+def _check_html(rng: random.Random, tmp_path) -> None:
+    """Hostile text through the report's Jinja environment: escaped, and no bidi or zero-width control left."""
+    from whichai.report.html import environment, script_json
+
+    value = _hostile_text(rng)
+    html = _ENV.setdefault("env", environment()).from_string("<p title=\"{{ v }}\">{{ v }}</p>{{ v|upper }}").render(v=value)
+    assert not any(ch in html for ch in _HIDDEN) and "<script>" not in html
+    data = str(script_json({"answer": value}))
+    assert json.loads(data) == {"answer": json.loads(data)["answer"]} and not any(ch in data for ch in _HIDDEN + "<>")
+
+
+_ENV: dict[str, Any] = {}
 KINDS: dict[str, Callable] = {"gguf": _check_gguf, "hub": _check_hub, "discovery": _check_discovery, "load": _check_load,
-                              "judge": _check_judge}
+                              "judge": _check_judge, "inspect": _check_inspect, "html": _check_html}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))

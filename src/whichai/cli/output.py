@@ -21,8 +21,9 @@ from typing import Any
 from whichai.errors import WhichaiError, redact
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi/format controls that can
-# reorder or hide what a terminal shows (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# reorder or hide what a terminal shows (U+061C, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064,
+# U+2066-U+2069, U+FEFF).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _escape_char(match: re.Match) -> str:

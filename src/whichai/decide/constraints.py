@@ -301,8 +301,8 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
         failures.append(Reason("no_hardware"))
         return
     e = cand.entry
-    params = getattr(e, "params_b", None) if e is not None else None
-    active = (getattr(e, "active_params_b", None) or params) if e is not None else None
+    params = _params_b(e, cand.measurement)
+    active = (getattr(e, "active_params_b", None) or params) if e is not None else params
     ran_here = ctx["local_measured"] and hw.this_machine  # it ran on this very machine: it fits (measured)
     if need is None and not ran_here:
         failures.append(Reason("size_unknown"))
@@ -323,11 +323,20 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
     cand.fits_owned = True
 
 
+def _params_b(entry: Any, measurement: dict | None) -> float | None:
+    """Billions of parameters: the catalog's, else what a measured local GGUF file states about itself
+    (``params_b`` of its run summary, read as ``whichai inspect`` reads it), else unknown."""
+    if entry is not None:
+        return getattr(entry, "params_b", None)
+    value = (measurement or {}).get("params_b")
+    return float(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
 def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: list[Reason]) -> None:
     profile, memo, keys = ctx["profile"], ctx["memo"], ctx["keys"]
     e = cand.entry
-    params = getattr(e, "params_b", None) if e is not None else None
-    active = (getattr(e, "active_params_b", None) or params) if e is not None else None
+    params = _params_b(e, cand.measurement)
+    active = (getattr(e, "active_params_b", None) or params) if e is not None else params
     if profile.deployment != "cloud":
         failures.append(Reason("rent_offline", {"deployment": profile.deployment}))
     elif profile.data_may_go == "nowhere":
@@ -535,7 +544,7 @@ def _modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, do
     if api_available:
         _api(probe, ctx, failures)
     if downloadable:
-        params = getattr(entry, "params_b", None) if entry is not None else None
+        params = _params_b(entry, measurement)
         context = ps.context
         need = memoised(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
         _owned(probe, ctx, need, failures)

@@ -109,6 +109,8 @@ def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
             found = match(catalog, parse_ref(name).repo_id.split("/", 1)[1])
             if found:
                 out["serves"] = found
+        elif catalog.find_raw(model_id) is None and (params := local_params_b(model_id)):
+            out["params_b"] = params
         return out
     if getattr(config, "serves", None):
         out["serves"] = config.serves
@@ -121,6 +123,25 @@ def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
         if is_loopback(getattr(config, "base_url", None)):
             out["hardware"] = "this-machine"
     return out
+
+
+def local_params_b(model_id: str) -> float | None:
+    """The parameter count (billions) a local GGUF file states in its own tensors, as ``whichai inspect``
+    reads it: a measured file the catalog does not know is then checked against the hardware like any
+    sized model, not excluded as "parameter count unknown". None for anything else or an unreadable file."""
+    from whichai.errors import WhichaiError
+    from whichai.providers.registry import split_model_id
+
+    prefix, name = split_model_id(model_id)
+    if prefix != "local" or is_hub_ref(name):
+        return None
+    try:
+        from whichai.catalog.gguf import summarise
+        from whichai.providers.local import model_path
+
+        return summarise(model_path(name))["params_b"] or None
+    except (OSError, ValueError, KeyError, WhichaiError):
+        return None
 
 
 def save(store: Any, run_id: str, summaries: list[dict[str, Any]]) -> None:
@@ -145,4 +166,6 @@ def apply_stored(store: Any, run_id: str, summaries: list[dict[str, Any]]) -> li
     found = stored(store, run_id)
     for summary in summaries:
         summary.update(found.get(summary["model"], {}))
+        if summary["model"].startswith("local/") and "serves" not in summary and (params := local_params_b(summary["model"])):
+            summary.setdefault("params_b", params)  # read again from the file: the size is not stored with the run
     return summaries

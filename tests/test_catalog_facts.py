@@ -63,7 +63,7 @@ FACTS = [
     ("openrouter/deepseek/deepseek-r1-distill-llama-70b", "license_restricts_use", True, HF + "deepseek-ai/DeepSeek-R1-Distill-Llama-70B"),
     ("aisingapore/gemma2-9b-cpt-sea-lionv3-instruct", "context_length", 8192, HF + "aisingapore/gemma2-9b-cpt-sea-lionv3-instruct"),
     ("xai/grok-1-314b", "license", "Apache-2.0", HF + "xai-org/grok-1"),
-    ("gemini/gemini-2.5-flash", "lifecycle.shutdown_date", "2026-12-01", "https://ai.google.dev/gemini-api/docs/deprecations"),
+    ("gemini/gemini-2.5-flash", "lifecycle.shutdown_date", "2026-06-17", "https://ai.google.dev/gemini-api/docs/deprecations"),  # the vendor's page (other dates reported: conflicts)
     ("mistral/devstral-medium-2507", "openness", "closed", "https://models.dev"),  # models/mistral/devstral-medium-2507.toml: open_weights = false
     ("openai/gpt-4", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-4.1-nano", "lifecycle.status", "retired", OAI_DEP),

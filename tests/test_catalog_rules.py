@@ -17,11 +17,11 @@ NOTICES = yaml.safe_load(Path(CURATED).read_text(encoding="utf-8"))["notices"]
 # (vendor, shutdown date) -> how many model ids / dated snapshots and undated aliases the notice names
 NOTICE_COUNTS = {
     ("openai", "2026-07-23"): (18, 3), ("openai", "2026-08-10"): (2, 0), ("openai", "2026-10-23"): (7, 2),
-    ("openai", "2026-12-11"): (6, 0), ("openai", "2027-01-14"): (5, 0),
+    ("openai", "2026-12-11"): (6, 0), ("openai", "2027-01-14"): (5, 4),
     ("anthropic", "2025-10-22"): (3, 0), ("anthropic", "2026-01-05"): (2, 0), ("anthropic", "2026-02-19"): (2, 0),
     ("anthropic", "None"): (2, 0), ("anthropic", "2026-04-20"): (2, 0), ("anthropic", "2026-06-15"): (4, 0),
     ("anthropic", "2026-08-05"): (2, 0), ("anthropic", "2026-11-30"): (2, 0), ("anthropic", "2027-01-22"): (1, 1), ("anthropic", "2025-07-21"): (4, 0),
-    ("anthropic", "2024-11-06"): (8, 0), ("gemini", "2026-12-01"): (2, 0), ("gemini", "2026-03-09"): (1, 0),
+    ("anthropic", "2024-11-06"): (8, 0), ("gemini", "2026-06-17"): (2, 0), ("gemini", "2026-03-09"): (1, 0),
     ("gemini", "2027-05-07"): (1, 0), ("gemini", "2025-12-02"): (3, 0), ("gemini", "2025-12-09"): (2, 0),
     ("gemini", "2026-06-01"): (4, 0), ("gemini", "2026-06-25"): (2, 0),
 }
@@ -44,6 +44,20 @@ def test_each_notice_is_curated_whole_and_applies_to_what_it_names(notice, cat):
         offer = next((o for k, o in raw["offers"].items() if k.lower() == run_id.lower()), None)
         when = str(notice["shutdown_date"]) if notice.get("shutdown_date") else None
         assert (offer or raw["lifecycle"])["shutdown_date"] == when, run_id
+
+
+def test_openais_2027_01_14_notice_names_every_gpt_4o_and_gpt_4_1_snapshot(cat):
+    notice = read_notices()
+    snapshots = ("gpt-4o-2024-08-06", "gpt-4o-2024-11-20", "gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14")
+    named = [k for k, n in notice.items() if k.startswith("openai/") and n["shutdown_date"] == "2027-01-14"]
+    assert sorted(named) == sorted(f"openai/{m}" for m in (*snapshots, "gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini"))
+    for model in snapshots:  # each snapshot resolves (an entry of its own or an offer of its model) and carries the date
+        raw = cat.find_raw(f"openai/{model}")
+        offer = next((o for k, o in raw["offers"].items() if k.lower() == f"openai/{model}"), None)
+        assert (offer or raw["lifecycle"])["shutdown_date"] == "2027-01-14", model
+        late = copy.deepcopy(raw)
+        evaluate(late, "2027-01-14")
+        assert (late["offers"].get(f"openai/{model}") or late["lifecycle"])["status"] == "retired", model
 
 
 def test_a_notice_on_dated_snapshots_does_not_retire_the_undated_alias(cat):
@@ -118,6 +132,16 @@ def test_normalised_names_never_collide(cat):
     assert name_collisions(cat.raw) == []
     assert cat.get("cohere/command-r-08-2024") is not cat.get("cohere/command-r-plus-08-2024")  # R+ is not R
     assert cat.get("mistral/magistral-small") is not cat.get("nvidia/mistralai/magistral-small-2506")  # 'latest' is no version
+
+
+@pytest.mark.parametrize("run_id", ["gemini/gemini-2.5-pro", "gemini/gemini-2.5-flash"])
+def test_a_shutdown_date_other_sources_report_differently_is_a_conflict_the_vendors_page_shown(cat, run_id):
+    raw = cat.find_raw(run_id)
+    assert raw["lifecycle"]["shutdown_date"] == "2026-06-17"  # Google's deprecations page, read 2026-12-07
+    conflict = raw["conflicts"]["shutdown_date"]
+    assert conflict["shown"] == "2026-06-17"
+    assert {v["value"] for v in conflict["values"]} == {"2026-06-17", "2026-10-16", "2026-10-20", "2026-12-01"}
+    assert raw["lifecycle"]["status"] == "retired"  # on the pinned 2026-12-07, whichever date holds
 
 
 def test_every_sources_value_is_kept_and_conflicts_are_shown(cat):

@@ -20,6 +20,7 @@ import re
 import statistics
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlparse
 
 from whichai import clock
 from whichai.catalog import curation, licenses, lifecycle
@@ -34,6 +35,7 @@ from whichai.catalog.upstream import (
     read_mof,
     read_osai,
     read_providers,
+    record_value,
     set_field,
     src,
 )
@@ -244,6 +246,19 @@ def _same(a, b) -> bool:
     return str(a).strip().lower() == str(b).strip().lower()
 
 
+def _reported_dates(e: dict, notices: dict) -> None:
+    """A notice whose date other sources report differently (``reported`` in curated/lifecycle.yaml):
+    the vendor page's date is shown, every other source's date is kept as a value (a conflict)."""
+    shown = e["lifecycle"].get("shutdown_date")
+    for run_id in (e["id"], *e["offers"]):
+        notice = notices.get(run_id.lower())
+        if notice and notice.get("reported") and notice["shutdown_date"] == shown:
+            record_value(e, "shutdown_date", shown, notice["source"])
+            for r in notice["reported"]:
+                record_value(e, "shutdown_date", str(r["shutdown_date"]), {"name": urlparse(r["url"]).netloc, "as_of": str(r["as_of"]), "url": r["url"], "note": r.get("note", "")})
+            return
+
+
 def _conflicts(e: dict) -> None:
     """``values``: every source's value per field; ``conflicts``: fields whose sources disagree, each
     with the values and the one shown (the precedence's)."""
@@ -259,7 +274,8 @@ def _conflicts(e: dict) -> None:
             if not any(_same(v["value"], d) for d in distinct):
                 distinct.append(v["value"])
         if len(distinct) > 1:
-            e["conflicts"][field] = {"shown": e.get(field), "values": vals}
+            shown = e.get(field) if field in e else (e.get("lifecycle") or {}).get(field)  # shutdown_date: the lifecycle's
+            e["conflicts"][field] = {"shown": shown, "values": vals}
 
 
 def _finish(e: dict, ctx: dict, issues: list) -> dict:
@@ -278,6 +294,7 @@ def _finish(e: dict, ctx: dict, issues: list) -> dict:
     if e["params_b"] is None and e["openness"] != "closed":
         issues.append({"kind": "unknown-fact", "source": "catalog", "item": e["id"], "detail": "parameter count unknown: hardware fit cannot be computed"})
     curation.apply_vendor_facts(e, ctx["vendors"])
+    _reported_dates(e, ctx["notices"])
     _conflicts(e)
     e["links"] = e.pop("_links")
     e["field_sources"] = e.pop("_fs")

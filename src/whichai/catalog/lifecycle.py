@@ -103,7 +103,8 @@ def read_notices(path: Path = CURATED) -> dict[str, dict]:
         for model in [*notice["models"], *notice.get("aliases", [])]:
             run_id = model if "/" in model else f"{notice['vendor']}/{model}"
             out[run_id.lower()] = {"shutdown_date": str(when) if when else None,
-                                   "announced": notice.get("status") or "deprecated", "source": src, "notice": i}
+                                   "announced": notice.get("status") or "deprecated", "source": src, "notice": i,
+                                   "reported": notice.get("reported") or []}
     return out
 
 

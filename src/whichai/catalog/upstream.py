@@ -57,7 +57,7 @@ def set_field(e: dict, field: str, value: Any, source: dict, overwrite: bool = T
     e["_fs"][field] = source
 
 
-KEPT_FIELDS = ("license", "params_b", "active_params_b", "context_length", "release_date", "hf_repo", "weights_downloadable")
+KEPT_FIELDS = ("license", "params_b", "active_params_b", "context_length", "release_date", "hf_repo", "weights_downloadable", "shutdown_date")
 
 
 def record_value(e: dict, field: str, value: Any, source: dict) -> None:

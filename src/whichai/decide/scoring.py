@@ -333,11 +333,13 @@ def verdict_of(ranked: list[Ranked]) -> str | None:
 def operations_decide(prepared: list[Prepared], ranked: list[Ranked], profile: Profile, weights: dict[str, float]) -> Reason | None:
     """``Reason("operations_decide", …)`` when operations cost decides the verdict: a self-hosted
     option of the other openness side would rank first without its operations cost (also when that
-    cost is what puts it over the budget), so the explanation says so and names the two settings
+    cost is what puts it over the budget; ahead of the top model by the ranking's rule,
+    :func:`rank_order`), so the explanation says so and names the two settings
     that change it (``ops_hours_per_month``, ``ops_hourly_rate_usd``). None otherwise."""
     top = ranked[0] if ranked else None
     requests = profile.volume.requests_per_month
     budget, reference = profile.budget_usd_per_month, cost_reference(profile)
+    total_w = math.fsum(weights.values()) or 1.0
     best: tuple[float, Candidate, Mode, float] | None = None
     for p in prepared:
         if p.cand.reasons or (top is not None and (p.cand is top.cand or p.cand.openness == top.cand.openness)):
@@ -350,7 +352,9 @@ def operations_decide(prepared: list[Prepared], ranked: list[Ranked], profile: P
             if budget is not None and without > budget + 1e-9:
                 continue
             raw = opt.base + weights["cost"] * cost_score(without, reference)
-            if (top is None or raw > top.raw) and (best is None or raw > best[0]):
+            leads = top is None or rank_order([(raw, without, p.cand.model), (top.raw, top.monthly, top.model)],
+                                              lambda r: r[0], lambda r: r[1], lambda r: r[2], total_w)[0][2] == p.cand.model
+            if leads and (best is None or raw > best[0]):
                 best = (raw, p.cand, mode, without)
     if best is None:
         return None

@@ -8,7 +8,7 @@ restrictive licence (one too big for most hardware), and closed API models with 
 
 from __future__ import annotations
 
-from whichai.catalog.schema import CriterionScore, Fact, ModelEntry, Price, Source
+from whichai.catalog.schema import Fact, ModelEntry, Price, Source
 
 SRC = Source(name="curated", url="https://example.org/terms", as_of="2026-07-01")
 PRICE_SRC = "models.dev"
@@ -16,10 +16,6 @@ PRICE_SRC = "models.dev"
 
 def fact(value) -> Fact:
     return Fact(value=value, source=SRC)
-
-
-def crit(score: float, reason: str = "test") -> CriterionScore:
-    return CriterionScore(score=score, reason=reason, evidence=[f"{reason} (test, 2026-07-01)"])
 
 
 def price(inp: float, out: float) -> Price:
@@ -35,25 +31,21 @@ def entries() -> list[ModelEntry]:
             id="local/smollm2-135m-instruct", name="SmolLM2 135M", provider="Hugging Face", openness="open-source",
             license="Apache-2.0", license_restricts_use=False, commercial_use=True, weights_downloadable=True,
             api_available=False, params_b=0.135, languages=["en"], facts=OPEN_FACTS,
-            criteria={"transparency": crit(0.95, "weights, code and data open"), "collaboration": crit(0.9), "support": crit(0.4)},
         ),
         ModelEntry(
             id="allenai/olmo-2-13b", name="OLMo 2 13B", provider="AI2", openness="open-source",
             license="Apache-2.0", license_restricts_use=False, commercial_use=True, weights_downloadable=True,
             api_available=False, params_b=13.0, facts=OPEN_FACTS,
-            criteria={"transparency": crit(1.0, "all dimensions open"), "collaboration": crit(0.9), "support": crit(0.4)},
         ),
         ModelEntry(
             id="meta/llama-3.1-8b-instruct", name="Llama 3.1 8B", provider="Meta", openness="open-weights",
             license="Llama 3.1 Community", license_restricts_use=True, commercial_use=True, weights_downloadable=True,
             api_available=True, price_usd_per_mtok=price(0.05, 0.08), params_b=8.0, facts=OPEN_FACTS,
-            criteria={"transparency": crit(0.4), "collaboration": crit(0.5), "support": crit(0.4)},
         ),
         ModelEntry(
             id="meta/llama-3.1-405b-instruct", name="Llama 3.1 405B", provider="Meta", openness="open-weights",
             license="Llama 3.1 Community", license_restricts_use=True, commercial_use=True, weights_downloadable=True,
             api_available=True, price_usd_per_mtok=price(3.0, 3.0), params_b=405.0, facts=OPEN_FACTS,
-            criteria={"transparency": crit(0.4), "collaboration": crit(0.5), "support": crit(0.4)},
         ),
         ModelEntry(
             id="research/noncommercial-7b", name="NC 7B", provider="Lab", openness="open-weights",
@@ -65,14 +57,11 @@ def entries() -> list[ModelEntry]:
             weights_downloadable=False, api_available=True, price_usd_per_mtok=price(0.15, 0.6),
             facts={"sla": fact("99.9% on enterprise tier"), "support": fact("paid"), "trains_on_api_data": fact(False),
                    "zero_retention_available": fact(True), "certifications": fact(["SOC 2"]), "fine_tuning": fact(True)},
-            criteria={"transparency": crit(0.05), "collaboration": crit(0.1), "support": crit(0.9, "SLA on offer"),
-                      "security": crit(0.75, "not trained on API data; certifications")},
         ),
         ModelEntry(
             id="anthropic/claude-x", name="Claude X", provider="Anthropic", openness="closed",
             weights_downloadable=False, api_available=True, price_usd_per_mtok=price(3.0, 15.0),
             facts={"sla": fact(None), "support": fact("paid"), "trains_on_api_data": fact(False)},
-            criteria={"transparency": crit(0.05), "collaboration": crit(0.1), "support": crit(0.7, "paid support")},
         ),
     ]
 

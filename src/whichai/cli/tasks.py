@@ -52,8 +52,10 @@ def _preview(case: Any, limit: int = 70) -> str:
 def tasks(
     spec: Optional[str] = typer.Argument(None, metavar="[NAME|PATH]", help="A built-in task name, or a task file (.yaml, .jsonl, .json) to validate."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
+    limit: int = typer.Option(50, "--limit", min=1, help="Cases shown in the terminal."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many cases (the next page)."),
 ) -> None:
-    """List the built-in tasks; with NAME or PATH, validate that task and show its cases.
+    """List the built-in tasks; with NAME or PATH, validate that task and show its cases (a page of them).
 
     An invalid file exits with code 2 and one message naming the file, the line and the fix.
     """
@@ -97,7 +99,10 @@ def tasks(
     table = Table(show_edge=False)
     for column in ("id", "scorer", "input", "expected"):
         table.add_column(column, overflow="fold")
-    for case in task.cases:
+    page = task.cases[offset:offset + limit]
+    for case in page:
         expected = case.expected if isinstance(case.expected, str) else json.dumps(case.expected, ensure_ascii=False)
         table.add_row(plain(case.id), plain(case.scorer), plain(_preview(case)), plain(expected))
     console.print(table)
+    if len(task.cases) > offset + len(page):
+        console.print(plain(f"Cases {offset + 1}-{offset + len(page)} of {len(task.cases):,}. Next page: --offset {offset + len(page)}.", "dim"))

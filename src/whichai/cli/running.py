@@ -400,7 +400,7 @@ def _print_table(document: dict[str, Any], lang: str = "en") -> None:
         table.add_column(plain(m["model"]), justify="right", overflow="fold")
     rows: list[tuple[str, Any]] = [
         ("cases", lambda m: str(m["cases"])),
-        ("passed", lambda m: str(m["passed"])),
+        ("passed / scored", lambda m: f"{m['passed']} / {m.get('scored', m['answered'])}"),  # the pass rate's own base
         ("answered", lambda m: str(m["answered"]) + (f" ({m['judge_errors']} unjudged)" if m.get("judge_errors") else "")),
         ("pass rate (95% CI)", lambda m: _rate_cell(m["pass_rate"], m["pass_rate_ci95"])),
         *_lang_rows(document["models"]),

@@ -47,6 +47,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "pass_rate": ("Pass rate", "Tingkat lulus"),
     "ci95": ("95% interval", "Interval 95%"),
     "passed": ("Passed", "Lulus"),
+    # the pass rate is over the scored cases: the count beside it says so (issue 23, finding 9)
+    "scored": ("scored", "dinilai"),
+    "of_cases": ("cases in the task:", "kasus dalam tugas:"),
     "errors": ("Errors", "Galat"),
     "latency_p50": ("Latency p50", "Latensi p50"),
     "latency_p95": ("Latency p95", "Latensi p95"),

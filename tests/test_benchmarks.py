@@ -184,7 +184,7 @@ def test_measured_is_never_tied() -> None:
 
 # Model-card figures are curated for OLMo 3.1 Think 32B, OLMo-7B, Amber and Pythia (tools/import_benchmarks.py CARDS); still
 # without a benchmark in these top 10s: Apertus-70B-Instruct (airgapped-government and research-lab) and, in research-lab,
-# Granite 4.0 H-Tiny / H-Micro / Micro, OLMo-7B-Twin-2T, OLMo-1B, Pythia-1B and fairseq-dense-13B: their publishers' own
+# Granite 4.0 H-Tiny / H-Micro / Micro, OLMo-7B-Twin-2T, OLMo-1B and fairseq-dense-13B: their publishers' own
 # tables (Apertus report, Granite 4.0 cards) could not be read at the source here, or give no benchmark another source shares
 TOP10_GAPS = {"research-lab", "airgapped-government"}
 
@@ -192,7 +192,7 @@ TOP10_GAPS = {"research-lab", "airgapped-government"}
 @pytest.mark.parametrize("name", ["airgapped-government", "high-volume-product", "hobbyist-laptop", "regulated-bank", "research-lab", "startup-no-ml"])
 def test_top10_of_each_profile_rests_on_benchmarks(cli, name: str) -> None:
     if name in TOP10_GAPS:
-        pytest.xfail("issue 17: Apertus-70B-Instruct (and in research-lab Granite 4.0, OLMo-7B-Twin-2T, OLMo-1B, Pythia-1B, "
+        pytest.xfail("issue 17: Apertus-70B-Instruct (and in research-lab Granite 4.0, OLMo-7B-Twin-2T, OLMo-1B, "
                      "fairseq-dense-13B) have no benchmark figure read at the source yet")
     doc = json.loads(cli("recommend", "--profile", name, "--json").stdout)
     for row in doc["ranking"][:10]:

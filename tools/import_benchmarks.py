@@ -206,6 +206,11 @@ CARDS: list[tuple[str, str, str, dict[str, float]]] = [
      "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-410m/five-shot/410m-5shot_step143000.json",
      "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000), 5-shot: "
      "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 24.98}),
+    ("EleutherAI/pythia-1b",
+     "https://github.com/EleutherAI/pythia/blob/a19eecb807ec2c79a39ebf18108816e6ffffc1d5/evals/pythia-v1/pythia-1b-bf16/five-shot/1b-5shot_step143000.json",
+     "EleutherAI's own lm-evaluation-harness results for the released checkpoint (step 143000; the folder is pythia-1b-bf16 "
+     "because, per the repository's README, EleutherAI/pythia-1b is the one size trained in bf16), 5-shot: "
+     "MMLU = mean of the 57 hendrycksTest subject accuracies in that file", {"mmlu": 25.38}),
     ("allenai/Olmo-3.1-32B-Think", "https://arxiv.org/abs/2512.13961",
      "Olmo 3 technical report (Ai2), Table 1: Olmo 3.1 Think 32B on Ai2's post-training evaluation suite (MATH, AIME, "
      "BigBenchHard, HumanEvalPlus, MBPP+, IFEval, MMLU, GPQA)",

@@ -519,10 +519,22 @@ def performance(cand: Candidate, profile: Profile, task_langs: list[str] | None 
     return Score(combined * factor, "measured", evidence, "why.measured", params)
 
 
+def owned_security(cand: Candidate) -> Score:
+    """Security when the weights run on the user's hardware. An entry that is a hosted API's offer (an id
+    under a host, e.g. deepinfra/…) is scored in this mode only because its weights can be downloaded:
+    the reason says so and that the offer's API would send the prompts out, so that a hosted API's card
+    never reads as if its API kept the prompts on the user's hardware (issue 23, finding 9)."""
+    e = cand.entry
+    if e is not None and not cand.self_hosted and getattr(e, "api_available", False):
+        return Score(SECURITY_OWNED, "profile", [f"runs on your hardware (owned), not through the API {e.id}"],
+                     "why.security_owned_not_api", {"api": e.id})
+    return Score(SECURITY_OWNED, "profile", ["runs on your hardware"], "why.security_owned")
+
+
 def mode_scores(cand: Candidate, mode: Any, profile: Profile) -> dict[str, Score]:
     skill = {"skill": profile.team_skill}
     if mode.kind == "owned":
-        security = Score(SECURITY_OWNED, "profile", ["runs on your hardware"], "why.security_owned")
+        security = owned_security(cand)
         ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], "why.ease_self", skill)
     elif mode.kind == "rented":
         security = Score(SECURITY_RENTED, "estimate", ["your own rented GPU server"], "why.security_rented")

@@ -140,6 +140,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "diukur pada tugas Anda: {passed} dari {n} kasus lulus, digabung dengan perkiraan awal {prior} yang dihitung sebagai {k} kasus: {score}",
     ),
     "why.security_owned": ("runs on your hardware: data stays on your premises", "berjalan di perangkat keras Anda: data tetap di lokasi Anda"),
+    "why.security_owned_not_api": (
+        "scored for its weights run on your hardware, where data stays on your premises; its API ({api}) would send the prompts to that host",
+        "dinilai untuk bobotnya yang dijalankan di perangkat keras Anda, sehingga data tetap di lokasi Anda; API-nya ({api}) akan mengirim prompt ke penyedia itu",
+    ),
     "why.security_rented": ("your own rented server: data goes to the cloud host, not a model vendor", "server sewaan Anda sendiri: data ke penyedia cloud, bukan ke vendor model"),
     "why.security_host": ("the data terms of the API host, {host} (retention, training, certifications); the prompts leave your premises",
                           "ketentuan data penyedia API, {host} (retensi, pelatihan, sertifikasi); prompt keluar dari lingkungan Anda"),

@@ -64,6 +64,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        if self.path.endswith("/embeddings"):  # all-MiniLM-L6-v2, as whichai computes it (whichai[similar])
+            from whichai.tasks.promptfoo_embed import embed
+
+            texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(embed(texts))]
+            doc = {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+            return self._send(json.dumps(doc).encode(), "application/json")
         text, model = reply_to(body, getattr(self.server, "default_reply", "OK")), body.get("model", "det")
         if model == GRADER:
             text = grade(body)

@@ -35,6 +35,11 @@ from whichai.tasks.scorers import score
 FIXTURE = Path(__file__).parent / "fixtures" / "promptfoo" / "judged"
 # promptfoo eval 0.121.20's verdicts on tests/fixtures/promptfoo/judged with the scripted grader
 # (test_llm_rubric_agrees_with_promptfoo_eval checks them against promptfoo itself where it is installed).
+SIMILAR_FIXTURE = FIXTURE.parent / "similar"
+# promptfoo eval 0.121.20's verdicts on tests/fixtures/promptfoo/similar, its embedding provider the loopback
+# server embedding with the same all-MiniLM-L6-v2 (test_similar_agrees_with_promptfoo_eval checks them).
+SIMILAR_PROMPTFOO = {"s1": True, "s2": False, "s3": True, "s4": False, "s5": True, "s6": False, "s7": True,
+                     "s8": True, "s9": True, "s10": True}
 PROMPTFOO = {"r1": True, "r2": False, "r3": True, "r4": False, "r5": True, "r6": False, "r7": False, "r8": True,
              "r9": True, "r10": True, "r11": False, "r12": False, "r13": False}
 
@@ -161,21 +166,21 @@ def test_llm_rubric_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_pat
     assert ours == PROMPTFOO
 
 
-def _copy(tmp: Path, base_url: str) -> Path:
+def _copy(tmp: Path, base_url: str, fixture: Path = FIXTURE) -> Path:
     target = tmp / "suite"
-    shutil.copytree(FIXTURE, target)
+    shutil.copytree(fixture, target)
     config = target / "promptfooconfig.yaml"
     config.write_text(config.read_text().replace("BASE_URL", base_url))
     return config
 
 
-def _whichai(cli, config: Path, tmp: Path, base_url: str) -> dict[str, bool | None]:
+def _whichai(cli, config: Path, tmp: Path, base_url: str, kind: str = "llm-rubric", count: int = 14) -> dict[str, bool | None]:
     toml = write_config(tmp / "whichai.toml", "det", base_url)
     db = tmp / "w.db"
     done = cli("run", "--task", str(config), "--config", str(toml), "--db", str(db), "--json", "--no-report")
     assert done.returncode in (0, 1), done.stderr
     document = json.loads(done.stdout)
-    assert document["promptfoo"]["supported"]["llm-rubric"] == 14
+    assert document["promptfoo"]["supported"][kind] == count
     ids = {case.id: case.options["vars"]["id"] for case in load_task(str(config)).cases}
     rows = sqlite3.connect(db).execute("SELECT case_id, passed FROM results").fetchall()
     return {ids[case_id]: None if passed is None else bool(passed) for case_id, passed in rows}
@@ -230,3 +235,28 @@ def test_similar_with_the_real_model():
     assert evaluate("I like bananas.", _opts([{"type": "similar", "value": [paris, "Bananas are what I like."]}])).passed
     assert not evaluate("Paris is lovely", _opts([{"type": "similar", "value": paris, "threshold": 0.99}])).passed
     assert evaluate("Paris is the capital city of France.", _opts([{"type": "similar:dot", "value": paris}])).passed
+
+
+@pytest.mark.slow
+@needs_model
+def test_similar_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_path):
+    with ReplyServer() as server:
+        config = _copy(tmp_path, server.base_url, SIMILAR_FIXTURE)
+        ours = _whichai(cli, config, tmp_path, server.base_url, kind="similar", count=8)
+    assert ours == SIMILAR_PROMPTFOO
+
+
+@pytest.mark.slow
+@needs_model
+def test_similar_agrees_with_promptfoo_eval(env, tmp_path):
+    """promptfoo's embedding provider is the loopback server's /embeddings, which embeds with the model whichai
+    uses: the same vectors, so the verdicts differ only if the rule does."""
+    from test_promptfoo_agreement import _promptfoo_verdicts, promptfoo_bin
+
+    binary = promptfoo_bin()
+    if binary is None or shutil.which("node") is None:
+        pytest.skip("promptfoo or node is not installed (npm install promptfoo@0.121.20)")
+    with ReplyServer() as server:
+        config = _copy(tmp_path, server.base_url, SIMILAR_FIXTURE)
+        theirs = _promptfoo_verdicts(binary, config, tmp_path, env)
+    assert theirs == SIMILAR_PROMPTFOO

@@ -290,7 +290,8 @@ def with_judges(task: Task, judge: str | None, servers: dict[str, str]) -> Task:
     for case in task.cases:
         options = case.options
         if case.scorer == SCORER and any(t in JUDGED for t in assertion_types(options.get("assert") or [])):
-            chosen = judge or (model_id(_grader_entry(options["grader"]), servers, task.source or task.name) if options.get("grader") else None)
+            entry = _grader_entry(options.get("grader"))
+            chosen = judge or (model_id(entry, servers, task.source or task.name) if entry else None)
             if chosen:
                 case = case.model_copy(update={"options": {**options, "judge_model": chosen}})
         cases.append(case)
@@ -298,13 +299,17 @@ def with_judges(task: Task, judge: str | None, servers: dict[str, str]) -> Task:
 
 
 def _grader_entry(grader: Any) -> Any:
-    """A grader given as ``{text: {id: ...}}`` or ``{openai:chat:x: {config}}`` as a provider entry."""
-    if isinstance(grader, dict) and "id" not in grader and len(grader) == 1:
-        (key, body), = grader.items()
-        if isinstance(body, dict) and key in ("text", "embedding"):
-            return body
-        return {"id": key, **(body if isinstance(body, dict) else {})}
-    return grader
+    """The text grader of a ``provider`` option as a provider entry: ``openai:chat:x``, ``{id, config}``,
+    ``{text: ...}`` (promptfoo's by-type form; an ``embedding``-only one has none) or ``{openai:chat:x: {config}}``."""
+    if isinstance(grader, dict) and "id" not in grader:
+        if grader.get("text"):
+            return grader["text"]
+        if set(grader) <= {"embedding", "classification", "moderation"}:
+            return None
+        if len(grader) == 1:
+            (key, body), = grader.items()
+            return {"id": key, **(body if isinstance(body, dict) else {})}
+    return grader or None
 
 
 # --- providers -----------------------------------------------------------------------------

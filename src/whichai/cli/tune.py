@@ -75,13 +75,14 @@ class _Bar:
         self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(), TimeRemainingColumn(),
                                  console=err_console())
-        self.training = self.measuring = None
+        self.training: Any = None
+        self.measuring: Any = None
 
     def __enter__(self) -> Any:
         self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> Any:
+    def __exit__(self, *exc: Any) -> Any:
         return self.progress.__exit__(*exc)
 
     def train(self, p) -> None:

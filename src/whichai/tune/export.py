@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from whichai.errors import ConfigError
 
@@ -44,7 +45,7 @@ def permute(weights, n_head: int, n_head_kv: int | None):
             .swapaxes(1, 2).reshape(weights.shape))
 
 
-def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, object]:
+def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, Any]:
     """GGUF tensor name -> float16 array, for every weight the LoRA changed (merged into the base)."""
     merged = peft_model.merge_and_unload()
     config = merged.config
@@ -62,7 +63,7 @@ def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, object]:
     return out
 
 
-def write_gguf(base_gguf: Path, replaced: dict[str, object], target: Path, name: str) -> None:
+def write_gguf(base_gguf: Path, replaced: dict[str, Any], target: Path, name: str) -> None:
     """A copy of ``base_gguf`` with ``replaced`` tensors, written to ``target`` (atomically)."""
     import gguf
 

@@ -72,7 +72,7 @@ class _Handler(BaseHTTPRequestHandler):
             doc = {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 1, "total_tokens": 1}}
             return self._send(json.dumps(doc).encode(), "application/json")
         text, model = reply_to(body, getattr(self.server, "default_reply", "OK")), body.get("model", "det")
-        if model == GRADER:
+        if model.startswith(GRADER):
             text = grade(body)
         if text.startswith("[slow]"):
             time.sleep(SLOW_S)

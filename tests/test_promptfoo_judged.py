@@ -69,6 +69,17 @@ def test_rubric_verdicts_combine_by_promptfoos_rule():
     assert not evaluate("a", weighted, verdicts={"0": no}).passed
 
 
+def test_a_run_without_a_judge_says_so_and_fails_the_rubric_cases(cli, tmp_path):
+    (tmp_path / "promptfooconfig.yaml").write_text(
+        "prompts: ['Reply exactly: {{a}}']\ntests:\n  - vars: {a: fine}\n    assert: [{type: llm-rubric, value: Mentions fine}]\n")
+    with ReplyServer() as server:
+        toml = write_config(tmp_path / "whichai.toml", "det", server.base_url)
+        done = cli("run", "--task", str(tmp_path / "promptfooconfig.yaml"), "--models", "det/det", "--config", str(toml),
+                   "--db", str(tmp_path / "w.db"), "--json", "--no-report")
+    assert done.returncode in (0, 1) and "no judge model" in done.stderr, done.stderr
+    assert sqlite3.connect(tmp_path / "w.db").execute("SELECT passed, reason FROM results").fetchall()[0][0] == 0
+
+
 def test_an_unjudged_rubric_is_not_run_and_never_passes():
     for options in (_opts([{"type": "llm-rubric", "value": "good", "weight": 0}]),
                     _opts([{"type": "llm-rubric", "value": "good"}, {"type": "contains", "value": "a"}], threshold=0.1)):
@@ -157,13 +168,16 @@ def test_a_copied_or_unreadable_verdict_is_a_judge_error_never_a_pass(tmp_path, 
 
 
 @pytest.mark.slow
-def test_llm_rubric_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_path):
-    """`whichai run` on the config, its grader mapped to the loopback server, the judge calibrated first
-    (the scripted grader passes the labelled sample): every verdict is promptfoo's."""
+@pytest.mark.parametrize("judge", [None, "det/grader-cli"])
+def test_llm_rubric_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_path, judge):
+    """`whichai run` on the config, its grader mapped to the loopback server (or --judge), the judge
+    calibrated first (the scripted grader passes the labelled sample): every verdict is promptfoo's."""
     with ReplyServer() as server:
         config = _copy(tmp_path, server.base_url)
-        ours = _whichai(cli, config, tmp_path, server.base_url)
+        ours = _whichai(cli, config, tmp_path, server.base_url, extra=("--judge", judge) if judge else ())
     assert ours == PROMPTFOO
+    judges = {m for (m,) in sqlite3.connect(tmp_path / "w.db").execute("SELECT DISTINCT judge_model FROM judgements")}
+    assert judges == {judge or "det/grader"}
 
 
 def _copy(tmp: Path, base_url: str, fixture: Path = FIXTURE) -> Path:
@@ -174,10 +188,11 @@ def _copy(tmp: Path, base_url: str, fixture: Path = FIXTURE) -> Path:
     return config
 
 
-def _whichai(cli, config: Path, tmp: Path, base_url: str, kind: str = "llm-rubric", count: int = 14) -> dict[str, bool | None]:
+def _whichai(cli, config: Path, tmp: Path, base_url: str, kind: str = "llm-rubric", count: int = 14,
+             extra: tuple[str, ...] = ()) -> dict[str, bool | None]:
     toml = write_config(tmp / "whichai.toml", "det", base_url)
     db = tmp / "w.db"
-    done = cli("run", "--task", str(config), "--config", str(toml), "--db", str(db), "--json", "--no-report")
+    done = cli("run", "--task", str(config), "--config", str(toml), "--db", str(db), "--json", "--no-report", *extra)
     assert done.returncode in (0, 1), done.stderr
     document = json.loads(done.stdout)
     assert document["promptfoo"]["supported"][kind] == count

@@ -31,6 +31,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         from whichai.tasks.promptfoo import with_judges
 
         the_task = with_judges(the_task, judge, {n: p.base_url or "" for n, p in cfg.providers.items()})
+        unjudged = sum(1 for c in the_task.cases if c.options.get("judge_model") is None and "llm-rubric" in str(c.options.get("assert")))
+        if unjudged:
+            err_console().print(f"Note: {unjudged} case(s) have llm-rubric assertions and no judge model: they fail as not run. "
+                                "Give --judge MODEL or defaultTest.options.provider.", markup=False, highlight=False)
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
     _check_models(registry, model_ids, the_task)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,

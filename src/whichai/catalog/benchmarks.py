@@ -403,7 +403,7 @@ def line_estimate(entry_id: str, task_kind: str) -> LineEstimate | None:
     release = str(e["release_date"])[:10]
     want = TASK_ABILITY.get(task_kind, "general")
     best: tuple[tuple[bool, float], LineEstimate] | None = None
-    for ref_release, ref_tier, ref in _lines().get((e.get("lab") or e.get("provider"), tier[0]), []):
+    for ref_release, ref_tier, ref in _lines().get((e.get("lab") or e.get("provider") or "", tier[0]), []):
         found = prior(ref["id"], task_kind)
         if found is None or ref_release > release or ref_tier > tier[1] * TIER_SLACK:
             continue

@@ -56,7 +56,8 @@ def _has_variant_word(name: str) -> bool:
 def _index(entries: dict[str, dict]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Lookup by HF repo and by name. Entries served by API are chat models: they are found under a
     '|chat' key only, so a base checkpoint's name never links to a host's chat model by accident."""
-    by_hf, by_name = {}, {}
+    by_hf: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
     for k, e in entries.items():
         if e.get("hf_repo"):
             by_hf[e["hf_repo"]] = k
@@ -319,7 +320,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curation.apply_curated_models(entries, issues)
     curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)
-    ctx = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}
+    ctx: dict = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}
     out, seen = [], set()
     taken = {i.lower() for e in entries.values() for i in (e["id"], *e["offers"], *e["aliases"])}
     for e in entries.values():

@@ -149,7 +149,7 @@ def run_checks(document: dict, today: date | None = None) -> list[dict]:
     cutoff = (today - timedelta(days=STALE_DAYS)).isoformat()
     day = today.isoformat()
     entries = document["entries"]
-    by_id = {}
+    by_id: dict[str, dict] = {}
     for e in entries:
         for k in (e["id"], *e.get("aliases", [])):
             by_id.setdefault(k.lower(), e)

@@ -126,7 +126,7 @@ def fits(
     need = memory_needed_gb(float(params), bits_per_weight, context_tokens)
     what = f"{params:g} B parameters at {bits_per_weight:g} bits/weight, {context_tokens} tokens of context: needs ~{need:.1f} GB"
     found = fit_memory(need, ram_gb, sum(gpus) if gpus else None)
-    if found.where == "gpu":
+    if found.where == "gpu" and gpus:
         where = f"{len(gpus)} GPU{'s' if len(gpus) > 1 else ''} ({found.have_gb:g} GB)"
         return True, f"fits on {where}: {what}"
     if found.where == "cpu":

@@ -72,7 +72,7 @@ def record_value(e: dict, field: str, value: Any, source: dict) -> None:
 
 
 def new_entry(**kw) -> dict:
-    e = {
+    e: dict[str, Any] = {
         "id": "", "name": "", "provider": "", "lab": None, "family": None, "aliases": [], "license": None,
         "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
         "price_usd_per_mtok": None, "offers": {}, "params_b": None, "active_params_b": None, "context_length": None,
@@ -194,7 +194,7 @@ def _offer(d: dict, run_id: str, as_of: str, path: str, notices: dict, day: str)
 def _hosted_entry(run_id: str, merged: dict, lab: str | None, pid: str, as_of: str, path: str) -> dict:
     stem = run_id.split("/")[-1]
     s = src("models.dev", as_of, note=f"{path} (a host's file: no lab file for this model)")
-    e = new_entry(id=run_id, name=merged.get("name", stem), provider=LAB_NAMES.get(lab, lab or pid), lab=lab, family=merged.get("family"))
+    e = new_entry(id=run_id, name=merged.get("name", stem), provider=LAB_NAMES.get(lab or "", lab or pid), lab=lab, family=merged.get("family"))
     set_field(e, "weights_downloadable", merged.get("open_weights"), s)
     set_field(e, "release_date", merged.get("release_date"), s)
     set_field(e, "knowledge_cutoff", merged.get("knowledge"), s)
@@ -238,7 +238,7 @@ def _looser_target(entries: dict, index: dict, lab: str | None, name: str) -> tu
     never onto a name without a version number (``Magistral Small`` is whichever release is latest)."""
     untagged = without_release_tag(name) if name else None
     versioned = untagged and re.search(r"\d", SIZE.sub("", untagged))
-    key = index.get(model_key(lab, untagged)) if versioned else None
+    key = index.get(model_key(lab, untagged)) if untagged and versioned else None
     if key and not entries[key].get("_lab_file"):
         return key, "same lab, name and size (release tag dropped)"
     if name and params_from_name(name) == (None, None) and not re.search(r"\d+x\d+", name):

@@ -57,6 +57,7 @@ def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], st
         raise FileInputError(path, "expected a mapping with a 'models:' list.", FIX, line=1)
     as_of = data.get("as_of") or date.fromtimestamp(path.stat().st_mtime).isoformat()
     as_of = as_of.isoformat() if isinstance(as_of, (date, datetime)) else str(as_of)
+    assert root is not None  # the file parsed to a mapping
     models_node = next(v for k, v in root.value if k.value == "models")
     items = []
     for item, node in zip(data["models"], models_node.value):

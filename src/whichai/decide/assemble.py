@@ -7,6 +7,7 @@ reason's text in English and Bahasa Indonesia (via :mod:`whichai.decide.explain`
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
@@ -32,10 +33,10 @@ def _note(reason: Reason, note: bool = False, texts: dict | None = None) -> dict
     key = None
     if texts is not None and all(isinstance(v, _SCALARS) for v in reason.params.values()):
         key = (reason.code, note, tuple(reason.params.items()))
-    text = texts.get(key) if key is not None else None
+    text = texts.get(key) if texts is not None and key is not None else None
     if text is None:
         text = {"en": reason_text(reason, "en", note=note), "id": reason_text(reason, "id", note=note)}
-        if key is not None:
+        if texts is not None and key is not None:
             texts[key] = text
     return {"code": reason.code, "params": dict(reason.params), "text": dict(text)}
 
@@ -106,7 +107,7 @@ def _weights(f: Findings) -> dict[str, WeightInfo]:
     for cid in CRITERION_IDS:
         w = o.weights[cid]
         out[cid] = WeightInfo(weight=round(o.w[cid] / total, 4), raw=o.w[cid], origin="profile", basis=WEIGHT_BASIS[w.origin],
-                              reason=both(lambda lang, key=w.why: t(key, lang)))
+                              reason=both(partial(t, w.why)))
     return out
 
 
@@ -143,7 +144,7 @@ def _sensitivity(f: Findings) -> dict[str, Any]:
 
 def _changes(f: Findings) -> list[dict[str, Any]]:
     names = f.outcome.names()
-    return [{**item, "text": both(lambda lang, i=item: change_text(i, names, lang))} for item in f.what_would_change]
+    return [{**item, "text": both(partial(change_text, item, names))} for item in f.what_would_change]
 
 
 def _evidence(f: Findings) -> EvidenceInfo:

@@ -309,7 +309,7 @@ def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: l
         return
     found = fit_memory(need, hw.ram_gb, hw.gpu_memory_gb()) if need is not None else None
     if found is not None and not found.ok:
-        failures.append(Reason("does_not_fit", {"need": round(need, 1), "have": round(found.have_gb, 1)}))
+        failures.append(Reason("does_not_fit", {"need": round(found.need_gb, 1), "have": round(found.have_gb, 1)}))
         cand.fits_owned = False
         return
     on_gpu = found.where == "gpu" if found is not None else bool(hw.gpus)

@@ -15,11 +15,11 @@ This module holds the models only; it imports nothing else from decide (no impor
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Final, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA = "whichai.decision/1"
+SCHEMA: Final = "whichai.decision/1"
 DETAIL_ROWS = 20  # ranking rows whose criteria carry reason and evidence (plus measured rows and each side's best)
 
 Origin = Literal["measured", "benchmark", "catalog", "profile", "estimate", "unknown"]
@@ -366,11 +366,11 @@ class Decision(_Model):
     explanation: Explanation
     measured: bool  # the recommendation used measurements of a run
 
-    def model_dump(self, **kwargs: Any) -> dict[str, Any]:  # type: ignore[override]
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("by_alias", True)
         return super().model_dump(**kwargs)
 
-    def model_dump_json(self, **kwargs: Any) -> str:  # type: ignore[override]
+    def model_dump_json(self, **kwargs: Any) -> str:
         kwargs.setdefault("by_alias", True)
         return super().model_dump_json(**kwargs)
 

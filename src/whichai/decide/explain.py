@@ -84,7 +84,7 @@ def _factor_text(factor: float, direction: str, lang: str) -> str:
 
 def change_text(item: dict[str, Any], names: dict[str, str], lang: str) -> str:
     """One "what would change" item in words."""
-    winner = names.get(item.get("winner"), item.get("winner")) or t("wwc.nothing_left", lang)
+    winner = names.get(item.get("winner") or "", item.get("winner")) or t("wwc.nothing_left", lang)
     verdict = verdict_label(item.get("verdict"), lang)
     flips, kind = item["flips"], item["kind"]
     if kind == "weight":
@@ -102,7 +102,7 @@ def change_text(item: dict[str, Any], names: dict[str, str], lang: str) -> str:
 
 def sensitivity_lines(sens: dict[str, Any], names: dict[str, str], lang: str) -> list[str]:
     """One line per weight and per parameter: the range within which the top model stays first."""
-    winner = names.get(sens.get("winner"), sens.get("winner"))
+    winner = names.get(sens.get("winner") or "", sens.get("winner"))
     if not winner:
         return []
     lines = []

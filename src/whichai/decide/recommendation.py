@@ -303,10 +303,11 @@ def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: C
     inp = Inputs(view, today=today or clock.today())
     inp.outcome(profile)
     Decision.model_rebuild(force=True)  # the document's validator and serialiser (built on first use otherwise)
-    for variant in _what_ifs(profile) if more is not None else ():
-        if not more():
-            break
-        inp.outcome(variant, lean=True)
+    if more is not None:
+        for variant in _what_ifs(profile):
+            if not more():
+                break
+            inp.outcome(variant, lean=True)
     return view
 
 
@@ -326,7 +327,7 @@ def profile_changes(profile: Profile) -> Iterator[tuple[str, Profile]]:
 def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
     if run is None:
         return None
-    info = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "scored", "errors")}
+    info: dict[str, Any] = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "scored", "errors")}
     scored = info["scored"] if info["scored"] is not None else info["answered"]
     info["partial"] = bool(run.get("partial")) or info["status"] != "complete" or scored < info["calls"]
     return info

@@ -126,9 +126,11 @@ class Ranked:
         return self.cand.model
 
     @property
-    def cost(self) -> Score | None:
+    def cost(self) -> Score:
         """The cost criterion's score (with its reason and evidence) at this model's monthly cost."""
-        if self.cost_score is None and self.profile is not None:
+        if self.cost_score is None:
+            if self.profile is None:
+                raise ValueError("a lean pass (full=False) keeps no profile: its rows have no cost score")
             self.cost_score = cost(self.monthly, self.option.mode, self.profile)
         return self.cost_score
 

@@ -128,7 +128,7 @@ def _scan(probe: Probe, base: tuple[str | None, str | None], up: bool) -> dict[s
         got = probe(2.0**lf)
         for idx, key in ((0, "winner"), (1, "verdict")):
             if result[key] is None and got[idx] != base[idx]:
-                lo, hi = prev, lf
+                lo, hi = prev, float(lf)
                 found = got
                 for _ in range(BISECT_STEPS):
                     mid = (lo + hi) / 2

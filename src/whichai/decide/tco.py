@@ -275,6 +275,7 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: s
             inp, outp, origin = own.input, own.output, "profile"
             found = ("cost.detail_api_profile", {"input": inp, "output": outp, "source": own.source})
         else:
+            assert price is not None
             inp, outp, origin = price.input, price.output, "catalog"
             found = ("cost.detail_api", {"input": inp, "output": outp, "source": price.source, "as_of": price.as_of})
         per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
@@ -328,7 +329,7 @@ def capacity_applies(cap: dict, profile: Profile) -> bool:
         return True
     if where == THIS_MACHINE:
         return hw.this_machine
-    return bool(hw.name) and where == hw.name.strip().lower()
+    return bool(hw.name and where == hw.name.strip().lower())
 
 
 def find_capacity(model_ids: list[str], capacity: list[dict] | None, profile: Profile) -> dict | None:

@@ -149,15 +149,17 @@ def compare(
         "hours_per_month": profile.hardware.hours_per_month if profile.hardware is not None else None,
         "models": rows, "break_even": None, "payback": [],
     }
-    if chosen[0] is None or chosen[1] is None:
+    first, second = chosen
+    if first is None or second is None:
         return doc
-    doc["break_even"] = _break_even(rows[0], chosen[0], rows[1], chosen[1], profile)
+    doc["break_even"] = _break_even(rows[0], first, rows[1], second, profile)
+    pair = (first, second)
     for i, j in ((0, 1), (1, 0)):
-        months = payback_months(chosen[i], chosen[j].monthly(v.requests_per_month), v.requests_per_month)
-        if chosen[i].kind == "owned" and chosen[i].purchase_usd > 0:
+        months = payback_months(pair[i], pair[j].monthly(v.requests_per_month), v.requests_per_month)
+        if pair[i].kind == "owned" and pair[i].purchase_usd > 0:
             doc["payback"].append({
                 "model": rows[i]["model"], "against": rows[j]["model"], "months": None if months is None else round(months, 4),
-                "purchase_usd": chosen[i].purchase_usd, "against_monthly_usd": rows[j]["monthly_usd"],
-                "running_usd": rows[i]["running_usd"], "origin": weakest(chosen[i].cost_origin, chosen[j].cost_origin),
+                "purchase_usd": pair[i].purchase_usd, "against_monthly_usd": rows[j]["monthly_usd"],
+                "running_usd": rows[i]["running_usd"], "origin": weakest(pair[i].cost_origin, pair[j].cost_origin),
             })
     return doc

@@ -275,3 +275,20 @@ def test_similar_agrees_with_promptfoo_eval(env, tmp_path):
         config = _copy(tmp_path, server.base_url, SIMILAR_FIXTURE)
         theirs = _promptfoo_verdicts(binary, config, tmp_path, env)
     assert theirs == SIMILAR_PROMPTFOO
+
+
+def test_a_resumed_run_judges_what_has_no_verdict_with_the_stored_latency(tmp_path, fake):
+    """A judge error leaves the case unscored; the same run again asks the judge only about it, and its
+    latency assertion reads the stored answer's latency."""
+    case = _pf_case("resume", [{"type": "llm-rubric", "value": "Mentions resume"}, {"type": "latency", "threshold": 60000}])
+    config = load_config(write_config(tmp_path / "whichai.toml", "fake", fake.base_url))
+    store = Store.open(tmp_path / "w.db")
+    plan = RunPlan(task=Task(name="pf", cases=[case]), models=["fake/echo"], timeout=5, retries=0, calibrate_judges=False)
+    fake.scripts["judge"] = lambda req: "no verdict here"
+    first = asyncio.run(Runner(store, Registry(config)).run(plan))
+    assert store.results(first.run_id)[0]["passed"] is None
+    fake.scripts["judge"] = _grade
+    second = asyncio.run(Runner(store, Registry(config)).run(plan))
+    row = store.results(second.run_id)[0]
+    assert second.run_id == first.run_id and second.ran == 0 and second.judged == 1
+    assert row["passed"] == 1, row["reason"]

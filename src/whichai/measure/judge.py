@@ -312,6 +312,15 @@ def rubric_cases(case: Case) -> list[tuple[str, Case]]:
             for path, rubric in rubric_assertions(case.options)]
 
 
+def with_measurements(case: Case, result: Any) -> Case:
+    """A promptfoo case with its answer's latency (ms) and cost: its latency and cost assertions read them."""
+    if case.scorer != "promptfoo":
+        return case
+    latency = result["latency_s"]
+    return case.model_copy(update={"options": {**case.options, "latency_ms": None if latency is None else latency * 1000,
+                                               "cost": result["cost_usd"]}})
+
+
 def judge_views(case: Case) -> list[Case]:
     """The judge calls one answer to ``case`` takes: the case itself (scorer judge), or one per llm-rubric."""
     return [case] if case.scorer == "judge" else [view for _, view in rubric_cases(case)]
@@ -480,7 +489,7 @@ def unjudged(store: Store, run_id: str, task: Task, models: list[str], token: st
     if not cases:
         return []
     done = judged_ok(store, run_id) | _held_by_others(store, run_id, token)
-    return [(r["model"], cases[r["case_id"]], r["answer"]) for r in store.results(run_id)
+    return [(r["model"], with_measurements(cases[r["case_id"]], r), r["answer"]) for r in store.results(run_id)
             if r["status"] == "ok" and r["case_id"] in cases and r["model"] in models
             and (r["model"], r["case_id"]) not in done]
 

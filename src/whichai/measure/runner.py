@@ -287,10 +287,9 @@ class Runner:
         stored = writer.add(result)
         if result["status"] == "ok" and _needs_judge(case):
             await stored  # the verdict is written onto the stored result
-            if case.scorer == "promptfoo":  # its latency and cost assertions read this call's measurements
-                case = case.model_copy(update={"options": {**case.options, "latency_ms": result["latency_s"] * 1000,
-                                                           "cost": result["cost_usd"]}})
-            await self._judge(plan, outcome, model, case, result["answer"])
+            from whichai.measure.judge import with_measurements  # promptfoo's latency and cost assertions read them
+
+            await self._judge(plan, outcome, model, with_measurements(case, result), result["answer"])
 
     async def _judge(self, plan: RunPlan, outcome: RunOutcome, model: str, case: Case, answer: str | None) -> None:
         """Ask the case's judge model about a stored answer, under the same policy as any call, and store

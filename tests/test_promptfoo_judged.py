@@ -292,3 +292,13 @@ def test_a_resumed_run_judges_what_has_no_verdict_with_the_stored_latency(tmp_pa
     row = store.results(second.run_id)[0]
     assert second.run_id == first.run_id and second.ran == 0 and second.judged == 1
     assert row["passed"] == 1, row["reason"]
+
+
+def test_an_unmapped_grader_is_an_error_naming_it_and_the_flag():
+    from whichai.errors import FileInputError
+
+    task = load_task(str(FIXTURE / "promptfooconfig.yaml"))
+    task = task.model_copy(update={"cases": [c.model_copy(update={"options": {**c.options, "grader": "bedrock:claude"}}) for c in task.cases]})
+    with pytest.raises(FileInputError, match=r"bedrock:claude.*--judge"):
+        with_judges(task, None, {})
+    assert with_judges(task, "det/grader", {}).cases[0].options["judge_model"] == "det/grader"

@@ -291,11 +291,20 @@ def with_judges(task: Task, judge: str | None, servers: dict[str, str]) -> Task:
         options = case.options
         if case.scorer == SCORER and any(t in JUDGED for t in assertion_types(options.get("assert") or [])):
             entry = _grader_entry(options.get("grader"))
-            chosen = judge or (model_id(entry, servers, task.source or task.name) if entry else None)
+            chosen = judge or (_grader_id(entry, servers, task.source or task.name) if entry else None)
             if chosen:
                 case = case.model_copy(update={"options": {**options, "judge_model": chosen}})
         cases.append(case)
     return task.model_copy(update={"cases": cases})
+
+
+def _grader_id(entry: Any, servers: dict[str, str], shown: str) -> str:
+    try:
+        return model_id(entry, servers, shown)
+    except FileInputError as exc:
+        raise FileInputError(shown, f"the llm-rubric grader: {exc.message.split(': ', 1)[-1].split(' Fix: ')[0]}",
+                             "give the judge with --judge PROVIDER/MODEL (e.g. openai/gpt-4.1-mini, NAME/MODEL for a server in "
+                             "whichai.toml), or a grader whichai maps (openai:, anthropic:messages:, google:, ollama:chat:)") from None
 
 
 def _grader_entry(grader: Any) -> Any:

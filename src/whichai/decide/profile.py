@@ -32,9 +32,10 @@ VERDICT_DEFAULTS = ("volume", "budget_usd_per_month", "data_may_go", "deployment
 
 
 def defaulted_fields(profile: "Profile") -> list[str]:
-    """The fields of :data:`VERDICT_DEFAULTS` this profile does not set (their defaults apply)."""
-    fresh = Profile()
-    return [name for name in VERDICT_DEFAULTS if name not in profile.model_fields_set or getattr(profile, name) == getattr(fresh, name)]
+    """The fields of :data:`VERDICT_DEFAULTS` this profile does not set (their defaults apply). A field the
+    profile sets to the default's value is set: someone chose it (the questionnaire's "16" GB of RAM is
+    an answer, not a default nobody set; :func:`dump_profile` keeps such fields in the file)."""
+    return [name for name in VERDICT_DEFAULTS if name not in profile.model_fields_set]
 SupportNeed = Literal["none", "helpful", "sla-required"]
 CustomiseNeed = Literal["none", "nice", "must"]
 OpennessNeed = Literal["closed", "open-weights", "open-source"]  # the minimum openness class; "closed" = no requirement
@@ -457,6 +458,11 @@ def dump_profile(profile: Profile) -> str:
     import yaml
 
     data = profile.model_dump(mode="json", exclude_defaults=True)
+    for name in VERDICT_DEFAULTS:  # set to the default's value: kept, so that it stays set (not "a default nobody set")
+        if name in profile.model_fields_set and name not in data:
+            value = getattr(profile, name)
+            data[name] = (value.model_dump(mode="json", exclude_unset=True) or value.model_dump(mode="json")) if isinstance(value, BaseModel) \
+                else profile.model_dump(mode="json", include={name})[name]
     hw = profile.hardware
     if hw is not None and hw.this_machine:  # detected values are read again where the profile is used
         rest = {k: v for k, v in hw.model_dump(mode="json", exclude_defaults=True).items()

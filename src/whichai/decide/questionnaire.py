@@ -56,9 +56,11 @@ class _Asker:
         self.lang, self.stdin, self.stderr = lang, stdin, stderr
         self.interactive = bool(getattr(stdin, "isatty", lambda: False)())
         self.ended = False
+        self.unanswered: set[str] = set()  # questions the answers ended before: their defaults nobody set
 
     def __call__(self, key: str, default: Any, parse: Callable[[str], Any], **params: Any) -> Any:
         if self.ended:
+            self.unanswered.add(key)
             return parse(str(default))
         shown = "" if default is None else str(default)
         while True:
@@ -67,6 +69,7 @@ class _Asker:
             line = self.stdin.readline()
             if line == "":
                 self.ended = True
+                self.unanswered.add(key)
                 self.stderr.write("\n" + t("q.eof", self.lang) + "\n")
                 return parse(shown)
             raw = line.strip() or shown
@@ -76,6 +79,14 @@ class _Asker:
                 if not self.interactive:
                     raise InputError(t("q.bad_answer", self.lang, raw=repr(raw), question=t(key, self.lang, **params), problem=str(exc))) from exc
                 self.stderr.write(t("q.invalid", self.lang, problem=str(exc)) + "\n")
+
+
+# The questions whose field can change a verdict (profile.VERDICT_DEFAULTS): unanswered, the field stays unset,
+# so the profile lists it as a default nobody set; answered (Enter on the default included), it is set.
+QUESTION_FIELDS = {"q.requests": "volume", "q.budget": "budget_usd_per_month", "q.data_may_go": "data_may_go",
+                   "q.deployment": "deployment", "q.ram": "hardware", "q.ram_this": "hardware", "q.rent_price": "rent",
+                   "q.availability": "availability", "q.skill": "team_skill", "q.ops_rate": "ops_hourly_rate_usd",
+                   "q.languages": "languages", "q.support": "support", "q.openness": "min_openness"}
 
 
 def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Profile:
@@ -119,6 +130,9 @@ def ask_profile(lang: str = "en", stdin: Any = None, stderr: Any = None) -> Prof
     quality = ask("q.quality", 0, _number(0, 1))
     data["min_quality"] = quality or None
     _ask_operations(ask, data, d)
+    for key, name in QUESTION_FIELDS.items():  # an answer, even the default's value, sets its field; no answer leaves it unset
+        if key in ask.unanswered:
+            data.pop(name, None)
     from pydantic import ValidationError
 
     try:

@@ -194,6 +194,12 @@ class Runner:
         for judge_id in judge_models(plan.task):  # judge models load before anything is timed, too
             provider, name = self.registry.resolve(judge_id)
             await provider.prepare(name)
+        from whichai.tasks import promptfoo_embed
+        from whichai.tasks.promptfoo_assert import SIMILAR, assertion_types
+
+        if any(c.scorer == "promptfoo" and SIMILAR & set(assertion_types(c.options.get("assert") or [])) for c in plan.task.cases) \
+                and promptfoo_embed.available():  # promptfoo's similar: the embedding model loads before the calls, too
+            await asyncio.to_thread(promptfoo_embed.embed, ["warm up"])
         for model in plan.models:
             provider, name = resolved[model]
             ignored = provider.settings_not_applied(name, plan.settings)

@@ -153,7 +153,10 @@ def test_pairs_through_the_cli(cli, tmp_path, kind: str, pairs: list[tuple[str, 
 def test_startup_no_ml_ranks_no_2024_model_level_with_its_2026_successor(cli) -> None:
     doc = json.loads(cli("recommend", "--profile", "startup-no-ml", "--json").stdout)
     rows = {r["model"]: r for r in doc["ranking"]}
-    new, old = rows["openai/gpt-5.5"], rows["openai/gpt-4o-2024-05-13"]
+    # gpt-4o-2024-05-13 shut down 2026-10-23 (OpenAI's 2026-04-22 notice): retired, never ranked; the 2024 GPT-4o
+    # snapshot still served on the pinned day (deprecated, shutdown 2027-01-14) is ranked and must stay below
+    assert "openai/gpt-4o-2024-05-13" not in rows
+    new, old = rows["openai/gpt-5.5"], rows["openai/gpt-4o-2024-08-06"]
     assert new["criteria"]["performance"]["score"] > old["criteria"]["performance"]["score"] + 0.1
     assert new["rank"] < old["rank"]
     assert new["criteria"]["performance"]["origin"] == "estimate"

@@ -67,10 +67,11 @@ FACTS = [
     ("mistral/devstral-medium-2507", "openness", "closed", "https://models.dev"),  # models/mistral/devstral-medium-2507.toml: open_weights = false
     ("openai/gpt-4", "lifecycle.status", "retired", OAI_DEP),
     ("openai/gpt-4.1-nano", "lifecycle.status", "retired", OAI_DEP),
-    # the 2026-06-11 notice names dated snapshots only: they shut down, the undated aliases keep being served
+    # the 2026-06-11 notice: the newest version of the page names each alias with its dated snapshot (Dec 11 rows)
     ("openai/gpt-5-nano", "offer:openai/gpt-5-nano-2025-08-07.shutdown_date", "2026-12-11", OAI_DEP),
     ("openai/o3", "offer:openai/o3-2025-04-16.shutdown_date", "2026-12-11", OAI_DEP),
-    ("openai/o3", "lifecycle.shutdown_date", None, OAI_DEP),
+    ("openai/o3", "lifecycle.shutdown_date", "2026-12-11", OAI_DEP),
+    ("openai/gpt-4o-2024-05-13", "lifecycle.shutdown_date", "2026-10-23", OAI_DEP),
     ("openai/gpt-4.1-mini", "lifecycle.shutdown_date", "2027-01-14", OAI_DEP),
     ("openai/gpt-4o", "lifecycle.shutdown_date", "2027-01-14", OAI_DEP),
     ("anthropic/claude-sonnet-4-5-20250929", "lifecycle.shutdown_date", "2026-11-30", ANT_DEP),

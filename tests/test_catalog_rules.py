@@ -16,8 +16,8 @@ from whichai.catalog.lifecycle import CURATED, evaluate, read_notices
 NOTICES = yaml.safe_load(Path(CURATED).read_text(encoding="utf-8"))["notices"]
 # (vendor, shutdown date) -> how many model ids / dated snapshots and undated aliases the notice names
 NOTICE_COUNTS = {
-    ("openai", "2026-07-23"): (18, 3), ("openai", "2026-08-10"): (2, 0), ("openai", "2026-10-23"): (7, 2),
-    ("openai", "2026-12-11"): (6, 0), ("openai", "2027-01-14"): (5, 4),
+    ("openai", "2026-07-23"): (18, 3), ("openai", "2026-08-10"): (2, 0), ("openai", "2026-10-23"): (13, 8),
+    ("openai", "2026-12-11"): (6, 6), ("openai", "2027-01-14"): (5, 4),
     ("anthropic", "2025-10-22"): (3, 0), ("anthropic", "2026-01-05"): (2, 0), ("anthropic", "2026-02-19"): (2, 0),
     ("anthropic", "None"): (2, 0), ("anthropic", "2026-04-20"): (2, 0), ("anthropic", "2026-06-15"): (4, 0),
     ("anthropic", "2026-08-05"): (2, 0), ("anthropic", "2026-11-30"): (2, 0), ("anthropic", "2027-01-22"): (1, 1), ("anthropic", "2025-07-21"): (4, 0),
@@ -61,13 +61,29 @@ def test_openais_2027_01_14_notice_names_every_gpt_4o_and_gpt_4_1_snapshot(cat):
 
 
 def test_a_notice_on_dated_snapshots_does_not_retire_the_undated_alias(cat):
+    # the 2026-04-22 notice names gpt-4o-search-preview-2025-03-11 alone (no alias on its row)
+    search = cat.find_raw("openai/gpt-4o-search-preview")
+    assert cat.find_raw("openai/gpt-4o-search-preview-2025-03-11") is search  # the snapshot is an offer of the model
+    assert search["offers"]["openai/gpt-4o-search-preview-2025-03-11"]["status"] == "retired"  # shut down 2026-07-23
+    assert search["lifecycle"]["status"] == "active" and "openai/gpt-4o-search-preview" not in read_notices()
+    assert read_notices()["openai/gpt-4"]["shutdown_date"] == "2026-10-23"  # an alias the notice lists is covered
+
+
+def test_a_notice_naming_the_alias_applies_to_the_alias_and_an_older_reading_is_a_conflict(cat):
+    # the newest version of OpenAI's page lists "gpt-5, gpt-5-2025-08-07" on the Dec 11 row: alias and snapshot
     gpt5 = cat.find_raw("openai/gpt-5")
     assert cat.find_raw("openai/gpt-5-2025-08-07") is gpt5  # the snapshot is an offer of the model
+    assert gpt5["lifecycle"]["status"] == "deprecated" and gpt5["lifecycle"]["shutdown_date"] == "2026-12-11"
     late = copy.deepcopy(gpt5)
-    evaluate(late, "2026-12-12")
-    assert late["offers"]["openai/gpt-5-2025-08-07"]["status"] == "retired" and late["offers"]["openai/gpt-5"]["status"] == "active"
-    assert late["lifecycle"]["status"] == "active"
-    assert read_notices()["openai/gpt-4"]["shutdown_date"] == "2026-10-23"  # an alias the notice lists is covered
+    evaluate(late, "2026-12-11")
+    assert late["offers"]["openai/gpt-5-2025-08-07"]["status"] == late["offers"]["openai/gpt-5"]["status"] == "retired"
+    assert late["lifecycle"]["status"] == "retired"
+    # an older reading (the snapshots only, the aliases kept) is kept as a value; the vendor's newest page is shown
+    conflict = gpt5["conflicts"]["shutdown_date"]
+    assert conflict["shown"] == "2026-12-11" and {v["value"] for v in conflict["values"]} == {"2026-12-11", "none announced"}
+    # the 2026-10-23 notice, curated whole: the 2024 GPT-4o snapshot and o1-pro are retired on the pinned day
+    for model in ("openai/gpt-4o-2024-05-13", "openai/o1-pro", "openai/o4-mini", "openai/gpt-4.1-nano"):
+        assert cat.get(model).lifecycle.status == "retired", model
 
 
 @pytest.mark.parametrize("day", ["2026-01-01", "2026-07-01", "2026-12-07", "2027-02-01", "2028-01-01"])

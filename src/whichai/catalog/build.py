@@ -256,7 +256,8 @@ def _reported_dates(e: dict, notices: dict) -> None:
         if notice and notice.get("reported") and notice["shutdown_date"] == shown:
             record_value(e, "shutdown_date", shown, notice["source"])
             for r in notice["reported"]:
-                record_value(e, "shutdown_date", str(r["shutdown_date"]), {"name": urlparse(r["url"]).netloc, "as_of": str(r["as_of"]), "url": r["url"], "note": r.get("note", "")})
+                when = str(r["shutdown_date"]) if r.get("shutdown_date") else "none announced"  # a source that gives no date
+                record_value(e, "shutdown_date", when, {"name": urlparse(r["url"]).netloc, "as_of": str(r["as_of"]), "url": r["url"], "note": r.get("note", "")})
             return
 
 

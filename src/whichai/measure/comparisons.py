@@ -42,7 +42,7 @@ DELTA = 0.10
 PSI_FLOOR = 0.20
 
 
-def wilson(passed: int, n: int, z: float = Z95) -> tuple[float, float]:
+def wilson(passed: float, n: int, z: float = Z95) -> tuple[float, float]:
     """The Wilson score interval of passed / n (0..1 when n is 0)."""
     if n == 0:
         return (0.0, 1.0)
@@ -76,7 +76,7 @@ def paired_difference_ci(both: int, a_only: int, b_only: int, neither: int, z: f
     l1, u1 = wilson(both + a_only, n, z)
     l2, u2 = wilson(both + b_only, n, z)
     margins = (both + a_only) * (b_only + neither) * (both + b_only) * (a_only + neither)
-    agreement = both * neither - a_only * b_only
+    agreement: float = both * neither - a_only * b_only
     if agreement > 0:  # Newcombe's correction: without it, no discordant case gives a zero-width interval
         agreement = max(agreement - n / 2, 0.0)
     phi = agreement / math.sqrt(margins) if margins else 0.0

@@ -228,8 +228,11 @@ def _verdict_object(text: str) -> tuple[dict, str] | None:
     which may quote the answer and whatever verdict the answer carries); else the last object at all."""
     objects = json_objects(text)
     with_verdict = [o for o in objects if _VERDICT_KEYS & {str(k).strip().lower() for k in o[0]}]
-    chosen = (with_verdict or objects or [None])[-1]
-    return None if chosen is None else (chosen[0], text[chosen[1]:chosen[2]])
+    found = with_verdict or objects
+    if not found:
+        return None
+    chosen = found[-1]
+    return chosen[0], text[chosen[1]:chosen[2]]
 
 
 def parse_verdict(text: str, threshold: float = DEFAULT_THRESHOLD) -> Verdict:
@@ -476,7 +479,7 @@ def save_judgement(store: Store, run_id: str, model: str, case_id: str, j: dict[
                          [j.get("passed") if ok else None, j.get("score") if ok else None, reason, run_id, model, case_id])
 
 
-def judgements(store: Store, run_id: str) -> dict[tuple[str, str, int], dict[str, Any]]:
+def judgements(store: Store, run_id: str) -> dict[tuple[str, str], dict[str, Any]]:
     """(model, case_id) -> the stored judgement of that result."""
     rows = store.db.execute("SELECT * FROM judgements WHERE run_id = ?", (run_id,))
     return {(r["model"], r["case_id"]): dict(r) for r in rows}

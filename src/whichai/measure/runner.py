@@ -265,7 +265,7 @@ class Runner:
         for _ in range(workers):
             await queue.put(None)
 
-    async def _drain(self, queue: asyncio.Queue, plan: RunPlan, resolved: dict, writer: ResultWriter,
+    async def _drain(self, queue: asyncio.Queue[tuple[str, Case] | None], plan: RunPlan, resolved: dict, writer: ResultWriter,
                      outcome: RunOutcome) -> None:
         while (item := await queue.get()) is not None:
             await self._one(plan, resolved, writer, *item, outcome)
@@ -285,6 +285,7 @@ class Runner:
             if provider.local and measured is not None:  # one model on this machine: finish before the next call
                 result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
         if measured is None:
+            assert error is not None  # _call gives the error result when it measured nothing
             result = error
         elif not provider.local:
             result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
@@ -302,7 +303,8 @@ class Runner:
         its verdict (or the judge error) on the result. See whichai.measure.judge."""
         from whichai.measure import judge
 
-        if not (answer or "").strip():
+        answer = answer or ""
+        if not answer.strip():
             verdict = judge.empty_answer_judgement(case)
         elif not (calibration := await self._calibrated(plan, outcome, judge.judge_of(case)))["usable"]:
             verdict = judge.unusable_judgement(case, calibration)  # a judge that failed its sample is not counted
@@ -356,6 +358,7 @@ class Runner:
         async with limit:
             measured, attempts, error = await self._call(provider, name, model_id, case, plan, settings)
         if measured is None:
+            assert error is not None  # _call gives the error result when it measured nothing
             return error
         output_tokens, source, input_tokens, _ = await asyncio.to_thread(self._tokens, provider, name, case, measured, measured["text"])
         cost, price_source = self._cost(provider, model_id, input_tokens, output_tokens)
@@ -490,7 +493,8 @@ class Runner:
             output_tokens, token_source = provider.count_tokens(name, text), "tokenizer"
             if output_tokens is None:
                 output_tokens, token_source = measured["deltas"], "deltas"
-        input_tokens, input_source = measured["input_tokens"], "provider"
+        input_tokens = measured["input_tokens"]
+        input_source: str | None = "provider"
         if input_tokens is None:
             input_tokens = provider.count_prompt_tokens(name, case.messages())
             input_source = "tokenizer" if input_tokens is not None else None

@@ -13,7 +13,7 @@ usage) → ``content_block_start`` / ``content_block_delta`` (``text_delta``) / 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from whichai.config import check_key_destination
@@ -84,7 +84,7 @@ class AnthropicProvider(SDKProvider):
     def default_concurrency(self) -> int:
         return 4
 
-    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncGenerator[Chunk, None]:
         system, turns = split_system(messages)
         params: dict = {
             "model": model,

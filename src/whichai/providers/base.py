@@ -8,7 +8,7 @@ use the same extension point a third-party plugin would), and is constructed wit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -82,7 +82,7 @@ class Provider:
     async def prepare(self, model: str) -> None:
         """Load what the model needs once per run (e.g. local weights). Called before the first call."""
 
-    def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+    def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncGenerator[Chunk, None]:
         raise NotImplementedError
 
     def classify(self, exc: BaseException) -> ProviderError:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from whichai.config import check_key_destination
@@ -83,7 +83,7 @@ class GeminiProvider(SDKProvider):
     def default_concurrency(self) -> int:
         return 4
 
-    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncGenerator[Chunk, None]:
         from google.genai import types
 
         system, contents = to_contents(messages)

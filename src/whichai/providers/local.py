@@ -12,7 +12,7 @@ import asyncio
 import importlib.util
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,7 +364,7 @@ class LocalProvider(Provider):
                 raise ConfigError(f"local/{model}: {_template_error(path, exc)}") from None
             raise
 
-    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncGenerator[Chunk, None]:
         path = model_path(model)
         llm = load_llama(path)
         loop = asyncio.get_running_loop()

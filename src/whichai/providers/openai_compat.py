@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from whichai.config import check_key_destination
@@ -98,7 +98,7 @@ class OpenAIProvider(SDKProvider):
     def default_concurrency(self) -> int:
         return 8
 
-    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncIterator[Chunk]:
+    async def stream(self, model: str, messages: list[dict[str, str]], settings: GenerationSettings) -> AsyncGenerator[Chunk, None]:
         params: dict = {
             "model": model,
             "messages": messages,

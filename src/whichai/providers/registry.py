@@ -101,7 +101,7 @@ class Registry:
             from whichai.providers.local_server import LocalServerProvider
 
             server = local_servers()[name]
-            instance = LocalServerProvider(name=name, config=ProviderConfig(base_url=server.api_base), server=server)
+            instance: Provider = LocalServerProvider(name=name, config=ProviderConfig(base_url=server.api_base), server=server)
             self._providers[name] = instance
             return instance
         else:

@@ -154,7 +154,7 @@ class StreamClient:
         if response.status in (400, 401, 403, 404):
             sample = self._http_error(response, 0.0)
             fix = {"auth": "check the API key variable named in whichai.toml", "not_found": "check the model name "
-                   "the server serves (GET /v1/models)"}.get(sample.error_class, "check the request options")
+                   "the server serves (GET /v1/models)"}.get(sample.error_class or "", "check the request options")
             raise FatalCallError(f"{self.target.model_id}: {sample.message}. Fix: {fix}.", error_class=sample.error_class)
         if response.status >= 400:
             return None

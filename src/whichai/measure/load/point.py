@@ -128,7 +128,7 @@ def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: 
     fallback = sum(calibrated) / len(calibrated) if calibrated else None
     inputs = [s.input_tokens if s.input_tokens is not None else fallback for s in ok]
     input_known = bool(ok) and all(i is not None for i in inputs)
-    input_total = sum(inputs) if input_known else None
+    input_total = sum(i for i in inputs if i is not None) if input_known else None
     input_rate = input_total / len(ok) * window.requests / seconds if input_total is not None and seconds > 0 else None
     gaps = [g for s in ok for g in s.gaps]
     tpot = [(s.latency_s - s.ttft_s) / (s.output_tokens - 1) for s in ok if s.ttft_s is not None and s.output_tokens > 1]

@@ -39,6 +39,7 @@ class Target:
 
 
 def resolve_target(model_id: str, config) -> Target:
+    from whichai.providers.openai_compat import OpenAIProvider
     from whichai.providers.registry import Registry
 
     registry = Registry(config)
@@ -49,7 +50,7 @@ def resolve_target(model_id: str, config) -> Target:
             "model, e.g. `python -m llama_cpp.server --model PATH.gguf --port 8000`, name it in whichai.toml under "
             '[providers.mylocal] with base_url = "http://127.0.0.1:8000/v1", and run `whichai load mylocal/MODEL`.'
         )
-    if provider.kind != "openai":
+    if provider.kind != "openai" or not isinstance(provider, OpenAIProvider):  # kind openai is OpenAIProvider or a subclass
         raise InputError(
             f"{model_id}: `whichai load` speaks the OpenAI-compatible protocol and {provider.name!r} is a {provider.kind} "
             "provider. Fix: load an OpenAI-compatible server (vLLM, llama.cpp, Ollama, TGI, a hosted open-model API)."

@@ -135,7 +135,9 @@ def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
         for item in payload.get("models")[:MAX_MODELS]:
             if not isinstance(item, dict):
                 continue
-            details = item.get("details") if isinstance(item.get("details"), dict) else {}
+            details = item.get("details")
+            if not isinstance(details, dict):
+                details = {}
             size = item.get("size")
             rows.append({"name": _text(item.get("model")) or _text(item.get("name")),
                          "size_bytes": size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,

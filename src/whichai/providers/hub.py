@@ -143,7 +143,7 @@ def _repo_files(ref: HubRef) -> list[str]:
         info = hub.HfApi().model_info(ref.repo_id, revision=ref.revision)
     except (hub.errors.RepositoryNotFoundError, hub.errors.RevisionNotFoundError, hub.errors.GatedRepoError) as exc:
         raise _not_found(ref, exc) from exc
-    except (hub.errors.HfHubHTTPError, OSError, *_transport_errors()) as exc:  # no network: one message, no traceback
+    except (hub.errors.HfHubHTTPError, OSError, *_transport_errors()) as exc:  # type: ignore[misc]  # (mypy rejects a starred tuple of exception types) no network: one message, no traceback
         cached = _cached_files(ref, quiet=True)
         if cached:
             return cached

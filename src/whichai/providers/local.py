@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError, WhichaiError, did_you_mean
 from whichai.providers.base import Chunk, GenerationSettings, Provider
@@ -89,7 +90,7 @@ def _run_load(future: Future, path: Path, n_ctx: int) -> None:
         chosen = os.environ.get(CHAT_TEMPLATE_ENV) or None  # the user's pick for a file without a template
         with _LOAD_LOCK:
             llm = Llama(model_path=str(path), n_ctx=n_ctx, verbose=False, seed=0, chat_format=chosen)
-        llm._whichai_lock = threading.Lock()  # one generation at a time per loaded model
+        llm._whichai_lock = threading.Lock()  # type: ignore[attr-defined]  # ours: one generation at a time per loaded model
     except BaseException as exc:  # noqa: BLE001 - not handled here: future.result() raises it in every caller's thread
         future.set_exception(exc)
         return
@@ -219,7 +220,7 @@ class bounded_template:
         sys.settrace(self._global)
         return self
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(self, kind, exc, tb) -> Literal[False]:
         import sys
 
         sys.settrace(self.previous)
@@ -247,7 +248,7 @@ def count_text_tokens(llm, text: str) -> int:
 
 def count_chat_tokens(llm, messages: list[dict[str, str]]) -> int | None:
     """Tokens of the prompt as the model's own chat template renders it."""
-    formatter = getattr(llm, "_whichai_formatter", False)
+    formatter: Any = getattr(llm, "_whichai_formatter", False)  # llama_cpp's Jinja2ChatFormatter, None, or False: not compiled yet
     if formatter is False:  # compile the template once per model
         template = llm.metadata.get("tokenizer.chat_template")
         formatter = None

@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from whichai.config import check_key_destination
 from whichai.errors import ConfigError, ProviderError, RetryableError
@@ -278,7 +279,7 @@ def _line_reader(content):
 
 
 @functools.lru_cache(maxsize=4)
-def _takes_max_size(cls: type) -> bool:
+def _takes_max_size(cls: Any) -> bool:  # a stream reader class: aiohttp's, or another client's
     import inspect
 
     return "max_size" in inspect.signature(cls.readuntil).parameters

@@ -82,6 +82,6 @@ def retry_after_seconds(headers) -> float | None:
             return None
 
 
-def shorten(exc: BaseException, limit: int = 300) -> str:
+def shorten(exc: BaseException | str, limit: int = 300) -> str:
     text = str(exc).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -77,7 +77,7 @@ def _own_names() -> set[str]:
     names = {socket.gethostname().lower(), socket.getfqdn().lower()}
     for name in list(names):
         try:
-            names |= {info[4][0].lower() for info in socket.getaddrinfo(name, None)}
+            names |= {str(info[4][0]).lower() for info in socket.getaddrinfo(name, None)}
         except OSError:
             continue
     return {n for n in names if n}

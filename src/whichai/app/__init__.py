@@ -67,6 +67,7 @@ def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]
 
         summaries = apply_stored(store, run["id"], summarise(store, run["id"]))
     found = run_summary(store, run["id"], summaries)
+    assert found is not None  # resolve_run found the run
     info = {
         "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found["cases"],
         "models": found["models"], "calls": found["expected_results"], "answered": found["answered"],

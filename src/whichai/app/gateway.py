@@ -150,7 +150,8 @@ def compile_policy(*, policy_file: str | Path | None, run_id: str | None, profil
             rec = app.run_recommendation(store, run_id, profile=needs, lang=lang)
         finally:
             store.close()
-        source = f"decision of run {rec.document().run.id if rec.document().run else run_id}"
+        run = rec.document().run
+        source = f"decision of run {run.id if run else run_id}"
     else:
         rec = app.recommend(needs, lang=lang)
         source = f"decision for profile {needs.name}"

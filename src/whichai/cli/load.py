@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from whichai.cli.progress import ErrorBars
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 def register(app: typer.Typer) -> None:
@@ -201,7 +204,7 @@ class _Progress(ErrorBars):
 
     def __init__(self) -> None:
         super().__init__()
-        self.current = None
+        self.current: TaskID | None = None  # the bar of the point being measured
 
     def hooks(self):
         from whichai.measure.load.session import Hooks
@@ -210,12 +213,14 @@ class _Progress(ErrorBars):
             self.current = self.add(f"concurrency {concurrency:>4}", total)
 
         def sample(s) -> None:
+            assert self.current is not None  # a point has started
             if s.ok:
                 self.progress.advance(self.current)
             else:
                 self.count_error(self.current, advance=1)
 
         def end(point: dict) -> None:
+            assert self.current is not None  # a point has started
             self.progress.update(self.current, description=f"concurrency {point['concurrency']:>4} "
                                  f"{point['output_tokens_per_s']:8.1f} tok/s")
 

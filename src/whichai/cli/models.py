@@ -7,7 +7,7 @@ the commands, so ``whichai --help`` stays instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -94,8 +94,8 @@ def models_cmd(
             )
         return _card(cat, raw, as_json, profile)
 
-    wanted = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
-    wanted = {k for k, v in wanted.items() if v}
+    flags = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
+    wanted = {k for k, v in flags.items() if v}
     from whichai.app import search_matches
 
     needle = search.strip() if search and search.strip() else None
@@ -376,7 +376,7 @@ def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JS
     cat = load_catalog()
     data = Path(__file__).resolve().parents[1] / "catalog" / "data"
     attribution = (data / "ATTRIBUTION.md").read_text(encoding="utf-8")
-    doc = {
+    doc: dict[str, Any] = {
         "catalog_file": str(cat.path),
         "entries": len(cat),
         "snapshots": cat.snapshots,

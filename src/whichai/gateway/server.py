@@ -206,7 +206,8 @@ class Gateway:
                                                            "Cache-Control": "no-cache"})
         await response.prepare(request)
         outcome = Outcome(response=response, status=200)
-        tail, deltas, pieces = b"", 0, []
+        tail, deltas = b"", 0
+        pieces: list[str] = []
         async for chunk in upstream.content.iter_any():
             if outcome.ttft_s is None:
                 outcome.ttft_s = time.perf_counter() - sent

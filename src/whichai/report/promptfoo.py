@@ -72,7 +72,7 @@ def _result(case: dict[str, Any], row: dict[str, Any], prompt_idx: int) -> dict[
     passed = bool(ok and row.get("passed"))
     score = float(row.get("score") or 0.0) if ok else 0.0
     reason = (row.get("reason") or "") if ok else f"{row.get('error_class')}: {row.get('error_message') or ''}"
-    grading = {"pass": passed, "score": score, "reason": reason or ("All assertions passed" if passed else "failed"),
+    grading: dict[str, Any] = {"pass": passed, "score": score, "reason": reason or ("All assertions passed" if passed else "failed"),
                "namedScores": {}, "componentResults": _components(case, row) if ok else []}
     response: dict[str, Any] = {"output": row.get("answer") or "", "tokenUsage": usage, "cached": False, "latencyMs": latency_ms}
     if row.get("finish_reason"):

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import types
 import typing
-from typing import Any, Literal, NamedTuple, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeGuard, Union, get_args, get_origin
 
 from whichai.errors import InputError
 from whichai.web.form_labels import LABELS, SECTIONS, SECTION_OF
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class Field(NamedTuple):
@@ -40,7 +43,7 @@ CUSTOM, NONE = "custom", "none"
 KEY = "_key"  # the input holding the key of an entry in a mapping of entries (prices.0._key: the model id)
 
 
-def keyed_fields(model: type | None = None) -> list[str]:
+def keyed_fields(model: type[BaseModel] | None = None) -> list[str]:
     """Top-level fields that map keys to entries (``prices: {model id: {...}}``): the form shows them as rows."""
     if model is None:
         from whichai.decide.profile import Profile
@@ -72,7 +75,7 @@ def _as_mapping(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _is_model(tp: Any) -> bool:
+def _is_model(tp: Any) -> TypeGuard[type[BaseModel]]:
     from pydantic import BaseModel
 
     return isinstance(tp, type) and issubclass(tp, BaseModel)
@@ -96,7 +99,7 @@ def _hints(model: type) -> dict[str, Any]:
     return typing.get_type_hints(model)
 
 
-def fields(model: type | None = None, data: dict[str, Any] | None = None, prefix: str = "", parent: str = "") -> list[Field]:
+def fields(model: type[BaseModel] | None = None, data: dict[str, Any] | None = None, prefix: str = "", parent: str = "") -> list[Field]:
     """The form's fields for ``model`` (default: Profile); ``data`` (a profile as JSON) sets how many rows
     each list of entries gets (its entries, plus one empty row to add another)."""
     if model is None:

@@ -327,10 +327,10 @@ def _build_case(path: str, raw: Any, line: int, defaults: _Defaults) -> Case:
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        problem, fix, field = _validation_problem(exc, _CASE_FIELDS, "the case")
+        invalid, fix, field = _validation_problem(exc, _CASE_FIELDS, "the case")
         case_id = data.get("id")
         label = f"case {case_id!r}: " if isinstance(case_id, str) else ""
-        raise FileInputError(path, label + problem, fix, line=key_lines.get(field, line)) from None
+        raise FileInputError(path, label + invalid, fix, line=key_lines.get(field, line)) from None
     problem = validate_options(case.scorer, case.options, case.expected)
     if problem:
         if case.scorer not in SCORERS:

@@ -343,3 +343,33 @@ def test_builtin_name_wins_over_a_same_named_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_task("facts").source == "builtin:facts"
     assert str(error_of("./facts")).startswith("facts: is a directory")
+
+
+@pytest.mark.parametrize(
+    "line, words",
+    [
+        ('{"id": "q2", "input": "x", "input": "y"}', ["duplicate key 'input'", "keep one of the two"]),
+        ('{"id": "q2", "input": "x", "expected": 1e400}', ["not finite"]),
+        ('{"id": "q2", "input": "x", "expected": NaN}', ["NaN", "not finite"]),
+        ('{"id": "q2", "input": "x", "expected": ' + "9" * 40 + "}", ["40 digits"]),
+        ('{"id": "q2", "input": "x", "expected": ' + "[" * 80 + "]" * 80 + "}", ["nested"]),
+        ('{"id": "q2", "input": "x", "options": {"a": 1, "a": 2}}', ["duplicate key 'a'"]),
+    ],
+)
+def test_jsonl_fast_parse_leaves_unusual_lines_to_the_careful_one(tmp_path, line, words):
+    """A JSONL line is parsed with one json.loads; what it cannot vouch for is parsed again carefully,
+    so the error still names the file, the line and the fix."""
+    err = error_of(write(tmp_path, "t.jsonl", MINIMAL + "\n" + line + "\n"))
+    assert err.line == 2 or ":2" in str(err)
+    for word in words:
+        assert word in str(err)
+
+
+def test_a_task_hashes_its_cases_once_and_sees_them_replaced(tmp_path):
+    task = load_task(str(write(tmp_path, "t.jsonl", MINIMAL + "\n")))
+    first = task.content_hash()
+    assert task.content_hash() == first
+    changed = task.model_copy(update={"cases": [task.cases[0].model_copy(update={"expected": "Bandung"})]})
+    assert changed.content_hash() != first
+    task.cases.append(task.cases[0].model_copy(update={"id": "q2"}))
+    assert task.content_hash() != first

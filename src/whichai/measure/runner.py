@@ -129,7 +129,7 @@ class Runner:
             resumed = await self._db(functools.partial(
                 self.store.ensure_run, run_id, task_name=plan.task.name, task_hash=plan.task.content_hash(),
                 models=plan.models, settings=plan.settings.identity(),
-                cases=[(c.id, c.model_dump(mode="json")) for c in plan.task.cases], version=_version()))
+                cases=plan.task.case_rows(), version=_version()))
             finished = await self._db(self.store.finished, run_id)
             outcome = RunOutcome(run_id=run_id, resumed=resumed, ran=0, errors=0,
                                  reused=sum(1 for status in finished.values() if status == "ok"))

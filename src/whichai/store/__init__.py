@@ -236,11 +236,11 @@ class Store:
         task_hash: str,
         models: list[str],
         settings: dict[str, Any],
-        cases: Iterable[tuple[str, dict[str, Any]]],
+        cases: Iterable[tuple[str, dict[str, Any] | str]],
         version: str,
     ) -> bool:
         """Create the run and its cases unless it exists (safe when two processes start it at once).
-        Returns True when it already existed."""
+        A case's data is a mapping or its JSON text already. Returns True when it already existed."""
         stamp = now_iso()
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -254,7 +254,8 @@ class Store:
             )
             self.db.executemany(
                 "INSERT OR IGNORE INTO run_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
-                [(run_id, cid, pos, json.dumps(data, ensure_ascii=False)) for pos, (cid, data) in enumerate(cases)],
+                [(run_id, cid, pos, data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
+                 for pos, (cid, data) in enumerate(cases)],
             )
         return False
 

@@ -221,7 +221,13 @@ def _strict_json(path: str, text: str, line: int | None = None) -> Any:
         raise _json_error(path, exc, line=line) from exc
     except RecursionError as exc:
         raise FileInputError(path, "is nested too deeply", "flatten the structure", line=line) from exc
-    safeyaml.check_numbers(data, path)
+    try:
+        safeyaml.check_numbers(data, path)
+    except FileInputError as exc:
+        if line is None or exc.line is not None:
+            raise
+        problem, _, fix = str(exc).removeprefix(f"{path}: ").partition(" Fix: ")
+        raise FileInputError(path, problem, fix, line=line) from None  # a JSONL line names itself
     return data
 
 
@@ -230,14 +236,60 @@ def _parse_json(path: str, text: str) -> Any:
     return _json_with_lines(path, text)
 
 
+class _Unusual(Exception):
+    """A JSONL line the fast parse leaves to the careful one (which finds and words the problem)."""
+
+
+def _pairs(items: list[tuple[str, Any]]) -> dict:
+    obj = dict(items)
+    if len(obj) != len(items):  # a duplicate key
+        raise _Unusual
+    return obj
+
+
+def _fast_int(digits: str) -> int:
+    if len(digits) > safeyaml.MAX_DIGITS:
+        raise _Unusual
+    value = int(digits)
+    if safeyaml.number_problem(value):
+        raise _Unusual
+    return value
+
+
+def _fast_float(text: str) -> float:
+    value = float(text)
+    if safeyaml.number_problem(value):
+        raise _Unusual
+    return value
+
+
+def _refuse(name: str) -> Any:
+    raise _Unusual
+
+
+# One C-speed json.loads per line; anything unusual (a syntax error, a duplicate key, a number out of
+# range, deep nesting) is parsed again by the careful path, which raises the error naming line and fix.
+# Within one JSONL line every key is on that line, so no per-value line tracking is needed.
+_FAST_JSON = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=_fast_int, parse_float=_fast_float, parse_constant=_refuse)
+
+
+def _jsonl_item(path: str, line: str, number: int) -> Any:
+    if line.count("{") + line.count("[") <= safeyaml.MAX_DEPTH // 2:  # cannot nest too deeply
+        try:
+            return _FAST_JSON.decode(line)
+        except (_Unusual, ValueError, RecursionError):
+            pass
+    _strict_json(path, line, line=number)
+    return _json_with_lines(path, line, first_line=number)
+
+
 def _parse_jsonl(path: str, text: str) -> _LineList:
     cases = _LineList()
     cases.line, cases.lines = 1, []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        _strict_json(path, line, line=number)
-        item = _json_with_lines(path, line, first_line=number)
+        item = _jsonl_item(path, line, number)
         if not isinstance(item, dict):
             raise FileInputError(path, f"each line must be one JSON object (a case), got {_kind(item)}", f"write e.g. {_MINIMAL}", line=number)
         cases.append(item)
@@ -321,7 +373,7 @@ def _build_case(path: str, raw: Any, line: int, defaults: _Defaults) -> Case:
     if not isinstance(raw, dict):
         raise FileInputError(path, f"a case must be a mapping of fields, got {_kind(raw)}", f"write each case like {_MINIMAL}", line=line)
     key_lines = getattr(raw, "key_lines", {})
-    data = _merge_defaults(_plain(raw), defaults)
+    data = _merge_defaults(raw if type(raw) is dict else _plain(raw), defaults)  # a JSONL line's dict is plain
     if isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
         data["id"] = str(data["id"])
     try:

@@ -373,3 +373,21 @@ def test_a_task_hashes_its_cases_once_and_sees_them_replaced(tmp_path):
     assert changed.content_hash() != first
     task.cases.append(task.cases[0].model_copy(update={"id": "q2"}))
     assert task.content_hash() != first
+
+
+def test_content_hash_is_the_hash_of_the_cases_sorted_json(tmp_path):
+    """The fast hash equals sha256 of the cases' pydantic JSON dumps with sorted keys (run ids of existing
+    databases stay the same)."""
+    import hashlib
+
+    lines = [
+        MINIMAL,
+        '{"id": "q2", "input": [{"role": "user", "content": "Hai"}], "expected": {"b": [1, 2.5], "a": null}, "scorer": "json"}',
+        '{"id": "q3", "input": "Apa kabar? é", "system": "S", "expected": ["baik", "ok"], "scorer": "contains", "tags": ["lang:id"]}',
+    ]
+    task = load_task(str(write(tmp_path, "t.jsonl", "\n".join(lines) + "\n")))
+    payload = json.dumps([c.model_dump(mode="json") for c in task.cases], sort_keys=True, ensure_ascii=False)
+    assert task.content_hash() == hashlib.sha256(payload.encode()).hexdigest()
+    suite = load_task("builtin")
+    payload = json.dumps([c.model_dump(mode="json") for c in suite.cases], sort_keys=True, ensure_ascii=False)
+    assert suite.content_hash() == hashlib.sha256(payload.encode()).hexdigest()

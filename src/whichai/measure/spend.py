@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 CHARS_PER_TOKEN = 3
 TOKENS_PER_MESSAGE = 8
@@ -62,14 +62,20 @@ def estimate(registry: Any, task: Any, models: list[str], max_tokens: int, repea
     """The most the run's calls to paid APIs may cost: the models on the task, then the judges."""
     spend = Spend()
     cases = task.cases
-    prompt = sum(prompt_tokens(c.messages()) for c in cases) * repeat
+    memo: list[int] = []
+
+    def prompt() -> int:  # counted only for a priced model (100,000 cases: half a second)
+        if not memo:
+            memo.append(sum(prompt_tokens(c.messages()) for c in cases) * repeat)
+        return memo[0]
+
     for model in models:
         _add(spend, registry, model, len(cases) * repeat, prompt, len(cases) * repeat * max_tokens)
     _judges(spend, registry, task, models, max_tokens, repeat)
     return spend
 
 
-def _add(spend: Spend, registry: Any, model: str, calls: int, input_tokens: int, output_tokens: int) -> None:
+def _add(spend: Spend, registry: Any, model: str, calls: int, input_tokens: int | Callable[[], int], output_tokens: int) -> None:
     from whichai.providers.identity import is_self_hosted
 
     provider, name = registry.resolve(model)
@@ -79,7 +85,7 @@ def _add(spend: Spend, registry: Any, model: str, calls: int, input_tokens: int,
     if price is None:
         spend.unpriced.append(model)
     else:
-        spend.add(model, price, calls, input_tokens, output_tokens)
+        spend.add(model, price, calls, input_tokens if isinstance(input_tokens, int) else input_tokens(), output_tokens)
 
 
 def _judges(spend: Spend, registry: Any, task: Any, models: list[str], max_tokens: int, repeat: int) -> None:

@@ -57,8 +57,12 @@ class Task(BaseModel):
         memo = self._hash_memo
         if memo is not None and memo[0] == id(self.cases) and memo[1] == len(self.cases):
             return memo[2]
-        dumped = _CASES.dump_python(self.cases, mode="json")  # one call, not one model_dump per case
-        payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
+        try:  # a case with a text input holds JSON values only: its fields are its JSON dump
+            plain = [c.__dict__ if type(c.input) is str else c.model_dump(mode="json") for c in self.cases]
+            payload = json.dumps(plain, sort_keys=True, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):  # a value JSON cannot hold as it is: pydantic's dump decides
+            dumped = _CASES.dump_python(self.cases, mode="json")
+            payload = json.dumps(dumped, sort_keys=True, ensure_ascii=False)
         digest = hashlib.sha256(payload.encode()).hexdigest()
         self._hash_memo = (id(self.cases), len(self.cases), digest)
         return digest

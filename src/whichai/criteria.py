@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from whichai.i18n import text
+
 
 class Criterion(NamedTuple):
     id: str
@@ -11,24 +13,18 @@ class Criterion(NamedTuple):
     id_: str  # Bahasa Indonesia
 
 
-CRITERIA: tuple[Criterion, ...] = (
-    Criterion("cost", "Cost", "Biaya"),
-    Criterion("accessibility", "Accessibility", "Aksesibilitas"),
-    Criterion("customization", "Flexibility and customisation", "Fleksibilitas dan Kustomisasi"),
-    Criterion("transparency", "Transparency", "Transparansi"),
-    Criterion("collaboration", "Global collaboration", "Kolaborasi Global"),
-    Criterion("updates", "Updates and speed of innovation", "Pembaruan dan Kecepatan Inovasi"),
-    Criterion("support", "Professional support", "Dukungan Profesional"),
-    Criterion("security", "Security and privacy", "Keamanan"),
-    Criterion("performance", "Performance", "Kinerja"),
-    Criterion("ease_of_use", "Ease of use", "Kemudahan Penggunaan"),
+# The criteria in the framework's order; their names are the ``criteria`` table of the gettext catalogs.
+CRITERION_IDS: tuple[str, ...] = (
+    "cost", "accessibility", "customization", "transparency", "collaboration",
+    "updates", "support", "security", "performance", "ease_of_use",
 )
 
-CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
+CRITERIA: tuple[Criterion, ...] = tuple(
+    Criterion(cid, text(cid, "en", "criteria"), text(cid, "id", "criteria")) for cid in CRITERION_IDS
+)
 
 
 def label(criterion_id: str, lang: str = "en") -> str:
-    for c in CRITERIA:
-        if c.id == criterion_id:
-            return c.id_ if lang == "id" else c.en
-    raise KeyError(criterion_id)
+    if criterion_id not in CRITERION_IDS:
+        raise KeyError(criterion_id)
+    return text(criterion_id, lang, "criteria")

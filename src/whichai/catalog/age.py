@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from whichai import clock
+from whichai.i18n import text
 
 
 def age(catalog, today: date | None = None) -> dict:
@@ -27,16 +28,10 @@ def age(catalog, today: date | None = None) -> dict:
 
 
 STALE_DAYS = 90
-STALE_NOTE = {
-    "en": "These facts are {days} days old (over {limit}): prices, lifecycle and openness may have changed. "
-          "Run `whichai catalog update` for current data.",
-    "id": "Fakta ini berumur {days} hari (lebih dari {limit}): harga, siklus hidup dan keterbukaan mungkin sudah berubah. "
-          "Jalankan `whichai catalog update` untuk data terbaru.",
-}
 
 
 def stale_note(age_days: int | None, lang: str = "en") -> str | None:
     """The warning every view that shows facts gives when they are older than :data:`STALE_DAYS`, else None."""
     if age_days is None or age_days <= STALE_DAYS:
         return None
-    return STALE_NOTE.get(lang, STALE_NOTE["en"]).format(days=age_days, limit=STALE_DAYS)
+    return text("ex.catalog_stale", lang, "decide", days=age_days, limit=STALE_DAYS)

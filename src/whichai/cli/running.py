@@ -207,7 +207,8 @@ def _call_models(store, registry, plan):
         with progress:
             outcome = asyncio.run(runner.run(plan))
     except KeyboardInterrupt:
-        done = len([r for r in store.results(plan.run_id) if r["status"] == "ok"])
+        counts = store.result_counts(plan.run_id)  # counted by SQLite: reading every result back took seconds
+        done = sum(c["passed"] + c["failed"] for c in counts.values())
         err_console().print(
             f"[yellow]Interrupted.[/] {done} finished results are stored in run {plan.run_id}. "
             "Run the same command again to finish the rest."
@@ -365,20 +366,21 @@ def _print_run_models_in_ranking(rec: dict[str, Any], models: list[str], lang: s
     """Where the models just measured landed: their rank, or why they were excluded."""
     from rich.markup import escape
 
+    from whichai.i18n import text as lookup
+
     ranks = {row["model"]: row for row in rec["ranking"]}
     excluded = {row["model"]: row for row in rec["excluded"]}
     total = len(rec["ranking"])
     console = out_console()
-    console.print("[bold]" + ("Model yang diukur dalam run ini:" if lang == "id" else "The models of this run:") + "[/]")
+    console.print("[bold]" + lookup("run.models_heading", lang, "run") + "[/]")
     for model in models:
         if model in ranks:
             row = ranks[model]
-            text = (f"peringkat {row['rank']} dari {total}, skor {row['score']:.2f}" if lang == "id"
-                    else f"rank {row['rank']} of {total}, score {row['score']:.2f}")
+            text = lookup("run.rank", lang, "run", rank=row["rank"], total=total, score=row["score"])
         elif model in excluded:
-            text = ("dikecualikan: " if lang == "id" else "excluded: ") + "; ".join(r["text"][lang] for r in excluded[model]["reasons"])
+            text = lookup("run.excluded", lang, "run") + "; ".join(r["text"][lang] for r in excluded[model]["reasons"])
         else:
-            text = "tidak dinilai" if lang == "id" else "not ranked"
+            text = lookup("run.not_ranked", lang, "run")
         console.print(f"- {escape(model)}: {escape(text)}")
 
 

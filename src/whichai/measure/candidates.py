@@ -52,9 +52,9 @@ def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int
 
     servers = link_to_catalog(probe(), catalog)
     reach = reachable(registry, catalog, servers)
-    ollama = any(row["running"] for row in servers if row["server"] == "ollama")
     if in_house:
         reach = {cid: way for cid, way in reach.items() if way["via"] != "api-key"}
+    ollama = any(row["running"] for row in servers if row["server"] == "ollama")
     result = Plan()
     taken = {"open": 0, "closed": 0}
     for row in ranking:
@@ -231,8 +231,6 @@ def how_to_reach(raw: dict[str, Any], ollama_running: bool = False, in_house: bo
     return None
 
 
-def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
-    """``--models`` first, then the candidates not already named."""
 def _gguf_repo(raw: Any) -> str | None:
     hf_repo = str(_get(raw, "hf_repo") or "")
     return _get(raw, "gguf_repo") or (hf_repo if hf_repo.endswith("-gguf") else None)
@@ -303,6 +301,8 @@ def measure_command(run_ids: list[str], profile_arg: str) -> str:
     return f"whichai run --models {','.join(run_ids)} --profile {profile_arg}"
 
 
+def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
+    """``--models`` first, then the candidates not already named."""
     return explicit + [m for m in chosen.models() if m not in explicit]
 
 
@@ -327,21 +327,11 @@ def check_serves(registry: Registry, model_ids: list[str], catalog: Any) -> None
                               f"Fix: use a catalog id (find it with `whichai models --search TEXT`).")
 
 
-TEXT = {
-    "measured": ("Candidates measured (the best-ranked reachable models of each side):",
-                 "Kandidat yang diukur (model terjangkau dengan peringkat terbaik di tiap sisi):"),
-    "unreachable": ("Top candidates not reachable from here, and the command that makes each reachable:",
-                    "Kandidat teratas yang belum terjangkau dari sini, dan perintah untuk menjangkaunya:"),
-    "no_command": ("no way to run it from here is known", "belum diketahui cara menjalankannya dari sini"),
-    "rank": ("{side}, rank {rank} before measuring", "{side}, peringkat {rank} sebelum diukur"),
-    "open": ("open", "terbuka"),
-    "closed": ("closed", "tertutup"),
-}
-
-
 def text(key: str, lang: str, **params: Any) -> str:
-    en, id_ = TEXT[key]
-    return (id_ if lang == "id" else en).format(**params)
+    """A text of the ``candidates`` table of the gettext catalogs."""
+    from whichai.i18n import text as lookup
+
+    return lookup(key, lang, "candidates", **params)
 
 
 def render(chosen: dict[str, Any], console: Any, lang: str) -> None:

@@ -16,7 +16,7 @@ import typing
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeGuard, Union, get_args, get_origin
 
 from whichai.errors import InputError
-from whichai.web.form_labels import LABELS, SECTIONS, SECTION_OF
+from whichai.web.form_labels import LABELS, SECTION_OF, SECTIONS, field_label, section_name
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -150,15 +150,13 @@ def _field(path: str, annotation: Any, value: Any, parent: str) -> list[Field]:
 
 
 def label(field: Field, lang: str) -> str:
-    pair = LABELS.get(field.key)
-    if pair is None:
+    if field.key not in LABELS:
         return field.path
-    return pair[1] if lang == "id" else pair[0]
+    return field_label(field.key, lang)
 
 
 def section_label(section: str, lang: str) -> str:
-    pair = SECTIONS.get(section, (section, section))
-    return pair[1] if lang == "id" else pair[0]
+    return section_name(section, lang) if section in SECTIONS else section
 
 
 def grouped(form_fields: list[Field]) -> list[tuple[str, list[Field]]]:

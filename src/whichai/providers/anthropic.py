@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from whichai.config import check_key_destination
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
-from whichai.providers.transport import classify_status, classify_transport, is_transport, retry_after_seconds, shorten
+from whichai.providers.transport import classify_sdk, classify_status, is_transport, retry_after_seconds, shorten
 
 ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY"
 
@@ -133,13 +133,9 @@ class AnthropicProvider(SDKProvider):
         yield Chunk(finish_reason=finish, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def classify(self, exc: BaseException) -> ProviderError:
-        if isinstance(exc, ProviderError):
-            return exc
-        where = self._where()
-        try:
-            import anthropic
-        except ImportError:  # pragma: no cover - check() reports this first
-            return ProviderError(f"{type(exc).__name__}{where}: {shorten(exc)}", error_class="error")
+        return classify_sdk(exc, self._where(), _import_sdk, self._classify_sdk)
+
+    def _classify_sdk(self, anthropic, exc: BaseException, where: str) -> ProviderError | None:
         if isinstance(exc, anthropic.APIStatusError):
             return self._classify_status(exc, where)
         if isinstance(exc, anthropic.APITimeoutError):
@@ -150,7 +146,7 @@ class AnthropicProvider(SDKProvider):
             return RetryableError(f"cannot connect{where}. Is the network up?", error_class="connection")
         if isinstance(exc, anthropic.APIResponseValidationError):
             return RetryableError(f"invalid response{where}: {shorten(exc)}", error_class="invalid_response")
-        return classify_transport(exc, where)
+        return None
 
     def _classify_status(self, exc, where: str) -> ProviderError:
         status = exc.status_code
@@ -195,6 +191,12 @@ def _create_parameters() -> frozenset[str]:
 
         _CREATE_PARAMETERS.append(frozenset(inspect.signature(AsyncMessages.create).parameters))
     return _CREATE_PARAMETERS[0]
+
+
+def _import_sdk():
+    import anthropic
+
+    return anthropic
 
 
 def _sdk_version() -> str:

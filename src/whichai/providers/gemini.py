@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from whichai.config import check_key_destination
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
 from whichai.providers.base import Chunk, GenerationSettings, SDKProvider
-from whichai.providers.transport import classify_status, classify_transport, retry_after_seconds, shorten
+from whichai.providers.transport import classify_sdk, classify_status, retry_after_seconds, shorten
 
 GEMINI_KEY_ENVS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 
@@ -121,18 +121,14 @@ class GeminiProvider(SDKProvider):
         yield Chunk(finish_reason=finish, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def classify(self, exc: BaseException) -> ProviderError:
-        if isinstance(exc, ProviderError):
-            return exc
-        where = self._where()
-        try:
-            from google.genai import errors
-        except ImportError:  # pragma: no cover - check() reports this first
-            return ProviderError(f"{type(exc).__name__}{where}: {shorten(exc)}", error_class="error")
+        return classify_sdk(exc, self._where(), _import_errors, self._classify_sdk)
+
+    def _classify_sdk(self, errors, exc: BaseException, where: str) -> ProviderError | None:
         if isinstance(exc, errors.APIError):
             return self._classify_api_error(exc, where)
         if isinstance(exc, errors.UnknownApiResponseError):
             return RetryableError(f"invalid response{where}: not valid JSON", error_class="invalid_response")
-        return classify_transport(exc, where)
+        return None
 
     def _classify_api_error(self, exc, where: str) -> ProviderError:
         status = exc.code if isinstance(exc.code, int) else 0
@@ -165,6 +161,12 @@ def to_contents(messages: list[dict[str, str]]) -> tuple[str, list[dict]]:
         if m.get("role") != "system"
     ]
     return "\n\n".join(system), contents
+
+
+def _import_errors():
+    from google.genai import errors
+
+    return errors
 
 
 def _enum_name(value: object) -> str:

@@ -5,6 +5,8 @@ here, and so that whichever one an SDK version picked is recognised."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from whichai.errors import FatalCallError, ProviderError, RetryableError
 
@@ -40,6 +42,20 @@ def classify_transport(exc: BaseException, where: str) -> ProviderError:
     if isinstance(exc, (ConnectionError, OSError)):
         return RetryableError(f"cannot connect{where}: {name}", error_class="connection")
     return ProviderError(f"{name}{where}: {shorten(exc)}", error_class="error")
+
+
+def classify_sdk(exc: BaseException, where: str, import_sdk: Callable[[], Any],
+                 by_sdk: Callable[[Any, BaseException, str], ProviderError | None]) -> ProviderError:
+    """Classify an exception of a vendor SDK: a whichai error passes through; ``by_sdk(sdk, exc, where)``
+    gives the SDK's own classes their error (``None`` for "not one of mine"); the rest are transport
+    failures. ``import_sdk`` imports the SDK lazily (missing, the exception is reported as it is)."""
+    if isinstance(exc, ProviderError):
+        return exc
+    try:
+        sdk = import_sdk()
+    except ImportError:  # pragma: no cover - a provider's check() reports this first
+        return ProviderError(f"{type(exc).__name__}{where}: {shorten(exc)}", error_class="error")
+    return by_sdk(sdk, exc, where) or classify_transport(exc, where)
 
 
 def classify_status(status: int, where: str, key_hint: str, *, detail: str = "", message: str = "",

@@ -13,6 +13,10 @@ Every YAML file whichai reads from a user (task files, needs profiles) goes thro
   with more than ``MAX_DIGITS`` digits (Python refuses to convert 4,300+ digits at all).
 
 :func:`check_numbers` applies the same number rule to data parsed by other means (JSON, TOML).
+
+This module is the one way whichai reads YAML: :func:`load_file` for a user's file, :func:`loads` for
+YAML text from outside (a config's value, a model's answer), :func:`load_packaged` for the data files
+shipped with whichai or downloaded by ``whichai catalog update`` (read whole, the same safe loader).
 """
 
 from __future__ import annotations
@@ -240,3 +244,14 @@ def load_file(path: str | Path, what: str = "file", limit: int = MAX_SMALL_BYTES
         line = raw[: exc.start].count(b"\n") + 1
         raise FileInputError(str(p), f"the {what} is not UTF-8 text", "save it as UTF-8", line=line) from exc
     return parse(text, p)
+
+
+def loads(text: str, what: str = "<yaml>") -> Any:
+    """The data of YAML text from outside whichai (a config's value, a model's answer), parsed safely."""
+    return parse(text, what)[0]
+
+
+def load_packaged(path: str | Path) -> Any:
+    """The data of a YAML file whichai ships (``catalog/curated/``) or its catalog update downloaded:
+    read whole (no size cap), parsed by the same safe loader; a problem is a FileInputError naming it."""
+    return parse(Path(path).read_text(encoding="utf-8"), path)[0]

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
+from whichai import safeyaml
 from whichai.catalog import licenses
 from whichai.catalog.naming import OWNER_LAB, known_lab, model_key
 from whichai.catalog.openness import Evidence
@@ -96,7 +95,7 @@ def align_suites(entries: dict, issues: list) -> None:
 
 
 def _read_models() -> dict:
-    return yaml.safe_load((CURATED / "models.yaml").read_text(encoding="utf-8"))
+    return safeyaml.load_packaged(CURATED / "models.yaml")
 
 
 def _curated_entry(m: dict) -> dict:
@@ -265,7 +264,7 @@ def link_bases(entries: dict, issues: list) -> None:
 
 
 def read_vendors() -> dict:
-    return yaml.safe_load((CURATED / "vendors.yaml").read_text(encoding="utf-8"))["vendors"]
+    return safeyaml.load_packaged(CURATED / "vendors.yaml")["vendors"]
 
 
 def apply_vendor_facts(e: dict, vendors: dict) -> None:

@@ -27,9 +27,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-import yaml
-
-from whichai import clock
+from whichai import clock, safeyaml
 from whichai.catalog.naming import OWNER_LAB, slug
 
 CURATED = Path(__file__).parent / "curated" / "lifecycle.yaml"
@@ -93,7 +91,7 @@ def entry_status(entry: dict, day: date | str | None = None) -> str:
 
 def read_notices(path: Path = CURATED) -> dict[str, dict]:
     """Run id -> {shutdown_date, announced, source, notice} from the curated vendor notices."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    doc = safeyaml.load_packaged(path)
     out: dict[str, dict] = {}
     for i, notice in enumerate(doc["notices"]):
         src = dict(notice["source"])

@@ -21,8 +21,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from whichai import safeyaml
 from whichai.catalog.fetch import FetchError, Limits, download, unpack
-from whichai.errors import InputError, WhichaiError
+from whichai.errors import FileInputError, InputError, WhichaiError
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,15 @@ def _largest_dir(root: Path, pattern: str, skip: tuple[str, ...] = ()) -> Path |
 
 
 def _stage_mof(raw: Path) -> Path:
-    import yaml
-
     settings = next((p for p in raw.rglob("mof.settings.yml") if p.is_file()), None)
     folder = _largest_dir(raw, "*.yml", skip=("mof.settings.yml",))
     if settings is None or folder is None:
         raise FetchError("mof: the archive has no mof.settings.yml or no release files (*.yml)")
     try:
-        doc = yaml.safe_load(settings.read_text(encoding="utf-8"))
+        doc = safeyaml.load_packaged(settings)
         ok = isinstance(doc, dict) and isinstance(doc.get("components"), list) and all(
             isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("class"), int) for c in doc["components"])
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (FileInputError, UnicodeDecodeError):
         ok = False
     if not ok:
         raise FetchError("mof: mof.settings.yml is not the MOF settings format (components with name and class)")

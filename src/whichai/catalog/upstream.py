@@ -12,8 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from whichai import safeyaml
 from whichai.catalog import licenses
 from whichai.catalog.lifecycle import apply_offer
 from whichai.catalog.naming import (
@@ -30,6 +29,7 @@ from whichai.catalog.naming import (
     without_release_tag,
 )
 from whichai.catalog.openness import Evidence
+from whichai.errors import FileInputError
 
 URLS = {"models.dev": "https://models.dev", "mof": "https://mot.isitopen.ai", "osai-index": "https://osai-index.eu"}
 RUN_PREFIX = {"google": "gemini"}  # models.dev provider folder -> the prefix whichai runs it under
@@ -304,7 +304,7 @@ def _host_model(entries, index, meta, pid, prefix, first_party_lab, mid, d, as_o
 
 
 def _mof_settings(root: Path) -> dict[str, dict]:
-    data = yaml.safe_load((root / "mof.settings.yml").read_text(encoding="utf-8"))
+    data = safeyaml.load_packaged(root / "mof.settings.yml")
     return {c["name"]: c for c in data["components"]}
 
 
@@ -324,8 +324,8 @@ def _mof_class(components: dict[str, str | None], settings: dict[str, dict]) -> 
 
 def _mof_release(path: Path, issues: list) -> dict | None:
     try:
-        rel = yaml.safe_load(path.read_text(encoding="utf-8"))["release"]
-    except (yaml.YAMLError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        rel = safeyaml.load_packaged(path)["release"]
+    except (FileInputError, KeyError, TypeError, UnicodeDecodeError) as exc:
         issues.append({"kind": "unreadable", "source": "mof", "item": path.name, "detail": str(exc)[:120]})
         return None
     name = str(rel.get("name") or path.stem)
@@ -430,8 +430,8 @@ def read_osai(root: Path, as_of: str, issues: list) -> list[dict]:
         if path.name.startswith("_"):
             continue
         try:
-            d = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            d = safeyaml.load_packaged(path)
+        except (FileInputError, UnicodeDecodeError) as exc:
             issues.append({"kind": "unreadable", "source": "osai-index", "item": path.name, "detail": str(exc)[:120]})
             continue
         sysd = d.get("system") or {}

@@ -181,7 +181,8 @@ def deep_equal(a: Any, b: Any) -> bool:
 
 def extract_json_objects(text: str) -> list[Any]:
     """promptfoo's extractJsonObjects: each balanced (or end-closed) ``{...}`` that parses, leniently."""
-    import yaml
+    from whichai import safeyaml
+    from whichai.errors import FileInputError
 
     found: list[Any] = []
     i = 0
@@ -200,8 +201,8 @@ def extract_json_objects(text: str) -> list[Any]:
                     obj = json.loads(candidate)
                 except ValueError:
                     try:
-                        obj = yaml.safe_load(re.sub(r"(^|\s)//", r"\1#", candidate))
-                    except yaml.YAMLError:
+                        obj = safeyaml.loads(re.sub(r"(^|\s)//", r"\1#", candidate), "<answer>")
+                    except FileInputError:
                         obj = None
                 if isinstance(obj, (dict, list)):
                     found.append(obj)
@@ -215,11 +216,12 @@ def extract_json_objects(text: str) -> list[Any]:
 
 def _schema_validator(value: Any, base_dir: str):
     import jsonschema
-    import yaml
+
+    from whichai import safeyaml
 
     schema = value
     if isinstance(value, str):
-        schema = _file_value(value, base_dir) if value.startswith("file://") else yaml.safe_load(value)
+        schema = _file_value(value, base_dir) if value.startswith("file://") else safeyaml.loads(value, "schema")
     if not isinstance(schema, (dict, bool)):
         raise AssertionError_("is-json / contains-json need a JSON schema (a mapping) as value")
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator) if isinstance(schema, dict) else jsonschema.Draft7Validator
@@ -227,14 +229,14 @@ def _schema_validator(value: Any, base_dir: str):
 
 
 def _file_value(ref: str, base_dir: str) -> Any:
-    import yaml
+    from whichai import safeyaml
 
     path = Path(base_dir) / ref.removeprefix("file://")
+    if path.suffix.lower() in (".yaml", ".yml"):  # a user's file: size-capped, parsed safely
+        return safeyaml.load_file(path)[0]
     text = path.read_text("utf-8")
     if path.suffix.lower() == ".json":
         return json.loads(text)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return yaml.safe_load(text)
     return text
 
 

@@ -23,8 +23,11 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from whichai.errors import ProviderError
+
+T = TypeVar("T")
 
 SHED_STATUSES = frozenset({503, 529})
 SHED_RETRIES = 20  # attempts shed while the server answered others: not counted against the retries, up to this
@@ -52,7 +55,7 @@ class LimitChange:
     after: int
     reason: str  # "shed: <error class>" | "recovered"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"at_s": round(self.at_s, 3), "before": self.before, "after": self.after, "reason": self.reason}
 
 
@@ -127,7 +130,7 @@ class AdaptiveLimiter:
         await self.acquire()
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         self.release_nowait()
 
     @asynccontextmanager
@@ -169,7 +172,7 @@ class AdaptiveLimiter:
         self.events.append(LimitChange(time.perf_counter() - self._started, before, self.limit, "recovered"))
         self._wake()  # the slot just added goes to the oldest waiter
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         """What happened, for a run's or a load point's JSON."""
         return {
             "configured": self.maximum, "lowest": self.lowest, "final": self.limit, "sheds": self.sheds,
@@ -195,7 +198,7 @@ class CallBudget:
         self.free = 0
         self._answered = limiter.answered if limiter else 0
 
-    def stop(self, state=None) -> bool:
+    def stop(self, state: object = None) -> bool:  # tenacity's stop: called with its RetryCallState
         return self.attempts - min(self.free, SHED_RETRIES) >= self.retries + 1
 
     def pause(self, exc: BaseException | None) -> float | None:
@@ -204,7 +207,7 @@ class CallBudget:
             return None
         return self.pause_s * random.uniform(0.5, 1.5)
 
-    async def attempt(self, make: Callable[[], Awaitable]):
+    async def attempt(self, make: Callable[[], Awaitable[T]]) -> T:
         self.attempts += 1
         limiter = self.limiter
         if limiter is None:

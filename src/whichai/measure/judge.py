@@ -80,7 +80,7 @@ def needs_judge(case: Case) -> bool:
 
 
 def judge_of(case: Case) -> str:
-    return case.options["model"] if case.scorer == "judge" else case.options["judge_model"]
+    return str(case.options["model"] if case.scorer == "judge" else case.options["judge_model"])
 
 
 def self_judging_note(judge_model: str, models: list[str]) -> str | None:
@@ -223,7 +223,7 @@ def _as_score(value: Any) -> float | None:
 _VERDICT_KEYS = {"pass", "passed", "score"}
 
 
-def _verdict_object(text: str) -> tuple[dict, str] | None:
+def _verdict_object(text: str) -> tuple[dict[str, Any], str] | None:
     """The LAST well-formed JSON object of the reply that holds a verdict (after the judge's reasoning,
     which may quote the answer and whatever verdict the answer carries); else the last object at all."""
     objects = json_objects(text)

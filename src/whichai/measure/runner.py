@@ -112,9 +112,9 @@ class Runner:
         self._prices: dict[str, tuple[float, float, str] | None] = {}
         self._limits: dict[str, AdaptiveLimiter] = {}  # per provider: AIMD when its server sheds load
         self._db_pool: ThreadPoolExecutor | None = None
-        self._calibrations: dict[str, asyncio.Task] = {}  # judge model -> its calibration (once per run)
+        self._calibrations: dict[str, asyncio.Task[dict[str, Any]]] = {}  # judge model -> its calibration (once per run)
 
-    async def _db(self, method: Callable, *args: Any) -> Any:
+    async def _db(self, method: Callable[..., Any], *args: Any) -> Any:
         """Run a store method in the one database thread (off the event loop)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db_pool, functools.partial(method, *args))
@@ -178,7 +178,7 @@ class Runner:
             except StorageError:
                 return  # the next write reports the failure; claims then go stale, which is right
 
-    async def _prepare(self, plan: RunPlan, resolved: dict, finished: dict, outcome: RunOutcome) -> None:
+    async def _prepare(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], finished: dict[tuple[str, str], str], outcome: RunOutcome) -> None:
         """Load models and tokenizers before anything is timed; note settings a provider ignores."""
         import tenacity  # noqa: F401  (the retry policy of every call: imported here, before the calls are timed)
 
@@ -206,7 +206,7 @@ class Runner:
             if ignored:
                 outcome.settings_not_applied[model] = ignored
 
-    async def _work(self, plan: RunPlan, resolved: dict, token: str, outcome: RunOutcome) -> None:
+    async def _work(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str, outcome: RunOutcome) -> None:
         """Claim and run what is free; then wait while other processes hold cases; repeat until done."""
         limits = self._limits
         for provider, _ in resolved.values():
@@ -228,7 +228,7 @@ class Runner:
             outcome.waited_for = sorted(announced)
             await asyncio.sleep(WAIT_POLL_S)
 
-    async def _feed(self, plan: RunPlan, resolved: dict, token: str, order: list[tuple[str, Case]],
+    async def _feed(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str, order: list[tuple[str, Case]],
                     outcome: RunOutcome) -> None:
         """Work fed, not spawned: per provider, a producer claims the free cases in batches (one transaction
         each) and feeds a bounded queue that as many workers as the provider's limit drain; results are
@@ -255,7 +255,7 @@ class Runner:
             writer.flush_now()
             raise
 
-    async def _claim_into(self, queue: asyncio.Queue, items: list[tuple[str, Case]], workers: int, token: str,
+    async def _claim_into(self, queue: asyncio.Queue[tuple[str, Case] | None], items: list[tuple[str, Case]], workers: int, token: str,
                           run_id: str) -> None:
         for start in range(0, len(items), CLAIM_BATCH):
             chunk = items[start:start + CLAIM_BATCH]
@@ -265,7 +265,7 @@ class Runner:
         for _ in range(workers):
             await queue.put(None)
 
-    async def _drain(self, queue: asyncio.Queue[tuple[str, Case] | None], plan: RunPlan, resolved: dict, writer: ResultWriter,
+    async def _drain(self, queue: asyncio.Queue[tuple[str, Case] | None], plan: RunPlan, resolved: dict[str, tuple[Provider, str]], writer: ResultWriter,
                      outcome: RunOutcome) -> None:
         while (item := await queue.get()) is not None:
             await self._one(plan, resolved, writer, *item, outcome)
@@ -276,7 +276,7 @@ class Runner:
         if self.on_result:
             self.on_result(result["model"], result)
 
-    async def _one(self, plan: RunPlan, resolved: dict, writer: ResultWriter, model: str, case: Case,
+    async def _one(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], writer: ResultWriter, model: str, case: Case,
                    outcome: RunOutcome) -> None:
         """One claimed case: call, finish (tokens, score, cost), hand the result to the writer."""
         provider, name = resolved[model]
@@ -340,7 +340,7 @@ class Runner:
     async def _calibrate(self, plan: RunPlan, outcome: RunOutcome, judge_id: str) -> dict[str, Any]:
         from whichai.measure import judge
 
-        found = (await self._db(judge.calibrations, self.store, outcome.run_id)).get(judge_id)
+        found: dict[str, Any] | None = (await self._db(judge.calibrations, self.store, outcome.run_id)).get(judge_id)
         if found is None:
             sample = judge.calibration_cases(judge_id)
             verdicts = await asyncio.gather(*(self._ask_judge(plan, case, answer) for case, answer, _ in sample))
@@ -379,7 +379,7 @@ class Runner:
     def _concurrency(self, provider: Provider, plan: RunPlan) -> int:
         configured = getattr(provider.config, "concurrency", None)
         if configured:
-            return configured
+            return int(configured)
         if plan.concurrency and not provider.local:
             return plan.concurrency
         return provider.default_concurrency()
@@ -387,14 +387,14 @@ class Runner:
     async def _call(self, provider: Provider, name: str, model: str, case: Case, plan: RunPlan,
                     settings: GenerationSettings | None = None) -> tuple[dict[str, Any] | None, int, dict[str, Any] | None]:
         """(measured, attempts, None) for an answer; (None, attempts, error result) for a failed call."""
-        from tenacity import AsyncRetrying, retry_if_exception_type, wait_exponential_jitter
+        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
 
         messages = case.messages()
         backoff = wait_exponential_jitter(initial=plan.backoff_initial, max=plan.backoff_max, jitter=plan.backoff_initial)
 
         budget = CallBudget(self._limits.get(provider.name), plan.retries, plan.backoff_initial)
 
-        def wait(state) -> float:
+        def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             retry_after = getattr(exc, "retry_after", None) or 0.0
             shed = budget.pause(exc)  # shed by the server: the limit came down, a short pause will do
@@ -484,7 +484,7 @@ class Runner:
             "answer_truncated": int(measured["truncated"]), "answer_bytes": measured["bytes"],
         }
 
-    def _tokens(self, provider: Provider, name: str, case: Case, measured: dict[str, Any], text: str) -> tuple:
+    def _tokens(self, provider: Provider, name: str, case: Case, measured: dict[str, Any], text: str) -> tuple[int, str, int | None, str | None]:
         """(output tokens, their source, input tokens, their source). Sources: provider (reported in the
         response), tokenizer (counted with the model's own tokenizer), deltas (one per streamed piece:
         exact on llama.cpp, vLLM and TGI servers, an estimate elsewhere); input None when unknown."""
@@ -523,7 +523,7 @@ def _needs_judge(case: Case) -> bool:
     return needs_judge(case)
 
 
-def _score(case: Case, text: str, timeout: float):
+def _score(case: Case, text: str, timeout: float) -> tuple[Score | None, str | None]:
     """(Score, None), or (None, why) when the scorer ran past its time bound."""
     from whichai.tasks.scorers import score
 

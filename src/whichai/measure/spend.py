@@ -50,7 +50,8 @@ class Spend:
 
     @property
     def usd(self) -> float:
-        return sum(m["usd"] for m in self.models)
+        total: float = sum(m["usd"] for m in self.models)
+        return total
 
     def add(self, model: str, price: tuple[float, float, str], calls: int, input_tokens: int, output_tokens: int) -> None:
         usd = (input_tokens * price[0] + output_tokens * price[1]) / 1_000_000

@@ -15,11 +15,15 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from whichai.measure.adaptive import SHED_STATUSES
 from whichai.errors import FatalCallError
 from whichai.measure.load.prompts import Prompt
 from whichai.measure.load.target import Target
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 @dataclass(slots=True)
@@ -124,7 +128,7 @@ class StreamClient:
         sample.ok = True
         return sample
 
-    def _http_error(self, response, latency: float) -> Sample:
+    def _http_error(self, response: aiohttp.ClientResponse, latency: float) -> Sample:
         from whichai.providers.transport import retry_after_seconds
 
         status = response.status
@@ -171,7 +175,8 @@ def _prompt_tokens(text: str) -> int | None:
         except (ValueError, AttributeError):
             continue
         if usage.get("prompt_tokens"):
-            return usage["prompt_tokens"]
+            tokens: int = usage["prompt_tokens"]
+            return tokens
     return None
 
 

@@ -17,6 +17,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.errors import FatalCallError
@@ -37,7 +38,7 @@ class PointPlan:
 
 
 async def run_point(client: StreamClient, prompts: list[Prompt], plan: PointPlan, offset: int = 0,
-                    on_sample: Callable[[Sample], None] | None = None) -> dict:
+                    on_sample: Callable[[Sample], None] | None = None) -> dict[str, Any]:
     limiter = AdaptiveLimiter(plan.concurrency)
     samples: list[Sample] = []
     issued = 0
@@ -119,7 +120,7 @@ def steady_window(spans: list[tuple[float, float, Sample]], concurrency: int, dr
 
 
 def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: list[Prompt],
-              limiter: AdaptiveLimiter, window: Window | None = None) -> dict:
+              limiter: AdaptiveLimiter, window: Window | None = None) -> dict[str, Any]:
     ok = [s for s in samples if s.ok]
     output = sum(s.output_tokens for s in ok)
     window = window or Window(len(ok), output, elapsed)

@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from whichai.measure.load.target import Target
+
+if TYPE_CHECKING:
+    from whichai.tasks.model import Task
 
 # Common English words; most are one token in the tokenizers of current open models (with the leading space).
 _WORDS = (
@@ -40,8 +44,8 @@ def synthetic_text(index: int, words: int) -> str:
 
 
 def request_body(target: Target, messages: list[dict[str, str]], max_tokens: int, *, min_tokens: int | None,
-                 temperature: float) -> dict:
-    body: dict = {"model": target.model, "messages": messages, "temperature": temperature, "stream": True,
+                 temperature: float) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": target.model, "messages": messages, "temperature": temperature, "stream": True,
                   "stream_options": {"include_usage": True}}
     body["max_completion_tokens" if target.provider == "openai" else "max_tokens"] = max_tokens
     if min_tokens:
@@ -61,7 +65,7 @@ def synthetic_prompts(target: Target, input_tokens: int, output_tokens: int, *, 
     ]
 
 
-def task_prompts(target: Target, task, max_tokens: int, temperature: float = 0.0) -> list[Prompt]:
+def task_prompts(target: Target, task: Task, max_tokens: int, temperature: float = 0.0) -> list[Prompt]:
     return [
         Prompt(json.dumps(request_body(target, case.messages(), max_tokens, min_tokens=None,
                                        temperature=temperature)).encode(), label=case.id)

@@ -22,7 +22,7 @@ class Hooks:
 
     point_start: Callable[[int, int | None], None] = lambda concurrency, total: None
     sample: Callable[[Sample], None] = lambda sample: None
-    point_end: Callable[[dict], None] = lambda point: None
+    point_end: Callable[[dict[str, Any]], None] = lambda point: None
 
 
 @dataclass
@@ -44,7 +44,7 @@ async def run_load(spec: LoadSpec) -> dict[str, Any]:
     try:
         await _calibrate(client, spec.prompts)
 
-        async def measure(concurrency: int) -> dict:
+        async def measure(concurrency: int) -> dict[str, Any]:
             nonlocal issued
             requests = spec.plan.requests_at(concurrency)
             spec.hooks.point_start(concurrency, requests)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 NEAR_MAX = 0.95
 FAILING = 0.5  # a point where more than half the requests failed ends the doubling
@@ -38,14 +39,14 @@ class SweepPlan:
         return self.slo_ttft_s is not None or self.slo_latency_s is not None
 
 
-Measure = Callable[[int], Awaitable[dict]]
+Measure = Callable[[int], Awaitable[dict[str, Any]]]
 
 
-async def sweep(plan: SweepPlan, measure: Measure) -> dict:
+async def sweep(plan: SweepPlan, measure: Measure) -> dict[str, Any]:
     """Run the sweep, calling ``measure(concurrency)`` for each point; returns the summary fields."""
-    points: dict[int, dict] = {}
+    points: dict[int, dict[str, Any]] = {}
 
-    async def at(concurrency: int) -> dict:
+    async def at(concurrency: int) -> dict[str, Any]:
         if concurrency not in points:
             points[concurrency] = await measure(concurrency)
         return points[concurrency]
@@ -74,7 +75,8 @@ async def sweep(plan: SweepPlan, measure: Measure) -> dict:
     return summary(plan, points, saturated)
 
 
-async def _bisect(plan: SweepPlan, points: dict[int, dict], at, beyond) -> None:
+async def _bisect(plan: SweepPlan, points: dict[int, dict[str, Any]], at: Measure,
+                  beyond: Callable[[dict[str, Any], float], bool]) -> None:
     """Narrow the gap between the largest concurrency not ``beyond`` and the smallest one that is."""
     for _ in range(plan.bisect_steps):
         top = max(p["output_tokens_per_s"] for p in points.values())
@@ -92,7 +94,7 @@ async def _bisect(plan: SweepPlan, points: dict[int, dict], at, beyond) -> None:
         await at((lo + hi) // 2)
 
 
-def meets_slo(plan: SweepPlan, point: dict) -> bool:
+def meets_slo(plan: SweepPlan, point: dict[str, Any]) -> bool:
     if point["errors"] or point["ttft_p95_s"] is None:
         return False
     if plan.slo_ttft_s is not None and point["ttft_p95_s"] > plan.slo_ttft_s:
@@ -100,7 +102,7 @@ def meets_slo(plan: SweepPlan, point: dict) -> bool:
     return plan.slo_latency_s is None or point["latency_p95_s"] <= plan.slo_latency_s
 
 
-def summary(plan: SweepPlan, points: dict[int, dict], saturated: bool) -> dict:
+def summary(plan: SweepPlan, points: dict[int, dict[str, Any]], saturated: bool) -> dict[str, Any]:
     ordered = [points[c] for c in sorted(points)]
     top = max(ordered, key=lambda p: p["output_tokens_per_s"])
     near = [p for p in ordered if p["output_tokens_per_s"] >= NEAR_MAX * top["output_tokens_per_s"]]
@@ -116,13 +118,13 @@ def summary(plan: SweepPlan, points: dict[int, dict], saturated: bool) -> dict:
     }
 
 
-def _headline(point: dict) -> dict:
+def _headline(point: dict[str, Any]) -> dict[str, Any]:
     keys = ("concurrency", "requests_per_s", "output_tokens_per_s", "input_tokens_per_s", "tokens_per_s",
             "ttft_p95_s", "latency_p95_s")
     return {k: point[k] for k in keys}
 
 
-def _at_slo(plan: SweepPlan, ordered: list[dict]) -> dict | None:
+def _at_slo(plan: SweepPlan, ordered: list[dict[str, Any]]) -> dict[str, Any] | None:
     if not plan.has_slo:
         return None
     meeting = [p for p in ordered if meets_slo(plan, p)]

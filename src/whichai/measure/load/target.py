@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from whichai.errors import InputError
+
+if TYPE_CHECKING:
+    from whichai.config import Config
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
@@ -38,7 +42,7 @@ class Target:
         return f"server {self.host}" if self.self_hosted else f"{self.provider} API"
 
 
-def resolve_target(model_id: str, config) -> Target:
+def resolve_target(model_id: str, config: Config) -> Target:
     from whichai.providers.openai_compat import OpenAIProvider
     from whichai.providers.registry import Registry
 

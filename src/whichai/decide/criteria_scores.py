@@ -1,8 +1,8 @@
 """The ten criterion scores of a model, computed from the catalog's facts (decide alone scores).
 
 The catalog holds facts with their sources; this module turns them into scores in [0, 1], each a
-:class:`Score` with its origin, a reason code (``why.*``, texts in :mod:`whichai.decide.reason_texts`
-and :mod:`whichai.decide.i18n`) with parameters, and the evidence (each fact with its source).
+:class:`Score` with its origin, a reason code (``why.*``, texts in the ``decide`` table of the gettext
+catalogs, read by :mod:`whichai.decide.i18n`) with parameters, and the evidence (each fact with its source).
 A fact that is not on record scores the neutral 0.5 with origin ``unknown``, never a low score
 labelled ``catalog``. The rules, one function per criterion (docs/method.md says them for people):
 
@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from whichai import clock
@@ -105,9 +106,11 @@ def _fact_origin(cand: Candidate) -> str:
 # criteria that depend on the model alone ----------------------------------------------------------
 
 
-def customization(cand: Candidate) -> Score:
+def customization(cand: Candidate, task: str | None = None, tunes: Path | None = None) -> Score:
+    """``task``: the decision's task (only a tune measured on it counts); ``tunes``: the tunes folder
+    (the user's by default; tests give their own)."""
     if _downloadable(cand):
-        tuned = _tuned(cand.model)
+        tuned = _tuned(cand.model, task, tunes)
         if tuned is not None:
             return tuned
         dims = getattr(cand.entry, "openness_dimensions", None) or {}
@@ -123,12 +126,12 @@ def customization(cand: Candidate) -> Score:
     return Score(UNKNOWN, "unknown", ["fine_tuning=unknown"], "why.unknown")
 
 
-def _tuned(model: str) -> Score | None:
+def _tuned(model: str, task: str | None, tunes: Path | None = None) -> Score | None:
     """Measured customisation: a ``whichai tune`` of this model, measured against it on held-out cases
     (1.0 when tuning raised the pass rate significantly, 0.8 when it did not)."""
     from whichai.tune.lineage import evidence_for
 
-    found = evidence_for(model)
+    found = evidence_for(model, task, tunes)
     if found is None:
         return None
     params = {"tuned": found.model_id, "task": found.task, "before": f"{found.base_rate:.0%}", "after": f"{found.tuned_rate:.0%}",
@@ -270,10 +273,11 @@ def _terms_score(term, prefix: str = "") -> tuple[float, list[str]] | None:
     return score, [prefix + fact_text(n, term(n)) for n in TERMS]
 
 
-def entry_scores(cand: Candidate) -> dict[str, Score]:
-    """Criterion scores that depend on the model alone (not on the profile's resources)."""
+def entry_scores(cand: Candidate, task: str | None = None) -> dict[str, Score]:
+    """Criterion scores that depend on the model alone (not on the profile's resources); ``task``: the
+    decision's task, for a tune measured on it."""
     return {
-        "customization": customization(cand),
+        "customization": customization(cand, task),
         "transparency": transparency(cand),
         "collaboration": collaboration(cand),
         "updates": updates(cand),
@@ -567,7 +571,7 @@ def score_entry(entry: Any, profile: Profile | None = None, today: date | None =
     in its cheapest allowed mode at the profile's volume; computed as the recommendation computes them."""
     profile = profile or Profile()
     cand = build_candidate(entry.id, entry, None, profile, today=today or clock.today())
-    scores = {"accessibility": accessibility(cand, profile), **entry_scores(cand), "performance": performance(cand, profile)}
+    scores = {"accessibility": accessibility(cand, profile), **entry_scores(cand, profile.task), "performance": performance(cand, profile)}
     found = cheapest(cand.modes, profile.volume.requests_per_month)
     if found is None:
         scores["security"] = api_security(cand) if entry.api_available else Score(UNKNOWN, "unknown", [], "why.unknown")

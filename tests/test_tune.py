@@ -127,7 +127,7 @@ def _fake_tune(name: str, base_rate: float, tuned_rate: float, better: bool) -> 
     folder.mkdir(parents=True)
     (folder / "tuned.gguf").write_bytes(b"GGUF")
     model = f"local/tuned:{name}"
-    Lineage(name=name, model_id=model, base="local/smollm2-135m-instruct", task="reviews", examples=40, examples_hash="x",
+    Lineage(name=name, model_id=model, base="local/smollm2-135m-instruct", task="reviews", task_ref="tasks/reviews", examples=40, examples_hash="x",
             hyper={"rank": 8}, device="cpu", threads=2, train_seconds=300.0, train_cpu_seconds=500.0, energy_wh=5.4, energy_basis="estimate",
             steps=120, final_loss=0.01, created_at="2026-12-07T00:00:00+00:00",
             measured={"pass_rates": {"local/smollm2-135m-instruct": {"passed": 0, "cases": 40, "rate": base_rate},
@@ -149,9 +149,23 @@ def test_customization_is_measured_when_a_tune_exists(data):
 
     cand = Candidate(model="local/smollm2-135m-instruct", name="SmolLM2", entry=None, openness="open-source",
                      openness_origin="inferred", measurement=None)
-    assert customization(cand).origin != "measured"
+    assert customization(cand, "reviews").origin != "measured"
     _fake_tune("reviews", 0.05, 0.75, True)
-    score = customization(cand)
+    assert customization(cand).origin != "measured"  # no task in the decision: no tune counts
+    assert customization(cand, "other-task").origin != "measured"  # a tune measured on another task says nothing here
+    assert customization(cand, "tasks/reviews").origin == "measured"  # the task file the tune was given
+    score = customization(cand, "reviews")
     assert (score.score, score.origin, score.note) == (1.0, "measured", "why.customization_tuned")
     assert "5%" in score.reason["text"]["en"] and "75%" in score.reason["text"]["en"]
     assert "menaikkan" in score.reason["text"]["id"]
+
+
+def test_customization_reads_the_given_tunes_folder_only(tmp_path):
+    from whichai.decide.constraints import Candidate
+    from whichai.decide.criteria_scores import customization
+    from whichai.tune.lineage import evidence_for
+
+    cand = Candidate(model="local/smollm2-135m-instruct", name="SmolLM2", entry=None, openness="open-source",
+                     openness_origin="inferred", measurement=None)
+    assert evidence_for(cand.model, "reviews", tmp_path / "none") is None
+    assert customization(cand, "reviews", tmp_path / "none").origin != "measured"

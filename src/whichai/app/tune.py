@@ -149,7 +149,7 @@ def _export(peft_model, path: Path, folder: Path, name: str, req: TuneRequest, s
     wh, basis = lineage.energy(progress.seconds, progress.cpu_seconds, dev)
     import torch
 
-    record = Lineage(name=name, model_id=TUNED_PREFIX + name, base=req.base, task=split.held_out.name.removesuffix(" (held out)"),
+    record = Lineage(name=name, model_id=TUNED_PREFIX + name, base=req.base, task=split.held_out.name.removesuffix(" (held out)"), task_ref=req.task,
                      examples=len(split.train), examples_hash=split.examples_hash(), hyper=hyper.key(), device=dev,
                      threads=torch.get_num_threads(), train_seconds=round(progress.seconds, 1),
                      train_cpu_seconds=round(progress.cpu_seconds, 1), energy_wh=wh,

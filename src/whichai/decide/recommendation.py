@@ -334,6 +334,8 @@ def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | None) -> Recommendation:
+    if profile.task is None and run and run.get("task"):  # the decision's task: a tune measured on it counts
+        profile = profile.model_copy(update={"task": str(run["task"])})
     out = inp.outcome(profile)
     verdict = out.verdict
     hybrid = hybrid_plan(profile, inp)

@@ -42,9 +42,9 @@ def base_scores(cand: Candidate, profile: Profile, cache: dict[Any, Any] | None 
     """Criterion scores that do not depend on the deployment mode (nor on cost). Each part is cached
     by what it depends on, so a pass that changes one profile answer recomputes only what reads it."""
     if cache is None or cand.entry is None:
-        fixed = entry_scores(cand)
+        fixed = entry_scores(cand, profile.task)
     else:
-        fixed = memoised(cache, ("entry", cand.model, cand.today, profile.horizon_months), lambda: entry_scores(cand))
+        fixed = memoised(cache, ("entry", cand.model, cand.today, profile.horizon_months, profile.task), lambda: entry_scores(cand, profile.task))
     api_usable = any(m.kind == "api" for m in cand.modes)
     mkey = id(cand.measurement) if cand.measurement is not None else None
     access = memoised(cache, ("access", cand.model, mkey, cand.fits_owned, api_usable, profile.commercial), lambda: accessibility(cand, profile))

@@ -57,6 +57,7 @@ class Lineage:
     final_loss: float | None
     created_at: str
     measured: dict[str, Any] = field(default_factory=dict)  # base and tuned pass rates on the held-out cases
+    task_ref: str = ""  # the --task argument as given (a built-in name or a task file)
 
     def save(self, folder: Path) -> None:
         (folder / LINEAGE_NAME).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False), "utf-8")
@@ -79,9 +80,9 @@ def read(folder: Path) -> Lineage | None:
         return None
 
 
-def list_tunes() -> list[Lineage]:
-    """Every finished tune (one with its GGUF and lineage), by name."""
-    root = tunes_dir()
+def list_tunes(root: Path | None = None) -> list[Lineage]:
+    """Every finished tune (one with its GGUF and lineage), by name; ``root``: the user's tunes folder by default."""
+    root = tunes_dir() if root is None else root
     if not root.is_dir():
         return []
     found = [read(d) for d in sorted(root.iterdir()) if (d / GGUF_NAME).is_file()]
@@ -99,16 +100,33 @@ class TuneEvidence:
     cases: int
     p_value: float
     raised: bool  # the tune passed significantly more held-out cases than its base (p < 0.05)
+    train_seconds: float = 0.0
+    train_cpu_seconds: float = 0.0
+    device: str = "cpu"
+    energy_wh: float = 0.0
 
 
-def evidence_for(base: str) -> TuneEvidence | None:
-    """The best measured tune of ``base`` (highest held-out pass rate), or None."""
+def matches_task(t: Lineage, task: str) -> bool:
+    """Whether a tune was measured on the decision's task: its name, or the --task it was given (a
+    file named with or without its folder)."""
+    refs = {t.task, t.task_ref} - {""}
+    return task in refs or any(Path(ref).name == Path(task).name for ref in refs if "/" in ref or "/" in task)
+
+
+def evidence_for(base: str, task: str | None, root: Path | None = None) -> TuneEvidence | None:
+    """The best measured tune of ``base`` on ``task`` (highest held-out pass rate), or None. A tune
+    measured on another task says nothing about this one, so with no task there is none. ``root``: the
+    tunes folder (the user's by default)."""
+    if not task:
+        return None
     found = []
-    for t in list_tunes():
+    for t in list_tunes(root):
         rates, comparison = (t.measured or {}).get("pass_rates") or {}, (t.measured or {}).get("comparison") or {}
-        if t.base != base or base not in rates or t.model_id not in rates or not comparison.get("cases"):
+        if t.base != base or base not in rates or t.model_id not in rates or not comparison.get("cases") or not matches_task(t, task):
             continue
         found.append(TuneEvidence(model_id=t.model_id, task=t.task, base_rate=rates[base]["rate"] or 0.0,
                                   tuned_rate=rates[t.model_id]["rate"] or 0.0, cases=comparison["cases"],
-                                  p_value=comparison["p_value"], raised=comparison.get("better") == t.model_id))
+                                  p_value=comparison["p_value"], raised=comparison.get("better") == t.model_id,
+                                  train_seconds=t.train_seconds, train_cpu_seconds=t.train_cpu_seconds,
+                                  device=t.device, energy_wh=t.energy_wh))
     return max(found, key=lambda e: (e.raised, e.tuned_rate), default=None)

@@ -60,6 +60,7 @@ class Catalog:
             for key in (e["id"], *e.get("aliases", [])):
                 self._index.setdefault(key.lower(), i)
             _link_api_host(e, self.providers)
+            _split_data_terms(e, self.providers)
 
     def __len__(self) -> int:
         return len(self.raw)
@@ -121,6 +122,31 @@ def _link_api_host(entry: dict, providers: dict[str, dict]) -> None:
     if terms:
         entry["api_host"] = host
         entry["api_host_terms"] = terms
+
+
+# an API's data terms: the self-hosting rule's values (nothing leaves your hardware) hold only where
+# the user runs the weights, never on a hosted offer
+DATA_TERMS = ("data_retention", "trains_on_api_data", "zero_retention_available", "certifications")
+
+
+def _split_data_terms(entry: dict, providers: dict[str, dict]) -> None:
+    """An open model's data terms, by deployment: the self-hosting rule's (stored in ``facts`` at build
+    time) move to ``self_hosted_terms``; ``facts`` then carry the terms of the host the entry's id
+    names (or of its one API host) where the catalog has that host's terms, else unknown."""
+    if entry.get("openness") == "closed" or "self_hosted_terms" in entry:
+        return
+    facts = entry.get("facts") or {}
+    entry["self_hosted_terms"] = {k: facts.pop(k) for k in DATA_TERMS if k in facts}
+    own_offer = entry.get("id") in (entry.get("offers") or {})  # the id is a host's run id
+    host = entry.get("api_host") or (str(entry["id"]).split("/", 1)[0] if own_offer else None)
+    terms = (providers.get(host or "") or {}).get("terms") or {}
+    hosted = bool(entry.get("api_available") or entry.get("offers"))
+    for k in DATA_TERMS:
+        if k in terms:
+            facts[k] = terms[k]
+        elif hosted:
+            facts[k] = {"value": None, "source": None, "note": "a hosted offer's data terms are its host's; not in the catalog for this host"}
+    entry["facts"] = facts
 
 
 def load_shipped() -> Catalog:

@@ -110,3 +110,6 @@ class ModelEntry(BaseModel):
     # derived when the catalog is loaded (catalog.py _link_api_host): an open model one API host serves
     api_host: str | None = None  # that host (a models.dev provider id)
     api_host_terms: dict[str, Fact] = {}  # that host's curated data terms, each with its source
+    # an open model's data terms when the user runs the weights (catalog.py _split_data_terms): the
+    # self-hosting rule's, never shown as a hosted offer's
+    self_hosted_terms: dict[str, Fact] = {}

@@ -238,6 +238,13 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
     for key, fact in doc["facts"].items():
         facts.add_row(key, "unknown" if fact["value"] is None else str(fact["value"]), _src_text(fact.get("source")) + (f" {fact['note']}" if fact.get("note") else ""))
     con.print(facts)
+    if doc.get("self_hosted_terms"):  # the self-hosting rule's data terms: never a hosted offer's
+        own = Table(title="Data terms when you run the weights yourself (not those of a hosted offer)")
+        for col in ("fact", "value", "source, as of"):
+            own.add_column(col, overflow="fold")
+        for key, fact in doc["self_hosted_terms"].items():
+            own.add_row(key, "unknown" if fact["value"] is None else str(fact["value"]), _src_text(fact.get("source")))
+        con.print(own)
     if doc.get("conflicts"):
         clash = Table(title="Conflicts: sources that disagree (the shown value follows the precedence in docs/catalog.md)")
         for col in ("fact", "shown", "source: value (as of)"):

@@ -214,3 +214,33 @@ def test_the_embedded_model_on_a_real_server_as_the_private_route(tmp_path, upst
             chunks = list(client(url).chat.completions.create(model="x", stream=True, max_tokens=8,
                                                               messages=[{"role": "user", "content": "NIK 3174055203900001"}]))
             assert chunks and public.total() == 0
+
+
+def test_the_report_shows_the_traffic_beside_the_decisions_estimate(tmp_path, upstreams, monkeypatch):
+    """The request log read back beside the decision (issue 19, item 3): the dashboard's profile page and
+    the report show requests, personal data, cost, the saving against the API and the decision's estimate."""
+    from whichai import app
+    from whichai.report.build import build_recommendation_doc
+    from whichai.report.html import environment, page_context
+    from whichai.report.markdown import render_markdown
+    from whichai.store import Store
+
+    monkeypatch.setenv("CLOUD_KEY", SECRET)
+    private, public = upstreams
+    policy = make_policy(tmp_path, private.base_url, public.base_url)
+    with Running(policy, tmp_path / "w.db") as url:
+        c = client(url)
+        ask(c, "What is the capital of Indonesia?")
+        ask(c, "Telepon saya 0812-3456-7890")
+    store = Store.open(tmp_path / "w.db")
+    try:
+        doc = build_recommendation_doc(app.recommend("default"), store=store)
+    finally:
+        store.close()
+    traffic = doc["gateway"]
+    assert traffic["requests"] == 2 and traffic["sensitive"] == 1 and traffic["decision_monthly_usd"] is not None
+    for lang, title in (("en", "Live traffic through the gateway"), ("id", "Lalu lintas langsung melalui gateway")):
+        md = render_markdown(doc, lang)
+        assert title in md and ("route private" in md or "rute private" in md)
+    html = environment().get_template("_tco.html.j2").render(**page_context(doc, "en"))  # the dashboard's and the report's card
+    assert 'data-testid="gateway-traffic"' in html and "saving" in html

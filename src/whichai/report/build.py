@@ -54,7 +54,24 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
     coverage = stored_coverage(store.cases(rid))  # a promptfoo config's run: the import's coverage
     if coverage is not None:
         doc["promptfoo"] = {**coverage, "text": coverage_text(coverage)}
+    traffic = gateway_traffic(store, decision)
+    if traffic is not None:
+        doc["gateway"] = traffic
     return doc
+
+
+def gateway_traffic(store: Store, decision: dict[str, Any]) -> dict[str, Any] | None:
+    """What ``whichai gateway`` routed with this database (its request log), beside the decision's own
+    estimate of the monthly cost (the hybrid plan's, else the top model's); None when it routed nothing."""
+    from whichai.gateway.log import stats
+
+    traffic = stats(store)
+    if not traffic["requests"]:
+        return None
+    first = store.db.execute("SELECT MIN(at) FROM gateway_requests").fetchone()[0]
+    hybrid, ranking = decision.get("hybrid"), decision.get("ranking") or []
+    estimate = hybrid["monthly_usd"] if hybrid and hybrid.get("applies") else (ranking[0]["monthly_usd"] if ranking else None)
+    return {**traffic, "since": first, "decision_monthly_usd": estimate}
 
 
 def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
@@ -64,6 +81,9 @@ def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: 
     decision = recommendation.document().model_dump(mode="json")
     doc = _document(decision, lang, catalog, [])
     doc["loads"] = load_sweeps(store, None) if store is not None else []
+    traffic = gateway_traffic(store, decision) if store is not None else None
+    if traffic is not None:
+        doc["gateway"] = traffic
     return doc
 
 

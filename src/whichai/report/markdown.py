@@ -53,7 +53,7 @@ def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
     lines += _verdict(doc, lang) + _why(doc, lang)
     if run:
         lines += _measured(doc, lang)
-    lines += _tco(doc, lang) + _loads(doc, lang) + _criteria(doc, lang) + _openness(doc, lang)
+    lines += _tco(doc, lang) + _gateway(doc, lang) + _loads(doc, lang) + _criteria(doc, lang) + _openness(doc, lang)
     if run:
         lines += _cases(doc, lang)
     version = run["whichai_version"] if run else ""
@@ -144,6 +144,21 @@ def _tco(doc: dict[str, Any], lang: str) -> list[str]:
     if tco.get("break_even"):
         lines += [cell(text(tco["break_even"]["text"], lang), None), ""]
     return lines
+
+
+def _gateway(doc: dict[str, Any], lang: str) -> list[str]:
+    g = doc.get("gateway")
+    if not g:
+        return []
+    estimate = _usd(g["decision_monthly_usd"], lang) if g["decision_monthly_usd"] is not None else "?"
+    lines = [f"## {t('gateway.title', lang)}", "",
+             t("gateway.line", lang).format(requests=g["requests"], since=cell(g["since"]), sensitive=g["sensitive"],
+                                             errors=g["errors"], cost=_usd(g["cost_usd"], lang), estimate=estimate), ""]
+    if g.get("saving_usd") is not None:
+        lines += [t("gateway.saving", lang).format(api=_usd(g["all_to_api_usd"], lang), saving=_usd(g["saving_usd"], lang)), ""]
+    lines += [f"- {t('gateway.route', lang).format(route=cell(r['route']), models=cell(', '.join(r['models'])), requests=r['requests'], sensitive=r['sensitive'], cost=_usd(r['cost_usd'], lang))}"
+              for r in g["routes"]]
+    return lines + [""]
 
 
 def _loads(doc: dict[str, Any], lang: str) -> list[str]:

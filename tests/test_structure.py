@@ -21,7 +21,7 @@ MAX_FUNCTION_LINES = 80
 # The data flow, bottom up: a module imports from its own layer or lower ones, never from a higher one.
 # Every top-level module and package of whichai is in exactly one layer (a new one must be placed here).
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundations", {"errors", "paths", "clock", "safeyaml", "config", "criteria", "i18n"}),
+    ("foundations", {"errors", "paths", "clock", "defaults", "safeyaml", "config", "criteria", "i18n"}),
     ("inputs and parts", {"tasks", "providers", "store", "catalog"}),
     ("measuring", {"measure", "gateway", "tune"}),
     ("deciding", {"decide"}),

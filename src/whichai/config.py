@@ -117,6 +117,8 @@ class ProviderConfig(BaseModel):
 
 
 class RunDefaults(BaseModel):
+    """The config's ``[run]`` table; a key it leaves out falls back to :data:`whichai.defaults.RUN_DEFAULTS`."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     concurrency: int | None = Field(default=None, ge=1, le=1024)

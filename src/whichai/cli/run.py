@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from whichai.defaults import RUN_DEFAULTS
+
 
 def register(app: typer.Typer) -> None:
     app.command("run")(run)
@@ -19,10 +21,10 @@ def run(
     candidates: Optional[int] = typer.Option(None, "--candidates", "-k", min=1, max=10, help="With --profile: rank the catalog first, then also measure the K best-ranked models of each side (open and closed) that can be run from here, and rank again; print the command that makes each unreachable top model reachable."),
     config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml (default: ./whichai.toml, then the user config dir)."),
     concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="Concurrent calls per API provider (local models run one at a time)."),
-    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help="Seconds per request before it counts as timed out. Default: 60."),
-    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help="Most tokens per answer. Default: 128."),
-    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, max=2.0, help="Sampling temperature. Default: 0."),
-    retries: Optional[int] = typer.Option(None, "--retries", min=0, max=20, help="Retries on rate limits, 5xx, timeouts, broken streams. Default: 3."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=0.001, help=f"Seconds per request before it counts as timed out. Default: {RUN_DEFAULTS.timeout:g}."),
+    max_tokens: Optional[int] = typer.Option(None, "--max-tokens", min=1, help=f"Most tokens per answer. Default: {RUN_DEFAULTS.max_tokens}."),
+    temperature: Optional[float] = typer.Option(None, "--temperature", min=0.0, max=2.0, help=f"Sampling temperature. Default: {RUN_DEFAULTS.temperature:g}."),
+    retries: Optional[int] = typer.Option(None, "--retries", min=0, max=20, help=f"Retries on rate limits, 5xx, timeouts, broken streams. Default: {RUN_DEFAULTS.retries}."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Run only the first N cases of the task."),
     repeat: int = typer.Option(1, "--repeat", min=1, max=100, help="Ask each case N times (sampling at temperature > 0, 0.7 unless given) and report per-case consistency."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: whichai.db in the user data dir)."),
@@ -30,7 +32,7 @@ def run(
     lang: Optional[str] = typer.Option(None, "--lang", help="Language of explanations: en or id (default: from the locale)."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
     max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="Most USD the run may spend on paid APIs: checked before any call, on an upper estimate (every answer at --max-tokens, the catalog's or the configured prices); over it, or a paid model without a price, and the run does not start."),
-    max_answer_bytes: int = typer.Option(65536, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
+    max_answer_bytes: int = typer.Option(RUN_DEFAULTS.max_answer_bytes, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),
     chat_template: Optional[str] = typer.Option(None, "--chat-template", help="Chat template for local GGUF models, one of llama.cpp's formats (chatml, gemma, llama-3, mistral-instruct, ...): needed by a file without its own template; same as WHICHAI_CHAT_TEMPLATE=NAME."),
     judge: Optional[str] = typer.Option(None, "--judge", help="Judge model id for a promptfoo config's llm-rubric assertions (overrides the config's grader provider), e.g. openai/gpt-4.1-mini."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),

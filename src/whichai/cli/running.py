@@ -9,11 +9,12 @@ from typing import Any
 
 from whichai.cli.output import err_console, esc, out_console, plain, print_json
 from whichai.cli.progress import ErrorBars
+from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import InputError
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
-                profile, lang, report, as_json, candidates=None, max_answer_bytes=65536, repeat=1, max_cost=None,
+                profile, lang, report, as_json, candidates=None, max_answer_bytes=RUN_DEFAULTS.max_answer_bytes, repeat=1, max_cost=None,
                 judge=None) -> int:
     """``whichai run``: check every input, run the plan, then show and store what was measured."""
     from whichai.config import load_config
@@ -36,6 +37,9 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
             err_console().print(f"Note: {unjudged} case(s) have llm-rubric assertions and no judge model: they fail as not run. "
                                 "Give --judge MODEL or defaultTest.options.provider.", markup=False, highlight=False)
     chosen, model_ids = _choose_models(models, candidates, profile, lang, registry)
+    from whichai.cli.tune_step import propose_tune
+
+    tune_step = propose_tune(chosen, profile, task, lang)  # proposed, not run: training takes minutes
     _check_models(registry, model_ids, the_task)
     plan = _run_plan(cfg, the_task, model_ids, concurrency=concurrency, timeout=timeout, max_tokens=max_tokens,
                      temperature=temperature, retries=retries, max_answer_bytes=max_answer_bytes, repeat=repeat)
@@ -58,7 +62,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
         document["recommendation"] = recommendation.document() if as_json else recommendation.to_json()
     if chosen is not None:
-        document["candidates"] = chosen.to_json()
+        document["candidates"] = {**chosen.to_json(), "tune": tune_step}
     if report:
         from whichai.app import write_report
 
@@ -178,22 +182,27 @@ def _check_spend(registry, plan, max_cost: float | None) -> str | None:
 
 def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_tokens, temperature, retries,
               max_answer_bytes: int, repeat: int):
-    """The runner's plan: the command's options, else the config's run settings, else the defaults."""
+    """The runner's plan: the command's options, else the config's run settings, else RUN_DEFAULTS."""
     from whichai.providers.base import GenerationSettings
     from whichai.measure.runner import RunPlan
 
     settings = GenerationSettings(
-        max_tokens=max_tokens or cfg.run.max_tokens or 128,
-        temperature=temperature if temperature is not None else (cfg.run.temperature or 0.0),
+        max_tokens=max_tokens or cfg.run.max_tokens or RUN_DEFAULTS.max_tokens,
+        temperature=_first(temperature, cfg.run.temperature, RUN_DEFAULTS.temperature),
         seed=0 if repeat == 1 else None,  # a fixed seed would make the repeats one answer N times
     )
     return RunPlan(
         task=the_task, models=model_ids, settings=settings,
-        concurrency=concurrency or cfg.run.concurrency,
-        timeout=timeout or cfg.run.timeout or 60.0,
-        retries=retries if retries is not None else (cfg.run.retries if cfg.run.retries is not None else 3),
+        concurrency=concurrency or cfg.run.concurrency or RUN_DEFAULTS.concurrency,
+        timeout=timeout or cfg.run.timeout or RUN_DEFAULTS.timeout,
+        retries=_first(retries, cfg.run.retries, RUN_DEFAULTS.retries),
         max_answer_bytes=max_answer_bytes,
     )
+
+
+def _first(*values):
+    """The first value that is set (not None): an option's 0 counts."""
+    return next(v for v in values if v is not None)
 
 
 def _call_models(store, registry, plan):

@@ -40,6 +40,7 @@ from typing import Any
 
 from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
 from whichai.measure.writer import ResultWriter
+from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
@@ -47,7 +48,7 @@ from whichai.store import HEARTBEAT_S, Store
 from whichai.tasks.model import Case, Task
 from whichai.tasks.scorers import Score
 
-DEFAULT_MAX_ANSWER_BYTES = 65536
+DEFAULT_MAX_ANSWER_BYTES = RUN_DEFAULTS.max_answer_bytes
 WAIT_POLL_S = 0.5
 CLAIM_BATCH = 64  # cases claimed per transaction
 
@@ -65,8 +66,8 @@ class RunPlan:
     models: list[str]
     settings: GenerationSettings = field(default_factory=GenerationSettings)
     concurrency: int | None = None  # per provider; None: the config's or the provider's default
-    timeout: float = 60.0  # seconds per request, retries excluded
-    retries: int = 3  # extra attempts after the first, on retryable errors only
+    timeout: float = RUN_DEFAULTS.timeout  # seconds per request, retries excluded
+    retries: int = RUN_DEFAULTS.retries  # extra attempts after the first, on retryable errors only
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES  # longer answers are cut here and marked truncated

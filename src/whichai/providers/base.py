@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import ProviderError
 
 
@@ -19,8 +20,8 @@ from whichai.errors import ProviderError
 class GenerationSettings:
     """What shapes the answer, and so is part of a run's identity."""
 
-    max_tokens: int = 128
-    temperature: float = 0.0
+    max_tokens: int = RUN_DEFAULTS.max_tokens
+    temperature: float = RUN_DEFAULTS.temperature
     seed: int | None = 0
 
     def identity(self) -> dict[str, Any]:

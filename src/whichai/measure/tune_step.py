@@ -1,0 +1,67 @@
+"""The "tune the best open candidate" step of ``whichai run --candidates K`` (issue 18).
+
+When the profile says customisation matters (``customise`` is ``nice`` or ``must``), the candidate plan
+proposes ``whichai tune BASE --task T`` for the best-ranked open candidate that can be tuned here: a
+local GGUF (not itself a tune) whose architecture the tune code exports (:mod:`whichai.tune.export`).
+It is proposed, not run: training takes minutes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+# user-facing texts (EN, ID); to move into the gettext catalogs' ``candidates`` table
+TEXT = {
+    "tune_step": ("Customisation matters to you: tune the best open candidate on your task, then run again to measure it:",
+                  "Kustomisasi penting bagi Anda: tune kandidat terbuka terbaik pada tugas Anda, lalu jalankan lagi untuk mengukurnya:"),
+    "tune_why": ("{model} is the best-ranked open candidate that can be tuned here (rank {rank}); tuning takes minutes, so it is not run automatically",
+                 "{model} adalah kandidat terbuka berperingkat terbaik yang dapat di-tune di sini (peringkat {rank}); tuning memakan waktu beberapa menit, jadi tidak dijalankan otomatis"),
+}
+
+
+def text(key: str, lang: str, **params: Any) -> str:
+    en, id_ = TEXT[key]
+    return (id_ if lang == "id" else en).format(**params)
+
+
+def tunable(model: str) -> bool:
+    """Whether ``model`` (an id run here) is a GGUF on this machine that ``whichai tune`` can export."""
+    from whichai.providers.registry import split_model_id
+
+    prefix, name = split_model_id(model)
+    if prefix != "local" or name.startswith("tuned:"):
+        return False
+    try:
+        from whichai.providers.local import model_path
+        from whichai.tune.export import check_exportable
+
+        path = model_path(name)
+        if not path.is_file():
+            return False
+        check_exportable(path)
+    except Exception:  # no file, not a GGUF, another architecture, gguf missing: not tunable here
+        return False
+    return True
+
+
+def propose(measured: list[dict[str, Any]], customise: str, task: str | None,
+            can_tune: Callable[[str], bool] = tunable) -> dict[str, Any] | None:
+    """``{base, rank, command, reason: {en, id}}`` for the best open candidate of ``measured`` (the plan's
+    rows) that can be tuned here, when customisation matters and the run has a task; else None."""
+    if customise == "none" or not task:
+        return None
+    for row in sorted((r for r in measured if r.get("side") == "open"), key=lambda r: r.get("rank", 0)):
+        if can_tune(row["model"]):
+            reason = {lang: text("tune_why", lang, model=row["model"], rank=row.get("rank")) for lang in ("en", "id")}
+            return {"base": row["model"], "rank": row.get("rank"), "command": f"whichai tune {row['model']} --task {task}",
+                    "run": False, "reason": reason}
+    return None
+
+
+def render(step: dict[str, Any] | None, console: Any, lang: str) -> None:
+    if step is None:
+        return
+    from rich.markup import escape
+
+    console.print("[bold]" + escape(text("tune_step", lang)) + "[/]")
+    console.print(f"  {escape(step['command'])}  [dim]({escape(step['reason'].get(lang, step['reason']['en']))})[/]")

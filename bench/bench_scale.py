@@ -10,6 +10,8 @@ on a shared machine absolute times move from run to run.
     python bench/bench_scale.py                 # 1,000 and 10,000 cases
     python bench/bench_scale.py 1000 10000 100000
     BEFORE=/tmp/old/src python bench/bench_scale.py 1000   # adds a row for an older tree (git archive COMMIT src)
+    CONCURRENCY=100 python bench/bench_scale.py 2000        # the issue's CPU-per-call point
+    python bench/bench_scale.py --ctrl-c 100000             # first result, then SIGINT 5 s later: time to exit
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -27,7 +30,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CONCURRENCY = 200
+CONCURRENCY = int(os.environ.get("CONCURRENCY", "200"))
 
 SERVER = textwrap.dedent('''
     import asyncio, json, sys
@@ -140,8 +143,58 @@ def size(n: int, base_url: str, tmp: Path) -> dict:
     return row
 
 
+def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
+    """Start `whichai run` on ``n`` cases, wait for its first stored result, send SIGINT ``after_s`` later:
+    time to the first result, from SIGINT to exit, results kept, the run's status, peak memory."""
+    task = tmp / f"cases-{n}.jsonl"
+    task.write_text("".join(json.dumps({"id": f"c{i}", "input": f"question {i}", "expected": "Jakarta",
+                                        "scorer": "contains"}) + "\n" for i in range(n)))
+    config = tmp / "whichai.toml"
+    config.write_text(f'[providers.lean]\nbase_url = "{base_url}"\n')
+    db = tmp / f"w-{n}.db"
+    argv = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config", str(config),
+            "--db", str(db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env={**os.environ, "WHICHAI_DATA_DIR": str(tmp)}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    first = None
+    while first is None and proc.poll() is None:
+        time.sleep(0.02)
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as con:
+                if con.execute("SELECT 1 FROM results LIMIT 1").fetchone():
+                    first = time.perf_counter() - start
+        except sqlite3.Error:
+            pass
+    time.sleep(after_s)
+    sent = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    stopped = time.perf_counter() - sent
+    with sqlite3.connect(db) as con:
+        kept = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        run_status = con.execute("SELECT status FROM runs").fetchone()[0]
+    return {"first_result_s": first, "ctrl_c_s": stopped, "kept": kept, "status": run_status,
+            "exit": os.waitstatus_to_exitcode(status), "peak_mb": usage.ru_maxrss / 1024}
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1000, 10000]
+    interrupt = "--ctrl-c" in sys.argv
+    sizes = [int(a) for a in sys.argv[1:] if a != "--ctrl-c"] or [1000, 10000]
+    if interrupt:
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1.5)
+            for n in sizes:
+                with tempfile.TemporaryDirectory() as tmp:
+                    r = ctrl_c(n, f"http://127.0.0.1:{port}/v1", Path(tmp))
+                print(f"{n:>8} cases: first result {r['first_result_s']:.2f} s, SIGINT 5 s later -> exit {r['exit']} after"
+                      f" {r['ctrl_c_s']:.2f} s, {r['kept']} results kept, run {r['status']}, peak {r['peak_mb']:.0f} MB")
+        finally:
+            server.terminate()
+            server.wait()
+        return
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stderr=subprocess.DEVNULL)
     base_url = f"http://127.0.0.1:{port}/v1"

@@ -62,6 +62,9 @@ class Hostile(BaseHTTPRequestHandler):
                 self.wfile.write(b'data: {"choices": [{"delta": {"content": "')
                 while True:
                     self.wfile.write(b"a" * 65536)
+            if mode == "giant-multiline-event":  # short `data:` lines forever, never the blank line ending the event
+                while True:
+                    self.wfile.write(b"data: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n" * 1024)
             if mode == "endless-answer":  # content events forever, never a finish
                 event = b'data: {"choices": [{"delta": {"content": "abcdefgh"}}]}\n\n'
                 while True:
@@ -146,4 +149,44 @@ def test_an_endless_error_body_is_read_only_up_to_its_cap(env, tmp_path, hostile
     result, row, elapsed = _run(env, tmp_path, hostile("error-endless"), "--retries", "0")
     status, error_class, message, _, _, _ = row
     assert status == "error" and error_class == "server_error" and len(message) < 5000
+    assert elapsed < 60
+
+
+# --- `openai/...`: the vendor's API through the official SDK (its event decoder has no cap of its own) ---
+
+
+def _run_sdk(env, tmp_path, url: str, *extra: str):
+    """A hostile loopback server impersonating the vendor's base URL ([providers.openai] given by --config)."""
+    import sqlite3
+
+    from conftest import write_config, write_jsonl
+    from test_hardening import whichai
+
+    env["OPENAI_API_KEY"] = "sk-test-not-a-real-key-0123456789"
+    task = write_jsonl(tmp_path / "t.jsonl", [{"id": "c1", "input": "hello", "expected": "hello"}])
+    config = write_config(tmp_path / "c.toml", "openai", url)
+    db = tmp_path / "w.db"
+    started = time.monotonic()
+    result = whichai(env, "run", "--task", str(task), "--models", "openai/m", "--config", str(config), "--db", str(db),
+                     "--no-report", "--json", "--timeout", "30", *extra, timeout=120)
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    row = sqlite3.connect(db).execute(
+        "SELECT status, error_class, error_message, answer, answer_truncated, attempts FROM results").fetchone()
+    assert row is not None, result.stderr[-2000:]
+    return result, row, elapsed
+
+
+@pytest.mark.parametrize("mode", ["giant-event", "giant-multiline-event"])
+def test_the_sdk_path_makes_a_giant_event_an_error_of_the_call(env, tmp_path, hostile, mode):
+    result, row, elapsed = _run_sdk(env, tmp_path, hostile(mode), "--retries", "0")
+    status, error_class, message, _, _, attempts = row
+    assert status == "error" and error_class == "invalid_response" and "longer than" in message, row
+    assert attempts == 1 and elapsed < 60
+
+
+def test_the_sdk_path_cuts_an_endless_answer_at_max_answer_bytes(env, tmp_path, hostile):
+    result, row, elapsed = _run_sdk(env, tmp_path, hostile("endless-answer"), "--max-answer-bytes", "2048")
+    status, _, _, answer, truncated, _ = row
+    assert status == "ok" and truncated == 1 and 0 < len(answer.encode()) <= 2048, row
     assert elapsed < 60

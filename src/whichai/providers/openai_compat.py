@@ -94,6 +94,7 @@ class OpenAIProvider(SDKProvider):
             base_url=self.base_url,
             max_retries=0,
             timeout=None,  # the runner owns the per-request timeout
+            http_client=_capped_http_client(self.base_url or "api.openai.com"),
         )
 
     def default_concurrency(self) -> int:
@@ -268,6 +269,54 @@ class WireClient:
 _JSON = {"Content-Type": "application/json"}
 MAX_EVENT_BYTES = 4 * 1024 * 1024  # one server-sent line (a chunk is a few hundred bytes)
 MAX_ERROR_BYTES = 64 * 1024  # an error body kept (shown shortened)
+
+
+def _capped_http_client(where: str):
+    """The SDK's own httpx client (its defaults), whose response bodies are read through
+    :func:`capped_events`: the SDK's server-sent-event decoder has no cap of its own. The HTTP module
+    is the one the SDK is built on (httpx, or its fork httpx2)."""
+    import importlib
+
+    import openai
+
+    base = next(c for c in openai.DefaultAsyncHttpxClient.__mro__ if c.__name__ == "AsyncClient")
+    httpx = importlib.import_module(base.__module__.split(".")[0])
+
+    class CappedEvents(httpx.AsyncByteStream):
+        def __init__(self, inner) -> None:
+            self._inner = inner
+
+        def __aiter__(self):
+            return capped_events(self._inner, where)
+
+        async def aclose(self) -> None:
+            await self._inner.aclose()
+
+    class CappedTransport(httpx.AsyncHTTPTransport):
+        async def handle_async_request(self, request):
+            response = await super().handle_async_request(request)
+            response.stream = CappedEvents(response.stream)
+            return response
+
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)  # the SDK's own defaults
+    return openai.DefaultAsyncHttpxClient(transport=CappedTransport(limits=limits))
+
+
+async def capped_events(inner, where: str):
+    """The chunks of a response body (``inner``), failing once one server-sent event, the bytes since
+    the last blank line, grows past MAX_EVENT_BYTES: an error of the call, its reading stops there
+    (many short ``data:`` lines without a blank one make a single event, too)."""
+    pending = 0  # bytes since the last event boundary
+    tail = b""  # the last bytes of the previous chunk (a boundary split across chunks)
+    async for chunk in inner:
+        seen = tail + chunk
+        end = max(seen.rfind(b"\n\n"), seen.rfind(b"\n\r\n"), seen.rfind(b"\r\r"))
+        pending = len(seen) - end - 1 if end >= 0 else pending + len(chunk)
+        if pending > MAX_EVENT_BYTES:
+            raise ProviderError(f"invalid response at {where}: a server-sent event longer than "
+                                f"{MAX_EVENT_BYTES:,} bytes", error_class="invalid_response")
+        tail = seen[-2:]
+        yield chunk
 
 
 def _line_reader(content):

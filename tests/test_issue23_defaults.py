@@ -77,3 +77,17 @@ def test_the_verdict_names_the_default_it_rests_on():
     assert document["ranking"][0]["mode"] == "api", document["ranking"][0]  # its cost rests on the default volume
     assert "rests on volume" in json.dumps(document["explanation"], ensure_ascii=False)
     assert "nilai bawaan yang tidak diatur" in json.dumps(document["explanation"], ensure_ascii=False)
+
+
+def test_the_printed_profile_show_command_names_the_users_profile():
+    """`whichai profile show` alone shows the default profile, not the user's: the printed command
+    carries the profile (a built-in's name, else the user's file), in every language."""
+    import re
+
+    from whichai.catalog import load_catalog
+    from whichai.decide.recommendation import recommend
+
+    p = parse_profile("name: x\nmin_openness: open-weights\ndata_may_go: anywhere\nhardware: null\n", "x.yaml")
+    text = json.dumps(recommend(p, load_catalog()).document().to_json()["explanation"], ensure_ascii=False)
+    assert "`whichai profile show YOUR_PROFILE.yaml`" in text and "`whichai profile show PROFIL_ANDA.yaml`" in text
+    assert not re.search(r"whichai profile show`", text), text

@@ -381,7 +381,8 @@ def _defaulted(f: Findings, top: Ranked, lang: str) -> list[Block]:
     fields = [name for name in _DECIDING_DEFAULTS.get(top.option.mode.kind, ()) if name in left]
     if not fields:
         return []
-    return [Block(kind="caveat", text=t("ex.defaulted", lang, fields=", ".join(fields), mode=_mode(top, lang)))]
+    return [Block(kind="caveat", text=t("ex.defaulted", lang, fields=", ".join(fields), mode=_mode(top, lang),
+                                        profile=_profile_arg(f.profile.name, lang)))]
 
 
 _GROUP = {"retired_undated": "retired"}  # reasons summed up as one group (the same words: retired, whether or not its date is known)

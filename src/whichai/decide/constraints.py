@@ -32,6 +32,7 @@ from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
+from whichai.decide.tuning import TUNED_PREFIX, tuned_modes
 from whichai.decide.tco import (
     MAX_RENTED_GPUS,
     Mode,
@@ -484,6 +485,8 @@ def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Ca
         return cand
     settled = _settled_modes(cand, ps, static, local_measured, downloadable, mkey)
     modes, reasons, notes, cand.fits_owned = settled
+    if model_id.startswith(TUNED_PREFIX):  # a tune: served as its base, its training a one-off cost
+        modes = tuned_modes(model_id, modes, ps.profile)
     if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
         requests = ps.profile.volume.requests_per_month
         modes = [at_volume(m, requests) for m in modes]

@@ -10,18 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-# user-facing texts (EN, ID); to move into the gettext catalogs' ``candidates`` table
-TEXT = {
-    "tune_step": ("Customisation matters to you: tune the best open candidate on your task, then run again to measure it:",
-                  "Kustomisasi penting bagi Anda: tune kandidat terbuka terbaik pada tugas Anda, lalu jalankan lagi untuk mengukurnya:"),
-    "tune_why": ("{model} is the best-ranked open candidate that can be tuned here (rank {rank}); tuning takes minutes, so it is not run automatically",
-                 "{model} adalah kandidat terbuka berperingkat terbaik yang dapat di-tune di sini (peringkat {rank}); tuning memakan waktu beberapa menit, jadi tidak dijalankan otomatis"),
-}
-
 
 def text(key: str, lang: str, **params: Any) -> str:
-    en, id_ = TEXT[key]
-    return (id_ if lang == "id" else en).format(**params)
+    """A text of the ``candidates`` table of the gettext catalogs (``tune_step``, ``tune_why``)."""
+    from whichai.i18n import text as lookup
+
+    return lookup(key, lang, "candidates", **params)
 
 
 def tunable(model: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,19 @@ def write_gguf(base_gguf: Path, replaced: dict[str, Any], target: Path, name: st
     import gguf
 
     reader = gguf.GGUFReader(str(base_gguf))
-    tmp = target.with_suffix(".gguf.tmp")
-    writer = gguf.GGUFWriter(str(tmp), arch=_architecture(reader))
+    # a new, unpredictable name created exclusively in the target's folder (never a planted symlink)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        _write_copy(gguf, reader, replaced, tmp, name, base_gguf)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _write_copy(gguf: Any, reader: Any, replaced: dict[str, Any], tmp: str, name: str, base_gguf: Path) -> None:
+    writer = gguf.GGUFWriter(tmp, arch=_architecture(reader))
     for field in reader.fields.values():
         if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
             continue
@@ -91,4 +103,3 @@ def write_gguf(base_gguf: Path, replaced: dict[str, Any], target: Path, name: st
     for t in reader.tensors:
         writer.write_tensor_data(replaced.get(t.name, t.data), tensor_endianess=reader.endianess)
     writer.close()
-    os.replace(tmp, target)

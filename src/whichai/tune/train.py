@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -131,10 +132,16 @@ def _save(folder: Path, model, optimizer, progress: Progress, key: dict[str, Any
     import torch
     from peft import get_peft_model_state_dict
 
-    tmp = folder / (CHECKPOINT + ".tmp")
-    torch.save({"adapter": get_peft_model_state_dict(model, save_embedding_layers=False), "optimizer": optimizer.state_dict(),
-                "progress": asdict(progress), "key": key}, tmp)
-    os.replace(tmp, folder / CHECKPOINT)
+    # a new, unpredictable name created exclusively (never a planted .tmp symlink), then os.replace
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{CHECKPOINT}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            torch.save({"adapter": get_peft_model_state_dict(model, save_embedding_layers=False), "optimizer": optimizer.state_dict(),
+                        "progress": asdict(progress), "key": key}, handle)
+        os.replace(tmp, folder / CHECKPOINT)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def read_checkpoint(folder: Path) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ is invalid or unknown gets the same answer whether or not a file of that name ex
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,13 @@ def save(profile: Any, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / f"{name}.yaml"
     text = dump_profile(profile.model_copy(update={"name": name}))
-    tmp = folder / f".{name}.yaml.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    # a new, unpredictable name created exclusively (mode 0600): a planted .tmp symlink is never followed
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.yaml.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

@@ -70,3 +70,17 @@ def test_customization_measured_only_on_the_decisions_task(tuned):
     # the run's task when the profile names none
     run = {"id": "r1", "status": "complete", "task": "reviews", "cases": 40, "models": 1, "calls": 40, "answered": 40, "scored": 40, "errors": 0}
     assert custom(recommend(_profile(), [], measurements=measured, run=run))["origin"] == "measured"
+
+
+def test_the_explanation_says_when_customisation_decided(tuned):
+    measured = [_measured(BASE, 20), _measured("local/models/other-1b.gguf", 21)]
+    without = recommend(_profile(), [], measurements=measured)
+    assert without.outcome.ranked[0].model != BASE  # without the tune's evidence the other model leads
+    rec = recommend(_profile(task="reviews"), [], measurements=measured)
+    assert rec.outcome.ranked[0].model == BASE
+    doc = rec.document()
+    en = [b for b in doc.explanation.en if b.text.startswith("Customisation decided")]
+    assert len(en) == 1 and "from 22% to 78% on 40 held-out cases" in en[0].text
+    assert {f.origin for f in en[0].figures} == {"measured"} and {f.value for f in en[0].figures} >= {"22%", "78%", 40}
+    assert any(b.text.startswith("Kustomisasi menentukan putusan") for b in doc.explanation.id)
+    assert not any(b.text.startswith("Customisation decided") for b in without.document().explanation.en)

@@ -257,6 +257,27 @@ def _why(f: Findings, top: Ranked, lang: str) -> tuple[list[Block], Ranked | Non
     return blocks, alt, other
 
 
+def _customised(f: Findings, top: Ranked, other: Ranked | None, lang: str) -> list[Block]:
+    """A block when a tune measured on the decision's task decided the verdict: the winner's measured
+    customisation lead over the model compared with is at least its lead in total (issue 18)."""
+    if other is None:
+        return []
+    mine, theirs = top.criteria()["customization"], other.criteria()["customization"]
+    if mine.note != "why.customization_tuned" or mine.origin != "measured":
+        return []
+    w = f.outcome.w
+    lead = w["customization"] / math.fsum(w.values()) * (mine.score - theirs.score)
+    if lead <= 0 or lead < top.total - other.total:
+        return []
+    p = mine.params
+    figures = [Figure(name=f"{p['tuned']}.base_pass_rate", value=p["before"], origin="measured"),
+               Figure(name=f"{p['tuned']}.pass_rate", value=p["after"], origin="measured"),
+               Figure(name=f"{p['tuned']}.held_out_cases", value=p["cases"], origin="measured"),
+               Figure(name=f"{p['tuned']}.mcnemar_p", value=p["p"], origin="measured")]
+    text = t("ex.customised", lang, name=top.cand.name, alt_name=other.cand.name, origin=origin_label("measured", lang), **p)
+    return [Block(kind="reason", text=text, figures=figures)]
+
+
 def _cost_block(r: Ranked, lang: str) -> Block:
     comps = [c for c in r.option.mode.components if c.usd or c.name != "amortisation"]
     parts = ", ".join(f"{t('cost.' + c.name, lang)} {usd(c.usd, lang)} {origin_label(c.origin, lang)}" for c in comps)
@@ -432,6 +453,7 @@ def explanation(f: Findings, lang: str) -> list[Block]:
         blocks += _top(f, top, lang)
         why, _, compared = _why(f, top, lang)
         blocks += why
+        blocks += _customised(f, top, compared, lang)
         blocks += _tie(f, top, lang)
         shown = [top] + ([compared] if compared is not None else [])
         blocks += _cost(f, shown, lang)

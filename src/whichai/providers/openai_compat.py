@@ -281,8 +281,10 @@ def _capped_http_client(where: str):
 
     base = next(c for c in openai.DefaultAsyncHttpxClient.__mro__ if c.__name__ == "AsyncClient")
     httpx = importlib.import_module(base.__module__.split(".")[0])
+    byte_stream: Any = httpx.AsyncByteStream
+    transport: Any = httpx.AsyncHTTPTransport
 
-    class CappedEvents(httpx.AsyncByteStream):
+    class CappedEvents(byte_stream):
         def __init__(self, inner) -> None:
             self._inner = inner
 
@@ -292,7 +294,7 @@ def _capped_http_client(where: str):
         async def aclose(self) -> None:
             await self._inner.aclose()
 
-    class CappedTransport(httpx.AsyncHTTPTransport):
+    class CappedTransport(transport):
         async def handle_async_request(self, request):
             response = await super().handle_async_request(request)
             response.stream = CappedEvents(response.stream)

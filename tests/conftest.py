@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -21,6 +22,9 @@ from fakeopenai import FakeOpenAI  # noqa: E402
 # process the tests start inherits it. A test about another day pins its own.
 PINNED_TODAY = "2026-12-07"
 os.environ["WHICHAI_TODAY"] = PINNED_TODAY
+# Nor on the user's data: an in-process test that does not take ``env`` still reads and writes an empty
+# folder of its own (tunes, the default database), never the machine's data directory.
+os.environ["WHICHAI_DATA_DIR"] = tempfile.mkdtemp(prefix="whichai-tests-data-")
 
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
 

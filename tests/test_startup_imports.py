@@ -84,16 +84,23 @@ def test_local_only_run_imports_no_vendor_sdk(env, tmp_path):
         assert name not in imported, name
 
 
-def test_openai_compatible_run_imports_the_openai_sdk(env, tmp_path, fake):
-    """The other side of the test above: the check sees the SDK when a run does need it."""
-    config = write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
+def test_a_named_server_runs_without_the_sdk_and_the_vendor_api_with_it(env, tmp_path, fake):
+    """The other side of the test above: a named OpenAI-compatible server is called through the lean wire
+    client (no SDK imported, issue 24), while ``openai/…`` (the vendor's API, here pointed at the loopback
+    server by an explicit config) goes through the official SDK, and the check sees it."""
     task = write_jsonl(tmp_path / "one.jsonl", [{"id": "q1", "input": "hello", "expected": "hello", "scorer": "contains"}])
-    proc, imported = whichai(env, tmp_path, "run", "--config", str(config), "--task", str(task), "--models", "fake/echo",
+    named = write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
+    proc, imported = whichai(env, tmp_path, "run", "--config", str(named), "--task", str(task), "--models", "fake/echo",
                              "--db", str(tmp_path / "r.db"), "--json", "--no-report")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["models"][0]["answered"] == 1
-    assert "openai" in imported
-    assert "llama_cpp" not in imported and "anthropic" not in imported
+    assert "openai" not in imported and "llama_cpp" not in imported and "anthropic" not in imported
+    vendor = write_config(tmp_path / "vendor.toml", "openai", fake.base_url)
+    proc, imported = whichai({**env, "OPENAI_API_KEY": "sk-test-startup"}, tmp_path, "run", "--config", str(vendor), "--task",
+                             str(task), "--models", "openai/echo", "--db", str(tmp_path / "v.db"), "--json", "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["models"][0]["answered"] == 1
+    assert "openai" in imported and "llama_cpp" not in imported
 
 
 @pytest.mark.parametrize(("args", "status"), [

@@ -132,7 +132,9 @@ def test_a_lean_pass_reads_the_tasks_languages_from_every_measured_model() -> No
 
 
 def test_self_hostings_scores_depend_on_the_kind_and_the_teams_skill_alone() -> None:
-    """Decide computes self-hosting's security and ease of use once per kind and skill (scoring.prepare)."""
+    """Self-hosting's security and ease of use score the same for every model of a kind and skill; only
+    the reason may name the model (a hosted API's offer scored as self-hosted says its API would send
+    the prompts out), so it is computed per model, never shared through a memo."""
     from whichai.catalog import load_catalog
     from whichai.decide.constraints import build_candidate
     from whichai.decide.criteria_scores import mode_scores
@@ -147,9 +149,11 @@ def test_self_hostings_scores_depend_on_the_kind_and_the_teams_skill_alone() -> 
             for mode in cand.modes:
                 if mode.kind == "api":
                     continue
-                got = {k: (s.score, s.origin, s.note, tuple(s.evidence), tuple(sorted(s.params.items())))
-                       for k, s in mode_scores(cand, mode, profile).items()}
+                scores = mode_scores(cand, mode, profile)
+                got = {k: (s.score, s.origin) for k, s in scores.items()}
                 assert seen.setdefault(mode.kind, got) == got, (model, mode.kind)
+                hosted = mode.kind == "owned" and scores["security"].note == "why.security_owned_not_api"
+                assert not hosted or scores["security"].params["api"] == cand.entry.id, (model, "a note about another model")
 
 
 def test_a_view_warmed_before_the_measurements_gives_the_same_recommendation() -> None:

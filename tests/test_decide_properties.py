@@ -14,7 +14,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from whichai.catalog.schema import CriterionScore, Fact, ModelEntry, Price, Source
+from whichai.catalog.schema import Fact, ModelEntry, Price, Source
 from whichai.criteria import CRITERION_IDS
 from whichai.decide import recommend
 from whichai.decide.profile import GPU, OwnedHardware, Profile, RentedGPU, Volume
@@ -34,10 +34,6 @@ def model_entries(draw) -> list[ModelEntry]:
         is_open = openness != "closed"
         api = True if not is_open else draw(st.booleans())
         priced = api and draw(st.booleans() if is_open else st.just(True))
-        criteria = {
-            cid: CriterionScore(score=draw(unit), reason="generated", evidence=[])
-            for cid in draw(st.sets(st.sampled_from(["transparency", "collaboration", "updates", "support", "customization", "security"])))
-        }
         out.append(ModelEntry(
             id=f"lab{i}/model-{i}", name=f"Model {i}", provider=f"Lab {i}", openness=openness,
             license="Apache-2.0" if openness == "open-source" else None,
@@ -49,7 +45,6 @@ def model_entries(draw) -> list[ModelEntry]:
             params_b=draw(st.sampled_from([0.1, 1.0, 3.0, 8.0, 14.0, 34.0, 70.0, 405.0])) if is_open else None,
             facts={"sla": Fact(value=draw(st.sampled_from([None, True, False])), source=SRC),
                    "zero_retention_available": Fact(value=draw(st.sampled_from([None, True])), source=SRC)},
-            criteria=criteria,
         ))
     return out
 

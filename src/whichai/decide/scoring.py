@@ -168,9 +168,7 @@ def prepare(
             if found is None:
                 if base is None:
                     base = base_scores(cand, profile, cache, task_langs)
-                # self-hosting's security and ease depend on the kind and the team's skill alone (one set for every model)
-                key_model = cand.model if mode.kind == "api" else None
-                crit = {**base, **memoised(cache, ("mode", key_model, mode.kind, team), lambda: mode_scores(cand, mode, profile))}
+                crit = {**base, **mode_scores(cand, mode, profile)}  # cheap, and its reason may name the model
                 found = (crit, [crit[c].score for c in NON_COST])
                 if cache is not None:
                     cache[key] = found

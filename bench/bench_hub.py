@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 def main(repeats: int = 3) -> None:
     from fakehub import FakeHub
+
     from whichai.providers.local import embedded_model_path
 
     cache = Path(tempfile.mkdtemp(prefix="whichai-bench-hf-"))
@@ -52,6 +53,7 @@ def main(repeats: int = 3) -> None:
 def probe_times(repeats: int) -> None:
     from conftest import free_port
     from fakeollama import FakeOllama
+
     from whichai.providers.discovery import probe
 
     for var in ("OLLAMA_HOST", "WHICHAI_LMSTUDIO_HOST", "WHICHAI_LLAMACPP_HOST", "WHICHAI_VLLM_HOST"):

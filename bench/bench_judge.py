@@ -62,9 +62,9 @@ def main() -> None:
 
     from whichai.catalog import load_catalog
     from whichai.config import load_config
+    from whichai.measure.runner import Runner, RunPlan
     from whichai.providers.base import GenerationSettings
     from whichai.providers.registry import Registry
-    from whichai.measure.runner import RunPlan, Runner
     from whichai.store import Store
     from whichai.tasks.loader import load_task
 

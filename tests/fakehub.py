@@ -57,7 +57,7 @@ class FakeHub:
     def cdn_url(self) -> str:
         return f"http://127.0.0.1:{self.cdn.server_address[1]}"
 
-    def __enter__(self) -> "FakeHub":
+    def __enter__(self) -> FakeHub:
         for server in (self.hub, self.cdn):
             threading.Thread(target=server.serve_forever, daemon=True).start()
         return self

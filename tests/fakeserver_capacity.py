@@ -47,7 +47,7 @@ class CapacityServer:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def __enter__(self) -> "CapacityServer":
+    def __enter__(self) -> CapacityServer:
         self.thread.start()
         return self
 

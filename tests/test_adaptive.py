@@ -8,15 +8,15 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from conftest import start_llama_server, write_config
 from fakeserver_capacity import CapacityServer
-from whichai.measure.adaptive import AdaptiveLimiter, CallBudget, is_shed
+
 from whichai.config import load_config
 from whichai.errors import RetryableError
+from whichai.measure.adaptive import AdaptiveLimiter, CallBudget, is_shed
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.base import GenerationSettings
 from whichai.providers.registry import Registry
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

@@ -4,7 +4,6 @@ and nothing written to the database."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_config
 
 

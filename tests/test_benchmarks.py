@@ -201,3 +201,4 @@ def test_top10_of_each_profile_rests_on_benchmarks(cli, name: str) -> None:
     for row in doc["ranking"][:10]:
         perf = row["criteria"]["performance"]
         assert perf["origin"] == "benchmark" or perf["reason"]["en"].startswith("not measured and no benchmark covers it"), row["model"]
+

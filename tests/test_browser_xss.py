@@ -11,8 +11,8 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-from report_sample import XSS_VECTORS, make_xss_runs, serve_in_thread
 from browser_support import MARKS, browser  # noqa: F401 - browser is a fixture
+from report_sample import XSS_VECTORS, make_xss_runs, serve_in_thread
 
 pytestmark = MARKS
 

@@ -8,12 +8,12 @@ import json
 import os
 
 import pytest
-
 from conftest import free_port, write_jsonl
 from fakeollama import FakeOllama
-from whichai.measure.candidates import how_to_reach, plan, reachable
+
 from whichai.catalog import load_catalog
 from whichai.config import Config, ProviderConfig
+from whichai.measure.candidates import how_to_reach, plan, reachable
 from whichai.providers.local import embedded_model_path
 from whichai.providers.registry import Registry
 

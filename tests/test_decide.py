@@ -11,12 +11,12 @@ from test_decide_data import entries
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide import example_profiles, load_profile, parse_profile, recommend
-from whichai.decide.i18n import TEXTS, default_lang
-from whichai.decide.profile import GPU, OwnedHardware, Profile, Volume
 from whichai.decide.catalog_view import CatalogView
 from whichai.decide.criteria_scores import PRIOR_CASES
+from whichai.decide.i18n import TEXTS, default_lang
 from whichai.decide.outcome import run_outcome
-from whichai.decide.scoring import evaluate, fast_top, flatten, cost_reference
+from whichai.decide.profile import GPU, OwnedHardware, Profile, Volume
+from whichai.decide.scoring import cost_reference, evaluate, fast_top, flatten
 from whichai.decide.tco import break_even
 from whichai.errors import FileInputError, InputError
 

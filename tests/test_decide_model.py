@@ -267,8 +267,8 @@ def test_an_open_model_one_host_serves_is_scored_on_that_hosts_data_terms() -> N
     """The API of an open model is its host's: when exactly one host serves it and the catalog has that
     host's curated terms, security comes from them (with their sources); several hosts: an estimate."""
     from whichai.catalog import load_catalog
-    from whichai.decide.criteria_scores import api_security
     from whichai.decide.constraints import build_candidate
+    from whichai.decide.criteria_scores import api_security
 
     catalog = load_catalog()
     single = next(e for e in catalog.raw if e.get("api_host"))

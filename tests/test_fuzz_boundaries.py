@@ -12,7 +12,8 @@ import json
 import random
 import struct
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -55,7 +56,7 @@ def _gguf(rng: random.Random) -> bytes:
         vtype = rng.choice([0, 4, 6, 7, 8, 9, 9, 12, 99])
         out += struct.pack("<I", vtype)
         if vtype == 8:
-            text = rng.choice([b"Llama", "\x1b]0;pwn\x07[red]x[/red]".encode(), b"\xff\xfe"])
+            text = rng.choice([b"Llama", b"\x1b]0;pwn\x07[red]x[/red]", b"\xff\xfe"])
             out += struct.pack("<Q", len(text)) + text
         elif vtype == 9:  # an array: of strings, of arrays (nested deep), huge
             etype = rng.choice([8, 9, 4])
@@ -122,6 +123,7 @@ def _check_load(rng: random.Random, tmp_path) -> None:
 
 def _check_judge(rng: random.Random, tmp_path) -> None:
     from test_judge import _judged
+
     from whichai.measure.judge import judgement, parse_pair
 
     obj = _value(rng) if rng.random() < 0.5 else {"pass": _value(rng), "score": _value(rng), "reason": _value(rng)}

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import write_config, write_jsonl
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space a malicious input may make whichai use
@@ -47,7 +46,7 @@ def _bomb(levels: int = 9) -> str:
 
 def test_yaml_alias_bomb_in_a_task_file_is_refused_quickly(env, tmp_path):
     task = tmp_path / "bomb.yaml"
-    task.write_text(_bomb() + f"cases:\n  - id: q\n    input: hi\n    expected: *a8\n")
+    task.write_text(_bomb() + "cases:\n  - id: q\n    input: hi\n    expected: *a8\n")
     assert task.stat().st_size < 1024
     for args in (["tasks", str(task)], ["run", "--task", str(task), "--models", "local/smollm2-135m-instruct", "--no-report"]):
         started = time.perf_counter()
@@ -529,8 +528,8 @@ def test_a_full_database_stops_the_run_marked_interrupted_with_one_message(tmp_p
 
     from whichai.config import load_config
     from whichai.errors import StorageError
+    from whichai.measure.runner import Runner, RunPlan
     from whichai.providers.registry import Registry
-    from whichai.measure.runner import RunPlan, Runner
     from whichai.store import Store
     from whichai.tasks.model import Case, Task
 

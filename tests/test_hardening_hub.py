@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from fakehub import COMMIT, FakeHub
+
 from whichai.errors import ConfigError
 from whichai.providers import hub as hubmod
 from whichai.providers.hub import HubError, HubRef, HubRefused, cache_blob, check_response_headers, parse_ref, verify

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from test_judge import _judged, _run
+
 from whichai.measure.judge import _GRADE_EXAMPLES, grade_messages, judgement, judgements, parse_verdict
 from whichai.measure.runner import _score
 from whichai.tasks.model import Case

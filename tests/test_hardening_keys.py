@@ -6,9 +6,9 @@ server; any variable (GITHUB_TOKEN) could be sent as a bearer key; ``http://`` r
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_config, write_jsonl
 from test_hardening import assert_clean, whichai
+
 from whichai.config import CWD, EXPLICIT, ProviderConfig, check_key_destination
 from whichai.errors import ConfigError
 

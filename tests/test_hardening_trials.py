@@ -17,7 +17,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import write_config, write_jsonl
 from test_hardening import concurrent_trial
 

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import free_port
 from fakehub import FakeHub
+
 from whichai.errors import ConfigError
 from whichai.providers.hub import DEFAULT_QUANT, HubRef, parse_ref, pick_files, quant_matches
 from whichai.providers.local import embedded_model_path

@@ -10,7 +10,6 @@ import json
 import shutil
 
 import pytest
-
 from conftest import write_jsonl
 
 pytestmark = pytest.mark.slow

@@ -10,14 +10,14 @@ import json
 import re
 
 import pytest
-
 from conftest import write_config
+
 from whichai.config import load_config
 from whichai.errors import FileInputError
 from whichai.measure.judge import JudgeParseError, grade_messages, judgements, parse_verdict
 from whichai.measure.metrics import summarise
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.registry import Registry
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.loader import load_file
 from whichai.tasks.model import Case, Task

@@ -7,6 +7,7 @@ OpenAI-compatible judge on loopback."""
 from __future__ import annotations
 
 from test_judge import _judged, _run, scripted_judge
+
 from whichai.measure.judge import (
     CALIBRATION_MIN_AGREEMENT,
     calibration_cases,

@@ -9,10 +9,11 @@ import json
 import re
 
 from conftest import write_config
+
 from whichai.config import load_config
 from whichai.measure.judge import pairwise_results
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.registry import Registry
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

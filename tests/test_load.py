@@ -7,9 +7,9 @@ import asyncio
 import json
 
 import pytest
-
 from conftest import write_config, write_jsonl
 from fakeserver_capacity import CapacityServer
+
 from whichai.measure.load.store import capacity_entries, load_results
 from whichai.measure.load.sweep import SweepPlan, sweep
 from whichai.store import Store

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import free_port, write_config, write_jsonl
 from fakeollama import FakeOllama
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from conftest import write_config
+
 from whichai.config import load_config
 from whichai.measure.metrics import comparisons, run_summary, summarise, summarise_results
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.registry import Registry
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

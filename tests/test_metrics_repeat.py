@@ -7,15 +7,15 @@ import asyncio
 import itertools
 
 import pytest
-
 from conftest import write_config
+
 from whichai.config import load_config
 from whichai.errors import InputError
 from whichai.measure.metrics import comparisons, run_summary, summarise
+from whichai.measure.repeats import base_ids, expand, temperature_for
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.base import GenerationSettings
 from whichai.providers.registry import Registry
-from whichai.measure.repeats import base_ids, expand, temperature_for
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

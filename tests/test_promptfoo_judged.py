@@ -13,7 +13,6 @@ import json
 import re
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from promptfoo_server import ReplyServer
 
 from whichai.config import load_config
 from whichai.measure.judge import judgements, needs_judge, rubric_cases
-from whichai.measure.runner import RunPlan, Runner
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.registry import Registry
 from whichai.store import Store
 from whichai.tasks import promptfoo_embed

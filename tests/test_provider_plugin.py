@@ -14,7 +14,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli, write_jsonl
 
 PLUGIN = '''

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from report_sample import XSS_IMG, XSS_SCRIPT, make_sample_run
 
-from whichai.decide.i18n import num, t as dt, usd
+from whichai.decide.i18n import num, usd
+from whichai.decide.i18n import t as dt
 from whichai.errors import InputError
 
 RUN = "a1b2c3d4e5f6sample"
@@ -296,8 +297,7 @@ def test_cli_serve_refuses_remote_without_the_flag(sample, cli):
 
 
 def test_a_recommendation_already_made_is_shown_as_is(sample):
-    from whichai.app import recommend
-    from whichai.app import build_report
+    from whichai.app import build_report, recommend
 
     store = sample["store"]
     made = recommend("startup-no-ml", run_id=RUN, store=store, lang="id")

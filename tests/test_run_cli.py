@@ -7,7 +7,6 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import write_config, write_jsonl
 
 CASES = [
@@ -69,7 +68,8 @@ def test_openai_compatible_provider_against_a_real_server(cli, tmp_path, llama_s
                  "--config", str(config), "--max-tokens", "24", "--db", str(db), "--json", "--no-report")
     assert result.returncode == 0, result.stderr
     models = {m["model"]: m for m in json.loads(result.stdout)["models"]}
-    served, local = models["llamacpp/smollm2"], models["local/smollm2-135m-instruct"]
+    served = models["llamacpp/smollm2"]
+    assert "local/smollm2-135m-instruct" in models
     assert served["cases"] == 3 and served["errors"] == 0
     assert served["cost_usd"] > 0 and served["price_source"] == "config"
     assert served["ttft_p50_s"] > 0 and served["output_tokens_per_s"] > 0
@@ -99,9 +99,10 @@ def test_unreachable_server_is_a_stored_error_naming_the_url(cli, tmp_path):
 
 @pytest.mark.parametrize("var", ["OPENAI_API_KEY"])
 def test_default_models_include_a_provider_whose_key_is_set(cli, env, tmp_path, var):
+    import os
+
     from whichai.config import Config
     from whichai.providers.registry import Registry
-    import os
 
     os.environ[var] = "sk-test-not-a-real-key-000000"
     try:

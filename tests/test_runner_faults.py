@@ -7,9 +7,10 @@ import asyncio
 import time
 
 from conftest import write_config
+
 from whichai.config import load_config
+from whichai.measure.runner import Runner, RunPlan
 from whichai.providers.registry import Registry
-from whichai.measure.runner import RunPlan, Runner
 from whichai.store import Store
 from whichai.tasks.model import Case, Task
 

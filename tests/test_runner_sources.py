@@ -12,7 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import write_config, write_jsonl
 
 RECORDED = Path(__file__).parent / "recorded" / "anthropic"
@@ -105,8 +104,9 @@ class _AnthropicReplay:
 
 def test_settings_the_anthropic_sdk_does_not_take_are_recorded_and_shown(env, tmp_path):
     pytest.importorskip("anthropic")
-    from anthropic.resources.messages import AsyncMessages
     import inspect
+
+    from anthropic.resources.messages import AsyncMessages
 
     accepted = set(inspect.signature(AsyncMessages.create).parameters)
     replay = _AnthropicReplay()

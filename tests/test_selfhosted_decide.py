@@ -121,8 +121,8 @@ def test_recommend_from_a_stored_run_keeps_the_identity(tmp_path) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 def test_the_serves_note_has_a_text(lang: str) -> None:
-    from whichai.decide.explain import reason_text
     from whichai.decide.constraints import Reason
+    from whichai.decide.explain import reason_text
 
     text = reason_text(Reason("serves", {"model": "local/x"}), lang, note=True)
     assert "local/x" in text and not text.startswith("note.")

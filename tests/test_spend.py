@@ -13,8 +13,8 @@ import pytest
 from conftest import write_config, write_jsonl
 
 from whichai.config import load_config
-from whichai.providers.registry import Registry
 from whichai.measure.spend import CHARS_PER_TOKEN, TOKENS_PER_MESSAGE, estimate, prompt_tokens
+from whichai.providers.registry import Registry
 from whichai.tasks.loader import load_task
 
 CASES = [{"id": f"q{i}", "input": f"What is {i} plus {i}? Answer with a number.", "expected": str(2 * i), "scorer": "contains"}

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import write_config, write_jsonl
 
 HEAVY = ("openai", "anthropic", "google.genai", "llama_cpp", "plotly", "fastapi", "uvicorn", "pydantic", "rich")

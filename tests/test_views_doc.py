@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from report_sample import serve_in_thread
 
-from whichai.decide.i18n import num, t as dt, usd
+from whichai.decide.i18n import num, usd
+from whichai.decide.i18n import t as dt
 
 TOP = 5
 
@@ -79,10 +80,9 @@ def check_html(view: dict, decision: dict, lang: str) -> None:
 def test_every_view_shows_the_documents_verdict_models_costs_and_origins(fields, lang, catalog, dashboard):
     from rich.console import Console
 
-    from whichai.app import recommend
+    from whichai.app import build_recommendation_doc, recommend
     from whichai.cli.decision_view import render
     from whichai.decide.profile import Profile
-    from whichai.app import build_recommendation_doc
     from whichai.report.html import render_html
     from whichai.report.markdown import render_markdown
     from whichai.web.profile_form import form_values

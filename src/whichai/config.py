@@ -29,8 +29,8 @@ import os
 import re
 import sys
 import tomllib
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 

@@ -93,7 +93,7 @@ def check_numbers(data: Any, path: str, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         raise FileInputError(path, f"is nested more than {MAX_DEPTH} levels deep", "flatten the structure")
     if isinstance(data, dict):
-        for key, value in data.items():
+        for value in data.values():
             check_numbers(value, path, depth + 1)
     elif isinstance(data, list):
         for value in data:

@@ -15,9 +15,10 @@ Heavy modules (pydantic models of decide, the catalog document) load inside the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from datetime import date
@@ -52,7 +53,7 @@ def answered_only(summary: dict[str, Any]) -> dict[str, Any] | None:
     return m
 
 
-def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]] | None = None) -> RunMeasurements:
+def run_measurements(store: Store, run_id: str, summaries: list[dict[str, Any]] | None = None) -> RunMeasurements:
     """The measurements of one stored run (``run_id`` may be a unique prefix). ``summaries``: the
     run's ``metrics.summarise`` when the caller already has them (annotated by the runner).
 
@@ -77,14 +78,14 @@ def run_measurements(store: "Store", run_id: str, summaries: list[dict[str, Any]
     return RunMeasurements(info, measurements, summaries)
 
 
-def _open_store(db: str | Path | None) -> "Store":
+def _open_store(db: str | Path | None) -> Store:
     from whichai.paths import default_db_path
     from whichai.store import Store
 
     return Store.open(db or default_db_path(), create=False)
 
 
-def load_needs(profile: "Profile | str | Path | None") -> "Profile":
+def load_needs(profile: Profile | str | Path | None) -> Profile:
     """A profile object, a built-in name, the name of a profile saved through the dashboard, a YAML
     path, or None (the default profile) as a Profile. An unknown name is an error that suggests the
     closest profile name."""
@@ -98,11 +99,11 @@ def load_needs(profile: "Profile | str | Path | None") -> "Profile":
 
 
 def recommend(
-    profile: "Profile | str | Path | None",
+    profile: Profile | str | Path | None,
     *,
     run_id: str | None = None,
     db: str | Path | None = None,
-    store: "Store | None" = None,
+    store: Store | None = None,
     lang: str = "en",
     catalog: Any = None,
     catalog_file: str | Path | None = None,
@@ -110,9 +111,9 @@ def recommend(
     only_measured: bool = False,
     summaries: list[dict[str, Any]] | None = None,
     capacity: list[dict[str, Any]] | None = None,
-    today: "date | None" = None,
+    today: date | None = None,
     view: Any = None,
-) -> "Recommendation":
+) -> Recommendation:
     """The recommendation for a profile (a Profile, a built-in name, a YAML path, or None = default).
 
     With ``run_id``, the run's answered measurements are used (from ``store``, else the database
@@ -152,7 +153,7 @@ def recommend(
                   run=found.run if found else None, capacity=capacity or None, today=today, view=view)
 
 
-def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None = None, more: Any = None) -> Any:
+def warm(profile: Profile | str | Path | None, catalog_file: str | Path | None = None, more: Any = None) -> Any:
     """What a recommendation for ``profile`` can compute before any measurement (a prior-only pass
     over the catalog; and its "what if" passes while ``more()`` says there is time), for
     :func:`recommend`'s ``view``: ``whichai run`` does it while its models load."""
@@ -162,14 +163,14 @@ def warm(profile: "Profile | str | Path | None", catalog_file: str | Path | None
     return warm_view(load_needs(profile), load_catalog(catalog_file), more=more)
 
 
-def _capacity(store: "Store") -> list[dict[str, Any]]:
+def _capacity(store: Store) -> list[dict[str, Any]]:
     """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
     from whichai.measure.load.store import capacity_entries
 
     return capacity_entries(store)
 
 
-def remember_run_profile(store: "Store", run_id: str, profile: "Profile") -> None:
+def remember_run_profile(store: Store, run_id: str, profile: Profile) -> None:
     """Store the profile a run was decided with (its report and the dashboard show that decision)."""
     from whichai.decide.profile import dump_profile
     from whichai.store import now_iso
@@ -180,7 +181,7 @@ def remember_run_profile(store: "Store", run_id: str, profile: "Profile") -> Non
         store.db.commit()
 
 
-def run_profile(store: "Store", run_id: str) -> "Profile | None":
+def run_profile(store: Store, run_id: str) -> Profile | None:
     """The profile a run was decided with, or None (a run from before whichai remembered it)."""
     import sqlite3
 
@@ -194,8 +195,8 @@ def run_profile(store: "Store", run_id: str) -> "Profile | None":
     return parse_profile(row[0], f"run {run_id}'s profile") if row else None
 
 
-def run_recommendation(store: "Store", run_id: str, *, profile: "Profile | str | Path | None" = None, lang: str = "en",
-                       catalog: Any = None) -> "Recommendation":
+def run_recommendation(store: Store, run_id: str, *, profile: Profile | str | Path | None = None, lang: str = "en",
+                       catalog: Any = None) -> Recommendation:
     """The recommendation for a stored run (its answered cases) under ``profile``; without one, under
     the profile the run was decided with (the default profile for a run that has none stored)."""
     from whichai.measure.metrics import summarise
@@ -206,8 +207,8 @@ def run_recommendation(store: "Store", run_id: str, *, profile: "Profile | str |
     return recommend(profile, run_id=run["id"], store=store, lang=lang, catalog=catalog, summaries=summarise(store, run["id"]))
 
 
-def build_report(store: "Store", run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None,
-                 recommendation: "Recommendation | None" = None) -> dict[str, Any]:
+def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None,
+                 recommendation: Recommendation | None = None) -> dict[str, Any]:
     """The report document of a run, showing ``recommendation`` (made here for ``profile`` when None)."""
     from whichai.report.build import build_report as build
 
@@ -216,17 +217,18 @@ def build_report(store: "Store", run_id: str, *, lang: str = "en", profile: Any 
     return build(store, run_id, lang=lang, catalog=catalog, recommendation=recommendation)
 
 
-def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: "Store | None" = None) -> dict[str, Any]:
+def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
     """The report document of a profile's recommendation over the catalog, without a run (the dashboard's profile page)."""
     from whichai.report.build import build_recommendation_doc as build
 
     return build(recommend(profile, lang=lang, catalog=catalog), lang=lang, catalog=catalog, store=store)
 
 
-def render_report(store: "Store", run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None,
-                  recommendation: "Recommendation | None" = None) -> tuple[str, dict[str, Any]]:
+def render_report(store: Store, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None,
+                  recommendation: Recommendation | None = None) -> tuple[str, dict[str, Any]]:
     """The report of a run as text in ``fmt`` (html, md or json), and its document."""
-    from whichai.report import check_request, render_report as render
+    from whichai.report import check_request
+    from whichai.report import render_report as render
 
     check_request(fmt, lang)
     if recommendation is None and fmt != "promptfoo":  # promptfoo's results file carries no recommendation
@@ -234,14 +236,15 @@ def render_report(store: "Store", run_id: str, fmt: str = "html", lang: str = "e
     return render(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
 
 
-def write_report(store: "Store", run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en",
-                 profile: Any = None, recommendation: "Recommendation | None" = None, force: bool = False) -> Path:
+def write_report(store: Store, run_id: str, fmt: str = "html", out: str | Path | None = None, lang: str = "en",
+                 profile: Any = None, recommendation: Recommendation | None = None, force: bool = False) -> Path:
     """Write the report of a run (``fmt``: html, md or json) and return its path. ``recommendation``:
     the one already made for this run (shown as is); else one is made for ``profile``. A report is
     never overwritten silently: the default path gets a new name (``-2``, ``-3``, ...) when taken, and
     an ``out`` that exists needs ``force``."""
     from whichai.errors import InputError
-    from whichai.report import check_request, default_report_path, write_report as write
+    from whichai.report import check_request, default_report_path
+    from whichai.report import write_report as write
 
     check_request(fmt, lang)
     if out is not None and Path(out).exists() and not force:

@@ -51,8 +51,8 @@ def upstream_for(model_id: str, config: Config) -> Upstream:
 
 def price_for(model_id: str, config: Config, upstream: Upstream) -> tuple[float, float, str] | None:
     """The price whichai reports for this model: the provider's configured one, else the catalog's."""
-    from whichai.providers.registry import Registry
     from whichai.measure.spend import price_of
+    from whichai.providers.registry import Registry
 
     if upstream.self_hosted:
         return None

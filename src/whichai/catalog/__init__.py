@@ -29,7 +29,7 @@ from whichai.catalog.age import age  # noqa: E402
 __all__ = ["load_catalog", "Catalog", "age"]
 
 
-def load_catalog(user_file: str | Path | None = None) -> "Catalog":
+def load_catalog(user_file: str | Path | None = None) -> Catalog:
     from whichai.catalog.catalog import load_shipped
 
     catalog = load_shipped()

@@ -33,10 +33,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 DATA = Path(__file__).parent / "data" / "benchmarks.json"
 ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")

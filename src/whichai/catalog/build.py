@@ -18,7 +18,6 @@ import gzip
 import json
 import re
 import statistics
-from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 
 from whichai import clock
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
-from whichai.catalog.lifecycle import evaluate, status_on
 from whichai.catalog.licenses import is_open
+from whichai.catalog.lifecycle import evaluate, status_on
 from whichai.catalog.naming import canonical_lab, is_base_variant, model_key, params_from_name
 
 STALE_DAYS = 365

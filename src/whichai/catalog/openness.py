@@ -78,9 +78,7 @@ def classify(ev: Evidence) -> tuple[str, str, dict[str, str]]:
     if not missing:
         return (
             "open-source",
-            "open source: weights under an open licence ({}), open code and training-data information (OSAID)".format(
-                ev.license
-            ),
+            f"open source: weights under an open licence ({ev.license}), open code and training-data information (OSAID)",
             dims,
         )
     return "open-weights", "open weights: downloadable, but " + "; ".join(missing), dims

@@ -254,7 +254,10 @@ def changes(old: dict, new: dict, day: str) -> dict:
     after = {e["id"]: e for e in new.get("entries", [])}
     both = sorted(before.keys() & after.keys())
     status = {i: (entry_status(before[i], day), entry_status(after[i], day)) for i in both}
-    newly = lambda word: [i for i in both if status[i][1] == word and status[i][0] != word]
+
+    def newly(word: str) -> list[str]:
+        return [i for i in both if status[i][1] == word and status[i][0] != word]
+
     prices = [{"id": i, "before": _price(before[i]), "after": _price(after[i])} for i in both
               if _price(before[i]) != _price(after[i])]
     return {

@@ -38,7 +38,7 @@ def _line(node) -> int:
 
 
 def _key_line(mapping_node, key: str) -> int:
-    for k, v in mapping_node.value:
+    for k, _value in mapping_node.value:
         if k.value == key:
             return _line(k)
     return _line(mapping_node)

@@ -111,7 +111,7 @@ def _ask_all(store, registry, run_id, a, b, judge, todo, concurrency, timeout, r
     import asyncio
 
     from whichai.measure.judge import pair_case, pair_row, save_pair, settings
-    from whichai.measure.runner import RunPlan, Runner
+    from whichai.measure.runner import Runner, RunPlan
     from whichai.tasks.model import Task
 
     if not todo:

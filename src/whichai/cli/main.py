@@ -14,6 +14,7 @@ import typer  # noqa: E402
 
 from whichai.errors import WhichaiError  # noqa: E402
 
+
 def _version(value: bool) -> None:
     if value:
         from whichai import __version__

@@ -95,9 +95,7 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Show a profile with every default filled in."""
-    from whichai.decide.profile import load_profile
-
-    from whichai.decide.profile import defaulted_fields
+    from whichai.decide.profile import defaulted_fields, load_profile
     from whichai.decide.questionnaire import defaults_text
 
     p = load_profile(name)

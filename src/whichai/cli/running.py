@@ -183,8 +183,8 @@ def _check_spend(registry, plan, max_cost: float | None) -> str | None:
 def _run_plan(cfg, the_task, model_ids: list[str], *, concurrency, timeout, max_tokens, temperature, retries,
               max_answer_bytes: int, repeat: int):
     """The runner's plan: the command's options, else the config's run settings, else RUN_DEFAULTS."""
-    from whichai.providers.base import GenerationSettings
     from whichai.measure.runner import RunPlan
+    from whichai.providers.base import GenerationSettings
 
     settings = GenerationSettings(
         max_tokens=max_tokens or cfg.run.max_tokens or RUN_DEFAULTS.max_tokens,
@@ -288,8 +288,9 @@ def _exit_code(summaries: list[dict[str, Any]], as_json: bool) -> int:
 def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
     """The candidate plan and the models to run: ``--models`` plus the K best reachable of each side."""
     from whichai import app
-    from whichai.measure.candidates import merge_models, plan as plan_candidates
     from whichai.catalog import load_catalog
+    from whichai.measure.candidates import merge_models
+    from whichai.measure.candidates import plan as plan_candidates
 
     if not profile:
         raise InputError("--candidates ranks the catalog for your needs first. Fix: add --profile NAME_OR_FILE "
@@ -305,8 +306,8 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
 
 
 def _check_serves(registry, model_ids: list[str]) -> None:
-    from whichai.measure.candidates import check_serves
     from whichai.catalog import load_catalog
+    from whichai.measure.candidates import check_serves
     from whichai.providers.registry import split_model_id
 
     declared = [registry.config.providers.get(split_model_id(m)[0]) for m in model_ids]
@@ -315,8 +316,8 @@ def _check_serves(registry, model_ids: list[str]) -> None:
 
 
 def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:
-    from whichai.measure.candidates import annotate
     from whichai.catalog import load_catalog
+    from whichai.measure.candidates import annotate
     from whichai.providers.identity import save
 
     annotate(summaries, registry, load_catalog())

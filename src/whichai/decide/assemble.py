@@ -13,14 +13,23 @@ from typing import Any
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
+from whichai.decide.criteria_scores import within_noise
 from whichai.decide.document import DETAIL_ROWS, SCHEMA, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo
 from whichai.decide.explain import (
-    both, break_even_text, change_text, evidence_text, explanations, reason_text, run_text, score_reason, sensitivity_lines, verdict_label,
+    both,
+    break_even_text,
+    change_text,
+    evidence_text,
+    explanations,
+    reason_text,
+    run_text,
+    score_reason,
+    sensitivity_lines,
+    verdict_label,
 )
 from whichai.decide.i18n import t
 from whichai.decide.outcome import Findings, side_of
 from whichai.decide.ownership import model_row
-from whichai.decide.criteria_scores import within_noise
 from whichai.decide.scoring import Ranked, Score
 
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}

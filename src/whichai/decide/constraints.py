@@ -32,7 +32,6 @@ from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, Profile
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
-from whichai.decide.tuning import TUNED_PREFIX, tuned_modes
 from whichai.decide.tco import (
     MAX_RENTED_GPUS,
     Mode,
@@ -46,6 +45,7 @@ from whichai.decide.tco import (
     weakest,
     with_ops,
 )
+from whichai.decide.tuning import TUNED_PREFIX, tuned_modes
 
 DAYS_PER_MONTH = 365.25 / 12
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.catalog_view import lifecycle_of

@@ -31,7 +31,7 @@ VERDICT_DEFAULTS = ("volume", "budget_usd_per_month", "data_may_go", "deployment
                     "team_skill", "ops_hourly_rate_usd", "languages", "support", "min_openness")
 
 
-def defaulted_fields(profile: "Profile") -> list[str]:
+def defaulted_fields(profile: Profile) -> list[str]:
     """The fields of :data:`VERDICT_DEFAULTS` this profile does not set (their defaults apply). A field the
     profile sets to the default's value is set: someone chose it (the questionnaire's "16" GB of RAM is
     an answer, not a default nobody set; :func:`dump_profile` keeps such fields in the file)."""

@@ -9,8 +9,9 @@ answers end early, the remaining questions keep their defaults.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from whichai.decide.i18n import t
 from whichai.decide.profile import THIS_MACHINE, Profile, dump_profile, parse_profile

@@ -8,9 +8,10 @@ of ownership and break-even → sensitivity → what would change the verdict �
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from whichai import clock
 from whichai.decide.assemble import build_document

@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.profile import Profile
@@ -92,7 +93,7 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
             s = r.cost_value if cid == "cost" else r.option.criteria[cid].score
             lines.append(_Line(r.raw - wk * s, s, r.model, r.cand.openness, r.monthly))
 
-        def share(x: float) -> float:
+        def share(x: float, rest: float = rest) -> float:
             return x / (rest + x) if rest + x > 0 else 1.0
 
         item: dict[str, Any] = {"criterion": cid, "weight": round(share(wk), 4), "raw_weight": wk}

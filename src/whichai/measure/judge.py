@@ -23,8 +23,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
 from whichai.tasks.promptfoo_assert import rubric_assertions
+from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
 from whichai.tasks.scorers import find_json, json_objects
 
 if TYPE_CHECKING:
@@ -556,7 +556,6 @@ _WINNERS = {"1": "1", "answer 1": "1", "first": "1", "2": "2", "answer 2": "2", 
 
 def parse_pair(text: str) -> tuple[str, str]:
     """("1" | "2" | "tie", reason) from a pairwise judge's reply; raises JudgeParseError when unusable."""
-    from whichai.tasks.scorers import find_json
 
     obj = find_json(text or "")
     if obj is None:

@@ -38,10 +38,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
-from whichai.measure.writer import ResultWriter
 from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
+from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
+from whichai.measure.writer import ResultWriter
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
 from whichai.store import HEARTBEAT_S, Store

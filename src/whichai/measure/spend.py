@@ -13,8 +13,9 @@ model, a local server, a server declared ``self_hosted``) cost nothing per call.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 CHARS_PER_TOKEN = 3
 TOKENS_PER_MESSAGE = 8

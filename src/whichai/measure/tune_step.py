@@ -8,7 +8,8 @@ It is proposed, not run: training takes minutes.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def text(key: str, lang: str, **params: Any) -> str:

@@ -70,7 +70,7 @@ async def get_bounded_async(client: Any, url: str, deadline_s: float | None = No
 
     try:
         return await asyncio.wait_for(fetch(), PROBE_DEADLINE_S if deadline_s is None else deadline_s)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise ProbeDeadline() from None
 _LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 

@@ -285,7 +285,6 @@ def _install_guard() -> None:
 
 def _download(ref: HubRef, filename: str) -> Path:
     import httpx2
-    import huggingface_hub as hub
     from huggingface_hub import constants
 
     _install_guard()

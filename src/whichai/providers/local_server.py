@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whichai.providers.discovery import SERVERS, LocalServer
 from whichai.errors import ConfigError
+from whichai.providers.discovery import SERVERS, LocalServer
 from whichai.providers.openai_compat import OpenAIProvider
 
 

@@ -9,6 +9,7 @@ speak the OpenAI protocol and are known without configuration (their key variabl
 from __future__ import annotations
 
 import os
+
 from whichai.config import (
     Config,
     ProviderConfig,

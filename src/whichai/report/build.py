@@ -10,7 +10,7 @@ on openness and licences, and the stored load sweeps (:mod:`whichai.measure.load
 from __future__ import annotations
 
 import importlib.util
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from whichai.store import Store
@@ -98,7 +98,7 @@ def _document(decision: dict[str, Any], lang: str, catalog: Any, run_models: lis
         openness.setdefault(m["id"], m["openness"])
     return {
         "schema": SCHEMA,
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "lang": lang,
         "run": None,
         "decision": decision,

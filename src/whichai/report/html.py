@@ -89,9 +89,9 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
     """The Jinja2 environment shared by the report and the dashboard (autoescape always on)."""
     from jinja2 import Environment, FileSystemLoader
 
+    import whichai.report.views as views
     from whichai.criteria import label
     from whichai.decide.i18n import t as decide_text
-    import whichai.report.views as views
     from whichai.report.charts import dim_class, openness_dims
     from whichai.report.i18n import t
 

@@ -35,7 +35,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ STALE_S = 20.0  # a worker silent for longer is taken to be dead, and its claims
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def storage_error(path: Path, exc: sqlite3.Error) -> WhichaiError | None:

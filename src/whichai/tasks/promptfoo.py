@@ -23,6 +23,7 @@ from typing import Any
 
 from whichai import safeyaml
 from whichai.errors import FileInputError
+from whichai.tasks import promptfoo_embed
 from whichai.tasks.model import Case, Message, Task
 from whichai.tasks.promptfoo_assert import (
     JUDGED,
@@ -32,7 +33,6 @@ from whichai.tasks.promptfoo_assert import (
     parse_expected,
     render,
 )
-from whichai.tasks import promptfoo_embed
 
 KEYS = ("prompts", "tests", "providers")
 SCORER = "promptfoo"

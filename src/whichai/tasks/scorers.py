@@ -38,8 +38,9 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from whichai.errors import InputError
 
@@ -360,7 +361,7 @@ def mentioned_labels(answer: str, options: dict) -> list[str]:
 
 def score_choice(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
     labels = mentioned_labels(answer, options)
-    want = next(str(l) for l in options["labels"] if normalize(str(l)) == normalize(str(expected)))
+    want = next(str(label) for label in options["labels"] if normalize(str(label)) == normalize(str(expected)))
     if not labels:
         return Score(False, 0.0, f"no label ({', '.join(map(str, options['labels']))}) in {_show(answer)}")
     if options.get("mode") == "only" and len(labels) > 1:
@@ -465,9 +466,9 @@ def _check_scorer(scorer: str, options: dict, expected: Any) -> str | None:  # n
             return "scorer 'json' needs 'expected' fields or options.required"
     elif scorer == "choice":
         labels = options.get("labels")
-        if not isinstance(labels, list) or len(labels) < 2 or not all(_is_text_or_texts(l) for l in labels):
+        if not isinstance(labels, list) or len(labels) < 2 or not all(_is_text_or_texts(label) for label in labels):
             return "scorer 'choice' needs options.labels: a list of at least two labels"
-        names = [normalize(str(l)) for l in labels]
+        names = [normalize(str(label)) for label in labels]
         if normalize(str(expected)) not in names or isinstance(expected, (list, dict)) or expected is None:
             return f"'expected' must be one of the labels {labels}, got {expected!r}"
         aliases = options.get("aliases", {})

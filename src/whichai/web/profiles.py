@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from whichai.decide.profile import (
-    PROFILES_DIR, SAVED_NAME, dump_profile, example_names, load_profile_file, parse_profile, profile_names, read_saved_text,
+    PROFILES_DIR,
+    SAVED_NAME,
+    dump_profile,
+    example_names,
+    load_profile_file,
+    parse_profile,
+    profile_names,
+    read_saved_text,
     saved_profiles_dir,
 )
 from whichai.errors import InputError

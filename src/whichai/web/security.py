@@ -25,7 +25,8 @@ import hmac
 import math
 import socket
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_BODY_BYTES = 64 * 1024  # no dashboard request needs more (the profile form is a few KB)

@@ -17,8 +17,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from whichai.measure.adaptive import SHED_STATUSES
 from whichai.errors import FatalCallError
+from whichai.measure.adaptive import SHED_STATUSES
 from whichai.measure.load.prompts import Prompt
 from whichai.measure.load.target import Target
 

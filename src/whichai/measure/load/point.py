@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.errors import FatalCallError
+from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.measure.load.client import Sample, StreamClient
 from whichai.measure.load.prompts import Prompt
 from whichai.measure.metrics import percentile
@@ -48,7 +48,7 @@ async def run_point(client: StreamClient, prompts: list[Prompt], plan: PointPlan
 
     async def one(prompt: Prompt) -> Sample:
         nonlocal answered_any
-        for attempt in range(MAX_ATTEMPTS):
+        for _attempt in range(MAX_ATTEMPTS):
             async with limiter.slot():
                 sent_at = limiter.generation
                 sample = await client.stream(prompt)

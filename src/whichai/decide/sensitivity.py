@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,34 @@ def _top(lines: list[_Line], x: float, rest: float) -> _Line:
     the cheapest of the lines within ``TIE_BAND`` × the total weight (``rest + x``) of the highest."""
     floor = max(ln.a + ln.s * x for ln in lines) - TIE_BAND * ((rest + x) or 1.0) - 1e-12
     return min((ln for ln in lines if ln.a + ln.s * x >= floor), key=lambda ln: (round(ln.monthly, 6), ln.model))
+
+
+def _contenders(lines: list[_Line], x0: float, up: bool, rest: float) -> list[_Line]:
+    """The lines that can come within the tie band of the highest on the walk's side of ``x0``; the
+    others never win and never change the winner there, so the walk leaves them out (same result, a
+    fraction of the work).
+
+    Divided by the total weight (``rest + x``), line i is the weighted average ``(1 - t)·u_i + t·s_i``
+    with ``u_i = a_i / rest`` and ``t = x / (rest + x)``: a straight line in ``t``, and the band is
+    ``TIE_BAND`` there. The walk covers ``t`` from ``t0`` up to 1, or from 0 up to ``t0``; a line that
+    another beats by more than the band at both ends of that interval is beaten by more everywhere in it."""
+    if rest <= 0 or len(lines) < 3:
+        return lines
+    at_x0 = [(ln.a + ln.s * x0) / (rest + x0) for ln in lines]
+    ends = [(v, ln.s) for v, ln in zip(at_x0, lines)] if up else [(ln.a / rest, v) for v, ln in zip(at_x0, lines)]
+    margin = TIE_BAND + 1e-9
+    order = sorted(range(len(lines)), key=lambda i: -ends[i][0])
+    firsts = [-ends[i][0] for i in order]  # ascending, for bisect
+    best, prefix = -math.inf, []
+    for i in order:
+        best = max(best, ends[i][1])
+        prefix.append(best)
+    keep = []
+    for ln, (first, second) in zip(lines, ends):
+        above = bisect.bisect_right(firsts, -(first + margin))  # the lines at least a band higher at the first end
+        if not above or prefix[above - 1] < second + margin:
+            keep.append(ln)
+    return keep
 
 
 def _walk(lines: list[_Line], x0: float, up: bool, rest: float) -> tuple[tuple[float, _Line] | None, tuple[float, _Line] | None]:
@@ -98,7 +127,7 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
 
         item: dict[str, Any] = {"criterion": cid, "weight": round(share(wk), 4), "raw_weight": wk}
         for direction, up in (("above", True), ("below", False)):
-            win, ver = _walk(lines, wk, up, rest)
+            win, ver = _walk(_contenders(lines, wk, up, rest), wk, up, rest)
             item[direction] = (
                 {"weight": round(share(win[0]), 4), "factor": _factor(win[0], wk), "winner": win[1].model} if win else None
             )

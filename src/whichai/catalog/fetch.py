@@ -104,7 +104,7 @@ def _host(url: str) -> str:
 
     try:
         return httpx.URL(url).host or url
-    except Exception:  # noqa: BLE001 - a malformed URL is named as given
+    except (httpx.InvalidURL, TypeError, ValueError):  # a malformed URL is named as given
         return url
 
 

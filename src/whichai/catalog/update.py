@@ -138,7 +138,8 @@ def build(folders: dict[str, Path], day: str) -> dict:
     try:
         doc = build_catalog(folders["osai-index"], folders["mof"], folders["models.dev"],
                             {"osai-index": day, "mof": day, "models.dev": day}, day=day)
-    except Exception as exc:  # noqa: BLE001 - untrusted data: any failure to build is reported, never swapped in
+    except (WhichaiError, KeyError, TypeError, ValueError, AttributeError, IndexError, OSError, RecursionError) as exc:
+        # untrusted data of the wrong shape: reported, never swapped in (anything else is a bug of whichai's own)
         raise UpdateError(f"The downloaded data could not be built into a catalog ({type(exc).__name__}: {str(exc)[:200]}). "
                           "The current catalog is kept. Fix: try again later; if it persists, report it.") from None
     if not doc.get("entries") or not doc.get("counts", {}).get("offers"):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from whichai.errors import WhichaiError
+
 
 def text(key: str, lang: str, **params: Any) -> str:
     """A text of the ``candidates`` table of the gettext catalogs (``tune_step``, ``tune_why``)."""
@@ -34,7 +36,7 @@ def tunable(model: str) -> bool:
         if not path.is_file():
             return False
         check_exportable(path)
-    except Exception:  # no file, not a GGUF, another architecture, gguf missing: not tunable here
+    except (WhichaiError, ImportError, OSError, ValueError):  # not a GGUF, another architecture, gguf missing: not tunable here
         return False
     return True
 

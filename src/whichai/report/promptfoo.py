@@ -20,6 +20,7 @@ import json
 import uuid
 from typing import Any
 
+from whichai.errors import WhichaiError
 from whichai.tasks.promptfoo_assert import DETERMINISTIC, assertion_types, evaluate
 
 RESCORED = DETERMINISTIC | {"latency", "cost"}
@@ -59,7 +60,7 @@ def _components(case: dict[str, Any], row: dict[str, Any]) -> list[dict[str, Any
     try:
         return evaluate(row.get("answer") or "", scored, latency_ms=None if latency is None else latency * 1000,
                         cost=row.get("cost_usd")).components
-    except Exception:  # noqa: BLE001 - a component list is a courtesy; the stored verdict stands
+    except (WhichaiError, ValueError, TypeError, KeyError):  # a component list is a courtesy; the stored verdict stands
         return []
 
 

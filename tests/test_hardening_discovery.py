@@ -5,11 +5,11 @@ loopback HTTP server."""
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from hostile_server import serve, stop
 
 from whichai.providers import discovery
 
@@ -44,18 +44,13 @@ def hostile(monkeypatch):
     servers = []
 
     def start(mode: str) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-        server.mode = mode
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = serve(Hostile, mode)
         servers.append(server)
         monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{server.server_address[1]}")
         return server
 
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    stop(servers)
 
 
 @pytest.mark.parametrize("mode", ["endless", "drip"])

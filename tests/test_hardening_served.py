@@ -5,11 +5,11 @@ httpx and aiohttp against a loopback HTTP server."""
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+from hostile_server import serve, stop
 
 from whichai.providers import discovery
 
@@ -78,17 +78,12 @@ def hostile():
     servers = []
 
     def start(mode: str) -> str:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-        server.mode = mode
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = serve(Hostile, mode)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/v1"
 
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    stop(servers)
 
 
 def test_served_model_reads_a_normal_list(hostile):

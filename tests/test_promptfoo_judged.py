@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import write_config
 from promptfoo_server import ReplyServer
+from test_promptfoo_agreement import _copy_fixture
 
 from whichai.config import load_config
 from whichai.measure.judge import judgements, needs_judge, rubric_cases
@@ -172,19 +173,11 @@ def test_llm_rubric_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_pat
     """`whichai run` on the config, its grader mapped to the loopback server (or --judge), the judge
     calibrated first (the scripted grader passes the labelled sample): every verdict is promptfoo's."""
     with ReplyServer() as server:
-        config = _copy(tmp_path, server.base_url)
+        config = _copy_fixture(tmp_path, server.base_url, FIXTURE)
         ours = _whichai(cli, config, tmp_path, server.base_url, extra=("--judge", judge) if judge else ())
     assert ours == PROMPTFOO
     judges = {m for (m,) in sqlite3.connect(tmp_path / "w.db").execute("SELECT DISTINCT judge_model FROM judgements")}
     assert judges == {judge or "det/grader"}
-
-
-def _copy(tmp: Path, base_url: str, fixture: Path = FIXTURE) -> Path:
-    target = tmp / "suite"
-    shutil.copytree(fixture, target)
-    config = target / "promptfooconfig.yaml"
-    config.write_text(config.read_text().replace("BASE_URL", base_url))
-    return config
 
 
 def _whichai(cli, config: Path, tmp: Path, base_url: str, kind: str = "llm-rubric", count: int = 14,
@@ -208,7 +201,7 @@ def test_llm_rubric_agrees_with_promptfoo_eval(env, tmp_path):
     if binary is None or shutil.which("node") is None:
         pytest.skip("promptfoo or node is not installed (npm install promptfoo@0.121.20)")
     with ReplyServer() as server:
-        config = _copy(tmp_path, server.base_url)
+        config = _copy_fixture(tmp_path, server.base_url, FIXTURE)
         theirs = _promptfoo_verdicts(binary, config, tmp_path, env)
     assert theirs == PROMPTFOO
 
@@ -255,7 +248,7 @@ def test_similar_with_the_real_model():
 @needs_model
 def test_similar_through_whichai_run_matches_promptfoos_verdicts(cli, tmp_path):
     with ReplyServer() as server:
-        config = _copy(tmp_path, server.base_url, SIMILAR_FIXTURE)
+        config = _copy_fixture(tmp_path, server.base_url, SIMILAR_FIXTURE)
         ours = _whichai(cli, config, tmp_path, server.base_url, kind="similar", count=8)
     assert ours == SIMILAR_PROMPTFOO
 
@@ -271,7 +264,7 @@ def test_similar_agrees_with_promptfoo_eval(env, tmp_path):
     if binary is None or shutil.which("node") is None:
         pytest.skip("promptfoo or node is not installed (npm install promptfoo@0.121.20)")
     with ReplyServer() as server:
-        config = _copy(tmp_path, server.base_url, SIMILAR_FIXTURE)
+        config = _copy_fixture(tmp_path, server.base_url, SIMILAR_FIXTURE)
         theirs = _promptfoo_verdicts(binary, config, tmp_path, env)
     assert theirs == SIMILAR_PROMPTFOO
 

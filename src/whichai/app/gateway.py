@@ -30,13 +30,11 @@ OPENAI_BASE = "https://api.openai.com/v1"
 SELF_HOSTED_COST = "self-hosted: no bill per call (hosting is in the cost of ownership)"
 
 
-def upstream_for(model_id: str, config: Config) -> Upstream:
-    """The OpenAI-compatible endpoint that serves ``model_id`` (``provider/model``)."""
+def upstream_for(provider: Any, model: str, model_id: str) -> Upstream:
+    """The OpenAI-compatible endpoint of a resolved provider that serves ``model_id`` (``provider/model``)."""
     from whichai.config import check_key_destination, key_envs
     from whichai.providers.identity import is_self_hosted
-    from whichai.providers.registry import Registry
 
-    provider, model = Registry(config).resolve(model_id)
     base = getattr(provider.config, "base_url", None) or (OPENAI_BASE if provider.name == "openai" else None)
     if getattr(provider.config, "kind", "openai") != "openai" or provider.local or not base:
         raise InputError(
@@ -49,23 +47,17 @@ def upstream_for(model_id: str, config: Config) -> Upstream:
     return Upstream(base_url=base, model=model, key_envs=envs, self_hosted=is_self_hosted(provider))
 
 
-def price_for(model_id: str, config: Config, upstream: Upstream) -> tuple[float, float, str] | None:
-    """The price whichai reports for this model: the provider's configured one, else the catalog's."""
+def _route(name: str, model_id: str, sensitive: bool, config: Config, evidence: tuple[str, ...] = ()) -> Route:
+    """A route to ``model_id``, priced as whichai prices its runs (spend.price_of: the configured price,
+    else the catalog's); a self-hosted route costs nothing per call."""
     from whichai.measure.spend import price_of
     from whichai.providers.registry import Registry
 
-    if upstream.self_hosted:
-        return None
     provider, model = Registry(config).resolve(model_id)
-    return price_of(provider, model_id) or price_of(provider, model)
-
-
-def _route(name: str, model_id: str, sensitive: bool, config: Config, evidence: tuple[str, ...] = (),
-           usd_per_request: tuple[float, str] | None = None) -> Route:
-    upstream = upstream_for(model_id, config)
-    if upstream.self_hosted and usd_per_request is None:
-        usd_per_request = (0.0, SELF_HOSTED_COST)
-    return Route(name, model_id, sensitive, upstream, price_for(model_id, config, upstream), usd_per_request, evidence)
+    upstream = upstream_for(provider, model, model_id)
+    if upstream.self_hosted:
+        return Route(name, model_id, sensitive, upstream, None, (0.0, SELF_HOSTED_COST), evidence)
+    return Route(name, model_id, sensitive, upstream, price_of(provider, model_id) or price_of(provider, model), None, evidence)
 
 
 # a policy file ------------------------------------------------------------------------------------------

@@ -140,11 +140,6 @@ class Config(BaseModel):
 EXPLICIT, CWD, USER = "given with --config", "found in the working directory", "from the user config directory"
 
 
-def find_config(explicit: str | Path | None) -> Path | None:
-    found = locate_config(explicit)
-    return found[0] if found else None
-
-
 def locate_config(explicit: str | Path | None) -> tuple[Path, str] | None:
     """The config file to load and where it came from (:data:`EXPLICIT`, :data:`CWD` or :data:`USER`)."""
     if explicit:

@@ -53,10 +53,6 @@ def _fmt_price(p: dict | None) -> str:
     return "-" if not p else f"{p['input']:g} / {p['output']:g}"
 
 
-def _src_line(s: dict) -> str:
-    return f"{s['name']} {s['as_of']} {s['url']}"
-
-
 def models_cmd(
     model: Optional[str] = typer.Argument(None, help="A model id or alias: show its card."),
     open_source: bool = typer.Option(False, "--open-source", help="Only open-source models (OSAID)."),

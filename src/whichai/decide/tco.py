@@ -243,11 +243,6 @@ def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1)
     }
 
 
-def ops_cost(profile: Profile, params_b: float | None = None, kind: str = "owned", gpus: int = 1) -> tuple[float, float, str]:
-    usd, hours, origin, _ = ops_rule(profile, params_b, kind, gpus)
-    return usd, hours, origin
-
-
 def _ops_component(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> Component:
     usd, hours, origin, params = ops_rule(profile, params_b, kind, gpus)
     return component("operations", usd, origin, "cost.detail_operations", params, hours=hours, hours_origin=origin,

@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -549,9 +548,5 @@ def evaluate(output: str, options: dict[str, Any], latency_ms: float | None = No
         outcome.passed = False
         outcome.reason = f"not supported by whichai: {', '.join(unsupported)} (case flagged, not scored as passed); {outcome.reason}"
     return outcome
-
-
-def node_available() -> bool:
-    return shutil.which("node") is not None
 
 

@@ -193,7 +193,9 @@ def test_views_warn_on_old_data_and_not_on_fresh(env):
     from conftest import run_cli
 
     old = run_cli(["models", "openai/gpt-4.1-mini"], env, timeout=60)  # the shipped data, on the pinned 2026-12-07
-    assert old.returncode == 0 and "Run `whichai catalog update`" in old.stdout and "Jalankan" in old.stdout
+    assert old.returncode == 0 and "Run `whichai catalog update`" in old.stdout and "Jalankan" not in old.stdout
+    old_id = run_cli(["models", "--search", "gpt-4.1-mini", "--lang", "id"], env, timeout=60)  # one language, the one asked for
+    assert old_id.returncode == 0 and "Jalankan `whichai catalog update`" in old_id.stdout and "Run `whichai" not in old_id.stdout
     fresh = run_cli(["models", "--search", "gpt-4.1-mini"], {**env, "WHICHAI_TODAY": "2026-07-20"}, timeout=60)
     assert fresh.returncode == 0 and "whichai catalog update" not in fresh.stdout
     rec = run_cli(["recommend", "--profile", "hobbyist-laptop"], env, timeout=120)

@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 
 def register(app: typer.Typer) -> None:
     app.command("compare")(compare)
@@ -22,7 +24,7 @@ def compare(
     concurrency: Optional[int] = typer.Option(None, "--concurrency", "-c", min=1, max=1024, help="Concurrent judge calls (API judges)."),
     timeout: float = typer.Option(120.0, "--timeout", min=0.001, help="Seconds per judge request."),
     retries: int = typer.Option(3, "--retries", min=0, max=20, help="Retries on rate limits, 5xx, timeouts."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the summary: en or id."),
+    lang: Optional[str] = lang_option("the summary"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """For each case both models answered, the judge picks the better answer, asked twice (A shown first,
@@ -41,8 +43,6 @@ def execute_compare(*, run_id, a, b, judge, config, db, concurrency, timeout, re
     from whichai.providers.registry import Registry
     from whichai.store import Store
 
-    if lang is not None and lang not in ("en", "id"):
-        raise InputError(f"--lang {lang!r} is not supported. Fix: use --lang en or --lang id.")
     if a == b:
         raise InputError(f"A and B are both {a!r}. Fix: name two different models of the run.")
     store = Store.open(db or default_db_path(), create=False)

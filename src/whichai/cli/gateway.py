@@ -9,6 +9,8 @@ from typing import Any, Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 HELP = (
     "Serve the OpenAI chat-completions API (/v1/chat/completions, streaming and not; /v1/models) and route each "
     "request the way the decision says: requests with personal data (e-mail addresses, phone numbers, national ID "
@@ -37,7 +39,7 @@ def gateway_cmd(
     explain: bool = typer.Option(False, "--explain", help="Print the compiled policy and the evidence of each route, then exit."),
     config: Optional[Path] = typer.Option(None, "--config", help="whichai.toml naming the servers the routes reach."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database for the request log (default: whichai.db in the user data dir)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the evidence: en or id."),
+    lang: Optional[str] = lang_option("the evidence"),
     as_json: bool = typer.Option(False, "--json", help="With --explain: print one JSON document on stdout."),
 ) -> None:
     if ctx.invoked_subcommand is not None:

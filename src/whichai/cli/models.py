@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 LIST_KEYS = (
     "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
     "weights_downloadable", "api_available", "params_b", "active_params_b", "context_length", "release_date",
@@ -67,6 +69,7 @@ def models_cmd(
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own entries / overrides."),
     profile: Optional[str] = typer.Option(None, "--profile", help="With MODEL: score its ten criteria for this needs profile (a built-in name or a YAML file) instead of the default one."),
     local: bool = typer.Option(False, "--local", help="The models of local servers running on this machine (Ollama, LM Studio, llama.cpp server, vLLM), linked to the catalog."),
+    lang: str = lang_option("the stale-catalog warning and the criteria's reasons"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """List known models (openness, licence, price, size) or show one model's card."""
@@ -88,7 +91,7 @@ def models_cmd(
                 f"unknown model {model!r}: not in the catalog. Fix: find its id with `whichai models --search TEXT`, "
                 "or add it in a file given with --catalog-file."
             )
-        return _card(cat, raw, as_json, profile)
+        return _card(cat, raw, as_json, profile, lang)
 
     flags = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
     wanted = {k for k, v in flags.items() if v}
@@ -120,10 +123,10 @@ def models_cmd(
 
         print_json([_list_doc(raw, reason) for raw, reason in rows])
         return
-    _print_list(cat, rows)
+    _print_list(cat, rows, lang)
 
 
-def _print_list(cat, rows: list) -> None:
+def _print_list(cat, rows: list, lang: str) -> None:
     from rich.table import Table
 
     from whichai.catalog import age
@@ -150,17 +153,17 @@ def _print_list(cat, rows: list) -> None:
             Text(str(raw.get("provider") or "")),
         )
     out_console().print(table)
-    _stale_warning(a["age_days"])
+    _stale_warning(a["age_days"], lang)
 
 
-def _stale_warning(age_days: int | None) -> None:
-    """The warning, in English and Indonesian, when the catalog's facts are over 90 days old (catalog.age)."""
+def _stale_warning(age_days: int | None, lang: str) -> None:
+    """The warning, in ``lang``, when the catalog's facts are over 90 days old (catalog.age)."""
     from whichai.catalog.age import stale_note
 
     if stale_note(age_days):
         from whichai.cli.output import out_console
 
-        out_console().print(f"{stale_note(age_days)}\n{stale_note(age_days, 'id')}", style="bold yellow", markup=False, highlight=False)
+        out_console().print(stale_note(age_days, lang), style="bold yellow", markup=False, highlight=False)
 
 
 CARD_FIELDS = (
@@ -205,7 +208,7 @@ def _card_doc(cat, raw: dict, profile_name: str | None = None) -> dict:
     return doc
 
 
-def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> None:
+def _card(cat, raw: dict, as_json: bool, profile_name: str | None, lang: str) -> None:
     doc = _card_doc(cat, raw, profile_name)
     if as_json:
         from whichai.cli.output import print_json
@@ -269,7 +272,7 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
     for c in CRITERIA:
         sc = doc["criteria"].get(c.id)
         if sc:
-            crit.add_row(c.en, c.id_, f"{sc['score']:.2f}", sc["origin"], sc["reason"]["en"], "; ".join(sc["evidence"]))
+            crit.add_row(c.en, c.id_, f"{sc['score']:.2f}", sc["origin"], sc["reason"][lang], "; ".join(sc["evidence"]))
     con.print(crit)
     if doc["benchmarks"]:
         bt = Table(title="Published benchmark results linked to this model (source, licence, observed)")
@@ -282,7 +285,7 @@ def _card(cat, raw: dict, as_json: bool, profile_name: str | None = None) -> Non
         con.print("Also known as: " + ", ".join(doc["aliases"]), highlight=False)
     a = doc["catalog_age"]
     con.print(f"Catalog sources as of {a['oldest_as_of']} to {a['newest_as_of']} ({a['age_days']} days old)", highlight=False)
-    _stale_warning(a["age_days"])
+    _stale_warning(a["age_days"], lang)
 
 
 def inspect_cmd(

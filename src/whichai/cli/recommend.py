@@ -11,6 +11,8 @@ from typing import Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 profile_app = typer.Typer(
     help="Needs profiles: write one with a questionnaire, list the built-in examples. / Profil kebutuhan.",
     no_args_is_help=True,
@@ -35,7 +37,7 @@ def recommend_cmd(
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own catalog entries / overrides."),
     only_measured: bool = typer.Option(False, "--only-measured", help="With --run: rank only the models the run measured."),
     top: int = typer.Option(10, "--top", min=1, help="Rows of the ranking to show (the JSON has all)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the explanation: en or id (default: from the locale)."),
+    lang: Optional[str] = lang_option("the explanation"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     """Recommend open source, open weights, closed or a hybrid for your needs, with the cost and what would change it."""
@@ -113,7 +115,7 @@ def show_cmd(
 @profile_app.command("new")
 def new_cmd(
     out: Path = typer.Option(Path("whichai-profile.yaml"), "--out", "-o", help="Where to write the profile."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the questions: en or id (default: from the locale)."),
+    lang: Optional[str] = lang_option("the questions"),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Answer a few questions (EN or ID) and write a validated profile. Answers may also be piped on stdin."""

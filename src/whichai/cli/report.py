@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 SERVE_TOKEN_ENV = "WHICHAI_SERVE_TOKEN"  # the dashboard's token, out of sight of `ps`
 
@@ -28,7 +30,7 @@ def report(
     run_id: str = typer.Argument(..., help="Run id (or a unique prefix), from `whichai runs`."),
     fmt: str = typer.Option("html", "--format", "-f", help="html (self-contained, opens offline), md, json, or promptfoo (promptfoo's results JSON: `promptfoo import FILE`)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file ('-' for stdout). Default: the reports folder next to the database."),
-    lang: str = typer.Option("en", "--lang", help="Language of the labels and the explanation: en or id."),
+    lang: str = lang_option("the labels and the explanation"),
     profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile for the recommendation: a built-in name or a YAML file. Default: the profile the run was decided with."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
     as_json: bool = typer.Option(False, "--json", help="Print {\"report_path\", ...} as one JSON document on stdout."),
@@ -57,13 +59,10 @@ def serve(
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: the user data dir)."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow binding a non-loopback address (a token is then required)."),
     token: Optional[str] = typer.Option(None, "--token", help="Access token required on every request (generated when binding remotely). Visible to other users in `ps`: prefer the environment variable WHICHAI_SERVE_TOKEN."),
-    lang: str = typer.Option("en", "--lang", help="Default language of the pages: en or id."),
+    lang: str = lang_option("the pages, until a visitor picks one"),
 ) -> None:
     """Start the local dashboard: runs, their reports, the catalog, and a profile form with its recommendation."""
     from whichai.errors import InputError
-    from whichai.report.i18n import check_lang
-
-    check_lang(lang)
     token = _serve_token(token)
     remote = host not in LOOPBACK
     if remote and not allow_remote:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from whichai.cli.options import lang_option
 from whichai.defaults import RUN_DEFAULTS
 
 
@@ -29,7 +30,7 @@ def run(
     repeat: int = typer.Option(1, "--repeat", min=1, max=100, help="Ask each case N times (sampling at temperature > 0, 0.7 unless given) and report per-case consistency."),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite database (default: whichai.db in the user data dir)."),
     profile: Optional[str] = typer.Option(None, "--profile", help="Needs profile (name or file) for the closing recommendation."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of explanations: en or id (default: from the locale)."),
+    lang: Optional[str] = lang_option("explanations"),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write the HTML report."),
     max_cost: Optional[float] = typer.Option(None, "--max-cost", min=0.0, help="Most USD the run may spend on paid APIs: checked before any call, on an upper estimate (every answer at --max-tokens, the catalog's or the configured prices); over it, or a paid model without a price, and the run does not start."),
     max_answer_bytes: int = typer.Option(RUN_DEFAULTS.max_answer_bytes, "--max-answer-bytes", min=1, max=64 * 1024 * 1024, help="Longest answer kept, in UTF-8 bytes; a longer one is cut there and marked truncated."),

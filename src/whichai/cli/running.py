@@ -357,8 +357,6 @@ def _lang(lang: str | None) -> str:
 
 
 def _decide_inputs(profile, lang):
-    if lang is not None and lang not in ("en", "id"):
-        raise InputError(f"--lang {lang!r} is not supported. Fix: use --lang en or --lang id.")
     from whichai.decide import load_profile
 
     return load_profile(profile)

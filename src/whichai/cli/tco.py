@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 import typer
 
+from whichai.cli.options import lang_option
+
 HELP = (
     "Compare two models' cost of ownership at your profile's volume.\n\n"
     "Each model is costed in its cheapest mode your profile allows (API, your own hardware, rented GPUs), with the parts "
@@ -39,7 +41,7 @@ def tco_cmd(
     mode_b: Optional[str] = typer.Option(None, "--mode-b", help="Cost B in this mode only: api, owned or rented (default: its cheapest allowed mode)."),
     catalog_file: Optional[Path] = typer.Option(None, "--catalog-file", help="YAML file of your own catalog entries / overrides."),
     db: Optional[Path] = typer.Option(None, "--db", help="Database whose `whichai load` results give measured capacity (default: whichai.db in the user data dir, when it exists)."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="Language of the text: en or id (default: from the locale)."),
+    lang: Optional[str] = lang_option("the text"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
     from whichai.app import load_needs

@@ -185,20 +185,34 @@ def test_measured_is_never_tied() -> None:
 
 # top 10 of every built-in profile: a prior from benchmarks, directly or through the line rule ------------------
 
-# Model-card figures are curated for OLMo 3.1 Think 32B, OLMo-7B, Amber and Pythia (tools/import_benchmarks.py CARDS); still
-# without a benchmark in these top 10s: Apertus-70B-Instruct (airgapped-government and research-lab) and, in research-lab,
-# Granite 4.0 H-Tiny / H-Micro / Micro, OLMo-7B-Twin-2T, OLMo-1B and fairseq-dense-13B: their publishers' own
-# tables (Apertus report, Granite 4.0 cards) could not be read at the source here, or give no benchmark another source shares
-TOP10_GAPS = {"research-lab", "airgapped-government"}
+# Models in a built-in profile's top 10 that no source covers, each with why (looked for, 2026-12-07; recorded in
+# BENCHMARKS.md "Top 10 of every profile"). Unknown is not bad: the ranking keeps a model it knows nothing about at its
+# size prior rather than guessing it weak, so these stay, named, until a figure is read at a source. A model in a top 10
+# that is neither covered nor named here fails the test; so does a name here that has gained a benchmark prior.
+TOP10_UNCOVERED = {
+    "ibm/granite-4.0-h-micro-3b": "IBM's Granite 4.0 model-card tables could not be read at the source (Hugging Face card not in "
+                                  "the stored corpora; IBM's GitHub README has no table); no leaderboard here lists Granite 4.0",
+    "ibm/granite-4.0-micro-3b": "as Granite 4.0 H-Micro",
+    "ibm/granite-4.0-h-tiny-7b": "as Granite 4.0 H-Micro",
+    "allen-institute-for-ai/olmo-7b-twin-2t-hf": "its card gives no figure of its own; not in the Open LLM Leaderboard v1 final "
+                                                 "table nor in any other source here",
+    "ibm/granite-8b-code-instruct": "not in EvalPlus, Aider, LLM Stats or the Open LLM Leaderboard v1 final table",
+}
 
 
 @pytest.mark.parametrize("name", ["airgapped-government", "high-volume-product", "hobbyist-laptop", "regulated-bank", "research-lab", "startup-no-ml"])
 def test_top10_of_each_profile_rests_on_benchmarks(cli, name: str) -> None:
-    if name in TOP10_GAPS:
-        pytest.xfail("issue 17: Apertus-70B-Instruct (and in research-lab Granite 4.0, OLMo-7B-Twin-2T, OLMo-1B, "
-                     "fairseq-dense-13B) have no benchmark figure read at the source yet")
     doc = json.loads(cli("recommend", "--profile", name, "--json").stdout)
     for row in doc["ranking"][:10]:
         perf = row["criteria"]["performance"]
+        if row["model"] in TOP10_UNCOVERED:
+            assert perf["origin"] == "estimate" and perf["reason"]["en"].startswith("not measured: a prior from its size"), row["model"]
+            continue
         assert perf["origin"] == "benchmark" or perf["reason"]["en"].startswith("not measured and no benchmark covers it"), row["model"]
 
+
+def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
+    assert not set(TOP10_UNCOVERED) & set(benchmarks.covered())
+    # the models that were in research-lab's top 10 only because nothing was known now have their figures
+    for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
+        assert eid in benchmarks.covered(), eid

@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -40,136 +38,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from whichai.catalog import benchmarks as bm  # noqa: E402
+from whichai.catalog import benchmarks_sources as bs  # noqa: E402
 from whichai.catalog.catalog import load_shipped  # noqa: E402
 
 OUT = ROOT / "src" / "whichai" / "catalog" / "data" / "benchmarks.json"
 
-SOURCES = {
-    "aider": {"name": "Aider polyglot leaderboard", "repo": "Aider-AI/aider", "path": "aider/website/_data/polyglot_leaderboard.yml",
-              "url": "https://aider.chat/docs/leaderboards/", "license": "Apache-2.0",
-              "attribution": "Aider polyglot benchmark results, (c) Paul Gauthier and Aider contributors, Apache-2.0"},
-    "llmstats": {"name": "LLM Stats (llm-leaderboard)", "repo": "JonathanChavezTamales/llm-leaderboard", "path": "data/organizations",
-                 "url": "https://github.com/JonathanChavezTamales/llm-leaderboard", "license": "CC-BY-4.0",
-                 "attribution": "LLM Stats / llm-leaderboard data (c) 2024 jc, CC-BY-4.0; vendors' self-reported scores; "
-                                "whichai keeps a subset, links names to its catalog and fits priors from them (changes made)"},
-    "evalplus": {"name": "EvalPlus leaderboard", "repo": "evalplus/evalplus.github.io", "path": "results.json",
-                 "url": "https://evalplus.github.io/leaderboard.html", "license": "Apache-2.0",
-                 "attribution": "EvalPlus leaderboard results (c) the EvalPlus team, Apache-2.0"},
-    "openllm": {"name": "Open LLM Leaderboard v1 (report snapshots)", "repo": "dsdanielpark/open-llm-leaderboard-report", "path": "data",
-                "url": "https://github.com/dsdanielpark/open-llm-leaderboard-report", "license": "MIT",
-                "version": "Open LLM Leaderboard v1 (EleutherAI lm-evaluation-harness: ARC 25-shot, HellaSwag 10-shot, MMLU 5-shot, "
-                           "TruthfulQA 0-shot mc2), snapshots 2023-05-26 to 2023-10-31",
-                "attribution": "Open LLM Leaderboard report (c) 2023 Daniel Park, MIT; scores from Hugging Face's Open LLM Leaderboard "
-                               "(https://huggingface.co/spaces/HuggingFaceH4/open_llm_leaderboard); whichai keeps the original "
-                               "publishers' models, each at its latest snapshot (changes made)"},
-}
-
-# the publishers whose own releases are kept from the Open LLM Leaderboard (not the fine-tunes of others)
-OLL_PUBLISHERS = {"eleutherai", "meta-llama", "mistralai", "tiiuae", "mosaicml", "bigscience", "togethercomputer", "openassistant",
-                  "rinna", "allenai", "llm360", "ibm", "stabilityai", "cerebras", "databricks", "microsoft", "google", "qwen", "01-ai",
-                  "huggyllama", "openlm-research", "salesforce", "facebook"}
-OLL_BENCHMARKS = (("oll-arc", "ARC (25-shot)", ["general", "reasoning"], 1172), ("oll-hellaswag", "HellaSwag (10-shot)", ["general"], 10042),
-                  ("mmlu", "MMLU", ["general", "extraction"], 14042), ("oll-truthfulqa", "TruthfulQA (0-shot mc2)", ["general"], 817))
-
-# the benchmarks kept, with what each says about: general (chat), code, reasoning, multilingual, extraction
-LLMSTATS_KEEP = {
-    "mmlu-pro": ("MMLU-Pro", ["general", "reasoning", "extraction"], 12032),
-    "gpqa": ("GPQA (Diamond)", ["general", "reasoning"], 198),
-    "mmlu": ("MMLU", ["general", "extraction"], 14042),
-    "mmlu-redux": ("MMLU-Redux", ["general", "extraction"], 5700),
-    "ifeval": ("IFEval", ["general", "extraction"], 541),
-    "arena-hard": ("Arena-Hard", ["general"], 500),
-    "big-bench-hard": ("BIG-Bench Hard", ["general", "reasoning"], 6511),
-    "drop": ("DROP", ["extraction"], 9536),
-    "math": ("MATH", ["reasoning"], 5000),
-    "math-500": ("MATH-500", ["reasoning"], 500),
-    "aime-2024": ("AIME 2024", ["reasoning"], 30),
-    "aime-2025": ("AIME 2025", ["reasoning"], 30),
-    "gsm8k": ("GSM8K", ["reasoning"], 1319),
-    "humaneval": ("HumanEval", ["code"], 164),
-    "mbpp": ("MBPP", ["code"], 500),
-    "livecodebench": ("LiveCodeBench", ["code", "reasoning"], 400),
-    "swe-bench-verified": ("SWE-bench Verified", ["code"], 500),
-    "mgsm": ("MGSM", ["multilingual"], 2750),
-    "mmmlu": ("MMMLU", ["multilingual"], 14042),
-    "global-mmlu-lite": ("Global-MMLU-Lite", ["multilingual"], 6000),
-    "multi-if": ("Multi-IF", ["multilingual"], 4500),
-}
+SOURCES = bs.SOURCES
+OLL_PUBLISHERS, OLL_BENCHMARKS, LLMSTATS_KEEP = bs.OLL_PUBLISHERS, bs.OLL_BENCHMARKS, bs.LLMSTATS_KEEP
 
 
-def git_show(mirrors: Path, repo: str, path: str) -> str:
-    gd = mirrors / repo.replace("/", "+") / "repo"
-    return subprocess.run(["git", f"--git-dir={gd}", "show", f"HEAD:{path}"], check=True, capture_output=True, text=True).stdout
-
-
-def git_head(mirrors: Path, repo: str) -> tuple[str, str]:
-    gd = mirrors / repo.replace("/", "+") / "repo"
-    out = subprocess.run(["git", f"--git-dir={gd}", "log", "-1", "--format=%H %cs"], check=True, capture_output=True, text=True).stdout.split()
-    return out[0], out[1]
-
-
-def git_ls(mirrors: Path, repo: str, under: str) -> list[str]:
-    gd = mirrors / repo.replace("/", "+") / "repo"
-    out = subprocess.run(["git", f"--git-dir={gd}", "ls-tree", "-r", "--name-only", "HEAD", under], check=True, capture_output=True, text=True).stdout
-    return out.split()
-
-
-def aider_results(mirrors: Path) -> list[dict]:
-    import yaml
-
-    rows = [(r, "aider-polyglot") for r in yaml.safe_load(git_show(mirrors, "Aider-AI/aider", SOURCES["aider"]["path"]))]
-    rows += [(r, "aider-edit") for r in yaml.safe_load(git_show(mirrors, "Aider-AI/aider", "aider/website/_data/edit_leaderboard.yml"))]
-    out = []
-    for r, bench in rows:
-        name = str(r["model"])
-        if "+" in name:  # an architect/editor pair is two models, not one
-            continue
-        out.append({"source": "aider", "benchmark": bench, "model": name, "score": round(float(r["pass_rate_2"]) / 100, 4),
-                    "date": str(r.get("date", "")), "setting": f"edit_format={r.get('edit_format')}"})
-    return out
-
-
-def llmstats_results(mirrors: Path) -> list[dict]:
-    repo = SOURCES["llmstats"]["repo"]
-    out = []
-    for path in git_ls(mirrors, repo, "data/organizations"):
-        if not path.endswith("/benchmarks.json"):
-            continue
-        for r in json.loads(git_show(mirrors, repo, path)):
-            if r["benchmark_id"] not in LLMSTATS_KEEP or r.get("normalized_score") is None:
-                continue
-            score = float(r["normalized_score"])
-            if not 0 <= score <= 1:
-                continue
-            out.append({"source": "llmstats", "benchmark": r["benchmark_id"], "model": r["model_id"], "score": round(score, 4),
-                        "date": str(r.get("updated_at", ""))[:10], "setting": r.get("analysis_method") or "",
-                        "self_reported": bool(r.get("is_self_reported"))})
-    return out
-
-
-def openllm_results(mirrors: Path) -> list[dict]:
-    """Each kept model's row in the latest snapshot that has it: [name, (revision,) average, ARC, HellaSwag, MMLU, TruthfulQA]."""
-    repo = SOURCES["openllm"]["repo"]
-    latest: dict[str, tuple[str, list]] = {}
-    for path in sorted(git_ls(mirrors, repo, "data")):
-        if not path.endswith(".json"):
-            continue
-        day = re.search(r"(\d{8})", path).group(1)
-        for row in json.loads(git_show(mirrors, repo, path)):
-            name = str(row[0])
-            if "/" not in name or name.split("/")[0].lower() not in OLL_PUBLISHERS:
-                continue
-            values = [v for v in row[1:] if not isinstance(v, str)]
-            if len(values) != 5:
-                continue
-            if name not in latest or day >= latest[name][0]:
-                latest[name] = (f"{day[:4]}-{day[4:6]}-{day[6:]}", values)
-    out = []
-    for name, (day, values) in sorted(latest.items()):
-        for (bench, *_), value in zip(OLL_BENCHMARKS, values[1:]):
-            out.append({"source": "openllm", "benchmark": bench, "model": name, "score": round(float(value) / 100, 4), "date": day,
-                        "setting": "Open LLM Leaderboard v1 harness"})
-    return out
+def tree(mirrors: Path, sid: str) -> bs.GitTree:
+    s = SOURCES[sid]
+    return bs.GitTree.of(mirrors, s["repo"], s.get("ref", "HEAD"))
 
 
 def card_results() -> list[dict]:
@@ -219,14 +99,73 @@ CARDS: list[tuple[str, str, str, dict[str, float]]] = [
 ]
 
 
-def evalplus_results(mirrors: Path) -> list[dict]:
-    data = json.loads(git_show(mirrors, "evalplus/evalplus.github.io", "results.json"))
+# Project Apertus' own post-training evaluation of its models and 18 others (one harness, one setting per benchmark):
+# Apertus v0.1 technical report (2025-09-02), swiss-ai/apertus-tech-report commit 9d4b0fb (the v0.1 PDF; the later
+# v1 PDF of that repository is not in the stored snapshot), Tables 17-21, read 2026-12-07. The report names its two
+# instruct models "Apertus-70B-Instruct" / "Apertus-8B-Instruct"; its list of released artifacts (section 1) names
+# exactly one of each, swiss-ai/Apertus-70B-Instruct-2509 and swiss-ai/Apertus-8B-Instruct-2509, so the results are
+# recorded under those names. Each benchmark is its own column (the report's harness and settings, Table 22), put on
+# the common scale by the fit through the models it shares with the other sources.
+REPORT_URL = "https://github.com/swiss-ai/apertus-tech-report/blob/9d4b0fb/Apertus_Tech_Report.pdf"
+REPORT_OBSERVED = "2026-12-07"
+REPORT_MODELS = ["swiss-ai/Apertus-70B-Instruct-2509", "swiss-ai/Apertus-8B-Instruct-2509", "ALLaM-7B-Instruct-preview",
+                 "EuroLLM-22B-Instruct-Preview", "EuroLLM-9B-Instruct", "K2-Chat", "marin-8b-instruct", "Minerva-7B-instruct-v1.0",
+                 "OLMo-2-0325-32B-Instruct", "OLMo-2-1124-7B-Instruct", "salamandra-7b-instruct", "SmolLM3-3B", "Teuken-7B-instruct-v0.6",
+                 "gemma-3-12b-it", "gemma-3-27b-it", "Llama-3.1-8B-Instruct", "Llama-3.3-70B-Instruct", "Qwen2.5-72B-Instruct", "Qwen3-32B",
+                 "Qwen3-8B"]
+# (table, benchmark id, name, abilities, items or 0 when the report does not say, one figure per model in REPORT_MODELS' order)
+REPORT_TABLES: list[tuple[int, str, str, list[str], int, list[float]]] = [
+    (17, "apertus-mmlu", "MMLU (Apertus report harness)", ["general", "extraction"], 14042,
+     [69.6, 60.9, 62.9, 65.3, 58.4, 65.7, 65.5, 30.7, 77.9, 60.0, 52.4, 61.7, 49.0, 78.8, 83.6, 72.4, 87.5, 86.6, 83.7, 79.1]),
+    (17, "apertus-global-mmlu", "Global-MMLU (Apertus report harness)", ["multilingual"], 0,
+     [62.7, 55.7, 50.6, 56.9, 52.0, 49.8, 48.4, 28.5, 61.3, 42.8, 43.1, 51.2, 39.9, 69.6, 75.3, 57.1, 77.8, 77.7, 74.8, 64.0]),
+    (17, "apertus-truthfulqa", "TruthfulQA (Apertus report harness)", ["general"], 817,
+     [61.2, 56.7, 47.5, 56.6, 49.7, 56.5, 55.2, 44.0, 73.2, 56.5, 51.0, 54.3, 46.4, 60.8, 64.4, 55.1, 66.1, 69.7, 58.6, 53.4]),
+    (17, "apertus-hellaswag", "HellaSwag (Apertus report harness)", ["general"], 10042,
+     [78.1, 74.6, 75.3, 73.0, 69.8, 74.9, 72.0, 63.3, 86.0, 77.5, 71.4, 69.0, 67.8, 53.7, 54.9, 72.5, 70.1, 68.8, 68.8, 58.6]),
+    (17, "apertus-hellaswag-multi", "HellaSwag multilingual (Apertus report harness)", ["multilingual"], 0,
+     [55.3, 52.7, 42.0, 48.1, 46.3, 44.7, 38.1, 31.2, 53.0, 38.7, 45.9, 40.4, 42.2, 45.6, 49.8, 47.0, 53.8, 51.5, 48.0, 40.4]),
+    (18, "apertus-humaneval", "HumanEval pass@10 (Apertus report harness)", ["code"], 164,
+     [73.0, 67.0, 56.7, 75.2, 65.3, 87.7, 85.8, 25.0, 69.0, 65.2, 28.4, 89.7, 44.6, 88.0, 89.3, 86.7, 95.8, 95.4, 97.0, 95.6]),
+    (18, "apertus-mbpp", "MBPP pass@1 (Apertus report harness)", ["code"], 500,
+     [47.0, 36.2, 39.0, 43.0, 41.0, 56.2, 41.2, 17.2, 41.8, 32.0, 22.2, 52.8, 25.6, 72.0, 72.8, 60.6, 75.6, 74.6, 73.6, 66.8]),
+    (18, "apertus-gsm8k", "GSM8K (Apertus report harness)", ["reasoning"], 1319,
+     [77.6, 62.9, 58.2, 75.5, 62.9, 84.8, 80.6, 13.6, 88.2, 83.5, 22.7, 83.6, 38.1, 89.9, 90.4, 84.5, 94.8, 88.6, 93.6, 89.5]),
+    (18, "apertus-mgsm", "MGSM (Apertus report harness)", ["multilingual"], 2750,
+     [64.3, 48.5, 29.1, 50.7, 36.1, 49.1, 42.8, 2.8, 67.3, 36.9, 9.6, 45.2, 19.2, 68.9, 71.7, 67.7, 86.0, 76.2, 74.0, 52.0]),
+    (18, "apertus-math", "Hendrycks MATH (Apertus report harness)", ["reasoning"], 5000,
+     [30.8, 18.2, 15.6, 38.0, 19.2, 40.7, 31.3, 3.5, 44.3, 31.1, 5.2, 51.8, 11.4, 68.4, 71.1, 36.3, 60.3, 67.8, 69.2, 66.8]),
+    (19, "apertus-bbh", "BIG-Bench Hard (Apertus report harness)", ["general", "reasoning"], 6511,
+     [64.2, 55.9, 46.3, 56.3, 53.1, 70.7, 61.5, 28.2, 64.1, 50.1, 43.6, 68.4, 42.4, 70.8, 70.8, 72.0, 86.6, 82.7, 86.1, 53.6]),
+    (19, "apertus-drop", "DROP (Apertus report harness)", ["extraction"], 9536,
+     [50.8, 49.7, 55.4, 47.5, 45.0, 57.3, 60.3, 29.5, 77.9, 60.3, 37.5, 47.3, 35.9, 70.3, 71.1, 62.4, 72.0, 64.4, 65.2, 60.6]),
+    (19, "apertus-ifeval", "IFEval (Apertus report harness)", ["general", "extraction"], 541,
+     [75.2, 71.7, 65.4, 72.8, 62.8, 48.4, 68.8, 19.4, 86.0, 71.0, 33.6, 72.3, 31.6, 80.0, 81.3, 78.6, 90.8, 86.3, 87.2, 86.5]),
+    (19, "apertus-multi-ifeval", "Multi-IFEval (Apertus report harness)", ["multilingual"], 0,
+     [74.7, 68.9, 54.0, 72.0, 61.3, 47.0, 62.1, 19.8, 80.6, 60.6, 33.7, 70.1, 29.9, 80.2, 80.0, 71.3, 88.7, 83.8, 84.4, 82.8]),
+    (20, "apertus-include", "INCLUDE (Apertus report harness)", ["multilingual"], 0,
+     [58.2, 54.3, 44.4, 53.7, 49.3, 44.3, 38.9, 25.6, 52.9, 36.3, 42.1, 41.4, 39.7, 62.7, 67.9, 53.4, 71.9, 70.0, 70.6, 60.7]),
+    (21, "apertus-agieval", "AGIEval (Apertus report harness, held out)", ["general", "reasoning"], 0,
+     [40.5, 38.7, 42.7, 39.9, 36.2, 43.5, 36.5, 28.2, 51.2, 36.0, 32.6, 38.5, 33.0, 55.4, 61.3, 38.1, 54.2, 64.1, 30.1, 29.9]),
+    (21, "apertus-arc-chat", "ARC Challenge chat CoT (Apertus report harness, held out)", ["general", "reasoning"], 1172,
+     [85.0, 77.6, 83.2, 86.4, 73.0, 79.1, 82.6, 27.7, 91.5, 79.0, 64.9, 83.5, 63.4, 93.3, 93.8, 83.7, 95.7, 96.2, 95.6, 93.3]),
+    (21, "apertus-arc-multi", "ARC Challenge multilingual (Apertus report harness, held out)", ["multilingual"], 0,
+     [37.3, 36.8, 29.4, 33.3, 32.2, 32.6, 25.5, 21.6, 38.6, 26.0, 31.3, 27.1, 26.7, 37.2, 39.8, 32.0, 42.9, 39.2, 34.9, 30.2]),
+    (21, "apertus-gpqa-main", "GPQA main (Apertus report harness, held out)", ["reasoning"], 448,
+     [30.6, 27.0, 25.7, 29.0, 25.4, 29.9, 29.9, 27.0, 35.0, 29.5, 27.2, 34.2, 25.0, 39.1, 45.1, 28.3, 59.6, 46.9, 56.5, 42.6]),
+    (21, "apertus-gsm8k-platinum", "GSM8K Platinum (Apertus report harness, held out)", ["reasoning"], 1209,
+     [74.6, 61.6, 61.7, 77.3, 66.3, 77.8, 79.1, 12.1, 89.5, 81.1, 24.2, 75.2, 39.5, 85.5, 86.7, 78.8, 84.0, 87.3, 88.5, 89.4]),
+]
+
+
+def report_results() -> list[dict]:
     out = []
-    for name, r in data.items():
-        for key, bench in (("humaneval+", "humaneval-plus"), ("mbpp+", "mbpp-plus")):
-            value = (r.get("pass@1") or {}).get(key)
-            if value is not None:
-                out.append({"source": "evalplus", "benchmark": bench, "model": name, "score": round(float(value) / 100, 4), "date": "", "setting": "pass@1 greedy"})
+    for table, bench, _name, _ab, _n, values in REPORT_TABLES:
+        assert len(values) == len(REPORT_MODELS), bench
+        for model, value in zip(REPORT_MODELS, values):
+            out.append({"source": "apertus-report", "benchmark": bench, "model": model, "score": round(value / 100, 4), "date": "2025-09-02",
+                        "url": REPORT_URL, "setting": f"Apertus v0.1 technical report, Table {table} (Swiss AI lm-evaluation-harness, "
+                                                      "post-training evaluation; settings in its Table 22)"})
     return out
 
 
@@ -241,6 +180,12 @@ BENCHMARKS = {
        for k, v in LLMSTATS_KEEP.items()},
     **{k: {"name": name, "source": "openllm", "version": f"Open LLM Leaderboard v1: {name}", "abilities": ab, "items": n}
        for k, name, ab, n in OLL_BENCHMARKS if k != "mmlu"},  # MMLU (5-shot) is the benchmark LLM Stats has: the shared column
+    "oll-winogrande": {"name": "Winogrande (5-shot)", "source": "openllm-final", "version": "Open LLM Leaderboard v1: Winogrande (5-shot)",
+                       "abilities": ["general", "reasoning"], "items": 1267},
+    "oll-gsm8k": {"name": "GSM8K (5-shot, Open LLM Leaderboard)", "source": "openllm-final", "version": "Open LLM Leaderboard v1: GSM8K (5-shot)",
+                  "abilities": ["reasoning"], "items": 1319},
+    **{k: {"name": name, "source": "apertus-report", "version": f"Apertus v0.1 technical report, Table {t}: {name}", "abilities": ab,
+           "items": n or None} for t, k, name, ab, n, _ in REPORT_TABLES},
 }
 
 
@@ -267,8 +212,8 @@ def heldout(mirrors: Path) -> None:
     index = bm.catalog_index(catalog.raw)
     doc = json.loads(OUT.read_text())
     priors = bm.priors_from_fit(bm._best_scores(doc, bm.link_all(doc["results"], index)), doc["fit"])
-    arena = list(csv.DictReader(io.StringIO(git_show(mirrors, "fboulnois/llm-leaderboard-csv", "csv/lmarena_text.csv"))))
-    live = list(csv.DictReader(io.StringIO(git_show(mirrors, "LiveBench/livebench.github.io", "public/table_2026_01_08.csv"))))
+    arena = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "fboulnois/llm-leaderboard-csv").read("csv/lmarena_text.csv"))))
+    live = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "LiveBench/livebench.github.io").read("public/table_2026_01_08.csv"))))
     checks = [("LMArena text (score)", "general", [(r["model"], r["arena_score"]) for r in arena]),
               ("LiveBench 2026-01-08 (code: code_generation, code_completion)", "code",
                [(r["model"], (float(r["code_generation"]) + float(r["code_completion"])) / 2) for r in live]),
@@ -294,13 +239,13 @@ def main() -> None:
     mirrors = Path(args.mirrors)
     if args.heldout:
         return heldout(mirrors)
-    results = aider_results(mirrors) + llmstats_results(mirrors) + evalplus_results(mirrors) + openllm_results(mirrors) + card_results()
+    results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + report_results()
     results = sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"]))
     catalog = load_shipped()
     links = bm.link_all(results, bm.catalog_index(catalog.raw))
     sources = {}
     for sid, s in SOURCES.items():
-        commit, day = git_head(mirrors, s["repo"])
+        commit, day = tree(mirrors, sid).head()
         sources[sid] = {**s, "commit": commit, "source_date": day, "observed": args.observed,
                         "results": sum(1 for r in results if r["source"] == sid)}
     if CARDS:
@@ -309,6 +254,15 @@ def main() -> None:
                             "observed": CARDS_OBSERVED, "version": "each card's own table",
                             "attribution": "benchmark figures as each model's publisher reports them on its model card (self-reported)",
                             "results": sum(1 for r in results if r["source"] == "cards")}
+    sources["apertus-report"] = {
+        "name": "Apertus v0.1 technical report (Swiss AI)", "repo": "swiss-ai/apertus-tech-report", "path": "Apertus_Tech_Report.pdf",
+        "url": REPORT_URL, "license": "facts (figures curated by hand from the report's tables; the report's repository states no licence)",
+        "commit": "9d4b0fb", "source_date": "2025-09-02", "observed": REPORT_OBSERVED,
+        "version": "Apertus v0.1 technical report, post-training evaluation, Tables 17-21 (Swiss AI's lm-evaluation-harness fork)",
+        "attribution": "Project Apertus (Swiss AI Initiative), 'Apertus: Democratizing Open and Compliant LLMs for Global Language "
+                       "Environments', v0.1 technical report, 2025, Tables 17-21 (figures as published; the report's own evaluation "
+                       "of Apertus and 18 other models)",
+        "results": sum(1 for r in results if r["source"] == "apertus-report")}
     doc = {"schema": "whichai.benchmarks/2", "observed": args.observed, "sources": sources, "benchmarks": BENCHMARKS, "results": results}
     doc["fit"] = bm.fit_priors(doc, links)
     OUT.write_text(json.dumps(doc, indent=0, sort_keys=False, ensure_ascii=False) + "\n")

@@ -183,11 +183,12 @@ def make_xss_runs(db_path: Path) -> tuple[Store, str, str]:
     return store, run_a, run_b
 
 
-def add_sample_sweep(store: Store, model: str = "local/smollm2-135m-instruct", sweep_id: str = "sweep-sample-1") -> dict:
+def add_sample_sweep(store: Store, model: str = "local/smollm2-135m-instruct", sweep_id: str = "sweep-sample-1"):
     """Store one load sweep (``whichai load --json`` shape) of ``model``: a server that serves 4 requests
     at once at 50 tokens/s each, so throughput rises to concurrency 4 and then only latency grows.
     Needs the whichai.measure.load package; returns the stored document."""
     from whichai.measure.load.store import save_sweep
+    from whichai.measure.load.sweep import LoadSweep
 
     points = []
     for c in (1, 2, 4, 8, 16):
@@ -199,14 +200,15 @@ def add_sample_sweep(store: Store, model: str = "local/smollm2-135m-instruct", s
             "ttft_p50_s": 0.1 + wait, "ttft_p95_s": 0.15 + wait, "itl_p50_s": 0.02, "latency_p50_s": lat, "latency_p95_s": lat * 1.2,
             "input_tokens_per_s": busy * 25.0, "tokens_per_s": busy * 75.0, "tpot_p50_s": 0.02,
         })
-    document = {
-        "id": sweep_id, "created_at": "2026-11-25T10:00:00+00:00", "model": model, "server": "http://127.0.0.1:8080/v1",
-        "hardware": "this-machine", "workload": {"input_tokens": 50, "output_tokens": 100}, "plan": {"max_concurrency": 16},
-        "points": points, "max_output_tokens_per_s": 200.0, "saturated": True, "saturation_concurrency": 4,
-        "at_slo": {"slo_ttft_s": 1.0, "slo_latency_s": None, "met": True, "concurrency": 4, "requests_per_s": 2.0,
-                   "output_tokens_per_s": 200.0, "input_tokens_per_s": 100.0, "tokens_per_s": 300.0, "ttft_p95_s": 0.15,
-                   "latency_p95_s": 2.4},
-        "whichai_version": "0.1.0",
-    }
+    document = LoadSweep(
+        id=sweep_id, created_at="2026-11-25T10:00:00+00:00", model=model, server="http://127.0.0.1:8080/v1", serves=None,
+        hardware="this-machine", workload={"input_tokens": 50, "output_tokens": 100}, plan={"max_concurrency": 16},
+        points=points, max_output_tokens_per_s=200.0, max_at_concurrency=4, saturated=True, saturation_concurrency=4,
+        at_saturation=None,
+        at_slo={"slo_ttft_s": 1.0, "slo_latency_s": None, "met": True, "concurrency": 4, "requests_per_s": 2.0,
+                "output_tokens_per_s": 200.0, "input_tokens_per_s": 100.0, "tokens_per_s": 300.0, "ttft_p95_s": 0.15,
+                "latency_p95_s": 2.4},
+        whichai_version="0.1.0",
+    )
     save_sweep(store, document)
     return document

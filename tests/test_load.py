@@ -103,18 +103,18 @@ def test_load_finds_the_known_capacity_and_stores_it(cli, tmp_path, capacity_ser
     assert "concurrency" in done.stderr  # the progress bars
 
     store = Store.open(db)
-    stored = load_results(store, "cap/m")
-    assert len(stored) == 1 and stored[0]["points"] == document["points"]
-    assert {k: stored[0][k] for k in TOP_KEYS} == {k: document[k] for k in TOP_KEYS}
+    [stored] = [s.to_json() for s in load_results(store, "cap/m")]
+    assert stored["points"] == document["points"]
+    assert {k: stored[k] for k in TOP_KEYS} == {k: document[k] for k in TOP_KEYS}
     assert load_results(store, "other/model") == []
     [entry] = capacity_entries(store)
-    assert entry["origin"] == "measured" and entry["model"] == "cap/m" and entry["hardware"] == "this-machine"
+    assert entry.origin == "measured" and entry.model == "cap/m" and entry.hardware == "this-machine"
     saturated = next(p for p in document["points"] if p["concurrency"] == document["saturation_concurrency"])
-    assert entry["tokens_per_s"] == pytest.approx(saturated["tokens_per_s"])
-    assert entry["tokens_per_s"] > saturated["output_tokens_per_s"]  # input + output tokens
+    assert entry.tokens_per_s == pytest.approx(saturated["tokens_per_s"])
+    assert entry.tokens_per_s > saturated["output_tokens_per_s"]  # input + output tokens
 
     listed = cli("loads", "--db", str(db), "--json")
-    assert listed.returncode == 0 and json.loads(listed.stdout)["capacity"] == [entry]
+    assert listed.returncode == 0 and json.loads(listed.stdout)["capacity"] == [entry.to_json()]
 
 
 def test_load_with_a_task_and_a_latency_target(cli, tmp_path, capacity_server):

@@ -253,11 +253,11 @@ def test_load_sweeps_are_charted_when_stored(tmp_path):
     sweep = add_sample_sweep(store)
     doc = build_report(store, RUN)
     store.close()
-    assert [s["id"] for s in doc["loads"]] == [sweep["id"]]
+    assert [s["id"] for s in doc["loads"]] == [sweep.id]
     spec = json.loads(load_chart(doc, "en"))
     line = spec["data"][0]
-    assert line["y"] == [p["output_tokens_per_s"] for p in sweep["points"]]
-    assert line["x"] == [p["latency_p50_s"] for p in sweep["points"]] and line["text"] == ["1", "2", "4", "8", "16"]
+    assert line["y"] == [p["output_tokens_per_s"] for p in sweep.points]
+    assert line["x"] == [p["latency_p50_s"] for p in sweep.points] and line["text"] == ["1", "2", "4", "8", "16"]
     saturation = [d for d in spec["data"] if d.get("marker", {}).get("symbol") == "diamond"][0]
     assert saturation["y"] == [200.0] and saturation["text"] == ["4"]
     assert 'id="chart-load"' in render_html(doc, "en")

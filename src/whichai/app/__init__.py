@@ -163,11 +163,11 @@ def warm(profile: Profile | str | Path | None, catalog_file: str | Path | None =
     return warm_view(load_needs(profile), load_catalog(catalog_file), more=more)
 
 
-def _capacity(store: Store) -> list[dict[str, Any]]:
-    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
+def _capacity(store: Store) -> list[dict[str, object]]:
+    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide (as its dicts)."""
     from whichai.measure.load.store import capacity_entries
 
-    return capacity_entries(store)
+    return [c.to_json() for c in capacity_entries(store)]
 
 
 def remember_run_profile(store: Store, run_id: str, profile: Profile) -> None:

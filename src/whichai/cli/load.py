@@ -12,6 +12,8 @@ from whichai.cli.progress import ErrorBars
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
+    from whichai.measure.load.sweep import LoadPoint, LoadSweep, Workload
+
 
 def register(app: typer.Typer) -> None:
     app.command("load")(load)
@@ -64,7 +66,7 @@ def loads(
     store = Store.open(db or default_db_path(), create=False)
     sweeps = load_results(store, model)
     if as_json:
-        print_json({"sweeps": sweeps, "capacity": capacity_entries(store)})
+        print_json({"sweeps": [s.to_json() for s in sweeps], "capacity": [c.to_json() for c in capacity_entries(store)]})
         return
     if not sweeps:
         out_console().print("No load sweeps yet. Start one with `whichai load PROVIDER/MODEL`.")
@@ -101,7 +103,7 @@ def execute_load(*, model, task, input_tokens, output_tokens, max_concurrency, c
 
         the_task = load_task(task)
         prompts = task_prompts(target, the_task, output_tokens or 128)
-        workload = {"task": the_task.name, "distinct_prompts": len(prompts), "max_tokens": output_tokens or 128}
+        workload: Workload = {"task": the_task.name, "distinct_prompts": len(prompts), "max_tokens": output_tokens or 128}
     else:
         exact = target.self_hosted if exact_output is None else exact_output
         prompts = synthetic_prompts(target, input_tokens or 256, output_tokens or 128, exact_output=exact)
@@ -121,12 +123,11 @@ def execute_load(*, model, task, input_tokens, output_tokens, max_concurrency, c
         err_console().print("[yellow]Interrupted.[/] Nothing of this sweep was stored.")
         return 130
     save_sweep(store, document)
-    document["db"] = str(store.path)
     if as_json:
-        print_json(document)
+        print_json({**document.to_json(), "db": str(store.path)})
     else:
         _print_sweep(document)
-    failed = sum(p["errors"] for p in document["points"])
+    failed = sum(p["errors"] for p in document.points)
     if failed:
         err_console().print(f"[yellow]{failed} request(s) failed[/] (see the errors column); the figures count answered requests only.")
     return 1 if failed else 0
@@ -136,29 +137,30 @@ def _fmt(value: Any, pattern: str) -> str:
     return "–" if value is None else pattern.format(value)
 
 
-def _print_sweep(document: dict[str, Any]) -> None:
+def _print_sweep(document: LoadSweep) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     from whichai.cli.output import out_console
 
-    workload = document["workload"]
+    workload = document.workload
     shape = (f"task {workload['task']}" if workload.get("task")
              else f"~{workload['input_tokens']} in / {workload['output_tokens']} out tokens")
-    table = Table(title=f"Load {document['id']} · {escape(document['model'])} at {escape(document['server'])} · "
-                        f"{escape(document['hardware'])} · {shape}", title_justify="left")
+    table = Table(title=f"Load {document.id} · {escape(document.model)} at {escape(document.server)} · "
+                        f"{escape(document.hardware)} · {shape}", title_justify="left")
     table.caption = "tok/s: output tokens per second · TTFT, latency: seconds · ITL: inter-token latency p50, ms"
     for column in ("conc", "req", "err", "req/s", "tok/s", "TTFT p50/95", "ITL", "lat p50/95", "note"):
         table.add_column(column, justify="left" if column == "note" else "right", no_wrap=column != "note", overflow="fold")
-    slo = document.get("at_slo") or {}
-    for p in document["points"]:
+    slo = document.at_slo
+    for p in document.points:
         marks = []
-        if p["concurrency"] == document.get("saturation_concurrency"):
+        if p["concurrency"] == document.saturation_concurrency:
             marks.append("saturation")
-        if slo.get("met") and p["concurrency"] == slo.get("concurrency"):
+        if slo and slo["met"] and p["concurrency"] == slo["concurrency"]:
             marks.append("best in SLO")
-        if p.get("adaptive", {}).get("backed_off"):
-            marks.append(f"backed off to {p['adaptive']['lowest']}")
+        adaptive = p.get("adaptive") or {}
+        if adaptive.get("backed_off"):
+            marks.append(f"backed off to {adaptive['lowest']}")
         table.add_row(
             str(p["concurrency"]), str(p["requests"]), f"[red]{p['errors']}[/]" if p["errors"] else "0",
             f"{p['requests_per_s']:.2f}", f"{p['output_tokens_per_s']:.1f}",
@@ -172,30 +174,30 @@ def _print_sweep(document: dict[str, Any]) -> None:
         console.print(f"[dim]{escape(line)}[/]")
 
 
-def _notes(document: dict[str, Any]) -> list[str]:
+def _notes(document: LoadSweep) -> list[str]:
     from whichai.measure.load.store import capacity_of
 
-    notes = [f"Highest throughput: {document['max_output_tokens_per_s']:.1f} output tokens/s "
-             f"(concurrency {document['max_at_concurrency']})."]
-    if document["saturated"]:
-        notes.append(f"Saturation: concurrency {document['saturation_concurrency']} reaches 95 % of it; more only queues.")
-    elif document["plan"].get("fixed_concurrency") is None:
-        notes.append(f"Not saturated up to concurrency {document['plan']['max_concurrency']}: raise --max-concurrency to find the limit.")
-    slo = document.get("at_slo")
+    notes = [f"Highest throughput: {document.max_output_tokens_per_s:.1f} output tokens/s "
+             f"(concurrency {document.max_at_concurrency})."]
+    if document.saturated:
+        notes.append(f"Saturation: concurrency {document.saturation_concurrency} reaches 95 % of it; more only queues.")
+    elif document.plan.get("fixed_concurrency") is None:
+        notes.append(f"Not saturated up to concurrency {document.plan['max_concurrency']}: raise --max-concurrency to find the limit.")
+    slo = document.at_slo
     if slo and not slo["met"]:
         notes.append("No concurrency met the latency target (p95 TTFT / latency) without errors.")
-    for p in document["points"]:
+    for p in document.points:
         adaptive = p.get("adaptive") or {}
         if adaptive.get("backed_off"):
             notes.append(f"Concurrency {p['concurrency']}: the server shed load {adaptive['sheds']} time(s); whichai "
                          f"backed off to {adaptive['lowest']} and ended at {adaptive['final']}.")
-    if document["points"] and not all(p.get("tokens_reported") for p in document["points"]):
+    if document.points and not all(p.get("tokens_reported") for p in document.points):
         notes.append("The server reported no token usage in its streams: output tokens are counted as deltas "
                      "(one token each on llama.cpp, vLLM and TGI); input tokens come from a calibration call.")
     capacity = capacity_of(document)
     if capacity is not None:
-        notes.append(f"Capacity for decide: {capacity['tokens_per_s']:.1f} tokens/s (input + output) on "
-                     f"{document['hardware']}, measured.")
+        notes.append(f"Capacity for decide: {capacity.tokens_per_s:.1f} tokens/s (input + output) on "
+                     f"{document.hardware}, measured.")
     return notes
 
 
@@ -219,7 +221,7 @@ class _Progress(ErrorBars):
             else:
                 self.count_error(self.current, advance=1)
 
-        def end(point: dict) -> None:
+        def end(point: LoadPoint) -> None:
             assert self.current is not None  # a point has started
             self.progress.update(self.current, description=f"concurrency {point['concurrency']:>4} "
                                  f"{point['output_tokens_per_s']:8.1f} tok/s")

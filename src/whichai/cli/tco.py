@@ -67,7 +67,7 @@ def tco_cmd(
         raise typer.Exit(1)
 
 
-def _measured_capacity(db: Optional[Path]) -> list[dict[str, Any]]:
+def _measured_capacity(db: Optional[Path]) -> list[dict[str, object]]:
     """Capacity measured by `whichai load` and stored in the database (none when there is no database)."""
     from whichai.paths import default_db_path
 
@@ -79,7 +79,7 @@ def _measured_capacity(db: Optional[Path]) -> list[dict[str, Any]]:
 
     store = Store.open(path, create=False)
     try:
-        return capacity_entries(store)
+        return [c.to_json() for c in capacity_entries(store)]  # decide reads them as dicts
     finally:
         store.close()
 

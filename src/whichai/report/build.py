@@ -141,10 +141,11 @@ def load_sweeps(store: Store | None, models: list[str] | None) -> list[dict[str,
         return []
     from whichai.measure.load.store import load_results
 
-    newest: dict[tuple[Any, Any], dict[str, Any]] = {}
+    newest: dict[tuple[str, str], dict[str, Any]] = {}
     for sweep in load_results(store):  # newest first: keep the newest sweep of each model on each server
-        if (models is None or sweep.get("model") in models) and sweep.get("points"):
-            newest.setdefault((sweep.get("model"), sweep.get("server")), sweep)
+        key = (sweep.model, sweep.server)
+        if (models is None or sweep.model in models) and sweep.points and key not in newest:
+            newest[key] = sweep.to_json()
     return list(newest.values())
 
 

@@ -17,12 +17,12 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from whichai.errors import FatalCallError
 from whichai.measure.adaptive import AdaptiveLimiter
 from whichai.measure.load.client import Sample, StreamClient
 from whichai.measure.load.prompts import Prompt
+from whichai.measure.load.sweep import LoadPoint
 from whichai.measure.metrics import percentile
 
 FATAL = frozenset({"auth", "not_found", "bad_request"})
@@ -38,7 +38,7 @@ class PointPlan:
 
 
 async def run_point(client: StreamClient, prompts: list[Prompt], plan: PointPlan, offset: int = 0,
-                    on_sample: Callable[[Sample], None] | None = None) -> dict[str, Any]:
+                    on_sample: Callable[[Sample], None] | None = None) -> LoadPoint:
     limiter = AdaptiveLimiter(plan.concurrency)
     samples: list[Sample] = []
     issued = 0
@@ -120,7 +120,7 @@ def steady_window(spans: list[tuple[float, float, Sample]], concurrency: int, dr
 
 
 def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: list[Prompt],
-              limiter: AdaptiveLimiter, window: Window | None = None) -> dict[str, Any]:
+              limiter: AdaptiveLimiter, window: Window | None = None) -> LoadPoint:
     ok = [s for s in samples if s.ok]
     output = sum(s.output_tokens for s in ok)
     window = window or Window(len(ok), output, elapsed)
@@ -139,7 +139,7 @@ def summarise(concurrency: int, samples: list[Sample], elapsed: float, prompts: 
     for s in samples:
         if not s.ok:
             errors[s.error_class or "error"] = errors.get(s.error_class or "error", 0) + 1
-    point = {
+    point: LoadPoint = {
         "concurrency": concurrency,
         "requests": len(samples),
         "errors": len(samples) - len(ok),

@@ -6,13 +6,12 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 from whichai.measure.load.client import Sample, StreamClient
 from whichai.measure.load.point import PointPlan, run_point
 from whichai.measure.load.prompts import Prompt
-from whichai.measure.load.sweep import SweepPlan, sweep
+from whichai.measure.load.sweep import LoadPoint, LoadSweep, SweepPlan, SweepSummary, Workload, sweep
 from whichai.measure.load.target import Target
 
 
@@ -22,7 +21,7 @@ class Hooks:
 
     point_start: Callable[[int, int | None], None] = lambda concurrency, total: None
     sample: Callable[[Sample], None] = lambda sample: None
-    point_end: Callable[[dict[str, Any]], None] = lambda point: None
+    point_end: Callable[[LoadPoint], None] = lambda point: None
 
 
 @dataclass
@@ -30,21 +29,21 @@ class LoadSpec:
     target: Target
     prompts: list[Prompt]
     plan: SweepPlan
-    workload: dict[str, Any]
+    workload: Workload
     hardware: str
     timeout: float = 120.0
     adaptive: bool = True
     hooks: Hooks = field(default_factory=Hooks)
 
 
-async def run_load(spec: LoadSpec) -> dict[str, Any]:
+async def run_load(spec: LoadSpec) -> LoadSweep:
     top = spec.plan.fixed or spec.plan.max_concurrency
     client = StreamClient(spec.target, max_connections=top, timeout=spec.timeout)
     issued = 0
     try:
         await _calibrate(client, spec.prompts)
 
-        async def measure(concurrency: int) -> dict[str, Any]:
+        async def measure(concurrency: int) -> LoadPoint:
             nonlocal issued
             requests = spec.plan.requests_at(concurrency)
             spec.hooks.point_start(concurrency, requests)
@@ -72,30 +71,29 @@ async def _calibrate(client: StreamClient, prompts: list[Prompt]) -> None:
             prompt.input_tokens = round(sum(known) / len(known)) if known else None
 
 
-def _document(spec: LoadSpec, result: dict[str, Any]) -> dict[str, Any]:
+def _document(spec: LoadSpec, result: SweepSummary) -> LoadSweep:
     from whichai import __version__
     from whichai.store import now_iso
 
     plan = spec.plan
-    return {
-        "id": uuid.uuid4().hex[:12],
-        "created_at": now_iso(),
-        "model": spec.target.model_id,
-        "server": spec.target.base_url,
-        "serves": spec.target.serves,
-        "hardware": spec.hardware,
-        "workload": spec.workload,
-        "plan": {"max_concurrency": plan.fixed or plan.max_concurrency, "fixed_concurrency": plan.fixed,
-                 "requests_per_point": plan.requests, "duration_s_per_point": plan.duration_s,
-                 "slo_ttft_s": plan.slo_ttft_s, "slo_latency_s": plan.slo_latency_s, "adaptive": spec.adaptive,
-                 "timeout_s": spec.timeout},
+    return LoadSweep(
+        id=uuid.uuid4().hex[:12],
+        created_at=now_iso(),
+        model=spec.target.model_id,
+        server=spec.target.base_url,
+        serves=spec.target.serves,
+        hardware=spec.hardware,
+        workload=spec.workload,
+        plan={"max_concurrency": plan.fixed or plan.max_concurrency, "fixed_concurrency": plan.fixed,
+              "requests_per_point": plan.requests, "duration_s_per_point": plan.duration_s,
+              "slo_ttft_s": plan.slo_ttft_s, "slo_latency_s": plan.slo_latency_s, "adaptive": spec.adaptive,
+              "timeout_s": spec.timeout},
         **result,
-        "whichai_version": __version__,
-    }
+        whichai_version=__version__,
+    )
 
 
-def run_load_sync(spec: LoadSpec) -> dict[str, Any]:
+def run_load_sync(spec: LoadSpec) -> LoadSweep:
     started = time.perf_counter()
     document = asyncio.run(run_load(spec))
-    document["elapsed_s"] = round(time.perf_counter() - started, 3)
-    return document
+    return replace(document, elapsed_s=round(time.perf_counter() - started, 3))

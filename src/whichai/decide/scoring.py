@@ -8,6 +8,7 @@ neutral 0.5, a reason and its evidence). A model's total is the weighted mean of
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -194,17 +195,27 @@ def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: flo
     follow it): the next place goes to the cheapest (lower monthly cost, then model id) of the models
     whose weighted total is within ``TIE_BAND`` × the total weight of the highest total still unplaced.
     Two models a hair apart are never ranked by that hair, and a model leads by quality only when it
-    is ahead by more than the band. ``raw``, ``monthly``, ``model``: how to read each row."""
+    is ahead by more than the band. ``raw``, ``monthly``, ``model``: how to read each row.
+
+    The highest total still unplaced only falls as places are given, so the models within the band
+    of it only grow: they wait in a heap by cost, each entering once."""
     band = TIE_BAND * (total_w or 1.0)
     rest = sorted(rows, key=lambda r: (-raw(r), model(r)))
+    totals = [raw(r) for r in rest]
+    placed = [False] * len(rest)
+    within: list[tuple[float, str, int]] = []  # (monthly cost, model, index) of the unplaced models within the band
     out = []
-    while rest:
-        floor = raw(rest[0]) - band - 1e-12
-        k = 1
-        while k < len(rest) and raw(rest[k]) >= floor:
-            k += 1
-        i = min(range(k), key=lambda j: (round(monthly(rest[j]), 6), model(rest[j])))
-        out.append(rest.pop(i))
+    highest = entered = 0
+    while len(out) < len(rest):
+        while placed[highest]:
+            highest += 1
+        floor = totals[highest] - band - 1e-12
+        while entered < len(rest) and totals[entered] >= floor:
+            heapq.heappush(within, (round(monthly(rest[entered]), 6), model(rest[entered]), entered))
+            entered += 1
+        i = heapq.heappop(within)[2]
+        placed[i] = True
+        out.append(rest[i])
     return out
 
 

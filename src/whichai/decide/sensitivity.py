@@ -12,8 +12,8 @@
 
 from __future__ import annotations
 
-import bisect
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,71 +42,106 @@ def _top(lines: list[_Line], x: float, rest: float) -> _Line:
     return min((ln for ln in lines if ln.a + ln.s * x >= floor), key=lambda ln: (round(ln.monthly, 6), ln.model))
 
 
-def _contenders(lines: list[_Line], x0: float, up: bool, rest: float) -> list[_Line]:
-    """The lines that can come within the tie band of the highest on the walk's side of ``x0``; the
-    others never win and never change the winner there, so the walk leaves them out (same result, a
-    fraction of the work).
+def _beyond(at: float, x: float, up: bool) -> bool:
+    """``at`` lies past ``x`` on the walk's side (up: above it; down: below it, not below 0)."""
+    return (at > x and math.isfinite(at)) if up else 0.0 <= at < x
 
-    Divided by the total weight (``rest + x``), line i is the weighted average ``(1 - t)·u_i + t·s_i``
-    with ``u_i = a_i / rest`` and ``t = x / (rest + x)``: a straight line in ``t``, and the band is
-    ``TIE_BAND`` there. The walk covers ``t`` from ``t0`` up to 1, or from 0 up to ``t0``; a line that
-    another beats by more than the band at both ends of that interval is beaten by more everywhere in it."""
-    if rest <= 0 or len(lines) < 3:
-        return lines
-    at_x0 = [(ln.a + ln.s * x0) / (rest + x0) for ln in lines]
-    ends = [(v, ln.s) for v, ln in zip(at_x0, lines)] if up else [(ln.a / rest, v) for v, ln in zip(at_x0, lines)]
-    margin = TIE_BAND + 1e-9
-    order = sorted(range(len(lines)), key=lambda i: -ends[i][0])
-    firsts = [-ends[i][0] for i in order]  # ascending, for bisect
-    best, prefix = -math.inf, []
-    for i in order:
-        best = max(best, ends[i][1])
-        prefix.append(best)
-    keep = []
-    for ln, (first, second) in zip(lines, ends):
-        above = bisect.bisect_right(firsts, -(first + margin))  # the lines at least a band higher at the first end
-        if not above or prefix[above - 1] < second + margin:
-            keep.append(ln)
-    return keep
+
+def _past(at: float, up: bool) -> float:
+    """A weight just past ``at`` on the walk's side, where the winner after an event is read."""
+    return at * (1 + 1e-9) + 1e-12 if up else max(at * (1 - 1e-9) - 1e-12, 0.0)
+
+
+def _highest(lines: list[_Line], x: float, up: bool) -> _Line:
+    """The highest line at ``x`` (of two equal there, the one that rises on the walk's side)."""
+    return max(lines, key=lambda ln: (ln.a + ln.s * x, ln.s if up else -ln.s))
+
+
+def _envelope(lines: list[_Line], x0: float, up: bool) -> list[tuple[float, float | None, _Line]]:
+    """The upper envelope on the walk's side of ``x0``: (from, to, the highest line) for each stretch,
+    ``to`` None on the last. A stretch ends where another line crosses its highest line
+    (``a_j + s_j·x = a_h + s_h·x``); the next is read just past that crossing."""
+    stretches = []
+    x = x0
+    while True:
+        high = _highest(lines, x, up)
+        end: float | None = None
+        for ln in lines:
+            ds = ln.s - high.s
+            if ln is high or ds == 0:
+                continue
+            at = -(ln.a - high.a) / ds
+            if _beyond(at, x, up) and (end is None or (at < end if up else at > end)):
+                end = at
+        stretches.append((x, end, high))
+        if end is None:
+            return stretches
+        x = _past(end, up)
 
 
 def _walk(lines: list[_Line], x0: float, up: bool, rest: float) -> tuple[tuple[float, _Line] | None, tuple[float, _Line] | None]:
     """First (x, new top) where the winner changes, and where the class (verdict) changes. The winner
     is the cheapest line within the tie band of the highest (:func:`_top`), so it can change only
-    where the highest line changes (two lines cross: ``a_j + s_j·x = a_m + s_m·x``) or where a line's
-    distance to the highest crosses the band (``a_i + s_i·x = a_m + s_m·x − B·(rest + x)``); both are
-    straight-line equations, solved exactly. Each step moves to the nearest such weight and takes the
-    winner just past it."""
+    where a line's distance to the highest crosses the band: ``a_i + s_i·x = a_h + s_h·x − B·(rest + x)``
+    with h the highest line there (:func:`_envelope`), a straight-line equation solved exactly. Below
+    the highest by less than the band is one stretch of weights per line (the highest is convex), so
+    the winner changes only where a line cheaper than it comes within the band, or where it leaves
+    the band; the winner is read just past each such point, in order."""
+    events: list[tuple[float, _Line | None, bool]] = []  # (weight, line, comes within the band); line None: the highest changes
+    for start, end, high in _envelope(lines, x0, up):
+        if end is not None:
+            events.append((end, None, False))
+        stop = None if end is None else _past(end, up)  # the winner after the stretch's end is read there
+        events.extend(_band_crossings(lines, high, start, stop, up, rest))
+    events.sort(key=lambda ev: ev[0], reverse=not up)
     top = _top(lines, x0, rest)
     first_class = top.openness
-    x = x0
     winner_change = None
-    for _ in range(8 * (len(lines) + 2)):
-        high = max(lines, key=lambda ln: (ln.a + ln.s * x, ln.s if up else -ln.s))
-        nxt: float | None = None
-        for ln in lines:
-            if ln is high:
-                continue
-            for da, ds in ((ln.a - high.a, ln.s - high.s), (ln.a - high.a + TIE_BAND * rest, ln.s - high.s + TIE_BAND)):
-                if ds == 0:
-                    continue
-                at = -da / ds
-                if (up and at > x and math.isfinite(at)) or (not up and 0.0 <= at < x):
-                    if nxt is None or (at < nxt if up else at > nxt):
-                        nxt = at
-        if nxt is None:
-            return winner_change, None
-        past = nxt * (1 + 1e-9) + 1e-12 if up else max(nxt * (1 - 1e-9) - 1e-12, 0.0)
-        new = _top(lines, past, rest)
-        x = past
+    x, i = x0, 0
+    while i < len(events):
+        at = events[i][0]
+        if not _beyond(at, x, up):  # already passed: read with the event before it
+            i += 1
+            continue
+        may_change = x == x0  # the first: the winner at x0 itself may sit on the band's edge
+        x = _past(at, up)
+        while i < len(events) and not _beyond(events[i][0], x, up):
+            _, ln, enters = events[i]
+            if ln is None or ln is top or (enters and _cheaper(ln, top)):  # where the highest changes: read too
+                may_change = True
+            i += 1
+        if not may_change:
+            continue
+        new = _top(lines, x, rest)
         if new is top:
             continue
         top = new
         if winner_change is None:
-            winner_change = (nxt, top)
+            winner_change = (at, top)
         if top.openness != first_class and top.openness != "unknown":
-            return winner_change, (nxt, top)
+            return winner_change, (at, top)
     return winner_change, None
+
+
+def _band_crossings(lines: list[_Line], high: _Line, start: float, stop: float | None, up: bool, rest: float) -> list[tuple[float, _Line, bool]]:
+    """(weight, line, comes within the band) where a line's distance to ``high`` crosses the band, past
+    ``start`` and up to ``stop`` on the walk's side: ``a_i + s_i·x = a_h + s_h·x − B·(rest + x)``."""
+    # up: start < x <= stop (finite); down: stop <= x < start, not below 0
+    lo, hi = (start, sys.float_info.max if stop is None else stop) if up else (stop or 0.0, start)
+    found = []
+    for ln in lines:
+        ds = ln.s - high.s + TIE_BAND
+        if ln is high or ds == 0:
+            continue
+        at = -(ln.a - high.a + TIE_BAND * rest) / ds
+        if (lo < at <= hi) if up else (lo <= at < hi):
+            found.append((at, ln, (ds > 0) == up))
+    return found
+
+
+def _cheaper(a: _Line, b: _Line) -> bool:
+    """``a`` comes before ``b`` among lines within the band (:func:`_top`'s order)."""
+    return (round(a.monthly, 6), a.model) < (round(b.monthly, 6), b.model)
 
 
 def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[dict[str, Any]]:
@@ -127,7 +162,7 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
 
         item: dict[str, Any] = {"criterion": cid, "weight": round(share(wk), 4), "raw_weight": wk}
         for direction, up in (("above", True), ("below", False)):
-            win, ver = _walk(_contenders(lines, wk, up, rest), wk, up, rest)
+            win, ver = _walk(lines, wk, up, rest)
             item[direction] = (
                 {"weight": round(share(win[0]), 4), "factor": _factor(win[0], wk), "winner": win[1].model} if win else None
             )

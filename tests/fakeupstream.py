@@ -17,6 +17,14 @@ Bad versions, for the failure tests (``routes`` can be changed by a test at will
 ``/evil.tar.gz`` (a member named ``../../evil.yaml``), ``/link.tar.gz`` (a symlink member),
 ``/absolute.zip`` (a member with an absolute path), ``/notgzip.tar.gz`` (text), ``/cut.tar.gz`` (an
 archive cut in half, served with a matching length), ``/missing`` (404).
+
+The benchmark sources (``tests/fixtures/upstream/benchmarks``: excerpts of the real files, plus one
+stand-in Aider row, ``gpt-4.1-mini (rerun)``): ``/aider/polyglot_leaderboard.yml`` and
+``/aider/edit_leaderboard.yml`` (Aider's YAML lists, as raw.githubusercontent.com serves them),
+``/llmstats.tar.gz`` (the llm-leaderboard repository as codeload serves it, ``data/organizations/<org>/
+models/<model>/benchmarks.json``), ``/evalplus/results.json`` (EvalPlus' results object). Bad versions:
+``/aider-bad/`` (a polyglot file that is a YAML mapping, not a list), ``/llmstats-empty.tar.gz`` (an
+archive with no benchmarks.json).
 """
 
 from __future__ import annotations
@@ -86,6 +94,14 @@ def codeload_zip(repo: str, files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+BENCH = UP / "benchmarks"
+
+
+def llmstats_files() -> dict[str, bytes]:
+    root = BENCH / "llm-leaderboard"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.json"))} | {"README.md": b"# llm-leaderboard\n"}
+
+
 def osai_files() -> dict[str, bytes]:
     return {f"models/{p.name}": p.read_bytes() for p in sorted((UP / "osai-index").glob("*.yaml"))} | {"README.md": b"# osai\n"}
 
@@ -144,14 +160,24 @@ class FakeUpstream:
             "/absolute.zip": ("bytes", _absolute_zip(), "application/zip"),
             "/notgzip.tar.gz": ("bytes", b"this is not an archive\n" * 10, "application/x-gzip"),
             "/cut.tar.gz": ("bytes", tar[: len(tar) // 2], "application/x-gzip"),
+            "/aider/polyglot_leaderboard.yml": ("bytes", (BENCH / "polyglot_leaderboard.yml").read_bytes(), "text/plain"),
+            "/aider/edit_leaderboard.yml": ("bytes", (BENCH / "edit_leaderboard.yml").read_bytes(), "text/plain"),
+            "/aider-bad/polyglot_leaderboard.yml": ("bytes", b"model: gpt-4.1-mini\npass_rate_2: 30\n", "text/plain"),
+            "/aider-bad/edit_leaderboard.yml": ("bytes", (BENCH / "edit_leaderboard.yml").read_bytes(), "text/plain"),
+            "/llmstats.tar.gz": ("bytes", codeload_tar("llm-leaderboard", llmstats_files()), "application/x-gzip"),
+            "/llmstats-empty.tar.gz": ("bytes", codeload_tar("llm-leaderboard", {"README.md": b"# empty\n", "x.json": b"[]"}), "application/x-gzip"),
+            "/evalplus/results.json": ("bytes", (BENCH / "evalplus_results.json").read_bytes(), "application/json"),
         }
         self.slow_seconds = 3.0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def env(self, models_dev: str = "/api.json", osai: str = "/osai.tar.gz", mof: str = "/mof.tar.gz") -> dict[str, str]:
-        return {"WHICHAI_MODELS_DEV_URL": self.url + models_dev, "WHICHAI_OSAI_URL": self.url + osai, "WHICHAI_MOF_URL": self.url + mof}
+    def env(self, models_dev: str = "/api.json", osai: str = "/osai.tar.gz", mof: str = "/mof.tar.gz", aider: str = "/aider/",
+            llmstats: str = "/llmstats.tar.gz", evalplus: str = "/evalplus/results.json") -> dict[str, str]:
+        return {"WHICHAI_MODELS_DEV_URL": self.url + models_dev, "WHICHAI_OSAI_URL": self.url + osai, "WHICHAI_MOF_URL": self.url + mof,
+                "WHICHAI_AIDER_URL": self.url + aider, "WHICHAI_LLMSTATS_URL": self.url + llmstats,
+                "WHICHAI_EVALPLUS_URL": self.url + evalplus}
 
     def __enter__(self) -> Self:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -91,6 +91,9 @@ def test_coverage_and_facts() -> None:
     ("Llama-3.1-70B", ["meta/llama-3.1-70b"]),  # the base model, not the instruct one
     ("gpt-5.5", ["openai/gpt-5.5"]), ("gpt-5.6", None),  # never a neighbouring version
     ("claude-haiku-4-5-20251015", None),  # a snapshot date the catalog does not have: not guessed
+    ("LLM360/K2", None),  # the catalog's "K2 (K2-Think-V2)" is another model: keyed by its own name, not the family's
+    ("LLM360/Amber", ["llm360/amber-7b"]),  # not also "Amber (AmberSafe)"
+    ("swiss-ai/Apertus-70B-Instruct-2509", ["swiss-ai-initiative/apertus-70b-instruct-2509"]), ("Apertus", None),
 ])
 def test_linking_is_conservative(name: str, expected: list[str] | None) -> None:
     cat = load_shipped()

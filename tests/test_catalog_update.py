@@ -67,8 +67,10 @@ def test_update_builds_swaps_in_and_reports_what_changed(upstream, data, monkeyp
     assert _digest(update.previous_path()) == _digest(SHIPPED)
     assert report["entries_after"] == len(cur["entries"]) and report["removed"] and "openai/gpt-oss-120b" not in report["removed"]
     assert any(c["id"] == "openai/gpt-oss-120b" for c in report["price_changes"])
-    assert sorted(p.name for p in data.iterdir()) == ["catalog.json.gz", "catalog.previous.json.gz"]  # no staging left
-    assert {h for h in upstream.hits} >= {"/api.json", "/osai.tar.gz", "/mof.tar.gz"}
+    assert sorted(p.name for p in data.iterdir()) == ["benchmarks.json", "benchmarks.previous.json", "catalog.json.gz",
+                                                      "catalog.previous.json.gz"]  # no staging left
+    assert {h for h in upstream.hits} >= {"/api.json", "/osai.tar.gz", "/mof.tar.gz", "/aider/polyglot_leaderboard.yml",
+                                          "/aider/edit_leaderboard.yml", "/llmstats.tar.gz", "/evalplus/results.json"}
 
 
 def test_a_codeload_zip_works_too(upstream, data, monkeypatch):
@@ -164,6 +166,7 @@ def test_cli_update_json_and_offline_line(upstream, env, tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["action"] == "update" and doc["entries_after"] > 0 and isinstance(doc["price_changes"], list)
+    assert doc["benchmarks"]["sources"]["aider"]["license"] == "Apache-2.0" and doc["benchmarks"]["entries_after"] > 0
     current = (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes()
     off = run_cli(["catalog", "update"], {**env, "WHICHAI_MODELS_DEV_URL": f"http://127.0.0.1:{free_port()}/x"}, timeout=60)
     assert off.returncode == 1 and off.stdout == ""
@@ -172,11 +175,83 @@ def test_cli_update_json_and_offline_line(upstream, env, tmp_path):
     assert (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes() == current
     back = run_cli(["catalog", "update", "--rollback"], env, timeout=60)
     assert back.returncode == 0 and "Rolled back" in back.stdout, back.stderr
+    again = run_cli(["catalog", "update"], {**env, **upstream.env()}, timeout=60)
+    assert again.returncode == 0 and "Benchmarks aider (Apache-2.0, observed 2026-12-07)" in again.stdout, again.stderr
 
 
 def test_no_update_test_reaches_beyond_loopback():
-    for s in update.SOURCES:
+    from whichai.catalog.benchmarks_sources import FETCHED
+
+    for s in (*update.SOURCES, *FETCHED):
         assert os.environ.get(s.env) is None  # the module fixture sets them per test only
+
+
+# the benchmark results: refreshed in the same run, from the same readers as tools/import_benchmarks.py ----------
+
+
+def test_update_refreshes_the_benchmarks_and_keeps_source_url_date_licence(upstream, data, monkeypatch):
+    from whichai.catalog import benchmarks
+    from whichai.catalog.benchmarks import DATA
+
+    shipped = json.loads(DATA.read_text(encoding="utf-8"))
+    _point(monkeypatch, upstream)
+    report = update.run_update()["benchmarks"]
+    bench_file, kept_file = update.bench_paths()
+    doc = json.loads(bench_file.read_text(encoding="utf-8"))
+    assert kept_file.read_bytes() == DATA.read_bytes()  # the data it replaced (here the shipped one), byte for byte
+    # the downloaded sources are read anew: their results are those of the loopback files, observed today
+    aider = [r for r in doc["results"] if r["source"] == "aider"]
+    assert {"gpt-4.1-mini (rerun)", "gpt-oss-120b (high)"} <= {r["model"] for r in aider}
+    assert next(r for r in aider if r["model"] == "gpt-4.1-mini (rerun)")["score"] == 0.338
+    assert {r["model"] for r in doc["results"] if r["source"] == "llmstats"} >= {"gpt-4.1-mini-2025-04-14", "gpt-oss-120b"}
+    assert {r["model"] for r in doc["results"] if r["source"] == "evalplus"} == {"GPT-4 (May 2023)", "GPT-4-Turbo (April 2024)",
+                                                                                 "GPT-4-Turbo (Nov 2023)", "Llama3.1-8B-instruct"}
+    for sid in ("aider", "llmstats", "evalplus"):
+        src, before = doc["sources"][sid], shipped["sources"][sid]
+        assert src["observed"] == "2026-12-07" and src["license"] == before["license"] and src["attribution"] == before["attribution"]
+        assert src["url"] == before["url"] and src["fetched_from"].startswith(upstream.url)
+        assert report["sources"][sid]["results_after"] == src["results"] == sum(r["source"] == sid for r in doc["results"])
+    assert doc["sources"]["llmstats"]["commit"] == "0123456789abcdef0123456789abcdef01234567"  # codeload's pax header
+    # the frozen and curated sources are kept as they were
+    for sid in ("openllm", "openllm-final", "cards", "apertus-report"):
+        assert doc["sources"][sid] == shipped["sources"][sid]
+        assert [r for r in doc["results"] if r["source"] == sid] == [r for r in shipped["results"] if r["source"] == sid]
+    assert report["kept"] == ["apertus-report", "cards", "openllm", "openllm-final"]
+    assert report["sources"]["aider"]["added"] >= 1 and report["sources"]["aider"]["removed"] > 0
+    # linked to the new catalog and fitted again; read from beside the catalog in use
+    assert benchmarks.active_data_path() == bench_file and benchmarks.data()["observed"] == "2026-12-07"
+    facts = benchmarks.facts("openai/gpt-4.1-mini")
+    assert any(f.model_as_named == "gpt-4.1-mini (rerun)" and f.license == "Apache-2.0" and f.url == "https://aider.chat/docs/leaderboards/"
+               for f in facts)
+    assert set(doc["fit"]) == set(shipped["fit"])
+
+
+def test_rollback_puts_the_benchmarks_back_with_the_catalog(upstream, data, monkeypatch):
+    from whichai.catalog import benchmarks
+    from whichai.catalog.benchmarks import DATA
+
+    _point(monkeypatch, upstream)
+    update.run_update()
+    bench_file, kept_file = update.bench_paths()
+    new = bench_file.read_bytes()
+    update.rollback()
+    assert bench_file.read_bytes() == DATA.read_bytes() and kept_file.read_bytes() == new
+    assert not any(f.model_as_named == "gpt-4.1-mini (rerun)" for f in benchmarks.facts("openai/gpt-4.1-mini"))
+
+
+@pytest.mark.parametrize("paths, message", [({"aider": "/aider-bad/"}, "aider is not in its format"),
+                                            ({"llmstats": "/llmstats-empty.tar.gz"}, "llmstats is not in its format"),
+                                            ({"evalplus": "/missing"}, "HTTP 404")])
+def test_a_bad_benchmark_source_changes_nothing(upstream, data, monkeypatch, paths, message):
+    _point(monkeypatch, upstream)
+    update.run_update()
+    before = _state(data)
+    bench_before = update.bench_paths()[0].read_bytes()
+    _point(monkeypatch, upstream, **paths)
+    with pytest.raises(update.UpdateError, match=message) as err:
+        update.run_update()
+    assert "kept" in str(err.value) and "Fix:" in str(err.value)
+    assert _state(data) == before and update.bench_paths()[0].read_bytes() == bench_before
 
 
 def test_stale_note_after_90_days_in_english_and_indonesian():

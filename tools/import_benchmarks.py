@@ -2,22 +2,26 @@
 
 Usage: ``python tools/import_benchmarks.py [--mirrors DIR] [--observed 2026-12-07]``
 
-Reads four openly licensed sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
-``fetch`` tool leaves them; ``git clone --bare`` gives the same):
+Reads five openly licensed leaderboard sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
+``fetch`` tool leaves them; ``git clone --bare`` gives the same), with the readers of
+:mod:`whichai.catalog.benchmarks_sources` (one copy: ``whichai catalog update`` uses them on what it downloads):
 
-- Aider polyglot leaderboard (Apache-2.0), ``Aider-AI/aider`` ``aider/website/_data/polyglot_leaderboard.yml``: code.
+- Aider polyglot and code-editing leaderboards (Apache-2.0), ``Aider-AI/aider`` ``aider/website/_data/``: code.
 - LLM Stats (CC-BY-4.0), ``JonathanChavezTamales/llm-leaderboard`` ``data/organizations/*/models/*/benchmarks.json``:
   results the vendors published (self-reported), many benchmarks: knowledge, reasoning, chat, code, multilingual.
 - EvalPlus leaderboard (Apache-2.0), ``evalplus/evalplus.github.io`` ``results.json``: HumanEval+ and MBPP+ (code).
 - Open LLM Leaderboard v1 (Hugging Face, 2023) as snapshotted by ``dsdanielpark/open-llm-leaderboard-report``
   (MIT) ``data/*.json``: ARC (25-shot), HellaSwag (10-shot), MMLU (5-shot), TruthfulQA (0-shot) of older
-  open models (Pythia, GPT-NeoX, Polyglot-Ko, Llama 2, Falcon, MPT, BLOOM, Mistral 7B); each model's
-  latest snapshot; only the models of the publishers in ``OLL_PUBLISHERS`` (the original releases,
-  not the thousands of fine-tunes). Its columns are put on the common scale by the one-factor fit
-  through the models it shares with the other sources, and its MMLU (5-shot) goes into the same MMLU
-  column as LLM Stats' (the anchor: only two models are in both sources).
+  open models; each model's latest snapshot; only the models of the publishers in ``OLL_PUBLISHERS`` (the
+  original releases, not the thousands of fine-tunes). Its MMLU (5-shot) goes into the same MMLU column as
+  LLM Stats' (the anchor).
+- Open LLM Leaderboard v1, final table, as ``fboulnois/llm-leaderboard-csv`` kept it (MPL-2.0,
+  ``csv/huggingface_v1.csv`` at b2d67d9, the last commit with it): the same four plus Winogrande and GSM8K
+  (5-shot), the same publishers plus the conversions in ``OLL_CONVERSIONS`` (KoboldAI/fairseq-dense-13B).
 - Model cards (self-reported): figures curated by hand from the publishers' cards (``CARDS``), each
   with its URL and the date it was read.
+- The Apertus v0.1 technical report's Tables 17-21 (``REPORT_TABLES``): Swiss AI's own evaluation of its
+  two instruct models and 18 others, each benchmark its own column.
 
 Results keep the model as the source named it (no entry ids): the catalog links them when it loads.
 
@@ -158,14 +162,19 @@ REPORT_TABLES: list[tuple[int, str, str, list[str], int, list[float]]] = [
 ]
 
 
+REPORT_NAMED = {"swiss-ai/Apertus-70B-Instruct-2509": "Apertus-70B-Instruct", "swiss-ai/Apertus-8B-Instruct-2509": "Apertus-8B-Instruct"}
+
+
 def report_results() -> list[dict]:
     out = []
     for table, bench, _name, _ab, _n, values in REPORT_TABLES:
         assert len(values) == len(REPORT_MODELS), bench
         for model, value in zip(REPORT_MODELS, values):
+            named = (f"; the table names it {REPORT_NAMED[model]!r}, the report's list of released artifacts names "
+                     f"{model} as that model") if model in REPORT_NAMED else ""
             out.append({"source": "apertus-report", "benchmark": bench, "model": model, "score": round(value / 100, 4), "date": "2025-09-02",
                         "url": REPORT_URL, "setting": f"Apertus v0.1 technical report, Table {table} (Swiss AI lm-evaluation-harness, "
-                                                      "post-training evaluation; settings in its Table 22)"})
+                                                      f"post-training evaluation; settings in its Table 22){named}"})
     return out
 
 

@@ -76,13 +76,29 @@ class LinkIndex(dict):
     dates: dict[tuple[str, ...], set[str | None]]
 
 
+_FAMILY_PAREN = re.compile(r"^\s*([^()]+?)\s*\(([^()]+)\)\s*$")
+_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def key_tokens(key: str) -> tuple[str, ...]:
+    """The tokens of a catalog key. A name ``Family (Model)`` whose parenthetical is the model's own name, one that
+    begins with the family's (``K2 (K2-Think-V2)``, ``Apertus (Apertus-70B-Instruct-2509)``), is keyed by that name:
+    keyed by the family alone, it would take every result named only by the family (``LLM360/K2`` is another model)."""
+    m = _FAMILY_PAREN.match(str(key))
+    if m:
+        family, inner = (_ALNUM.sub("", part.lower()) for part in m.groups())
+        if family and inner.startswith(family) and inner != family:
+            return tokens(m.group(2))
+    return tokens(key)
+
+
 def link_index(entries: Iterable[tuple[str, str | None, list[str], str | None]]) -> dict[tuple[str, ...], set[str]]:
-    """Tokens of every key (id, name, aliases, Hugging Face repo) -> the entry ids that have it."""
+    """Tokens of every key (id, name, aliases, Hugging Face repo; :func:`key_tokens`) -> the entry ids that have it."""
     index = LinkIndex()
     for eid, name, aliases, hf in entries:
         for key in (eid, name, *aliases, hf):
             if key:
-                index.setdefault(tokens(key), set()).add(eid)
+                index.setdefault(key_tokens(key), set()).add(eid)
     index.dates = {}
     for k in index:
         base, day = _undated(k)
@@ -238,12 +254,32 @@ class BenchmarkPrior:
         return ", ".join(b for b, *_ in self.benchmarks)
 
 
+REFRESHED_NAME = "benchmarks.json"  # beside the refreshed catalog, written by ``whichai catalog update``
+
+
+def active_data_path() -> Path:
+    """The benchmark data in use: the one ``whichai catalog update`` wrote beside the catalog it built, while that
+    catalog is the one in use; else the shipped file."""
+    from whichai.catalog.catalog import refreshed_path
+
+    cat = refreshed_path()
+    mine = cat.with_name(REFRESHED_NAME)
+    return mine if cat.exists() and mine.exists() else DATA
+
+
 @cache
 def data() -> dict:
-    """The shipped benchmark data (empty when the file is missing)."""
-    if not DATA.exists():
+    """The benchmark data in use (:func:`active_data_path`; empty when the file is missing)."""
+    path = active_data_path()
+    if not path.exists():
         return {"sources": {}, "benchmarks": {}, "results": [], "fit": {}}
-    return json.loads(DATA.read_text(encoding="utf-8"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def reset() -> None:
+    """Forget what was read and linked (after ``catalog update`` swapped the data in this process)."""
+    for f in (data, tokens, _linked, _facts_by_entry, _priors, _raw_entries, _lines, line_estimate):
+        f.cache_clear()
 
 
 def catalog_index(entries: Iterable[dict]) -> dict[tuple[str, ...], set[str]]:

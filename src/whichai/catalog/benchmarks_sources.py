@@ -234,7 +234,10 @@ def openllm_results(tree: Tree) -> list[dict]:
     for path in sorted(tree.ls("data")):
         if not path.endswith(".json"):
             continue
-        day = re.search(r"(\d{8})", path).group(1)
+        found = re.search(r"(\d{8})", path)
+        if found is None:
+            continue
+        day = found.group(1)
         for row in json.loads(tree.read(path)):
             name = str(row[0])
             if "/" not in name or name.split("/")[0].lower() not in OLL_PUBLISHERS:

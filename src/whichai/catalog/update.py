@@ -8,6 +8,15 @@ inside the data directory; the catalog is built from it with :func:`whichai.cata
 only then is the new catalog written to a temporary file beside the current one, fsync'd, read back
 and moved into place with ``os.replace``. The catalog it replaces is kept as ``catalog.previous.json.gz``
 for :func:`rollback`. Any failure before the swap leaves the catalog as it was.
+
+The published benchmark results are refreshed in the same run (:func:`download_benchmarks`,
+:func:`refresh_benchmarks`): the sources that change (Aider's leaderboards, LLM Stats, EvalPlus;
+``whichai.catalog.benchmarks_sources.FETCHED``, URLs overridable with ``WHICHAI_AIDER_URL``,
+``WHICHAI_LLMSTATS_URL`` and ``WHICHAI_EVALPLUS_URL``) are downloaded and read by the same readers as
+``tools/import_benchmarks.py``; the frozen and hand-curated sources are kept as they were. The results are
+linked to the new catalog and the per-benchmark fit is redone; the file is written beside the new catalog
+as ``benchmarks.json`` (the one it replaces kept as ``benchmarks.previous.json``), swapped in and rolled
+back together with the catalog.
 """
 
 from __future__ import annotations
@@ -42,16 +51,19 @@ SOURCES = (
 )
 DEADLINE_S = 300.0
 PREVIOUS_NAME = "catalog.previous.json.gz"
+BENCH_NAME, BENCH_PREVIOUS_NAME = "benchmarks.json", "benchmarks.previous.json"
 
 
 class UpdateError(WhichaiError):
     """The update could not finish; the catalog in use is unchanged. Exit code 1."""
 
 
-def source_url(s: Source) -> str:
+def source_url(s) -> str:
+    """The URL of a catalog source (:class:`Source`) or of a benchmark source (``benchmarks_sources.Fetched``)."""
     url = os.environ.get(s.env, "").strip() or s.url
     if not url.startswith(("https://", "http://")):
-        raise InputError(f"{s.env}={url!r} is not an http(s) URL. Fix: set it to the URL of {s.name}'s data, or unset it.")
+        name = getattr(s, "name", None) or getattr(s, "source", "")
+        raise InputError(f"{s.env}={url!r} is not an http(s) URL. Fix: set it to the URL of {name}'s data, or unset it.")
     return url
 
 
@@ -59,6 +71,13 @@ def previous_path() -> Path:
     from whichai.catalog.catalog import refreshed_path
 
     return refreshed_path().with_name(PREVIOUS_NAME)
+
+
+def bench_paths() -> tuple[Path, Path]:
+    """(the benchmark data ``catalog update`` writes, the one it replaced)."""
+    from whichai.catalog.catalog import refreshed_path
+
+    return refreshed_path().with_name(BENCH_NAME), refreshed_path().with_name(BENCH_PREVIOUS_NAME)
 
 
 # ---------------------------------------------------------------- download and stage
@@ -109,11 +128,15 @@ def _stage_models_dev(path: Path, root: Path) -> Path:
 
 
 def download_all(stage: Path, deadline_s: float = DEADLINE_S) -> dict[str, Path]:
-    """Download and check the three sources into ``stage``; {source name: folder the build reads}."""
+    """Download and check the three sources into ``stage``, then the benchmark sources; {source name: folder the
+    build reads} (a benchmark source's under ``benchmarks:<id>``)."""
     import httpx
+
+    from whichai.catalog import benchmarks_sources as bs
 
     deadline = time.monotonic() + deadline_s
     urls = {s.name: source_url(s) for s in SOURCES}
+    bench_urls = {f.source: source_url(f) for f in bs.FETCHED}
     timeout = httpx.Timeout(min(30.0, deadline_s), connect=min(10.0, deadline_s))
     folders: dict[str, Path] = {}
     with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=5, trust_env=True,
@@ -126,7 +149,39 @@ def download_all(stage: Path, deadline_s: float = DEADLINE_S) -> dict[str, Path]
                 continue
             unpack(dest, stage / s.name, (".yml", ".yaml"), s.name)
             folders[s.name] = (_stage_mof if s.name == "mof" else _stage_osai)(stage / s.name)
+        for f in bs.FETCHED:
+            folders[f"benchmarks:{f.source}"] = download_benchmark(client, f, bench_urls[f.source], stage, deadline)
     return folders
+
+
+def download_benchmark(client, f, url: str, stage: Path, deadline: float) -> Path:
+    """One benchmark source's files into ``stage/bench-<id>``, at their repository paths (an archive unpacked)."""
+    folder = stage / f"bench-{f.source}"
+    label = f"benchmarks {f.source}"
+    if f.archive_suffixes:
+        dest = stage / f"bench-{f.source}.download"
+        download(client, label, url, dest, Limits(f.max_bytes, deadline))
+        unpack(dest, folder, f.archive_suffixes, label)
+        folder.with_name(folder.name + ".commit").write_text(_archive_commit(dest), encoding="utf-8")
+        return folder
+    for path in f.files:
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        download(client, label, url + path.rsplit("/", 1)[-1] if url.endswith("/") else url, target, Limits(f.max_bytes, deadline))
+    return folder
+
+
+def _archive_commit(archive: Path) -> str:
+    """The commit a codeload tar names in its pax global header (``comment``); "" when it names none."""
+    import tarfile
+
+    try:
+        with tarfile.open(archive, mode="r:*") as tar:
+            next(iter(tar), None)
+            commit = str(tar.pax_headers.get("comment", ""))
+    except (tarfile.TarError, OSError, EOFError):
+        return ""
+    return commit if len(commit) == 40 and all(c in "0123456789abcdef" for c in commit) else ""
 
 
 # ---------------------------------------------------------------- build, write, swap
@@ -188,11 +243,27 @@ def _copy_synced(src: Path, dest_beside: Path) -> Path:
     return tmp
 
 
-def install(doc: dict) -> tuple[Path, Path]:
-    """Swap ``doc`` in as the catalog in use, keeping the one it replaces; (catalog path, previous path)."""
+def _write_json_verified(doc: dict, beside: Path) -> Path:
+    tmp = _temp_beside(beside)
+    raw = (json.dumps(doc, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+    with tmp.open("wb") as fh:
+        fh.write(raw)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if len(json.loads(tmp.read_bytes())["results"]) != len(doc["results"]):
+        raise UpdateError("The new benchmark data did not read back as written. The current catalog is kept.")
+    return tmp
+
+
+def install(doc: dict, bench: dict | None = None) -> tuple[Path, Path]:
+    """Swap ``doc`` (and the benchmark data ``bench``) in as the ones in use, keeping those they replace;
+    (catalog path, previous path). The benchmark files are moved first, the catalog last: until the catalog
+    moves, the old catalog is in use with the old benchmark data (read only beside a refreshed catalog)."""
+    from whichai.catalog import benchmarks
     from whichai.catalog.catalog import active_path, refreshed_path
 
     cur, prev = refreshed_path(), previous_path()
+    bcur, bprev = bench_paths()
     cur.parent.mkdir(parents=True, exist_ok=True)
     temps: list[Path] = []
     try:
@@ -200,7 +271,15 @@ def install(doc: dict) -> tuple[Path, Path]:
         temps.append(new_tmp)
         prev_tmp = _copy_synced(active_path(), cur)
         temps.append(prev_tmp)
+        if bench is not None:
+            bnew_tmp = _write_json_verified(bench, cur)
+            temps.append(bnew_tmp)
+            bprev_tmp = _copy_synced(benchmarks.active_data_path(), cur)
+            temps.append(bprev_tmp)
         os.replace(prev_tmp, prev)
+        if bench is not None:
+            os.replace(bprev_tmp, bprev)
+            os.replace(bnew_tmp, bcur)
         os.replace(new_tmp, cur)
         _fsync_dir(cur.parent)
     finally:
@@ -229,13 +308,23 @@ def rollback() -> tuple[dict, dict, Path]:
     except (OSError, ValueError, EOFError, KeyError) as exc:
         raise UpdateError(f"The previous catalog {prev} is unreadable ({exc}); nothing was changed.") from None
     replaced = read_doc(active_path())
+    bcur, bprev = bench_paths()
     keep = _copy_synced(active_path(), cur)
+    bkeep = _copy_synced(bcur, cur) if bprev.exists() and bcur.exists() else None
     try:
+        if bkeep is not None:  # the benchmark data goes back with the catalog it was linked to
+            os.replace(bprev, bcur)
+            os.replace(bkeep, bprev)
         os.replace(prev, cur)
         os.replace(keep, prev)
         _fsync_dir(cur.parent)
     finally:
         keep.unlink(missing_ok=True)
+        if bkeep is not None:
+            bkeep.unlink(missing_ok=True)
+    from whichai.catalog import benchmarks
+
+    benchmarks.reset()
     return replaced, restored, cur
 
 
@@ -272,8 +361,10 @@ def changes(old: dict, new: dict, day: str) -> dict:
 def run_update(deadline_s: float = DEADLINE_S) -> dict:
     """Download, check, build and swap in; the report of what changed. Raises :class:`UpdateError`."""
     from whichai import clock
+    from whichai.catalog import benchmarks
     from whichai.catalog.catalog import active_path, refreshed_path
 
+    benchmarks.reset()  # read the benchmark data beside the catalog in use now, not one read before
     day = clock.today().isoformat()
     current = active_path()
     data = refreshed_path().parent
@@ -286,10 +377,83 @@ def run_update(deadline_s: float = DEADLINE_S) -> dict:
             raise _fetch_error(exc, current) from None
         doc = build(folders, day)
         old = read_doc(current)
-        path, prev = install(doc)
+        bench, bench_report = refresh_benchmarks(folders, old, doc, day)
+        path, prev = install(doc, bench)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return {"path": str(path), "previous": str(prev), "replaced": str(current), "day": day, **changes(old, doc, day)}
+    benchmarks.reset()
+    return {"path": str(path), "previous": str(prev), "replaced": str(current), "day": day, **changes(old, doc, day),
+            "benchmarks": bench_report}
+
+
+# ---------------------------------------------------------------- benchmark results
+
+
+def refresh_benchmarks(folders: dict[str, Path], old_catalog: dict, new_catalog: dict, day: str) -> tuple[dict, dict]:
+    """The benchmark data for ``new_catalog``: the downloaded sources read anew, the others kept; linked to the new
+    catalog and fitted again (a benchmark the new catalog gives too few linked entries keeps its previous fit).
+    (new document, report of what changed). Raises :class:`UpdateError` on a source in the wrong format."""
+    import copy
+
+    from whichai.catalog import benchmarks as bm
+    from whichai.catalog import benchmarks_sources as bs
+
+    old = bm.data()
+    fetched = {f.source for f in bs.FETCHED}
+    fresh: list[dict] = []
+    sources = copy.deepcopy(old["sources"])
+    for f in bs.FETCHED:
+        folder = folders[f"benchmarks:{f.source}"]
+        try:
+            got = bs.READERS[f.source](bs.DirTree(folder))
+        except (bs.SourceFormatError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+            raise UpdateError(f"Update refused: the benchmark source {f.source} is not in its format ({type(exc).__name__}: "
+                              f"{str(exc)[:200]}). Nothing was changed; the current catalog is kept. Fix: try again later; "
+                              "if it persists, report it.") from None
+        if not got:
+            raise UpdateError(f"Update refused: the benchmark source {f.source} gave no results. Nothing was changed; "
+                              "the current catalog is kept. Fix: try again later; if it persists, report it.")
+        fresh += got
+        commit_file = folder.with_name(folder.name + ".commit")
+        sources[f.source] = {**sources.get(f.source, bs.SOURCES[f.source]), "observed": day, "source_date": day,
+                             "commit": commit_file.read_text(encoding="utf-8") if commit_file.exists() else "",
+                             "fetched_from": source_url(f), "results": len(got)}
+    kept = [r for r in old["results"] if r["source"] not in fetched]
+    results = sorted(kept + fresh, key=lambda r: (r["source"], r["benchmark"], r["model"]))
+    doc = {**{k: v for k, v in old.items() if k not in ("sources", "results", "fit")}, "observed": day, "sources": sources,
+           "results": results}
+    new_links = bm.link_all(results, bm.catalog_index(new_catalog["entries"]))
+    fit = bm.fit_priors(doc, new_links)
+    kept_fit = []
+    for ability, stats in old.get("fit", {}).items():
+        for b, params in stats.items():
+            if b not in fit.get(ability, {}):
+                fit.setdefault(ability, {})[b] = params
+                kept_fit.append(f"{ability}:{b}")
+    doc["fit"] = {a: dict(sorted(v.items())) for a, v in fit.items()}
+    old_links = bm.link_all(old["results"], bm.catalog_index(old_catalog["entries"]))
+    before = bm.priors_from_fit(bm._best_scores(old, old_links), old.get("fit", {}))
+    after = bm.priors_from_fit(bm._best_scores(doc, new_links), doc["fit"])
+    return doc, bench_changes(old, doc, before, after, fetched, kept_fit)
+
+
+def bench_changes(old: dict, new: dict, before: dict, after: dict, fetched: set[str], kept_fit: list[str]) -> dict:
+    """Per downloaded source: results before and after, results added, removed and rescored; the entries newly
+    covered by a prior and no longer covered; the benchmarks whose previous fit was kept."""
+
+    def by(doc: dict, sid: str) -> dict[tuple[str, str], float]:
+        return {(r["benchmark"], r["model"]): r["score"] for r in doc["results"] if r["source"] == sid}
+
+    per = {}
+    for sid in sorted(fetched):
+        a, b = by(old, sid), by(new, sid)
+        per[sid] = {"results_before": len(a), "results_after": len(b), "added": len(b.keys() - a.keys()),
+                    "removed": len(a.keys() - b.keys()), "rescored": sum(1 for k in a.keys() & b.keys() if a[k] != b[k]),
+                    "observed": new["sources"][sid]["observed"], "license": new["sources"][sid]["license"],
+                    "url": new["sources"][sid].get("fetched_from", new["sources"][sid]["url"])}
+    return {"sources": per, "kept": sorted(set(new["sources"]) - fetched), "entries_before": len(before),
+            "entries_after": len(after), "newly_covered": sorted(after.keys() - before.keys()),
+            "no_longer_covered": sorted(before.keys() - after.keys()), "fit_kept": kept_fit}
 
 
 def _fetch_error(exc: FetchError, current: Path) -> UpdateError:

@@ -508,10 +508,12 @@ def update_cmd(
     timeout: float = typer.Option(300.0, "--timeout", min=1.0, help="Give up after this many seconds, all downloads together."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document on stdout."),
 ) -> None:
-    """Download the newest upstream data (models.dev, osai-index, MOF), build, swap it in; print what changed.
+    """Download the newest upstream data (models.dev, osai-index, MOF) and published benchmark results (Aider, LLM Stats,
+    EvalPlus), build, swap it in; print what changed.
 
     Offline, or on a download that is cut short, too large or malformed, nothing changes (exit 1).
-    Source URLs: WHICHAI_MODELS_DEV_URL, WHICHAI_OSAI_URL, WHICHAI_MOF_URL."""
+    Source URLs: WHICHAI_MODELS_DEV_URL, WHICHAI_OSAI_URL, WHICHAI_MOF_URL, WHICHAI_AIDER_URL, WHICHAI_LLMSTATS_URL,
+    WHICHAI_EVALPLUS_URL."""
     from whichai import clock
     from whichai.catalog import update
 
@@ -549,6 +551,17 @@ def _update_lines(r: dict) -> list[str]:
         lines.append(f"... {len(r['price_changes']) - 15} more price changes (see --json)")
     if not any(r[k] for k in ("added", "removed", "newly_retired", "newly_deprecated", "price_changes")):
         lines.append("No model was added, removed, retired or repriced.")
+    b = r.get("benchmarks")
+    if b:
+        for sid, c in b["sources"].items():
+            lines.append(f"Benchmarks {sid} ({c['license']}, observed {c['observed']}): {c['results_before']} -> {c['results_after']} results "
+                         f"({c['added']} added, {c['removed']} removed, {c['rescored']} rescored)")
+        lines.append(f"Benchmark priors: {b['entries_before']} -> {b['entries_after']} models"
+                     + (f"; newly covered: {', '.join(b['newly_covered'][:10])}" + (" ..." if len(b['newly_covered']) > 10 else "")
+                        if b["newly_covered"] else "")
+                     + (f"; no longer covered: {', '.join(b['no_longer_covered'][:10])}" + (" ..." if len(b['no_longer_covered']) > 10 else "")
+                        if b["no_longer_covered"] else "")
+                     + f" (kept as they were: {', '.join(b['kept'])})")
     return lines
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from types import SimpleNamespace
 
 import pytest
 from conftest import free_port, write_jsonl
@@ -44,8 +45,8 @@ def _entry(catalog, hf_repo: str) -> str:
     return next(raw["id"] for raw in catalog.raw if raw.get("hf_repo") == hf_repo)
 
 
-def _ranking(*rows: tuple[str, str]) -> list[dict]:
-    return [{"rank": n, "model": model, "side": side} for n, (model, side) in enumerate(rows, start=1)]
+def _ranking(*rows: tuple[str, str]) -> list[SimpleNamespace]:
+    return [SimpleNamespace(rank=n, model=model, side=side) for n, (model, side) in enumerate(rows, start=1)]
 
 
 def test_k_best_reachable_per_side_and_a_command_for_each_unreachable_top_model(quiet_machine):
@@ -56,9 +57,9 @@ def test_k_best_reachable_per_side_and_a_command_for_each_unreachable_top_model(
                        ("local/smollm2-135m-instruct", "open"), ("openai/gpt-5.4", "closed"))
     quiet_machine.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-0000")
     chosen = plan(ranking, catalog, Registry(Config()), k=1)
-    assert [(m["model"], m["side"], m["via"]) for m in chosen.measured] == [
+    assert [(m.model, m.side, m.via) for m in chosen.measured] == [
         ("openai/gpt-5.4-mini", "closed", "api-key"), ("local/smollm2-135m-instruct", "open", "embedded")]
-    commands = {u["model"]: u["command"] for u in chosen.unreachable}
+    commands = {u.model: u.command for u in chosen.unreachable}
     assert commands[haiku] == "export ANTHROPIC_API_KEY=<your anthropic key>"
     assert commands[llama].startswith("export ") or commands[llama].startswith("vllm serve ")
     assert set(commands) == {haiku, llama}  # only the top-1 of each side needs a command
@@ -67,8 +68,8 @@ def test_k_best_reachable_per_side_and_a_command_for_each_unreachable_top_model(
     with FakeOllama({"llama3.1:8b": {}}) as ollama:
         quiet_machine.setenv("OLLAMA_HOST", ollama.host)
         chosen = plan(ranking, catalog, Registry(Config()), k=1)
-    assert ("ollama/llama3.1:8b", llama, "local-server") in [(m["model"], m["catalog"], m["via"]) for m in chosen.measured]
-    assert llama not in {u["model"] for u in chosen.unreachable}
+    assert ("ollama/llama3.1:8b", llama, "local-server") in [(m.model, m.catalog, m.via) for m in chosen.measured]
+    assert llama not in {u.model for u in chosen.unreachable}
 
 
 def test_in_house_data_is_never_measured_through_an_outside_api(quiet_machine):
@@ -77,8 +78,8 @@ def test_in_house_data_is_never_measured_through_an_outside_api(quiet_machine):
     ranking = _ranking(("openai/gpt-5.4-mini", "closed"), ("local/smollm2-135m-instruct", "open"))
     quiet_machine.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key-0000")
     chosen = plan(ranking, catalog, Registry(Config()), k=1, in_house=True)
-    assert [(m["model"], m["via"]) for m in chosen.measured] == [("local/smollm2-135m-instruct", "embedded")]
-    assert {u["model"]: u["command"] for u in chosen.unreachable} == {"openai/gpt-5.4-mini": None}
+    assert [(m.model, m.via) for m in chosen.measured] == [("local/smollm2-135m-instruct", "embedded")]
+    assert {u.model: u.command for u in chosen.unreachable} == {"openai/gpt-5.4-mini": None}
 
 
 def test_reachable_ways(quiet_machine, tmp_path):

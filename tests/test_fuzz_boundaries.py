@@ -105,8 +105,8 @@ def _check_discovery(rng: random.Random, tmp_path) -> None:
 
     server = SERVERS[rng.choice(list(SERVERS))]
     row = _fill(_row(server), server, _value(rng) if rng.random() < 0.3 else {"models": _value(rng), "data": _value(rng)})
-    json.dumps(row)
-    assert all(isinstance(m["name"], str) for m in row["models"])
+    json.dumps(row.to_json())
+    assert all(isinstance(m.name, str) for m in row.models)
 
 
 def _check_load(rng: random.Random, tmp_path) -> None:
@@ -216,7 +216,7 @@ def test_malformed_model_list_entries_are_skipped():
     ollama = SERVERS["ollama"]
     payload = {"models": [{"name": "ok:1b", "details": "x", "size": "big"}, {"name": ["x"]}, {"model": "\x1b[2J"}, 7]}
     row = _fill(_row(ollama), ollama, payload)
-    assert [m["name"] for m in row["models"]] == ["ok:1b"] and row["models"][0]["size_bytes"] is None
+    assert [m.name for m in row.models] == ["ok:1b"] and row.models[0].details.size_bytes is None
 
 
 def test_a_non_json_load_event_fails_one_request_not_the_sweep():

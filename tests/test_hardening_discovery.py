@@ -61,8 +61,8 @@ def test_a_hostile_model_list_is_bounded_in_size_and_time(hostile, mode, monkeyp
     started = time.monotonic()
     row = discovery.probe(["ollama"], timeout=0.6)[0]
     assert time.monotonic() - started < 15
-    assert not row["running"] and row["models"] == []
-    assert ("not read" if mode == "endless" else "deadline") in row["error"]
+    assert not row.running and row.models == ()
+    assert ("not read" if mode == "endless" else "deadline") in row.error
     started = time.monotonic()
     row = discovery.probe_server("ollama")  # the check before a run: the same bounds
-    assert time.monotonic() - started < 15 and not row["running"] and row["error"]
+    assert time.monotonic() - started < 15 and not row.running and row.error

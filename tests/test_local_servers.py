@@ -100,7 +100,7 @@ def test_configured_server_declares_what_it_serves(env, tmp_path, llama_server):
     from whichai.store import Store
 
     store = Store.open(tmp_path / "w.db")
-    assert stored(store, json.loads(result.stdout)["run_id"])["mybox/smollm2"] == {
+    assert stored(store, json.loads(result.stdout)["run_id"])["mybox/smollm2"].summary_keys() == {
         "serves": "local/smollm2-135m-instruct", "self_hosted": True, "hardware": "this-machine"}
     bad = write_config(tmp_path / "bad.toml", "mybox", llama_server, serves='"nobody/no-such-model"')
     wrong = _cli(env, "run", "--task", str(task), "--models", "mybox/smollm2", "--config", str(bad), "--db", str(tmp_path / "x.db"))
@@ -166,5 +166,6 @@ def test_host_forms_and_odd_model_lists():
     assert normalise_host("[::1]:8080", 8080) == "http://[::1]:8080"
     ollama, vllm = SERVERS["ollama"], SERVERS["vllm"]
     assert _models_of(ollama, {"models": {"not": "a list"}}) == [] and _models_of(vllm, {"data": "x"}) == []
-    assert [m["name"] for m in _models_of(ollama, {"models": ["junk", {"name": "a:1"}]})] == ["a:1"]
-    assert _models_of(vllm, {"data": [{"id": "m"}, 3, {"object": "model"}]}) == [{"name": "m"}]
+    assert [m.name for m in _models_of(ollama, {"models": ["junk", {"name": "a:1"}]})] == ["a:1"]
+    assert [m.to_json() for m in _models_of(vllm, {"data": [{"id": "m"}, 3, {"object": "model"}]})] == [
+        {"name": "m", "id": "vllm/m", "catalog": None}]

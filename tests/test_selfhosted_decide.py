@@ -95,7 +95,7 @@ def test_two_measurements_of_one_catalog_model_stay_two_candidates() -> None:
 
 
 def test_recommend_from_a_stored_run_keeps_the_identity(tmp_path) -> None:
-    from whichai.providers.identity import save
+    from whichai.providers.identity import Identity, save
     from whichai.store import Store
 
     store = Store.open(tmp_path / "runs.db")
@@ -108,7 +108,7 @@ def test_recommend_from_a_stored_run_keeps_the_identity(tmp_path) -> None:
                 "input_tokens": 20, "output_tokens": 10, "ttft_s": 0.05, "latency_s": 0.2, "output_tokens_per_s": 50.0, "cost_usd": 0.0,
             })
         store.set_status("run-srv", "complete")
-        save(store, "run-srv", [{"model": "myllama/llama-8b", **SERVER}])
+        save(store, "run-srv", {"myllama/llama-8b": Identity(**SERVER)})
         profile = Profile(data_may_go="nowhere", deployment="on-premises", hardware=HERE, rent=None)
         rec = app.recommend(profile, run_id="run-s", store=store, catalog=entries())
     finally:

@@ -3,18 +3,19 @@ says customisation matters (plan only: nothing is trained)."""
 
 from __future__ import annotations
 
+from whichai.measure.candidates import Chosen
 from whichai.measure.tune_step import propose, tunable
 
-ROWS = [{"model": "openai/gpt-x", "side": "closed", "rank": 1},
-        {"model": "local/hf:org/qwen-GGUF:Q4_K_M", "side": "open", "rank": 2},
-        {"model": "local/smollm2-135m-instruct", "side": "open", "rank": 3}]
+ROWS = [Chosen("openai/gpt-x", "openai/gpt-x", "closed", 1, "api-key"),
+        Chosen("local/hf:org/qwen-GGUF:Q4_K_M", "local/hf:org/qwen-GGUF:Q4_K_M", "open", 2, "hf-cache"),
+        Chosen("local/smollm2-135m-instruct", "local/smollm2-135m-instruct", "open", 3, "embedded")]
 
 
 def test_proposes_the_best_open_candidate_that_can_be_tuned():
     step = propose(ROWS, "must", "reviews", can_tune=lambda m: m == "local/smollm2-135m-instruct")
-    assert step["command"] == "whichai tune local/smollm2-135m-instruct --task reviews"
-    assert step["run"] is False and step["rank"] == 3
-    assert "rank 3" in step["reason"]["en"] and "peringkat 3" in step["reason"]["id"]
+    assert step.command == "whichai tune local/smollm2-135m-instruct --task reviews"
+    assert step.run is False and step.rank == 3
+    assert "rank 3" in step.reason["en"] and "peringkat 3" in step.reason["id"]
 
 
 def test_no_proposal_without_need_task_or_tunable_model():

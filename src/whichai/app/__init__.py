@@ -58,15 +58,18 @@ def run_measurements(store: Store, run_id: str, summaries: list[dict[str, Any]] 
     run's ``metrics.summarise`` when the caller already has them (annotated by the runner).
 
     Summaries read back from the store get the identity each model was run under (``serves``,
-    ``self_hosted``, ``hardware``: :func:`whichai.providers.identity.apply_stored`), so a later
+    ``self_hosted``, ``hardware``: :func:`whichai.providers.identity.run_identities`), so a later
     ``whichai recommend --run ID`` judges a self-hosted server as the run did."""
     from whichai.measure.metrics import run_summary, summarise
 
     run = store.resolve_run(run_id)
     if summaries is None:
-        from whichai.providers.identity import apply_stored
+        from whichai.providers.identity import run_identities
 
-        summaries = apply_stored(store, run["id"], summarise(store, run["id"]))
+        summaries = summarise(store, run["id"])
+        identity = run_identities(store, run["id"], [s["model"] for s in summaries])
+        for summary in summaries:
+            summary.update(identity[summary["model"]].summary_keys())
     found = run_summary(store, run["id"], summaries)
     assert found is not None  # resolve_run found the run
     info = {

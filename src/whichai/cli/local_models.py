@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai.cli.output import out_console, print_json
+
+if TYPE_CHECKING:
+    from whichai.providers.discovery import ServedModel, ServerProbe
 
 
 def show_local(catalog: Any, as_json: bool) -> None:
@@ -12,17 +15,19 @@ def show_local(catalog: Any, as_json: bool) -> None:
     from whichai.providers.identity import link_to_catalog
 
     rows = link_to_catalog(probe(), catalog)
-    for row in rows:
-        for model in row["models"]:
-            raw = catalog.find_raw(model["catalog"]) if model["catalog"] else None
-            model["catalog_name"] = raw["name"] if raw else None
-            model["openness"] = raw["openness"] if raw else None
     tunes = _tunes()
     if as_json:
-        print_json({"servers": rows, "probe_timeout_s": PROBE_TIMEOUT_S, "tunes": tunes})
+        servers = [{**row.to_json(), "models": [{**m.to_json(), **_entry(catalog, m)} for m in row.models]} for row in rows]
+        print_json({"servers": servers, "probe_timeout_s": PROBE_TIMEOUT_S, "tunes": tunes})
         return
-    _print(rows)
+    _print(rows, catalog)
     _print_tunes(tunes)
+
+
+def _entry(catalog: Any, model: ServedModel) -> dict[str, str | None]:
+    """The name and openness of the catalog entry a served model matches (None when it matches none)."""
+    raw = catalog.find_raw(model.catalog) if model.catalog else None
+    return {"catalog_name": raw["name"] if raw else None, "openness": raw["openness"] if raw else None}
 
 
 def _tunes() -> list[dict[str, Any]]:
@@ -46,24 +51,25 @@ def _print_tunes(tunes: list[dict[str, Any]]) -> None:
                       + (f"; held-out pass: {shown}" if shown else ""))
 
 
-def _print(rows: list[dict[str, Any]]) -> None:
+def _print(rows: list[ServerProbe], catalog: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
     console = out_console()
-    running = [r for r in rows if r["running"]]
+    running = [r for r in rows if r.running]
     table = Table(title="Models of the local servers on this machine", title_justify="left")
     for column in ("run it as", "size / quantisation", "catalog entry", "openness"):
         table.add_column(column, overflow="fold")
     for row in running:
-        for m in row["models"]:
-            size = " / ".join(str(x) for x in (m.get("parameter_size"), m.get("quantization")) if x) or "–"
-            table.add_row(escape(m["id"]), escape(size), escape(m["catalog"] or "no match in the catalog"), m.get("openness") or "–")
-    if any(r["models"] for r in running):
+        for m in row.models:
+            details = (m.details.parameter_size, m.details.quantization) if m.details else ()
+            size = " / ".join(str(x) for x in details if x) or "–"
+            table.add_row(escape(m.id), escape(size), escape(m.catalog or "no match in the catalog"), _entry(catalog, m)["openness"] or "–")
+    if any(r.models for r in running):
         console.print(table)
     for row in rows:
-        state = f"{len(row['models'])} model(s)" if row["running"] else (row.get("note") or row.get("error") or "not running")
-        console.print(f"[dim]{escape(row['label'])} at {escape(row['url'])}: {escape(state)}[/]")
+        state = f"{len(row.models)} model(s)" if row.running else (row.note or row.error or "not running")
+        console.print(f"[dim]{escape(row.label)} at {escape(row.url)}: {escape(state)}[/]")
     if not running:
         console.print("No local model server is running. Start one (e.g. `ollama serve`), or set OLLAMA_HOST / "
                       "WHICHAI_LMSTUDIO_HOST / WHICHAI_LLAMACPP_HOST / WHICHAI_VLLM_HOST to where it listens.")

@@ -62,7 +62,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
         document["recommendation"] = recommendation.document() if as_json else recommendation.to_json()
     if chosen is not None:
-        document["candidates"] = {**chosen.to_json(), "tune": tune_step}
+        document["candidates"] = {**chosen.to_json(), "tune": tune_step.to_json() if tune_step else None}
     if report:
         from whichai.app import write_report
 
@@ -71,7 +71,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if as_json:
         print_json(document)
     else:
-        _print_run(document, recommendation, _lang(lang))
+        _print_run(document, recommendation, _lang(lang), chosen)
     return _exit_code(summaries, as_json)
 
 
@@ -256,7 +256,7 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> d
     }
 
 
-def _print_run(document: dict[str, Any], recommendation, lang: str) -> None:
+def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None) -> None:
     """The terminal view: the measurements, then the recommendation, the candidates and the report path."""
     _print_table(document, lang)
     if "promptfoo" in document:
@@ -268,10 +268,10 @@ def _print_run(document: dict[str, Any], recommendation, lang: str) -> None:
 
         render(recommendation.document(), out_console(), lang)
         _print_run_models_in_ranking(document["recommendation"], [m["model"] for m in document["models"]], lang)
-    if "candidates" in document:
+    if chosen is not None:
         from whichai.measure.candidates import render as render_candidates
 
-        render_candidates(document["candidates"], out_console(), lang)
+        render_candidates(chosen, out_console(), lang)
     if "report_path" in document:
         out_console().print(f"Report: {document['report_path']}")
 
@@ -297,7 +297,7 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
                          "(see `whichai recommend --help` for the example profiles).")
     catalog = load_catalog()
     needs = _decide_inputs(profile, lang)
-    ranking = app.recommend(needs, catalog=catalog, lang=_lang(lang)).to_json()["ranking"]  # priors only
+    ranking = app.recommend(needs, catalog=catalog, lang=_lang(lang)).document().ranking  # priors only
     # data that may not leave the premises is never measured (nor suggested) through an outside API
     plan = plan_candidates(ranking, catalog, registry, k, in_house=not needs.data_leaves_premises_allowed())
     for note in plan.notes:
@@ -316,12 +316,14 @@ def _check_serves(registry, model_ids: list[str]) -> None:
 
 
 def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:
+    """Give each run summary the catalog identity and place of its model, and keep them with the run."""
     from whichai.catalog import load_catalog
-    from whichai.measure.candidates import annotate
-    from whichai.providers.identity import save
+    from whichai.providers.identity import identities, save
 
-    annotate(summaries, registry, load_catalog())
-    save(store, run_id, summaries)
+    found = identities(registry, [s["model"] for s in summaries], load_catalog())
+    for summary in summaries:
+        summary.update(found[summary["model"]].summary_keys())
+    save(store, run_id, found)
 
 
 def _say_waiting(run_id: str, others: dict[int, int]) -> None:

@@ -3,12 +3,15 @@ profile says customisation matters (see :mod:`whichai.measure.tune_step`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai.cli.output import err_console
 
+if TYPE_CHECKING:
+    from whichai.measure.tune_step import TuneStep
 
-def propose_tune(chosen: Any, profile: Any, task: Any, lang: str | None) -> dict[str, Any] | None:
+
+def propose_tune(chosen: Any, profile: Any, task: Any, lang: str | None) -> TuneStep | None:
     """The proposed ``whichai tune BASE --task T`` (printed on stderr), or None: no candidate plan, no
     customisation need, or no open candidate that can be tuned here."""
     if chosen is None or not profile:

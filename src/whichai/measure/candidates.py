@@ -18,32 +18,63 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from whichai.config import vendor_kinds
 from whichai.providers.registry import EMBEDDED, HOSTED, Registry, vendor_defaults
 
+if TYPE_CHECKING:
+    from whichai.providers.discovery import ServerProbe
+
+
+class Ranked(Protocol):
+    """A row of decide's ranking, as far as the plan reads it (``side``: open, closed or unknown)."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def rank(self) -> int: ...
+    @property
+    def side(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """A candidate to measure: ``model`` is the id run, ``catalog`` the ranked entry it stands for."""
+
+    model: str
+    catalog: str
+    side: str
+    rank: int
+    via: str  # embedded | configured | local-server | hf-cache | api-key
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    """A top-ranked model nothing here runs, and the one command that would make it reachable (or None)."""
+
+    model: str
+    side: str
+    rank: int
+    command: str | None
+
 
 @dataclass
 class Plan:
-    # {model (the id run), catalog, side, rank, via: embedded | configured | local-server | hf-cache | api-key}
-    measured: list[dict[str, Any]] = field(default_factory=list)
-    unreachable: list[dict[str, Any]] = field(default_factory=list)  # {model, side, rank, command}
+    measured: list[Chosen] = field(default_factory=list)
+    unreachable: list[Unreachable] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def models(self) -> list[str]:
-        return [m["model"] for m in self.measured]
+        return [m.model for m in self.measured]
 
-    def to_json(self) -> dict[str, Any]:
-        return {"measured": self.measured, "unreachable": self.unreachable}
-
-
-def side_of(row: dict[str, Any]) -> str:
-    return row.get("side") or ("closed" if row.get("openness") == "closed" else "open")
+    def to_json(self) -> dict[str, object]:
+        return {"measured": [asdict(m) for m in self.measured], "unreachable": [asdict(u) for u in self.unreachable]}
 
 
-def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int, in_house: bool = False) -> Plan:
+def plan(ranking: Sequence[Ranked], catalog: Any, registry: Registry, k: int, in_house: bool = False) -> Plan:
     """The K best-ranked reachable models of each side, and commands for the unreachable top-K.
     ``in_house``: the profile's data may not leave the premises, so no model is reached through an
     outside API (neither measured that way nor suggested with a key to set)."""
@@ -54,36 +85,35 @@ def plan(ranking: list[dict[str, Any]], catalog: Any, registry: Registry, k: int
     reach = reachable(registry, catalog, servers)
     if in_house:
         reach = {cid: way for cid, way in reach.items() if way["via"] != "api-key"}
-    ollama = any(row["running"] for row in servers if row["server"] == "ollama")
+    ollama = any(row.running for row in servers if row.server == "ollama")
     result = Plan()
     taken = {"open": 0, "closed": 0}
     for row in ranking:
-        side = side_of(row)
+        side = row.side
         if side not in taken:  # openness unknown: neither side's candidate
             continue
-        model = reach.get(row["model"])
+        model = reach.get(row.model)
         if model is not None and taken[side] < k:
             taken[side] += 1
-            result.measured.append({"model": model["model"], "catalog": row["model"], "side": side,
-                                    "rank": row["rank"], "via": model["via"]})
-        elif model is None and row["rank"] <= _top_rank(ranking, side, k):
-            raw = catalog.find_raw(row["model"]) or {"id": row["model"]}
-            result.unreachable.append({"model": row["model"], "side": side, "rank": row["rank"],
-                                       "command": how_to_reach(raw, ollama_running=ollama, in_house=in_house)})
+            result.measured.append(Chosen(model["model"], row.model, side, row.rank, model["via"]))
+        elif model is None and row.rank <= _top_rank(ranking, side, k):
+            raw = catalog.find_raw(row.model) or {"id": row.model}
+            result.unreachable.append(Unreachable(row.model, side, row.rank,
+                                                  how_to_reach(raw, ollama_running=ollama, in_house=in_house)))
     if result.measured:
-        result.notes.append("candidates to measure: " + ", ".join(f"{m['model']} ({m['side']}, rank {m['rank']})" for m in result.measured) + ".")
+        result.notes.append("candidates to measure: " + ", ".join(f"{m.model} ({m.side}, rank {m.rank})" for m in result.measured) + ".")
     for side, count in taken.items():
         if count < k:
             result.notes.append(f"only {count} reachable {side} model(s) in the ranking, of the {k} asked for.")
     return result
 
 
-def _top_rank(ranking: list[dict[str, Any]], side: str, k: int) -> int:
-    ranks = [row["rank"] for row in ranking if side_of(row) == side][:k]
+def _top_rank(ranking: Sequence[Ranked], side: str, k: int) -> int:
+    ranks = [row.rank for row in ranking if row.side == side][:k]
     return ranks[-1] if ranks else 0
 
 
-def reachable(registry: Registry, catalog: Any, servers: list[dict[str, Any]] | None = None) -> dict[str, dict[str, str]]:
+def reachable(registry: Registry, catalog: Any, servers: list[ServerProbe] | None = None) -> dict[str, dict[str, str]]:
     """catalog id -> {model: the id to run, via: how it is reached}; the first way found wins.
     ``servers``: the local servers' probe, linked to the catalog (probed here when not given)."""
     from whichai.providers.discovery import probe
@@ -98,8 +128,8 @@ def reachable(registry: Registry, catalog: Any, servers: list[dict[str, Any]] | 
     for catalog_id, model in configured_servers(registry, catalog):
         add(catalog_id, model, "configured")
     for row in servers if servers is not None else link_to_catalog(probe(), catalog):
-        for served in row["models"]:
-            add(served["catalog"], served["id"], "local-server")
+        for served in row.models:
+            add(served.catalog, served.id, "local-server")
     for catalog_id, model in cached_gguf_files(catalog):
         add(catalog_id, model, "hf-cache")
     add(EMBEDDED, EMBEDDED, "embedded")
@@ -306,14 +336,6 @@ def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
     return explicit + [m for m in chosen.models() if m not in explicit]
 
 
-def annotate(summaries: list[dict[str, Any]], registry: Registry, catalog: Any) -> None:
-    """Give each run summary the catalog identity and place of its model (``serves``, ``self_hosted``, ``hardware``)."""
-    from whichai.providers.identity import identity
-
-    for summary in summaries:
-        summary.update(identity(registry, summary["model"], catalog))
-
-
 def check_serves(registry: Registry, model_ids: list[str], catalog: Any) -> None:
     """A configured ``serves`` must name a catalog entry: bad input otherwise, before anything runs."""
     from whichai.errors import ConfigError
@@ -334,19 +356,19 @@ def text(key: str, lang: str, **params: Any) -> str:
     return lookup(key, lang, "candidates", **params)
 
 
-def render(chosen: dict[str, Any], console: Any, lang: str) -> None:
-    """The terminal view of ``document["candidates"]``."""
+def render(chosen: Plan, console: Any, lang: str) -> None:
+    """The terminal view of the plan."""
     from rich.markup import escape
 
-    def where(row: dict[str, Any]) -> str:
-        return text("rank", lang, rank=row["rank"], side=text(row["side"], lang))
+    def where(row: Chosen | Unreachable) -> str:
+        return text("rank", lang, rank=row.rank, side=text(row.side, lang))
 
     console.print("[bold]" + text("measured", lang) + "[/]")
-    for row in chosen["measured"]:
-        same = row["catalog"] == row["model"]
-        console.print(f"- {escape(row['model'])}{'' if same else ' = ' + escape(row['catalog'])} ({escape(where(row))})")
-    if chosen["unreachable"]:
+    for row in chosen.measured:
+        same = row.catalog == row.model
+        console.print(f"- {escape(row.model)}{'' if same else ' = ' + escape(row.catalog)} ({escape(where(row))})")
+    if chosen.unreachable:
         console.print("[bold]" + text("unreachable", lang) + "[/]")
-        for row in chosen["unreachable"]:
-            command = row["command"] or text("no_command", lang)
-            console.print(f"- {escape(row['model'])} ({escape(where(row))}): {escape(command)}")
+        for gap in chosen.unreachable:
+            command = gap.command or text("no_command", lang)
+            console.print(f"- {escape(gap.model)} ({escape(where(gap))}): {escape(command)}")

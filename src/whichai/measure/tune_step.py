@@ -9,9 +9,27 @@ It is proposed, not run: training takes minutes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from whichai.errors import WhichaiError
+
+if TYPE_CHECKING:
+    from whichai.measure.candidates import Chosen
+
+
+@dataclass(frozen=True)
+class TuneStep:
+    """The proposed ``whichai tune BASE --task T`` (``run``: always False, it is proposed, not run)."""
+
+    base: str
+    rank: int
+    command: str
+    run: bool = False
+    reason: dict[str, str] = field(default_factory=dict)  # lang -> why this model
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
 
 
 def text(key: str, lang: str, **params: Any) -> str:
@@ -41,24 +59,23 @@ def tunable(model: str) -> bool:
     return True
 
 
-def propose(measured: list[dict[str, Any]], customise: str, task: str | None,
-            can_tune: Callable[[str], bool] = tunable) -> dict[str, Any] | None:
-    """``{base, rank, command, reason: {en, id}}`` for the best open candidate of ``measured`` (the plan's
-    rows) that can be tuned here, when customisation matters and the run has a task; else None."""
+def propose(measured: list[Chosen], customise: str, task: str | None,
+            can_tune: Callable[[str], bool] = tunable) -> TuneStep | None:
+    """The step for the best open candidate of ``measured`` (the plan's rows) that can be tuned here,
+    when customisation matters and the run has a task; else None."""
     if customise == "none" or not task:
         return None
-    for row in sorted((r for r in measured if r.get("side") == "open"), key=lambda r: r.get("rank", 0)):
-        if can_tune(row["model"]):
-            reason = {lang: text("tune_why", lang, model=row["model"], rank=row.get("rank")) for lang in ("en", "id")}
-            return {"base": row["model"], "rank": row.get("rank"), "command": f"whichai tune {row['model']} --task {task}",
-                    "run": False, "reason": reason}
+    for row in sorted((r for r in measured if r.side == "open"), key=lambda r: r.rank):
+        if can_tune(row.model):
+            reason = {lang: text("tune_why", lang, model=row.model, rank=row.rank) for lang in ("en", "id")}
+            return TuneStep(row.model, row.rank, f"whichai tune {row.model} --task {task}", reason=reason)
     return None
 
 
-def render(step: dict[str, Any] | None, console: Any, lang: str) -> None:
+def render(step: TuneStep | None, console: Any, lang: str) -> None:
     if step is None:
         return
     from rich.markup import escape
 
     console.print("[bold]" + escape(text("tune_step", lang)) + "[/]")
-    console.print(f"  {escape(step['command'])}  [dim]({escape(step['reason'].get(lang, step['reason']['en']))})[/]")
+    console.print(f"  {escape(step.command)}  [dim]({escape(step.reason.get(lang, step.reason['en']))})[/]")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -94,6 +94,51 @@ class LocalServer:
         return self.url + "/v1"
 
 
+@dataclass(frozen=True)
+class ModelDetails:
+    """What Ollama's model list says of a model besides its name (each None when absent or malformed)."""
+
+    size_bytes: int | None = None
+    parameter_size: str | None = None
+    quantization: str | None = None
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class ServedModel:
+    """One model of a local server's list: ``id`` is what whichai runs (``server/name``); ``catalog``:
+    the catalog entry it matches (set by :func:`whichai.providers.identity.link_to_catalog`)."""
+
+    name: str
+    id: str
+    details: ModelDetails | None = None  # Ollama's list only
+    catalog: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        details = asdict(self.details) if self.details is not None else {}
+        return {"name": self.name, **details, "id": self.id, "catalog": self.catalog}
+
+
+@dataclass(frozen=True)
+class ServerProbe:
+    """One local server's answer to :func:`probe`: whether it runs, its models, or why not (``note``: not
+    probed, ``error``: no usable model list)."""
+
+    server: str
+    label: str
+    url: str
+    running: bool = False
+    models: tuple[ServedModel, ...] = ()
+    note: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"server": self.server, "label": self.label, "url": self.url, "running": self.running,
+                                  "models": [m.to_json() for m in self.models]}
+        out.update({k: v for k, v in (("note", self.note), ("error", self.error)) if v is not None})
+        return out
+
+
 SERVERS: dict[str, LocalServer] = {
     s.name: s
     for s in (
@@ -127,27 +172,35 @@ def is_loopback(url: str | None) -> bool:
     return host in _LOOPBACK or host.startswith("127.")
 
 
-def _models_of(server: LocalServer, payload: Any) -> list[dict[str, Any]]:
+def _models_of(server: LocalServer, payload: dict[str, object]) -> list[ServedModel]:
+    """The models of a server's model list (entries without a usable name skipped)."""
     if server.name == "ollama":
-        if not isinstance(payload.get("models"), list):
+        items = payload.get("models")
+        if not isinstance(items, list):
             return []
         rows = []
-        for item in payload.get("models")[:MAX_MODELS]:
+        for item in items[:MAX_MODELS]:
             if not isinstance(item, dict):
                 continue
-            details = item.get("details")
-            if not isinstance(details, dict):
-                details = {}
-            size = item.get("size")
-            rows.append({"name": _text(item.get("model")) or _text(item.get("name")),
-                         "size_bytes": size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
-                         "parameter_size": _text(details.get("parameter_size")),
-                         "quantization": _text(details.get("quantization_level")), "family": _text(details.get("family"))})
+            name = _text(item.get("model")) or _text(item.get("name"))
+            if name:
+                rows.append(ServedModel(name, f"{server.name}/{name}", _details(item)))
         return rows
     items = payload.get("data")
     if not isinstance(items, list):
         return []
-    return [{"name": _text(item.get("id"))} for item in items[:MAX_MODELS] if isinstance(item, dict) and _text(item.get("id"))]
+    names = [_text(item.get("id")) for item in items[:MAX_MODELS] if isinstance(item, dict)]
+    return [ServedModel(name, f"{server.name}/{name}") for name in names if name]
+
+
+def _details(item: dict[str, object]) -> ModelDetails:
+    details = item.get("details")
+    if not isinstance(details, dict):
+        details = {}
+    size = item.get("size")
+    return ModelDetails(size_bytes=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None,
+                        parameter_size=_text(details.get("parameter_size")),
+                        quantization=_text(details.get("quantization_level")), family=_text(details.get("family")))
 
 
 MAX_MODELS = 2000  # entries read from one server's model list
@@ -160,26 +213,24 @@ def _text(value: Any) -> str | None:
     return value
 
 
-def _row(server: LocalServer) -> dict[str, Any]:
-    return {"server": server.name, "label": server.label, "url": server.url, "running": False, "models": []}
+def _row(server: LocalServer) -> ServerProbe:
+    return ServerProbe(server.name, server.label, server.url)
 
 
-async def _probe_one(client, server: LocalServer, deadline_s: float | None = None) -> dict[str, Any]:
+async def _probe_one(client, server: LocalServer, deadline_s: float | None = None) -> ServerProbe:
     import httpx
 
     row = _row(server)
     if not is_loopback(server.url):
-        row["note"] = f"{server.env} points to {server.url}, which is not on this machine: not probed (loopback only)."
-        return row
+        return replace(row, note=f"{server.env} points to {server.url}, which is not on this machine: not probed (loopback only).")
     try:
         answer = await get_bounded_async(client, server.url + server.models_path, deadline_s)
     except (httpx.HTTPError, BodyTooLarge, ProbeDeadline) as exc:
-        row["error"] = _why(exc)
-        return row
+        return replace(row, error=_why(exc))
     return _read(row, server, *answer)
 
 
-def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
+def probe_server(name: str, timeout: float = 2.0) -> ServerProbe:
     """One server, wherever its variable points (the user named it), without an event loop: for checks before a run."""
     import httpx
 
@@ -189,35 +240,27 @@ def probe_server(name: str, timeout: float = 2.0) -> dict[str, Any]:
         with httpx.Client(timeout=timeout, trust_env=False) as client:
             answer = get_bounded(client, server.url + server.models_path)
     except (httpx.HTTPError, BodyTooLarge, ProbeDeadline) as exc:
-        row["error"] = _why(exc)
-        return row
+        return replace(row, error=_why(exc))
     return _read(row, server, *answer)
 
 
-def _read(row: dict[str, Any], server: LocalServer, status: int, body: bytes) -> dict[str, Any]:
+def _read(row: ServerProbe, server: LocalServer, status: int, body: bytes) -> ServerProbe:
     """The row filled from the server's answer to its model-list request (or why it is not one)."""
     import json
 
     if status >= 400:
-        row["error"] = f"HTTP {status} from the model list"
-        return row
+        return replace(row, error=f"HTTP {status} from the model list")
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError) as exc:  # not JSON, or nested past the parser's depth
-        row["error"] = _why(exc)
-        return row
+        return replace(row, error=_why(exc))
     return _fill(row, server, payload)
 
 
-def _fill(row: dict[str, Any], server: LocalServer, payload: Any) -> dict[str, Any]:
+def _fill(row: ServerProbe, server: LocalServer, payload: object) -> ServerProbe:
     if not isinstance(payload, dict):
-        row["error"] = "answered, but not with a model list"
-        return row
-    row["running"] = True
-    row["models"] = [m for m in _models_of(server, payload) if m["name"]]
-    for model in row["models"]:
-        model["id"] = f"{server.name}/{model['name']}"
-    return row
+        return replace(row, error="answered, but not with a model list")
+    return replace(row, running=True, models=tuple(_models_of(server, payload)))
 
 
 def _why(exc: BaseException) -> str:
@@ -236,7 +279,7 @@ def _why(exc: BaseException) -> str:
     return f"{type(exc).__name__}"
 
 
-async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:
+async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[ServerProbe]:
     import httpx
 
     servers = [SERVERS[n] for n in (names or SERVERS)]
@@ -245,6 +288,6 @@ async def probe_async(names: list[str] | None = None, timeout: float = PROBE_TIM
         return list(await asyncio.gather(*(_probe_one(client, s, deadline) for s in servers)))
 
 
-def probe(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[dict[str, Any]]:
-    """Each known local server: {server, label, url, running, models: [{id, name, ...}], error?, note?}."""
+def probe(names: list[str] | None = None, timeout: float = PROBE_TIMEOUT_S) -> list[ServerProbe]:
+    """Each known local server: whether it runs and its models, or why not."""
     return asyncio.run(probe_async(names, timeout))

@@ -1,6 +1,7 @@
 """What a model id stands for: the catalog entry it runs, and where it runs.
 
-``identity(registry, model_id, catalog)`` gives the keys a run's per-model summary carries for decide:
+``identity(registry, model_id, catalog)`` gives the :class:`Identity` whose keys a run's per-model summary
+carries for decide:
 
 - ``serves``: the catalog id of the model behind the id, when it is not the id itself: a configured
   server's ``serves = "<catalog id>"``, or the entry matched from a local server's model name
@@ -17,15 +18,38 @@ catalog)`` adds that match to every model of a :func:`whichai.providers.discover
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from whichai.providers.discovery import is_loopback
+from whichai.providers.discovery import ServerProbe, is_loopback
 from whichai.providers.hub import is_hub_ref, parse_ref
 
 _QUANT = re.compile(r"(?i)[-_.:]?(?:i?q\d(?:_[a-z0-9]+)*|[bf]f?16|f32|fp8|int[48]|awq|gptq|gguf|mlx|\d+bit)$")
 _TOKEN = re.compile(r"\d+(?:\.\d+)?[bkm]?(?![a-z])|[a-z]+")
 _VARIANT = {"instruct", "it", "chat", "hf", "latest"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The catalog entry a model id runs (``serves``, when not the id itself), whether the user runs it
+    (``self_hosted``), on what (``hardware``), and a local GGUF's own parameter count (``params_b``, for a
+    file the catalog does not know). ``in_process``: whichai's own local/ provider runs it."""
+
+    serves: str | None = None
+    self_hosted: bool = False
+    hardware: str | None = None
+    params_b: float | None = None
+    in_process: bool = False
+
+    def summary_keys(self) -> dict[str, str | bool | float]:
+        """The keys that are set, as a run's per-model summary carries them (in the order it always had)."""
+        keys: dict[str, str | bool | float | None] = {"serves": self.serves, "self_hosted": self.self_hosted or None,
+                                                       "hardware": self.hardware, "params_b": self.params_b}
+        if self.in_process:  # the local provider's keys came first, its match to the catalog after
+            keys = {"self_hosted": keys["self_hosted"], "hardware": keys["hardware"], **keys}
+        return {k: v for k, v in keys.items() if v is not None}
 
 
 def tokens(name: str) -> frozenset[str]:
@@ -75,12 +99,9 @@ def match(catalog: Any, name: str) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def link_to_catalog(rows: list[dict[str, Any]], catalog: Any) -> list[dict[str, Any]]:
-    """Add ``catalog`` (the matching catalog id, or None) to every model of the probe's rows."""
-    for row in rows:
-        for model in row["models"]:
-            model["catalog"] = match(catalog, model["name"])
-    return rows
+def link_to_catalog(rows: list[ServerProbe], catalog: Any) -> list[ServerProbe]:
+    """The probe's rows with ``catalog`` (the matching catalog id, or None) set on every model."""
+    return [replace(row, models=tuple(replace(m, catalog=match(catalog, m.name)) for m in row.models)) for row in rows]
 
 
 def _is_local_server(provider: Any) -> bool:
@@ -95,34 +116,30 @@ def is_self_hosted(provider: Any) -> bool:
     return bool(provider.local or getattr(provider.config, "self_hosted", False) or _is_local_server(provider))
 
 
-def identity(registry: Any, model_id: str, catalog: Any) -> dict[str, Any]:
-    """The ``serves`` / ``self_hosted`` / ``hardware`` keys for one model id (empty for a vendor API)."""
+def identity(registry: Any, model_id: str, catalog: Any) -> Identity:
+    """The identity of one model id (nothing set for a vendor API)."""
     from whichai.providers.registry import split_model_id
 
     prefix, name = split_model_id(model_id)
     provider = registry.provider(prefix)
     config = provider.config
-    out: dict[str, Any] = {}
     if provider.local:
-        out.update(self_hosted=True, hardware="this-machine")
+        local = Identity(self_hosted=True, hardware="this-machine", in_process=True)
         if is_hub_ref(name) and catalog.find_raw(model_id) is None:
-            found = match(catalog, parse_ref(name).repo_id.split("/", 1)[1])
-            if found:
-                out["serves"] = found
-        elif catalog.find_raw(model_id) is None and (params := local_params_b(model_id)):
-            out["params_b"] = params
-        return out
-    if getattr(config, "serves", None):
-        out["serves"] = config.serves
-    elif _is_local_server(provider):
-        found = match(catalog, name)
-        if found:
-            out["serves"] = found
-    if is_self_hosted(provider):
-        out["self_hosted"] = True
-        if is_loopback(getattr(config, "base_url", None)):
-            out["hardware"] = "this-machine"
-    return out
+            return replace(local, serves=match(catalog, parse_ref(name).repo_id.split("/", 1)[1]))
+        if catalog.find_raw(model_id) is None and (params := local_params_b(model_id)):
+            return replace(local, params_b=params)
+        return local
+    serves = getattr(config, "serves", None) or (match(catalog, name) if _is_local_server(provider) else None)
+    if not is_self_hosted(provider):
+        return Identity(serves=serves)
+    return Identity(serves=serves, self_hosted=True,
+                    hardware="this-machine" if is_loopback(getattr(config, "base_url", None)) else None)
+
+
+def identities(registry: Any, model_ids: Iterable[str], catalog: Any) -> dict[str, Identity]:
+    """model id -> :func:`identity`, for each of ``model_ids``."""
+    return {model_id: identity(registry, model_id, catalog) for model_id in model_ids}
 
 
 def local_params_b(model_id: str) -> float | None:
@@ -144,28 +161,28 @@ def local_params_b(model_id: str) -> float | None:
         return None
 
 
-def save(store: Any, run_id: str, summaries: list[dict[str, Any]]) -> None:
+def save(store: Any, run_id: str, found: Mapping[str, Identity]) -> None:
     """Keep each model's identity with the run, so a later ``whichai recommend --run`` judges it the same way."""
-    rows = [(run_id, s["model"], s.get("serves"), int(bool(s.get("self_hosted"))), s.get("hardware")) for s in summaries]
+    rows = [(run_id, model, i.serves, int(i.self_hosted), i.hardware) for model, i in found.items()]
     with store.db:
         store.db.executemany("INSERT OR REPLACE INTO run_model_identity VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def stored(store: Any, run_id: str) -> dict[str, dict[str, Any]]:
-    """model -> {serves?, self_hosted?, hardware?} as saved with the run (only the keys that are set)."""
-    out: dict[str, dict[str, Any]] = {}
+def stored(store: Any, run_id: str) -> dict[str, Identity]:
+    """model -> the identity saved with the run (``serves``, ``self_hosted``, ``hardware``)."""
     query = "SELECT model, serves, self_hosted, hardware FROM run_model_identity WHERE run_id = ?"
-    for model, serves, self_hosted, hardware in store.db.execute(query, (run_id,)):
-        keys = {"serves": serves, "self_hosted": bool(self_hosted) or None, "hardware": hardware}
-        out[model] = {k: v for k, v in keys.items() if v is not None}
-    return out
+    return {model: Identity(serves=serves, self_hosted=bool(self_hosted), hardware=hardware)
+            for model, serves, self_hosted, hardware in store.db.execute(query, (run_id,))}
 
 
-def apply_stored(store: Any, run_id: str, summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add the saved identity keys to a run's per-model summaries (for decide's measurements)."""
+def run_identities(store: Any, run_id: str, model_ids: Iterable[str]) -> dict[str, Identity]:
+    """The identity each of a run's models was run under (for decide's measurements): as saved with the
+    run, and a local GGUF's parameter count read again from the file (the size is not stored with the run)."""
     found = stored(store, run_id)
-    for summary in summaries:
-        summary.update(found.get(summary["model"], {}))
-        if summary["model"].startswith("local/") and "serves" not in summary and (params := local_params_b(summary["model"])):
-            summary.setdefault("params_b", params)  # read again from the file: the size is not stored with the run
-    return summaries
+    out = {}
+    for model_id in model_ids:
+        saved = found.get(model_id, Identity())
+        if model_id.startswith("local/") and saved.serves is None and (params := local_params_b(model_id)):
+            saved = replace(saved, params_b=params)
+        out[model_id] = saved
+    return out

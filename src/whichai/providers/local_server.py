@@ -23,13 +23,13 @@ class LocalServerProvider(OpenAIProvider):
 
         super().check(model)
         row = probe_server(self.server.name)
-        if not row["running"]:
-            why = row.get("note") or row.get("error")
+        if not row.running:
+            why = row.note or row.error
             raise ConfigError(
                 f"{self.name}/{model}: {self.server.label} is not answering at {self.server.url} ({why}). "
                 f"Fix: start it ({self.server.start}), or set {self.server.env} to where it listens."
             )
-        names = [m["name"] for m in row["models"]]
+        names = [m.name for m in row.models]
         if model not in names and not (self.server.name == "ollama" and f"{model}:latest" in names):
             fix = f"ollama pull {model}" if self.server.name == "ollama" else f"load {model} in {self.server.label}"
             served = ", ".join(names[:12]) or "none"

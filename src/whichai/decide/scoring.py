@@ -204,7 +204,7 @@ def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: flo
     totals = [raw(r) for r in rest]
     placed = [False] * len(rest)
     within: list[tuple[float, str, int]] = []  # (monthly cost, model, index) of the unplaced models within the band
-    out = []
+    out: list[Any] = []
     highest = entered = 0
     while len(out) < len(rest):
         while placed[highest]:

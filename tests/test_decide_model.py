@@ -30,9 +30,9 @@ def entry(model_id: str, openness: str = "open-weights", **fields) -> ModelEntry
 
 def rank(profile: Profile, entries: list, measurements=None, capacity=None, today=TODAY):
     index = {e.id.lower(): e for e in entries}
-    cands = build_candidates(profile, entries, measurements, lambda m: index.get(m.lower()), {}, capacity=capacity, today=today)
+    cands = build_candidates(profile, entries, measurements, lambda m: index.get(m.lower()), capacity=capacity, today=today)
     w = {cid: wt.raw for cid, wt in derive_weights(profile).items()}
-    ranked, excluded = evaluate(prepare(cands, profile, w, {}), profile, w)
+    ranked, excluded = evaluate(prepare(cands, profile, w), profile, w)
     return ranked, {c.model: [r.code for r in reasons] for c, reasons in excluded}
 
 
@@ -213,9 +213,9 @@ def test_operations_cost_that_decides_the_verdict_is_named_with_the_settings_to_
                entry("vendor/chat-mini", "closed")]
     profile = Profile(team_skill="none", budget_usd_per_month=150, data_sensitivity="confidential", hardware={"ram_gb": 32}, rent=None)
     index = {e.id: e for e in entries}
-    cands = build_candidates(profile, entries, None, index.get, {}, today=TODAY)
+    cands = build_candidates(profile, entries, None, index.get, today=TODAY)
     w = {cid: wt.raw for cid, wt in derive_weights(profile).items()}
-    prepared = prepare(cands, profile, w, {})
+    prepared = prepare(cands, profile, w)
     ranked, excluded = evaluate(prepared, profile, w)
     assert [r.model for r in ranked] == ["vendor/chat-mini"]
     assert [r.code for c, reasons in excluded for r in reasons] == ["over_budget"]  # priced out by operations
@@ -227,8 +227,8 @@ def test_operations_cost_that_decides_the_verdict_is_named_with_the_settings_to_
     assert found.params["settings"] == ["ops_hours_per_month", "ops_hourly_rate_usd"]
     # no operations time (stated in the profile): the open model ranks first and operations decide nothing
     cheap = profile.model_copy(update={"ops_hours_per_month": 0.0})
-    cands = build_candidates(cheap, entries, None, index.get, {}, today=TODAY)
-    prepared = prepare(cands, cheap, w, {})
+    cands = build_candidates(cheap, entries, None, index.get, today=TODAY)
+    prepared = prepare(cands, cheap, w)
     ranked, _ = evaluate(prepared, cheap, w)
     assert ranked[0].model == "lab/assistant-8b-instruct" and operations_decide(prepared, ranked, cheap, w) is None
 

@@ -26,10 +26,10 @@ def test_a_profile_without_availability_is_always_on_and_says_so():
 
 def test_a_small_model_is_not_costed_on_an_h100_unless_the_profile_says_so():
     p = Profile()
-    assert "L4" in rentable_for(0.5, p).gpu  # a 135M model
-    assert "H100" in rentable_for(60, p).gpu
+    assert "L4" in rentable_for(0.5, p.rent).gpu  # a 135M model
+    assert "H100" in rentable_for(60, p.rent).gpu
     own = parse_profile("name: x\nrent: {gpu: A100 80GB, memory_gb: 80, usd_per_hour: 1.9}\n", "x.yaml")
-    assert rentable_for(0.5, own).gpu == "A100 80GB"
+    assert rentable_for(0.5, own.rent).gpu == "A100 80GB"
 
 
 def test_tco_of_a_135m_model_rents_a_small_gpu_billed_all_month(cli):

@@ -36,11 +36,11 @@ def test_a_measured_file_is_sized_not_excluded_as_size_unknown(tmp_path):
                 "latency_p50_s": 0.4, "latency_p95_s": 0.9, "ttft_p50_s": 0.05, "output_tokens_per_s": 40.0, "cost_usd": 0.0,
                 "self_hosted": True, "hardware": "this-machine", "params_b": local_params_b(model)}
     profile = Profile(data_may_go="nowhere", deployment="on-premises", hardware=OwnedHardware(ram_gb=16), rent=None)
-    found = {c.model: c for c in build_candidates(profile, [], [measured], lambda m: None, {}, today=TODAY)}
+    found = {c.model: c for c in build_candidates(profile, [], [measured], lambda m: None, today=TODAY)}
     cand = found[model]
     codes = [r.code for r in cand.reasons] + [r.code for r in cand.notes]
     assert "size_unknown" not in codes, codes
     assert cand.modes and cand.fits_owned, codes
     without = {**measured, "params_b": None}  # the rule it replaces: unknown size, excluded on hardware not this machine
-    again = build_candidates(profile, [], [without], lambda m: None, {}, today=TODAY)[0]
+    again = build_candidates(profile, [], [without], lambda m: None, today=TODAY)[0]
     assert "size_unknown" in [r.code for r in again.reasons]

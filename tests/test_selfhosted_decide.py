@@ -32,7 +32,7 @@ SERVER = {"serves": "meta/llama-3.1-8b-instruct", "self_hosted": True, "hardware
 def candidates(profile: Profile, measurements: list[dict]):
     catalog = entries()
     index = {name.lower(): e for e in catalog for name in (e.id, *e.aliases)}
-    return {c.model: c for c in build_candidates(profile, catalog, measurements, lambda m: index.get(m.lower()), {}, today=TODAY)}
+    return {c.model: c for c in build_candidates(profile, catalog, measurements, lambda m: index.get(m.lower()), today=TODAY)}
 
 
 def test_a_server_that_serves_a_catalog_model_carries_its_facts_and_is_self_hosted() -> None:

@@ -19,5 +19,5 @@ def test_measured_seconds_per_request_equal_the_measured_latency():
     mean_out = sum(t[2] for t in TIMINGS) / len(TIMINGS)
     mean_latency = sum(t[1] for t in TIMINGS) / len(TIMINGS)
     profile = Profile(volume=Volume(output_tokens_per_request=mean_out, input_tokens_per_request=20))
-    seconds = _measured_seconds(measured, profile)
+    seconds = _measured_seconds(measured, profile.volume)
     assert abs(seconds - mean_latency) / mean_latency < 0.02, (seconds, mean_latency)

@@ -27,7 +27,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from whichai import clock, safeyaml
+from whichai import clock
 from whichai.catalog.naming import OWNER_LAB, slug
 
 CURATED = Path(__file__).parent / "curated" / "lifecycle.yaml"
@@ -91,6 +91,8 @@ def entry_status(entry: dict, day: date | str | None = None) -> str:
 
 def read_notices(path: Path = CURATED) -> dict[str, dict]:
     """Run id -> {shutdown_date, announced, source, notice} from the curated vendor notices."""
+    from whichai import safeyaml  # YAML is read when the catalog is built, not each time it is loaded
+
     doc = safeyaml.load_packaged(path)
     out: dict[str, dict] = {}
     for i, notice in enumerate(doc["notices"]):

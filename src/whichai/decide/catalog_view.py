@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai import clock
+
+if TYPE_CHECKING:
+    from whichai.decide.constraints import Models
 
 
 class _Record:
@@ -193,9 +196,6 @@ class CatalogView:
             entries = list(catalog)
         self.catalog = catalog
         self.entries = sorted(entries, key=lambda e: e.id)
-        self.cache: dict[Any, Any] = {}  # entry-only criterion scores, shared by every re-run
-        self.memo: dict[tuple, Any] = {}  # deployment modes and their cost, by model and what they depend on
-        self.spent = False  # a recommendation has used it (its memo then holds measurements by their ids)
         self.index: dict[str, Any] = {}
         for e in self.entries:
             for alias in e.aliases or []:
@@ -205,6 +205,14 @@ class CatalogView:
 
     def resolve(self, model_id: str) -> Any:
         return self.index.get(str(model_id).strip().lower())
+
+    @cached_property
+    def models(self) -> Models:
+        """Each entry as a candidate model before any profile answer, made once per view: every pass and
+        recommendation over the view shares what is cached on them."""
+        from whichai.decide.constraints import catalog_models
+
+        return catalog_models(self.entries)
 
 
 def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:

@@ -18,30 +18,45 @@ stays where the user runs it), never as an outside vendor's API. When several me
 one entry (the embedded model and a server serving the same weights), each stays a candidate of its
 own: the one measured under the entry's own id or alias (else the first by id) keeps the entry's id,
 the others keep their run ids, with a ``serves`` note.
+
+How it is computed: what a model is before any profile answer (:class:`Model`: its entry, its
+measurement and the facts read from them) is made once, per catalog entry when a catalog view is
+made. Each rule is a function of a model and of the profile answers it reads, passed as a record of
+exactly those answers (:class:`Checks` for the checks of the model alone, :class:`Deploy` for the
+deployment modes): a rule cannot read an answer it is not given. Over the catalog's models, a rule's
+results are a pure function of the models and those answers (:func:`each`, :func:`deployments`),
+cached on them, so the passes of one recommendation (the "what if" re-runs) share every result whose
+answers they share.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from whichai import clock
 from whichai.catalog.hardware import fit_memory
 from whichai.decide.catalog_view import lifecycle_of
-from whichai.decide.profile import OPENNESS_RANK, Profile
+from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
     MAX_RENTED_GPUS,
     Mode,
-    api_mode,
+    Ops,
+    PerRequest,
+    Throughput,
+    api_cost,
     at_volume,
     find_capacity,
     memory_needed_gb,
-    owned_mode,
+    owned_cost,
+    price_override,
     rentable_for,
-    rented_mode,
+    rented_cost,
     weakest,
     with_ops,
 )
@@ -78,6 +93,7 @@ class Candidate:
     self_hosted: bool = False  # a measurement of the user's own deployment (local model, own server)
     lifecycle: dict[str, Any] | None = None  # {status, shutdown_date, within_horizon, horizon_months, source}
     today: date | None = None  # the date lifecycle and release age are judged at
+    source: Model | None = None  # what it is before any profile answer (the scores of the model alone are cached on it)
 
 
 def fact(entry: Any, name: str) -> Any:
@@ -135,61 +151,156 @@ def _zero_retention(entry: Any) -> bool:
     return retention is not None and str(retention).strip().lower() in ("0", "0 days", "none", "zero")
 
 
-def _profile_keys(profile: Profile) -> dict[str, Any]:
-    """What each mode's cost depends on, as hashable keys (modes are memoised across re-runs). Not
-    the number of requests: a mode's cost is a function of it (:meth:`Mode.monthly`), so the passes at
-    other volumes (the hybrid halves) share the modes; a full pass reprices the components it shows."""
-    vol = (profile.volume.input_tokens_per_request, profile.volume.output_tokens_per_request)
-    ops = (profile.team_skill, profile.ops_hourly_rate_usd, profile.ops_hours_per_month)
-    hw = profile.hardware.model_dump_json() if profile.hardware is not None else None
-    rent = (profile.rent.model_dump_json() if profile.rent is not None else None, profile.availability)
-    prices = tuple(sorted((k, v.input, v.output) for k, v in profile.prices.items()))
-    return {"api": (vol, prices), "owned": (vol, hw), "rented": (vol, rent), "ops": ops}
+# a model before any profile answer ------------------------------------------------------------------
 
 
-def _key_id(memo: dict | None, value: tuple) -> Any:
-    """A small int standing for a composite key in ``memo`` (the value itself without a memo)."""
-    if memo is None:
-        return value
-    ids = memo.get(_KEY_IDS)
-    if ids is None:
-        ids = memo[_KEY_IDS] = {}
-    found = ids.get(value)
-    if found is None:
-        found = ids[value] = len(ids)
-    return found
+@dataclass(frozen=True, eq=False)
+class Model:
+    """What a candidate is before any profile answer: its catalog entry and, when measured, its
+    measurement, with the facts decide reads from them (:func:`model_of`). One per catalog entry, made
+    once per catalog view (:func:`catalog_models`); one per measured deployment, per pass. One model is
+    one object: the results cached on it (:func:`each`) key on its identity."""
+
+    model: str  # its id as a candidate
+    name: str
+    entry: Any  # ModelEntry | RawEntry | None (measured but not in the catalog)
+    openness: str  # open-source | open-weights | closed | unknown
+    openness_origin: str  # catalog | inferred
+    measurement: dict | None
+    self_hosted: bool  # a measurement of the user's own deployment (:func:`is_self_hosted`)
+    local_measured: bool  # measured on this machine (a local model, or a server on this machine)
+    downloadable: bool  # weights the user can hold
+    api_available: bool  # an API a vendor or host serves it through (never for the user's own deployment)
+    params_b: float | None
+    active_params_b: float | None
+    ids: tuple[str, ...]  # its id and aliases (a capacity figure may name any)
+    thinking: bool  # reasons before answering, costed with THINKING_OUTPUT_FACTOR × the output tokens until measured
+    zero_retention: bool  # the vendor offers zero retention (on record)
+    notes: tuple[Reason, ...]  # not in the catalog
 
 
-_KEY_IDS = ("key ids",)
+def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Model:
+    """The model ``model_id`` as its catalog ``entry`` (None: not in the catalog) and its ``measurement`` describe it."""
+    self_hosted = is_self_hosted(measurement, entry)
+    local_measured = False
+    if measurement is not None:
+        ran_id = str(measurement.get("model") or model_id)
+        local_measured = ran_id.startswith("local/") or measurement.get("hardware") == "this-machine"
+    downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
+    if self_hosted:
+        api_available = False
+    else:
+        api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
+    params = _params_b(entry, measurement)
+    if entry is not None:
+        name, openness, origin, notes = entry.name, entry.openness, "catalog", ()
+        active = getattr(entry, "active_params_b", None) or params
+    else:
+        (openness, origin), name, notes = _infer_openness(model_id, self_hosted), model_id.split("/", 1)[-1], (Reason("not_in_catalog"),)
+        active = params
+    return Model(model_id, name, entry, openness, origin, measurement, self_hosted, local_measured, downloadable, api_available,
+                 params, active, (model_id, *(getattr(entry, "aliases", None) or ())), measurement is None and thinks(model_id, name, entry),
+                 _zero_retention(entry), notes)
 
 
-def memoised(memo: dict | None, key: tuple, make):
-    """``memo[key]``, made by ``make()`` the first time (every time without a memo)."""
-    if memo is None:
-        return make()
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = make()
-    return found
+@dataclass(frozen=True, eq=False)
+class Models:
+    """The catalog's models (one :class:`Model` per entry, sorted by id), made once per catalog view."""
+
+    items: tuple[Model, ...]
 
 
-def _thinking_profile(profile: Profile) -> Profile:
-    """The profile as a thinking model serves it: THINKING_OUTPUT_FACTOR × the output tokens."""
-    vol = profile.volume
-    return profile.model_copy(update={"volume": vol.model_copy(update={"output_tokens_per_request": vol.output_tokens_per_request * THINKING_OUTPUT_FACTOR})})
+def catalog_models(entries: list[Any]) -> Models:
+    return Models(tuple(model_of(e.id, e) for e in sorted(entries, key=lambda e: e.id)))
 
 
-def _thinking(mode: Any) -> Any:
-    """Mark a mode costed with thinking tokens (an estimate, said in its first component)."""
-    if isinstance(mode, Mode):
-        mode.output_factor = THINKING_OUTPUT_FACTOR
-        mode.cost_origin = weakest(mode.cost_origin, "estimate")
-        mode.origin_without_ops = weakest(mode.origin_without_ops or mode.cost_origin, "estimate")
-        if mode.components:
-            first = mode.components[0]
-            first.suffix = (*first.suffix, "cost.detail_thinking")
-            first.origin = weakest(first.origin, "estimate")
-    return mode
+@lru_cache(maxsize=256)
+def each(rule: Callable[..., Any], models: Models, *answers: Any) -> tuple[Any, ...]:
+    """``rule(model, *answers)`` for each of the catalog's models: a pure function of the rule, the models
+    and the answers, computed once for each and shared by every pass that gives the same answers."""
+    return tuple(rule(m, *answers) for m in models.items)
+
+
+# the model alone: lifecycle, licence, openness, the quality bar, SLA, customisation ---------------------
+
+
+class Checks(NamedTuple):
+    """The profile's answers the checks of the model alone read, and the day lifecycles are judged at."""
+
+    today: date
+    horizon_months: float
+    commercial: bool
+    accept_use_restrictions: bool
+    min_openness: str
+    min_quality: float | None
+    support: str
+    customise: str
+
+    @classmethod
+    def of(cls, profile: Profile, today: date) -> Checks:
+        return cls(today, profile.horizon_months, profile.commercial, profile.accept_use_restrictions, profile.min_openness,
+                   profile.min_quality, profile.support, profile.customise)
+
+
+class Static(NamedTuple):
+    """What the model alone decides under the profile: its lifecycle, the reasons that exclude it, notes."""
+
+    lifecycle: dict[str, Any] | None
+    reasons: tuple[Reason, ...]
+    notes: tuple[Reason, ...]
+
+    @property
+    def retired(self) -> bool:
+        return bool(self.lifecycle) and self.lifecycle["status"] == "retired"  # type: ignore[index]
+
+
+def static_checks(m: Model, checks: Checks) -> Static:
+    """The lifecycle at ``checks.today`` (retired: excluded, nothing else checked); then the licence,
+    the openness, the measured quality bar, SLA and customisation."""
+    life = (lifecycle_state(m.entry, checks.today, checks.horizon_months) if m.entry is not None else None) or None
+    if life and life["status"] == "retired":
+        day = life["shutdown_date"]
+        return Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), ())
+    reasons: list[Reason] = []
+    notes: list[Reason] = []
+    entry = m.entry
+    if entry is not None:
+        licence = entry.license or "?"
+        if checks.commercial and entry.commercial_use is False:
+            reasons.append(Reason("licence_commercial", {"license": licence}))
+        if not checks.accept_use_restrictions and entry.license_restricts_use:
+            reasons.append(Reason("licence_restricted", {"license": licence}))
+    required = OPENNESS_RANK[checks.min_openness]
+    if required > 0:
+        if m.openness == "unknown":
+            reasons.append(Reason("openness_unknown", {"required": checks.min_openness}))
+        elif OPENNESS_RANK[m.openness] < required:
+            reasons.append(Reason("openness_below", {"openness": m.openness, "required": checks.min_openness}))
+    if checks.min_quality is not None:
+        if m.measurement is not None and m.measurement.get("pass_rate") is not None:
+            _quality_bar(reasons, notes, m.measurement, checks.min_quality)
+        else:
+            notes.append(Reason("quality_unmeasured", {"min": checks.min_quality}))
+    if checks.support == "sla-required":
+        sla = _truthy(fact_value(entry, "sla"))
+        if sla is not True:
+            reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
+    if checks.customise == "must" and not m.downloadable and not _truthy(fact_value(entry, "fine_tuning")):
+        reasons.append(Reason("no_customisation"))
+    return Static(life, tuple(reasons), tuple(notes))
+
+
+def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict, minimum: float) -> None:
+    """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
+    95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
+    rate = float(measurement["pass_rate"])
+    if rate < minimum:
+        reasons.append(Reason("below_quality", {"rate": rate, "min": minimum}))
+        return
+    ci = measurement.get("pass_rate_ci95")
+    if ci and ci[0] is not None and float(ci[0]) < minimum:
+        n = next((int(measurement[k]) for k in ("scored", "answered", "cases") if isinstance(measurement.get(k), int) and measurement[k] > 0), None)
+        notes.append(Reason("quality_uncertain", {"rate": rate, "min": minimum, "low": float(ci[0]), "cases": n or "?"}))
 
 
 def lifecycle_state(entry: Any, today: date, horizon_months: float) -> dict[str, Any] | None:
@@ -230,98 +341,200 @@ def _offers_retired(entry: Any, today: date) -> bool:
     return True
 
 
-def _static_checks(cand: Candidate, entry: Any, measurement: dict | None, profile: Profile, downloadable: bool) -> None:
-    """Licence, openness, the measured quality bar, SLA and customisation."""
-    if entry is not None:
-        licence = entry.license or "?"
-        if profile.commercial and entry.commercial_use is False:
-            cand.reasons.append(Reason("licence_commercial", {"license": licence}))
-        if not profile.accept_use_restrictions and entry.license_restricts_use:
-            cand.reasons.append(Reason("licence_restricted", {"license": licence}))
-    required = OPENNESS_RANK[profile.min_openness]
-    if required > 0:
-        if cand.openness == "unknown":
-            cand.reasons.append(Reason("openness_unknown", {"required": profile.min_openness}))
-        elif OPENNESS_RANK[cand.openness] < required:
-            cand.reasons.append(Reason("openness_below", {"openness": cand.openness, "required": profile.min_openness}))
-    if profile.min_quality is not None:
-        if measurement is not None and measurement.get("pass_rate") is not None:
-            _quality_bar(cand, measurement, profile.min_quality)
-        else:
-            cand.notes.append(Reason("quality_unmeasured", {"min": profile.min_quality}))
-    if profile.support == "sla-required":
-        sla = _truthy(fact_value(entry, "sla"))
-        if sla is not True:
-            cand.reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
-    if profile.customise == "must" and not downloadable and not _truthy(fact_value(entry, "fine_tuning")):
-        cand.reasons.append(Reason("no_customisation"))
+# deployment modes and their cost -------------------------------------------------------------------
 
 
-def _quality_bar(cand: Candidate, measurement: dict, minimum: float) -> None:
-    """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
-    95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
-    rate = float(measurement["pass_rate"])
-    if rate < minimum:
-        cand.reasons.append(Reason("below_quality", {"rate": rate, "min": minimum}))
-        return
-    ci = measurement.get("pass_rate_ci95")
-    if ci and ci[0] is not None and float(ci[0]) < minimum:
-        n = next((int(measurement[k]) for k in ("scored", "answered", "cases") if isinstance(measurement.get(k), int) and measurement[k] > 0), None)
-        cand.notes.append(Reason("quality_uncertain", {"rate": rate, "min": minimum, "low": float(ci[0]), "cases": n or "?"}))
+class Deploy(NamedTuple):
+    """The profile's answers a model's deployment modes read (§1-2 of docs/method.md), and the day its
+    offers are judged at. The number of requests a month is not among them: a mode is priced per
+    request (:meth:`Mode.monthly` reads the volume; :func:`at_volume` prices what a view shows)."""
+
+    today: date
+    deployment: str
+    data_may_go: str
+    volume: PerRequest
+    prices: tuple[tuple[str, PriceOverride], ...]
+    hardware: OwnedHardware | None
+    rent: RentedGPU | None
+    availability: str
+    capacity: tuple[Throughput, ...]
+    ops: Ops
+
+    @classmethod
+    def of(cls, profile: Profile, today: date, capacity: tuple[Throughput, ...] = ()) -> Deploy:
+        return cls(today, profile.deployment, profile.data_may_go, PerRequest.of(profile.volume), tuple(profile.prices.items()),
+                   profile.hardware, profile.rent, profile.availability, capacity, Ops.of(profile))
 
 
-def _mark(ctx: dict[str, Any], mode: Any) -> Any:
-    return _thinking(mode) if ctx["thinking"] else mode
+def _context(volume: PerRequest) -> int:
+    """The context a deployment must hold: a request's tokens, at least 4096."""
+    return int(max(4096, volume.input_tokens_per_request + volume.output_tokens_per_request))
 
 
-def _api(cand: Candidate, ctx: dict[str, Any], failures: list[Reason]) -> None:
-    profile, entry, memo, keys = ctx["profile"], cand.entry, ctx["memo"], ctx["keys"]
-    if profile.deployment != "cloud":
-        failures.append(Reason("api_offline", {"deployment": profile.deployment}))
-    elif profile.data_may_go == "nowhere":
-        failures.append(Reason("api_data_stays"))
-    elif profile.data_may_go == "zero-retention-vendor" and (cand.openness != "closed" or not _zero_retention(entry)):
-        # zero retention is a vendor's promise: known for closed models' vendors; a third-party
-        # host of open weights is not in the catalog (its facts describe self-hosting)
-        failures.append(Reason("no_zero_retention"))
-    elif ctx["offers_retired"]:
-        failures.append(Reason("offers_retired"))
-    else:
-        mkey = id(cand.measurement) if cand.measurement is not None else None
-        mode = memoised(memo, ("api", cand.model, mkey, keys["api"]), lambda: _mark(ctx, api_mode(entry, cand.measurement, profile, cand.model)))
-        if isinstance(mode, str):
-            failures.append(Reason(mode))
-        else:
-            cand.modes.append(mode)
+def _thinking(mode: Any) -> Any:
+    """Mark a mode costed with thinking tokens (an estimate, said in its first component)."""
+    if isinstance(mode, Mode):
+        mode.output_factor = THINKING_OUTPUT_FACTOR
+        mode.cost_origin = weakest(mode.cost_origin, "estimate")
+        mode.origin_without_ops = weakest(mode.origin_without_ops or mode.cost_origin, "estimate")
+        if mode.components:
+            first = mode.components[0]
+            first.suffix = (*first.suffix, "cost.detail_thinking")
+            first.origin = weakest(first.origin, "estimate")
+    return mode
 
 
-def _owned(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: list[Reason]) -> None:
-    profile, memo, keys = ctx["profile"], ctx["memo"], ctx["keys"]
-    hw = profile.hardware
+def api_option(m: Model, volume: PerRequest, prices: tuple[tuple[str, PriceOverride], ...]) -> Mode | str | None:
+    """The model's API mode (a thinking model with its reasoning tokens), or the code of why it has no
+    price; None when it has no API."""
+    if not m.api_available:
+        return None
+    own = price_override(prices, m.model, getattr(m.entry, "aliases", None) or ())
+    found = api_cost(m.entry, m.measurement, volume.thinking() if m.thinking else volume, own)
+    return _thinking(found) if m.thinking else found
+
+
+def owned_option(m: Model, hw: OwnedHardware | None, volume: PerRequest, capacity: tuple[Throughput, ...]) -> tuple[Mode | Reason, bool | None] | None:
+    """(the owned mode before operations, or why there is none; whether it fits the hardware ``hw``), by
+    the one fit rule (:func:`whichai.catalog.hardware.fit_memory`); None when the weights are not the user's to hold."""
+    if not m.downloadable:
+        return None
     if hw is None:
-        failures.append(Reason("no_hardware"))
-        return
-    e = cand.entry
-    params = _params_b(e, cand.measurement)
-    active = (getattr(e, "active_params_b", None) or params) if e is not None else params
-    ran_here = ctx["local_measured"] and hw.this_machine  # it ran on this very machine: it fits (measured)
+        return Reason("no_hardware"), None
+    need = memory_needed_gb(m.params_b, _context(volume)) if m.params_b else None
+    ran_here = m.local_measured and hw.this_machine  # it ran on this very machine: it fits (measured)
     if need is None and not ran_here:
-        failures.append(Reason("size_unknown"))
-        return
+        return Reason("size_unknown"), None
     found = fit_memory(need, hw.ram_gb, hw.gpu_memory_gb()) if need is not None else None
     if found is not None and not found.ok:
-        failures.append(Reason("does_not_fit", {"need": round(found.need_gb, 1), "have": round(found.have_gb, 1)}))
-        cand.fits_owned = False
-        return
+        return Reason("does_not_fit", {"need": round(found.need_gb, 1), "have": round(found.have_gb, 1)}), False
     on_gpu = found.where == "gpu" if found is not None else bool(hw.gpus)
-    ids = [cand.model, *(getattr(e, "aliases", None) or [])]
-    cap = find_capacity(ids, ctx["capacity"], profile)
-    mkey = id(cand.measurement) if cand.measurement is not None else None
-    cap_key = None if cap is None else (cap["tokens_per_s"], cap.get("hardware"), cap.get("origin"), cap.get("source"))
-    key = ("owned", cand.model, mkey, on_gpu, cap_key, keys["owned"])
-    cand.modes.append(memoised(memo, key + (keys["ops"],),
-                               lambda: _mark(ctx, owned_mode(active, cand.measurement, ctx["local_measured"], profile, on_gpu, cap, params))))
-    cand.fits_owned = True
+    cap = find_capacity(m.ids, capacity, hw)
+    mode = owned_cost(m.active_params_b, m.measurement, m.local_measured, hw, volume.thinking() if m.thinking else volume, on_gpu, cap,
+                      m.params_b)
+    return (_thinking(mode) if m.thinking else mode), True
+
+
+def rented_option(m: Model, rent: RentedGPU | None, availability: str, volume: PerRequest) -> Mode | Reason | None:
+    """The rented mode before operations (enough GPUs of the profile's ``rent``, else the smallest that
+    holds the model, to hold it; at most MAX_RENTED_GPUS), or why there is none; None when the weights
+    are not the user's to hold or the profile rents nothing."""
+    if not m.downloadable or rent is None:
+        return None
+    need = memory_needed_gb(m.params_b, _context(volume)) if m.params_b else None
+    if need is None:
+        return Reason("size_unknown")
+    picked = rentable_for(need, rent)
+    gpus = max(1, math.ceil(need / picked.memory_gb))
+    if gpus > MAX_RENTED_GPUS:
+        return Reason("too_many_gpus", {"n": gpus, "gpu": picked.gpu})
+    mode = rented_cost(m.active_params_b, gpus, picked, availability, volume.thinking() if m.thinking else volume, m.params_b,
+                       picked is not rent)
+    return _thinking(mode) if m.thinking else mode
+
+
+def _operated(found: Any, ops: Ops) -> Any:
+    """A self-hosted option with the team's operations (:func:`with_ops`): the mode in ``found``, if any."""
+    if isinstance(found, Mode):
+        return with_ops(found, ops)
+    if isinstance(found, tuple) and isinstance(found[0], Mode):
+        return with_ops(found[0], ops), found[1]
+    return found
+
+
+@lru_cache(maxsize=64)
+def owned_modes(models: Models, hw: OwnedHardware | None, volume: PerRequest, capacity: tuple[Throughput, ...], ops: Ops) -> tuple[Any, ...]:
+    """:func:`owned_option` with the operations of ``ops``, for each of the catalog's models."""
+    return tuple(_operated(found, ops) for found in each(owned_option, models, hw, volume, capacity))
+
+
+@lru_cache(maxsize=64)
+def rented_modes(models: Models, rent: RentedGPU | None, availability: str, volume: PerRequest, ops: Ops) -> tuple[Any, ...]:
+    """:func:`rented_option` with the operations of ``ops``, for each of the catalog's models."""
+    return tuple(_operated(found, ops) for found in each(rented_option, models, rent, availability, volume))
+
+
+class Settled(NamedTuple):
+    """A model's deployment modes under the profile, the reasons that exclude it (no mode left), notes,
+    and whether it fits the user's hardware (None: unknown)."""
+
+    modes: tuple[Mode, ...]
+    reasons: tuple[Reason, ...]
+    notes: tuple[Reason, ...]
+    fits_owned: bool | None
+
+
+API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
+
+
+def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
+    """Why the API may not be used under the profile (§1): offline, the data stays, no zero retention,
+    every offer retired; None when it may."""
+    if deploy.deployment != "cloud":
+        return Reason("api_offline", {"deployment": deploy.deployment})
+    if deploy.data_may_go == "nowhere":
+        return Reason("api_data_stays")
+    if deploy.data_may_go == "zero-retention-vendor" and (m.openness != "closed" or not m.zero_retention):
+        # zero retention is a vendor's promise: known for closed models' vendors; a third-party
+        # host of open weights is not in the catalog (its facts describe self-hosting)
+        return Reason("no_zero_retention")
+    if m.entry is not None and _offers_retired(m.entry, deploy.today):
+        return Reason("offers_retired")
+    return None
+
+
+def settle(m: Model, deploy: Deploy, api: Mode | str | None, owned: tuple[Mode | Reason, bool | None] | None,
+           rented: Mode | Reason | None) -> Settled:
+    """The modes the profile allows of a model's options (:func:`api_option`, :func:`owned_option`,
+    :func:`rented_option`, with operations). No mode left: the failures exclude it (an API-only
+    model's API failure says "API-only"); else the failures of the self-hosting modes that did not
+    apply are notes."""
+    modes: list[Mode] = []
+    failures: list[Reason] = []
+    fits = None
+    if api is not None:
+        failure = _api_failure(m, deploy)
+        if failure is not None:
+            failures.append(failure)
+        elif isinstance(api, str):
+            failures.append(Reason(api))
+        else:
+            modes.append(api)
+    if owned is not None:
+        found, fits = owned
+        (modes if isinstance(found, Mode) else failures).append(found)  # type: ignore[arg-type]
+        if deploy.rent is not None:
+            if deploy.deployment != "cloud":
+                failures.append(Reason("rent_offline", {"deployment": deploy.deployment}))
+            elif deploy.data_may_go == "nowhere":
+                failures.append(Reason("rent_data_stays"))
+            elif isinstance(rented, Mode):
+                modes.append(rented)
+            elif rented is not None and not (rented.code == "size_unknown" and any(r.code == "size_unknown" for r in failures)):
+                failures.append(rented)
+    elif api is None:
+        failures.append(Reason("not_available"))
+    if not modes:
+        if not m.downloadable and any(r.code in API_ONLY for r in failures):
+            failures = [Reason(API_ONLY.get(r.code, r.code), r.params) for r in failures]
+        return Settled((), tuple(failures), (), fits)
+    return Settled(tuple(modes), (), tuple(r for r in failures if r.code in ("does_not_fit", "size_unknown")), fits)
+
+
+@lru_cache(maxsize=64)
+def deployments(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
+    """:func:`settle` for each of the catalog's models."""
+    api = each(api_option, models, deploy.volume, deploy.prices)
+    owned = owned_modes(models, deploy.hardware, deploy.volume, deploy.capacity, deploy.ops)
+    rented = rented_modes(models, deploy.rent, deploy.availability, deploy.volume, deploy.ops)
+    return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, api, owned, rented))
+
+
+def deployment(m: Model, deploy: Deploy) -> Settled:
+    """:func:`settle` for one model (a measured one: computed each time)."""
+    owned = _operated(owned_option(m, deploy.hardware, deploy.volume, deploy.capacity), deploy.ops)
+    rented = _operated(rented_option(m, deploy.rent, deploy.availability, deploy.volume), deploy.ops)
+    return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
 def _params_b(entry: Any, measurement: dict | None) -> float | None:
@@ -333,76 +546,6 @@ def _params_b(entry: Any, measurement: dict | None) -> float | None:
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def _rented(cand: Candidate, ctx: dict[str, Any], need: float | None, failures: list[Reason]) -> None:
-    profile, memo, keys = ctx["profile"], ctx["memo"], ctx["keys"]
-    e = cand.entry
-    params = _params_b(e, cand.measurement)
-    active = (getattr(e, "active_params_b", None) or params) if e is not None else params
-    if profile.deployment != "cloud":
-        failures.append(Reason("rent_offline", {"deployment": profile.deployment}))
-    elif profile.data_may_go == "nowhere":
-        failures.append(Reason("rent_data_stays"))
-    elif need is None:
-        if not any(r.code == "size_unknown" for r in failures):
-            failures.append(Reason("size_unknown"))
-    else:
-        rent = rentable_for(need, profile)
-        gpus = max(1, math.ceil(need / rent.memory_gb))
-        if gpus > MAX_RENTED_GPUS:
-            failures.append(Reason("too_many_gpus", {"n": gpus, "gpu": rent.gpu}))
-        else:
-            cand.modes.append(memoised(memo, ("rented", cand.model, gpus, rent.gpu, keys["rented"], keys["ops"]),
-                                       lambda: _mark(ctx, rented_mode(active, gpus, profile, params, rent))))
-
-
-def _static_key(profile: Profile) -> tuple:
-    """The profile fields the model-only checks read (lifecycle horizon, licence, openness, bars)."""
-    return (profile.commercial, profile.accept_use_restrictions, profile.min_openness, profile.min_quality, profile.support,
-            profile.customise, profile.horizon_months)
-
-
-@dataclass(frozen=True)
-class _Static:
-    """What the model alone decides under a profile: computed once per recommendation and shared by
-    every pass (the hybrid halves and the profile changes of "what would change" keep these fields)."""
-
-    lifecycle: dict[str, Any] | None
-    reasons: tuple[Reason, ...]
-    notes: tuple[Reason, ...]
-    thinking: bool
-    offers_retired: bool
-
-
-def _model_facts(cand: Candidate, measurement: dict | None, today: date, horizon: float) -> tuple[dict | None, bool, bool]:
-    """(lifecycle, thinks, every offer retired): what the model alone decides at ``today`` (memoised
-    per model for the whole recommendation: no profile answer but the horizon changes them)."""
-    entry = cand.entry
-    life = (lifecycle_state(entry, today, horizon) if entry is not None else None) or None
-    thinking = measurement is None and thinks(cand.model, cand.name, entry)
-    return life, thinking, entry is not None and _offers_retired(entry, today)
-
-
-def _static(cand: Candidate, measurement: dict | None, profile: Profile, facts: tuple[dict | None, bool, bool], downloadable: bool) -> _Static:
-    life, thinking, retired_offers = facts
-    if life and life["status"] == "retired":
-        day = life["shutdown_date"]
-        return _Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), (), False, False)
-    probe = Candidate(cand.model, cand.name, cand.entry, cand.openness, cand.openness_origin, measurement)
-    _static_checks(probe, cand.entry, measurement, profile, downloadable)
-    return _Static(life, tuple(probe.reasons), tuple(probe.notes), thinking, retired_offers)
-
-
-def _new_candidate(model_id: str, entry: Any, measurement: dict | None, self_hosted: bool, today: date) -> Candidate:
-    if entry is not None:
-        cand = Candidate(model_id, entry.name, entry, entry.openness, "catalog", measurement, today=today)
-    else:
-        openness, origin = _infer_openness(model_id, self_hosted)
-        cand = Candidate(model_id, model_id.split("/", 1)[-1], None, openness, origin, measurement, today=today)
-        cand.notes.append(Reason("not_in_catalog"))
-    cand.self_hosted = self_hosted
-    return cand
-
-
 def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
     """A measurement of the user's own deployment: ``self_hosted`` in the run's summary (a local
     model, a local server, a server declared ``self_hosted = true``), unless the catalog says the
@@ -412,170 +555,53 @@ def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
     return entry is None or entry.openness != "closed"
 
 
-class _Pass:
-    """What every candidate of one pipeline pass shares, computed once per pass: the memo, the
-    profile's keys, ``today``, capacity figures, and the keys of the model-only checks and of the
-    deployment modes (a candidate whose model, measurement and these keys are unchanged since an
-    earlier pass reuses what that pass found)."""
+# candidates --------------------------------------------------------------------------------------------
 
-    __slots__ = ("profile", "memo", "keys", "today", "caps", "static_key", "modes_key", "context", "_thinking", "lean")
 
-    def __init__(self, profile: Profile, memo: dict | None, keys: dict | None, today: date, caps: list[dict] | None,
-                 lean: bool = False) -> None:
-        self.profile, self.memo, self.today, self.caps, self.lean = profile, memo, today, caps, lean
-        k = keys or _profile_keys(profile)
-        vol = profile.volume
-        self.context = int(max(4096, vol.input_tokens_per_request + vol.output_tokens_per_request))
-        caps_key = tuple((c.get("model"), c.get("tokens_per_s"), c.get("hardware"), c.get("origin"), c.get("source")) for c in caps or [])
-        modes_key = (profile.deployment, profile.data_may_go, k["api"], k["owned"], k["rented"], caps_key, today)
-        # the composite keys become small ints, so that the thousands of memo lookups of a pass hash
-        # (model, int) pairs instead of nested tuples of the profile's answers
-        self.keys = {name: _key_id(memo, (name, value)) for name, value in k.items()}
-        self.static_key = _key_id(memo, ("static", today, _static_key(profile)))
-        self.modes_key = _key_id(memo, ("modes", modes_key))
-        self._thinking: Profile | None = None
+def capacity_entries(profile: Profile, capacity: list[dict] | None) -> tuple[Throughput, ...]:
+    """The profile's own capacity figures (origin ``profile``) and the measured ones passed in."""
+    own = [Throughput.of(c.model_dump(), "profile") for c in profile.capacity]
+    return (*own, *(Throughput.of(c, "measured") for c in capacity or []))
 
-    def thinking_profile(self) -> Profile:
-        if self._thinking is None:
-            self._thinking = _thinking_profile(self.profile)
-        return self._thinking
+
+def _candidate(m: Model, static: Static, settled: Settled, today: date, profile: Profile, lean: bool) -> Candidate | None:
+    """The candidate from what its checks and deployment found; None in a lean pass when a check of the
+    model alone excludes it (it could not rank)."""
+    if lean and static.reasons:
+        return None
+    cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, today=today, self_hosted=m.self_hosted,
+                     lifecycle=static.lifecycle, source=m)
+    cand.notes.extend(m.notes)
+    cand.reasons.extend(static.reasons)
+    cand.notes.extend(static.notes)
+    if static.retired:
+        return cand
+    modes = settled.modes
+    if m.model.startswith(TUNED_PREFIX):  # a tune: served as its base, its training a one-off cost
+        modes = tuned_modes(m.model, modes, profile)
+    cand.modes.extend(modes)
+    cand.reasons.extend(settled.reasons)
+    cand.notes.extend(settled.notes)
+    cand.fits_owned = settled.fits_owned
+    return cand
 
 
 def build_candidate(
-    model_id: str, entry: Any, measurement: dict | None, profile: Profile, memo: dict | None = None, keys: dict | None = None,
-    today: date | None = None, capacity: list[dict] | None = None,
+    model_id: str, entry: Any, measurement: dict | None, profile: Profile, today: date | None = None, capacity: list[dict] | None = None,
 ) -> Candidate:
-    """One model as the user could use it under ``profile`` at ``today`` (default: the system date).
+    """One model as the user could use it under ``profile`` at ``today`` (default: the system date),
+    its modes priced at the profile's volume.
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
-    cand = _build(model_id, entry, measurement, _Pass(profile, memo, keys, today or clock.today(), capacity))
+    today = today or clock.today()
+    m = model_of(model_id, entry, measurement)
+    deploy = Deploy.of(profile, today, capacity_entries(profile, capacity))
+    cand = _candidate(m, static_checks(m, Checks.of(profile, today)), deployment(m, deploy), today, profile, lean=False)
     assert cand is not None  # only a lean pass leaves a candidate out
+    requests = profile.volume.requests_per_month
+    cand.modes = [at_volume(mode, requests) for mode in cand.modes]
     return cand
-
-
-def _build(model_id: str, entry: Any, measurement: dict | None, ps: _Pass) -> Candidate | None:
-    """The candidate; None in a lean pass when a static check excludes it (it could not rank)."""
-    memo = ps.memo
-    if measurement is None:  # the catalog's entries: the thousands of calls of every pass
-        self_hosted = local_measured = False
-        downloadable = bool(entry.weights_downloadable)
-        mkey = None
-    else:
-        self_hosted = is_self_hosted(measurement, entry)
-        ran_id = str(measurement.get("model") or model_id)
-        local_measured = ran_id.startswith("local/") or measurement.get("hardware") == "this-machine"
-        downloadable = self_hosted or (bool(entry.weights_downloadable) if entry is not None else local_measured)
-        mkey = id(measurement)
-    static_key = ("static", model_id, mkey, ps.static_key, downloadable)
-    static = memo.get(static_key) if memo is not None else None
-    if static is not None and ps.lean and static.reasons:
-        return None
-    cand = _new_candidate(model_id, entry, measurement, self_hosted, ps.today)
-    if static is None:
-        static = _static_of(cand, ps, mkey, downloadable)
-        if memo is not None:
-            memo[static_key] = static
-        if ps.lean and static.reasons:
-            return None
-    cand.lifecycle = static.lifecycle
-    cand.reasons.extend(static.reasons)
-    cand.notes.extend(static.notes)
-    if cand.lifecycle and cand.lifecycle["status"] == "retired":
-        return cand
-    settled = _settled_modes(cand, ps, static, local_measured, downloadable, mkey)
-    modes, reasons, notes, cand.fits_owned = settled
-    if model_id.startswith(TUNED_PREFIX):  # a tune: served as its base, its training a one-off cost
-        modes = tuned_modes(model_id, modes, ps.profile)
-    if not ps.lean:  # a lean pass reads costs only; a full pass shows the components at its volume
-        requests = ps.profile.volume.requests_per_month
-        modes = [at_volume(m, requests) for m in modes]
-    cand.modes.extend(modes)
-    cand.reasons.extend(reasons)
-    cand.notes.extend(notes)
-    return cand
-
-
-def _static_of(cand: Candidate, ps: _Pass, mkey: int | None, downloadable: bool) -> _Static:
-    profile, today, measurement = ps.profile, ps.today, cand.measurement
-    facts = memoised(ps.memo, ("model", cand.model, mkey, today, profile.horizon_months),
-                  lambda: _model_facts(cand, measurement, today, profile.horizon_months))
-    return _static(cand, measurement, profile, facts, downloadable)
-
-
-def _settled_modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool, mkey: int | None) -> tuple:
-    """:func:`_settled`, memoised in two steps: by what decides the modes but the operations answers,
-    then with them (a pass that changes only the team's skill, hours or rate re-costs the operations
-    of the self-hosted modes, :func:`with_ops`, instead of rebuilding them)."""
-    memo = ps.memo
-    if memo is None:
-        return _settled(cand, ps, static, local_measured, downloadable)
-    key = ("modes", cand.model, mkey, ps.modes_key)
-    full = key + (ps.keys["ops"],)
-    found = memo.get(full)
-    if found is None:
-        base = memo.get(key)
-        if base is None:
-            found = memo[key] = _settled(cand, ps, static, local_measured, downloadable)
-        else:
-            profile = ps.thinking_profile() if static.thinking else ps.profile
-            modes = tuple(m if m.kind == "api" else with_ops(m, profile, *m.ops_args) for m in base[0])
-            found = (modes, *base[1:])
-        memo[full] = found
-    return found
-
-
-def _settled(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, tuple, bool | None]:
-    """(deployment modes, reasons that exclude the candidate, notes, fits the user's hardware)."""
-    modes, failures, fits = _modes(cand, ps, static, local_measured, downloadable)
-    probe = Candidate(cand.model, cand.name, None, cand.openness, cand.openness_origin, None, modes=list(modes))
-    _settle(probe, list(failures), downloadable)
-    return modes, tuple(probe.reasons), tuple(probe.notes), fits
-
-
-def _modes(cand: Candidate, ps: _Pass, static: _Static, local_measured: bool, downloadable: bool) -> tuple[tuple, tuple, bool | None]:
-    """(deployment modes, why the others are not possible, fits the user's hardware) of a candidate."""
-    probe = Candidate(cand.model, cand.name, cand.entry, cand.openness, cand.openness_origin, cand.measurement, today=cand.today)
-    entry, measurement, memo = cand.entry, cand.measurement, ps.memo
-    ctx = {"profile": ps.thinking_profile() if static.thinking else ps.profile, "memo": memo, "keys": ps.keys, "today": ps.today,
-           "capacity": ps.caps, "local_measured": local_measured, "thinking": static.thinking, "offers_retired": static.offers_retired}
-    failures: list[Reason] = []
-    if cand.self_hosted:
-        api_available = False
-    else:
-        api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
-    if api_available:
-        _api(probe, ctx, failures)
-    if downloadable:
-        params = _params_b(entry, measurement)
-        context = ps.context
-        need = memoised(memo, ("need", params, context), lambda: memory_needed_gb(params, context)) if params else None
-        _owned(probe, ctx, need, failures)
-        if ps.profile.rent is not None:
-            _rented(probe, ctx, need, failures)
-    elif not api_available:
-        failures.append(Reason("not_available"))
-    return tuple(probe.modes), tuple(failures), probe.fits_owned
-
-
-API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
-
-
-def _settle(cand: Candidate, failures: list[Reason], downloadable: bool) -> None:
-    """No mode left: the failures exclude it (an API-only model's API failure says "API-only");
-    else the failures of the self-hosting modes that did not apply are notes."""
-    if not cand.modes:
-        if not downloadable and any(r.code in API_ONLY for r in failures):
-            failures = [Reason(API_ONLY.get(r.code, r.code), r.params) for r in failures]
-        cand.reasons.extend(failures)
-    else:
-        cand.notes.extend(r for r in failures if r.code in ("does_not_fit", "size_unknown"))
-
-
-def capacity_entries(profile: Profile, capacity: list[dict] | None) -> list[dict]:
-    """The profile's own capacity entries (origin ``profile``) and the measured ones passed in."""
-    own = [{**c.model_dump(), "origin": "profile"} for c in profile.capacity]
-    return own + [{"origin": "measured", **c} for c in capacity or []]
 
 
 def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[tuple[str, dict]]], list[tuple[str, dict]]]:
@@ -619,40 +645,45 @@ def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[
 
 
 def build_candidates(
-    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve, memo: dict | None = None,
-    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False,
+    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve: Callable[[str], Any],
+    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
-    deployments measured of one entry (see the module doc); sorted by id.
+    deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
+    (:func:`at_volume` prices what is shown at a volume).
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
     ``today``: the date lifecycle is judged at (the system date when None, read once here);
-    ``lean``: a "what if" pass that needs only the ranking: a candidate a static check excludes
-    gets no deployment modes (they could not rank it)."""
-    ps = _Pass(profile, memo, None, today or clock.today(), capacity_entries(profile, capacity), lean)
+    ``lean``: a "what if" pass that needs only the ranking: a candidate a check of the model alone
+    excludes is left out (it could not rank); ``models``: the catalog's models (:func:`catalog_models`
+    of ``entries``), made once per catalog view."""
+    today = today or clock.today()
+    checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
+    models = models or catalog_models(entries)
+    static, settled = each(static_checks, models, checks), deployments(models, deploy)
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
-    for entry in entries:
-        found = grouped.get(entry.id)
+
+    def measured(model_id: str, entry: Any, measurement: dict, note: Reason | None) -> None:
+        m = model_of(model_id, entry, measurement)
+        cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
+        if cand is not None:
+            if note is not None:
+                cand.notes.append(note)
+            out.append(cand)
+
+    for m, m_static, m_settled in zip(models.items, static, settled):
+        found = grouped.get(m.model)
         if not found:
-            cand = _build(entry.id, entry, None, ps)
+            cand = _candidate(m, m_static, m_settled, today, profile, lean)
             if cand is not None:
                 out.append(cand)
             continue
-        (own_id, own), others = _split(entry, found, resolve)
-        cand = _build(entry.id, entry, own, ps)
-        if cand is not None:
-            if own_id != entry.id:
-                cand.notes.append(Reason("measured_as", {"model": own_id}))
-            out.append(cand)
-        for model_id, m in others:
-            other = _build(model_id, entry, m, ps)
-            if other is not None:
-                other.notes.append(Reason("serves", {"model": entry.id}))
-                out.append(other)
+        (own_id, own), others = _split(m.entry, found, resolve)
+        measured(m.model, m.entry, own, Reason("measured_as", {"model": own_id}) if own_id != m.model else None)
+        for model_id, other in others:
+            measured(model_id, m.entry, other, Reason("serves", {"model": m.model}))
     for model_id, m in extra:
-        cand = _build(model_id, None, m, ps)
-        if cand is not None:
-            out.append(cand)
+        measured(model_id, None, m, None)
     out.sort(key=lambda c: c.model)
     return out

@@ -35,19 +35,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whichai import clock
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import (
     Candidate,
+    Model,
     _truthy,
     build_candidate,
     fact,
     fact_evidence,
     fact_text,
     fact_value,
+    lifecycle_state,
 )
 from whichai.decide.i18n import num, t
 from whichai.decide.profile import Profile
@@ -273,9 +276,26 @@ def _terms_score(term, prefix: str = "") -> tuple[float, list[str]] | None:
     return score, [prefix + fact_text(n, term(n)) for n in TERMS]
 
 
-def entry_scores(cand: Candidate, task: str | None = None) -> dict[str, Score]:
+def entry_scores(cand: Candidate, task: str | None = None, horizon_months: float | None = None) -> dict[str, Score]:
     """Criterion scores that depend on the model alone (not on the profile's resources); ``task``: the
-    decision's task, for a tune measured on it."""
+    decision's task, for a tune measured on it. A candidate made from a :class:`Model` reads them from
+    :func:`model_scores` (``horizon_months``: the profile's, which its lifecycle was judged with)."""
+    if cand.source is not None and horizon_months is not None:
+        return model_scores(cand.source, cand.today, horizon_months, task)
+    return _entry_scores(cand, task)
+
+
+@lru_cache(maxsize=16384)
+def model_scores(m: Model, today: date | None, horizon_months: float, task: str | None) -> dict[str, Score]:
+    """:func:`entry_scores` of a model as at ``today``, its lifecycle judged against the horizon (computed
+    once for each: the scores of the model alone are shared by every pass and candidate made from it)."""
+    life = (lifecycle_state(m.entry, today, horizon_months) if m.entry is not None and today is not None else None) or None
+    cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, self_hosted=m.self_hosted, lifecycle=life,
+                     today=today)
+    return _entry_scores(cand, task)
+
+
+def _entry_scores(cand: Candidate, task: str | None) -> dict[str, Score]:
     return {
         "customization": customization(cand, task),
         "transparency": transparency(cand),
@@ -286,6 +306,18 @@ def entry_scores(cand: Candidate, task: str | None = None) -> dict[str, Score]:
 
 
 # the performance prior --------------------------------------------------------------------------
+
+class TaskAnswers(NamedTuple):
+    """The profile's answers the performance criterion reads (the profile itself has them too)."""
+
+    task_kind: str
+    languages: tuple[str, ...]
+    latency_target_s: float | None
+
+    @classmethod
+    def of(cls, profile: Any) -> TaskAnswers:
+        return cls(profile.task_kind, tuple(profile.languages), profile.latency_target_s)
+
 
 UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, above one known not to
 
@@ -460,24 +492,35 @@ SECURITY_RENTED = 0.75
 
 def accessibility(cand: Candidate, profile: Profile) -> Score:
     """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
-    e = cand.entry
     api_usable = any(m.kind == "api" for m in cand.modes)
+    if cand.source is not None:
+        return _cached_access(cand.source, api_usable, cand.fits_owned, profile.commercial)
+    return _access(cand, api_usable, cand.fits_owned, profile.commercial)
+
+
+@lru_cache(maxsize=16384)
+def _cached_access(m: Model, api_usable: bool, fits_owned: bool | None, commercial: bool) -> Score:
+    return _access(m, api_usable, fits_owned, commercial)
+
+
+def _access(cand: Candidate | Model, api_usable: bool, fits_owned: bool | None, commercial: bool) -> Score:
+    e = cand.entry
     if e is not None:
         downloadable = True if cand.self_hosted else e.weights_downloadable
         unrestricted = None if e.license_restricts_use is None else not e.license_restricts_use
-        if profile.commercial and e.commercial_use is False:
+        if commercial and e.commercial_use is False:
             unrestricted = False
         origin = "catalog"
     else:
         downloadable, unrestricted, origin = _downloadable(cand), None, "estimate"
-    score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(cand.fits_owned) + 0.15 * _part(unrestricted)
+    score = 0.35 * _part(downloadable) + 0.25 * float(api_usable) + 0.25 * _part(fits_owned) + 0.15 * _part(unrestricted)
 
     def yn(value: bool | None) -> str:
         return "unknown" if value is None else ("yes" if value else "no")
 
     licence = f" ({e.license})" if e is not None and e.license else ""
     evidence = [
-        f"weights downloadable: {yn(downloadable)}; API you may use: {yn(api_usable)}; fits your hardware: {yn(cand.fits_owned)}; "
+        f"weights downloadable: {yn(downloadable)}; API you may use: {yn(api_usable)}; fits your hardware: {yn(fits_owned)}; "
         f"licence without use restrictions: {yn(unrestricted)}{licence}"
     ]
     return Score(score, origin, evidence, "why.accessibility")
@@ -496,7 +539,13 @@ def sample_size(m: dict[str, Any]) -> tuple[int, bool]:
     return 1, False
 
 
-def performance(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+@lru_cache(maxsize=16384)
+def model_performance(m: Model, answers: TaskAnswers, task_langs: tuple[str, ...]) -> Score:
+    """:func:`performance` of a model (computed once for each model and answers)."""
+    return performance(m, answers, list(task_langs))
+
+
+def performance(cand: Candidate | Model, profile: Any, task_langs: list[str] | None = None) -> Score:
     """Measured on the user's task, honest about the sample: the pass rate over n scored cases
     combined with the prior (:func:`performance_prior`) as if the prior were ``PRIOR_CASES`` cases,
     (passed + 5 × prior) / (n + 5), then × latency target / p95 latency (at most 1). One case
@@ -535,18 +584,32 @@ def owned_security(cand: Candidate) -> Score:
     return Score(SECURITY_OWNED, "profile", ["runs on your hardware"], "why.security_owned")
 
 
-def mode_scores(cand: Candidate, mode: Any, profile: Profile) -> dict[str, Score]:
-    skill = {"skill": profile.team_skill}
-    if mode.kind == "owned":
-        security = owned_security(cand)
-        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], "why.ease_self", skill)
-    elif mode.kind == "rented":
-        security = Score(SECURITY_RENTED, "estimate", ["your own rented GPU server"], "why.security_rented")
-        ease = Score(EASE_BY_SKILL[profile.team_skill], "profile", [f"team_skill={profile.team_skill}"], "why.ease_self", skill)
-    else:
-        security = api_security(cand)
-        ease = Score(EASE_API, "estimate", ["managed API: nothing to operate"], "why.ease_api")
-    return {"security": security, "ease_of_use": ease}
+def mode_scores(cand: Candidate, mode: Any, profile: Any) -> dict[str, Score]:
+    """Security and ease of use in a deployment mode (``profile``: its ``team_skill`` is read)."""
+    kind = mode.kind
+    security = _cached_security(cand.source, kind) if cand.source is not None else _security(cand, kind)
+    return {"security": security, "ease_of_use": ease_of_use(kind, profile.team_skill)}
+
+
+@lru_cache(maxsize=16384)
+def _cached_security(m: Model, kind: str) -> Score:
+    return _security(m, kind)
+
+
+def _security(cand: Candidate | Model, kind: str) -> Score:
+    if kind == "owned":
+        return owned_security(cand)
+    if kind == "rented":
+        return Score(SECURITY_RENTED, "estimate", ["your own rented GPU server"], "why.security_rented")
+    return api_security(cand)
+
+
+@lru_cache(maxsize=16)
+def ease_of_use(kind: str, team_skill: str) -> Score:
+    """Self-hosting by the team's skill; a managed API has nothing to operate."""
+    if kind in ("owned", "rented"):
+        return Score(EASE_BY_SKILL[team_skill], "profile", [f"team_skill={team_skill}"], "why.ease_self", {"skill": team_skill})
+    return Score(EASE_API, "estimate", ["managed API: nothing to operate"], "why.ease_api")
 
 
 def cost_reference(profile: Profile) -> float:

@@ -22,6 +22,7 @@ from whichai.decide.document import DETAIL_ROWS, Block, Figure, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
 from whichai.decide.scoring import Ranked, Score, operations_decide
+from whichai.decide.tco import at_volume
 
 
 def both(make: Callable[[str], str]) -> Texts:
@@ -279,8 +280,8 @@ def _customised(f: Findings, top: Ranked, other: Ranked | None, lang: str) -> li
     return [Block(kind="reason", text=text, figures=figures)]
 
 
-def _cost_block(r: Ranked, lang: str) -> Block:
-    comps = [c for c in r.option.mode.components if c.usd or c.name != "amortisation"]
+def _cost_block(r: Ranked, requests: float, lang: str) -> Block:
+    comps = [c for c in at_volume(r.option.mode, requests).components if c.usd or c.name != "amortisation"]
     parts = ", ".join(f"{t('cost.' + c.name, lang)} {usd(c.usd, lang)} {origin_label(c.origin, lang)}" for c in comps)
     text = t("ex.cost_item", lang, name=r.cand.name, usd=usd(r.monthly, lang), mode=_mode(r, lang), parts=parts)
     figures = [Figure(name=f"{r.model}.monthly_usd", value=round(r.monthly, 2), unit="USD/month", origin=r.option.mode.cost_origin)]
@@ -316,7 +317,7 @@ def _cost(f: Findings, shown: list[Ranked], lang: str) -> list[Block]:
         Figure(name="input_tokens_per_request", value=v.input_tokens_per_request, unit="tokens", origin="profile"),
         Figure(name="output_tokens_per_request", value=v.output_tokens_per_request, unit="tokens", origin="profile"),
     ])]
-    blocks += [_cost_block(r, lang) for r in shown]
+    blocks += [_cost_block(r, v.requests_per_month, lang) for r in shown]
     be = f.tco.get("break_even")
     if be:
         fig = [Figure(name="break_even.requests_per_month", value=be["requests_per_month"], unit="requests/month", origin="estimate")]

@@ -60,7 +60,7 @@ def run_outcome(
 
     ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
     candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, view.memo, capacity=capacity, today=today, lean=lean)
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view.models)
     measured = measured_candidates(measurements, view.resolve)
     if only:
         wanted = set(only)
@@ -69,7 +69,7 @@ def run_outcome(
     weights = derive_weights(profile)
     w = {cid: weights[cid].raw for cid in CRITERION_IDS}
     # the task's languages: from every measured candidate, also those a lean pass leaves out
-    prepared = prepare(cands, profile, w, view.cache, task_languages([m for _, m in measured]))
+    prepared = prepare(cands, profile, w, task_languages([m for _, m in measured]))
     ranked, excluded = evaluate(prepared, profile, w, full=not lean)
     return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
 

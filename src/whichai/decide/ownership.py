@@ -10,10 +10,11 @@ from typing import Any
 
 from whichai.decide.outcome import Outcome
 from whichai.decide.scoring import Ranked
-from whichai.decide.tco import break_even
+from whichai.decide.tco import at_volume, break_even
 
 
 def _mode_json(mode: Any, requests: float) -> dict[str, Any]:
+    mode = at_volume(mode, requests)  # its components at the volume shown
     out: dict[str, Any] = {
         "mode": mode.kind,
         "monthly_usd": round(mode.monthly(requests), 2),

@@ -54,6 +54,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+class _Frozen(_Strict):
+    """A part of the profile that decide's rules take as an answer: immutable, and equal parts hash equal
+    (the rules' results are cached on the answers they read)."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    def __hash__(self) -> int:
+        return hash((type(self), *(tuple(v) if isinstance(v, list) else v for v in self.__dict__.values())))
+
+
 class Volume(_Strict):
     requests_per_month: float = Field(10_000, ge=0, le=BIG)
     input_tokens_per_request: float = Field(500, ge=0, le=1e8)
@@ -63,7 +73,7 @@ class Volume(_Strict):
         return self.requests_per_month * (self.input_tokens_per_request + self.output_tokens_per_request)
 
 
-class GPU(_Strict):
+class GPU(_Frozen):
     name: str = Field("GPU", max_length=200)
     memory_gb: float = Field(gt=0, le=1e5)
     count: int = Field(1, ge=1, le=4096)
@@ -73,7 +83,7 @@ class GPU(_Strict):
 THIS_MACHINE = "this-machine"
 
 
-class OwnedHardware(_Strict):
+class OwnedHardware(_Frozen):
     """Hardware the user has. ``purchase_usd`` 0 means it is already paid for (a sunk cost).
 
     ``this_machine``: the machine whichai runs on (``hardware: this-machine`` in YAML; RAM and CPU
@@ -112,7 +122,7 @@ class OwnedHardware(_Strict):
         return sum(g.count for g in self.gpus)
 
 
-class RentedGPU(_Strict):
+class RentedGPU(_Frozen):
     """A GPU the user can rent by the hour (in a cloud). Several are rented when a model needs them."""
 
     gpu: str = Field("NVIDIA H100 80GB", max_length=200)
@@ -131,7 +141,7 @@ class Capacity(_Strict):
     hardware: str | None = Field(None, max_length=200)  # what it ran on (shown with the figure)
 
 
-class PriceOverride(_Strict):
+class PriceOverride(_Frozen):
     """An API price the user pays (a negotiated rate, a newer list price), USD per million tokens."""
 
     input: float = Field(ge=0, le=1e6)

@@ -287,19 +287,18 @@ def recommend(
     today = today or clock.today()
     if view is None:
         view = CatalogView(catalog)
-    elif view.catalog is not catalog or view.spent:
-        raise ValueError("a warmed catalog view serves one recommendation over its own catalog (see warm_view)")
-    view.spent = True  # its memo now holds this recommendation's measurements, by their ids
+    elif view.catalog is not catalog:
+        raise ValueError("a warmed catalog view serves recommendations over its own catalog (see warm_view)")
     return _recommend(profile, Inputs(view, measurements, only, capacity, today), lang, run)
 
 
 def warm_view(profile: Profile, catalog: Any, today: date | None = None, more: Callable[[], bool] | None = None) -> CatalogView:
     """A view of ``catalog`` with a prior-only pass of ``profile`` done ahead: each model's checks,
-    deployment modes and scores, memoised by what they depend on. Give it to one :func:`recommend`
-    of the same catalog (``view=``): the models it did not measure, most of the catalog, are then
-    ready. ``more``: after that pass, the "what if" passes (hybrid halves, profile changes) are warmed
-    too, one at a time while ``more()`` says there is time (``whichai run``: while its local models
-    load). Its memo holds no measurement."""
+    deployment modes and scores, cached on the view's models and the answers they read. Give it to
+    :func:`recommend` of the same catalog (``view=``): the models it did not measure, most of the
+    catalog, are then ready. ``more``: after that pass, the "what if" passes (hybrid halves, profile
+    changes) are warmed too, one at a time while ``more()`` says there is time (``whichai run``: while
+    its local models load)."""
     view = CatalogView(catalog)
     inp = Inputs(view, today=today or clock.today())
     inp.outcome(profile)

@@ -14,15 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, Reason, memoised
+from whichai.decide.constraints import Candidate, Reason
 from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
     Score,
+    TaskAnswers,
     accessibility,
     cost,
     cost_reference,
     cost_score,
     entry_scores,
     mode_scores,
+    model_performance,
     performance,
 )
 from whichai.decide.profile import Profile
@@ -39,20 +41,16 @@ def task_languages(measurements: list[dict | None] | None) -> list[str]:
     return list(langs)
 
 
-def base_scores(cand: Candidate, profile: Profile, cache: dict[Any, Any] | None = None, task_langs: list[str] | None = None) -> dict[str, Score]:
-    """Criterion scores that do not depend on the deployment mode (nor on cost). Each part is cached
-    by what it depends on, so a pass that changes one profile answer recomputes only what reads it."""
-    if cache is None or cand.entry is None:
-        fixed = entry_scores(cand, profile.task)
-    else:
-        fixed = memoised(cache, ("entry", cand.model, cand.today, profile.horizon_months, profile.task), lambda: entry_scores(cand, profile.task))
-    api_usable = any(m.kind == "api" for m in cand.modes)
-    mkey = id(cand.measurement) if cand.measurement is not None else None
-    access = memoised(cache, ("access", cand.model, mkey, cand.fits_owned, api_usable, profile.commercial), lambda: accessibility(cand, profile))
+def base_scores(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> dict[str, Score]:
+    """Criterion scores that do not depend on the deployment mode (nor on cost). The scores of the model
+    alone and its performance are computed once per model and the answers they read (cached on the
+    candidate's :class:`~whichai.decide.constraints.Model`), so a pass that changes another answer reuses them."""
     langs = tuple(task_langs or ())
-    perf_key = ("perf", cand.model, mkey, profile.task_kind, tuple(profile.languages), langs, profile.latency_target_s)
-    perf = memoised(cache, perf_key, lambda: performance(cand, profile, task_langs))
-    return {"accessibility": access, **fixed, "performance": perf}
+    if cand.source is not None:
+        perf = model_performance(cand.source, TaskAnswers.of(profile), langs)
+    else:
+        perf = performance(cand, profile, list(langs))
+    return {"accessibility": accessibility(cand, profile), **entry_scores(cand, profile.task, profile.horizon_months), "performance": perf}
 
 
 # weights ---------------------------------------------------------------------------------------------
@@ -139,51 +137,24 @@ class Ranked:
         return {**self.option.criteria, "cost": self.cost}
 
 
-def prepare(
-    cands: list[Candidate], profile: Profile, weights: dict[str, float], cache: dict[Any, Any] | None = None,
-    task_langs: list[str] | None = None,
-) -> list[Prepared]:
-    out = []
+def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float], task_langs: list[str] | None = None) -> list[Prepared]:
+    """Each eligible candidate's options: one per deployment mode, with its criterion scores (but cost)
+    and their weighted sum."""
     if task_langs is None:
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
-    langs = tuple(task_langs)
     wlist = [weights[c] for c in NON_COST]
-    # what the criteria read from the profile; the team's skill only matters to self-hosting's ease of use
-    shared = _shared_id(cache, (profile.commercial, tuple(profile.languages), langs, profile.task_kind, profile.horizon_months,
-                                profile.latency_target_s))
-    skill = profile.team_skill
-    get = cache.get if cache is not None else (lambda key: None)
+    out = []
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
             continue
-        modes = cand.modes
-        kinds = tuple([m.kind for m in modes])
-        mkey = id(cand.measurement) if cand.measurement is not None else None
+        base = base_scores(cand, profile, task_langs)
         options = []
-        base = None
-        for mode in modes:
-            team = None if mode.kind == "api" else skill
-            key = ("criteria", mode.kind, cand.model, mkey, cand.fits_owned, cand.today, shared, kinds, team)
-            found = get(key)
-            if found is None:
-                if base is None:
-                    base = base_scores(cand, profile, cache, task_langs)
-                crit = {**base, **mode_scores(cand, mode, profile)}  # cheap, and its reason may name the model
-                found = (crit, [crit[c].score for c in NON_COST])
-                if cache is not None:
-                    cache[key] = found
-            crit, scores = found
-            options.append(Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, scores)])))
+        for mode in cand.modes:
+            crit = {**base, **mode_scores(cand, mode, profile)}
+            options.append(Option(mode, crit, math.fsum([w * crit[c].score for w, c in zip(wlist, NON_COST)])))
         out.append(Prepared(cand, options))
     return out
-
-
-def _shared_id(cache: dict[Any, Any] | None, shared: tuple) -> Any:
-    """A small int standing for the profile's answers the criteria read (the tuple itself without a cache)."""
-    if cache is None:
-        return shared
-    return cache.setdefault(("shared", shared), len(cache))
 
 
 TIE_BAND = 0.005  # of the weighted mean (0-1): totals this close to the leader's are equal quality, and the cheaper leads

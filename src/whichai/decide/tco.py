@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
 from whichai.decide.i18n import LANGS, num, t
-from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, Profile
+from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, OwnedHardware, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR
 
 BITS_PER_WEIGHT = 4.5  # a 4-bit quantisation (Q4_K_M-like), what people self-host by default
@@ -56,13 +57,11 @@ def billed_gpu_hours(hours: float, always_on: bool, min_hours: float = 0.0) -> f
     return max(float(math.ceil(hours - 1e-9)), min_hours)
 
 
-def rentable_for(need_gb: float, profile: Profile):
+def rentable_for(need_gb: float, rent: RentedGPU | None) -> RentedGPU:
     """The GPU to rent for a model needing ``need_gb``: the profile's own ``rent`` when it states one
     (anything but the default); otherwise the smallest of :data:`DEFAULT_RENTABLE` that holds it."""
-    from whichai.decide.profile import RentedGPU
-
-    if profile.rent is not None and profile.rent != RentedGPU():
-        return profile.rent
+    if rent is not None and rent != RentedGPU():
+        return rent
     for gpu, memory, price in DEFAULT_RENTABLE:
         if need_gb <= memory:
             return RentedGPU(gpu=gpu, memory_gb=memory, usd_per_hour=price)
@@ -152,7 +151,7 @@ def component(name: str, usd: float, origin: str, code: str, params: dict[str, A
     return Component(name, usd, origin, code, figures, params or {})
 
 
-@dataclass
+@dataclass(eq=False)  # one mode is one object (hashed by identity: at_volume caches on it)
 class Mode:
     """One way to run a model, with its cost as a function of volume and price factors."""
 
@@ -180,7 +179,7 @@ class Mode:
     hardware: str = ""  # what the throughput was measured or estimated on
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
     hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
-    requests: float = 0.0  # the monthly volume its components are priced at (:func:`at_volume` reprices them)
+    requests: float = math.nan  # the monthly volume its components are priced at (nan: none yet; :func:`at_volume` prices them)
     ops_args: tuple = ()  # self-hosted: (params_b, active_params_b, gpus), what :func:`with_ops` needs to re-cost operations
 
     @property
@@ -216,7 +215,21 @@ class Mode:
         return requests * self.seconds_per_request / 3600.0
 
 
-def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> tuple[float, float, str, dict[str, Any]]:
+class Ops(NamedTuple):
+    """The profile's answers the operations rule reads (:func:`ops_rule`)."""
+
+    team_skill: str
+    ops_hourly_rate_usd: float
+    ops_hours_per_month: float | None
+    hardware_paid: bool  # the owned hardware is already paid for (purchase 0): run anyway
+
+    @classmethod
+    def of(cls, profile: Profile) -> Ops:
+        paid = profile.hardware is not None and profile.hardware.purchase_usd == 0
+        return cls(profile.team_skill, profile.ops_hourly_rate_usd, profile.ops_hours_per_month, paid)
+
+
+def ops_rule(profile: Profile | Ops, params_b: float | None, kind: str, gpus: int = 1) -> tuple[float, float, str, dict[str, Any]]:
     """(USD, hours, origin, params) a month of the team's time to run a model yourself.
 
     Stated in the profile (``ops_hours_per_month``): that, origin ``profile``. Otherwise the rule
@@ -225,45 +238,63 @@ def ops_rule(profile: Profile, params_b: float | None, kind: str, gpus: int = 1)
     where = 0.5 on owned hardware already paid for (purchase 0), 1 on hardware bought for it,
     1 + 0.25 per extra rented GPU.
     """
-    rate = profile.ops_hourly_rate_usd
-    if profile.ops_hours_per_month is not None:
-        hours = profile.ops_hours_per_month
+    ops = profile if isinstance(profile, Ops) else Ops.of(profile)
+    rate = ops.ops_hourly_rate_usd
+    if ops.ops_hours_per_month is not None:
+        hours = ops.ops_hours_per_month
         return hours * rate, hours, "profile", {"hours": hours, "rate": rate, "rule": "profile",
                                                  "settings": ["ops_hours_per_month", "ops_hourly_rate_usd"]}
     size = 1.0 if not params_b else min(OPS_SIZE_MAX, max(OPS_SIZE_MIN, math.sqrt(params_b / OPS_REFERENCE_B)))
     if kind == "owned":
-        where = OPS_ALREADY_OWNED if profile.hardware is not None and profile.hardware.purchase_usd == 0 else 1.0
+        where = OPS_ALREADY_OWNED if ops.hardware_paid else 1.0
     else:
         where = 1.0 + OPS_PER_EXTRA_GPU * max(0, gpus - 1)
-    base = OPS_HOURS[profile.team_skill]
+    base = OPS_HOURS[ops.team_skill]
     hours = round(base * size * where, 2)
     return hours * rate, hours, "estimate", {
-        "hours": hours, "rate": rate, "rule": "team_size_where", "team_skill": profile.team_skill, "base_hours": base,
+        "hours": hours, "rate": rate, "rule": "team_size_where", "team_skill": ops.team_skill, "base_hours": base,
         "size_factor": round(size, 3), "where_factor": where, "settings": ["ops_hours_per_month", "ops_hourly_rate_usd"],
     }
 
 
-def _ops_component(profile: Profile, params_b: float | None, kind: str, gpus: int = 1) -> Component:
-    usd, hours, origin, params = ops_rule(profile, params_b, kind, gpus)
+def _ops_component(ops: Ops, params_b: float | None, kind: str, gpus: int = 1) -> Component:
+    usd, hours, origin, params = ops_rule(ops, params_b, kind, gpus)
     return component("operations", usd, origin, "cost.detail_operations", params, hours=hours, hours_origin=origin,
-                     rate=profile.ops_hourly_rate_usd, skill=profile.team_skill)
+                     rate=ops.ops_hourly_rate_usd, skill=ops.team_skill)
 
 
-def price_override(profile: Profile, model_id: str, aliases: list[str] | tuple[str, ...] = ()) -> Any:
-    """The profile's own price for a model (by id or alias), or None."""
-    if not profile.prices:
+class PerRequest(NamedTuple):
+    """The tokens of one request (a mode's cost per request reads these; the number of requests a month
+    is read when the cost is: :meth:`Mode.monthly`, :func:`at_volume`)."""
+
+    input_tokens_per_request: float
+    output_tokens_per_request: float
+
+    @classmethod
+    def of(cls, volume: Any) -> PerRequest:
+        return cls(volume.input_tokens_per_request, volume.output_tokens_per_request)
+
+    def thinking(self) -> PerRequest:
+        """As a thinking model serves it: THINKING_OUTPUT_FACTOR × the output tokens."""
+        return PerRequest(self.input_tokens_per_request, self.output_tokens_per_request * THINKING_OUTPUT_FACTOR)
+
+
+def price_override(prices: Any, model_id: str, aliases: list[str] | tuple[str, ...] = ()) -> Any:
+    """The profile's own price for a model (by id or alias), or None. ``prices``: the profile's ``prices``
+    (a mapping) or its items."""
+    items = prices.items() if hasattr(prices, "items") else prices
+    if not items:
         return None
     wanted = {model_id.lower(), *(a.lower() for a in aliases)}
-    for key, price in profile.prices.items():
+    for key, price in items:
         if key.strip().lower() in wanted:
             return price
     return None
 
 
-def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: str | None = None) -> Mode | str:
-    """The API mode, or the code of the reason it has no price."""
-    vol = profile.volume
-    own = price_override(profile, model_id or getattr(entry, "id", "") or "", getattr(entry, "aliases", None) or ())
+def api_cost(entry: Any, measurement: dict | None, volume: Any, own: Any = None) -> Mode | str:
+    """The API mode per request (its price: the profile's own ``own``, else the catalog's, else the cost
+    per case measured in a run), or the code of the reason it has no price."""
     price = getattr(entry, "price_usd_per_mtok", None) if entry is not None else None
     if own is not None or price is not None:
         if own is not None:
@@ -273,53 +304,73 @@ def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: s
             assert price is not None
             inp, outp, origin = price.input, price.output, "catalog"
             found = ("cost.detail_api", {"input": inp, "output": outp, "source": price.source, "as_of": price.as_of})
-        per_request = (vol.input_tokens_per_request * inp + vol.output_tokens_per_request * outp) / 1e6
+        per_request = (volume.input_tokens_per_request * inp + volume.output_tokens_per_request * outp) / 1e6
         mode = Mode("api", api_per_request=per_request, cost_origin=origin)
         mode.components.append(Component("api", 0.0, origin, *found))
-        return _priced(mode, vol.requests_per_month)
+        return mode
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
     if measurement and measurement.get("cost_usd") is not None and answered:
         per_request = float(measurement["cost_usd"]) / float(answered)
         mode = Mode("api", api_per_request=per_request, cost_origin="measured")
         mode.components.append(component("api", 0.0, "measured", "cost.detail_api_measured", per_request=per_request, answered=answered))
-        return _priced(mode, vol.requests_per_month)
+        return mode
     return "no_price"
 
 
-def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, profile: Profile) -> float:
+def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: str | None = None) -> Mode | str:
+    """The API mode at the profile's volume, or the code of the reason it has no price."""
+    own = price_override(profile.prices, model_id or getattr(entry, "id", "") or "", getattr(entry, "aliases", None) or ())
+    found = api_cost(entry, measurement, profile.volume, own)
+    return found if isinstance(found, str) else _priced(found, profile.volume.requests_per_month)
+
+
+def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, volume: Any) -> float:
     gb_per_token = active_params_b * BITS_PER_WEIGHT / 8
     single = BANDWIDTH_EFFICIENCY * bandwidth_gbps / max(gb_per_token, 1e-6)
     decode = single * (GPU_BATCHING if gpu else 1.0)
     prefill = decode * (PREFILL_SPEEDUP_GPU if gpu else PREFILL_SPEEDUP_CPU)
-    vol = profile.volume
-    return vol.input_tokens_per_request / prefill + vol.output_tokens_per_request / decode
+    return volume.input_tokens_per_request / prefill + volume.output_tokens_per_request / decode
 
 
-def _measured_seconds(measurement: dict, profile: Profile) -> float | None:
-    """Seconds one of the profile's requests takes on the measured hardware. The measured rate is output
-    tokens over whole-request latency (time to first token included), so the time to first token is not
-    added again: at the measured output length this is the measured mean latency."""
+def _measured_seconds(measurement: dict, volume: Any) -> float | None:
+    """Seconds one request of ``volume`` (its tokens per request) takes on the measured hardware. The
+    measured rate is output tokens over whole-request latency (time to first token included), so the
+    time to first token is not added again: at the measured output length this is the measured mean latency."""
     tps = measurement.get("output_tokens_per_s")
     if tps:
-        return profile.volume.output_tokens_per_request / float(tps)
+        return volume.output_tokens_per_request / float(tps)
     if measurement.get("latency_p50_s"):
         return float(measurement["latency_p50_s"])
     return None
 
 
-def capacity_applies(cap: dict, profile: Profile) -> bool:
-    """Whether a capacity figure describes the profile's own hardware.
+class Throughput(NamedTuple):
+    """A capacity figure: tokens a second (input + output, all streams) of a model on some hardware."""
+
+    model: str
+    tokens_per_s: float
+    hardware: str | None
+    source: str | None
+    origin: str  # profile (stated in it) | measured (a load test)
+
+    @classmethod
+    def of(cls, figure: dict[str, Any], origin: str) -> Throughput:
+        return cls(str(figure.get("model", "")), float(figure["tokens_per_s"]), figure.get("hardware"), figure.get("source"),
+                   figure.get("origin") or origin)
+
+
+def capacity_applies(cap: Throughput, hw: OwnedHardware | None) -> bool:
+    """Whether a capacity figure describes the profile's own hardware ``hw``.
 
     Figures written in the profile do (the user states them for their hardware); a measured figure
     does when it names no hardware, names the profile's hardware (``hardware.name``), or was taken
     on this machine and the profile's hardware is this machine.
     """
-    hw = profile.hardware
     if hw is None:
         return False
-    if cap.get("origin") == "profile":
+    if cap.origin == "profile":
         return True
-    where = str(cap.get("hardware") or "").strip().lower()
+    where = str(cap.hardware or "").strip().lower()
     if not where:
         return True
     if where == THIS_MACHINE:
@@ -327,55 +378,52 @@ def capacity_applies(cap: dict, profile: Profile) -> bool:
     return bool(hw.name and where == hw.name.strip().lower())
 
 
-def find_capacity(model_ids: list[str], capacity: list[dict] | None, profile: Profile) -> dict | None:
-    """The capacity figure for a model (any of its ids) on the profile's hardware; the profile's own
+def find_capacity(model_ids: list[str] | tuple[str, ...], capacity: Any, hw: OwnedHardware | None) -> Throughput | None:
+    """The capacity figure for a model (any of its ids) on the hardware ``hw``; the profile's own
     entries first, then the highest measured figure."""
     wanted = {m.lower() for m in model_ids if m}
-    found = [c for c in capacity or [] if str(c.get("model", "")).lower() in wanted and capacity_applies(c, profile)]
+    found = [c for c in capacity or () if c.model.lower() in wanted and capacity_applies(c, hw)]
     if not found:
         return None
-    return max(found, key=lambda c: (c.get("origin") == "profile", float(c["tokens_per_s"])))
+    return max(found, key=lambda c: (c.origin == "profile", c.tokens_per_s))
 
 
 def _throughput(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool, cap: dict | None
+    active_params_b: float | None, measurement: dict | None, local_measured: bool, hw: OwnedHardware, volume: Any, on_gpu: bool,
+    cap: Throughput | None,
 ) -> tuple[float, str, tuple[str, dict[str, Any], tuple[str, ...]], float | None, str]:
     """(seconds per request, origin, (text code, figures, suffix codes), tokens/s, hardware) of the owned hardware."""
-    hw = profile.hardware
-    assert hw is not None
-    vol = profile.volume
-    per_request = vol.input_tokens_per_request + vol.output_tokens_per_request
+    per_request = volume.input_tokens_per_request + volume.output_tokens_per_request
     if cap is not None:
-        tps = float(cap["tokens_per_s"])
-        origin = "profile" if cap.get("origin") == "profile" else "measured"
-        where = cap.get("hardware") or hw.name or "your hardware"
-        found = ("tp.capacity", {"tps": tps, "hardware": where, "tp_origin": origin, "source": cap.get("source") or "?"}, ())
+        tps = cap.tokens_per_s
+        origin = "profile" if cap.origin == "profile" else "measured"
+        where = cap.hardware or hw.name or "your hardware"
+        found = ("tp.capacity", {"tps": tps, "hardware": where, "tp_origin": origin, "source": cap.source or "?"}, ())
         return max(per_request, 1e-9) / tps, origin, found, tps, str(where)
     if local_measured and measurement and hw.this_machine:
-        seconds = _measured_seconds(measurement, profile)
+        seconds = _measured_seconds(measurement, volume)
         if seconds is not None:
             return seconds, "measured", ("tp.measured_here", {"tps": measurement.get("output_tokens_per_s") or "?"}, ()), None, THIS_MACHINE
     params = active_params_b or 1.0
     if hw.gpus and on_gpu:
         bw = sum(gpu_bandwidth(g.name, g.memory_bandwidth_gbps)[0] * g.count for g in hw.gpus)
         code = "tp.estimate_gpu"
-        seconds = _estimate_seconds(params, bw, True, profile)
+        seconds = _estimate_seconds(params, bw, True, volume)
     else:
         bw = hw.memory_bandwidth_gbps or (CPU_BANDWIDTH_SERVER if hw.cpu_cores > 16 else CPU_BANDWIDTH_SMALL)
         code = "tp.estimate_cpu"
-        seconds = _estimate_seconds(params, bw, False, profile)
+        seconds = _estimate_seconds(params, bw, False, volume)
     suffix = ("tp.elsewhere",) if local_measured and measurement and not hw.this_machine else ()
     return seconds, "estimate", (code, {"bw": bw, "params": params}, suffix), None, hw.name or ""
 
 
-def owned_mode(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
-    cap: dict | None = None, params_b: float | None = None,
+def owned_cost(
+    active_params_b: float | None, measurement: dict | None, local_measured: bool, hw: OwnedHardware, volume: Any, on_gpu: bool = True,
+    cap: Throughput | None = None, params_b: float | None = None,
 ) -> Mode:
-    """Self-hosting on the user's own hardware (fit is checked by the caller)."""
-    hw = profile.hardware
-    assert hw is not None
-    seconds, t_origin, t_text, tps, where = _throughput(active_params_b, measurement, local_measured, profile, on_gpu, cap)
+    """Self-hosting on the user's hardware ``hw`` (fit is checked by the caller), per request, before
+    the team's operations (:func:`with_ops`)."""
+    seconds, t_origin, t_text, tps, where = _throughput(active_params_b, measurement, local_measured, hw, volume, on_gpu, cap)
     mode = Mode("owned", throughput_origin=t_origin, throughput_code=t_text[0], throughput_figures=t_text[1], throughput_suffix=t_text[2],
                 tokens_per_s=tps, hardware=where, hours_limit=hw.hours_per_month, ops_args=(params_b, active_params_b, 1))
     mode.seconds_per_request = seconds
@@ -384,37 +432,45 @@ def owned_mode(
     watts_origin = "profile" if hw.power_watts is not None else "estimate"
     mode.power_per_request = watts / 1000.0 * seconds / 3600.0 * hw.electricity_usd_per_kwh
     amort = hw.purchase_usd / hw.amortisation_months
-    ops = _ops_component(profile, _effective_b(params_b, active_params_b), "owned")
-    mode.fixed_usd = amort + ops.usd
-    mode.ops_usd = ops.usd
+    mode.fixed_usd = amort
     mode.purchase_usd = hw.purchase_usd
     power_origin = "estimate" if watts_origin == "estimate" or t_origin == "estimate" else t_origin
     mode.components = [
         component("amortisation", amort, "profile", "cost.detail_amortisation", purchase=hw.purchase_usd, months=hw.amortisation_months),
         component("power", 0.0, power_origin, "cost.detail_power", watts=watts, watts_origin=watts_origin,
                   hours=0.0, hours_origin=t_origin, kwh=hw.electricity_usd_per_kwh),
-        ops,
     ]
     mode.origin_without_ops = weakest(t_origin, watts_origin)
-    mode.cost_origin = weakest(mode.origin_without_ops, ops.origin)
-    return _priced(mode, profile.volume.requests_per_month)
+    mode.cost_origin = mode.origin_without_ops
+    return mode
 
 
-def with_ops(mode: Mode, profile: Profile, params_b: float | None, active_params_b: float | None, gpus: int = 1) -> Mode:
-    """A self-hosted mode with the operations component of ``profile`` (team skill, hours, rate) in
-    place of its own: the same figures otherwise, without rebuilding the mode."""
-    ops = _ops_component(profile, _effective_b(params_b, active_params_b), mode.kind, gpus)
+def owned_mode(
+    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
+    cap: Throughput | None = None, params_b: float | None = None,
+) -> Mode:
+    """Self-hosting on the user's own hardware at the profile's volume (fit is checked by the caller)."""
+    hw = profile.hardware
+    assert hw is not None
+    mode = owned_cost(active_params_b, measurement, local_measured, hw, profile.volume, on_gpu, cap, params_b)
+    return _priced(with_ops(mode, Ops.of(profile)), profile.volume.requests_per_month)
+
+
+def with_ops(mode: Mode, ops: Ops) -> Mode:
+    """A self-hosted mode (:func:`owned_cost`, :func:`rented_cost`) with the team's operations
+    (:func:`ops_rule`) as its last component."""
+    params_b, active_params_b, gpus = mode.ops_args
+    comp = _ops_component(ops, _effective_b(params_b, active_params_b), mode.kind, gpus)
     new = _copy(mode)
-    new.components = [ops if c.name == "operations" else c for c in mode.components]
-    new.fixed_usd = mode.fixed_usd - mode.ops_usd + ops.usd
-    new.ops_usd = ops.usd
-    new.cost_origin = weakest(mode.origin_without_ops or mode.cost_origin, ops.origin)
+    new.components = [*mode.components, comp]
+    new.fixed_usd = mode.fixed_usd + comp.usd
+    new.ops_usd = comp.usd
+    new.cost_origin = weakest(mode.origin_without_ops or mode.cost_origin, comp.origin)
     return new
 
 
 def _copy(mode: Mode) -> Mode:
-    """A shallow copy (``copy.copy`` goes through ``__reduce_ex__``: several times slower for the
-    thousands of copies of a recommendation's passes)."""
+    """A shallow copy (``copy.copy`` goes through ``__reduce_ex__``: several times slower)."""
     new = object.__new__(Mode)
     new.__dict__.update(mode.__dict__)
     return new
@@ -423,7 +479,7 @@ def _copy(mode: Mode) -> Mode:
 def _priced(mode: Mode, requests: float) -> Mode:
     """Price the components that scale with the volume (API spend, power, GPU rent) at ``requests``
     a month. Nothing else in a mode depends on the number of requests, so one mode serves every
-    volume of a recommendation (its "what if" passes); :func:`at_volume` reprices a copy."""
+    volume of a recommendation (its "what if" passes); :func:`at_volume` prices a copy."""
     mode.requests = requests
     for c in mode.components:
         if c.name == "api":
@@ -434,8 +490,10 @@ def _priced(mode: Mode, requests: float) -> Mode:
     return mode
 
 
+@lru_cache(maxsize=4096)
 def at_volume(mode: Mode, requests: float) -> Mode:
-    """``mode`` with its components priced at ``requests`` a month (itself when they already are)."""
+    """``mode`` with its components priced at ``requests`` a month (itself when they already are): what
+    a view shows of a mode. A pure function of the mode and the volume, so computed once for each."""
     if mode.requests == requests:
         return mode
     new = _copy(mode)
@@ -450,40 +508,45 @@ def _effective_b(params_b: float | None, active_params_b: float | None) -> float
     return params_b or active_params_b
 
 
-def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile, params_b: float | None = None,
-                rent: Any = None) -> Mode:
-    """GPUs rented by the hour (``rent``, else the profile's), billed as :func:`billed_gpu_hours` says for
-    the profile's availability."""
-    rent = rent or profile.rent
-    assert rent is not None
-    always_on = rent.always_on or profile.availability == "always_on"
+def rented_cost(active_params_b: float | None, gpus_needed: int, rent: RentedGPU, availability: str, volume: Any,
+                params_b: float | None = None, picked: bool = False) -> Mode:
+    """GPUs rented by the hour (``rent``; ``picked``: chosen by :func:`rentable_for`, the profile states
+    none), billed as :func:`billed_gpu_hours` says for the profile's ``availability``, per request,
+    before the team's operations (:func:`with_ops`)."""
+    always_on = rent.always_on or availability == "always_on"
     params = active_params_b or 1.0
     bw, bw_origin = gpu_bandwidth(rent.gpu, rent.memory_bandwidth_gbps)
-    seconds = _estimate_seconds(params, bw * gpus_needed, True, profile)
+    seconds = _estimate_seconds(params, bw * gpus_needed, True, volume)
     hourly = rent.usd_per_hour * gpus_needed
-    ops = _ops_component(profile, _effective_b(params_b, active_params_b), "rented", gpus_needed)
     mode = Mode(
         "rented",
-        fixed_usd=ops.usd,
         gpu_hours_per_request=seconds / 3600.0,
         gpu_usd_per_hour=hourly,
         always_on=always_on,
-        min_hours=BUSINESS_HOURS_PER_MONTH if profile.availability == "business_hours" else 0.0,
+        min_hours=BUSINESS_HOURS_PER_MONTH if availability == "business_hours" else 0.0,
         seconds_per_request=seconds,
         throughput_origin="estimate",
         throughput_code="tp.estimate_rented",
         throughput_figures={"bw": bw, "bw_origin": bw_origin, "n": gpus_needed, "gpu": rent.gpu, "params": params},
         cost_origin="estimate",
         origin_without_ops="estimate",
-        ops_usd=ops.usd,
         hardware=f"{gpus_needed} × {rent.gpu}",
         ops_args=(params_b, active_params_b, gpus_needed),
     )
     code = "cost.detail_rent_always" if always_on else "cost.detail_rent"
-    if rent is not profile.rent:  # picked by rentable_for: the profile states no GPU to rent
+    if picked:
         code += "_default"
-    mode.components = [component("gpu_rent", 0.0, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=0.0), ops]
-    return _priced(mode, profile.volume.requests_per_month)
+    mode.components = [component("gpu_rent", 0.0, "estimate", code, n=gpus_needed, gpu=rent.gpu, rate=rent.usd_per_hour, hours=0.0)]
+    return mode
+
+
+def rented_mode(active_params_b: float | None, gpus_needed: int, profile: Profile, params_b: float | None = None,
+                rent: Any = None) -> Mode:
+    """GPUs rented by the hour (``rent``, else the profile's) at the profile's volume."""
+    rent = rent or profile.rent
+    assert rent is not None
+    mode = rented_cost(active_params_b, gpus_needed, rent, profile.availability, profile.volume, params_b, rent is not profile.rent)
+    return _priced(with_ops(mode, Ops.of(profile)), profile.volume.requests_per_month)
 
 
 MODE_PREFERENCE = {"owned": 0, "api": 1, "rented": 2}  # tie-break between equally cheap modes

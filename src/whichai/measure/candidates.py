@@ -16,6 +16,7 @@ GGUF repo the catalog knows, ``vllm serve`` for weights on the hub.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -319,11 +320,13 @@ def way_to_measure(entry: Any, in_house: bool = False) -> Way:
     return Way(cid, None)
 
 
-def _api_kinds() -> set[str]:
-    """The vendors' provider kinds (the ``whichai.providers`` entry points, less the local runner)."""
+@functools.cache
+def _api_kinds() -> frozenset[str]:
+    """The vendors' provider kinds (the ``whichai.providers`` entry points, less the local runner): read
+    once per process (the installed distributions do not change while it runs)."""
     from importlib.metadata import entry_points
 
-    return {ep.name for ep in entry_points(group="whichai.providers")} - {"local"}
+    return frozenset(ep.name for ep in entry_points(group="whichai.providers")) - {"local"}
 
 
 def measure_command(run_ids: list[str], profile_arg: str) -> str:

@@ -53,7 +53,7 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
 
     coverage = stored_coverage(store.cases(rid))  # a promptfoo config's run: the import's coverage
     if coverage is not None:
-        doc["promptfoo"] = {**coverage, "text": coverage_text(coverage)}
+        doc["promptfoo"] = {**coverage.to_json(), "text": coverage_text(coverage)}
     traffic = gateway_traffic(store, decision)
     if traffic is not None:
         doc["gateway"] = traffic

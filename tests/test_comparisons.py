@@ -76,24 +76,24 @@ def test_compare_pair_counts_only_shared_cases_and_names_the_better_model():
     b = {f"c{i}": i < 2 for i in range(12)} | {"only-b": False}
     # shared c0..c11: both pass c0, c1; a alone passes c2..c11 (10); b alone passes none
     entry = compare_pair("m/a", "m/b", a, b)
-    assert (entry["cases"], entry["a_only"], entry["b_only"], entry["both"]) == (12, 10, 0, 2)
-    assert entry["p_value"] == pytest.approx(2 / 1024, abs=1e-6)
-    assert entry["better"] == "m/a"
-    assert entry["difference"] == pytest.approx(10 / 12, abs=1e-4)
-    assert entry["cases_for_10_points"] is None
-    assert "m/a is better than m/b" in entry["text"]["en"]
-    assert "m/a lebih baik daripada m/b" in entry["text"]["id"]
+    assert (entry.cases, entry.a_only, entry.b_only, entry.both) == (12, 10, 0, 2)
+    assert entry.p_value == pytest.approx(2 / 1024, abs=1e-6)
+    assert entry.better == "m/a"
+    assert entry.difference == pytest.approx(10 / 12, abs=1e-4)
+    assert entry.cases_for_10_points is None
+    assert "m/a is better than m/b" in entry.text["en"]
+    assert "m/a lebih baik daripada m/b" in entry.text["id"]
 
 
 def test_no_significant_difference_says_how_many_cases_would_tell():
     a = {f"c{i}": i % 2 == 0 for i in range(20)}
     b = {f"c{i}": i % 3 == 0 for i in range(20)}
     entry = compare_pair("x/1", "x/2", a, b)
-    assert entry["p_value"] >= 0.05 and entry["better"] is None
-    need = entry["cases_for_10_points"]
-    assert need == cases_needed((entry["a_only"] + entry["b_only"]) / 20)
-    assert f"About {need} shared cases" in entry["text"]["en"]
-    assert f"Sekitar {need} kasus" in entry["text"]["id"]
+    assert entry.p_value >= 0.05 and entry.better is None
+    need = entry.cases_for_10_points
+    assert need == cases_needed((entry.a_only + entry.b_only) / 20)
+    assert f"About {need} shared cases" in entry.text["en"]
+    assert f"Sekitar {need} kasus" in entry.text["id"]
 
 
 def test_cases_needed_follows_connors_formula():
@@ -140,18 +140,18 @@ def test_the_interval_agrees_with_the_test_that_decides():
         if not i:
             continue
         entry = compare_pair("A", "B", outcomes_a, outcomes_b)
-        low, high = entry["difference_ci95"]
+        low, high = entry.difference_ci95
         excludes = low > 0 or high < 0
-        assert excludes == (entry["p_value"] < 0.05) == (entry["better"] is not None), entry
-        assert low - 1e-9 <= entry["difference"] <= high + 1e-9, entry
-        assert entry["difference_ci_method"] == "mcnemar-exact-conditional"
+        assert excludes == (entry.p_value < 0.05) == (entry.better is not None), entry
+        assert low - 1e-9 <= entry.difference <= high + 1e-9, entry
+        assert entry.difference_ci_method == "mcnemar-exact-conditional"
 
 
 def test_the_issue_case_reads_consistently():
     entry = compare_pair("A", "B", {f"c{i}": True for i in range(3)}, {f"c{i}": False for i in range(3)})
-    assert entry["better"] is None and entry["difference_ci95"][0] < 0 < entry["difference_ci95"][1]
-    assert "No real difference" in entry["text"]["en"] and "which decides" in entry["text"]["en"]
-    assert "yang menentukan" in entry["text"]["id"]
+    assert entry.better is None and entry.difference_ci95[0] < 0 < entry.difference_ci95[1]
+    assert "No real difference" in entry.text["en"] and "which decides" in entry.text["en"]
+    assert "yang menentukan" in entry.text["id"]
 
 
 def test_clopper_pearson_matches_references():

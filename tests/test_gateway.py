@@ -100,10 +100,10 @@ def test_routes_by_personal_data_and_streams(tmp_path, upstreams, monkeypatch):
     assert all(h.get("authorization") == f"Bearer {SECRET}" for h in public.headers_seen)
     assert not any(SECRET in json.dumps(h) for h in private.headers_seen)
     doc = stats(tmp_path / "w.db")
-    assert doc["requests"] == 8 and doc["sensitive"] == 6 and doc["errors"] == 0
-    by_route = {r["route"]: r for r in doc["routes"]}
-    assert by_route["public"]["cost_usd"] > 0 and by_route["private"]["cost_usd"] == 0
-    assert doc["saving_usd"] > 0
+    assert doc.requests == 8 and doc.sensitive == 6 and doc.errors == 0
+    by_route = {r.route: r for r in doc.routes}
+    assert by_route["public"].cost_usd > 0 and by_route["private"].cost_usd == 0
+    assert doc.saving_usd > 0
     assert SECRET not in (tmp_path / "w.db").read_bytes().decode("latin-1")
 
 
@@ -123,7 +123,7 @@ def test_fallback_on_errors_and_fail_closed(tmp_path, upstreams):
             ask(client(url), "my e-mail is siti@example.com")
         assert failed.value.status_code == 503 and "not sent anywhere else" in str(failed.value)
     assert public.total() == before, "a sensitive request reached the public route"
-    assert stats(tmp_path / "w.db")["errors"] == 1
+    assert stats(tmp_path / "w.db").errors == 1
 
 
 def test_token_and_bind_rules(tmp_path, upstreams):

@@ -74,7 +74,7 @@ def test_a_fair_judge_finds_the_better_model_in_both_orders(cli, tmp_path, fake)
     again = _compare(cli, store, run_id, config, "--json")
     assert again.returncode == 0 and fake.total("judge") == 12
     assert json.loads(again.stdout)["wins"] == 6
-    assert [r["wins"] for r in pairwise_results(Store.open(store.path), run_id)] == [6]
+    assert [r.wins for r in pairwise_results(Store.open(store.path), run_id)] == [6]
 
 
 def test_a_judge_that_always_prefers_the_first_answer_produces_ties(cli, tmp_path, fake):

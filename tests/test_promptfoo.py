@@ -35,13 +35,13 @@ def test_agreement_config_loads_prompts_times_tests_with_csv_and_default_test():
 def test_promptfoo_examples_load_unchanged(name):
     task = load_task(str(FIXTURES / "examples" / name / "promptfooconfig.yaml"))
     report = coverage(task)
-    assert report["cases"] == len(task.cases) > 0
+    assert report.cases == len(task.cases) > 0
     if name in ("simple-test", "json-output"):  # similar, llm-rubric, $ref, transform: flagged, never passed
-        assert report["unsupported"] and report["flagged_cases"] > 0
+        assert report.unsupported and report.flagged_cases > 0
         flagged = [c for c in task.cases if "promptfoo:unsupported" in c.tags]
         assert all(not score(c, "Ahoy arrr grub Yarr").passed for c in flagged)
     else:
-        assert not report["unsupported"] and report["flagged_cases"] == 0
+        assert not report.unsupported and report.flagged_cases == 0
 
 
 def test_simple_csv_renders_the_load_filter_and_splits_prompt_files():

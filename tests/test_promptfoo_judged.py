@@ -94,7 +94,7 @@ def test_judges_come_from_the_flag_then_the_config(tmp_path):
     assert {c.options["judge_model"] for c in mapped.cases} == {"det/grader"}
     assert all(needs_judge(c) for c in mapped.cases) and not any(needs_judge(c) for c in task.cases)
     assert {c.options["judge_model"] for c in with_judges(task, "openai/gpt-4.1-mini", servers).cases} == {"openai/gpt-4.1-mini"}
-    assert coverage(task)["supported"]["llm-rubric"] == 14 and not coverage(task)["unsupported"]
+    assert coverage(task).supported["llm-rubric"] == 14 and not coverage(task).unsupported
     seven = next(c for c in mapped.cases if c.options["vars"]["id"] == "r7")
     views = rubric_cases(seven)
     assert [p for p, _ in views] == ["0", "1"] and views[1][1].options["rubric"] == "Mentions Surabaya"
@@ -221,7 +221,7 @@ def test_similar_without_the_extra_is_flagged_not_run(monkeypatch):
     outcome = evaluate("hello", _opts([{"type": "similar", "value": "hello", "weight": 0}]))
     assert not outcome.passed and "install whichai[similar]" in outcome.reason
     task = load_task(str(Path(__file__).parent / "fixtures" / "promptfoo" / "examples" / "simple-test" / "promptfooconfig.yaml"))
-    assert coverage(task)["unsupported"].get("similar", 0) > 0
+    assert coverage(task).unsupported.get("similar", 0) > 0
     flagged = [c for c in task.cases if "similar" in json.dumps(c.options["assert"])]
     assert flagged and all("promptfoo:unsupported" in c.tags and not score(c, "Ahoy, world").passed for c in flagged)
 

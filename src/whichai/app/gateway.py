@@ -25,6 +25,7 @@ from whichai.gateway.policy import Policy, Route, Upstream, check, read_policy_f
 if TYPE_CHECKING:
     from whichai.config import Config
     from whichai.decide.document import Decision, RankRow
+    from whichai.gateway.log import Traffic
 
 OPENAI_BASE = "https://api.openai.com/v1"
 SELF_HOSTED_COST = "self-hosted: no bill per call (hosting is in the cost of ownership)"
@@ -65,14 +66,11 @@ def _route(name: str, model_id: str, sensitive: bool, config: Config, evidence: 
 
 def policy_from_file(path: Path, config: Config) -> Policy:
     data = read_policy_file(path)
-    routes = tuple(_route(r["name"], r["model"], bool(r.get("sensitive", False)), config,
-                          tuple(str(e) for e in r.get("evidence") or ())) for r in data.get("routes") or [])
+    routes = tuple(_route(r.name, r.model, r.sensitive, config, r.evidence) for r in data.routes)
     names = [r.name for r in routes]
-    default = data.get("default") or next((r.name for r in routes if not r.sensitive), names[0] if names else "")
-    policy = Policy(routes=routes, default=default, fallback=tuple(data.get("fallback") or ()),
-                    sensitive_patterns=tuple(data.get("sensitive_patterns") or ()),
-                    phone_regions=tuple(data.get("phone_regions") or ("ID",)), log_content=bool(data.get("log_content")),
-                    timeout_s=float(data.get("timeout_s") or 120), source=str(path))
+    default = data.default or next((r.name for r in routes if not r.sensitive), names[0] if names else "")
+    policy = Policy(routes=routes, default=default, fallback=data.fallback, sensitive_patterns=data.sensitive_patterns,
+                    phone_regions=data.phone_regions, log_content=data.log_content, timeout_s=data.timeout_s, source=str(path))
     return check(policy, str(path))
 
 
@@ -200,7 +198,7 @@ async def serve(policy: Policy, host: str, port: int, *, token: str | None = Non
         store.close()
 
 
-def stats(db: str | Path | None = None, since: str | None = None) -> dict[str, Any]:
+def stats(db: str | Path | None = None, since: str | None = None) -> Traffic:
     from whichai import app as use_cases
     from whichai.gateway.log import stats as read
 

@@ -201,5 +201,5 @@ def _measure(req: TuneRequest, held_out, result: TuneResult, on_measure: Callabl
         got = outcomes.get(model, {})
         passed = sum(got.values())
         result.pass_rates[model] = {"passed": passed, "cases": len(got), "rate": round(passed / len(got), 4) if got else None}
-    result.comparison = compare_pair(result.model_id, req.base, outcomes.get(result.model_id, {}), outcomes.get(req.base, {}))
-    result.comparison["measure_seconds"] = round(time.perf_counter() - started, 1)
+    compared = compare_pair(result.model_id, req.base, outcomes.get(result.model_id, {}), outcomes.get(req.base, {}))
+    result.comparison = {**compared.to_json(), "measure_seconds": round(time.perf_counter() - started, 1)}

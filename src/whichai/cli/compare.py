@@ -63,18 +63,17 @@ def execute_compare(*, run_id, a, b, judge, config, db, concurrency, timeout, re
     _ask_all(store, registry, run["id"], a, b, judge, todo, concurrency, timeout, retries)
     from whichai.measure.judge import pairwise_results
 
-    found = next(r for r in pairwise_results(store, run["id"]) if (r["a"], r["b"], r["judge"]) == (a, b, judge))
-    found["skipped_cases"] = skipped
+    found = next(r for r in pairwise_results(store, run["id"]) if (r.a, r.b, r.judge) == (a, b, judge))
     from whichai.measure.judge import self_judging_note
 
-    found["self_judged"] = self_judging_note(judge, [a, b]) is not None
-    if found["self_judged"]:
+    self_judged = self_judging_note(judge, [a, b]) is not None
+    if self_judged:
         err_console().print(f"Note: {self_judging_note(judge, [a, b])}", markup=False, highlight=False)
     if as_json:
-        print_json(found)
+        print_json({**found.to_json(), "skipped_cases": skipped, "self_judged": self_judged})
     else:
-        _print(found, _lang(lang))
-    return 1 if found["undecided"] else 0
+        _print(found.to_json(), _lang(lang))
+    return 1 if found.undecided else 0
 
 
 def _lang(lang):

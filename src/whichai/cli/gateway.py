@@ -102,12 +102,12 @@ def stats_cmd(
 
     doc = stats(db, since)
     if as_json:
-        print_json(doc)
+        print_json(doc.to_json())
         return
-    typer.echo(f"{doc['requests']} requests ({doc['sensitive']} sensitive, {doc['errors']} failed); cost {doc['cost_usd']:.4f} USD")
-    if doc["saving_usd"] is not None:
-        typer.echo(f"everything to the API would have cost {doc['all_to_api_usd']:.4f} USD: saving {doc['saving_usd']:.4f} USD")
-    for r in doc["routes"]:
-        p50 = f"{r['latency_p50_s'] * 1000:.0f} ms" if r["latency_p50_s"] is not None else "-"
-        typer.echo(f"  {r['route']}: {r['requests']} requests, {r['sensitive']} sensitive, {r['errors']} failed, "
-                   f"{r['input_tokens']}+{r['output_tokens']} tokens, {r['cost_usd']:.4f} USD, p50 {p50}")
+    typer.echo(f"{doc.requests} requests ({doc.sensitive} sensitive, {doc.errors} failed); cost {doc.cost_usd:.4f} USD")
+    if doc.saving_usd is not None:
+        typer.echo(f"everything to the API would have cost {doc.all_to_api_usd:.4f} USD: saving {doc.saving_usd:.4f} USD")
+    for r in doc.routes:
+        p50 = f"{r.latency_p50_s * 1000:.0f} ms" if r.latency_p50_s is not None else "-"
+        typer.echo(f"  {r.route}: {r.requests} requests, {r.sensitive} sensitive, {r.errors} failed, "
+                   f"{r.input_tokens}+{r.output_tokens} tokens, {r.cost_usd:.4f} USD, p50 {p50}")

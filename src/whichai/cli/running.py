@@ -53,10 +53,12 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         return 130
     outcome, elapsed = ran
     document = _run_document(store, registry, outcome, the_task.name, elapsed)
+    covered = None
     if any(c.scorer == "promptfoo" for c in the_task.cases):  # the import's coverage: cases, assertion types, supported / not
         from whichai.tasks.promptfoo import coverage
 
-        document["promptfoo"] = coverage(the_task)
+        covered = coverage(the_task)
+        document["promptfoo"] = covered.to_json()
     summaries = document["models"]
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
@@ -71,7 +73,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if as_json:
         print_json(document)
     else:
-        _print_run(document, recommendation, _lang(lang), chosen)
+        _print_run(document, recommendation, _lang(lang), chosen, covered)
     return _exit_code(summaries, as_json)
 
 
@@ -256,13 +258,14 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> d
     }
 
 
-def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None) -> None:
-    """The terminal view: the measurements, then the recommendation, the candidates and the report path."""
+def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None, covered=None) -> None:
+    """The terminal view: the measurements, then the import's coverage, the recommendation, the candidates
+    and the report path."""
     _print_table(document, lang)
-    if "promptfoo" in document:
+    if covered is not None:
         from whichai.tasks.promptfoo import coverage_text
 
-        out_console().print(plain(coverage_text(document["promptfoo"])))
+        out_console().print(plain(coverage_text(covered)))
     if recommendation is not None:
         from whichai.cli.decision_view import render
 

@@ -36,7 +36,7 @@ def _promptfoo_coverage(task: Any) -> dict[str, Any]:
         return {}
     from whichai.tasks.promptfoo import coverage
 
-    return {"promptfoo": coverage(task)}
+    return {"promptfoo": coverage(task).to_json()}
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -8,6 +8,7 @@ disk; :func:`stats` reads them back for ``whichai gateway stats``.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from whichai.measure.metrics import percentile
@@ -81,7 +82,43 @@ class RequestLog:
         await self.flush()
 
 
-def stats(store: Store, since: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RouteStats:
+    """One route's traffic: requests and why they went there, models, tokens, cost, latency of the answered."""
+
+    route: str
+    requests: int
+    errors: int
+    sensitive: int
+    reasons: dict[str, int]
+    models: list[str]
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    cost_origins: list[str]
+    latency_p50_s: float | None
+    latency_p95_s: float | None
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """What the gateway routed (``whichai gateway stats``): totals, the saving against sending everything to
+    the API (None when no request had an API price), and each route's figures."""
+
+    requests: int
+    since: str | None
+    sensitive: int
+    errors: int
+    cost_usd: float
+    all_to_api_usd: float | None
+    saving_usd: float | None
+    routes: list[RouteStats]
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def stats(store: Store, since: str | None = None) -> Traffic:
     """Traffic, cost and latency per route, and the saving against sending everything to the API."""
     where, args = (" WHERE at >= ?", (since,)) if since else ("", ())
     rows = store.db.execute(f"SELECT * FROM gateway_requests{where} ORDER BY id", args).fetchall()
@@ -90,26 +127,26 @@ def stats(store: Store, since: str | None = None) -> dict[str, Any]:
         routes.setdefault(row["route"] or "(none)", []).append(row)
     cost = sum(r["cost_usd"] or 0 for r in rows)
     api = [r["api_cost_usd"] for r in rows if r["api_cost_usd"] is not None]
-    return {
-        "requests": len(rows), "since": since, "sensitive": sum(r["sensitive"] for r in rows),
-        "errors": sum(r["status"] >= 400 for r in rows), "cost_usd": cost,
-        "all_to_api_usd": sum(api) if api else None,
-        "saving_usd": (sum(api) - cost) if api else None,
-        "routes": [_route_stats(name, group) for name, group in sorted(routes.items())],
-    }
+    return Traffic(
+        requests=len(rows), since=since, sensitive=sum(r["sensitive"] for r in rows),
+        errors=sum(r["status"] >= 400 for r in rows), cost_usd=cost,
+        all_to_api_usd=sum(api) if api else None,
+        saving_usd=(sum(api) - cost) if api else None,
+        routes=[_route_stats(name, group) for name, group in sorted(routes.items())],
+    )
 
 
-def _route_stats(name: str, rows: list[Any]) -> dict[str, Any]:
+def _route_stats(name: str, rows: list[Any]) -> RouteStats:
     latencies = [r["latency_s"] for r in rows if r["status"] < 400]
     reasons: dict[str, int] = {}
     for r in rows:
         reasons[r["reason"]] = reasons.get(r["reason"], 0) + 1
-    return {
-        "route": name, "requests": len(rows), "errors": sum(r["status"] >= 400 for r in rows),
-        "sensitive": sum(r["sensitive"] for r in rows), "reasons": reasons,
-        "models": sorted({r["model"] for r in rows if r["model"]}),
-        "input_tokens": sum(r["input_tokens"] or 0 for r in rows), "output_tokens": sum(r["output_tokens"] or 0 for r in rows),
-        "cost_usd": sum(r["cost_usd"] or 0 for r in rows),
-        "cost_origins": sorted({r["cost_origin"] for r in rows if r["cost_origin"]}),
-        "latency_p50_s": percentile(latencies, 0.5), "latency_p95_s": percentile(latencies, 0.95),
-    }
+    return RouteStats(
+        route=name, requests=len(rows), errors=sum(r["status"] >= 400 for r in rows),
+        sensitive=sum(r["sensitive"] for r in rows), reasons=reasons,
+        models=sorted({r["model"] for r in rows if r["model"]}),
+        input_tokens=sum(r["input_tokens"] or 0 for r in rows), output_tokens=sum(r["output_tokens"] or 0 for r in rows),
+        cost_usd=sum(r["cost_usd"] or 0 for r in rows),
+        cost_origins=sorted({r["cost_origin"] for r in rows if r["cost_origin"]}),
+        latency_p50_s=percentile(latencies, 0.5), latency_p95_s=percentile(latencies, 0.95),
+    )

@@ -110,8 +110,31 @@ def check(policy: Policy, where: str) -> Policy:
     return policy
 
 
-def read_policy_file(path: Path) -> dict[str, Any]:
-    """The policy file's raw data (YAML or TOML), size-capped, with unknown keys refused."""
+@dataclass(frozen=True)
+class RouteEntry:
+    """A route as a policy file writes it (its upstream is resolved from ``model`` and whichai.toml)."""
+
+    name: str
+    model: str
+    sensitive: bool = False
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    """A policy file's settings (``default`` None: the first route that is not sensitive)."""
+
+    routes: tuple[RouteEntry, ...]
+    default: str | None
+    fallback: tuple[str, ...]
+    sensitive_patterns: tuple[str, ...]
+    phone_regions: tuple[str, ...]
+    log_content: bool
+    timeout_s: float
+
+
+def read_policy_file(path: Path) -> PolicyFile:
+    """The policy file (YAML or TOML), size-capped, with unknown keys refused."""
     from whichai import safeyaml
 
     if path.suffix.lower() == ".toml":
@@ -134,4 +157,10 @@ def read_policy_file(path: Path) -> dict[str, Any]:
         bad = sorted(set(route) - ROUTE_KEYS)
         if bad:
             raise FileInputError(path, f"route {route['name']!r}: unknown key {bad[0]!r}.", f"the keys are: {', '.join(sorted(ROUTE_KEYS))}.")
-    return data
+    routes = tuple(RouteEntry(str(r["name"]), str(r["model"]), bool(r.get("sensitive", False)),
+                              tuple(str(e) for e in r.get("evidence") or ())) for r in data.get("routes") or [])
+    return PolicyFile(routes=routes, default=str(data["default"]) if data.get("default") else None,
+                      fallback=tuple(str(n) for n in data.get("fallback") or ()),
+                      sensitive_patterns=tuple(data.get("sensitive_patterns") or ()),
+                      phone_regions=tuple(data.get("phone_regions") or ("ID",)), log_content=bool(data.get("log_content")),
+                      timeout_s=float(data.get("timeout_s") or 120))

@@ -31,6 +31,7 @@ Two models measured on the same cases give, per case, a pair of outcomes (pass /
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations
 from typing import Any
@@ -142,7 +143,34 @@ def cases_needed(discordant_share: float, delta: float = DELTA) -> int:
     return math.ceil(n)
 
 
-def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[str, bool]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class PairComparison:
+    """Two models on their shared cases (the fields are described in the module docstring); ``text``: one
+    sentence per language (:func:`explain`)."""
+
+    a: str
+    b: str
+    cases: int
+    both: int
+    a_only: int
+    b_only: int
+    neither: int
+    difference: float | None
+    difference_ci95: list[float] | None
+    difference_ci_method: str
+    difference_ci95_newcombe: list[float] | None
+    p_value: float
+    test: str
+    better: str | None
+    cases_for_10_points: int | None
+    origin: str = "measured"
+    text: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[str, bool]) -> PairComparison:
     """The comparison of two models on the cases both have an outcome for (case id -> passed)."""
     shared = [cid for cid in outcomes_a if cid in outcomes_b]
     both = sum(1 for c in shared if outcomes_a[c] and outcomes_b[c])
@@ -156,20 +184,18 @@ def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[s
     better = None
     if p_value < ALPHA and a_only != b_only:
         better = a if a_only > b_only else b
-    entry: dict[str, Any] = {
-        "a": a, "b": b, "cases": n, "both": both, "a_only": a_only, "b_only": b_only, "neither": neither,
-        "difference": round((a_only - b_only) / n, 4) if n else None,
-        "difference_ci95": [_round_out(low, better is not None and low > 0), _round_out(high, better is not None and high < 0)] if n else None,
-        "difference_ci_method": "mcnemar-exact-conditional",
-        "difference_ci95_newcombe": [round(nlow, 4), round(nhigh, 4)] if n else None,
-        "p_value": float(f"{p_value:.4g}"),
-        "test": "mcnemar-exact",
-        "better": better,
-        "cases_for_10_points": None if better else cases_needed((a_only + b_only) / n if n else 0.0),
-        "origin": "measured",
-    }
-    entry["text"] = explain(entry)
-    return entry
+    entry = PairComparison(
+        a=a, b=b, cases=n, both=both, a_only=a_only, b_only=b_only, neither=neither,
+        difference=round((a_only - b_only) / n, 4) if n else None,
+        difference_ci95=[_round_out(low, better is not None and low > 0), _round_out(high, better is not None and high < 0)] if n else None,
+        difference_ci_method="mcnemar-exact-conditional",
+        difference_ci95_newcombe=[round(nlow, 4), round(nhigh, 4)] if n else None,
+        p_value=float(f"{p_value:.4g}"),
+        test="mcnemar-exact",
+        better=better,
+        cases_for_10_points=None if better else cases_needed((a_only + b_only) / n if n else 0.0),
+    )
+    return replace(entry, text=explain(entry))
 
 
 def compare_all(models: list[str], outcomes: dict[str, dict[str, bool]]) -> list[dict[str, Any]]:
@@ -177,8 +203,8 @@ def compare_all(models: list[str], outcomes: dict[str, dict[str, bool]]) -> list
     out = []
     for a, b in combinations(models, 2):
         entry = compare_pair(a, b, outcomes.get(a, {}), outcomes.get(b, {}))
-        if entry["cases"]:
-            out.append(entry)
+        if entry.cases:
+            out.append(entry.to_json())
     return out
 
 
@@ -200,24 +226,24 @@ def _pct_bound(x: float, side: int) -> str:
     return f"{v:+d}"
 
 
-def explain(c: dict[str, Any]) -> dict[str, str]:
+def explain(c: PairComparison) -> dict[str, str]:
     """One sentence per language saying whether the difference is real, with its figures."""
-    n, a, b = c["cases"], c["a"], c["b"]
-    if not n:
+    n, a, b = c.cases, c.a, c.b
+    if not n or c.difference_ci95 is None or c.difference is None:
         return {"en": f"{a} and {b} share no answered case; they cannot be compared.",
                 "id": f"{a} dan {b} tidak punya kasus terjawab yang sama; keduanya tidak bisa dibandingkan."}
-    low, high = c["difference_ci95"]
-    figures_en = (f"on {n} shared cases {a} alone passed {c['a_only']} and {b} alone passed {c['b_only']}; "
-                  f"difference {_pct(c['difference'])} points (95 % CI {_pct_bound(low, -1)} to {_pct_bound(high, 1)}, exact on "
-                  f"the discordant cases), McNemar's exact test, which decides: p = {c['p_value']:.3g}")
-    figures_id = (f"pada {n} kasus yang sama hanya {a} lulus di {c['a_only']} kasus dan hanya {b} lulus di "
-                  f"{c['b_only']} kasus; selisih {_pct(c['difference'])} poin (IK 95 % {_pct_bound(low, -1)} s.d. {_pct_bound(high, 1)}, "
-                  f"eksak pada kasus yang berbeda hasil), uji eksak McNemar, yang menentukan: p = {c['p_value']:.3g}")
-    if c["better"]:
-        worse = b if c["better"] == a else a
-        return {"en": f"{c['better']} is better than {worse}, and the difference is unlikely to be chance: {figures_en}.",
-                "id": f"{c['better']} lebih baik daripada {worse}, dan selisihnya kecil kemungkinan kebetulan: {figures_id}."}
-    need = c["cases_for_10_points"]
+    low, high = c.difference_ci95
+    figures_en = (f"on {n} shared cases {a} alone passed {c.a_only} and {b} alone passed {c.b_only}; "
+                  f"difference {_pct(c.difference)} points (95 % CI {_pct_bound(low, -1)} to {_pct_bound(high, 1)}, exact on "
+                  f"the discordant cases), McNemar's exact test, which decides: p = {c.p_value:.3g}")
+    figures_id = (f"pada {n} kasus yang sama hanya {a} lulus di {c.a_only} kasus dan hanya {b} lulus di "
+                  f"{c.b_only} kasus; selisih {_pct(c.difference)} poin (IK 95 % {_pct_bound(low, -1)} s.d. {_pct_bound(high, 1)}, "
+                  f"eksak pada kasus yang berbeda hasil), uji eksak McNemar, yang menentukan: p = {c.p_value:.3g}")
+    if c.better:
+        worse = b if c.better == a else a
+        return {"en": f"{c.better} is better than {worse}, and the difference is unlikely to be chance: {figures_en}.",
+                "id": f"{c.better} lebih baik daripada {worse}, dan selisihnya kecil kemungkinan kebetulan: {figures_id}."}
+    need = c.cases_for_10_points
     return {
         "en": f"No real difference shown between {a} and {b} (p ≥ 0.05): {figures_en}. "
               f"About {need} shared cases would tell a 10-point difference apart.",

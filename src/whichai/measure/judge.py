@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from whichai.tasks.promptfoo_assert import rubric_assertions
@@ -28,9 +28,11 @@ from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
 from whichai.tasks.scorers import find_json, json_objects
 
 if TYPE_CHECKING:
+    from whichai.measure.runner import CallResult
     from whichai.providers.base import GenerationSettings
     from whichai.store import Store
     from whichai.tasks.model import Case, Task
+    from whichai.tasks.promptfoo_assert import RubricVerdict
 
 JUDGE_MAX_TOKENS = 256
 ANSWER_LIMIT = 6000  # characters of an answer shown to the judge (longer answers are cut, and it says so)
@@ -279,7 +281,7 @@ def _clip(text: str | None, limit: int = 120) -> str:
     return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
-def judgement(case: Case, answer: str, call: dict[str, Any]) -> dict[str, Any]:
+def judgement(case: Case, answer: str, call: CallResult) -> dict[str, Any]:
     """The stored judgement from the judge's call (``call``: the runner's measured call or error)."""
     base = {k: call.get(k) for k in ("input_tokens", "output_tokens", "tokens_counted", "latency_s", "cost_usd",
                                      "price_source", "attempts")}
@@ -345,7 +347,8 @@ def promptfoo_judgement(case: Case, answer: str, asked: list[tuple[str, dict[str
     failed = next((j for _, j in asked if j["status"] != "ok"), None)
     if failed is not None:
         return {**base, "status": "error", "error_class": failed.get("error_class"), "error_message": failed.get("error_message"), "raw": raw}
-    verdicts = {path: {"pass": bool(j["passed"]), "score": j["score"], "reason": j.get("reason")} for path, j in asked}
+    verdicts: dict[str, RubricVerdict] = {path: {"pass": bool(j["passed"]), "score": j["score"], "reason": j.get("reason")}
+                                           for path, j in asked}
     options = case.options
     outcome = evaluate(answer, options, latency_ms=options.get("latency_ms"), cost=options.get("cost"), verdicts=verdicts)
     return {**base, "status": "ok", "passed": int(outcome.passed), "score": outcome.score, "reason": outcome.reason, "raw": raw}
@@ -571,19 +574,40 @@ def parse_pair(text: str) -> tuple[str, str]:
     return winner, reason.strip()[:500] if isinstance(reason, str) else ""
 
 
-def pair_row(call: dict[str, Any], shown_first: str) -> dict[str, Any]:
-    """The stored pairwise verdict of one order; ``winner`` in model terms ('a', 'b', 'tie')."""
-    base = {k: call.get(k) for k in ("input_tokens", "output_tokens", "latency_s", "cost_usd", "price_source", "attempts")}
-    base["shown_first"] = shown_first
+@dataclass(frozen=True)
+class PairVerdict:
+    """The stored pairwise verdict of one order (``shown_first``: whose answer the judge saw first);
+    ``winner`` in model terms ('a', 'b', 'tie'); an error when the call failed or its reply was unreadable."""
+
+    shown_first: str
+    status: str  # ok | error
+    winner: str | None = None
+    reason: str | None = None
+    raw: str | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    latency_s: float | None = None
+    cost_usd: float | None = None
+    price_source: str | None = None
+    attempts: int | None = None
+
+
+def pair_row(call: CallResult, shown_first: str) -> PairVerdict:
+    """The stored pairwise verdict of one order."""
+    base = PairVerdict(shown_first, "error", input_tokens=call.get("input_tokens"), output_tokens=call.get("output_tokens"),
+                       latency_s=call.get("latency_s"), cost_usd=call.get("cost_usd"), price_source=call.get("price_source"),
+                       attempts=call.get("attempts"))
     if call["status"] != "ok":
-        return {**base, "status": "error", "error_class": call.get("error_class"), "error_message": call.get("error_message")}
+        return replace(base, error_class=call.get("error_class"), error_message=call.get("error_message"))
     try:
         position, reason = parse_pair(call["answer"])
     except JudgeParseError as exc:
-        return {**base, "status": "error", "error_class": "judge_unparseable", "error_message": str(exc), "raw": call["answer"]}
+        return replace(base, error_class="judge_unparseable", error_message=str(exc), raw=call["answer"])
     second = "b" if shown_first == "a" else "a"
     winner = {"1": shown_first, "2": second, "tie": "tie"}[position]
-    return {**base, "status": "ok", "winner": winner, "reason": reason, "raw": call["answer"]}
+    return replace(base, status="ok", winner=winner, reason=reason, raw=call["answer"])
 
 
 _PAIR_COLUMNS = ("run_id", "a", "b", "judge_model", "case_id", "shown_first", "status", "winner", "reason", "raw",
@@ -591,11 +615,11 @@ _PAIR_COLUMNS = ("run_id", "a", "b", "judge_model", "case_id", "shown_first", "s
                  "price_source", "attempts", "created_at")
 
 
-def save_pair(store: Store, run_id: str, a: str, b: str, judge_model: str, case_id: str, row: dict[str, Any]) -> None:
+def save_pair(store: Store, run_id: str, a: str, b: str, judge_model: str, case_id: str, row: PairVerdict) -> None:
     from whichai.store import now_iso
 
-    data = {**row, "run_id": run_id, "a": a, "b": b, "judge_model": judge_model, "case_id": case_id, "created_at": now_iso()}
-    data["attempts"] = data.get("attempts") if data.get("attempts") is not None else 1
+    data = {**asdict(row), "run_id": run_id, "a": a, "b": b, "judge_model": judge_model, "case_id": case_id, "created_at": now_iso()}
+    data["attempts"] = row.attempts if row.attempts is not None else 1
     columns = [c for c in _PAIR_COLUMNS if c in data]
     store.db.execute(f"INSERT OR REPLACE INTO pairwise ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                      [data[c] for c in columns])
@@ -616,7 +640,36 @@ def _case_outcome(orders: dict[str, dict[str, Any]]) -> str:
     return first if first == second else "tie"  # orders that disagree (position bias) are a tie
 
 
-def pairwise_results(store: Store, run_id: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PairwiseResult:
+    """One (A, B, judge) of a run's pairwise comparisons: win / tie / loss counts for A, a 95 % Wilson
+    interval on A's share of the decisive cases, the exact sign test, the judge's cost, each case's outcome."""
+
+    run_id: str
+    a: str
+    b: str
+    judge: str
+    cases: int
+    wins: int
+    ties: int
+    losses: int
+    undecided: int
+    order_disagreements: int  # cases whose two orders disagreed (position bias): counted as ties
+    win_share: float | None
+    win_share_ci95: list[float]
+    ci_method: str
+    p_value: float
+    test: str
+    cost_usd: float | None
+    per_case: dict[str, str]  # case id -> a | b | tie | undecided
+    origin: str = "measured"
+    text: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def pairwise_results(store: Store, run_id: str) -> list[PairwiseResult]:
     """Every stored pairwise comparison of the run: per (A, B, judge) win / tie / loss counts for A, a 95 %
     Wilson interval on A's share of the decisive cases, the exact sign test, cost, and the per-case verdicts."""
     from whichai.measure.comparisons import mcnemar_exact, wilson
@@ -635,31 +688,30 @@ def pairwise_results(store: Store, run_id: str) -> list[dict[str, Any]]:
                     and orders["a"]["winner"] != orders["b"]["winner"])
         low, high = wilson(wins, wins + losses)
         costs = [r["cost_usd"] for orders in cases.values() for r in orders.values()]
-        entry = {
-            "run_id": run_id, "a": a, "b": b, "judge": judge_model, "cases": len(cases),
-            "wins": wins, "ties": ties, "losses": losses, "undecided": undecided, "order_disagreements": flips,
-            "win_share": wins / (wins + losses) if wins + losses else None,
-            "win_share_ci95": [round(low, 4), round(high, 4)], "ci_method": "wilson-on-decisive-cases",
-            "p_value": float(f"{mcnemar_exact(wins, losses):.4g}"), "test": "exact-sign-test",
-            "cost_usd": None if any(c is None for c in costs) else sum(costs),
-            "per_case": {cid: outcomes[cid] for cid in sorted(outcomes)}, "origin": "measured",
-        }
-        entry["text"] = _pair_text(entry)
-        out.append(entry)
+        entry = PairwiseResult(
+            run_id=run_id, a=a, b=b, judge=judge_model, cases=len(cases),
+            wins=wins, ties=ties, losses=losses, undecided=undecided, order_disagreements=flips,
+            win_share=wins / (wins + losses) if wins + losses else None,
+            win_share_ci95=[round(low, 4), round(high, 4)], ci_method="wilson-on-decisive-cases",
+            p_value=float(f"{mcnemar_exact(wins, losses):.4g}"), test="exact-sign-test",
+            cost_usd=None if any(c is None for c in costs) else sum(costs),
+            per_case={cid: outcomes[cid] for cid in sorted(outcomes)},
+        )
+        out.append(replace(entry, text=_pair_text(entry)))
     return out
 
 
-def _pair_text(e: dict[str, Any]) -> dict[str, str]:
-    a, b, judge = e["a"], e["b"], e["judge"]
-    low, high = e["win_share_ci95"]
-    counts_en = f"{e['wins']} wins, {e['ties']} ties, {e['losses']} losses for {a} against {b} (judge {judge})"
-    counts_id = f"{e['wins']} menang, {e['ties']} seri, {e['losses']} kalah untuk {a} melawan {b} (juri {judge})"
-    if e["win_share"] is None:
+def _pair_text(e: PairwiseResult) -> dict[str, str]:
+    a, b, judge = e.a, e.b, e.judge
+    low, high = e.win_share_ci95
+    counts_en = f"{e.wins} wins, {e.ties} ties, {e.losses} losses for {a} against {b} (judge {judge})"
+    counts_id = f"{e.wins} menang, {e.ties} seri, {e.losses} kalah untuk {a} melawan {b} (juri {judge})"
+    if e.win_share is None:
         return {"en": f"{counts_en}: no decisive case, so no winner.", "id": f"{counts_id}: tidak ada kasus yang menentukan."}
-    share = f"{e['win_share']:.0%} ({low:.0%}–{high:.0%})"
-    if e["p_value"] < 0.05:
-        better = a if e["wins"] > e["losses"] else b
-        return {"en": f"{counts_en}: {better} is preferred; {a} wins {share} of decisive cases, p = {e['p_value']:.3g}.",
-                "id": f"{counts_id}: {better} lebih disukai; {a} menang di {share} kasus yang menentukan, p = {e['p_value']:.3g}."}
-    return {"en": f"{counts_en}: no clear preference; {a} wins {share} of decisive cases, p = {e['p_value']:.3g}.",
-            "id": f"{counts_id}: belum ada pilihan yang jelas; {a} menang di {share} kasus yang menentukan, p = {e['p_value']:.3g}."}
+    share = f"{e.win_share:.0%} ({low:.0%}–{high:.0%})"
+    if e.p_value < 0.05:
+        better = a if e.wins > e.losses else b
+        return {"en": f"{counts_en}: {better} is preferred; {a} wins {share} of decisive cases, p = {e.p_value:.3g}.",
+                "id": f"{counts_id}: {better} lebih disukai; {a} menang di {share} kasus yang menentukan, p = {e.p_value:.3g}."}
+    return {"en": f"{counts_en}: no clear preference; {a} wins {share} of decisive cases, p = {e.p_value:.3g}.",
+            "id": f"{counts_id}: belum ada pilihan yang jelas; {a} menang di {share} kasus yang menentukan, p = {e.p_value:.3g}."}

@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
@@ -99,6 +99,25 @@ class RunOutcome:
 
 ResultCallback = Callable[[str, dict[str, Any]], None]
 WaitCallback = Callable[[str, dict[int, int]], None]  # (run id, {pid: cases it is working on})
+
+
+class CallResult(TypedDict, total=False):
+    """One unscored call (:meth:`Runner.call`, for judges): its answer and measurements (status ok), or its
+    error (status error: ``error_class``, ``error_message``)."""
+
+    status: str
+    answer: str
+    attempts: int
+    latency_s: float
+    input_tokens: int | None
+    output_tokens: int | None
+    tokens_counted: int
+    cost_usd: float | None
+    price_source: str | None
+    error_class: str | None
+    error_message: str
+    model: str
+    case_id: str
 
 
 class Runner:
@@ -350,7 +369,7 @@ class Runner:
         outcome.judge_calibration[judge_id] = found
         return found
 
-    async def call(self, model_id: str, case: Case, plan: RunPlan, settings: GenerationSettings | None = None) -> dict[str, Any]:
+    async def call(self, model_id: str, case: Case, plan: RunPlan, settings: GenerationSettings | None = None) -> CallResult:
         """One unscored call of ``model_id`` on ``case`` under the run's policy (the provider's concurrency
         limit, timeout, retries), for judge calls: {status: ok, answer, tokens, latency_s, cost_usd, price_source,
         attempts} or {status: error, error_class, error_message, attempts}. Load the model first (prepare)."""
@@ -360,7 +379,7 @@ class Runner:
             measured, attempts, error = await self._call(provider, name, model_id, case, plan, settings)
         if measured is None:
             assert error is not None  # _call gives the error result when it measured nothing
-            return error
+            return cast(CallResult, error)  # status error: model, case_id, error_class, error_message, attempts
         output_tokens, source, input_tokens, _ = await asyncio.to_thread(self._tokens, provider, name, case, measured, measured["text"])
         cost, price_source = self._cost(provider, model_id, input_tokens, output_tokens)
         return {"status": "ok", "answer": redact(measured["text"]), "attempts": attempts, "latency_s": measured["latency_s"],

@@ -53,7 +53,7 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
 
     coverage = stored_coverage(store.cases(rid))  # a promptfoo config's run: the import's coverage
     if coverage is not None:
-        doc["promptfoo"] = {**coverage, "text": coverage_text(coverage)}
+        doc["promptfoo"] = {**coverage.to_json(), "text": coverage_text(coverage)}
     traffic = gateway_traffic(store, decision)
     if traffic is not None:
         doc["gateway"] = traffic
@@ -66,12 +66,12 @@ def gateway_traffic(store: Store, decision: dict[str, Any]) -> dict[str, Any] | 
     from whichai.gateway.log import stats
 
     traffic = stats(store)
-    if not traffic["requests"]:
+    if not traffic.requests:
         return None
     first = store.db.execute("SELECT MIN(at) FROM gateway_requests").fetchone()[0]
     hybrid, ranking = decision.get("hybrid"), decision.get("ranking") or []
     estimate = hybrid["monthly_usd"] if hybrid and hybrid.get("applies") else (ranking[0]["monthly_usd"] if ranking else None)
-    return {**traffic, "since": first, "decision_monthly_usd": estimate}
+    return {**traffic.to_json(), "since": first, "decision_monthly_usd": estimate}
 
 
 def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:

@@ -153,7 +153,7 @@ def promptfoo_results(store: Any, run_id: str) -> dict[str, Any]:
     return {"evalId": f"eval-whichai-{run['id']}", "results": summary, "config": config, "shareableUrl": None,
             "metadata": {"exporter": "whichai", "whichai_run": run["id"], "whichaiVersion": run.get("whichai_version"),
                          "evaluationCreatedAt": run["created_at"], "exportedAt": run["updated_at"],
-                         **({"whichai_promptfoo_coverage": coverage} if coverage else {})},
+                         **({"whichai_promptfoo_coverage": coverage.to_json()} if coverage else {})},
             "vars": var_names}
 
 

@@ -18,6 +18,8 @@ import hashlib
 import io
 import itertools
 import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +245,22 @@ def build_task(path: str, doc: dict) -> Task:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def coverage(task: Task) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Coverage:
+    """A promptfoo import: its cases, assertions by type, and which types whichai scores (supported) or
+    flags (not supported), with the cases flagged."""
+
+    cases: int
+    assertions: dict[str, int]
+    supported: dict[str, int]
+    unsupported: dict[str, int]
+    flagged_cases: int
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def coverage(task: Task) -> Coverage:
     """Cases, assertions by type, and which types whichai scores (supported) or flags (not supported)."""
     from collections import Counter
 
@@ -259,23 +276,23 @@ def coverage(task: Task) -> dict[str, Any]:
     usable = SUPPORTED if promptfoo_embed.available() else SUPPORTED - SIMILAR
     supported = {t: n for t, n in sorted(counts.items()) if t in usable}
     unsupported = {t: n for t, n in sorted(counts.items()) if t not in usable}
-    return {"cases": sum(c.scorer == SCORER for c in task.cases), "assertions": dict(sorted(counts.items())),
-            "supported": supported, "unsupported": unsupported, "flagged_cases": flagged}
+    return Coverage(cases=sum(c.scorer == SCORER for c in task.cases), assertions=dict(sorted(counts.items())),
+                    supported=supported, unsupported=unsupported, flagged_cases=flagged)
 
 
-def stored_coverage(cases: list[dict[str, Any]]) -> dict[str, Any] | None:
+def stored_coverage(cases: Iterable[object]) -> Coverage | None:
     """:func:`coverage` of a run's stored cases (each as JSON); None when none is a promptfoo case."""
     parsed = [Case.model_validate(c) for c in cases if isinstance(c, dict) and c.get("scorer") == SCORER]
     return coverage(Task(name="", cases=parsed)) if parsed else None
 
 
-def coverage_text(report: dict[str, Any]) -> str:
+def coverage_text(report: Coverage) -> str:
     """One line: ``promptfoo import: N cases · supported: equals 2, … · not supported: … (K cases flagged…)``."""
     def counts(values: dict[str, int]) -> str:
         return ", ".join(f"{k} {n}" for k, n in values.items()) or "-"
 
-    return (f"promptfoo import: {report['cases']} cases · supported: {counts(report['supported'])} · "
-            f"not supported: {counts(report['unsupported'])} ({report['flagged_cases']} cases flagged, never counted as passed)")
+    return (f"promptfoo import: {report.cases} cases · supported: {counts(report.supported)} · "
+            f"not supported: {counts(report.unsupported)} ({report.flagged_cases} cases flagged, never counted as passed)")
 
 
 # --- llm-rubric's judge --------------------------------------------------------------------

@@ -17,9 +17,10 @@ import json
 import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 REGEX_TIMEOUT_S = 2.0
 
@@ -446,7 +447,21 @@ class NotRun(RuntimeError):
 # --- llm-rubric: verdicts from whichai's judge ----------------------------------------------
 
 
-def rubric_assertions(options: dict[str, Any]) -> list[tuple[str, str]]:
+RubricVerdict = TypedDict("RubricVerdict", {"pass": bool, "score": float, "reason": str | None})
+"""The judge's verdict on one llm-rubric assertion (``pass`` is a keyword, hence this form)."""
+
+
+def _list(value: object) -> list[object]:
+    """A promptfoo option that holds a list (``assert``); [] when absent."""
+    return value if isinstance(value, list) else []
+
+
+def _vars(options: Mapping[str, object]) -> dict[str, object]:
+    found = options.get("vars")
+    return found if isinstance(found, dict) else {}
+
+
+def rubric_assertions(options: Mapping[str, object]) -> list[tuple[str, str]]:
     """(path, rubric) of every ``llm-rubric`` assertion of a promptfoo case, assert-set members included,
     the rubric rendered with the test's vars. The runner asks the judge about each and hands the verdicts
     back to :func:`evaluate` under the same paths ("2", or "3.0" inside an assert-set)."""
@@ -461,8 +476,8 @@ def rubric_assertions(options: dict[str, Any]) -> list[tuple[str, str]]:
             elif base_type(str(a.get("type", ""))) in JUDGED:
                 value = a.get("value")
                 rubric = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False) if value is not None else ""
-                out.append((f"{prefix}{i}", render(rubric, options.get("vars") or {}) if isinstance(value, str) else rubric))
-    walk(options.get("assert") or [], "")
+                out.append((f"{prefix}{i}", render(rubric, _vars(options)) if isinstance(value, str) else rubric))
+    walk(_list(options.get("assert")), "")
     return out
 
 
@@ -529,24 +544,24 @@ def _aggregate(asserts: list, output: str, ctx: dict[str, Any], threshold: Any, 
     return Outcome(passed, score, reason, components)
 
 
-def evaluate(output: str, options: dict[str, Any], latency_ms: float | None = None, cost: float | None = None,
-             verdicts: dict[str, dict[str, Any]] | None = None) -> Outcome:
+def evaluate(output: str, options: Mapping[str, object], latency_ms: float | None = None, cost: float | None = None,
+             verdicts: Mapping[str, RubricVerdict] | None = None) -> Outcome:
     """Score ``output`` against a promptfoo case's options (as the loader built them). ``verdicts``: the
     judge's ``{pass, score, reason}`` for each path of :func:`rubric_assertions`; an llm-rubric without one,
     or a ``similar`` without the embedding model, is "not run" and the case fails, flagged."""
-    asserts = options.get("assert") or []
+    asserts = _list(options.get("assert"))
     if not asserts:
         return Outcome(True, 1.0, "No assertions")
-    ctx = {"vars": options.get("vars") or {}, "base_dir": options.get("base_dir") or os.getcwd(),
+    ctx: dict[str, Any] = {"vars": _vars(options), "base_dir": options.get("base_dir") or os.getcwd(),
            "prompt": options.get("prompt", ""), "latency_ms": latency_ms, "cost": cost, "verdicts": verdicts or {}}
     outcome = _aggregate(asserts, output, ctx, options.get("threshold"))
     if ctx.get("not_run"):
         outcome.passed = False
         outcome.reason = f"not run: {'; '.join(ctx['not_run'])} (case flagged, not scored as passed)"
-    unsupported = options.get("unsupported")
+    unsupported = _list(options.get("unsupported"))
     if unsupported:  # flagged: never a silent pass
         outcome.passed = False
-        outcome.reason = f"not supported by whichai: {', '.join(unsupported)} (case flagged, not scored as passed); {outcome.reason}"
+        outcome.reason = f"not supported by whichai: {', '.join(map(str, unsupported))} (case flagged, not scored as passed); {outcome.reason}"
     return outcome
 
 

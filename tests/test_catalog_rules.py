@@ -24,6 +24,8 @@ NOTICE_COUNTS = {
     ("anthropic", "2024-11-06"): (8, 0), ("gemini", "2026-06-17"): (2, 0), ("gemini", "2026-03-09"): (1, 0),
     ("gemini", "2027-05-07"): (1, 0), ("gemini", "2025-12-02"): (3, 0), ("gemini", "2025-12-09"): (2, 0),
     ("gemini", "2026-06-01"): (4, 0), ("gemini", "2026-06-25"): (2, 0),
+    # the second audit (tests/data/audit_sample_2.yaml): Mistral's 2026 retirements, AI21's Jurassic models
+    ("mistral", "2026-07-30"): (1, 0), ("mistral", "2026-05-31"): (2, 0), ("ai21-labs", "None"): (2, 0), ("ai21", "2024-11-14"): (1, 0),
 }
 
 

@@ -30,7 +30,7 @@ ORG_WORDS = (
     ("facebook", "meta"), ("microsoft", "microsoft"), ("mistral", "mistral"), ("alibaba", "alibaba"), ("qwen", "alibaba"),
     ("deepseek", "deepseek"), ("xai", "xai"), ("amazon", "amazon"), ("nvidia", "nvidia"), ("ibm", "ibm"),
     ("allen", "allenai"), ("ai2", "allenai"), ("huggingface", "huggingface"), ("hugging face", "huggingface"),
-    ("ai singapore", "aisingapore"), ("cohere", "cohere"), ("baidu", "baidu"), ("tencent", "tencent"),
+    ("ai singapore", "aisingapore"), ("cohere", "cohere"), ("baidu", "baidu"), ("tencent", "tencent"), ("ai21", "ai21"),
 )
 CURATED_FIELDS = ("params_b", "active_params_b", "context_length", "languages", "task_fit", "release_date", "hf_repo", "provider", "name")
 
@@ -39,7 +39,8 @@ def lab_for_org(org: str) -> str | None:
     o = str(org or "").lower()
     if known_lab(o):
         return known_lab(o)
-    return next((lab for word, lab in ORG_WORDS if word in o), None)
+    # a word followed by a digit is another name: "AI21 Labs" is not Ai2 (the Allen Institute)
+    return next((lab for word, lab in ORG_WORDS if re.search(re.escape(word) + r"(?![0-9])", o)), None)
 
 
 def apply_precedence(e: dict, ev: Evidence, issues: list) -> None:
@@ -163,6 +164,30 @@ def apply_curated_models(entries: dict, issues: list) -> None:
         for key in keys:  # a block applies to every entry it names (each host's copy, each checkpoint)
             _apply_block(entries[key], block)
     apply_repo_facts(entries, doc.get("repo_facts", []))
+    apply_nominal_sizes(entries, doc.get("nominal_sizes", []))
+
+
+def apply_nominal_sizes(entries: dict, blocks: list[dict]) -> None:
+    """A size in a model's name is a label, not a count. Where a family's label is documented to differ
+    from its parameter count by more than rounding (Gemma "2B" has 2.51B parameters, Gemma "7B" 8.54B,
+    Gemma 2 "2B" 2.61B, Qwen3-VL "8B" 8.77B), every entry whose ``params_b`` came only from its name
+    (source note "size in ...") and whose name matches the block takes the documented count, from the
+    page that gives it; the name's size stays a value of the field. A count from any other source (a
+    card, a curated block) is never replaced."""
+    for e in entries.values():
+        note = str((e["_fs"].get("params_b") or {}).get("note", ""))
+        if e.get("params_b") is None or not note.startswith("size in"):
+            continue
+        names = [str(n).lower() for n in (e["id"], e.get("name") or "", *e["aliases"], *e["offers"])]
+        for block in blocks:
+            if float(e["params_b"]) != float(block["nominal"]):
+                continue
+            if any(re.search(block["names"], n) for n in names):
+                s = {"name": "curated", "url": block["source"]["url"], "as_of": str(block["source"]["as_of"]),
+                     "note": block["source"].get("note", "")}
+                set_field(e, "params_b", block["params_b"], s)
+                add_source(e, "curated", s["as_of"], s["url"])
+                break
 
 
 def apply_repo_facts(entries: dict, blocks: list[dict]) -> None:

@@ -77,9 +77,9 @@ def test_prior_orders_known_pairs(kind: str, pairs: list[tuple[str, str]]) -> No
 
 def test_coverage_and_facts() -> None:
     assert len(benchmarks.covered()) >= 150
-    assert {"Apache-2.0", "CC-BY-4.0", "MIT"} <= {s["license"] for s in benchmarks.sources()}
+    assert {"Apache-2.0", "CC-BY-4.0", "MIT"} <= {s.license for s in benchmarks.sources()}
     assert len(benchmarks.sources()) >= 4
-    assert all(s["url"] and s["attribution"] and s["observed"] == "2026-12-07" and s["linked"] for s in benchmarks.sources())
+    assert all(s.url and s.attribution and s.observed == "2026-12-07" and s.linked for s in benchmarks.sources())
     assert all("entry" not in r for r in benchmarks.data()["results"])  # raw names only: linked when the catalog loads
     facts = benchmarks.facts("openai/gpt-5")
     assert facts and all(f.url and f.license and f.observed == "2026-12-07" and f.model_as_named for f in facts)

@@ -15,7 +15,7 @@ Heavy modules (pydantic models of decide, the catalog document) load inside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from whichai.decide.profile import Profile
     from whichai.decide.recommendation import Recommendation
+    from whichai.report import Rendered
     from whichai.store import Store
 
 
@@ -228,8 +229,8 @@ def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: 
 
 
 def render_report(store: Store, run_id: str, fmt: str = "html", lang: str = "en", profile: Any = None,
-                  recommendation: Recommendation | None = None) -> tuple[str, dict[str, Any]]:
-    """The report of a run as text in ``fmt`` (html, md or json), and its document."""
+                  recommendation: Recommendation | None = None) -> Rendered:
+    """The report of a run as text in ``fmt`` (html, md, json or promptfoo), and the run's full id."""
     from whichai.report import check_request
     from whichai.report import render_report as render
 
@@ -268,8 +269,8 @@ report = write_report  # the name the CLI and earlier callers use
 OPENNESS = ("open-source", "open-weights", "closed")
 
 
-def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Catalog entries (the catalog's raw dicts) matching ``text`` and ``openness``.
+def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str] = ()) -> list[dict[str, object]]:
+    """Catalog entries (the catalog's raw JSON entries) matching ``text`` and ``openness``.
 
     ``text`` matches as :func:`search_matches` says; ``openness`` keeps the named classes (none given:
     all). The catalog's order is kept. ``whichai models --search`` and the dashboard's catalog share it.
@@ -291,9 +292,10 @@ def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str
     return rows
 
 
-def search_matches(raw: dict[str, Any], text: str) -> bool:
-    """Whether a catalog entry matches a search: every word of ``text`` (in any order, case-insensitively)
-    is part of its id, name, provider, licence or an alias ("gemini flash" finds gemini-3.5-flash)."""
-    fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(raw.get("aliases") or []))
+def search_matches(raw: Mapping[str, object], text: str) -> bool:
+    """Whether a catalog entry (its raw JSON) matches a search: every word of ``text`` (in any order,
+    case-insensitively) is part of its id, name, provider, licence or an alias ("gemini flash" finds gemini-3.5-flash)."""
+    aliases = raw.get("aliases")
+    fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(aliases if isinstance(aliases, list) else []))
     haystack = " ".join(str(x) for x in fields if x).lower()
     return all(word in haystack for word in text.lower().split())

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai.errors import ConfigError, InputError
 from whichai.tune.lineage import Lineage
+
+if TYPE_CHECKING:
+    from whichai.tune.train import TuneKey
 
 TUNED_PREFIX = "local/tuned:"
 
@@ -99,15 +102,15 @@ def prepare(req: TuneRequest):
     split = split_task(task, load_file(req.train_file) if req.train_file else None, req.split)
     hyper = train.Hyper(epochs=req.epochs, rank=req.rank, alpha=2 * req.rank, learning_rate=req.learning_rate)
     name = check_name(req.name or default_name(task.name, req.base))
-    key = {"base": req.base, "examples": split.examples_hash(), "hyper": hyper.key()}
+    key: TuneKey = {"base": req.base, "examples": split.examples_hash(), "hyper": hyper.key()}
     return path, split, hyper, name, key
 
 
-def _check_folder(folder: Path, key: dict[str, Any], restart: bool) -> None:
+def _check_folder(folder: Path, key: TuneKey, restart: bool) -> None:
     from whichai.tune.train import CHECKPOINT, read_checkpoint
 
     saved = read_checkpoint(folder)
-    if saved is None or saved.get("key") == key:
+    if saved is None or saved.key == key:
         return
     if not restart:
         raise InputError(f"a different tune is already saved as {folder.name} (other base, examples or settings). "
@@ -159,7 +162,7 @@ def _export(peft_model, path: Path, folder: Path, name: str, req: TuneRequest, s
     return record
 
 
-def _tagged(held_out, key: dict[str, Any]):
+def _tagged(held_out, key: TuneKey):
     """The held-out cases tagged with the tune's identity, so that the measuring run's identity (which
     hashes the cases) changes when a tune under the same name is replaced (--restart): the runner must not
     reuse the old tune's answers."""

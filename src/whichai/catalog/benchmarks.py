@@ -353,15 +353,32 @@ def multilingual(entry_id: str) -> BenchmarkPrior | None:
     return _priors().get(entry_id, {}).get("multilingual")
 
 
-def sources() -> list[dict[str, Any]]:
-    """Each source with its licence, attribution, commit, version and counts (for ``whichai catalog sources``);
-    ``linked``: its results that link to the catalog in use."""
+@dataclass(frozen=True)
+class BenchmarkSource:
+    """A benchmark source with its licence, attribution, commit and dates, its results (``linked``: those
+    that link to the catalog in use)."""
+
+    id: str
+    name: str
+    url: str
+    license: str
+    attribution: str
+    commit: str
+    source_date: str
+    observed: str
+    results: int
+    linked: int
+
+
+def sources() -> list[BenchmarkSource]:
+    """Each source (for ``whichai catalog sources``)."""
     doc = data()
     linked: dict[str, int] = {}
     for r, entries in zip(doc["results"], _linked()):
         linked[r["source"]] = linked.get(r["source"], 0) + bool(entries)
-    return [{"id": k, **{f: v.get(f, "") for f in ("name", "url", "license", "attribution", "commit", "source_date", "observed", "results")},
-             "linked": linked.get(k, 0)} for k, v in doc["sources"].items()]
+    text = ("name", "url", "license", "attribution", "commit", "source_date", "observed")
+    return [BenchmarkSource(id=k, **{f: v.get(f, "") for f in text}, results=v.get("results", 0), linked=linked.get(k, 0))
+            for k, v in doc["sources"].items()]
 
 
 def unlinked() -> list[str]:

@@ -394,8 +394,8 @@ def sources_cmd(as_json: bool = typer.Option(False, "--json", help="Print one JS
     }
     from whichai.catalog import benchmarks
 
-    doc["sources"] += [{"name": b["id"], "title": b["name"], "license": b["license"], "url": b["url"], "as_of": b["observed"],
-                        "attribution": b["attribution"], "commit": b["commit"], "results": b["results"], "linked": b["linked"]} for b in benchmarks.sources()]
+    doc["sources"] += [{"name": b.id, "title": b.name, "license": b.license, "url": b.url, "as_of": b.observed,
+                        "attribution": b.attribution, "commit": b.commit, "results": b.results, "linked": b.linked} for b in benchmarks.sources()]
     doc["benchmarks_unlinked"] = {"count": len(benchmarks.unlinked()), "names": benchmarks.unlinked()}
     if as_json:
         from whichai.cli.output import print_json

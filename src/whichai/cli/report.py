@@ -41,8 +41,7 @@ def report(
 
     store = _open(db)
     if out is not None and str(out) == "-":
-        text, _ = render_report(store, run_id, fmt=fmt, lang=lang, profile=profile)
-        sys.stdout.write(text)
+        sys.stdout.write(render_report(store, run_id, fmt=fmt, lang=lang, profile=profile).text)
         return
     path = write_report(store, run_id, fmt=fmt, out=out, lang=lang, profile=profile, force=force)
     if as_json:

@@ -14,6 +14,7 @@ The application layer (:mod:`whichai.app`) makes the recommendation and calls :f
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,16 @@ def check_request(fmt: str, lang: str) -> None:
     check_lang(lang)
 
 
-def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "html", lang: str = "en") -> tuple[str, dict[str, Any]]:
-    """The report of ``run_id`` showing ``recommendation``, as text in ``fmt`` (html, md or json), and its document."""
+@dataclass(frozen=True)
+class Rendered:
+    """A report as text in its format, and the run it is of (its full id)."""
+
+    text: str
+    run_id: str
+
+
+def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "html", lang: str = "en") -> Rendered:
+    """The report of ``run_id`` showing ``recommendation``, as text in ``fmt`` (html, md, json or promptfoo)."""
     from whichai.report.build import build_report
 
     check_request(fmt, lang)
@@ -44,17 +53,18 @@ def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "h
         from whichai.report.promptfoo import promptfoo_results
 
         data = promptfoo_results(store, run_id)
-        return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", {"run": {"id": data["metadata"]["whichai_run"]}, "promptfoo": data}
+        return Rendered(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", data["metadata"]["whichai_run"])
     doc = build_report(store, run_id, lang=lang, recommendation=recommendation)
+    rid = doc["run"]["id"]
     if fmt == "json":
-        return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", doc
+        return Rendered(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", rid)
     if fmt == "md":
         from whichai.report.markdown import render_markdown
 
-        return render_markdown(doc, lang), doc
+        return Rendered(render_markdown(doc, lang), rid)
     from whichai.report.html import render_html
 
-    return render_html(doc, lang), doc
+    return Rendered(render_html(doc, lang), rid)
 
 
 def write_report(
@@ -67,11 +77,11 @@ def write_report(
     """
     from whichai.errors import FileInputError
 
-    text, doc = render_report(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
-    path = Path(out) if out is not None else default_report_path(store, doc["run"]["id"], fmt)
+    rendered = render_report(store, run_id, fmt=fmt, lang=lang, recommendation=recommendation)
+    path = Path(out) if out is not None else default_report_path(store, rendered.run_id, fmt)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, text)
+        _write_atomic(path, rendered.text)
     except OSError as exc:
         raise FileInputError(path, f"cannot write the report ({exc.strerror}).", "pass a writable --out PATH.") from exc
     return path
@@ -107,4 +117,4 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-__all__ = ["check_request", "write_report", "render_report", "default_report_path"]
+__all__ = ["Rendered", "check_request", "write_report", "render_report", "default_report_path"]

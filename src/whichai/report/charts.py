@@ -9,6 +9,7 @@ Open and closed models have distinct colours everywhere (:data:`COLOURS`).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from whichai.report.i18n import t
@@ -213,9 +214,11 @@ def dim_class(value: Any) -> str:
     return "unknown"
 
 
-def openness_dims(model: dict[str, Any]) -> list[str]:
-    """The dimensions to chart for a model: the four headline ones, then every other one it records."""
-    dims = model.get("openness_dimensions") or {}
+def openness_dims(model: Mapping[str, object]) -> list[str]:
+    """The dimensions to chart for a model (a catalog entry's JSON, or a report's model): the four headline
+    ones, then every other one it records."""
+    found = model.get("openness_dimensions")
+    dims = found if isinstance(found, dict) else {}
     return [d for d in HEADLINE_DIMS if d in dims] + [d for d in dims if d not in HEADLINE_DIMS and d != "mof_class"]
 
 

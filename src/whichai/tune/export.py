@@ -14,9 +14,20 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from whichai.errors import ConfigError
+
+
+class Array(Protocol):
+    """A tensor's data as gguf's writer takes it (a numpy array)."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    @property
+    def dtype(self) -> object: ...
+    @property
+    def nbytes(self) -> int: ...
 
 ARCHITECTURES = ("llama",)
 GGUF_OF = {"self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
@@ -46,7 +57,7 @@ def permute(weights, n_head: int, n_head_kv: int | None):
             .swapaxes(1, 2).reshape(weights.shape))
 
 
-def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, Any]:
+def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, Array]:
     """GGUF tensor name -> float16 array, for every weight the LoRA changed (merged into the base)."""
     merged = peft_model.merge_and_unload()
     config = merged.config
@@ -64,7 +75,7 @@ def merged_tensors(peft_model, touched: tuple[str, ...]) -> dict[str, Any]:
     return out
 
 
-def write_gguf(base_gguf: Path, replaced: dict[str, Any], target: Path, name: str) -> None:
+def write_gguf(base_gguf: Path, replaced: dict[str, Array], target: Path, name: str) -> None:
     """A copy of ``base_gguf`` with ``replaced`` tensors, written to ``target`` (atomically)."""
     import gguf
 
@@ -80,7 +91,7 @@ def write_gguf(base_gguf: Path, replaced: dict[str, Any], target: Path, name: st
         raise
 
 
-def _write_copy(gguf: Any, reader: Any, replaced: dict[str, Any], tmp: str, name: str, base_gguf: Path) -> None:
+def _write_copy(gguf: Any, reader: Any, replaced: dict[str, Array], tmp: str, name: str, base_gguf: Path) -> None:
     writer = gguf.GGUFWriter(tmp, arch=_architecture(reader))
     for field in reader.fields.values():
         if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):

@@ -13,10 +13,10 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from whichai.errors import ConfigError
 from whichai.tune.examples import Example
@@ -35,7 +35,7 @@ class Hyper:
     seed: int = 0
     targets: tuple[str, ...] = tuple(TARGETS)
 
-    def key(self) -> dict[str, Any]:
+    def key(self) -> dict[str, object]:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
@@ -53,6 +53,25 @@ class Progress:
 
 
 Report = Callable[[Progress], None]
+
+
+class TuneKey(TypedDict):
+    """What a training run is of: its checkpoint is resumed only under the same key."""
+
+    base: str
+    examples: str  # the training examples' hash
+    hyper: dict[str, object]  # Hyper.key()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A saved training state (``checkpoint.pt``): the adapter's and the optimizer's state dicts (torch
+    tensors by name), where training stood, and the run's key."""
+
+    adapter: Mapping[str, object]
+    optimizer: Mapping[str, object]
+    progress: Progress
+    key: TuneKey
 
 
 def check_installed() -> None:
@@ -128,7 +147,7 @@ def _order(n: int, epoch: int, seed: int) -> list[int]:
     return order
 
 
-def _save(folder: Path, model, optimizer, progress: Progress, key: dict[str, Any]) -> None:
+def _save(folder: Path, model, optimizer, progress: Progress, key: TuneKey) -> None:
     import torch
     from peft import get_peft_model_state_dict
 
@@ -144,16 +163,17 @@ def _save(folder: Path, model, optimizer, progress: Progress, key: dict[str, Any
         raise
 
 
-def read_checkpoint(folder: Path) -> dict[str, Any] | None:
+def read_checkpoint(folder: Path) -> Checkpoint | None:
     path = folder / CHECKPOINT
     if not path.is_file():
         return None
     import torch
 
-    return torch.load(path, map_location="cpu", weights_only=False)
+    saved = torch.load(path, map_location="cpu", weights_only=False)  # what _save wrote
+    return Checkpoint(saved["adapter"], saved["optimizer"], Progress(**saved["progress"]), saved["key"])
 
 
-def train(model, tokenizer, examples: list[Example], hyper: Hyper, folder: Path, key: dict[str, Any], *,
+def train(model, tokenizer, examples: list[Example], hyper: Hyper, folder: Path, key: TuneKey, *,
           max_steps: int | None = None, save_every: int = 10, report: Report | None = None):
     """Train a LoRA on ``model`` (resuming from ``folder``'s checkpoint when its key matches); returns the
     peft model and the progress. ``max_steps`` stops this call after that many steps, checkpoint kept."""
@@ -167,11 +187,10 @@ def train(model, tokenizer, examples: list[Example], hyper: Hyper, folder: Path,
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=hyper.learning_rate)
     progress = Progress(total=hyper.epochs * len(examples))
     saved = read_checkpoint(folder)
-    if saved is not None and saved.get("key") == key:
-        set_peft_model_state_dict(model, saved["adapter"])
-        optimizer.load_state_dict(saved["optimizer"])
-        progress = Progress(**saved["progress"])
-        progress.resumed_from = progress.step
+    if saved is not None and saved.key == key:
+        set_peft_model_state_dict(model, saved.adapter)
+        optimizer.load_state_dict(saved.optimizer)
+        progress = replace(saved.progress, resumed_from=saved.progress.step)
     encoded = [encode(tokenizer, e) for e in examples]
     _loop(model, optimizer, encoded, hyper, folder, key, progress, max_steps, save_every, report)
     return model, progress

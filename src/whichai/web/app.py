@@ -149,14 +149,14 @@ def _run_routes(app: FastAPI, ctx: _Context) -> None:
         chosen = load(profile) if profile else None  # none asked: the profile the run was decided with
         s = ctx.store()
         try:
-            text, doc = render_report(s, run_id, fmt=fmt, lang=ctx.lang(request), profile=chosen)
+            rendered = render_report(s, run_id, fmt=fmt, lang=ctx.lang(request), profile=chosen)
         finally:
             s.close()
         media = {"html": "text/html", "md": "text/markdown", "json": "application/json"}[fmt]
-        name = f"whichai-report-{doc['run']['id']}.{fmt}"
+        name = f"whichai-report-{rendered.run_id}.{fmt}"
         disposition = "inline" if fmt == "html" else "attachment"
         headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
-        response = Response(text, media_type=media + "; charset=utf-8", headers=headers)
+        response = Response(rendered.text, media_type=media + "; charset=utf-8", headers=headers)
         if fmt == "html":  # the report carries its own CSP (script hashes); the dashboard's would block it
             from whichai.report.html import report_csp
 

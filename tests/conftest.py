@@ -228,6 +228,14 @@ def start_llama_server(interrupt_requests: bool = False):
         process.kill()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test served by a real llama-cpp-python server (a fixture named ``*llama_server``) is slow: the server
+    loads the embedded model in its own process and answers with it."""
+    for item in items:
+        if any(name.endswith("llama_server") for name in getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def llama_server():
     """llama-cpp-python's own OpenAI-compatible server, serving the embedded model on loopback."""

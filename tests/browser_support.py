@@ -11,6 +11,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--disable-quic"]
 MARKS = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a Chromium per module, seconds of CPU per page
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium"),
 ]
 

@@ -1,4 +1,4 @@
-"""The catalog's commands, run as a user runs them: ``python -m whichai ...`` in a subprocess."""
+"""The catalog's commands, run as a user runs them: ``whichai ...`` through its entry point (``conftest.invoke``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import invoke
 
 from whichai.errors import ConfigError
 from whichai.providers.local import embedded_model_path
@@ -26,9 +26,7 @@ def _embedded() -> Path | None:
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "whichai", *args], capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}
-    )
+    return invoke(list(args), {**os.environ, **(env or {})})
 
 
 def run_json(*args: str):

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import free_port
+from conftest import free_port, invoke
 from fakehub import FakeHub
 
 from whichai.errors import ConfigError
@@ -34,6 +34,7 @@ def hub_env(env, tmp_path):
 
 
 def _cli(env, *args, timeout=300):
+    """A process of its own: huggingface_hub reads HF_HOME, HF_ENDPOINT and HF_HUB_OFFLINE when it is imported."""
     from conftest import run_cli
 
     return run_cli(list(args), env, timeout=timeout)
@@ -66,6 +67,7 @@ def test_quantisation_picks_the_file_or_all_parts_of_a_split_file():
         pick_files(files, HubRef("o/r", quant="Q5_K_M"))
 
 
+@pytest.mark.slow  # 100 MB through the fake hub, then the embedded model loaded by three processes
 def test_download_resumes_verifies_runs_and_then_works_offline(hub_env, tmp_path):
     cut = 25_000_000  # past two of huggingface_hub's 10 MiB chunks: those are kept, the rest is asked for with a Range
     with FakeHub(_repos(), cut_first=cut) as hub:
@@ -135,13 +137,13 @@ def test_absolute_and_home_paths_after_local(hub_env, tmp_path):
     home = tmp_path / "home"
     (home / "models").mkdir(parents=True)
     (home / "models" / "small.gguf").symlink_to(embedded_model_path())
-    hub_env["HOME"] = str(home)
-    absolute = _cli(hub_env, "ask", f"local/{home}/models/small.gguf", "hi", "--max-tokens", "2", "--json")
+    hub_env["HOME"] = str(home)  # no hub here: in process (conftest.invoke)
+    absolute = invoke(["ask", f"local/{home}/models/small.gguf", "hi", "--max-tokens", "2", "--json"], hub_env)
     assert absolute.returncode == 0, absolute.stderr
-    tilde = _cli(hub_env, "ask", "local/~/models/small.gguf", "hi", "--max-tokens", "2", "--json")
+    tilde = invoke(["ask", "local/~/models/small.gguf", "hi", "--max-tokens", "2", "--json"], hub_env)
     assert tilde.returncode == 0, tilde.stderr
     # Written without the second slash, the path is relative; the message says how to write the absolute one.
-    relative = _cli(hub_env, "ask", f"local/{str(home)[1:]}/models/small.gguf", "hi", "--max-tokens", "2")
+    relative = invoke(["ask", f"local/{str(home)[1:]}/models/small.gguf", "hi", "--max-tokens", "2"], hub_env)
     assert relative.returncode == 2 and f"local/{home}/models/small.gguf (two slashes)" in relative.stderr
 
 

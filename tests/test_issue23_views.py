@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
+
+from conftest import invoke
 
 from whichai.app import search_catalog, search_matches
 from whichai.catalog import load_catalog
 
 
 def whichai(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "whichai", *args], capture_output=True, text=True, timeout=timeout)
+    return invoke(list(args))
 
 
 def test_search_by_every_word_in_any_order():

@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 
+import pytest
 from conftest import write_config
 
 from whichai.config import load_config
@@ -130,6 +131,7 @@ def test_bad_input_exits_2_with_the_fix(cli, tmp_path, fake):
     assert fake.total("judge") == 0
 
 
+@pytest.mark.slow  # the embedded model reads four long judge prompts
 def test_the_embedded_model_as_pairwise_judge_gives_verdicts_or_undecided(cli, tmp_path, fake):
     fake.scripts["vague"] = lambda request: "I am not sure."
     store, run_id, config = _run(tmp_path, fake, ["fake/echo", "fake/vague"])

@@ -6,19 +6,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import write_config, write_jsonl
+from conftest import invoke, write_config, write_jsonl
 
 RECORDED = Path(__file__).parent / "recorded" / "anthropic"
 
 
 def whichai(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "whichai", *args], env=env, capture_output=True, text=True, timeout=180)
+    return invoke(list(args), env)
 
 
 def _run(env, tmp_path, config: Path, model: str, *extra: str) -> tuple[dict, subprocess.CompletedProcess]:

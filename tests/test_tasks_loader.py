@@ -6,10 +6,10 @@ import json
 import os
 import socket
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import invoke
 
 from whichai.errors import FileInputError
 from whichai.tasks.loader import builtin_tasks, load_file, load_task
@@ -309,7 +309,7 @@ def test_load_file_accepts_a_path_object(tmp_path):
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "whichai", "tasks", *args], capture_output=True, text=True, env=env, timeout=60)
+    return invoke(["tasks", *args], env)
 
 
 def test_cli_validates_a_file_and_exits_2_with_one_clear_message(tmp_path):

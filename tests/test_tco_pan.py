@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import invoke
 
 from whichai.catalog.catalog import Catalog
 from whichai.decide.profile import parse_profile
@@ -149,7 +149,7 @@ def test_unknown_model_is_bad_input_with_the_closest_ids() -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "whichai", "tco", *args], capture_output=True, text=True, timeout=120)
+    return invoke(["tco", *args])
 
 
 def test_cli_json_and_errors(tmp_path: Path) -> None:

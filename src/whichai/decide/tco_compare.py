@@ -27,7 +27,7 @@ from typing import Any
 
 from whichai import clock
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
+from whichai.decide.constraints import Candidate, build_candidate
 from whichai.decide.profile import Profile
 from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
 from whichai.errors import InputError, UnknownModelError, did_you_mean
@@ -134,11 +134,10 @@ def compare(
     if entries[0].id == entries[1].id and modes[0] == modes[1]:
         raise InputError(f"{a!r} and {b!r} are the same model ({entries[0].id}). Fix: name two different models, "
                          "or compare one model in two modes with --mode-a and --mode-b.")
-    caps = capacity_entries(profile, capacity)
     today = today or clock.today()
     rows, chosen = [], []
     for entry, only in zip(entries, modes):
-        cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=caps)
+        cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=capacity)
         row, mode = _row(cand, profile, only)
         rows.append(row)
         chosen.append(mode)

@@ -158,3 +158,17 @@ def entry_lifecycle(e: dict, first_party: str | None, lab_deprecated: bool, md_s
     if lab_deprecated and e.get("weights_downloadable") is not True:
         return {"announced": "deprecated", "shutdown_date": None, "source": md_source}
     return {"announced": "active", "shutdown_date": None, "source": md_source}
+
+
+def lifecycle_of(entry: object) -> tuple[str | None, str | None]:
+    """(status, shutdown_date) of an entry's lifecycle, (None, None) when not on record.
+
+    A raw catalog entry without a ``lifecycle`` (an older catalog document) has none on record."""
+    if entry is None:
+        return None, None
+    life = getattr(entry, "lifecycle", None)
+    if life is None:
+        return None, None
+    if isinstance(life, dict):
+        return life.get("status"), life.get("shutdown_date")
+    return life.status, life.shutdown_date

@@ -10,8 +10,8 @@ import math
 from functools import partial
 from typing import Any
 
+from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
 from whichai.decide.criteria_scores import within_noise
 from whichai.decide.document import DETAIL_ROWS, SCHEMA, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo

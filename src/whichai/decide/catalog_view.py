@@ -215,20 +215,6 @@ class CatalogView:
         return catalog_models(self.entries)
 
 
-def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:
-    """(status, shutdown_date) of an entry's lifecycle, (None, None) when not on record.
-
-    A raw catalog entry without a ``lifecycle`` (an older catalog document) has none on record."""
-    if entry is None:
-        return None, None
-    life = entry.lifecycle
-    if life is None:
-        return None, None
-    if isinstance(life, dict):
-        return life.get("status"), life.get("shutdown_date")
-    return life.status, life.shutdown_date
-
-
 def catalog_age(view: CatalogView, today: date | None = None) -> dict[str, Any]:
     """How old the catalog's facts are: :func:`whichai.catalog.age` for a loaded catalog (its
     upstream snapshots), else (a plain list of entries) derived from the entries' source dates."""

@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 
 from whichai import clock
 from whichai.catalog.hardware import fit_memory
-from whichai.decide.catalog_view import lifecycle_of
+from whichai.catalog.lifecycle import lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (

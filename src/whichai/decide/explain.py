@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS, label
-from whichai.decide.catalog_view import lifecycle_of
 from whichai.decide.constraints import Reason
 from whichai.decide.criteria_scores import reason_text as score_text
 from whichai.decide.criteria_scores import within_noise

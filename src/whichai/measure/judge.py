@@ -28,7 +28,7 @@ from whichai.tasks.scorers import JUDGE_THRESHOLD as DEFAULT_THRESHOLD
 from whichai.tasks.scorers import find_json, json_objects
 
 if TYPE_CHECKING:
-    from whichai.measure.runner import CallResult
+    from whichai.measure.call import CallResult
     from whichai.providers.base import GenerationSettings
     from whichai.store import Store
     from whichai.tasks.model import Case, Task

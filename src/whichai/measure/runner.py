@@ -36,11 +36,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, cast
+from typing import Any, cast
 
 from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import FatalCallError, ProviderError, RetryableError, StorageError, WhichaiError, redact
 from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
+from whichai.measure.call import CallResult
 from whichai.measure.writer import ResultWriter
 from whichai.providers.base import GenerationSettings, Provider
 from whichai.providers.registry import Registry
@@ -99,25 +100,6 @@ class RunOutcome:
 
 ResultCallback = Callable[[str, dict[str, Any]], None]
 WaitCallback = Callable[[str, dict[int, int]], None]  # (run id, {pid: cases it is working on})
-
-
-class CallResult(TypedDict, total=False):
-    """One unscored call (:meth:`Runner.call`, for judges): its answer and measurements (status ok), or its
-    error (status error: ``error_class``, ``error_message``)."""
-
-    status: str
-    answer: str
-    attempts: int
-    latency_s: float
-    input_tokens: int | None
-    output_tokens: int | None
-    tokens_counted: int
-    cost_usd: float | None
-    price_source: str | None
-    error_class: str | None
-    error_message: str
-    model: str
-    case_id: str
 
 
 class Runner:

@@ -94,7 +94,7 @@ def derive_weights(profile: Profile) -> dict[str, Weight]:
 NON_COST = tuple(c for c in CRITERION_IDS if c != "cost")
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
     """A candidate in one mode, with the weighted sum of its non-cost scores precomputed."""
 
@@ -103,13 +103,13 @@ class Option:
     base: float  # fsum of weight × score over the nine non-cost criteria
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     cand: Candidate
     options: list[Option]
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     cand: Candidate
     option: Option

@@ -30,8 +30,10 @@ entries and the prior is Φ(θ) in [0, 1], with its standard error φ(θ)·SE(θ
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -299,7 +301,7 @@ def link_all(results: list[dict], index: dict[tuple[str, ...], set[str]]) -> lis
 @cache
 def _linked() -> tuple[tuple[str, ...], ...]:
     """The entries of the catalog in use that each result links to (linked when first needed, once per process)."""
-    return tuple(link_all(data()["results"], catalog_index(_raw_entries().values())))
+    return _derived()[0]
 
 
 @cache
@@ -325,12 +327,78 @@ def facts(entry_id: str) -> tuple[BenchmarkFact, ...]:
 @cache
 def _priors() -> dict[str, dict[str, BenchmarkPrior]]:
     """Every linked entry's prior per ability (computed once per process, when first needed)."""
+    return {eid: {ab: BenchmarkPrior(ab, score, se, tuple(tuple(b) for b in used)) for ab, (score, se, used) in row.items()}
+            for eid, row in _derived()[1].items()}
+
+
+# linking and priors, kept between processes ------------------------------------------------------
+
+Derived = tuple[tuple[tuple[str, ...], ...], dict[str, dict[str, list[Any]]]]
+
+
+@cache
+def _derived() -> Derived:
+    """(the entries each result links to; each linked entry's priors: ability -> [score, se, [[benchmark
+    name, score, source name, model as named], ...]]) for the catalog in use. A pure function of the
+    catalog document, the data file and this module, so it is kept in a file named by them
+    (:func:`_derived_file`) and read from there by later processes instead of linked again."""
+    path = _derived_file()
+    found = _read_derived(path) if path is not None else None
+    if found is not None:
+        return found
     doc = data()
+    links = tuple(link_all(doc["results"], catalog_index(_raw_entries().values())))
     names = {k: v["name"] for k, v in doc["benchmarks"].items()}
     srcs = {k: v["name"] for k, v in doc["sources"].items()}
-    raw = priors_from_fit(_best_scores(doc, list(_linked())), doc.get("fit", {}))
-    return {eid: {ab: BenchmarkPrior(ab, p["score"], p["se"], tuple((names[b], s, srcs[src], named) for b, s, src, named in p["benchmarks"]))
-                  for ab, p in row.items()} for eid, row in raw.items()}
+    raw = priors_from_fit(_best_scores(doc, list(links)), doc.get("fit", {}))
+    priors = {eid: {ab: [p["score"], p["se"], [[names[b], s, srcs[src], named] for b, s, src, named in p["benchmarks"]]] for ab, p in row.items()}
+              for eid, row in raw.items()}
+    if path is not None:
+        _write_derived(path, links, priors)
+    return links, priors
+
+
+DERIVED_PREFIX = "benchmark-links-"
+
+
+def _derived_file() -> Path | None:
+    """``<data dir>/cache/benchmark-links-<key>.json``, the key naming each input by its path, size and
+    modification time (the catalog document in use, the data file, this module): a changed input is
+    another file, never a stale one. None when an input cannot be read."""
+    from whichai.catalog.catalog import active_path
+    from whichai.paths import data_dir
+
+    try:
+        stamps = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in (active_path(), DATA, Path(__file__))]
+    except OSError:
+        return None
+    key = hashlib.sha256(repr(stamps).encode()).hexdigest()[:20]
+    return data_dir() / "cache" / f"{DERIVED_PREFIX}{key}.json"
+
+
+def _read_derived(path: Path) -> Derived | None:
+    try:
+        found = json.loads(path.read_bytes())
+        links = tuple(tuple(str(e) for e in row) for row in found["links"])
+        priors = found["priors"]
+    except (OSError, ValueError, KeyError, TypeError):  # absent, or not what this module writes: link again
+        return None
+    return (links, priors) if isinstance(priors, dict) else None
+
+
+def _write_derived(path: Path, links: tuple[tuple[str, ...], ...], priors: dict[str, Any]) -> None:
+    """Write the file whole (a temporary file renamed into place), removing those of older inputs;
+    a data folder that cannot be written is no error (the next process links again)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"links": links, "priors": priors}, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, path)
+        for old in path.parent.glob(f"{DERIVED_PREFIX}*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def covered() -> list[str]:

@@ -67,7 +67,7 @@ DAYS_PER_MONTH = 365.25 / 12
 CLOSED_API_PROVIDERS = ("openai/", "anthropic/", "gemini/", "google/")
 
 
-@dataclass
+@dataclass(slots=True)
 class Reason:
     code: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class Reason:
         return {"code": self.code, **self.params}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A model as the user could use it: its entry, measurement, allowed modes, static exclusions."""
 
@@ -565,25 +565,18 @@ def capacity_entries(profile: Profile, capacity: list[dict] | None) -> tuple[Thr
 
 
 def _candidate(m: Model, static: Static, settled: Settled, today: date, profile: Profile, lean: bool) -> Candidate | None:
-    """The candidate from what its checks and deployment found; None in a lean pass when a check of the
-    model alone excludes it (it could not rank)."""
-    if lean and static.reasons:
+    """The candidate from what its checks and deployment found; None in a lean pass when it is excluded
+    (it could not rank)."""
+    if lean and (static.reasons or settled.reasons):
         return None
-    cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, today=today, self_hosted=m.self_hosted,
-                     lifecycle=static.lifecycle, source=m)
-    cand.notes.extend(m.notes)
-    cand.reasons.extend(static.reasons)
-    cand.notes.extend(static.notes)
-    if static.retired:
-        return cand
+    if static.retired:  # nothing else is checked
+        return Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, [], list(static.reasons),
+                         [*m.notes, *static.notes], None, m.self_hosted, static.lifecycle, today, m)
     modes = settled.modes
     if m.model.startswith(TUNED_PREFIX):  # a tune: served as its base, its training a one-off cost
         modes = tuned_modes(m.model, modes, profile)
-    cand.modes.extend(modes)
-    cand.reasons.extend(settled.reasons)
-    cand.notes.extend(settled.notes)
-    cand.fits_owned = settled.fits_owned
-    return cand
+    return Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, list(modes), [*static.reasons, *settled.reasons],
+                     [*m.notes, *static.notes, *settled.notes], settled.fits_owned, m.self_hosted, static.lifecycle, today, m)
 
 
 def build_candidate(

@@ -62,7 +62,7 @@ PRIOR_UNKNOWN = 0.3  # neither size nor price known: below most priors, so the u
 YEAR_DAYS = 365
 
 
-@dataclass
+@dataclass(slots=True)
 class Score:
     score: float
     origin: str  # catalog | benchmark | measured | profile | estimate | unknown

@@ -11,10 +11,12 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.constraints import Candidate, Reason
+from whichai.decide.constraints import Candidate, Model, Reason
 from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
     Score,
     TaskAnswers,
@@ -41,16 +43,56 @@ def task_languages(measurements: list[dict | None] | None) -> list[str]:
     return list(langs)
 
 
-def base_scores(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> dict[str, Score]:
-    """Criterion scores that do not depend on the deployment mode (nor on cost). The scores of the model
-    alone and its performance are computed once per model and the answers they read (cached on the
-    candidate's :class:`~whichai.decide.constraints.Model`), so a pass that changes another answer reuses them."""
-    langs = tuple(task_langs or ())
+class Scoring(NamedTuple):
+    """The profile's answers the criterion scores (but cost) read, and the languages of the task's cases."""
+
+    task: str | None
+    horizon_months: float
+    commercial: bool
+    team_skill: str
+    task_answers: TaskAnswers
+    task_langs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, profile: Profile, task_langs: list[str] | tuple[str, ...]) -> Scoring:
+        return cls(profile.task, profile.horizon_months, profile.commercial, profile.team_skill, TaskAnswers.of(profile), tuple(task_langs))
+
+
+def base_scores(cand: Candidate, scoring: Scoring) -> dict[str, Score]:
+    """Criterion scores that do not depend on the deployment mode (nor on cost)."""
     if cand.source is not None:
-        perf = model_performance(cand.source, TaskAnswers.of(profile), langs)
+        perf = model_performance(cand.source, scoring.task_answers, scoring.task_langs)
     else:
-        perf = performance(cand, profile, list(langs))
-    return {"accessibility": accessibility(cand, profile), **entry_scores(cand, profile.task, profile.horizon_months), "performance": perf}
+        perf = performance(cand, scoring.task_answers, list(scoring.task_langs))
+    return {"accessibility": accessibility(cand, scoring), **entry_scores(cand, scoring.task, scoring.horizon_months), "performance": perf}
+
+
+Criteria = tuple[dict[str, Score], tuple[float, ...]]  # a mode's criterion scores (but cost), and their values in NON_COST order
+
+
+def mode_criteria(cand: Candidate, scoring: Scoring) -> tuple[Criteria, ...]:
+    """The criterion scores (but cost) of a candidate in each of its modes. A candidate made from a
+    :class:`~whichai.decide.constraints.Model` reads them from a pure function of the model, its modes,
+    its fit, the day and the answers (computed once for each: the passes that change none of them share them)."""
+    if cand.source is not None:
+        return _model_criteria(cand.source, tuple(cand.modes), cand.fits_owned, cand.today, scoring)
+    return _criteria(cand, scoring)
+
+
+@lru_cache(maxsize=16384)
+def _model_criteria(m: Model, modes: tuple[Mode, ...], fits_owned: bool | None, today: date | None, scoring: Scoring) -> tuple[Criteria, ...]:
+    cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, list(modes), fits_owned=fits_owned,
+                     self_hosted=m.self_hosted, today=today, source=m)
+    return _criteria(cand, scoring)
+
+
+def _criteria(cand: Candidate, scoring: Scoring) -> tuple[Criteria, ...]:
+    base = base_scores(cand, scoring)
+    out = []
+    for mode in cand.modes:
+        crit = {**base, **mode_scores(cand, mode, scoring)}
+        out.append((crit, tuple([crit[c].score for c in NON_COST])))
+    return tuple(out)
 
 
 # weights ---------------------------------------------------------------------------------------------
@@ -94,7 +136,7 @@ def derive_weights(profile: Profile) -> dict[str, Weight]:
 NON_COST = tuple(c for c in CRITERION_IDS if c != "cost")
 
 
-@dataclass
+@dataclass(slots=True)
 class Option:
     """A candidate in one mode, with the weighted sum of its non-cost scores precomputed."""
 
@@ -103,13 +145,13 @@ class Option:
     base: float  # fsum of weight × score over the nine non-cost criteria
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     cand: Candidate
     options: list[Option]
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     cand: Candidate
     option: Option
@@ -142,17 +184,15 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
     and their weighted sum."""
     if task_langs is None:
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
+    scoring = Scoring.of(profile, task_langs)
     wlist = [weights[c] for c in NON_COST]
     out = []
     for cand in cands:
         if cand.reasons:
             out.append(Prepared(cand, []))
             continue
-        base = base_scores(cand, profile, task_langs)
-        options = []
-        for mode in cand.modes:
-            crit = {**base, **mode_scores(cand, mode, profile)}
-            options.append(Option(mode, crit, math.fsum([w * crit[c].score for w, c in zip(wlist, NON_COST)])))
+        options = [Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, values)]))
+                   for mode, (crit, values) in zip(cand.modes, mode_criteria(cand, scoring))]
         out.append(Prepared(cand, options))
     return out
 

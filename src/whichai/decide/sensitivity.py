@@ -144,6 +144,26 @@ def _cheaper(a: _Line, b: _Line) -> bool:
     return (round(a.monthly, 6), a.model) < (round(b.monthly, 6), b.model)
 
 
+def _contenders(a: list[float], s: list[float], x0: float, up: bool, rest: float) -> list[int]:
+    """The lines (by index) that can come within the tie band of the highest on the walk's side of
+    ``x0``; the others never win, never are the highest and never cross the band there, so the walk
+    leaves them out (the same events, a fraction of the work).
+
+    Divided by the total weight (``rest + x``), line i is the weighted average ``(1 - t)·u_i + t·s_i``
+    with ``u_i = a_i / rest`` and ``t = x / (rest + x)``: a straight line in ``t``, and the band is
+    ``TIE_BAND`` there. The walk covers ``t`` from ``t0`` up to 1, or from 0 up to ``t0``; a line that
+    another beats by at least the band at both ends of that interval is beaten by more than the band
+    everywhere in it. The lines tried as that other: the highest at either end."""
+    if rest <= 0 or len(a) < 3:
+        return list(range(len(a)))
+    near = [(ai + si * x0) / (rest + x0) for ai, si in zip(a, s)]
+    far = s if up else [ai / rest for ai in a]
+    margin = TIE_BAND + 1e-9
+    j, k = max(range(len(a)), key=near.__getitem__), max(range(len(a)), key=far.__getitem__)
+    nj, fj, nk, fk = near[j] - margin, far[j] - margin, near[k] - margin, far[k] - margin
+    return [i for i, (n, f) in enumerate(zip(near, far)) if (n > nj or f > fj) and (n > nk or f > fk)]
+
+
 def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[dict[str, Any]]:
     if not ranked:
         return []
@@ -152,16 +172,15 @@ def weight_sensitivity(ranked: list[Ranked], weights: dict[str, float]) -> list[
     for cid in CRITERION_IDS:
         wk = weights[cid]
         rest = total - wk
-        lines = []
-        for r in ranked:
-            s = r.cost_value if cid == "cost" else r.option.criteria[cid].score
-            lines.append(_Line(r.raw - wk * s, s, r.model, r.cand.openness, r.monthly))
+        scores = [r.cost_value for r in ranked] if cid == "cost" else [r.option.criteria[cid].score for r in ranked]
+        a = [r.raw - wk * x for r, x in zip(ranked, scores)]
 
         def share(x: float, rest: float = rest) -> float:
             return x / (rest + x) if rest + x > 0 else 1.0
 
         item: dict[str, Any] = {"criterion": cid, "weight": round(share(wk), 4), "raw_weight": wk}
         for direction, up in (("above", True), ("below", False)):
+            lines = [_Line(a[i], scores[i], ranked[i].model, ranked[i].cand.openness, ranked[i].monthly) for i in _contenders(a, scores, wk, up, rest)]
             win, ver = _walk(lines, wk, up, rest)
             item[direction] = (
                 {"weight": round(share(win[0]), 4), "factor": _factor(win[0], wk), "winner": win[1].model} if win else None

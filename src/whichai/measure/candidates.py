@@ -19,10 +19,13 @@ from __future__ import annotations
 import importlib.util
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai.config import vendor_kinds
 from whichai.providers.registry import EMBEDDED, HOSTED, Registry, vendor_defaults
+
+if TYPE_CHECKING:
+    from whichai.measure.metrics import ModelSummary
 
 
 @dataclass
@@ -306,12 +309,11 @@ def merge_models(explicit: list[str], chosen: Plan) -> list[str]:
     return explicit + [m for m in chosen.models() if m not in explicit]
 
 
-def annotate(summaries: list[dict[str, Any]], registry: Registry, catalog: Any) -> None:
-    """Give each run summary the catalog identity and place of its model (``serves``, ``self_hosted``, ``hardware``)."""
+def annotate(summaries: list[ModelSummary], registry: Registry, catalog: Any) -> list[ModelSummary]:
+    """Each run summary with the catalog identity and place of its model (``serves``, ``self_hosted``, ``hardware``)."""
     from whichai.providers.identity import identity
 
-    for summary in summaries:
-        summary.update(identity(registry, summary["model"], catalog))
+    return [summary.with_identity(identity(registry, summary.model, catalog)) for summary in summaries]
 
 
 def check_serves(registry: Registry, model_ids: list[str], catalog: Any) -> None:

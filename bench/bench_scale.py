@@ -11,6 +11,7 @@ on a shared machine absolute times move from run to run.
     python bench/bench_scale.py 1000 10000 100000
     BEFORE=/tmp/old/src python bench/bench_scale.py 1000   # adds a row for an older tree (git archive COMMIT src)
     CONCURRENCY=100 python bench/bench_scale.py 2000        # the issue's CPU-per-call point
+    PROMPTFOO=.../node_modules/.bin/promptfoo CONCURRENCY=100 python bench/bench_scale.py 2000   # adds promptfoo eval
     python bench/bench_scale.py --ctrl-c 100000             # first result, then SIGINT 5 s later: time to exit
 """
 
@@ -31,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = int(os.environ.get("CONCURRENCY", "200"))
+PROMPTFOO = os.environ.get("PROMPTFOO")  # the promptfoo executable: adds its row (e.g. node_modules/.bin/promptfoo)
 
 SERVER = textwrap.dedent('''
     import asyncio, json, sys
@@ -40,6 +42,11 @@ SERVER = textwrap.dedent('''
 
     async def chat(request):
         body = await request.json()
+        if not body.get("stream"):  # promptfoo's openai provider asks for the whole answer at once
+            return web.json_response({"id": "c", "object": "chat.completion", "created": 0, "model": body["model"],
+                                      "choices": [{"index": 0, "message": {"role": "assistant", "content": "".join(WORDS)},
+                                                   "finish_reason": "stop"}],
+                                      "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}})
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
         await response.prepare(request)
         for i, word in enumerate(WORDS):
@@ -95,6 +102,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _has_result(db: Path) -> bool:
+    """Whether ``db`` holds a result yet (read-only; the connection is closed again, so the run's own close
+    still folds its write-ahead log into the file)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1)
+    except sqlite3.Error:
+        return False
+    try:
+        return con.execute("SELECT 1 FROM results LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
+    finally:
+        con.close()
+
+
+def compiled(src: Path) -> None:
+    """Byte-compile a tree's whichai once, as an install does: with PYTHONDONTWRITEBYTECODE set (as on the
+    shared machine) every run would otherwise compile whichai's sources again (0.5 s of CPU per process)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(src / "whichai")], check=True,
+                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+
+
 def measured(argv: list[str], env: dict, db: Path | None = None) -> dict:
     """Run ``argv``; wall time, its CPU and peak memory (wait4), and the first result seen in ``db``."""
     start = time.perf_counter()
@@ -103,12 +132,8 @@ def measured(argv: list[str], env: dict, db: Path | None = None) -> dict:
     first = None
     while db is not None and first is None and proc.poll() is None:
         time.sleep(0.02)
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as con:
-                if con.execute("SELECT 1 FROM results LIMIT 1").fetchone():
-                    first = time.perf_counter() - start
-        except sqlite3.Error:
-            pass
+        if _has_result(db):
+            first = time.perf_counter() - start
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     sink.seek(0)
@@ -140,7 +165,28 @@ def size(n: int, base_url: str, tmp: Path) -> dict:
     row = {"n": n, "whichai": ours, "bare": bare, "stored_ok": stored, "db_mb": db_mb}
     if os.environ.get("BEFORE"):
         row["before"] = before
+    if PROMPTFOO:
+        row["promptfoo"] = promptfoo(n, base_url, tmp)
     return row
+
+
+def promptfoo(n: int, base_url: str, tmp: Path) -> dict:
+    """``promptfoo eval`` on the same ``n`` questions and the same check (the answer contains "Jakarta") against
+    the same server, at the same concurrency, writing its results as it does by default (its own database,
+    plus a JSON file). One untimed 1-case run first: promptfoo's once-per-user setup (its config folder,
+    its database's migrations) is not counted, as a user's second eval would not pay it."""
+    home = tmp / "promptfoo-home"
+    env = {**os.environ, "PROMPTFOO_CONFIG_DIR": str(home), "PROMPTFOO_DISABLE_TELEMETRY": "1",
+           "PROMPTFOO_DISABLE_UPDATE": "1", "PROMPTFOO_DISABLE_SHARING": "1", "OPENAI_API_KEY": "x"}
+    for cases in (1, n):
+        (tmp / "pf.csv").write_text("question,__expected\n" + "".join(f"question {i},contains:Jakarta\n" for i in range(cases)))
+        (tmp / "pf.yaml").write_text(f'prompts: ["{{{{question}}}}"]\nproviders:\n  - id: openai:chat:m\n    config:\n'
+                                     f'      apiBaseUrl: {base_url}\n      apiKey: x\ntests: file://{tmp / "pf.csv"}\n')
+        argv = [PROMPTFOO, "eval", "-c", str(tmp / "pf.yaml"), "--no-cache", "--max-concurrency", str(CONCURRENCY),
+                "-o", str(tmp / "pf.json")]
+        result = measured(argv, env)
+    stats = json.loads((tmp / "pf.json").read_text())["results"]["stats"]
+    return {**result, "first_result_s": None, "passed": stats["successes"]}
 
 
 def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
@@ -160,12 +206,8 @@ def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
     first = None
     while first is None and proc.poll() is None:
         time.sleep(0.02)
-        try:
-            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.1) as con:
-                if con.execute("SELECT 1 FROM results LIMIT 1").fetchone():
-                    first = time.perf_counter() - start
-        except sqlite3.Error:
-            pass
+        if _has_result(db):
+            first = time.perf_counter() - start
     time.sleep(after_s)
     sent = time.perf_counter()
     proc.send_signal(signal.SIGINT)
@@ -179,6 +221,9 @@ def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
 
 
 def main() -> None:
+    compiled(ROOT / "src")
+    if os.environ.get("BEFORE"):
+        compiled(Path(os.environ["BEFORE"]))
     interrupt = "--ctrl-c" in sys.argv
     sizes = [int(a) for a in sys.argv[1:] if a != "--ctrl-c"] or [1000, 10000]
     if interrupt:
@@ -210,7 +255,7 @@ def main() -> None:
         for n in sizes:
             with tempfile.TemporaryDirectory() as tmp:
                 row = size(n, base_url, Path(tmp))
-            for who in [w for w in ("before", "whichai", "bare") if w in row]:
+            for who in [w for w in ("before", "whichai", "bare", "promptfoo") if w in row]:
                 m = row[who]
                 first = f"{m['first_result_s']:.2f}" if m["first_result_s"] is not None else "-"
                 db = f"{row['db_mb']:.1f}" if who == "whichai" else ""
@@ -218,6 +263,10 @@ def main() -> None:
             w, b = row["whichai"], row["bare"]
             print(f"{n:>8} {'ratio':>8} {w['wall_s'] / b['wall_s']:8.2f} {w['cpu_s'] / b['cpu_s']:12.2f}"
                   f"   (stored ok: {row['stored_ok']})")
+            if "promptfoo" in row:
+                pf = row["promptfoo"]
+                print(f"{n:>8} {'w / pf':>8} {w['wall_s'] / pf['wall_s']:8.2f} {w['cpu_s'] / pf['cpu_s']:12.2f}"
+                      f"   (promptfoo passed: {pf['passed']})")
     finally:
         server.terminate()
         server.wait()

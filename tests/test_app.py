@@ -12,10 +12,16 @@ from whichai.errors import InputError
 
 
 def test_answered_only_counts_scored_answers_and_drops_models_that_answered_nothing() -> None:
-    summary = {"model": "m", "cases": 10, "answered": 4, "scored": 3, "passed": 3, "pass_rate": 1.0}
+    from dataclasses import replace
+
+    from whichai.measure.metrics import summarise_results
+
+    rows = [{"case_id": f"c{i}", "status": "ok", "passed": None if i == 3 else 1, "latency_s": 0.1} for i in range(4)]
+    summary = summarise_results("m", rows, cases=10)
     m = app.answered_only(summary)
     assert m is not None and m["cases"] == 3 and m["cases_in_task"] == 10 and m["pass_rate"] == 1.0
-    assert app.answered_only({**summary, "answered": 0, "scored": 0}) is None
+    assert m["answered"] == 4 and m["model"] == "m"
+    assert app.answered_only(replace(summary, answered=0, scored=0)) is None
 
 
 def test_report_of_a_stored_run_by_prefix(tmp_path) -> None:

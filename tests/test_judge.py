@@ -119,8 +119,8 @@ def test_a_scripted_judge_scores_answers_with_its_own_cost_and_latency(tmp_path,
     assert len(judge_bodies) == 2 and all(RUBRIC in b["messages"][-1]["content"] for b in judge_bodies)
     assert all(RUBRIC not in json.dumps(b) for b in fake.bodies if b["model"] == "echo")
     summary = summarise(store, outcome.run_id)[0]
-    assert summary["judge_cost_usd"] == pytest.approx(sum(x["cost_usd"] for x in found.values()))
-    assert summary["by_lang"]["en"]["scored"] == 2 and summary["by_lang"]["id"]["passed"] == 1
+    assert summary.judge_cost_usd == pytest.approx(sum(x["cost_usd"] for x in found.values()))
+    assert summary.by_lang["en"].scored == 2 and summary.by_lang["id"].passed == 1
 
 
 def test_a_failing_verdict_is_a_fail_not_an_error(tmp_path, fake):
@@ -141,8 +141,8 @@ def test_unreadable_verdicts_are_recorded_judge_errors_and_asked_again_on_resume
     j = judgements(store, first.run_id)[("fake/echo", "a")]
     assert j["status"] == "error" and j["error_class"] == "judge_unparseable" and j["raw"] == "I think it is fine!"
     summary = summarise(store, first.run_id)[0]
-    assert (summary["answered"], summary["scored"], summary["judge_errors"], summary["partial"]) == (1, 0, 1, True)
-    assert summary["pass_rate"] is None
+    assert (summary.answered, summary.scored, summary.judge_errors, summary.partial) == (1, 0, 1, True)
+    assert summary.pass_rate is None
     # Resume: the answer is kept (not asked again), only the judge is asked again.
     _, second = _run(tmp_path, fake, [_judged("a", "alpha")])
     assert (second.ran, second.judged, second.judge_errors) == (0, 1, 0)

@@ -37,22 +37,22 @@ def test_pass_rates_per_language_from_lang_tags(tmp_path, fake):
         f"word{i} " in r["messages"][-1]["content"] for i in (0, 2, 4)) or "kata" in r["messages"][-1]["content"] else "no"
     store, run_id = _run(tmp_path, fake, ["fake/half"])
     summary = summarise(store, run_id)[0]
-    assert summary["by_lang"]["en"] == {"cases": 6, "scored": 6, "passed": 3, "pass_rate": 0.5,
-                                        "ci95": pytest.approx([0.1876, 0.8124], abs=1e-4)}
-    assert summary["by_lang"]["id"]["pass_rate"] == 1.0 and summary["by_lang"]["id"]["cases"] == 4
-    assert set(summary["by_lang"]) == {"en", "id"}  # lang:ID and lang:id are one language; untagged in none
-    assert (summary["cases"], summary["passed"], summary["pass_rate"]) == (11, 7, pytest.approx(7 / 11))
+    assert summary.by_lang["en"].to_json() == {"cases": 6, "scored": 6, "passed": 3, "pass_rate": 0.5,
+                                               "ci95": pytest.approx([0.1876, 0.8124], abs=1e-4)}
+    assert summary.by_lang["id"].pass_rate == 1.0 and summary.by_lang["id"].cases == 4
+    assert set(summary.by_lang) == {"en", "id"}  # lang:ID and lang:id are one language; untagged in none
+    assert (summary.cases, summary.passed, summary.pass_rate) == (11, 7, pytest.approx(7 / 11))
 
 
 def test_a_partly_failed_run_reports_its_answered_cases_only(tmp_path, fake):
     fake.scripts["flaky"] = lambda r: r["messages"][-1]["content"]
     store, run_id = _run(tmp_path, fake, ["fake/echo", "fake/auth"])
     echo, auth = summarise(store, run_id)
-    assert (echo["cases"], echo["answered"], echo["errors"], echo["partial"], echo["pass_rate"]) == (11, 11, 0, False, 1.0)
-    assert (auth["answered"], auth["errors"], auth["scored"], auth["partial"], auth["pass_rate"]) == (0, 11, 0, True, None)
+    assert (echo.cases, echo.answered, echo.errors, echo.partial, echo.pass_rate) == (11, 11, 0, False, 1.0)
+    assert (auth.answered, auth.errors, auth.scored, auth.partial, auth.pass_rate) == (0, 11, 0, True, None)
     run = run_summary(store, run_id)
-    assert run["partial"] is True and run["errors"] == 11 and run["answered"] == 11 and run["expected_results"] == 22
-    assert "Partial run" in run["text"]["en"] and "Run sebagian" in run["text"]["id"]
+    assert run.partial is True and run.errors == 11 and run.answered == 11 and run.expected_results == 22
+    assert "Partial run" in run.text["en"] and "Run sebagian" in run.text["id"]
 
 
 def test_an_interrupted_run_is_partial_and_pass_rate_is_over_answered(tmp_path, fake):
@@ -60,24 +60,24 @@ def test_an_interrupted_run_is_partial_and_pass_rate_is_over_answered(tmp_path, 
     store.db.execute("DELETE FROM results WHERE case_id IN ('en0', 'en1', 'en2')")
     store.set_status(run_id, "interrupted")
     summary = summarise(store, run_id)[0]
-    assert (summary["answered"], summary["missing"], summary["pass_rate"], summary["partial"]) == (8, 3, 1.0, True)
-    low, _ = summary["pass_rate_ci95"]
+    assert (summary.answered, summary.missing, summary.pass_rate, summary.partial) == (8, 3, 1.0, True)
+    low, _ = summary.pass_rate_ci95
     assert low == pytest.approx(0.6756, abs=1e-4)  # Wilson over the 8 answered, not the 11 cases
     run = run_summary(store, run_id)
-    assert run["partial"] and run["status"] == "interrupted" and "interrupted" in run["text"]["en"]
+    assert run.partial and run.status == "interrupted" and "interrupted" in run.text["en"]
 
 
 def test_a_complete_run_is_not_partial(tmp_path, fake):
     store, run_id = _run(tmp_path, fake, ["fake/echo"])
     run = run_summary(store, run_id)
-    assert run["partial"] is False and run["text"]["en"].startswith("Complete")
+    assert run.partial is False and run.text["en"].startswith("Complete")
 
 
 def test_comparisons_of_a_run_pair_models_on_their_shared_cases(tmp_path, fake):
     fake.scripts["vague"] = lambda r: "no idea"
     fake.scripts["some"] = lambda r: r["messages"][-1]["content"] if "kata" in r["messages"][-1]["content"] else "no"
     store, run_id = _run(tmp_path, fake, ["fake/echo", "fake/vague", "fake/some", "fake/auth"])
-    found = {(c["a"], c["b"]): c for c in comparisons(store, run_id)}
+    found = {(c.a, c.b): c.to_json() for c in comparisons(store, run_id)}
     # fake/auth answered nothing: it shares no case, so it is in no comparison
     assert set(found) == {("fake/echo", "fake/vague"), ("fake/echo", "fake/some"), ("fake/vague", "fake/some")}
     ev = found[("fake/echo", "fake/vague")]
@@ -94,9 +94,10 @@ def test_summaries_with_repeats_report_consistency():
         rows += [{"case_id": case, "status": "ok", "passed": v, "latency_s": 0.1, "ttft_s": 0.05, "output_tokens": 3,
                   "input_tokens": 4, "cost_usd": 0.0, "repeat": i} for i, v in enumerate(verdicts)]
     summary = summarise_results("m/x", rows, cases=3)
-    assert summary["consistency"] == {"cases": 3, "consistent": 2, "share": pytest.approx(2 / 3), "repeats": 3}
-    assert summary["pass_rate"] == pytest.approx((1 + 0 + 2 / 3) / 3)
-    assert summary["answered"] == 3 and summary["scored"] == 3
+    assert summary.consistency is not None
+    assert summary.consistency.to_json() == {"cases": 3, "consistent": 2, "share": pytest.approx(2 / 3), "repeats": 3}
+    assert summary.pass_rate == pytest.approx((1 + 0 + 2 / 3) / 3)
+    assert summary.answered == 3 and summary.scored == 3
 
 
 def test_run_json_and_table_carry_comparisons_languages_and_partial(cli, tmp_path, fake):

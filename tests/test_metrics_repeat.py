@@ -58,12 +58,12 @@ def test_every_repeat_is_asked_and_consistency_is_reported(tmp_path, fake):
     bodies = [b for b in fake.bodies if b["model"] == "coin"]
     assert all(b.get("temperature") == 0.7 and "seed" not in b for b in bodies)
     steady, coin = summarise(store, outcome.run_id)
-    assert steady["cases"] == 4 and steady["consistency"] == {"cases": 4, "consistent": 4, "share": 1.0, "repeats": 3}
-    assert coin["consistency"]["share"] < 1 and coin["consistency"]["repeats"] == 3
-    assert coin["answered"] == 4 and steady["pass_rate"] == 1.0
-    assert run_summary(store, outcome.run_id)["cases"] == 4
+    assert steady.cases == 4 and steady.to_json()["consistency"] == {"cases": 4, "consistent": 4, "share": 1.0, "repeats": 3}
+    assert coin.consistency is not None and coin.consistency.share < 1 and coin.consistency.repeats == 3
+    assert coin.answered == 4 and steady.pass_rate == 1.0
+    assert run_summary(store, outcome.run_id).cases == 4
     pair = comparisons(store, outcome.run_id)[0]
-    assert pair["cases"] == 4  # compared per case (majority of its repeats), not per answer
+    assert pair.cases == 4  # compared per case (majority of its repeats), not per answer
 
 
 def test_a_resumed_run_asks_only_the_missing_repeats(tmp_path, fake):

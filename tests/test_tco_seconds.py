@@ -15,7 +15,7 @@ def test_measured_seconds_per_request_equal_the_measured_latency():
     results = [{"model": "local/m", "case_id": f"c{i}", "status": "ok", "passed": 1, "score": 1.0, "ttft_s": ttft,
                 "latency_s": latency, "output_tokens": out, "input_tokens": 20, "cost_usd": 0.0, "price_source": "local"}
                for i, (ttft, latency, out) in enumerate(TIMINGS)]
-    measured = summarise_results("local/m", results, len(results))
+    measured = summarise_results("local/m", results, len(results)).to_json()  # as decide reads a measurement
     mean_out = sum(t[2] for t in TIMINGS) / len(TIMINGS)
     mean_latency = sum(t[1] for t in TIMINGS) / len(TIMINGS)
     profile = Profile(volume=Volume(output_tokens_per_request=mean_out, input_tokens_per_request=20))

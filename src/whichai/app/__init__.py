@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from whichai.decide.profile import Profile
     from whichai.decide.recommendation import Recommendation
+    from whichai.measure.metrics import ModelSummary
     from whichai.report import Rendered
     from whichai.store import Store
 
@@ -35,26 +36,25 @@ class RunMeasurements:
 
     run: dict[str, Any]  # {id, status, task, cases, models, calls, answered, errors}
     measurements: list[dict[str, Any]]  # one per model that answered at least one case
-    summaries: list[dict[str, Any]]  # metrics.summarise as stored (every model of the run)
+    summaries: list[ModelSummary]  # metrics.summarise as stored (every model of the run)
 
 
-def answered_only(summary: dict[str, Any]) -> dict[str, Any] | None:
+def answered_only(summary: ModelSummary) -> dict[str, Any] | None:
     """A model's run summary as decide reads it: figures over the cases it answered (None if none).
 
     An interrupted or partly failed run must not count the unanswered cases as failures of the
     model: ``metrics.summarise`` gives the pass rate over the scored answered cases; here ``cases``
     becomes that count (the task's count stays in ``cases_in_task``).
     """
-    answered = int(summary.get("answered") or 0)
-    if answered <= 0:
+    if summary.answered <= 0:
         return None
-    m = dict(summary)
-    m["cases_in_task"] = summary.get("cases")
-    m["cases"] = int(summary.get("scored", answered) or 0)
+    m = summary.to_json()  # decide reads a model's measurements as a mapping
+    m["cases_in_task"] = summary.cases
+    m["cases"] = summary.scored
     return m
 
 
-def run_measurements(store: Store, run_id: str, summaries: list[dict[str, Any]] | None = None) -> RunMeasurements:
+def run_measurements(store: Store, run_id: str, summaries: list[ModelSummary] | None = None) -> RunMeasurements:
     """The measurements of one stored run (``run_id`` may be a unique prefix). ``summaries``: the
     run's ``metrics.summarise`` when the caller already has them (annotated by the runner).
 
@@ -68,15 +68,14 @@ def run_measurements(store: Store, run_id: str, summaries: list[dict[str, Any]] 
         from whichai.providers.identity import run_identities
 
         summaries = summarise(store, run["id"])
-        identity = run_identities(store, run["id"], [s["model"] for s in summaries])
-        for summary in summaries:
-            summary.update(identity[summary["model"]].summary_keys())
+        identity = run_identities(store, run["id"], [s.model for s in summaries])
+        summaries = [s.with_identity(identity[s.model].summary_keys()) for s in summaries]
     found = run_summary(store, run["id"], summaries)
     assert found is not None  # resolve_run found the run
     info = {
-        "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found["cases"],
-        "models": found["models"], "calls": found["expected_results"], "answered": found["answered"],
-        "scored": found.get("scored"), "errors": found["errors"], "partial": found["partial"],
+        "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found.cases,
+        "models": found.models, "calls": found.expected_results, "answered": found.answered,
+        "scored": found.scored, "errors": found.errors, "partial": found.partial,
     }
     measurements = [m for m in (answered_only(s) for s in summaries) if m is not None]
     return RunMeasurements(info, measurements, summaries)
@@ -113,7 +112,7 @@ def recommend(
     catalog_file: str | Path | None = None,
     only: Iterable[str] | None = None,
     only_measured: bool = False,
-    summaries: list[dict[str, Any]] | None = None,
+    summaries: list[ModelSummary] | None = None,
     capacity: list[dict[str, Any]] | None = None,
     today: date | None = None,
     view: Any = None,

@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whichai.cli.output import err_console, esc, out_console, plain, print_json
 from whichai.cli.progress import ErrorBars
 from whichai.defaults import RUN_DEFAULTS
 from whichai.errors import InputError
+
+if TYPE_CHECKING:
+    from whichai.measure.metrics import ModelSummary
 
 
 def execute_run(*, task, models, config, concurrency, timeout, max_tokens, temperature, retries, limit, db,
@@ -52,14 +55,13 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if ran is None:
         return 130
     outcome, elapsed = ran
-    document = _run_document(store, registry, outcome, the_task.name, elapsed)
+    summaries, document = _run_document(store, registry, outcome, the_task.name, elapsed)
     covered = None
     if any(c.scorer == "promptfoo" for c in the_task.cases):  # the import's coverage: cases, assertion types, supported / not
         from whichai.tasks.promptfoo import coverage
 
         covered = coverage(the_task)
         document["promptfoo"] = covered.to_json()
-    summaries = document["models"]
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
         document["recommendation"] = recommendation.document() if as_json else recommendation.to_json()
@@ -87,7 +89,9 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
     """Start loading the local models, and meanwhile read the profile, open the database and get the rest
     of the run ready (the catalog, the modules it imports): this thread would otherwise only wait while
     llama.cpp's C code reads the weights (BENCHMARKS.md, start-up), and what the closing recommendation
-    can compute before any measurement (app.warm). Returns (needs, store, the warmed view).
+    can compute before any measurement (app.warm). Returns (needs, store, the warmed view; None when no
+    model loads: then nothing waits, and that work would only delay the first call — the recommendation
+    does it at the end).
 
     Nothing is printed until the loads are done: llama-cpp-python silences the process's stdout and
     stderr while it loads (providers/local.py start_loading), so an error raised meanwhile (a bad profile,
@@ -102,13 +106,15 @@ def _prepare(registry, model_ids: list[str], profile, lang, db):
     for model_id in model_ids:
         provider, name = registry.resolve(model_id)
         provider.preload(name)
+    loading = loads_pending()
     try:
         needs = _decide_inputs(profile, lang)  # a bad profile is bad input too: fail before running
-        load_catalog()  # read once per process: the recommendation after the calls uses it
-        for module in _RUN_MODULES:
-            importlib.import_module(module)
+        if loading:
+            load_catalog()  # read once per process: the recommendation after the calls uses it
+            for module in _RUN_MODULES:
+                importlib.import_module(module)
         store = Store.open(db or default_db_path())  # the last check; from here on the run writes
-        view = importlib.import_module("whichai.app").warm(needs, more=loads_pending)  # the what-ifs, while it loads
+        view = importlib.import_module("whichai.app").warm(needs, more=loads_pending) if loading else None  # the what-ifs
     finally:
         wait_for_loads()
     return needs, store, view
@@ -228,19 +234,19 @@ def _call_models(store, registry, plan):
     return outcome, time.perf_counter() - started
 
 
-def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> dict[str, Any]:
-    """The run's JSON document: per-model summaries (with their identity, stored with the run), the run's
-    completeness, comparisons between models, and what the runner saw."""
+def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> tuple[list[ModelSummary], dict[str, Any]]:
+    """The per-model summaries (with their identity, stored with the run), and the run's JSON document:
+    those summaries, the run's completeness, comparisons between models, and what the runner saw."""
     from whichai.measure.metrics import comparisons, run_summary, summarise
 
-    summaries = summarise(store, outcome.run_id)
-    _annotate(summaries, registry, store, outcome.run_id)  # serves / self_hosted / hardware, stored with the run
-    return {
+    summaries = _annotate(summarise(store, outcome.run_id), registry, store, outcome.run_id)  # serves / self_hosted / hardware
+    run = run_summary(store, outcome.run_id, summaries)
+    return summaries, {
         "run_id": outcome.run_id,
         "task": task_name,
-        "models": summaries,
-        "run": run_summary(store, outcome.run_id, summaries),
-        "comparisons": comparisons(store, outcome.run_id),
+        "models": [s.to_json() for s in summaries],
+        "run": run.to_json() if run is not None else None,
+        "comparisons": [c.to_json() for c in comparisons(store, outcome.run_id)],
         "judged": outcome.judged,
         "judge_errors": outcome.judge_errors,
         "judge_calibration": outcome.judge_calibration,  # judge model -> agreement with a labelled sample (judge.py)
@@ -250,8 +256,8 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> d
         "elapsed_s": round(elapsed, 3),
         "calls_elapsed_s": round(outcome.calls_elapsed_s, 4),
         "settings_not_applied": outcome.settings_not_applied,  # model -> {setting: why}; empty: all applied
-        "token_sources": _token_sources(store, outcome.run_id),
-        "truncated_answers": _truncated(store, outcome.run_id),  # model -> answers cut at --max-answer-bytes
+        "token_sources": store.token_sources(outcome.run_id),
+        "truncated_answers": store.truncated_counts(outcome.run_id),  # model -> answers cut at --max-answer-bytes
         "shared_with_pids": outcome.waited_for,  # other processes that worked on this run meanwhile
         "backoffs": outcome.backoffs,  # providers whose server shed load, and how far whichai backed off
         "db": str(store.path),
@@ -279,12 +285,12 @@ def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None,
         out_console().print(f"Report: {document['report_path']}")
 
 
-def _exit_code(summaries: list[dict[str, Any]], as_json: bool) -> int:
+def _exit_code(summaries: list[ModelSummary], as_json: bool) -> int:
     """1 when a call failed or an answer has no judge verdict (both are retried by running again), else 0."""
-    failed = sum(s["errors"] for s in summaries)
+    failed = sum(s.errors for s in summaries)
     if failed and not as_json:
         err_console().print(f"[yellow]{failed} call(s) failed and are stored as errors.[/] Run the same command again to retry them.")
-    unjudged = sum(s.get("judge_errors", 0) for s in summaries)  # answers whose judge verdict is missing
+    unjudged = sum(s.judge_errors for s in summaries)  # answers whose judge verdict is missing
     return 1 if failed or unjudged else 0
 
 
@@ -318,15 +324,14 @@ def _check_serves(registry, model_ids: list[str]) -> None:
         check_serves(registry, model_ids, load_catalog())
 
 
-def _annotate(summaries: list[dict[str, Any]], registry, store, run_id: str) -> None:
+def _annotate(summaries: list[ModelSummary], registry, store, run_id: str) -> list[ModelSummary]:
     """Give each run summary the catalog identity and place of its model, and keep them with the run."""
     from whichai.catalog import load_catalog
     from whichai.providers.identity import identities, save
 
-    found = identities(registry, [s["model"] for s in summaries], load_catalog())
-    for summary in summaries:
-        summary.update(found[summary["model"]].summary_keys())
+    found = identities(registry, [s.model for s in summaries], load_catalog())
     save(store, run_id, found)
+    return [s.with_identity(found[s.model].summary_keys()) for s in summaries]
 
 
 def _say_waiting(run_id: str, others: dict[int, int]) -> None:
@@ -335,24 +340,6 @@ def _say_waiting(run_id: str, others: dict[int, int]) -> None:
     held = ", ".join(f"process {pid} ({n} case(s))" for pid, n in sorted(others.items()))
     print_note(f"Run {run_id} is also running in {held}; waiting for its cases to finish (each case is called once).",
                style="yellow")
-
-
-def _token_sources(store, run_id: str) -> dict[str, dict[str, int]]:
-    """model -> {provider | tokenizer | deltas: answers whose output tokens came from there}."""
-    sources: dict[str, dict[str, int]] = {}
-    for r in store.results(run_id):
-        if r["status"] == "ok" and r.get("token_source"):
-            counts = sources.setdefault(r["model"], {})
-            counts[r["token_source"]] = counts.get(r["token_source"], 0) + 1
-    return sources
-
-
-def _truncated(store, run_id: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in store.results(run_id):
-        if r.get("answer_truncated"):
-            counts[r["model"]] = counts.get(r["model"], 0) + 1
-    return counts
 
 
 def _lang(lang: str | None) -> str:

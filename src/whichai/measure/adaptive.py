@@ -182,7 +182,7 @@ class AdaptiveLimiter:
 
 class CallBudget:
     """One call's retries under an :class:`AdaptiveLimiter`, for a caller that holds a slot for the whole
-    call (tenacity's ``stop`` and ``wait``, and each attempt through :meth:`attempt`):
+    call (the runner's retry loop asks :meth:`stop` and :meth:`pause`, and makes each attempt through :meth:`attempt`):
 
     - from the second attempt on, the slot is given back and a new one awaited under the current limit,
       so calls the server shed come back only as fast as the lowered limit allows;
@@ -198,7 +198,8 @@ class CallBudget:
         self.free = 0
         self._answered = limiter.answered if limiter else 0
 
-    def stop(self, state: object = None) -> bool:  # tenacity's stop: called with its RetryCallState
+    def stop(self, state: object = None) -> bool:
+        """Whether the call's attempts are spent (``state`` is not read)."""
         return self.attempts - min(self.free, SHED_RETRIES) >= self.retries + 1
 
     def pause(self, exc: BaseException | None) -> float | None:

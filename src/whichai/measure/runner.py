@@ -30,10 +30,12 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import os
+import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -144,7 +146,7 @@ class Runner:
             await self._prepare(plan, resolved, finished, outcome)
             calls_started = time.perf_counter()
             await self._judge_stored(plan, outcome, token)
-            await self._work(plan, resolved, token, outcome)
+            await self._work(plan, resolved, token, outcome, finished)
             outcome.calls_elapsed_s = time.perf_counter() - calls_started
         except (asyncio.CancelledError, KeyboardInterrupt, WhichaiError):
             self._mark_interrupted(run_id)
@@ -182,8 +184,6 @@ class Runner:
 
     async def _prepare(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], finished: dict[tuple[str, str], str], outcome: RunOutcome) -> None:
         """Load models and tokenizers before anything is timed; note settings a provider ignores."""
-        import tenacity  # noqa: F401  (the retry policy of every call: imported here, before the calls are timed)
-
         todo = [m for m in plan.models if any(finished.get((m, c.id)) != "ok" for c in plan.task.cases)]
         for model in todo:
             provider, name = resolved[model]
@@ -208,17 +208,24 @@ class Runner:
             if ignored:
                 outcome.settings_not_applied[model] = ignored
 
-    async def _work(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str, outcome: RunOutcome) -> None:
-        """Claim and run what is free; then wait while other processes hold cases; repeat until done."""
+    async def _work(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str, outcome: RunOutcome,
+                    finished: dict[tuple[str, str], str]) -> None:
+        """Claim and run what is free; then wait while other processes hold cases; repeat until done.
+
+        The first pass offers every (model, case) without an ok result when the run began, in order, as
+        the producers reach it (claiming skips what another live process holds): the first call does not
+        wait for the free pairs of a large run to be listed. Later passes ask the store what is free."""
         limits = self._limits
         for provider, _ in resolved.values():
             limits.setdefault(provider.name, AdaptiveLimiter(self._concurrency(provider, plan)))
         announced: set[int] = set()
+        offered: Callable[[str, Case], bool] | None = _unfinished(finished)
         while True:
+            if offered is not None:
+                await self._feed(plan, resolved, token, offered, outcome)
             free = await self._db(self.store.claimable, outcome.run_id, token)
-            order = [(m, c) for m in plan.models for c in plan.task.cases if (m, c.id) in free]
-            if order:
-                await self._feed(plan, resolved, token, order, outcome)
+            offered = _among(free) if free else None
+            if offered is not None:
                 continue
             others = await self._db(self.store.others_working, outcome.run_id, token)
             if not others:
@@ -230,23 +237,25 @@ class Runner:
             outcome.waited_for = sorted(announced)
             await asyncio.sleep(WAIT_POLL_S)
 
-    async def _feed(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str, order: list[tuple[str, Case]],
-                    outcome: RunOutcome) -> None:
+    async def _feed(self, plan: RunPlan, resolved: dict[str, tuple[Provider, str]], token: str,
+                    offered: Callable[[str, Case], bool], outcome: RunOutcome) -> None:
         """Work fed, not spawned: per provider, a producer claims the free cases in batches (one transaction
         each) and feeds a bounded queue that as many workers as the provider's limit drain; results are
         stored in batches (:class:`~whichai.measure.writer.ResultWriter`). Tasks and memory stay bounded
-        by the concurrency, not the number of cases, and few cases are claimed ahead of their call."""
-        lanes: dict[str, list[tuple[str, Case]]] = {}
-        for model, case in order:
-            lanes.setdefault(resolved[model][0].name, []).append((model, case))
+        by the concurrency, not the number of cases, and few cases are claimed ahead of their call.
+        ``offered(model, case)``: whether to offer that pair for a claim (models in order, each one's cases in order)."""
+        lanes: dict[str, list[str]] = {}
+        for model in plan.models:
+            lanes.setdefault(resolved[model][0].name, []).append(model)
         save = functools.partial(self.store.save_results, outcome.run_id, token=token)
         writer = ResultWriter(functools.partial(self._db, save), save, functools.partial(self._stored, outcome))
         try:
             async with asyncio.TaskGroup() as group:
-                for name, items in lanes.items():
+                for name, models in lanes.items():
                     workers = self._limits[name].maximum
                     queue: asyncio.Queue[tuple[str, Case] | None] = asyncio.Queue(maxsize=workers)
-                    group.create_task(self._claim_into(queue, items, workers, token, outcome.run_id))
+                    pairs = ((m, c) for m in models for c in plan.task.cases if offered(m, c))
+                    group.create_task(self._claim_into(queue, pairs, workers, token, outcome.run_id))
                     for _ in range(workers):
                         group.create_task(self._drain(queue, plan, resolved, writer, outcome))
             await writer.close()
@@ -257,10 +266,9 @@ class Runner:
             writer.flush_now()
             raise
 
-    async def _claim_into(self, queue: asyncio.Queue[tuple[str, Case] | None], items: list[tuple[str, Case]], workers: int, token: str,
-                          run_id: str) -> None:
-        for start in range(0, len(items), CLAIM_BATCH):
-            chunk = items[start:start + CLAIM_BATCH]
+    async def _claim_into(self, queue: asyncio.Queue[tuple[str, Case] | None], items: Iterator[tuple[str, Case]], workers: int,
+                          token: str, run_id: str) -> None:
+        while chunk := list(itertools.islice(items, CLAIM_BATCH)):
             by_id = {(model, case.id): (model, case) for model, case in chunk}
             for pair in await self._db(self.store.claim_many, run_id, list(by_id), token):
                 await queue.put(by_id[pair])
@@ -388,31 +396,24 @@ class Runner:
 
     async def _call(self, provider: Provider, name: str, model: str, case: Case, plan: RunPlan,
                     settings: GenerationSettings | None = None) -> tuple[dict[str, Any] | None, int, dict[str, Any] | None]:
-        """(measured, attempts, None) for an answer; (None, attempts, error result) for a failed call."""
-        from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_exponential_jitter
+        """(measured, attempts, None) for an answer; (None, attempts, error result) for a failed call.
 
+        A retryable failure is tried again after a pause (:meth:`_pause`) until the call's budget is spent
+        (:class:`~whichai.measure.adaptive.CallBudget`); then, as any other failure, it is the call's error."""
         messages = case.messages()
-        backoff = wait_exponential_jitter(initial=plan.backoff_initial, max=plan.backoff_max, jitter=plan.backoff_initial)
-
         budget = CallBudget(self._limits.get(provider.name), plan.retries, plan.backoff_initial)
-
-        def wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            retry_after = getattr(exc, "retry_after", None) or 0.0
-            shed = budget.pause(exc)  # shed by the server: the limit came down, a short pause will do
-            return shed if shed is not None else min(max(backoff(state), retry_after), max(plan.backoff_max, 1.0))
-
         attempts = 0
         try:
-            async for attempt in AsyncRetrying(
-                stop=budget.stop,  # retries, plus attempts shed while the server answered others
-                wait=wait,
-                retry=retry_if_exception_type(RetryableError),
-                reraise=True,
-            ):
-                with attempt:
-                    attempts += 1
+            while True:
+                attempts += 1
+                try:
                     measured = await budget.attempt(lambda: self._attempt(provider, name, messages, plan, settings))
+                    break
+                except RetryableError as exc:
+                    pause = _pause(exc, attempts, budget, plan)
+                    if budget.stop():
+                        raise
+                    await asyncio.sleep(pause)
         except ProviderError as exc:
             return None, attempts, {
                 "model": model, "case_id": case.id, "status": "error", "error_class": exc.error_class,
@@ -517,6 +518,33 @@ class Runner:
 
             self._prices[model] = price_of(provider, model)
         return self._prices[model]
+
+
+def _unfinished(finished: dict[tuple[str, str], str]) -> Callable[[str, Case], bool]:
+    """Whether a (model, case) had no ok result when the run began."""
+    return lambda model, case: finished.get((model, case.id)) != "ok"
+
+
+def _among(free: set[tuple[str, str]]) -> Callable[[str, Case], bool]:
+    """Whether a (model, case) is one of these free (model, case id) pairs."""
+    return lambda model, case: (model, case.id) in free
+
+
+def _pause(exc: BaseException, attempt: int, budget: CallBudget, plan: RunPlan) -> float:
+    """Seconds before trying a call again after its ``attempt``-th attempt failed with ``exc``: a short pause
+    when the server shed it (the limit came down), else exponential backoff with jitter
+    (``backoff_initial · 2^(attempt − 1) + U(0, backoff_initial)``, at most ``backoff_max``), never less
+    than the server's Retry-After, and at most ``max(backoff_max, 1)`` seconds."""
+    retry_after: float = getattr(exc, "retry_after", None) or 0.0
+    shed = budget.pause(exc)
+    if shed is not None:
+        return shed
+    jitter = random.uniform(0, plan.backoff_initial)
+    try:
+        backoff = plan.backoff_initial * 2.0 ** (attempt - 1) + jitter
+    except OverflowError:
+        backoff = plan.backoff_max
+    return min(max(max(0, min(backoff, plan.backoff_max)), retry_after), max(plan.backoff_max, 1.0))
 
 
 def _needs_judge(case: Case) -> bool:

@@ -41,7 +41,7 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
             "updated_at": run["updated_at"], "status": run["status"], "models": run["models"], "settings": run["settings"],
             "whichai_version": run["whichai_version"],
         },
-        summaries=[{**s, "openness": doc["openness"].get(s["model"], "unknown")} for s in summaries],
+        summaries=[{**s.to_json(), "openness": doc["openness"].get(s.model, "unknown")} for s in summaries],
         latencies={
             m: [r["latency_s"] for r in results if r["model"] == m and r["status"] == "ok" and r["latency_s"] is not None]
             for m in run["models"]

@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -356,6 +356,84 @@ class Store:
             row = counts.setdefault(model, {"passed": 0, "failed": 0, "errors": 0})
             row[key] += n
         return counts
+
+    def _stream(self, query: str, params: tuple[Any, ...], batch: int = 4096) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``query`` as plain tuples, fetched a batch at a time (the lock is held per batch):
+        for the figures of large runs, read without holding every row."""
+        cursor = self._cursor(query, params)
+        while rows := self._fetch(cursor, batch):
+            yield from rows
+
+    @_guarded
+    def _cursor(self, query: str, params: tuple[Any, ...]) -> sqlite3.Cursor:
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(query, params)
+
+    @_guarded
+    def _fetch(self, cursor: sqlite3.Cursor, batch: int) -> list[tuple[Any, ...]]:
+        return cursor.fetchmany(batch)
+
+    def result_figures(self, run_id: str, model: str) -> Iterator[tuple[Any, ...]]:
+        """What the figures of one model need from each of its results, in case id order: (case_id, status,
+        passed, latency_s, ttft_s, output_tokens, input_tokens, cost_usd, tokens_counted, price_source,
+        judge_model, judge_cost_usd); the last two from its judgement, when its case was judged."""
+        return self._stream(
+            "SELECT r.case_id, r.status, r.passed, r.latency_s, r.ttft_s, r.output_tokens, r.input_tokens, r.cost_usd,"
+            " r.tokens_counted, r.price_source, j.judge_model, j.cost_usd FROM results r LEFT JOIN judgements j"
+            " ON j.run_id = r.run_id AND j.model = r.model AND j.case_id = r.case_id"
+            " WHERE r.run_id = ? AND r.model = ? ORDER BY r.case_id", (run_id, model))
+
+    def verdicts(self, run_id: str) -> Iterator[tuple[str, str, str, int | None]]:
+        """(model, case_id, status, passed) of every result of the run, by model and case id."""
+        return self._stream("SELECT model, case_id, status, passed FROM results WHERE run_id = ? ORDER BY model, case_id",
+                            (run_id,))
+
+    @_guarded
+    def _has_json(self) -> bool:
+        """Whether this SQLite has its JSON functions (built in since 3.38, and in most builds before)."""
+        try:
+            self.db.execute("SELECT json_array_length('[]')")
+        except sqlite3.OperationalError:
+            return False
+        return True
+
+    def case_tags(self, run_id: str) -> Iterator[tuple[str, list[str]]]:
+        """(case_id, tags) of the run's cases that have tags, in the run's order: SQLite's JSON functions pick
+        them, so the other cases are not decoded at all (each case is decoded here where SQLite has none)."""
+        if not self._has_json():
+            for case_id, data in self._stream("SELECT case_id, data FROM run_cases WHERE run_id = ? ORDER BY position", (run_id,)):
+                if tags := json.loads(data).get("tags"):
+                    yield case_id, tags
+            return
+        for case_id, tags in self._stream("SELECT case_id, json_extract(data, '$.tags') FROM run_cases WHERE run_id = ?"
+                                          " AND json_array_length(data, '$.tags') > 0 ORDER BY position", (run_id,)):
+            yield case_id, json.loads(tags)
+
+    def case_ids(self, run_id: str) -> Iterator[str]:
+        """The run's case ids, in its order."""
+        return (row[0] for row in self._stream("SELECT case_id FROM run_cases WHERE run_id = ? ORDER BY position", (run_id,)))
+
+    @_guarded
+    def case_count(self, run_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM run_cases WHERE run_id = ?", (run_id,)).fetchone()[0]
+
+    @_guarded
+    def token_sources(self, run_id: str) -> dict[str, dict[str, int]]:
+        """model -> {provider | tokenizer | deltas: answers whose output tokens came from there}, counted by
+        SQLite (models in order, each one's sources in the order of their first answer)."""
+        sources: dict[str, dict[str, int]] = {}
+        for model, source, n, _ in self.db.execute(
+                "SELECT model, token_source, COUNT(*), MIN(case_id) AS first FROM results WHERE run_id = ? AND status = 'ok'"
+                " AND token_source IS NOT NULL AND token_source != '' GROUP BY model, token_source ORDER BY model, first", (run_id,)):
+            sources.setdefault(model, {})[source] = n
+        return sources
+
+    @_guarded
+    def truncated_counts(self, run_id: str) -> dict[str, int]:
+        """model -> answers stored cut at --max-answer-bytes."""
+        return {model: n for model, n in self.db.execute(
+            "SELECT model, COUNT(*) FROM results WHERE run_id = ? AND answer_truncated GROUP BY model ORDER BY model", (run_id,))}
 
     @_guarded
     def passed_by_all(self, run_id: str, models: list[str]) -> set[str]:

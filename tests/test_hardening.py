@@ -1,5 +1,7 @@
-"""Issue 10, findings 3-12: each attack as it was found, against real CLI processes, real SQLite and the
-scriptable OpenAI-compatible server on loopback. Each test failed on the code before the fix."""
+"""Issue 10, findings 3-12: each attack as it was found, against the real CLI, real SQLite and the
+scriptable OpenAI-compatible server on loopback. Each test failed on the code before the fix. An attack on
+the process (memory, file size, a FIFO, signals, a second process) meets a real CLI process with bounded
+memory and time; one through what whichai reads, prints and stores meets its entry point in process."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_config, write_jsonl
+from conftest import invoke, write_config, write_jsonl
 
 MEMORY_LIMIT = 1536 * 1024 * 1024  # bytes of address space a malicious input may make whichai use
 
@@ -27,6 +29,12 @@ def whichai(env: dict, *args: str, timeout: float = 60, limit_memory: bool = Tru
     """The real CLI in its own process, with bounded memory and time."""
     return subprocess.run([sys.executable, "-m", "whichai", *args], env=env, capture_output=True, text=True,
                           timeout=timeout, preexec_fn=_limited if limit_memory else None, **kwargs)
+
+
+def whichai_here(env: dict, *args: str) -> subprocess.CompletedProcess:
+    """The real CLI's entry point in this process (``conftest.invoke``), for attacks through what whichai reads,
+    prints and stores, where its own process adds nothing: no memory or file-size limit, signal or second process."""
+    return invoke(list(args), env)
 
 
 def assert_clean(result: subprocess.CompletedProcess, code: int = 2) -> None:
@@ -68,7 +76,7 @@ def test_moderate_aliases_still_work(env, tmp_path):
     task = tmp_path / "ok.yaml"
     task.write_text("cases:\n  - id: q1\n    input: Capital of Indonesia\n    expected: &j [Jakarta, DKI Jakarta]\n"
                     "  - id: q2\n    input: Ibu kota Indonesia\n    expected: *j\n")
-    result = whichai(env, "tasks", str(task), "--json")
+    result = whichai_here(env, "tasks", str(task), "--json")
     assert result.returncode == 0, result.stderr
     assert [c["expected"] for c in json.loads(result.stdout)["cases"]] == [["Jakarta", "DKI Jakarta"]] * 2
 
@@ -103,13 +111,13 @@ def test_markup_and_control_characters_print_as_text(env, tmp_path, fake):
                     '  - id: "[bold]q1[/bold]"\n    input: "say [red]hi[/] \\e[2J\\e]0;pwned\\a"\n    expected: "hi"\n')
     config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
     db = tmp_path / "w.db"
-    run = whichai(env, "run", "--task", str(task), "--models", "fake/echo[/x]", "--config", str(config), "--db", str(db),
+    run = whichai_here(env, "run", "--task", str(task), "--models", "fake/echo[/x]", "--config", str(config), "--db", str(db),
                   "--no-report")
     assert run.returncode == 0, run.stderr
     assert "[/x] tugas" in run.stdout and "fake/echo[/x]" in run.stdout
-    for args in (["runs"], ["show", json.loads(whichai(env, "runs", "--db", str(db), "--json").stdout)["runs"][0]["id"]],
+    for args in (["runs"], ["show", json.loads(whichai_here(env, "runs", "--db", str(db), "--json").stdout)["runs"][0]["id"]],
                  ["tasks", str(task)]):
-        shown = whichai(env, *args, *(["--db", str(db)] if args[0] != "tasks" else []))
+        shown = whichai_here(env, *args, *(["--db", str(db)] if args[0] != "tasks" else []))
         assert shown.returncode == 0, shown.stderr
         assert "[/x]" in shown.stdout
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
@@ -121,7 +129,7 @@ def test_markup_and_control_characters_print_as_text(env, tmp_path, fake):
 
 
 def test_error_messages_keep_bracketed_text(env, tmp_path):
-    result = whichai(env, "run", "--models", "nosuch/model", "--no-report")
+    result = whichai_here(env, "run", "--models", "nosuch/model", "--no-report")
     assert_clean(result)
     assert "[providers.nosuch]" in result.stderr
 
@@ -275,12 +283,12 @@ def test_config_in_the_working_directory_may_not_send_a_vendor_key_elsewhere(env
     env["OPENAI_API_KEY"] = VENDOR_KEY
     write_config(tmp_path / "whichai.toml", "openai", fake.base_url)  # cwd is tmp_path
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": "a", "input": "alpha", "expected": "alpha"}])
-    result = whichai(env, "run", "--task", str(task), "--models", "openai/echo", "--db", str(tmp_path / "w.db"), "--no-report")
+    result = whichai_here(env, "run", "--task", str(task), "--models", "openai/echo", "--db", str(tmp_path / "w.db"), "--no-report")
     assert_clean(result)
     assert "whichai.toml" in result.stderr and "OPENAI_API_KEY" in result.stderr and "--config" in result.stderr
     assert fake.total() == 0 and not any(VENDOR_KEY in str(h) for h in fake.headers_seen)
     # Given explicitly, the same file is the user's decision: it is used, and said so on stderr.
-    result = whichai(env, "run", "--task", str(task), "--models", "openai/echo", "--config", "whichai.toml",
+    result = whichai_here(env, "run", "--task", str(task), "--models", "openai/echo", "--config", "whichai.toml",
                      "--db", str(tmp_path / "w.db"), "--no-report")
     assert result.returncode == 0, result.stderr
     assert "using config whichai.toml (given with --config)" in result.stderr
@@ -289,10 +297,10 @@ def test_config_in_the_working_directory_may_not_send_a_vendor_key_elsewhere(env
 
 def test_which_config_was_loaded_is_said_on_stderr(env, tmp_path, fake):
     write_config(tmp_path / "whichai.toml", "fake", fake.base_url)
-    result = whichai(env, "tasks", "builtin", "--json")  # a command that loads no config says nothing
+    result = whichai_here(env, "tasks", "builtin", "--json")  # a command that loads no config says nothing
     assert "using config" not in result.stderr
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": "a", "input": "alpha", "expected": "alpha"}])
-    result = whichai(env, "run", "--task", str(task), "--models", "fake/echo", "--db", str(tmp_path / "w.db"), "--no-report", "--json")
+    result = whichai_here(env, "run", "--task", str(task), "--models", "fake/echo", "--db", str(tmp_path / "w.db"), "--no-report", "--json")
     assert result.returncode == 0, result.stderr
     assert "using config whichai.toml (found in the working directory)" in result.stderr
     json.loads(result.stdout)
@@ -320,13 +328,13 @@ def test_a_key_in_any_variable_is_redacted_from_answers_errors_db_and_output(env
     db = tmp_path / "w.db"
     outputs = []
     for model in ("fake/leaky", "fake/badreq"):
-        result = whichai(env, "run", "--task", str(task), "--models", model, "--config", str(config), "--db", str(db),
+        result = whichai_here(env, "run", "--task", str(task), "--models", model, "--config", str(config), "--db", str(db),
                          "--retries", "0", "--json")
         assert result.returncode in (0, 1), result.stderr
         outputs += [result.stdout, result.stderr]
         document = json.loads(result.stdout)
-        shown = whichai(env, "show", document["run_id"], "--db", str(db))
-        shown_json = whichai(env, "show", document["run_id"], "--db", str(db), "--json")
+        shown = whichai_here(env, "show", document["run_id"], "--db", str(db))
+        shown_json = whichai_here(env, "show", document["run_id"], "--db", str(db), "--json")
         outputs += [shown.stdout, shown.stderr, shown_json.stdout]
     assert any(h.get("authorization") == f"Bearer {ODD_SECRET}" for h in fake.headers_seen)  # it was used
     rows = sqlite3.connect(db).execute("SELECT model, answer, error_message FROM results").fetchall()
@@ -343,10 +351,10 @@ def test_a_password_in_a_base_url_is_redacted(env, tmp_path):
     config = write_config(tmp_path / "c.toml", "down", url)
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": "a", "input": "hello", "expected": "x"}])
     db = tmp_path / "w.db"
-    result = whichai(env, "run", "--task", str(task), "--models", "down/m", "--config", str(config), "--db", str(db),
+    result = whichai_here(env, "run", "--task", str(task), "--models", "down/m", "--config", str(config), "--db", str(db),
                      "--retries", "0", "--json")
     assert result.returncode == 1, result.stderr
-    shown = whichai(env, "show", json.loads(result.stdout)["run_id"], "--db", str(db), "--json")
+    shown = whichai_here(env, "show", json.loads(result.stdout)["run_id"], "--db", str(db), "--json")
     for text in _all_text(tmp_path, [result.stdout, result.stderr, shown.stdout, shown.stderr]):
         assert URL_PASSWORD not in text
 
@@ -355,12 +363,14 @@ def test_a_password_in_a_base_url_is_redacted(env, tmp_path):
 
 
 def _echo_run(env, tmp_path, fake, db: Path, cases: int = 5, **popen):
+    """A run of ``cases`` echoed answers into ``db``: in process, or in a process of its own started with ``popen``."""
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": f"c{i}", "input": f"question {i} " + "x" * 3000, "expected": "question"}
                                               for i in range(cases)])
     config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
-    return subprocess.run([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/echo", "--config",
-                           str(config), "--db", str(db), "--no-report", "--json"], env=env, capture_output=True, text=True,
-                          timeout=120, **popen)
+    args = ["run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db), "--no-report", "--json"]
+    if not popen:
+        return whichai_here(env, *args)
+    return subprocess.run([sys.executable, "-m", "whichai", *args], env=env, capture_output=True, text=True, timeout=120, **popen)
 
 
 def test_disk_full_is_one_message_and_keeps_what_was_stored(env, tmp_path, fake):
@@ -396,7 +406,7 @@ def test_a_damaged_database_is_one_clear_message(env, tmp_path, fake):
     db.write_bytes(bytes(data))
     for args in (["runs"], ["show", "abc"], ["run", "--task", str(tmp_path / "t.jsonl"), "--models", "fake/echo",
                                              "--config", str(tmp_path / "c.toml"), "--no-report"]):
-        result = whichai(env, *args, "--db", str(db))
+        result = whichai_here(env, *args, "--db", str(db))
         assert result.returncode in (1, 2), (args, result.stderr[-2000:])
         assert "Traceback" not in result.stderr and "w.db" in result.stderr, result.stderr[-2000:]
 
@@ -440,7 +450,7 @@ def test_a_foreign_sqlite_file_is_left_untouched(env, tmp_path, fake):
     connection.close()
     before = foreign.read_bytes()
     for args in (["runs"], ["show", "abc"]):
-        result = whichai(env, *args, "--db", str(foreign))
+        result = whichai_here(env, *args, "--db", str(foreign))
         assert_clean(result)
         assert "another program" in result.stderr
     result = _echo_run(env, tmp_path, fake, foreign, cases=1)
@@ -449,7 +459,7 @@ def test_a_foreign_sqlite_file_is_left_untouched(env, tmp_path, fake):
     assert sorted(p.name for p in tmp_path.glob("photos.db*")) == ["photos.db"]  # no -wal, no -shm
     text = tmp_path / "notes.db"
     text.write_text("just some notes, not a database\n" * 100)
-    result = whichai(env, "runs", "--db", str(text))
+    result = whichai_here(env, "runs", "--db", str(text))
     assert_clean(result)
     assert text.read_text() == "just some notes, not a database\n" * 100
 
@@ -496,7 +506,7 @@ def test_long_answers_are_cut_at_the_cap_and_marked(env, tmp_path, fake):
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": "long", "input": "word " * 5000, "expected": "word"}])
     config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
     db = tmp_path / "w.db"
-    result = whichai(env, "run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db),
+    result = whichai_here(env, "run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db),
                      "--max-answer-bytes", "2048", "--no-report", "--json")
     assert result.returncode == 0, result.stderr
     answer, truncated, received, finish = sqlite3.connect(db).execute(
@@ -504,9 +514,9 @@ def test_long_answers_are_cut_at_the_cap_and_marked(env, tmp_path, fake):
     assert len(answer.encode()) <= 2048 and truncated == 1 and received > 2048 and finish == "truncated"
     assert json.loads(result.stdout)["truncated_answers"] == {"fake/echo": 1}
     run_id = json.loads(result.stdout)["run_id"]
-    shown = whichai(env, "show", run_id, "--db", str(db))
+    shown = whichai_here(env, "show", run_id, "--db", str(db))
     assert "answer truncated" in shown.stdout
-    shown = json.loads(whichai(env, "show", run_id, "--db", str(db), "--json").stdout)
+    shown = json.loads(whichai_here(env, "show", run_id, "--db", str(db), "--json").stdout)
     assert shown["cases"][0]["answers"]["fake/echo"]["truncated"] is True
 
 
@@ -514,7 +524,7 @@ def test_the_default_cap_is_64_kib(env, tmp_path, fake):
     task = write_jsonl(tmp_path / "t.jsonl", [{"id": "long", "input": "w" * 100_000, "expected": "w"}])
     config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
     db = tmp_path / "w.db"
-    result = whichai(env, "run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db),
+    result = whichai_here(env, "run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db),
                      "--no-report", "--json")
     assert result.returncode == 0, result.stderr
     answer, truncated = sqlite3.connect(db).execute("SELECT answer, answer_truncated FROM results").fetchone()

@@ -28,9 +28,9 @@ def servers_env(env):
 
 
 def _cli(env, *args, timeout=300):
-    from conftest import run_cli
+    from conftest import invoke
 
-    return run_cli(list(args), env, timeout=timeout)
+    return invoke(list(args), env)
 
 
 def test_models_local_lists_running_servers_linked_to_the_catalog(servers_env, llama_server):

@@ -18,19 +18,17 @@ def test_key_never_leaks(cli, env, tmp_path, fake):
     ])
     config = write_config(tmp_path / "whichai.toml", "fake", fake.base_url, api_key_env='"FAKE_API_KEY"')
     db = tmp_path / "w.db"
-    from conftest import run_cli
-
     outputs = []
     for models in ("fake/echo", "fake/auth"):
-        result = run_cli(["run", "--task", str(task), "--models", models, "--config", str(config), "--db", str(db),
-                          "--retries", "0", "--json"], env)
+        result = cli("run", "--task", str(task), "--models", models, "--config", str(config), "--db", str(db),
+                     "--retries", "0", "--json")
         outputs += [result.stdout, result.stderr]
         assert result.returncode in (0, 1), result.stderr
         document = json.loads(result.stdout)
         report = document.get("report_path")
         if report:
             outputs.append(open(report, encoding="utf-8").read())
-    human = run_cli(["show", json.loads(outputs[0])["run_id"], "--db", str(db)], env)
+    human = cli("show", json.loads(outputs[0])["run_id"], "--db", str(db))
     outputs += [human.stdout, human.stderr]
     # The key was sent to the server, as a bearer token.
     assert any(h.get("authorization") == f"Bearer {SECRET}" for h in fake.headers_seen)

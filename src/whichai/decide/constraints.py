@@ -192,6 +192,7 @@ def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Mode
     else:
         api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     params = _params_b(entry, measurement)
+    notes: tuple[Reason, ...]
     if entry is not None:
         name, openness, origin, notes = entry.name, entry.openness, "catalog", ()
         active = getattr(entry, "active_params_b", None) or params
@@ -676,7 +677,7 @@ def build_candidates(
         measured(m.model, m.entry, own, Reason("measured_as", {"model": own_id}) if own_id != m.model else None)
         for model_id, other in others:
             measured(model_id, m.entry, other, Reason("serves", {"model": m.model}))
-    for model_id, m in extra:
-        measured(model_id, None, m, None)
+    for model_id, measurement in extra:
+        measured(model_id, None, measurement, None)
     out.sort(key=lambda c: c.model)
     return out

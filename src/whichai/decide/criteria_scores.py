@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from whichai import clock
 from whichai.criteria import CRITERION_IDS
@@ -79,6 +79,14 @@ class Score:
         return {"score": round(self.score, 4), "origin": self.origin, "reason": self.reason, "evidence": self.evidence}
 
 
+
+class Commercial(Protocol):
+    """What :func:`accessibility` reads of the profile's answers (a Profile, or the scoring pass's record of them)."""
+
+    @property
+    def commercial(self) -> bool: ...
+
+
 def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`); fractional numbers
     in the reader's convention (0.25 in English, 0,25 in Indonesian)."""
@@ -90,7 +98,7 @@ def _part(value: bool | None) -> float:
     return UNKNOWN if value is None else (1.0 if value else 0.0)
 
 
-def _downloadable(cand: Candidate) -> bool:
+def _downloadable(cand: Candidate | Model) -> bool:
     """Weights on record as downloadable (as the constraints judge it); a local model not in the catalog
     ran here; a self-hosted deployment's weights are in the user's hands."""
     e = cand.entry
@@ -242,7 +250,7 @@ def support(cand: Candidate) -> Score:
     return Score(UNKNOWN, "unknown", evidence or ["support=unknown"], "why.unknown")
 
 
-def api_security(cand: Candidate) -> Score:
+def api_security(cand: Candidate | Model) -> Score:
     """Security of sending prompts to the model's API (the vendor's terms, when the vendor is known)."""
     e = cand.entry
     if cand.openness != "closed":
@@ -322,7 +330,7 @@ class TaskAnswers(NamedTuple):
 UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, above one known not to
 
 
-def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
+def task_fit_of(cand: Candidate | Model) -> tuple[list[str], str]:
     """(what the model is fit for, origin): see :mod:`whichai.decide.task_fit`."""
     return task_fit(cand.model, cand.name, cand.entry, cand.openness)
 
@@ -366,7 +374,7 @@ def language_factor(entry_langs: list[str], needed: list[str]) -> float | None:
     return 0.5 + 0.5 * covered / len(needed)
 
 
-def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
+def _size_or_price(cand: Candidate | Model) -> tuple[float, str, str] | None:
     e = cand.entry
     params = getattr(e, "params_b", None) if e is not None else None
     if params:
@@ -386,7 +394,7 @@ def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
 NON_ENGLISH_WEIGHT = 0.5  # share of the prior taken from the multilingual benchmarks when the task needs other languages
 
 
-def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score | None:
+def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str] | None = None) -> Score | None:
     """The prior from published benchmarks (origin ``benchmark``), or None when none covers the entry.
 
     The ability the task needs (chat: general; code; reasoning), fitted on one scale from the linked
@@ -452,7 +460,7 @@ def within_noise(a: Score, b: Score) -> bool:
     return abs(a.score - b.score) <= TIE_Z * math.hypot(float(sa), float(sb))
 
 
-def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+def performance_prior(cand: Candidate | Model, profile: Any, task_langs: list[str] | None = None) -> Score:
     """Until a model is measured on the user's task: a prior (origin ``estimate``).
 
     Base: open models by effective size (MoE: geometric mean of total and active parameters),
@@ -490,7 +498,7 @@ SECURITY_OWNED = 1.0
 SECURITY_RENTED = 0.75
 
 
-def accessibility(cand: Candidate, profile: Profile) -> Score:
+def accessibility(cand: Candidate, profile: Commercial) -> Score:
     """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
     api_usable = any(m.kind == "api" for m in cand.modes)
     if cand.source is not None:
@@ -572,7 +580,7 @@ def performance(cand: Candidate | Model, profile: Any, task_langs: list[str] | N
     return Score(combined * factor, "measured", evidence, "why.measured", params)
 
 
-def owned_security(cand: Candidate) -> Score:
+def owned_security(cand: Candidate | Model) -> Score:
     """Security when the weights run on the user's hardware. An entry that is a hosted API's offer (an id
     under a host, e.g. deepinfra/…) is scored in this mode only because its weights can be downloaded:
     the reason says so and that the offer's API would send the prompts out, so that a hosted API's card

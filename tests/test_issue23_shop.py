@@ -52,8 +52,26 @@ def server():
     yield from start_llama_server()
 
 
+def _unwrapped(text: str) -> str:
+    """The text as a reader takes it in: a paragraph the terminal view wrapped at its panel's edge
+    ("│ … whichai run --models │" / "│ vllm/… --profile x. │") is one line again."""
+    out: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        body = line.strip()
+        boxed = len(body) > 1 and body[0] == body[-1] == "│"
+        inner = body[1:-1].strip() if boxed else None
+        if inner and inside and out:
+            out[-1] += " " + inner
+        else:
+            out.append(inner if inner is not None else line)
+        inside = bool(inner)
+    return "\n".join(out)
+
+
 def _commands(text: str) -> set[str]:
     """The ``whichai …`` commands in a view's text; a title such as "# whichai report: cases" is not one."""
+    text = _unwrapped(text)
     return {m.group(0).rstrip(".") for m in COMMAND.finditer(text) if not text.startswith(":", m.end())}
 
 

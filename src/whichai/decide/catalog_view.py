@@ -20,46 +20,66 @@ if TYPE_CHECKING:
 
 
 class _Record:
-    """A read-only record of declared fields, read from a mapping (absent fields are None)."""
+    """A read-only record of declared fields (``FIELDS``), read from a mapping when read (absent fields
+    are None; a nested mapping of ``NESTED`` becomes its record): making one costs nothing, so a fact
+    or an offer read for one field does not build the others."""
 
-    __slots__: tuple[str, ...] = ()
+    __slots__ = ("_raw",)
+    FIELDS: tuple[str, ...] = ()
     NESTED: dict[str, type] = {}
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        get, nested = raw.get, self.NESTED
-        for name in self.__slots__:
-            value = get(name)
-            if nested and type(value) is dict and name in nested:
-                value = nested[name](value)
-            setattr(self, name, value)
+        self._raw = raw
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name in cls.FIELDS:
+            setattr(cls, name, property(_reader(name, cls.NESTED.get(name))))
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        fields = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.FIELDS)
         return f"{type(self).__name__}({fields})"
 
 
+def _reader(name: str, kind: type | None) -> Any:
+    """The getter of one declared field."""
+    if kind is None:
+        return lambda self: self._raw.get(name)
+
+    def nested(self: _Record) -> Any:
+        value = self._raw.get(name)
+        return kind(value) if type(value) is dict else value
+
+    return nested
+
+
 class Source(_Record):
-    __slots__ = ("name", "url", "as_of", "note")
+    __slots__ = ()
+    FIELDS = ("name", "url", "as_of", "note")
 
 
 class Fact(_Record):
-    __slots__ = ("value", "source", "note")
+    __slots__ = ()
+    FIELDS = ("value", "source", "note")
     NESTED = {"source": Source}
 
 
 class Price(_Record):
-    __slots__ = ("input", "output", "as_of", "source")
+    __slots__ = ()
+    FIELDS = ("input", "output", "as_of", "source")
 
 
 class Lifecycle(_Record):
-    __slots__ = ("status", "shutdown_date", "source")
+    __slots__ = ()
+    FIELDS = ("status", "shutdown_date", "source")
     NESTED = {"source": Source}
 
 
 class Offer(_Record):
     """One host serving the model (``ModelEntry.offers``)."""
 
-    __slots__ = ("price", "context_length", "status", "shutdown_date", "free_tier", "source")
+    __slots__ = ()
+    FIELDS = ("price", "context_length", "status", "shutdown_date", "free_tier", "source")
     NESTED = {"price": Price, "source": Source}
 
 

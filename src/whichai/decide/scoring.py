@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from whichai.criteria import CRITERION_IDS
@@ -200,13 +201,14 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
 TIE_BAND = 0.005  # of the weighted mean (0-1): totals this close to the leader's are equal quality, and the cheaper leads
 
 
-def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: float = 1.0) -> list[Any]:
+def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: float = 1.0, until: Any = None) -> list[Any]:
     """The ranking rule, written in this one place (the full ranking, :func:`evaluate`; the sensitivity
     analysis' shortcut, :func:`fast_top`; and its weight walk, :mod:`whichai.decide.sensitivity`, all
     follow it): the next place goes to the cheapest (lower monthly cost, then model id) of the models
     whose weighted total is within ``TIE_BAND`` × the total weight of the highest total still unplaced.
     Two models a hair apart are never ranked by that hair, and a model leads by quality only when it
-    is ahead by more than the band. ``raw``, ``monthly``, ``model``: how to read each row.
+    is ahead by more than the band. ``raw``, ``monthly``, ``model``: how to read each row; ``until``: stop
+    after placing a row it is true of (the first places are all some callers need).
 
     The highest total still unplaced only falls as places are given, so the models within the band
     of it only grow: they wait in a heap by cost, each entering once."""
@@ -227,18 +229,21 @@ def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: flo
         i = heapq.heappop(within)[2]
         placed[i] = True
         out.append(rest[i])
+        if until is not None and until(rest[i]):
+            break
     return out
 
 
 def choose(p: Prepared, requests: float, api_factor: float = 1.0, gpu_factor: float = 1.0) -> tuple[Option, float] | Reason:
     """The cheapest mode that can serve the volume (ties: owned, api, rented)."""
-    found = cheapest([o.mode for o in p.options], requests, api_factor, gpu_factor)
+    modes = [o.mode for o in p.options]
+    found = cheapest(modes, requests, api_factor, gpu_factor)
     if found is None:
-        short = p.options[-1].mode
+        short = modes[-1]
         hours = short.hours_needed(requests) or 0.0
         return Reason("capacity", {"requests": requests, "hours": round(hours, 1), "limit": short.hours_limit})
     mode, monthly = found
-    return next(o for o in p.options if o.mode is mode), monthly
+    return p.options[modes.index(mode)], monthly
 
 
 def evaluate(
@@ -252,14 +257,15 @@ def evaluate(
     budget: float | None | bool = True,
     full: bool = True,
 ) -> tuple[list[Ranked], list[tuple[Candidate, list[Reason]]]]:
-    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): without the
-    exclusions and the score objects, the ranking only."""
+    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): the first places
+    only, down to the best model of known openness (the winner and the verdict), without the
+    exclusions and the score objects."""
     requests = profile.volume.requests_per_month if requests is None else requests
     budget_value = profile.budget_usd_per_month if budget is True else budget
     reference = cost_reference(profile)
     w_cost = weights["cost"]
     total_w = math.fsum(weights.values()) or 1.0
-    ranked: list[Ranked] = []
+    rows: list[tuple[float, float, str, Prepared, Option, float]] = []  # (weighted sum, monthly cost, model, ...)
     excluded: list[tuple[Candidate, list[Reason]]] = []
     for p in prepared:
         if p.cand.reasons:
@@ -277,10 +283,16 @@ def evaluate(
                 excluded.append((p.cand, [Reason("over_budget", {"cost": monthly, "budget": budget_value})]))
             continue
         value = cost_score(monthly, reference)
-        raw = option.base + w_cost * value
-        ranked.append(Ranked(p.cand, option, monthly, None, raw, raw / total_w, profile if full else None, value))
-    ranked = rank_order(ranked, lambda r: r.raw, lambda r: r.monthly, lambda r: r.cand.model, total_w)
+        rows.append((option.base + w_cost * value, monthly, p.cand.model, p, option, value))
+    until = None if full else _known_openness
+    order = rank_order(rows, itemgetter(0), itemgetter(1), itemgetter(2), total_w, until)
+    keep = profile if full else None
+    ranked = [Ranked(p.cand, option, monthly, None, raw, raw / total_w, keep, value) for raw, monthly, _, p, option, value in order]
     return ranked, excluded
+
+
+def _known_openness(row: tuple[float, float, str, Prepared, Option, float]) -> bool:
+    return row[3].cand.openness in KNOWN_OPENNESS
 
 
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")

@@ -219,3 +219,26 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     # the models that were in research-lab's top 10 only because nothing was known now have their figures
     for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
         assert eid in benchmarks.covered(), eid
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_printed_commands_are_never_split_across_lines_in_the_terminal(width: int) -> None:
+    """The tie caveat names the run that separates two models; in the terminal's panels a printed ``whichai …``
+    command is moved whole to the next line rather than broken at the border (it must stay copyable)."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from whichai.app import recommend
+    from whichai.cli.decision_view import _wrapped, render
+
+    text = "The one measurement that separates them: whichai run --models a/b,c/d --profile YOUR_PROFILE.yaml)."
+    for w in range(20, len(text) + 2):
+        lines = _wrapped(text, w).split("\n")
+        assert any("whichai run --models a/b,c/d --profile YOUR_PROFILE.yaml)." in ln for ln in lines), (w, lines)
+        assert " ".join(lines) == text
+    buf = io.StringIO()
+    render(recommend("startup-no-ml").document(), Console(file=buf, width=width, color_system=None), lang="en")
+    for line in buf.getvalue().splitlines():
+        assert not re.search(r"whichai(?: [a-z]+)?(?: --[a-z-]+)? *│?$", line.rstrip(" │")), line

@@ -24,6 +24,7 @@ from conftest import start_llama_server
 from test_issue23_commands import COMMAND, check_runs, parse
 
 from whichai.config import load_config
+from whichai.decide.i18n import t
 from whichai.decide.profile import dump_profile, load_profile_file
 from whichai.decide.questionnaire import ask_profile
 from whichai.providers.registry import Registry, split_model_id
@@ -52,30 +53,15 @@ def server():
     yield from start_llama_server()
 
 
-def _unwrapped(text: str) -> str:
-    """The text as a reader takes it in: a paragraph the terminal view wrapped at its panel's edge
-    ("│ … whichai run --models │" / "│ vllm/… --profile x. │") is one line again."""
-    out: list[str] = []
-    inside = False
-    for line in text.splitlines():
-        body = line.strip()
-        boxed = len(body) > 1 and body[0] == body[-1] == "│"
-        inner = body[1:-1].strip() if boxed else None
-        if inner and inside and out:
-            out[-1] += " " + inner
-        else:
-            out.append(inner if inner is not None else line)
-        inside = bool(inner)
-    return "\n".join(out)
-
-
 def _commands(text: str) -> set[str]:
     """The ``whichai …`` commands in a view's text; a title such as "# whichai report: cases" is not one."""
-    text = _unwrapped(text)
-    return {m.group(0).rstrip(".") for m in COMMAND.finditer(text) if not text.startswith(":", m.end())}
+    return {m.group(0).rstrip('."') for m in COMMAND.finditer(text) if not text.startswith(":", m.end())}  # '"': a JSON string's end
 
 
 def _run_printed(cli, command: str, registry: Registry) -> None:
+    for lang in ("en", "id"):  # a command for a profile from a file names the user's own file with a placeholder
+        for shown in (t("ev.your_profile", lang), t("ev.your_profile", lang).replace("_", "\\_")):  # Markdown escapes "_"
+            command = command.replace(shown, str(SHOP / "shop.yaml"))
     argv = shlex.split(command)[1:]
     params = parse(command)  # exit 2 on a usage error raises here
     if any(" ".join(argv).startswith(prefix) for prefix in NOT_RUN):

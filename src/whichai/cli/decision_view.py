@@ -8,6 +8,7 @@ whose evidence is not ``measured`` is shown as provisional, with what to measure
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, Group
@@ -29,17 +30,42 @@ def _text(value: Any, style: str = "") -> Text:
     return plain(value, style)
 
 
-def verdict_panel(doc: Decision, lang: str) -> Panel:
-    """The verdict, marked provisional unless the models it turns on were measured, and the evidence."""
+_COMMAND = re.compile(r"\bwhichai [a-z]+(?: [^\s()`;,]+(?:,[^\s()`;,]+)*)*")
+
+
+def _wrapped(text: str, width: int | None) -> str:
+    """``text`` broken into lines of at most ``width`` characters at spaces, a printed ``whichai …`` command
+    kept whole on one line (moved to the next line rather than split, so that it can be copied and run);
+    unchanged without a width. A word or command longer than the width is left to the terminal."""
+    if not width or width < 20:
+        return text
+    lines = []
+    glued = _COMMAND.sub(lambda m: m.group(0).replace(" ", "\x00"), text)  # a command is one word while wrapping
+    for para in glued.split("\n"):
+        line = ""
+        for word in para.split():
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    lines = [ln.replace("\x00", " ") for ln in lines]
+    return "\n".join(lines)
+
+
+def verdict_panel(doc: Decision, lang: str, width: int | None = None) -> Panel:
+    """The verdict, marked provisional unless the models it turns on were measured, and the evidence (its lines
+    broken at ``width``, never inside a printed command)."""
     provisional = doc.evidence.level != "measured" and bool(doc.ranking)
     title = _text(t("ui.title", lang, profile=doc.profile.name))
     line = Text.assemble((t("ex.verdict_provisional" if provisional else "ex.verdict", lang, verdict=doc.verdict_text.get(lang)), "bold"))
     if provisional:
         line.append("  ")
         line.append(f" {t('ui.provisional', lang).upper()} ", style="black on yellow")
-    parts: list[Any] = [line, _text(doc.evidence.text.get(lang), "yellow" if provisional else "green")]
+    parts: list[Any] = [line, _text(_wrapped(str(doc.evidence.text.get(lang) or ""), width), "yellow" if provisional else "green")]
     if doc.run is not None:
-        parts.append(_text(doc.run.text.get(lang), "yellow" if doc.run.partial else ""))
+        parts.append(_text(_wrapped(str(doc.run.text.get(lang) or ""), width), "yellow" if doc.run.partial else ""))
     age = doc.catalog_age
     if age.newest_as_of:
         days = "?" if age.age_days is None else str(age.age_days)
@@ -86,15 +112,16 @@ def weights_table(doc: Decision, lang: str) -> Table:
 _STYLE = {"verdict": "bold", "operations": "yellow", "lifecycle": "yellow", "caveat": "yellow"}
 
 
-def explanation_text(blocks: list[Block]) -> Text:
-    """The explanation blocks as one Text: a blank line where a new part (kind of block) starts."""
+def explanation_text(blocks: list[Block], width: int | None = None) -> Text:
+    """The explanation blocks as one Text: a blank line where a new part (kind of block) starts; with a width,
+    lines are broken there, never inside a printed command (:func:`_wrapped`)."""
     out = Text()
     previous = None
     for block in blocks:
         part = PART.get(block.kind, block.kind)
         if previous is not None:
             out.append("\n\n" if part != previous else "\n")
-        out.append_text(_text(block.text, _STYLE.get(block.kind, "")))
+        out.append_text(_text(_wrapped(block.text, width), _STYLE.get(block.kind, "")))
         previous = part
     return out
 
@@ -103,8 +130,9 @@ def render(doc: Decision, console: Console | None = None, lang: str | None = Non
     """Print the decision: verdict and evidence, ranking, weights, explanation."""
     lang = lang or doc.lang
     console = console or Console()
-    console.print(verdict_panel(doc, lang))
+    inner = console.width - 4  # a panel's border and padding
+    console.print(verdict_panel(doc, lang, inner))
     if doc.ranking:
         console.print(ranking_table(doc, lang, top))
         console.print(weights_table(doc, lang))
-    console.print(Panel(explanation_text(doc.explanation.blocks(lang)), title=t("ui.explanation", lang), expand=False))
+    console.print(Panel(explanation_text(doc.explanation.blocks(lang), inner), title=t("ui.explanation", lang), expand=False))

@@ -8,6 +8,7 @@ disk; :func:`stats` reads them back for ``whichai gateway stats``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -59,13 +60,17 @@ class RequestLog:
         self.store = store
         self.pending: list[Record] = []
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def add(self, record: Record) -> None:
         self.pending.append(record)
 
     async def run(self) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_EVERY_S)
+        """Write what is pending every FLUSH_EVERY_S until stopped. Never cancelled mid-write: a batch
+        taken from ``pending`` is in the database before :meth:`stop` returns and the store closes."""
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), FLUSH_EVERY_S)
             await self.flush()
 
     async def flush(self) -> None:
@@ -74,11 +79,13 @@ class RequestLog:
             await asyncio.to_thread(save, self.store, batch)
 
     def start(self) -> None:
+        self._stopping = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self.run())
 
     async def stop(self) -> None:
         if self._task:
-            self._task.cancel()
+            self._stopping.set()
+            await self._task
         await self.flush()
 
 

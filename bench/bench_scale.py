@@ -13,6 +13,7 @@ on a shared machine absolute times move from run to run.
     CONCURRENCY=100 python bench/bench_scale.py 2000        # the issue's CPU-per-call point
     PROMPTFOO=.../node_modules/.bin/promptfoo CONCURRENCY=100 python bench/bench_scale.py 2000   # adds promptfoo eval
     python bench/bench_scale.py --ctrl-c 100000             # first result, then SIGINT 5 s later: time to exit
+                                                            # (with BEFORE: the older tree first, interleaved)
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def promptfoo(n: int, base_url: str, tmp: Path) -> dict:
     return {**result, "first_result_s": None, "passed": stats["successes"]}
 
 
-def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
+def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0, pythonpath: str | None = None) -> dict:
     """Start `whichai run` on ``n`` cases, wait for its first stored result, send SIGINT ``after_s`` later:
     time to the first result, from SIGINT to exit, results kept, the run's status, peak memory."""
     task = tmp / f"cases-{n}.jsonl"
@@ -201,8 +202,8 @@ def ctrl_c(n: int, base_url: str, tmp: Path, after_s: float = 5.0) -> dict:
     argv = [sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config", str(config),
             "--db", str(db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"]
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env={**os.environ, "WHICHAI_DATA_DIR": str(tmp)}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp), **({"PYTHONPATH": pythonpath} if pythonpath else {})}
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     first = None
     while first is None and proc.poll() is None:
         time.sleep(0.02)
@@ -231,11 +232,13 @@ def main() -> None:
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stderr=subprocess.DEVNULL)
         try:
             time.sleep(1.5)
+            trees = [("before", os.environ["BEFORE"])] if os.environ.get("BEFORE") else []
             for n in sizes:
-                with tempfile.TemporaryDirectory() as tmp:
-                    r = ctrl_c(n, f"http://127.0.0.1:{port}/v1", Path(tmp))
-                print(f"{n:>8} cases: first result {r['first_result_s']:.2f} s, SIGINT 5 s later -> exit {r['exit']} after"
-                      f" {r['ctrl_c_s']:.2f} s, {r['kept']} results kept, run {r['status']}, peak {r['peak_mb']:.0f} MB")
+                for who, pythonpath in [*trees, ("whichai", None)]:  # interleaved: the same load on both
+                    with tempfile.TemporaryDirectory() as tmp:
+                        r = ctrl_c(n, f"http://127.0.0.1:{port}/v1", Path(tmp), pythonpath=pythonpath)
+                    print(f"{n:>8} cases, {who}: first result {r['first_result_s']:.2f} s, SIGINT 5 s later -> exit {r['exit']} "
+                          f"after {r['ctrl_c_s']:.2f} s, {r['kept']} results kept, run {r['status']}, peak {r['peak_mb']:.0f} MB")
         finally:
             server.terminate()
             server.wait()

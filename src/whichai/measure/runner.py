@@ -298,7 +298,8 @@ class Runner:
             assert error is not None  # _call gives the error result when it measured nothing
             result = error
         elif not provider.local:
-            result = await asyncio.to_thread(self._finish, provider, name, model, case, measured, attempts, plan)
+            finish = functools.partial(self._finish, provider, name, model, case, measured, attempts, plan)
+            result = finish() if _finishes_inline(case, measured) else await asyncio.to_thread(finish)
         if model in outcome.settings_not_applied:
             result["settings_not_applied"] = outcome.settings_not_applied[model]
         stored = writer.add(result)
@@ -461,7 +462,8 @@ class Runner:
 
     def _finish(self, provider: Provider, name: str, model: str, case: Case, measured: dict[str, Any], attempts: int,
                 plan: RunPlan) -> dict[str, Any]:
-        """Count tokens, score, cost: after the call, in a worker thread."""
+        """Count tokens, score, cost: after the call, in a worker thread (in the event loop when that is cheaper:
+        :func:`_finishes_inline`)."""
         text = redact(measured["text"])  # a key echoed back by a server is neither scored nor stored
         output_tokens, token_source, input_tokens, input_source = self._tokens(provider, name, case, measured, text)
         latency = measured["latency_s"]
@@ -518,6 +520,20 @@ class Runner:
 
             self._prices[model] = price_of(provider, model)
         return self._prices[model]
+
+
+# Scorers whose work on an answer is a few string operations: finishing such an answer in the event loop costs
+# less than handing it to a worker thread and back (a regex has a time bound but may use all of it, promptfoo's
+# assertions and a judge do much more; they stay in a thread).
+_INLINE_SCORERS = frozenset({"exact", "contains", "any_of", "numeric", "choice"})
+_INLINE_BYTES = 16 * 1024
+
+
+def _finishes_inline(case: Case, measured: dict[str, Any]) -> bool:
+    """Whether to finish this answer (score, tokens, cost) without a thread hop: a string-matching scorer, a
+    short answer, and token counts the provider reported (no tokenizer to run)."""
+    return (case.scorer in _INLINE_SCORERS and measured["bytes"] <= _INLINE_BYTES
+            and measured["output_tokens"] is not None and measured["input_tokens"] is not None)
 
 
 def _unfinished(finished: dict[tuple[str, str], str]) -> Callable[[str, Case], bool]:

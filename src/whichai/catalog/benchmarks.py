@@ -363,13 +363,13 @@ DERIVED_PREFIX = "benchmark-links-"
 
 def _derived_file() -> Path | None:
     """``<data dir>/cache/benchmark-links-<key>.json``, the key naming each input by its path, size and
-    modification time (the catalog document in use, the data file, this module): a changed input is
+    modification time (the catalog document in use, the benchmark data in use and the shipped one, this module): a changed input is
     another file, never a stale one. None when an input cannot be read."""
     from whichai.catalog.catalog import active_path
     from whichai.paths import data_dir
 
     try:
-        stamps = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in (active_path(), DATA, Path(__file__))]
+        stamps = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in (active_path(), active_data_path(), DATA, Path(__file__))]
     except OSError:
         return None
     key = hashlib.sha256(repr(stamps).encode()).hexdigest()[:20]

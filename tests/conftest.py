@@ -121,12 +121,10 @@ def _as_a_new_process() -> None:
     if benchmarks := modules.get("whichai.catalog.benchmarks"):
         from whichai.catalog.catalog import active_path
 
-        path = active_path()
-        active = (str(path), path.stat().st_mtime)
-        if getattr(benchmarks, "_tests_active", None) != active:
-            for name in ("_raw_entries", "_linked", "_facts_by_entry", "_priors", "_lines", "line_estimate"):
-                getattr(benchmarks, name).cache_clear()
-            benchmarks._tests_active = active
+        stamps = [(str(p), p.stat().st_mtime_ns) for p in (active_path(), benchmarks.active_data_path()) if p.exists()]
+        if getattr(benchmarks, "_tests_active", None) != stamps:
+            benchmarks.reset()
+            benchmarks._tests_active = stamps
 
 
 def _open_stores() -> set:

@@ -280,7 +280,7 @@ def data() -> dict:
 
 def reset() -> None:
     """Forget what was read and linked (after ``catalog update`` swapped the data in this process)."""
-    for f in (data, tokens, _linked, _facts_by_entry, _priors, _raw_entries, _lines, line_estimate):
+    for f in (data, tokens, _derived, _linked, _facts_by_entry, _priors, _raw_entries, _lines, line_estimate):
         f.cache_clear()
 
 

@@ -115,10 +115,11 @@ def fact_evidence(entry: Any, name: str) -> str:
 
 def fact_text(name: str, f: Any) -> str:
     """A curated fact as evidence: ``name=value (source, date)``, or ``name=unknown``."""
-    if f is None or f.value is None:
+    value = None if f is None else f.value
+    if value is None:
         return f"{name}=unknown"
-    src = f" ({f.source.name}, {f.source.as_of})" if f.source is not None else ""
-    return f"{name}={f.value}{src}"
+    source = f.source
+    return f"{name}={value} ({source.name}, {source.as_of})" if source is not None else f"{name}={value}"
 
 
 def _truthy(value: Any) -> bool | None:

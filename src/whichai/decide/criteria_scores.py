@@ -131,7 +131,9 @@ def customization(cand: Candidate, task: str | None = None, tunes: Path | None =
 
 def _tuned(model: str, task: str | None, tunes: Path | None = None) -> Score | None:
     """Measured customisation: a ``whichai tune`` of this model, measured against it on held-out cases
-    (1.0 when tuning raised the pass rate significantly, 0.8 when it did not)."""
+    (1.0 when tuning raised the pass rate significantly, 0.8 when it did not). No task, no tune."""
+    if not task:
+        return None
     from whichai.tune.lineage import evidence_for
 
     found = evidence_for(model, task, tunes)
@@ -227,9 +229,10 @@ def updates(cand: Candidate) -> Score:
 
 def support(cand: Candidate) -> Score:
     e = cand.entry
-    sla = _truthy(fact_value(e, "sla"))
-    sup = fact_value(e, "support")
-    evidence = [x for x in (fact_evidence(e, "sla"), fact_evidence(e, "support")) if not x.endswith("=unknown")]
+    sla_fact, sup_fact = fact(e, "sla"), fact(e, "support")
+    sla = _truthy(None if sla_fact is None else sla_fact.value)
+    sup = None if sup_fact is None else sup_fact.value
+    evidence = [x for x in (fact_text("sla", sla_fact), fact_text("support", sup_fact)) if not x.endswith("=unknown")]
     if sla:
         return Score(0.9, "catalog", evidence, "why.support_sla")
     text = str(sup).strip().lower() if sup is not None else ""

@@ -288,7 +288,12 @@ def static_checks(m: Model, checks: Checks) -> Static:
             reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
     if checks.customise == "must" and not m.downloadable and not _truthy(fact_value(entry, "fine_tuning")):
         reasons.append(Reason("no_customisation"))
+    if life is None and not reasons and not notes:
+        return NOTHING_TO_SAY
     return Static(life, tuple(reasons), tuple(notes))
+
+
+NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
 
 
 def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict, minimum: float) -> None:

@@ -172,7 +172,6 @@ class Mode:
     cost_origin: str = "catalog"
     origin_without_ops: str = ""  # self-hosted: the cost's origin before the operations component
     components: list[Component] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     ops_usd: float = 0.0  # the operations part of fixed_usd
     purchase_usd: float = 0.0  # owned: the hardware's price (for payback)
     tokens_per_s: float | None = None  # throughput, input + output tokens a second

@@ -15,8 +15,10 @@ with another date. Nothing is matched across sizes, versions, ``instruct``/base 
 a name that does not link is listed as unlinked.
 
 The data file keeps each result's model **as the source named it**; results are linked to the entries
-of the catalog in use when it is first needed (once per process, :func:`_linked`), so a catalog
-rebuilt with new ids links again by the same rule, and ``unlinked`` is what this catalog does not match.
+of the catalog in use when it is first needed (:func:`_linked`), so a catalog rebuilt with new ids links
+again by the same rule, and ``unlinked`` is what this catalog does not match. The links and the priors
+are a pure function of the catalog document, the data file and this module: they are kept in the data
+folder under a name made of those inputs (:func:`_derived`), and a later process reads them there.
 
 **Priors** (:func:`fit_priors`, run by the import tool, which stores each benchmark's fitted (a, c, σ)
 in the data file as ``fit``; each entry's θ is computed from them when the catalog loads,

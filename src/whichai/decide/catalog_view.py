@@ -9,6 +9,7 @@ is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, KeysView
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -114,16 +115,16 @@ class _Records:
     def __len__(self) -> int:
         return len(self._raw)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._raw.keys()
 
-    def values(self):
+    def values(self) -> list[Any]:
         return [self.get(k) for k in self._raw]
 
-    def items(self):
+    def items(self) -> list[tuple[str, Any]]:
         return [(k, self.get(k)) for k in self._raw]
 
 
@@ -183,7 +184,7 @@ class RawEntry:
         return Lifecycle(value) if value else None
 
 
-_RAW_ENTRIES: dict[int, tuple[list, list[RawEntry]]] = {}  # id(raw list) -> (that list, its entries), a few catalogs
+_RAW_ENTRIES: dict[int, tuple[list[Any], list[RawEntry]]] = {}  # id(raw list[Any]) -> (that list[Any], its entries), a few catalogs
 
 
 def raw_entries(raw: list[dict[str, Any]]) -> list[RawEntry]:

@@ -85,7 +85,7 @@ class Candidate:
     entry: Any  # ModelEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict | None
+    measurement: dict[str, Any] | None
     modes: list[Mode] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)  # static hard-constraint failures
     notes: list[Reason] = field(default_factory=list)
@@ -167,7 +167,7 @@ class Model:
     entry: Any  # ModelEntry | RawEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict | None
+    measurement: dict[str, Any] | None
     self_hosted: bool  # a measurement of the user's own deployment (:func:`is_self_hosted`)
     local_measured: bool  # measured on this machine (a local model, or a server on this machine)
     downloadable: bool  # weights the user can hold
@@ -180,7 +180,7 @@ class Model:
     notes: tuple[Reason, ...]  # not in the catalog
 
 
-def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Model:
+def model_of(model_id: str, entry: Any, measurement: dict[str, Any] | None = None) -> Model:
     """The model ``model_id`` as its catalog ``entry`` (None: not in the catalog) and its ``measurement`` describe it."""
     self_hosted = is_self_hosted(measurement, entry)
     local_measured = False
@@ -193,8 +193,9 @@ def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Mode
     else:
         api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     params = _params_b(entry, measurement)
+    notes: tuple[Reason, ...] = ()
     if entry is not None:
-        name, openness, origin, notes = entry.name, entry.openness, "catalog", ()
+        name, openness, origin = entry.name, entry.openness, "catalog"
         active = getattr(entry, "active_params_b", None) or params
     else:
         (openness, origin), name, notes = _infer_openness(model_id, self_hosted), model_id.split("/", 1)[-1], (Reason("not_in_catalog"),)
@@ -296,7 +297,7 @@ def static_checks(m: Model, checks: Checks) -> Static:
 NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
 
 
-def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict, minimum: float) -> None:
+def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict[str, Any], minimum: float) -> None:
     """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
     95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
     rate = float(measurement["pass_rate"])
@@ -543,7 +544,7 @@ def deployment(m: Model, deploy: Deploy) -> Settled:
     return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
-def _params_b(entry: Any, measurement: dict | None) -> float | None:
+def _params_b(entry: Any, measurement: dict[str, Any] | None) -> float | None:
     """Billions of parameters: the catalog's, else what a measured local GGUF file states about itself
     (``params_b`` of its run summary, read as ``whichai inspect`` reads it), else unknown."""
     if entry is not None:
@@ -552,7 +553,7 @@ def _params_b(entry: Any, measurement: dict | None) -> float | None:
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
+def is_self_hosted(measurement: dict[str, Any] | None, entry: Any) -> bool:
     """A measurement of the user's own deployment: ``self_hosted`` in the run's summary (a local
     model, a local server, a server declared ``self_hosted = true``), unless the catalog says the
     weights are closed (then nobody but the vendor can host them: the flag is not believed)."""
@@ -564,7 +565,7 @@ def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
 # candidates --------------------------------------------------------------------------------------------
 
 
-def capacity_entries(profile: Profile, capacity: list[dict] | None) -> tuple[Throughput, ...]:
+def capacity_entries(profile: Profile, capacity: list[dict[str, Any]] | None) -> tuple[Throughput, ...]:
     """The profile's own capacity figures (origin ``profile``) and the measured ones passed in."""
     own = [Throughput.of(c.model_dump(), "profile") for c in profile.capacity]
     return (*own, *(Throughput.of(c, "measured") for c in capacity or []))
@@ -586,10 +587,11 @@ def _candidate(m: Model, static: Static, settled: Settled, today: date, profile:
 
 
 def build_candidate(
-    model_id: str, entry: Any, measurement: dict | None, profile: Profile, today: date | None = None, capacity: list[dict] | None = None,
+    model_id: str, entry: Any, measurement: dict[str, Any] | None, profile: Profile, today: date | None = None, capacity: list[dict[str, Any]] | None = None,
 ) -> Candidate:
     """One model as the user could use it under ``profile`` at ``today`` (default: the system date),
-    its modes priced at the profile's volume.
+    its modes priced at the profile's volume; ``capacity``: measured throughput entries (the profile's
+    own are added, :func:`capacity_entries`).
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
@@ -603,16 +605,19 @@ def build_candidate(
     return cand
 
 
-def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[tuple[str, dict]]], list[tuple[str, dict]]]:
+Resolve = Callable[[str], Any]  # a model id or alias -> its catalog entry, or None
+
+
+def _by_entry(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> tuple[dict[str, list[tuple[str, dict[str, Any]]]], list[tuple[str, dict[str, Any]]]]:
     """Measurements grouped by the catalog entry they measure (``serves``, else their own id), and
     those the catalog lacks. Several measurements of one model id: the last one counts (one run
     summarises each model id once)."""
-    by_model: dict[str, dict] = {}
+    by_model: dict[str, dict[str, Any]] = {}
     for m in measurements or []:
         if m.get("model"):
             by_model[str(m["model"])] = m
-    grouped: dict[str, list[tuple[str, dict]]] = {}
-    extra: list[tuple[str, dict]] = []
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    extra: list[tuple[str, dict[str, Any]]] = []
     for model_id, m in sorted(by_model.items()):
         entry = resolve(str(m.get("serves") or model_id))
         if entry is None:
@@ -622,18 +627,18 @@ def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[
     return grouped, extra
 
 
-def _split(entry: Any, found: list[tuple[str, dict]], resolve) -> tuple[tuple[str, dict], list[tuple[str, dict]]]:
+def _split(entry: Any, found: list[tuple[str, dict[str, Any]]], resolve: Resolve) -> tuple[tuple[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
     """Of several measurements of one entry: the one measured under the entry's own id or alias
     (else the first by id) stands for the entry; the others are deployments of their own."""
     own = next((f for f in found if getattr(resolve(f[0]), "id", None) == entry.id), found[0])
     return own, [f for f in found if f is not own]
 
 
-def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[str, dict]]:
+def measured_candidates(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> list[tuple[str, dict[str, Any]]]:
     """(candidate id, measurement) of every measurement that becomes a candidate in
     :func:`build_candidates` (a lean pass leaves some candidates out, not their measurements)."""
     grouped, extra = _by_entry(measurements, resolve)
-    out: list[tuple[str, dict]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for entry_id, found in grouped.items():
         entry = resolve(entry_id)
         (_, own), others = _split(entry, found, resolve)
@@ -644,8 +649,8 @@ def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[
 
 
 def build_candidates(
-    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve: Callable[[str], Any],
-    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+    profile: Profile, entries: list[Any], measurements: list[dict[str, Any]] | None, resolve: Callable[[str], Any],
+    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
@@ -663,7 +668,7 @@ def build_candidates(
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
 
-    def measured(model_id: str, entry: Any, measurement: dict, note: Reason | None) -> None:
+    def measured(model_id: str, entry: Any, measurement: dict[str, Any], note: Reason | None) -> None:
         m = model_of(model_id, entry, measurement)
         cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
         if cand is not None:
@@ -682,7 +687,7 @@ def build_candidates(
         measured(m.model, m.entry, own, Reason("measured_as", {"model": own_id}) if own_id != m.model else None)
         for model_id, other in others:
             measured(model_id, m.entry, other, Reason("serves", {"model": m.model}))
-    for model_id, m in extra:
-        measured(model_id, None, m, None)
+    for model_id, measurement in extra:
+        measured(model_id, None, measurement, None)
     out.sort(key=lambda c: c.model)
     return out

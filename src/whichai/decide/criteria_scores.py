@@ -33,6 +33,7 @@ the same candidate, cost and scoring code the recommendation uses.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -90,7 +91,7 @@ def _part(value: bool | None) -> float:
     return UNKNOWN if value is None else (1.0 if value else 0.0)
 
 
-def _downloadable(cand: Candidate) -> bool:
+def _downloadable(cand: Candidate | Model) -> bool:
     """Weights on record as downloadable (as the constraints judge it); a local model not in the catalog
     ran here; a self-hosted deployment's weights are in the user's hands."""
     e = cand.entry
@@ -101,7 +102,7 @@ def _downloadable(cand: Candidate) -> bool:
     return e.weights_downloadable is True
 
 
-def _fact_origin(cand: Candidate) -> str:
+def _fact_origin(cand: Candidate | Model) -> str:
     """``catalog`` for a catalog entry's facts; ``estimate`` for what is inferred from a model id alone."""
     return "catalog" if cand.entry is not None else "estimate"
 
@@ -245,7 +246,7 @@ def support(cand: Candidate) -> Score:
     return Score(UNKNOWN, "unknown", evidence or ["support=unknown"], "why.unknown")
 
 
-def api_security(cand: Candidate) -> Score:
+def api_security(cand: Candidate | Model) -> Score:
     """Security of sending prompts to the model's API (the vendor's terms, when the vendor is known)."""
     e = cand.entry
     if cand.openness != "closed":
@@ -267,7 +268,7 @@ def api_security(cand: Candidate) -> Score:
 TERMS = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
 
 
-def _terms_score(term, prefix: str = "") -> tuple[float, list[str]] | None:
+def _terms_score(term: Callable[[str], Any], prefix: str = "") -> tuple[float, list[str]] | None:
     """(score, evidence) of an API's data terms, ``term(name)`` giving each curated fact (or None);
     None when none of the three that score is on record. The prompts leave the premises whatever the
     terms: at most 0.8 (owned hardware 1.0); unknown parts count half."""
@@ -325,7 +326,7 @@ class TaskAnswers(NamedTuple):
 UNKNOWN_FIT = 0.8  # fit not on record: below a model known to fit the task, above one known not to
 
 
-def task_fit_of(cand: Candidate) -> tuple[list[str], str]:
+def task_fit_of(cand: Candidate | Model) -> tuple[list[str], str]:
     """(what the model is fit for, origin): see :mod:`whichai.decide.task_fit`."""
     return task_fit(cand.model, cand.name, cand.entry, cand.openness)
 
@@ -369,7 +370,7 @@ def language_factor(entry_langs: list[str], needed: list[str]) -> float | None:
     return 0.5 + 0.5 * covered / len(needed)
 
 
-def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
+def _size_or_price(cand: Candidate | Model) -> tuple[float, str, str] | None:
     e = cand.entry
     params = getattr(e, "params_b", None) if e is not None else None
     if params:
@@ -389,7 +390,7 @@ def _size_or_price(cand: Candidate) -> tuple[float, str, str] | None:
 NON_ENGLISH_WEIGHT = 0.5  # share of the prior taken from the multilingual benchmarks when the task needs other languages
 
 
-def benchmark_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score | None:
+def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str] | None = None) -> Score | None:
     """The prior from published benchmarks (origin ``benchmark``), or None when none covers the entry.
 
     The ability the task needs (chat: general; code; reasoning), fitted on one scale from the linked
@@ -455,7 +456,7 @@ def within_noise(a: Score, b: Score) -> bool:
     return abs(a.score - b.score) <= TIE_Z * math.hypot(float(sa), float(sb))
 
 
-def performance_prior(cand: Candidate, profile: Profile, task_langs: list[str] | None = None) -> Score:
+def performance_prior(cand: Candidate | Model, profile: Any, task_langs: list[str] | None = None) -> Score:
     """Until a model is measured on the user's task: a prior (origin ``estimate``).
 
     Base: open models by effective size (MoE: geometric mean of total and active parameters),
@@ -493,7 +494,7 @@ SECURITY_OWNED = 1.0
 SECURITY_RENTED = 0.75
 
 
-def accessibility(cand: Candidate, profile: Profile) -> Score:
+def accessibility(cand: Candidate, profile: Any) -> Score:
     """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
     api_usable = any(m.kind == "api" for m in cand.modes)
     if cand.source is not None:
@@ -575,7 +576,7 @@ def performance(cand: Candidate | Model, profile: Any, task_langs: list[str] | N
     return Score(combined * factor, "measured", evidence, "why.measured", params)
 
 
-def owned_security(cand: Candidate) -> Score:
+def owned_security(cand: Candidate | Model) -> Score:
     """Security when the weights run on the user's hardware. An entry that is a hosted API's offer (an id
     under a host, e.g. deepinfra/…) is scored in this mode only because its weights can be downloaded:
     the reason says so and that the offer's API would send the prompts out, so that a hosted API's card

@@ -53,8 +53,8 @@ class Outcome:
 
 
 def run_outcome(
-    profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None,
-    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False,
+    profile: Profile, view: CatalogView, measurements: list[dict[str, Any]] | None, only: list[str] | None = None,
+    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False,
 ) -> Outcome:
     """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same).
 

@@ -34,7 +34,7 @@ from whichai.decide.profile import Profile
 from whichai.decide.tco import MODE_PREFERENCE, Mode, billed_gpu_hours, cheapest
 
 
-def task_languages(measurements: list[dict | None] | None) -> list[str]:
+def task_languages(measurements: list[dict[str, Any] | None] | None) -> list[str]:
     """The languages of the task's cases (tagged ``lang:id``, ``lang:en``), from the run's
     per-language results (``by_lang``) of any measured model."""
     langs: dict[str, None] = {}
@@ -217,7 +217,7 @@ def rank_order(rows: list[Any], raw: Any, monthly: Any, model: Any, total_w: flo
     totals = [raw(r) for r in rest]
     placed = [False] * len(rest)
     within: list[tuple[float, str, int]] = []  # (monthly cost, model, index) of the unplaced models within the band
-    out = []
+    out: list[Any] = []
     highest = entered = 0
     while len(out) < len(rest):
         while placed[highest]:
@@ -298,7 +298,7 @@ def _known_openness(row: tuple[float, float, str, Prepared, Option, float]) -> b
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")
 
 
-def flatten(prepared: list[Prepared]) -> list[tuple]:
+def flatten(prepared: list[Prepared]) -> list[tuple[Any, ...]]:
     """Eligible candidates as plain tuples, for the many evaluations of the sensitivity analysis:
     (model, openness, options, the highest non-cost sum of its options), highest first (so that
     :func:`fast_top` can stop where no later model can reach the best one)."""
@@ -317,7 +317,7 @@ def flatten(prepared: list[Prepared]) -> list[tuple]:
 
 
 def fast_top(
-    flat: list[tuple], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
+    flat: list[tuple[Any, ...]], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
     total_w: float = 1.0,
 ) -> tuple[str | None, str | None]:
     """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them (the same

@@ -27,7 +27,7 @@ from typing import Any
 
 from whichai import clock
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, build_candidate, capacity_entries
+from whichai.decide.constraints import Candidate, build_candidate
 from whichai.decide.profile import Profile
 from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
 from whichai.errors import InputError, UnknownModelError, did_you_mean
@@ -102,7 +102,7 @@ def _capacity_reason(modes: list[Mode], requests: float) -> Any:
     return Reason("capacity", {"requests": requests, "hours": round(short.hours_needed(requests) or 0.0, 1), "limit": short.hours_limit})
 
 
-def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[str, Any]:
+def _break_even(a: dict[str, Any], ma: Mode, b: dict[str, Any], mb: Mode, profile: Profile) -> dict[str, Any]:
     """Where the two monthly costs meet (each model in its chosen mode): ``kind`` ``above`` (the
     model ``cheaper_above`` costs less above that volume), ``always`` (it costs less at every volume
     within capacity), or ``equal`` (the same cost at every volume)."""
@@ -124,7 +124,7 @@ def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[
 
 
 def compare(
-    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict] | None = None, today: date | None = None,
+    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict[str, Any]] | None = None, today: date | None = None,
     modes: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
     """The ``whichai tco`` document for models ``a`` and ``b`` under ``profile`` (``modes``: cost
@@ -134,11 +134,10 @@ def compare(
     if entries[0].id == entries[1].id and modes[0] == modes[1]:
         raise InputError(f"{a!r} and {b!r} are the same model ({entries[0].id}). Fix: name two different models, "
                          "or compare one model in two modes with --mode-a and --mode-b.")
-    caps = capacity_entries(profile, capacity)
     today = today or clock.today()
     rows, chosen = [], []
     for entry, only in zip(entries, modes):
-        cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=caps)
+        cand = build_candidate(entry.id, entry, None, profile, today=today, capacity=capacity)
         row, mode = _row(cand, profile, only)
         rows.append(row)
         chosen.append(mode)

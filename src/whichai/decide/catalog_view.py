@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, KeysView
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whichai import clock
-
-if TYPE_CHECKING:
-    from whichai.decide.constraints import Models
 
 
 class _Record:
@@ -226,14 +223,6 @@ class CatalogView:
 
     def resolve(self, model_id: str) -> Any:
         return self.index.get(str(model_id).strip().lower())
-
-    @cached_property
-    def models(self) -> Models:
-        """Each entry as a candidate model before any profile answer, made once per view: every pass and
-        recommendation over the view shares what is cached on them."""
-        from whichai.decide.constraints import catalog_models
-
-        return catalog_models(self.entries)
 
 
 def lifecycle_of(entry: Any) -> tuple[str | None, str | None]:

@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 
 from whichai import clock
 from whichai.catalog.hardware import fit_memory
-from whichai.decide.catalog_view import lifecycle_of
+from whichai.decide.catalog_view import CatalogView, lifecycle_of
 from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
@@ -214,6 +214,13 @@ class Models:
 
 def catalog_models(entries: list[Any]) -> Models:
     return Models(tuple(model_of(e.id, e) for e in sorted(entries, key=lambda e: e.id)))
+
+
+@lru_cache(maxsize=16)
+def view_models(view: CatalogView) -> Models:
+    """A catalog view's entries as models, made once per view: every pass and recommendation over the
+    view shares what is cached on them."""
+    return catalog_models(view.entries)
 
 
 @lru_cache(maxsize=256)

@@ -12,7 +12,7 @@ from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates
+from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates, view_models
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, task_languages, verdict_of
 
@@ -60,7 +60,7 @@ def run_outcome(
 
     ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
     candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view.models)
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view_models(view))
     measured = measured_candidates(measurements, view.resolve)
     if only:
         wanted = set(only)

@@ -166,11 +166,13 @@ def test_the_benchmark_links_kept_between_processes_are_the_catalogs(tmp_path, m
     monkeypatch.setenv("WHICHAI_DATA_DIR", str(tmp_path))
     computed = benchmarks._derived.__wrapped__()  # nothing kept yet: linked, and written
     path = benchmarks._derived_file()
-    assert path is not None and path.is_file()
+    assert path.is_file()
     assert benchmarks._derived.__wrapped__() == computed  # read back: the same links and priors
     path.write_text("{not json")
-    assert benchmarks._derived.__wrapped__() == computed  # a damaged file is linked again
+    assert benchmarks._derived.__wrapped__() == computed  # a damaged file is linked again (and written over)
+    stamps = benchmarks._stamps()
+    assert stamps is not None and benchmarks._read_derived(path, stamps) == computed
     other = tmp_path / "mod.py"
     other.write_text("")
     monkeypatch.setattr(benchmarks, "__file__", str(other))
-    assert benchmarks._derived_file() != path  # another input, another file
+    assert benchmarks._read_derived(path, benchmarks._stamps()) is None  # another input: not read

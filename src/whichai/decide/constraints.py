@@ -176,7 +176,6 @@ class Model:
     active_params_b: float | None
     ids: tuple[str, ...]  # its id and aliases (a capacity figure may name any)
     thinking: bool  # reasons before answering, costed with THINKING_OUTPUT_FACTOR × the output tokens until measured
-    zero_retention: bool  # the vendor offers zero retention (on record)
     notes: tuple[Reason, ...]  # not in the catalog
 
 
@@ -201,8 +200,7 @@ def model_of(model_id: str, entry: Any, measurement: dict[str, Any] | None = Non
         (openness, origin), name, notes = _infer_openness(model_id, self_hosted), model_id.split("/", 1)[-1], (Reason("not_in_catalog"),)
         active = params
     return Model(model_id, name, entry, openness, origin, measurement, self_hosted, local_measured, downloadable, api_available,
-                 params, active, (model_id, *(getattr(entry, "aliases", None) or ())), measurement is None and thinks(model_id, name, entry),
-                 _zero_retention(entry), notes)
+                 params, active, (model_id, *(getattr(entry, "aliases", None) or ())), measurement is None and thinks(model_id, name, entry), notes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -488,7 +486,7 @@ def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
         return Reason("api_offline", {"deployment": deploy.deployment})
     if deploy.data_may_go == "nowhere":
         return Reason("api_data_stays")
-    if deploy.data_may_go == "zero-retention-vendor" and (m.openness != "closed" or not m.zero_retention):
+    if deploy.data_may_go == "zero-retention-vendor" and (m.openness != "closed" or not _zero_retention(m.entry)):
         # zero retention is a vendor's promise: known for closed models' vendors; a third-party
         # host of open weights is not in the catalog (its facts describe self-hosting)
         return Reason("no_zero_retention")

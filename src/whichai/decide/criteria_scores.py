@@ -496,10 +496,14 @@ SECURITY_RENTED = 0.75
 
 def accessibility(cand: Candidate, profile: Any) -> Score:
     """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
-    api_usable = any(m.kind == "api" for m in cand.modes)
+    return accessibility_of(cand, any(m.kind == "api" for m in cand.modes), profile.commercial)
+
+
+def accessibility_of(cand: Candidate, api_usable: bool, commercial: bool) -> Score:
+    """:func:`accessibility`, the API usable or not (cached on the candidate's model, when it has one)."""
     if cand.source is not None:
-        return _cached_access(cand.source, api_usable, cand.fits_owned, profile.commercial)
-    return _access(cand, api_usable, cand.fits_owned, profile.commercial)
+        return _cached_access(cand.source, api_usable, cand.fits_owned, commercial)
+    return _access(cand, api_usable, cand.fits_owned, commercial)
 
 
 @lru_cache(maxsize=16384)
@@ -590,9 +594,14 @@ def owned_security(cand: Candidate | Model) -> Score:
 
 def mode_scores(cand: Candidate, mode: Any, profile: Any) -> dict[str, Score]:
     """Security and ease of use in a deployment mode (``profile``: its ``team_skill`` is read)."""
-    kind = mode.kind
-    security = _cached_security(cand.source, kind) if cand.source is not None else _security(cand, kind)
-    return {"security": security, "ease_of_use": ease_of_use(kind, profile.team_skill)}
+    return kind_scores(cand, mode.kind, profile.team_skill)
+
+
+def kind_scores(cand: Candidate | Model, kind: str, team_skill: str) -> dict[str, Score]:
+    """Security and ease of use in a kind of deployment mode (security cached on the model, or the candidate's)."""
+    model = cand if isinstance(cand, Model) else cand.source
+    security = _cached_security(model, kind) if model is not None else _security(cand, kind)
+    return {"security": security, "ease_of_use": ease_of_use(kind, team_skill)}
 
 
 @lru_cache(maxsize=16384)

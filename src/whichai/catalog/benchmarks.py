@@ -15,8 +15,10 @@ with another date. Nothing is matched across sizes, versions, ``instruct``/base 
 a name that does not link is listed as unlinked.
 
 The data file keeps each result's model **as the source named it**; results are linked to the entries
-of the catalog in use when it is first needed (once per process, :func:`_linked`), so a catalog
-rebuilt with new ids links again by the same rule, and ``unlinked`` is what this catalog does not match.
+of the catalog in use when it is first needed (:func:`_linked`), so a catalog rebuilt with new ids links
+again by the same rule, and ``unlinked`` is what this catalog does not match. The links and the priors
+are a pure function of the catalog document, the data file and this module: they are kept in the data
+folder with the stamps of those inputs (:func:`_derived`), and a later process reads them there.
 
 **Priors** (:func:`fit_priors`, run by the import tool, which stores each benchmark's fitted (a, c, σ)
 in the data file as ``fit``; each entry's θ is computed from them when the catalog loads,
@@ -30,7 +32,6 @@ entries and the prior is Φ(θ) in [0, 1], with its standard error φ(θ)·SE(θ
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -340,10 +341,12 @@ Derived = tuple[tuple[tuple[str, ...], ...], dict[str, dict[str, list[Any]]]]
 def _derived() -> Derived:
     """(the entries each result links to; each linked entry's priors: ability -> [score, se, [[benchmark
     name, score, source name, model as named], ...]]) for the catalog in use. A pure function of the
-    catalog document, the data file and this module, so it is kept in a file named by them
-    (:func:`_derived_file`) and read from there by later processes instead of linked again."""
+    catalog document, the data file and this module, so it is kept in a file with the stamp of each
+    (path, size, modification time) and read from there by later processes instead of linked again;
+    a file whose stamps are not those of the inputs now is linked again and written over."""
+    stamps = _stamps()
     path = _derived_file()
-    found = _read_derived(path) if path is not None else None
+    found = _read_derived(path, stamps) if stamps is not None else None
     if found is not None:
         return found
     doc = data()
@@ -353,32 +356,33 @@ def _derived() -> Derived:
     raw = priors_from_fit(_best_scores(doc, list(links)), doc.get("fit", {}))
     priors = {eid: {ab: [p["score"], p["se"], [[names[b], s, srcs[src], named] for b, s, src, named in p["benchmarks"]]] for ab, p in row.items()}
               for eid, row in raw.items()}
-    if path is not None:
-        _write_derived(path, links, priors)
+    if stamps is not None:
+        _write_derived(path, stamps, links, priors)
     return links, priors
 
 
-DERIVED_PREFIX = "benchmark-links-"
-
-
-def _derived_file() -> Path | None:
-    """``<data dir>/cache/benchmark-links-<key>.json``, the key naming each input by its path, size and
-    modification time (the catalog document in use, the benchmark data in use and the shipped one, this module): a changed input is
-    another file, never a stale one. None when an input cannot be read."""
-    from whichai.catalog.catalog import active_path
+def _derived_file() -> Path:
     from whichai.paths import data_dir
 
+    return data_dir() / "cache" / "benchmark-links.json"
+
+
+def _stamps() -> list[list[Any]] | None:
+    """(path, size, modification time) of each input of :func:`_derived`: the catalog document in use,
+    the data file, this module; None when one cannot be read."""
+    from whichai.catalog.catalog import active_path
+
     try:
-        stamps = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in (active_path(), active_data_path(), DATA, Path(__file__))]
+        return [[str(f), f.stat().st_size, f.stat().st_mtime_ns] for f in (active_path(), active_data_path(), DATA, Path(__file__))]
     except OSError:
         return None
-    key = hashlib.sha256(repr(stamps).encode()).hexdigest()[:20]
-    return data_dir() / "cache" / f"{DERIVED_PREFIX}{key}.json"
 
 
-def _read_derived(path: Path) -> Derived | None:
+def _read_derived(path: Path, stamps: list[list[Any]]) -> Derived | None:
     try:
         found = json.loads(path.read_bytes())
+        if found["inputs"] != stamps:
+            return None  # made from other inputs
         links = tuple(tuple(str(e) for e in row) for row in found["links"])
         priors = found["priors"]
     except (OSError, ValueError, KeyError, TypeError):  # absent, or not what this module writes: link again
@@ -386,17 +390,14 @@ def _read_derived(path: Path) -> Derived | None:
     return (links, priors) if isinstance(priors, dict) else None
 
 
-def _write_derived(path: Path, links: tuple[tuple[str, ...], ...], priors: dict[str, Any]) -> None:
-    """Write the file whole (a temporary file renamed into place), removing those of older inputs;
-    a data folder that cannot be written is no error (the next process links again)."""
+def _write_derived(path: Path, stamps: list[list[Any]], links: tuple[tuple[str, ...], ...], priors: dict[str, Any]) -> None:
+    """Write the file whole (a temporary file renamed into place); a data folder that cannot be written
+    is no error (the next process links again)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"links": links, "priors": priors}, separators=(",", ":")), encoding="utf-8")
+        tmp.write_text(json.dumps({"inputs": stamps, "links": links, "priors": priors}, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
-        for old in path.parent.glob(f"{DERIVED_PREFIX}*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
     except OSError:
         pass
 

@@ -13,13 +13,15 @@ docs/decision.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 from whichai.decide.i18n import default_lang
 from whichai.decide.profile import Profile, example_profiles, load_profile, parse_profile
 
 __all__ = ["Profile", "default_lang", "Recommendation", "example_profiles", "load_profile", "parse_profile", "recommend"]
 
 
-def __getattr__(name: str):  # lazy: the ranking code loads only when a recommendation is made
+def __getattr__(name: str) -> Any:  # lazy: the ranking code loads only when a recommendation is made
     if name in ("recommend", "Recommendation"):
         from whichai.decide import recommendation
 

@@ -13,7 +13,7 @@ from typing import Any
 from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import Reason
-from whichai.decide.criteria_scores import within_noise
+from whichai.decide.criteria_scores import Score, within_noise
 from whichai.decide.document import DETAIL_ROWS, SCHEMA, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo
 from whichai.decide.explain import (
     both,
@@ -30,13 +30,13 @@ from whichai.decide.explain import (
 from whichai.decide.i18n import t
 from whichai.decide.outcome import Findings, side_of
 from whichai.decide.ownership import model_row
-from whichai.decide.scoring import Ranked, Score
+from whichai.decide.scoring import Ranked
 
 WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _note(reason: Reason, note: bool = False, texts: dict | None = None) -> dict[str, Any]:
+def _note(reason: Reason, note: bool = False, texts: dict[tuple[Any, ...], dict[str, str]] | None = None) -> dict[str, Any]:
     """A reason with its text in both languages; ``texts`` remembers the texts of reasons already
     put into words (hundreds of rows and exclusions share a few dozen distinct reasons)."""
     key = None
@@ -78,7 +78,7 @@ def _detailed(f: Findings) -> set[str]:
     return models
 
 
-def _row(rank: int, r: Ranked, skill: str, detailed: bool, texts: dict) -> dict[str, Any]:
+def _row(rank: int, r: Ranked, skill: str, detailed: bool, texts: dict[tuple[Any, ...], dict[str, str]]) -> dict[str, Any]:
     status, shutdown = lifecycle_of(r.cand.entry)
     mode = r.option.mode
     if detailed:
@@ -172,7 +172,7 @@ def build_document(f: Findings, top_models: list[str], lang: str) -> Decision:
     skill = f.profile.team_skill
     blocks = explanations(f)
     detailed = _detailed(f)
-    texts: dict = {}
+    texts: dict[tuple[Any, ...], dict[str, str]] = {}
     rows = [_row(i, r, skill, r.model in detailed, texts) for i, r in enumerate(f.outcome.ranked, 1)]
     _mark_ties(rows, f.outcome.ranked)
     return Decision.model_validate({

@@ -9,14 +9,12 @@ is an ``AttributeError``, as on the pydantic model, never a silent ``None``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, KeysView
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whichai import clock
-
-if TYPE_CHECKING:
-    from whichai.decide.constraints import Models
 
 
 class _Record:
@@ -114,16 +112,16 @@ class _Records:
     def __len__(self) -> int:
         return len(self._raw)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._raw.keys()
 
-    def values(self):
+    def values(self) -> list[Any]:
         return [self.get(k) for k in self._raw]
 
-    def items(self):
+    def items(self) -> list[tuple[str, Any]]:
         return [(k, self.get(k)) for k in self._raw]
 
 
@@ -183,7 +181,7 @@ class RawEntry:
         return Lifecycle(value) if value else None
 
 
-_RAW_ENTRIES: dict[int, tuple[list, list[RawEntry]]] = {}  # id(raw list) -> (that list, its entries), a few catalogs
+_RAW_ENTRIES: dict[int, tuple[list[Any], list[RawEntry]]] = {}  # id(raw list[Any]) -> (that list[Any], its entries), a few catalogs
 
 
 def raw_entries(raw: list[dict[str, Any]]) -> list[RawEntry]:
@@ -225,14 +223,6 @@ class CatalogView:
 
     def resolve(self, model_id: str) -> Any:
         return self.index.get(str(model_id).strip().lower())
-
-    @cached_property
-    def models(self) -> Models:
-        """Each entry as a candidate model before any profile answer, made once per view: every pass and
-        recommendation over the view shares what is cached on them."""
-        from whichai.decide.constraints import catalog_models
-
-        return catalog_models(self.entries)
 
 
 def catalog_age(view: CatalogView, today: date | None = None) -> dict[str, Any]:

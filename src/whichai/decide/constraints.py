@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 from whichai import clock
 from whichai.catalog.hardware import fit_memory
 from whichai.catalog.lifecycle import lifecycle_of
+from whichai.decide.catalog_view import CatalogView
 from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
@@ -85,7 +86,7 @@ class Candidate:
     entry: Any  # ModelEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict | None
+    measurement: dict[str, Any] | None
     modes: list[Mode] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)  # static hard-constraint failures
     notes: list[Reason] = field(default_factory=list)
@@ -115,10 +116,11 @@ def fact_evidence(entry: Any, name: str) -> str:
 
 def fact_text(name: str, f: Any) -> str:
     """A curated fact as evidence: ``name=value (source, date)``, or ``name=unknown``."""
-    if f is None or f.value is None:
+    value = None if f is None else f.value
+    if value is None:
         return f"{name}=unknown"
-    src = f" ({f.source.name}, {f.source.as_of})" if f.source is not None else ""
-    return f"{name}={f.value}{src}"
+    source = f.source
+    return f"{name}={value} ({source.name}, {source.as_of})" if source is not None else f"{name}={value}"
 
 
 def _truthy(value: Any) -> bool | None:
@@ -166,7 +168,7 @@ class Model:
     entry: Any  # ModelEntry | RawEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict | None
+    measurement: dict[str, Any] | None
     self_hosted: bool  # a measurement of the user's own deployment (:func:`is_self_hosted`)
     local_measured: bool  # measured on this machine (a local model, or a server on this machine)
     downloadable: bool  # weights the user can hold
@@ -175,11 +177,10 @@ class Model:
     active_params_b: float | None
     ids: tuple[str, ...]  # its id and aliases (a capacity figure may name any)
     thinking: bool  # reasons before answering, costed with THINKING_OUTPUT_FACTOR × the output tokens until measured
-    zero_retention: bool  # the vendor offers zero retention (on record)
     notes: tuple[Reason, ...]  # not in the catalog
 
 
-def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Model:
+def model_of(model_id: str, entry: Any, measurement: dict[str, Any] | None = None) -> Model:
     """The model ``model_id`` as its catalog ``entry`` (None: not in the catalog) and its ``measurement`` describe it."""
     self_hosted = is_self_hosted(measurement, entry)
     local_measured = False
@@ -192,16 +193,15 @@ def model_of(model_id: str, entry: Any, measurement: dict | None = None) -> Mode
     else:
         api_available = bool(entry.api_available) if entry is not None else (measurement is not None and not local_measured)
     params = _params_b(entry, measurement)
-    notes: tuple[Reason, ...]
+    notes: tuple[Reason, ...] = ()
     if entry is not None:
-        name, openness, origin, notes = entry.name, entry.openness, "catalog", ()
+        name, openness, origin = entry.name, entry.openness, "catalog"
         active = getattr(entry, "active_params_b", None) or params
     else:
         (openness, origin), name, notes = _infer_openness(model_id, self_hosted), model_id.split("/", 1)[-1], (Reason("not_in_catalog"),)
         active = params
     return Model(model_id, name, entry, openness, origin, measurement, self_hosted, local_measured, downloadable, api_available,
-                 params, active, (model_id, *(getattr(entry, "aliases", None) or ())), measurement is None and thinks(model_id, name, entry),
-                 _zero_retention(entry), notes)
+                 params, active, (model_id, *(getattr(entry, "aliases", None) or ())), measurement is None and thinks(model_id, name, entry), notes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,6 +213,13 @@ class Models:
 
 def catalog_models(entries: list[Any]) -> Models:
     return Models(tuple(model_of(e.id, e) for e in sorted(entries, key=lambda e: e.id)))
+
+
+@lru_cache(maxsize=16)
+def view_models(view: CatalogView) -> Models:
+    """A catalog view's entries as models, made once per view: every pass and recommendation over the
+    view shares what is cached on them."""
+    return catalog_models(view.entries)
 
 
 @lru_cache(maxsize=256)
@@ -288,10 +295,15 @@ def static_checks(m: Model, checks: Checks) -> Static:
             reasons.append(Reason("no_sla" if sla is False else "sla_unknown"))
     if checks.customise == "must" and not m.downloadable and not _truthy(fact_value(entry, "fine_tuning")):
         reasons.append(Reason("no_customisation"))
+    if life is None and not reasons and not notes:
+        return NOTHING_TO_SAY
     return Static(life, tuple(reasons), tuple(notes))
 
 
-def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict, minimum: float) -> None:
+NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
+
+
+def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict[str, Any], minimum: float) -> None:
     """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
     95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
     rate = float(measurement["pass_rate"])
@@ -475,7 +487,7 @@ def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
         return Reason("api_offline", {"deployment": deploy.deployment})
     if deploy.data_may_go == "nowhere":
         return Reason("api_data_stays")
-    if deploy.data_may_go == "zero-retention-vendor" and (m.openness != "closed" or not m.zero_retention):
+    if deploy.data_may_go == "zero-retention-vendor" and (m.openness != "closed" or not _zero_retention(m.entry)):
         # zero retention is a vendor's promise: known for closed models' vendors; a third-party
         # host of open weights is not in the catalog (its facts describe self-hosting)
         return Reason("no_zero_retention")
@@ -538,7 +550,7 @@ def deployment(m: Model, deploy: Deploy) -> Settled:
     return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
-def _params_b(entry: Any, measurement: dict | None) -> float | None:
+def _params_b(entry: Any, measurement: dict[str, Any] | None) -> float | None:
     """Billions of parameters: the catalog's, else what a measured local GGUF file states about itself
     (``params_b`` of its run summary, read as ``whichai inspect`` reads it), else unknown."""
     if entry is not None:
@@ -547,7 +559,7 @@ def _params_b(entry: Any, measurement: dict | None) -> float | None:
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
+def is_self_hosted(measurement: dict[str, Any] | None, entry: Any) -> bool:
     """A measurement of the user's own deployment: ``self_hosted`` in the run's summary (a local
     model, a local server, a server declared ``self_hosted = true``), unless the catalog says the
     weights are closed (then nobody but the vendor can host them: the flag is not believed)."""
@@ -559,7 +571,7 @@ def is_self_hosted(measurement: dict | None, entry: Any) -> bool:
 # candidates --------------------------------------------------------------------------------------------
 
 
-def capacity_entries(profile: Profile, capacity: list[dict] | None) -> tuple[Throughput, ...]:
+def capacity_entries(profile: Profile, capacity: list[dict[str, Any]] | None) -> tuple[Throughput, ...]:
     """The profile's own capacity figures (origin ``profile``) and the measured ones passed in."""
     own = [Throughput.of(c.model_dump(), "profile") for c in profile.capacity]
     return (*own, *(Throughput.of(c, "measured") for c in capacity or []))
@@ -581,10 +593,11 @@ def _candidate(m: Model, static: Static, settled: Settled, today: date, profile:
 
 
 def build_candidate(
-    model_id: str, entry: Any, measurement: dict | None, profile: Profile, today: date | None = None, capacity: list[dict] | None = None,
+    model_id: str, entry: Any, measurement: dict[str, Any] | None, profile: Profile, today: date | None = None, capacity: list[dict[str, Any]] | None = None,
 ) -> Candidate:
     """One model as the user could use it under ``profile`` at ``today`` (default: the system date),
-    its modes priced at the profile's volume.
+    its modes priced at the profile's volume; ``capacity``: measured throughput entries (the profile's
+    own are added, :func:`capacity_entries`).
 
     A self-hosted measurement (:func:`is_self_hosted`) is the user's own deployment: self-hosting
     modes only (no vendor API), its weights in the user's hands."""
@@ -598,16 +611,19 @@ def build_candidate(
     return cand
 
 
-def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[tuple[str, dict]]], list[tuple[str, dict]]]:
+Resolve = Callable[[str], Any]  # a model id or alias -> its catalog entry, or None
+
+
+def _by_entry(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> tuple[dict[str, list[tuple[str, dict[str, Any]]]], list[tuple[str, dict[str, Any]]]]:
     """Measurements grouped by the catalog entry they measure (``serves``, else their own id), and
     those the catalog lacks. Several measurements of one model id: the last one counts (one run
     summarises each model id once)."""
-    by_model: dict[str, dict] = {}
+    by_model: dict[str, dict[str, Any]] = {}
     for m in measurements or []:
         if m.get("model"):
             by_model[str(m["model"])] = m
-    grouped: dict[str, list[tuple[str, dict]]] = {}
-    extra: list[tuple[str, dict]] = []
+    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    extra: list[tuple[str, dict[str, Any]]] = []
     for model_id, m in sorted(by_model.items()):
         entry = resolve(str(m.get("serves") or model_id))
         if entry is None:
@@ -617,18 +633,18 @@ def _by_entry(measurements: list[dict] | None, resolve) -> tuple[dict[str, list[
     return grouped, extra
 
 
-def _split(entry: Any, found: list[tuple[str, dict]], resolve) -> tuple[tuple[str, dict], list[tuple[str, dict]]]:
+def _split(entry: Any, found: list[tuple[str, dict[str, Any]]], resolve: Resolve) -> tuple[tuple[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
     """Of several measurements of one entry: the one measured under the entry's own id or alias
     (else the first by id) stands for the entry; the others are deployments of their own."""
     own = next((f for f in found if getattr(resolve(f[0]), "id", None) == entry.id), found[0])
     return own, [f for f in found if f is not own]
 
 
-def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[str, dict]]:
+def measured_candidates(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> list[tuple[str, dict[str, Any]]]:
     """(candidate id, measurement) of every measurement that becomes a candidate in
     :func:`build_candidates` (a lean pass leaves some candidates out, not their measurements)."""
     grouped, extra = _by_entry(measurements, resolve)
-    out: list[tuple[str, dict]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for entry_id, found in grouped.items():
         entry = resolve(entry_id)
         (_, own), others = _split(entry, found, resolve)
@@ -639,8 +655,8 @@ def measured_candidates(measurements: list[dict] | None, resolve) -> list[tuple[
 
 
 def build_candidates(
-    profile: Profile, entries: list[Any], measurements: list[dict] | None, resolve: Callable[[str], Any],
-    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+    profile: Profile, entries: list[Any], measurements: list[dict[str, Any]] | None, resolve: Callable[[str], Any],
+    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
@@ -658,7 +674,7 @@ def build_candidates(
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
 
-    def measured(model_id: str, entry: Any, measurement: dict, note: Reason | None) -> None:
+    def measured(model_id: str, entry: Any, measurement: dict[str, Any], note: Reason | None) -> None:
         m = model_of(model_id, entry, measurement)
         cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
         if cand is not None:

@@ -33,6 +33,7 @@ the same candidate, cost and scoring code the recommendation uses.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -109,7 +110,7 @@ def _downloadable(cand: Candidate | Model) -> bool:
     return e.weights_downloadable is True
 
 
-def _fact_origin(cand: Candidate) -> str:
+def _fact_origin(cand: Candidate | Model) -> str:
     """``catalog`` for a catalog entry's facts; ``estimate`` for what is inferred from a model id alone."""
     return "catalog" if cand.entry is not None else "estimate"
 
@@ -139,7 +140,9 @@ def customization(cand: Candidate, task: str | None = None, tunes: Path | None =
 
 def _tuned(model: str, task: str | None, tunes: Path | None = None) -> Score | None:
     """Measured customisation: a ``whichai tune`` of this model, measured against it on held-out cases
-    (1.0 when tuning raised the pass rate significantly, 0.8 when it did not)."""
+    (1.0 when tuning raised the pass rate significantly, 0.8 when it did not). No task, no tune."""
+    if not task:
+        return None
     from whichai.tune.lineage import evidence_for
 
     found = evidence_for(model, task, tunes)
@@ -235,9 +238,10 @@ def updates(cand: Candidate) -> Score:
 
 def support(cand: Candidate) -> Score:
     e = cand.entry
-    sla = _truthy(fact_value(e, "sla"))
-    sup = fact_value(e, "support")
-    evidence = [x for x in (fact_evidence(e, "sla"), fact_evidence(e, "support")) if not x.endswith("=unknown")]
+    sla_fact, sup_fact = fact(e, "sla"), fact(e, "support")
+    sla = _truthy(None if sla_fact is None else sla_fact.value)
+    sup = None if sup_fact is None else sup_fact.value
+    evidence = [x for x in (fact_text("sla", sla_fact), fact_text("support", sup_fact)) if not x.endswith("=unknown")]
     if sla:
         return Score(0.9, "catalog", evidence, "why.support_sla")
     text = str(sup).strip().lower() if sup is not None else ""
@@ -272,7 +276,7 @@ def api_security(cand: Candidate | Model) -> Score:
 TERMS = ("trains_on_api_data", "zero_retention_available", "certifications", "data_retention")
 
 
-def _terms_score(term, prefix: str = "") -> tuple[float, list[str]] | None:
+def _terms_score(term: Callable[[str], Any], prefix: str = "") -> tuple[float, list[str]] | None:
     """(score, evidence) of an API's data terms, ``term(name)`` giving each curated fact (or None);
     None when none of the three that score is on record. The prompts leave the premises whatever the
     terms: at most 0.8 (owned hardware 1.0); unknown parts count half."""
@@ -500,10 +504,14 @@ SECURITY_RENTED = 0.75
 
 def accessibility(cand: Candidate, profile: Commercial) -> Score:
     """Can *you* get at it: weights to download, an API you may use, fits your hardware, licence."""
-    api_usable = any(m.kind == "api" for m in cand.modes)
+    return accessibility_of(cand, any(m.kind == "api" for m in cand.modes), profile.commercial)
+
+
+def accessibility_of(cand: Candidate, api_usable: bool, commercial: bool) -> Score:
+    """:func:`accessibility`, the API usable or not (cached on the candidate's model, when it has one)."""
     if cand.source is not None:
-        return _cached_access(cand.source, api_usable, cand.fits_owned, profile.commercial)
-    return _access(cand, api_usable, cand.fits_owned, profile.commercial)
+        return _cached_access(cand.source, api_usable, cand.fits_owned, commercial)
+    return _access(cand, api_usable, cand.fits_owned, commercial)
 
 
 @lru_cache(maxsize=16384)
@@ -594,9 +602,14 @@ def owned_security(cand: Candidate | Model) -> Score:
 
 def mode_scores(cand: Candidate, mode: Any, profile: Any) -> dict[str, Score]:
     """Security and ease of use in a deployment mode (``profile``: its ``team_skill`` is read)."""
-    kind = mode.kind
-    security = _cached_security(cand.source, kind) if cand.source is not None else _security(cand, kind)
-    return {"security": security, "ease_of_use": ease_of_use(kind, profile.team_skill)}
+    return kind_scores(cand, mode.kind, profile.team_skill)
+
+
+def kind_scores(cand: Candidate | Model, kind: str, team_skill: str) -> dict[str, Score]:
+    """Security and ease of use in a kind of deployment mode (security cached on the model, or the candidate's)."""
+    model = cand if isinstance(cand, Model) else cand.source
+    security = _cached_security(model, kind) if model is not None else _security(cand, kind)
+    return {"security": security, "ease_of_use": ease_of_use(kind, team_skill)}
 
 
 @lru_cache(maxsize=16384)

@@ -16,12 +16,12 @@ from typing import Any
 from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.constraints import Reason
+from whichai.decide.criteria_scores import Score, within_noise
 from whichai.decide.criteria_scores import reason_text as score_text
-from whichai.decide.criteria_scores import within_noise
 from whichai.decide.document import DETAIL_ROWS, Block, Figure, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
-from whichai.decide.scoring import Ranked, Score, operations_decide
+from whichai.decide.scoring import Ranked, operations_decide
 from whichai.decide.tco import at_volume
 
 

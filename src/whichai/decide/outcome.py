@@ -12,7 +12,7 @@ from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates
+from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates, view_models
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, task_languages, verdict_of
 
@@ -53,14 +53,14 @@ class Outcome:
 
 
 def run_outcome(
-    profile: Profile, view: CatalogView, measurements: list[dict] | None, only: list[str] | None = None,
-    capacity: list[dict] | None = None, today: date | None = None, lean: bool = False,
+    profile: Profile, view: CatalogView, measurements: list[dict[str, Any]] | None, only: list[str] | None = None,
+    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False,
 ) -> Outcome:
     """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same).
 
     ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
     candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view.models)
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view_models(view))
     measured = measured_candidates(measurements, view.resolve)
     if only:
         wanted = set(only)

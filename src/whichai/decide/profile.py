@@ -208,7 +208,7 @@ class Profile(_Strict):
 PROFILES_DIR = Path(__file__).with_name("profiles")
 
 
-def _line_of(node: Any, loc: tuple) -> int | None:
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
     """1-based line of the YAML node at ``loc`` (pydantic's error location), as deep as it resolves."""
     import yaml
 
@@ -292,7 +292,7 @@ def _first_long_number(root: Any) -> int | None:
     while stack:
         node = stack.pop()
         if isinstance(node, yaml.ScalarNode) and len(node.value) > 300 and node.value.lstrip("+-").replace("_", "").isdigit():
-            return node.start_mark.line + 1
+            return int(node.start_mark.line) + 1
         if isinstance(node, yaml.MappingNode):
             stack += [v for pair in node.value for v in pair]
         elif isinstance(node, yaml.SequenceNode):
@@ -300,9 +300,9 @@ def _first_long_number(root: Any) -> int | None:
     return None
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The pydantic model whose fields are valid at ``loc`` (for "did you mean")."""
-    model: Any = Profile
+    model: type[BaseModel] = Profile
     for key in loc:
         if isinstance(key, int):
             continue
@@ -311,14 +311,14 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
             return model
         nested = [a for a in getattr(field.annotation, "__args__", (field.annotation,)) if isinstance(a, type)]
         nested += [x for a in getattr(field.annotation, "__args__", ()) for x in getattr(a, "__args__", ()) if isinstance(x, type)]
-        found = next((a for a in nested if issubclass(a, BaseModel)), None)
+        found: type[BaseModel] | None = next((a for a in nested if issubclass(a, BaseModel)), None)
         if found is None:
             return model
         model = found
     return model
 
 
-def _did_you_mean(loc: tuple) -> str:
+def _did_you_mean(loc: tuple[Any, ...]) -> str:
     model = _model_at(loc[:-1])
     if model is None or not loc or not isinstance(loc[-1], str):
         return ""
@@ -479,4 +479,4 @@ def dump_profile(profile: Profile) -> str:
                 if k not in ("name", "ram_gb", "cpu_cores", "this_machine")}
         data["hardware"] = {"this_machine": True, **rest} if rest else THIS_MACHINE
     data = {"name": profile.name, **{k: v for k, v in data.items() if k != "name"}}
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return str(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))

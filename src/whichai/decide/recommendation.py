@@ -38,9 +38,9 @@ class Inputs:
     """What every pass of the pipeline shares: the catalog, the measurements and the filters."""
 
     view: CatalogView
-    measurements: list[dict] | None = None
+    measurements: list[dict[str, Any]] | None = None
     only: list[str] | None = None
-    capacity: list[dict] | None = None
+    capacity: list[dict[str, Any]] | None = None
     today: date | None = None
 
     def outcome(self, profile: Profile, lean: bool = False) -> Outcome:
@@ -154,11 +154,11 @@ def _profile_changes(out: Outcome, inp: Inputs, need: int) -> list[dict[str, Any
     return items
 
 
-def _order(item: dict[str, Any]) -> tuple:
+def _order(item: dict[str, Any]) -> tuple[Any, ...]:
     return (item["size"], item["kind"], str(item.get("criterion") or item.get("change") or ""), item.get("direction") or "")
 
 
-def _ident(item: dict[str, Any]) -> tuple:
+def _ident(item: dict[str, Any]) -> tuple[Any, ...]:
     return (item["kind"], item.get("criterion"), item.get("change"))
 
 
@@ -175,7 +175,7 @@ def what_would_change(out: Outcome, sens: dict[str, Any], inp: Inputs) -> list[d
     winner = [i for i in items if i["flips"] == "winner"]
     nothing = [i for i in items if i["flips"] == "verdict" and i["verdict"] is None]
     chosen = sorted(other or winner or nothing, key=_order)
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     result = []
     for item in chosen:
         if _ident(item) in seen:
@@ -267,10 +267,10 @@ class Recommendation:
 def recommend(
     profile: Profile,
     catalog: Any,
-    measurements: list[dict] | None = None,
+    measurements: list[dict[str, Any]] | None = None,
     lang: str = "en",
     only: list[str] | None = None,
-    capacity: list[dict] | None = None,
+    capacity: list[dict[str, Any]] | None = None,
     run: dict[str, Any] | None = None,
     today: date | None = None,
     view: CatalogView | None = None,

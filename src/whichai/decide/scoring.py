@@ -21,12 +21,12 @@ from whichai.decide.constraints import Candidate, Model, Reason
 from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_reference, cost_score: part of this module's API)
     Score,
     TaskAnswers,
-    accessibility,
+    accessibility_of,
     cost,
     cost_reference,
     cost_score,
     entry_scores,
-    mode_scores,
+    kind_scores,
     model_performance,
     performance,
 )
@@ -34,7 +34,7 @@ from whichai.decide.profile import Profile
 from whichai.decide.tco import MODE_PREFERENCE, Mode, billed_gpu_hours, cheapest
 
 
-def task_languages(measurements: list[dict | None] | None) -> list[str]:
+def task_languages(measurements: list[dict[str, Any] | None] | None) -> list[str]:
     """The languages of the task's cases (tagged ``lang:id``, ``lang:en``), from the run's
     per-language results (``by_lang``) of any measured model."""
     langs: dict[str, None] = {}
@@ -45,53 +45,65 @@ def task_languages(measurements: list[dict | None] | None) -> list[str]:
 
 
 class Scoring(NamedTuple):
-    """The profile's answers the criterion scores (but cost) read, and the languages of the task's cases."""
+    """The profile's answers the criterion scores (but cost) of the model in any mode read, and the
+    languages of the task's cases (a mode's own scores read the team's skill besides)."""
 
     task: str | None
     horizon_months: float
     commercial: bool
-    team_skill: str
     task_answers: TaskAnswers
     task_langs: tuple[str, ...]
 
     @classmethod
     def of(cls, profile: Profile, task_langs: list[str] | tuple[str, ...]) -> Scoring:
-        return cls(profile.task, profile.horizon_months, profile.commercial, profile.team_skill, TaskAnswers.of(profile), tuple(task_langs))
+        return cls(profile.task, profile.horizon_months, profile.commercial, TaskAnswers.of(profile), tuple(task_langs))
 
 
-def base_scores(cand: Candidate, scoring: Scoring) -> dict[str, Score]:
+def base_scores(cand: Candidate, api_usable: bool, scoring: Scoring) -> dict[str, Score]:
     """Criterion scores that do not depend on the deployment mode (nor on cost)."""
     if cand.source is not None:
         perf = model_performance(cand.source, scoring.task_answers, scoring.task_langs)
     else:
         perf = performance(cand, scoring.task_answers, list(scoring.task_langs))
-    return {"accessibility": accessibility(cand, scoring), **entry_scores(cand, scoring.task, scoring.horizon_months), "performance": perf}
+    access = accessibility_of(cand, api_usable, scoring.commercial)
+    return {"accessibility": access, **entry_scores(cand, scoring.task, scoring.horizon_months), "performance": perf}
 
 
 Criteria = tuple[dict[str, Score], tuple[float, ...]]  # a mode's criterion scores (but cost), and their values in NON_COST order
 
 
-def mode_criteria(cand: Candidate, scoring: Scoring) -> tuple[Criteria, ...]:
+def mode_criteria(cand: Candidate, scoring: Scoring, team_skill: str) -> tuple[Criteria, ...]:
     """The criterion scores (but cost) of a candidate in each of its modes. A candidate made from a
-    :class:`~whichai.decide.constraints.Model` reads them from a pure function of the model, its modes,
-    its fit, the day and the answers (computed once for each: the passes that change none of them share them)."""
+    :class:`~whichai.decide.constraints.Model` reads them from a pure function of the model, the kinds
+    of its modes, its fit, the day, the answers and the team's skill (computed once for each: the passes
+    that change none of them share them), the scores of any mode from one of the model, its fit and the answers."""
+    kinds = tuple([mode.kind for mode in cand.modes])
     if cand.source is not None:
-        return _model_criteria(cand.source, tuple(cand.modes), cand.fits_owned, cand.today, scoring)
-    return _criteria(cand, scoring)
+        return _model_criteria(cand.source, kinds, cand.fits_owned, cand.today, scoring, team_skill)
+    return _criteria(base_scores(cand, "api" in kinds, scoring), cand, kinds, team_skill)
 
 
 @lru_cache(maxsize=16384)
-def _model_criteria(m: Model, modes: tuple[Mode, ...], fits_owned: bool | None, today: date | None, scoring: Scoring) -> tuple[Criteria, ...]:
-    cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, list(modes), fits_owned=fits_owned,
+def _model_criteria(m: Model, kinds: tuple[str, ...], fits_owned: bool | None, today: date | None, scoring: Scoring,
+                    team_skill: str) -> tuple[Criteria, ...]:
+    return _criteria(_model_base(m, "api" in kinds, fits_owned, today, scoring), m, kinds, team_skill)
+
+
+@lru_cache(maxsize=16384)
+def _model_base(m: Model, api_usable: bool, fits_owned: bool | None, today: date | None, scoring: Scoring) -> dict[str, Score]:
+    return base_scores(_model_candidate(m, fits_owned, today), api_usable, scoring)
+
+
+def _model_candidate(m: Model, fits_owned: bool | None, today: date | None) -> Candidate:
+    """What the criteria read of a candidate made from ``m``: its model, fit and day."""
+    return Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, fits_owned=fits_owned,
                      self_hosted=m.self_hosted, today=today, source=m)
-    return _criteria(cand, scoring)
 
 
-def _criteria(cand: Candidate, scoring: Scoring) -> tuple[Criteria, ...]:
-    base = base_scores(cand, scoring)
+def _criteria(base: dict[str, Score], cand: Candidate | Model, kinds: tuple[str, ...], team_skill: str) -> tuple[Criteria, ...]:
     out = []
-    for mode in cand.modes:
-        crit = {**base, **mode_scores(cand, mode, scoring)}
+    for kind in kinds:
+        crit = {**base, **kind_scores(cand, kind, team_skill)}
         out.append((crit, tuple([crit[c].score for c in NON_COST])))
     return tuple(out)
 
@@ -185,7 +197,7 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
     and their weighted sum."""
     if task_langs is None:
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
-    scoring = Scoring.of(profile, task_langs)
+    scoring, skill = Scoring.of(profile, task_langs), profile.team_skill
     wlist = [weights[c] for c in NON_COST]
     out = []
     for cand in cands:
@@ -193,7 +205,7 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
             out.append(Prepared(cand, []))
             continue
         options = [Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, values)]))
-                   for mode, (crit, values) in zip(cand.modes, mode_criteria(cand, scoring))]
+                   for mode, (crit, values) in zip(cand.modes, mode_criteria(cand, scoring, skill))]
         out.append(Prepared(cand, options))
     return out
 
@@ -298,7 +310,7 @@ def _known_openness(row: tuple[float, float, str, Prepared, Option, float]) -> b
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")
 
 
-def flatten(prepared: list[Prepared]) -> list[tuple]:
+def flatten(prepared: list[Prepared]) -> list[tuple[Any, ...]]:
     """Eligible candidates as plain tuples, for the many evaluations of the sensitivity analysis:
     (model, openness, options, the highest non-cost sum of its options), highest first (so that
     :func:`fast_top` can stop where no later model can reach the best one)."""
@@ -317,7 +329,7 @@ def flatten(prepared: list[Prepared]) -> list[tuple]:
 
 
 def fast_top(
-    flat: list[tuple], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
+    flat: list[tuple[Any, ...]], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
     total_w: float = 1.0,
 ) -> tuple[str | None, str | None]:
     """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them (the same

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
+from whichai.decide.criteria_scores import cost_reference
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import TIE_BAND, Prepared, Ranked, cost_reference, fast_top, flatten, verdict_of
+from whichai.decide.scoring import TIE_BAND, Prepared, Ranked, fast_top, flatten, verdict_of
 
 MAX_FACTOR_STEPS = 10  # 2**10 = 1024
 BISECT_STEPS = 7

@@ -20,9 +20,10 @@ figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
 from whichai.decide.i18n import LANGS, num, t
@@ -172,7 +173,6 @@ class Mode:
     cost_origin: str = "catalog"
     origin_without_ops: str = ""  # self-hosted: the cost's origin before the operations component
     components: list[Component] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     ops_usd: float = 0.0  # the operations part of fixed_usd
     purchase_usd: float = 0.0  # owned: the hardware's price (for payback)
     tokens_per_s: float | None = None  # throughput, input + output tokens a second
@@ -180,7 +180,7 @@ class Mode:
     output_factor: float = 1.0  # output tokens counted per visible output token (a thinking model's reasoning)
     hours_limit: float = HOURS_PER_MONTH  # the most hours a month it may run (owned: hardware.hours_per_month)
     requests: float = math.nan  # the monthly volume its components are priced at (nan: none yet; :func:`at_volume` prices them)
-    ops_args: tuple = ()  # self-hosted: (params_b, active_params_b, gpus), what :func:`with_ops` needs to re-cost operations
+    ops_args: tuple[float | None, float | None, int] = (None, None, 1)  # self-hosted: (params_b, active_params_b, gpus), what :func:`with_ops` needs to re-cost operations
 
     @property
     def throughput_text(self) -> dict[str, str]:
@@ -263,6 +263,16 @@ def _ops_component(ops: Ops, params_b: float | None, kind: str, gpus: int = 1) -
                      rate=ops.ops_hourly_rate_usd, skill=ops.team_skill)
 
 
+class TokensPerRequest(Protocol):
+    """What a mode's cost per request reads of the volume (the profile's :class:`Volume`, or :class:`PerRequest`)."""
+
+    @property
+    def input_tokens_per_request(self) -> float: ...
+
+    @property
+    def output_tokens_per_request(self) -> float: ...
+
+
 class PerRequest(NamedTuple):
     """The tokens of one request (a mode's cost per request reads these; the number of requests a month
     is read when the cost is: :meth:`Mode.monthly`, :func:`at_volume`)."""
@@ -271,7 +281,7 @@ class PerRequest(NamedTuple):
     output_tokens_per_request: float
 
     @classmethod
-    def of(cls, volume: Any) -> PerRequest:
+    def of(cls, volume: TokensPerRequest) -> PerRequest:
         return cls(volume.input_tokens_per_request, volume.output_tokens_per_request)
 
     def thinking(self) -> PerRequest:
@@ -292,7 +302,7 @@ def price_override(prices: Any, model_id: str, aliases: list[str] | tuple[str, .
     return None
 
 
-def api_cost(entry: Any, measurement: dict | None, volume: Any, own: Any = None) -> Mode | str:
+def api_cost(entry: Any, measurement: dict[str, Any] | None, volume: TokensPerRequest, own: Any = None) -> Mode | str:
     """The API mode per request (its price: the profile's own ``own``, else the catalog's, else the cost
     per case measured in a run), or the code of the reason it has no price."""
     price = getattr(entry, "price_usd_per_mtok", None) if entry is not None else None
@@ -317,14 +327,14 @@ def api_cost(entry: Any, measurement: dict | None, volume: Any, own: Any = None)
     return "no_price"
 
 
-def api_mode(entry: Any, measurement: dict | None, profile: Profile, model_id: str | None = None) -> Mode | str:
+def api_mode(entry: Any, measurement: dict[str, Any] | None, profile: Profile, model_id: str | None = None) -> Mode | str:
     """The API mode at the profile's volume, or the code of the reason it has no price."""
     own = price_override(profile.prices, model_id or getattr(entry, "id", "") or "", getattr(entry, "aliases", None) or ())
     found = api_cost(entry, measurement, profile.volume, own)
     return found if isinstance(found, str) else _priced(found, profile.volume.requests_per_month)
 
 
-def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, volume: Any) -> float:
+def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, volume: TokensPerRequest) -> float:
     gb_per_token = active_params_b * BITS_PER_WEIGHT / 8
     single = BANDWIDTH_EFFICIENCY * bandwidth_gbps / max(gb_per_token, 1e-6)
     decode = single * (GPU_BATCHING if gpu else 1.0)
@@ -332,7 +342,7 @@ def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, 
     return volume.input_tokens_per_request / prefill + volume.output_tokens_per_request / decode
 
 
-def _measured_seconds(measurement: dict, volume: Any) -> float | None:
+def _measured_seconds(measurement: dict[str, Any], volume: TokensPerRequest) -> float | None:
     """Seconds one request of ``volume`` (its tokens per request) takes on the measured hardware. The
     measured rate is output tokens over whole-request latency (time to first token included), so the
     time to first token is not added again: at the measured output length this is the measured mean latency."""
@@ -378,18 +388,23 @@ def capacity_applies(cap: Throughput, hw: OwnedHardware | None) -> bool:
     return bool(hw.name and where == hw.name.strip().lower())
 
 
-def find_capacity(model_ids: list[str] | tuple[str, ...], capacity: Any, hw: OwnedHardware | None) -> Throughput | None:
+def find_capacity(model_ids: list[str] | tuple[str, ...], capacity: Iterable[Throughput] | None, hw: OwnedHardware | None) -> Throughput | None:
     """The capacity figure for a model (any of its ids) on the hardware ``hw``; the profile's own
     entries first, then the highest measured figure."""
     wanted = {m.lower() for m in model_ids if m}
     found = [c for c in capacity or () if c.model.lower() in wanted and capacity_applies(c, hw)]
     if not found:
         return None
-    return max(found, key=lambda c: (c.origin == "profile", c.tokens_per_s))
+    return max(found, key=_preferred)
+
+
+def _preferred(c: Throughput) -> tuple[bool, float]:
+    return c.origin == "profile", c.tokens_per_s
 
 
 def _throughput(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, hw: OwnedHardware, volume: Any, on_gpu: bool,
+    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
+    on_gpu: bool,
     cap: Throughput | None,
 ) -> tuple[float, str, tuple[str, dict[str, Any], tuple[str, ...]], float | None, str]:
     """(seconds per request, origin, (text code, figures, suffix codes), tokens/s, hardware) of the owned hardware."""
@@ -418,7 +433,8 @@ def _throughput(
 
 
 def owned_cost(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, hw: OwnedHardware, volume: Any, on_gpu: bool = True,
+    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
+    on_gpu: bool = True,
     cap: Throughput | None = None, params_b: float | None = None,
 ) -> Mode:
     """Self-hosting on the user's hardware ``hw`` (fit is checked by the caller), per request, before
@@ -446,7 +462,7 @@ def owned_cost(
 
 
 def owned_mode(
-    active_params_b: float | None, measurement: dict | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
+    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
     cap: Throughput | None = None, params_b: float | None = None,
 ) -> Mode:
     """Self-hosting on the user's own hardware at the profile's volume (fit is checked by the caller)."""
@@ -508,7 +524,7 @@ def _effective_b(params_b: float | None, active_params_b: float | None) -> float
     return params_b or active_params_b
 
 
-def rented_cost(active_params_b: float | None, gpus_needed: int, rent: RentedGPU, availability: str, volume: Any,
+def rented_cost(active_params_b: float | None, gpus_needed: int, rent: RentedGPU, availability: str, volume: TokensPerRequest,
                 params_b: float | None = None, picked: bool = False) -> Mode:
     """GPUs rented by the hour (``rent``; ``picked``: chosen by :func:`rentable_for`, the profile states
     none), billed as :func:`billed_gpu_hours` says for the profile's ``availability``, per request,

@@ -102,7 +102,7 @@ def _capacity_reason(modes: list[Mode], requests: float) -> Any:
     return Reason("capacity", {"requests": requests, "hours": round(short.hours_needed(requests) or 0.0, 1), "limit": short.hours_limit})
 
 
-def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[str, Any]:
+def _break_even(a: dict[str, Any], ma: Mode, b: dict[str, Any], mb: Mode, profile: Profile) -> dict[str, Any]:
     """Where the two monthly costs meet (each model in its chosen mode): ``kind`` ``above`` (the
     model ``cheaper_above`` costs less above that volume), ``always`` (it costs less at every volume
     within capacity), or ``equal`` (the same cost at every volume)."""
@@ -124,7 +124,7 @@ def _break_even(a: dict, ma: Mode, b: dict, mb: Mode, profile: Profile) -> dict[
 
 
 def compare(
-    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict] | None = None, today: date | None = None,
+    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict[str, Any]] | None = None, today: date | None = None,
     modes: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
     """The ``whichai tco`` document for models ``a`` and ``b`` under ``profile`` (``modes``: cost

@@ -27,6 +27,12 @@ os.environ["WHICHAI_TODAY"] = PINNED_TODAY
 # folder of its own (tunes, the default database), never the machine's data directory.
 os.environ["WHICHAI_DATA_DIR"] = tempfile.mkdtemp(prefix="whichai-tests-data-")
 
+# The suite starts two workers that import every test module and a few hundred ``python -m whichai``
+# processes: with PYTHONDONTWRITEBYTECODE set, each would compile the tests (with pytest's assertion
+# rewriting) or whichai's modules again. They keep their compiled modules in __pycache__ (ignored by git).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
 
 

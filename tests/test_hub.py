@@ -105,6 +105,7 @@ def test_offline_without_the_file_names_the_fix(hub_env):
     assert "HF_HUB_OFFLINE" in result.stderr and "Fix:" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # waits out huggingface_hub's five retries (1+2+4+8+8 s) before the message
 def test_unreachable_hub_names_the_fix(hub_env):
     hub_env["HF_ENDPOINT"] = f"http://127.0.0.1:{free_port()}"
     hub_env["HF_HUB_ETAG_TIMEOUT"] = "2"
@@ -133,6 +134,7 @@ def test_unknown_repo_quantisation_and_file_are_bad_input(hub_env):
     assert no_file.returncode == 2 and "has no file 'missing.gguf'" in no_file.stderr
 
 
+@pytest.mark.slow  # the embedded model answers twice
 def test_absolute_and_home_paths_after_local(hub_env, tmp_path):
     home = tmp_path / "home"
     (home / "models").mkdir(parents=True)

@@ -19,6 +19,7 @@ SUMMARY_KEYS = {"model", "cases", "passed", "pass_rate", "pass_rate_ci95", "erro
                 "ttft_p50_s", "output_tokens_per_s", "cost_usd"}
 
 
+@pytest.mark.slow  # the embedded model answers: seconds of CPU per answer
 def test_embedded_model_answers_builtin_cases(cli, tmp_path):
     db = tmp_path / "w.db"
     result = cli("run", "--limit", "4", "--max-tokens", "32", "--db", str(db), "--json", "--no-report")
@@ -49,6 +50,7 @@ def test_embedded_model_answers_builtin_cases(cli, tmp_path):
     assert human.returncode == 0 and "local/smollm2-135m-instruct" in human.stdout
 
 
+@pytest.mark.slow  # the embedded model answers: seconds of CPU per answer
 def test_human_output_has_table_progress_and_recommendation(cli, tmp_path):
     task = write_jsonl(tmp_path / "mini.jsonl", CASES[:2])
     result = cli("run", "--task", str(task), "--max-tokens", "16", "--db", str(tmp_path / "w.db"), "--no-report", "--lang", "en")
@@ -112,6 +114,7 @@ def test_default_models_include_a_provider_whose_key_is_set(cli, env, tmp_path, 
     assert Registry(Config()).default_models() == ["local/smollm2-135m-instruct"]
 
 
+@pytest.mark.slow  # the embedded model answers: seconds of CPU per answer
 def test_any_gguf_file_by_path(cli, tmp_path):
     from whichai.providers.local import embedded_model_path
 

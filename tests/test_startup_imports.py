@@ -70,6 +70,7 @@ def test_recommend_json_imports_no_sdk_model_runtime_or_terminal_library(env, tm
         assert name not in imported, name
 
 
+@pytest.mark.slow  # the embedded model loaded and answering in a fresh process
 def test_local_only_run_imports_no_vendor_sdk(env, tmp_path):
     task = write_jsonl(tmp_path / "one.jsonl", [{"id": "q1", "input": "What is 2 + 2? Answer with a number.",
                                                   "expected": "4", "scorer": "contains"}])

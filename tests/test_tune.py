@@ -92,9 +92,29 @@ def test_cli_exit_2_on_bad_input(data):
     assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
 
 
+@pytest.fixture
+def base_read_once(monkeypatch):
+    """``train.load_base`` reads the base once for the test's two ``tune()`` calls (de-quantising the GGUF costs
+    transformers tens of CPU seconds); each call gets its own copy of those weights, as a new process reading the
+    same file would, so the second call resumes from the checkpoint onto an untouched base."""
+    import copy
+
+    from whichai.tune import train
+
+    real, read = train.load_base, {}
+
+    def load_base(path: Path):
+        if path not in read:
+            read[path] = real(path)
+        model, tokenizer = read[path]
+        return copy.deepcopy(model), tokenizer  # the LoRA layers go into the copy; the tokenizer is only read
+
+    monkeypatch.setattr(train, "load_base", load_base)
+
+
 @needs_tune
 @pytest.mark.slow
-def test_tiny_tune_interrupted_resumed_exported_measured(data):
+def test_tiny_tune_interrupted_resumed_exported_measured(data, base_read_once):
     from whichai.app.tune import TuneRequest, tune
     from whichai.tune import lineage
 

@@ -8,6 +8,7 @@ machine; the added latency is the difference of the medians and of the p99s. The
 streams through the gateway, counting errors.
 
     python bench/bench_gateway.py [--requests 2000] [--concurrency 50] [--streams 500] [--rounds 3]
+                                  [--baseline-src /tmp/base/src]   # another tree's gateway in the same rounds
 """
 
 from __future__ import annotations
@@ -104,6 +105,36 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+def start_gateway(tmp_path: Path, port: int, src: str | None) -> subprocess.Popen:
+    """The real ``whichai gateway`` CLI; from another tree's ``src`` (a baseline) when given."""
+    env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp_path / f"data-{port}")}
+    if src:
+        env["PYTHONPATH"] = src
+    return subprocess.Popen([sys.executable, "-m", "whichai", "gateway", "--policy", str(tmp_path / "policy.yaml"),
+                             "--config", str(tmp_path / "whichai.toml"), "--port", str(port)], env=env,
+                            stderr=subprocess.DEVNULL)
+
+
+def one_round(urls: dict[str, str], pids: dict[str, int], args: argparse.Namespace, turn: int) -> dict[str, dict]:
+    """Each target once, in an order that rotates with the round (no target always goes first)."""
+    names = list(urls)
+    names = names[turn % len(names):] + names[:turn % len(names)]
+    out: dict[str, dict] = {}
+    for name in names:
+        cpu = cpu_seconds(pids[name]) if name in pids else 0.0
+        latencies, errors = asyncio.run(timed_calls(urls[name], args.requests, args.concurrency))
+        per_request = (cpu_seconds(pids[name]) - cpu) / args.requests if name in pids else None
+        out[name] = {"p50": statistics.median(latencies), "p99": p(latencies, 99), "errors": errors, "cpu": per_request}
+    return out
+
+
+def row(name: str, got: dict[str, dict]) -> dict:
+    d, g = got["direct"], got[name]
+    return {"direct_p50_ms": d["p50"] * 1e3, "gateway_p50_ms": g["p50"] * 1e3, "added_p50_ms": (g["p50"] - d["p50"]) * 1e3,
+            "direct_p99_ms": d["p99"] * 1e3, "gateway_p99_ms": g["p99"] * 1e3, "added_p99_ms": (g["p99"] - d["p99"]) * 1e3,
+            "errors": g["errors"], "gateway_cpu_ms_per_request": g["cpu"] * 1e3}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
@@ -111,41 +142,36 @@ def main() -> None:
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--upstream-ms", type=float, default=50.0, help="the upstream's answer time (a model takes time)")
+    parser.add_argument("--baseline-src", help="another tree's src/: its gateway measured in the same rounds, side by side")
     args = parser.parse_args()
-    up_port, gw_port = free_port(), free_port()
+    up_port, gw_port, base_port = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         (tmp_path / "whichai.toml").write_text(f'[providers.up]\nbase_url = "http://127.0.0.1:{up_port}/v1"\nself_hosted = true\n')
         (tmp_path / "policy.yaml").write_text("routes:\n  - {name: main, model: up/m, sensitive: true}\ndefault: main\n")
-        env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp_path / "data")}
         upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(up_port), str(args.upstream_ms)])
-        gateway = subprocess.Popen([sys.executable, "-m", "whichai", "gateway", "--policy", str(tmp_path / "policy.yaml"),
-                                    "--config", str(tmp_path / "whichai.toml"), "--port", str(gw_port)], env=env,
-                                   stderr=subprocess.DEVNULL)
+        gateways = {"gateway": start_gateway(tmp_path, gw_port, None)}
+        if args.baseline_src:
+            gateways["baseline"] = start_gateway(tmp_path, base_port, args.baseline_src)
+        ports = {"gateway": gw_port, "baseline": base_port}
         try:
             wait_for(up_port)
-            wait_for(gw_port)
-            direct_url, gw_url = f"http://127.0.0.1:{up_port}/v1", f"http://127.0.0.1:{gw_port}/v1"
-            asyncio.run(timed_calls(gw_url, 200, args.concurrency))  # warm both
-            rows = []
-            for _ in range(args.rounds):
-                direct, _ = asyncio.run(timed_calls(direct_url, args.requests, args.concurrency))
-                cpu = cpu_seconds(gateway.pid)
-                via, errors = asyncio.run(timed_calls(gw_url, args.requests, args.concurrency))
-                cpu = (cpu_seconds(gateway.pid) - cpu) / args.requests
-                rows.append((statistics.median(direct), statistics.median(via), p(direct, 99), p(via, 99), errors, cpu))
-            streams, stream_errors = asyncio.run(timed_calls(gw_url, args.streams, args.streams, stream=True))
+            for name in gateways:
+                wait_for(ports[name])
+            urls = {"direct": f"http://127.0.0.1:{up_port}/v1", **{n: f"http://127.0.0.1:{ports[n]}/v1" for n in gateways}}
+            for name in gateways:
+                asyncio.run(timed_calls(urls[name], 200, args.concurrency))  # warm each
+            pids = {n: g.pid for n, g in gateways.items()}
+            rounds = [one_round(urls, pids, args, turn) for turn in range(args.rounds)]
+            streams, stream_errors = asyncio.run(timed_calls(urls["gateway"], args.streams, args.streams, stream=True))
         finally:
-            gateway.terminate()
-            upstream.terminate()
-            gateway.wait(10)
-            upstream.wait(10)
-    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "rounds": [
-        {"direct_p50_ms": d50 * 1e3, "gateway_p50_ms": g50 * 1e3, "added_p50_ms": (g50 - d50) * 1e3,
-         "direct_p99_ms": d99 * 1e3, "gateway_p99_ms": g99 * 1e3, "added_p99_ms": (g99 - d99) * 1e3, "errors": e,
-         "gateway_cpu_ms_per_request": cpu * 1e3}
-        for d50, g50, d99, g99, e, cpu in rows],
-        "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
+            for proc in (*gateways.values(), upstream):
+                proc.terminate()
+            for proc in (*gateways.values(), upstream):
+                proc.wait(10)
+    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms,
+           "load_average": os.getloadavg(), **{f"{n}_rounds" if n != "gateway" else "rounds": [row(n, got) for got in rounds] for n in gateways},
+           "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
     print(json.dumps(out, indent=2))
 
 

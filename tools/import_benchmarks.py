@@ -1,6 +1,7 @@
 """Import published benchmark results into ``src/whichai/catalog/data/benchmarks.json``.
 
-Usage: ``python tools/import_benchmarks.py [--mirrors DIR] [--observed 2026-12-07]``
+Usage: ``python tools/import_benchmarks.py [--mirrors DIR] [--observed 2026-12-07]``; ``--heldout`` prints the rank
+correlations with the held-out leaderboards, ``--coverage`` the coverage by source (BENCHMARKS.md), both of the shipped file.
 
 Reads five openly licensed leaderboard sources from bare git mirrors (``DIR/<owner>+<repo>/repo``, as the
 ``fetch`` tool leaves them; ``git clone --bare`` gives the same), with the readers of
@@ -62,6 +63,47 @@ def card_results() -> list[dict]:
 
 
 CARDS_OBSERVED = "2026-12-07"
+# IBM's Granite 4.0 instruct models (2025-10-02): the "Evaluation Results" table that each of the four instruct cards
+# carries (columns Micro Dense, H Micro Dense, H Tiny MoE, H Small MoE), read 2026-12-07 in two copies that agree on every
+# figure kept: the ibm-granite/granite-4.0-h-tiny card copied verbatim in DocDBrown/IBMGranite4Tiny@60d949f README.md, and
+# Docker's model cards docker/model-cards@449bb31 ai/granite-4.0-{micro,h-micro,h-tiny,h-small}.md (one column each). Kept: the
+# benchmarks the other sources share. Not kept: GPQA (the card does not say which set; the shared column is Diamond),
+# AGIEval and INCLUDE (their only columns here are the Apertus report's harness), Minerva Math, GSM8K Symbolic, DeepMind
+# Math, AlpacaEval, CRUXEval, BigCodeBench, BFCL, MULTIPLE, safety. IFEval: the card's prompt-level strict accuracy.
+GRANITE_40_URL = "https://huggingface.co/ibm-granite/granite-4.0-{}"  # each model's own card (each carries the whole table)
+GRANITE_40_SETTING = ("Granite 4.0 instruct cards' Evaluation Results table (IBM, self-reported): MMLU 5-shot, MMLU-Pro 5-shot CoT, "
+                      "BBH 3-shot CoT, IFEval prompt-level strict, ArenaHard, GSM8K 8-shot, HumanEval/HumanEval+/MBPP/MBPP+ pass@1, "
+                      "MMMLU 5-shot (11 languages), MGSM 8-shot (en, es, fr, ja, zh)")
+GRANITE_40 = [  # IBM's Granite 4.0 instruct cards: one Evaluation Results table with a column per model
+    (model, GRANITE_40_URL.format(repo), f"{GRANITE_40_SETTING}; the table's column {column!r}{note}", scores)
+    for model, repo, column, note, scores in (
+        ("Granite-4.0-Micro-3B", "micro", "Micro Dense", " (named with its size here, as the card's summary gives it: plain "
+         "'Granite-4.0-Micro' would also link the catalog's OpenRouter entry 'Granite 4.0 Micro', which is H-Micro)",
+         {"mmlu": 65.98, "mmlu-pro": 44.5, "big-bench-hard": 72.48, "ifeval": 79.12, "arena-hard": 25.84, "gsm8k": 85.45,
+          "humaneval": 80, "humaneval-plus": 72, "mbpp": 72, "mbpp-plus": 64, "mmmlu": 55.14, "mgsm": 28.56}),
+        ("ibm-granite/granite-4.0-h-micro", "h-micro", "H Micro Dense", "",
+         {"mmlu": 67.43, "mmlu-pro": 43.48, "big-bench-hard": 69.36, "ifeval": 81.71, "arena-hard": 36.15, "gsm8k": 81.35,
+          "humaneval": 81, "humaneval-plus": 75, "mbpp": 73, "mbpp-plus": 64, "mmmlu": 55.19, "mgsm": 44.48}),
+        ("ibm-granite/granite-4.0-h-tiny", "h-tiny", "H Tiny MoE", "",
+         {"mmlu": 68.65, "mmlu-pro": 44.94, "big-bench-hard": 66.34, "ifeval": 78.1, "arena-hard": 35.75, "gsm8k": 84.69,
+          "humaneval": 83, "humaneval-plus": 76, "mbpp": 80, "mbpp-plus": 69, "mmmlu": 61.87, "mgsm": 45.36}),
+        ("ibm-granite/granite-4.0-h-small", "h-small", "H Small MoE", "",
+         {"mmlu": 78.44, "mmlu-pro": 55.47, "big-bench-hard": 81.62, "ifeval": 85.22, "arena-hard": 46.48, "gsm8k": 87.27,
+          "humaneval": 88, "humaneval-plus": 83, "mbpp": 84, "mbpp-plus": 71, "mmmlu": 69.69, "mgsm": 38.72}))]
+
+# IBM's Granite Code instruct models (2024-05-06): each card's model-index, read 2026-12-07 at the URL given (the stored
+# copies of IBM's own Hugging Face pages). Kept: HumanEvalSynthesis(Python) pass@1 (bigcode/humanevalpack: HumanEval's
+# 164 Python problems in HumanEvalPack's instruction prompt) as HumanEval. The cards' other figures, HumanEvalSynthesis
+# in five other languages and HumanEvalExplain/Fix, are benchmarks no other source here has; none is a general-ability
+# benchmark, so these models get a code prior only (a chat task still falls back to size: see tests/test_benchmarks.py).
+GRANITE_CODE_SETTING = ("model-index of IBM's {name} card: HumanEvalSynthesis(Python), bigcode/humanevalpack, pass@1, "
+                        "self-reported (HumanEval's 164 Python problems in HumanEvalPack's prompt)")
+GRANITE_CODE = [(f"ibm-granite/{name}", url, GRANITE_CODE_SETTING.format(name=name), {"humaneval": value}) for name, url, value in (
+    ("granite-3b-code-instruct", "https://huggingface.co/ibm-granite/granite-3b-code-instruct/blob/cd7a8ede9a244efba62b2d05d5374fdbd3be1b39/README.md", 51.2),
+    ("granite-8b-code-instruct", "https://huggingface.co/ibm-granite/granite-8b-code-instruct/blob/main/README.md", 57.9),
+    ("granite-20b-code-instruct", "https://huggingface.co/ibm-granite/granite-20b-code-instruct-GGUF/blob/main/README.md", 60.4),
+    ("granite-34b-code-instruct", "https://huggingface.co/ibm-granite/granite-34b-code-instruct/blob/main/README.md", 62.2))]
+
 # (model as the card names it, card URL, setting, {benchmark: percent}); figures as each publisher's card gives them,
 # read at the URL on CARDS_OBSERVED; only benchmarks that other sources share (MMLU, ARC/HellaSwag/TruthfulQA as the
 # Open LLM Leaderboard ran them, GSM8K, MATH, ...) so that the one-factor fit puts them on the common scale
@@ -100,6 +142,8 @@ CARDS: list[tuple[str, str, str, dict[str, float]]] = [
      "BigBenchHard, HumanEvalPlus, MBPP+, IFEval, MMLU, GPQA)",
      {"math": 96.2, "aime-2024": 80.6, "aime-2025": 78.1, "big-bench-hard": 88.6, "humaneval-plus": 91.5, "mbpp-plus": 68.3,
       "ifeval": 93.8, "mmlu": 86.4, "gpqa": 57.5}),
+    *GRANITE_CODE,
+    *GRANITE_40,
 ]
 
 
@@ -239,15 +283,39 @@ def heldout(mirrors: Path) -> None:
             print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability})")
 
 
+def coverage() -> None:
+    """Coverage by source of the data file as shipped (BENCHMARKS.md's table): results, results linked, catalog entries
+    linked, entries whose prior rests on that source alone; then the entries with a prior, per ability."""
+    catalog = load_shipped()
+    doc = json.loads(OUT.read_text())
+    links = bm.link_all(doc["results"], bm.catalog_index(catalog.raw))
+    priors = bm.priors_from_fit(bm._best_scores(doc, links), doc["fit"])
+    by_entry: dict[str, set[str]] = {}
+    for r, linked in zip(doc["results"], links):
+        for eid in linked:
+            by_entry.setdefault(eid, set()).add(r["source"])
+    print("| source | results | linked | catalog entries | only this source |\n|---|---|---|---|---|")
+    for sid, s in doc["sources"].items():
+        mine = [linked for r, linked in zip(doc["results"], links) if r["source"] == sid]
+        entries = {e for linked in mine for e in linked}
+        alone = sum(1 for e in entries if e in priors and by_entry[e] == {sid})
+        print(f"| {s['name']} ({s['license']}) | {len(mine):,} | {sum(1 for x in mine if x):,} | {len(entries)} | {alone} |")
+    per = {a: sum(1 for row in priors.values() if a in row) for a in bm.ABILITIES}
+    print(f"{len(priors)} of {len(catalog.raw)} entries have a benchmark prior ({', '.join(f'{a} {n}' for a, n in per.items())})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mirrors", default="/work/.mirror")
     ap.add_argument("--observed", default="2026-12-07")
     ap.add_argument("--heldout", action="store_true", help="only print the rank correlations with held-out sources")
+    ap.add_argument("--coverage", action="store_true", help="only print the coverage by source of the shipped data file")
     args = ap.parse_args()
     mirrors = Path(args.mirrors)
     if args.heldout:
         return heldout(mirrors)
+    if args.coverage:
+        return coverage()
     results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + report_results()
     results = sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"]))
     catalog = load_shipped()

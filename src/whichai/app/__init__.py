@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from whichai.decide.recommendation import Recommendation
     from whichai.measure.metrics import ModelSummary
     from whichai.report import Rendered
+    from whichai.report.document import ReportDocument
     from whichai.store import Store
 
 
@@ -211,7 +212,7 @@ def run_recommendation(store: Store, run_id: str, *, profile: Profile | str | Pa
 
 
 def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None,
-                 recommendation: Recommendation | None = None) -> dict[str, Any]:
+                 recommendation: Recommendation | None = None) -> ReportDocument:
     """The report document of a run, showing ``recommendation`` (made here for ``profile`` when None)."""
     from whichai.report.build import build_report as build
 
@@ -220,7 +221,7 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
     return build(store, run_id, lang=lang, catalog=catalog, recommendation=recommendation)
 
 
-def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
+def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> ReportDocument:
     """The report document of a profile's recommendation over the catalog, without a run (the dashboard's profile page)."""
     from whichai.report.build import build_recommendation_doc as build
 

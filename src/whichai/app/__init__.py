@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from datetime import date
 
     from whichai.decide.profile import Profile
-    from whichai.decide.recommendation import Recommendation
+    from whichai.decide.recommendation import Recommendation, RunFacts
+    from whichai.decide.tco import CapacityFigure
+    from whichai.measure.load.store import CapacityEntry
     from whichai.measure.metrics import ModelSummary
     from whichai.report import Rendered
     from whichai.report.document import ReportDocument
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 class RunMeasurements:
     """What decide gets from a stored run: per-model figures over answered cases, and completeness."""
 
-    run: dict[str, Any]  # {id, status, task, cases, models, calls, answered, errors}
+    run: RunFacts
     measurements: list[dict[str, Any]]  # one per model that answered at least one case
     summaries: list[ModelSummary]  # metrics.summarise as stored (every model of the run)
 
@@ -73,7 +75,7 @@ def run_measurements(store: Store, run_id: str, summaries: list[ModelSummary] | 
         summaries = [s.with_identity(identity[s.model].summary_keys()) for s in summaries]
     found = run_summary(store, run["id"], summaries)
     assert found is not None  # resolve_run found the run
-    info = {
+    info: RunFacts = {
         "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found.cases,
         "models": found.models, "calls": found.expected_results, "answered": found.answered,
         "scored": found.scored, "errors": found.errors, "partial": found.partial,
@@ -114,7 +116,7 @@ def recommend(
     only: Iterable[str] | None = None,
     only_measured: bool = False,
     summaries: list[ModelSummary] | None = None,
-    capacity: list[dict[str, Any]] | None = None,
+    capacity: list[CapacityFigure] | None = None,
     today: date | None = None,
     view: Any = None,
 ) -> Recommendation:
@@ -167,11 +169,17 @@ def warm(profile: Profile | str | Path | None, catalog_file: str | Path | None =
     return warm_view(load_needs(profile), load_catalog(catalog_file), more=more)
 
 
-def _capacity(store: Store) -> list[dict[str, object]]:
-    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide (as its dicts)."""
+def _capacity(store: Store) -> list[CapacityFigure]:
+    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
     from whichai.measure.load.store import capacity_entries
 
-    return [c.to_json() for c in capacity_entries(store)]
+    return [capacity_figure(c) for c in capacity_entries(store)]
+
+
+def capacity_figure(c: CapacityEntry) -> CapacityFigure:
+    """A measured capacity entry as decide reads it (its fields, in their order)."""
+    return {"model": c.model, "serves": c.serves, "tokens_per_s": c.tokens_per_s, "hardware": c.hardware, "source": c.source,
+            "origin": c.origin, "concurrency": c.concurrency, "sweep_id": c.sweep_id}
 
 
 def remember_run_profile(store: Store, run_id: str, profile: Profile) -> None:

@@ -14,6 +14,7 @@ import typer
 from whichai.cli.options import lang_option
 
 if TYPE_CHECKING:
+    from whichai.decide.tco import CapacityFigure
     from whichai.decide.tco_compare import TcoDocument
 
 HELP = (
@@ -70,19 +71,20 @@ def tco_cmd(
         raise typer.Exit(1)
 
 
-def _measured_capacity(db: Optional[Path]) -> list[dict[str, object]]:
+def _measured_capacity(db: Optional[Path]) -> list[CapacityFigure]:
     """Capacity measured by `whichai load` and stored in the database (none when there is no database)."""
     from whichai.paths import default_db_path
 
     path = db or default_db_path()
     if db is None and not path.exists():
         return []
+    from whichai.app import capacity_figure
     from whichai.measure.load.store import capacity_entries
     from whichai.store import Store
 
     store = Store.open(path, create=False)
     try:
-        return [c.to_json() for c in capacity_entries(store)]  # decide reads them as dicts
+        return [capacity_figure(c) for c in capacity_entries(store)]
     finally:
         store.close()
 

@@ -46,6 +46,7 @@ from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, 
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
     MAX_RENTED_GPUS,
+    CapacityFigure,
     Mode,
     Ops,
     PerRequest,
@@ -571,7 +572,7 @@ def is_self_hosted(measurement: dict[str, Any] | None, entry: Any) -> bool:
 # candidates --------------------------------------------------------------------------------------------
 
 
-def capacity_entries(profile: Profile, capacity: list[dict[str, Any]] | None) -> tuple[Throughput, ...]:
+def capacity_entries(profile: Profile, capacity: list[CapacityFigure] | None) -> tuple[Throughput, ...]:
     """The profile's own capacity figures (origin ``profile``) and the measured ones passed in."""
     own = [Throughput.of(c.model_dump(), "profile") for c in profile.capacity]
     return (*own, *(Throughput.of(c, "measured") for c in capacity or []))
@@ -593,7 +594,7 @@ def _candidate(m: Model, static: Static, settled: Settled, today: date, profile:
 
 
 def build_candidate(
-    model_id: str, entry: Any, measurement: dict[str, Any] | None, profile: Profile, today: date | None = None, capacity: list[dict[str, Any]] | None = None,
+    model_id: str, entry: Any, measurement: dict[str, Any] | None, profile: Profile, today: date | None = None, capacity: list[CapacityFigure] | None = None,
 ) -> Candidate:
     """One model as the user could use it under ``profile`` at ``today`` (default: the system date),
     its modes priced at the profile's volume; ``capacity``: measured throughput entries (the profile's
@@ -656,7 +657,7 @@ def measured_candidates(measurements: list[dict[str, Any]] | None, resolve: Reso
 
 def build_candidates(
     profile: Profile, entries: list[Any], measurements: list[dict[str, Any]] | None, resolve: Callable[[str], Any],
-    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request

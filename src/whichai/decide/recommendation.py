@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from whichai import clock
 from whichai.decide.assemble import build_document
@@ -23,6 +23,23 @@ from whichai.decide.ownership import model_row, tco_summary
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
+from whichai.decide.tco import CapacityFigure
+
+
+class RunFacts(TypedDict):
+    """A run's completeness as decide is given it (``whichai.app.run_measurements``), shown with the verdict."""
+
+    id: str
+    status: str  # running | complete | interrupted
+    task: str | None
+    cases: int
+    models: int
+    calls: int  # cases x models
+    answered: int
+    scored: int | None
+    errors: int
+    partial: bool
+
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -40,7 +57,7 @@ class Inputs:
     view: CatalogView
     measurements: list[dict[str, Any]] | None = None
     only: list[str] | None = None
-    capacity: list[dict[str, Any]] | None = None
+    capacity: list[CapacityFigure] | None = None
     today: date | None = None
 
     def outcome(self, profile: Profile, lean: bool = False) -> Outcome:
@@ -270,8 +287,8 @@ def recommend(
     measurements: list[dict[str, Any]] | None = None,
     lang: str = "en",
     only: list[str] | None = None,
-    capacity: list[dict[str, Any]] | None = None,
-    run: dict[str, Any] | None = None,
+    capacity: list[CapacityFigure] | None = None,
+    run: RunFacts | None = None,
     today: date | None = None,
     view: CatalogView | None = None,
 ) -> Recommendation:
@@ -324,7 +341,7 @@ def profile_changes(profile: Profile) -> Iterator[tuple[str, Profile]]:
             yield key, profile.model_copy(update=change(profile))
 
 
-def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
+def _run_info(run: RunFacts | None) -> dict[str, Any] | None:
     if run is None:
         return None
     info: dict[str, Any] = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "scored", "errors")}
@@ -333,7 +350,7 @@ def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
     return info
 
 
-def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | None) -> Recommendation:
+def _recommend(profile: Profile, inp: Inputs, lang: str, run: RunFacts | None) -> Recommendation:
     if profile.task is None and run and run.get("task"):  # the decision's task: a tune measured on it counts
         profile = profile.model_copy(update={"task": str(run["task"])})
     out = inp.outcome(profile)

@@ -20,10 +20,10 @@ figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, Required, TypedDict
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
 from whichai.decide.i18n import LANGS, num, t
@@ -354,6 +354,20 @@ def _measured_seconds(measurement: dict[str, Any], volume: TokensPerRequest) -> 
     return None
 
 
+class CapacityFigure(TypedDict, total=False):
+    """A measured throughput figure as decide is given it: ``whichai load``'s capacity entries
+    (:class:`whichai.measure.load.store.CapacityEntry`, field by field)."""
+
+    model: str
+    serves: str | None
+    tokens_per_s: Required[float]  # input + output, all streams
+    hardware: str | None
+    source: str | None
+    origin: str
+    concurrency: int
+    sweep_id: str
+
+
 class Throughput(NamedTuple):
     """A capacity figure: tokens a second (input + output, all streams) of a model on some hardware."""
 
@@ -364,7 +378,7 @@ class Throughput(NamedTuple):
     origin: str  # profile (stated in it) | measured (a load test)
 
     @classmethod
-    def of(cls, figure: dict[str, Any], origin: str) -> Throughput:
+    def of(cls, figure: Mapping[str, Any], origin: str) -> Throughput:
         return cls(str(figure.get("model", "")), float(figure["tokens_per_s"]), figure.get("hardware"), figure.get("source"),
                    figure.get("origin") or origin)
 

@@ -29,7 +29,7 @@ from whichai import clock
 from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, build_candidate
 from whichai.decide.profile import Profile
-from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
+from whichai.decide.tco import CapacityFigure, Mode, break_even, cheapest, payback_months, weakest
 from whichai.errors import InputError, UnknownModelError, did_you_mean
 
 SCHEMA = "whichai.tco/1"
@@ -190,7 +190,7 @@ def _break_even(a: TcoRow, ma: Mode, b: TcoRow, mb: Mode, profile: Profile) -> T
 
 
 def compare(
-    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict[str, Any]] | None = None, today: date | None = None,
+    profile: Profile, catalog: Any, a: str, b: str, capacity: list[CapacityFigure] | None = None, today: date | None = None,
     modes: tuple[str | None, str | None] = (None, None),
 ) -> TcoDocument:
     """The ``whichai tco`` document for models ``a`` and ``b`` under ``profile`` (``modes``: cost

@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from datetime import date
 
+    from whichai.decide.measurement import Measurement
     from whichai.decide.profile import Profile
     from whichai.decide.recommendation import Recommendation, RunFacts
     from whichai.decide.tco import CapacityFigure
@@ -38,11 +39,11 @@ class RunMeasurements:
     """What decide gets from a stored run: per-model figures over answered cases, and completeness."""
 
     run: RunFacts
-    measurements: list[dict[str, Any]]  # one per model that answered at least one case
+    measurements: list[Measurement]  # one per model that answered at least one case
     summaries: list[ModelSummary]  # metrics.summarise as stored (every model of the run)
 
 
-def answered_only(summary: ModelSummary) -> dict[str, Any] | None:
+def answered_only(summary: ModelSummary) -> Measurement | None:
     """A model's run summary as decide reads it: figures over the cases it answered (None if none).
 
     An interrupted or partly failed run must not count the unanswered cases as failures of the
@@ -51,7 +52,7 @@ def answered_only(summary: ModelSummary) -> dict[str, Any] | None:
     """
     if summary.answered <= 0:
         return None
-    m = summary.to_json()  # decide reads a model's measurements as a mapping
+    m = cast("Measurement", summary.to_json())  # its keys and types: tests/test_decide_measured.py checks them
     m["cases_in_task"] = summary.cases
     m["cases"] = summary.scored
     return m

@@ -18,6 +18,7 @@ from whichai.decide.assemble import build_document
 from whichai.decide.catalog_view import CatalogView, catalog_age
 from whichai.decide.constraints import Candidate, Reason
 from whichai.decide.document import Decision
+from whichai.decide.measurement import Measurement
 from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
 from whichai.decide.ownership import model_row, tco_summary
 from whichai.decide.profile import Profile
@@ -55,7 +56,7 @@ class Inputs:
     """What every pass of the pipeline shares: the catalog, the measurements and the filters."""
 
     view: CatalogView
-    measurements: list[dict[str, Any]] | None = None
+    measurements: list[Measurement] | None = None
     only: list[str] | None = None
     capacity: list[CapacityFigure] | None = None
     today: date | None = None
@@ -284,7 +285,7 @@ class Recommendation:
 def recommend(
     profile: Profile,
     catalog: Any,
-    measurements: list[dict[str, Any]] | None = None,
+    measurements: list[Measurement] | None = None,
     lang: str = "en",
     only: list[str] | None = None,
     capacity: list[CapacityFigure] | None = None,

@@ -63,3 +63,13 @@ def test_the_tree_counts_zero_and_the_tool_says_so(counter, capsys: pytest.Captu
     assert counter.crossings() == {}
     assert counter.main([]) == 0
     assert capsys.readouterr().out.startswith("dict[str, Any] across package boundaries: 0 ")
+
+
+def test_loose_counts_a_bare_dict_and_a_mapping_of_object_too(counter, tmp_path: Path) -> None:
+    files = {**LOW, "decide/more.py": "from collections.abc import Mapping\n\ndef bare(x: dict) -> int:\n    return 0\n\n"
+                                      "def objects(x: int) -> Mapping[str, object]:\n    return {}\n",
+             "cli/__init__.py": "from whichai.decide.more import bare, objects\n\nbare({})\nobjects(1)\n"}
+    counter.ROOT = _tree(tmp_path, files)
+    assert counter.crossings() == {}
+    counter.LOOSE = True
+    assert counter.crossings() == {("whichai.decide.more", "bare"): {"cli"}, ("whichai.decide.more", "objects"): {"cli"}}

@@ -4,6 +4,7 @@ is combined with the prior as if the prior were PRIOR_CASES cases, so one lucky 
 
 from __future__ import annotations
 
+import types
 from datetime import date
 
 import pytest
@@ -73,3 +74,43 @@ def test_the_reason_states_n_and_the_prior_in_both_languages(catalog, lang: str,
     assert f"4 {word} 13" in text and str(PRIOR_CASES) in text
     if lang == "id":
         assert "0," in text  # the prior in the Indonesian number format
+
+
+def test_a_run_summary_as_decide_is_given_it_has_the_measurement_type() -> None:
+    """app.answered_only hands decide a summary's JSON as a ``Measurement``: every key it writes is
+    declared there, with the declared type."""
+    from whichai.app import answered_only
+    from whichai.decide.measurement import Measurement
+    from whichai.measure.metrics import Consistency, LangRate, ModelSummary
+
+    summary = ModelSummary(
+        model="ollama/llama3.1:8b", cases=12, answered=10, scored=9, passed=6.5, pass_rate=6.5 / 9, pass_rate_ci95=(0.4, 0.9),
+        errors=2, judge_errors=1, missing=0, partial=True, latency_p50_s=0.8, latency_p95_s=1.9, ttft_p50_s=0.2,
+        output_tokens_per_s=41.0, input_tokens_mean=120.0, output_tokens_mean=80.5, tokens_counted=True, cost_usd=None,
+        cost_per_1000_cases_usd=None, price_source=None, by_lang={"id": LangRate(5, 5, 3, 0.6, (0.2, 0.9))},
+        consistency=Consistency(9, 7, 7 / 9, 3), judged=True, judge_cost_usd=0.01,
+        identity={"self_hosted": True, "hardware": "rtx-4090", "serves": "meta/llama-3.1-8b", "params_b": 8.0},
+    )
+    m = answered_only(summary)
+    assert m is not None and m["cases"] == 9 and m["cases_in_task"] == 12
+    assert _conforms(m, Measurement), m
+
+
+def _conforms(value: object, kind: object) -> bool:
+    """``value`` has the type ``kind`` (a TypedDict, a union, list[X], dict[str, X] or a plain class; no
+    int for a float, no bool for an int), a key not declared in a TypedDict failing it."""
+    import typing
+
+    if typing.is_typeddict(kind):
+        hints = typing.get_type_hints(kind)
+        return isinstance(value, dict) and set(value) <= set(hints) and all(_conforms(v, hints[k]) for k, v in value.items())
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin in (typing.Union, types.UnionType):
+        return any(_conforms(value, a) for a in args)
+    if origin is list:
+        return isinstance(value, list) and all(_conforms(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(k, str) and _conforms(v, args[1]) for k, v in value.items())
+    if kind is type(None):
+        return value is None
+    return type(value) is kind

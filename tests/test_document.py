@@ -8,16 +8,19 @@ import io
 import json
 import random
 import re
+import types
+import typing
 from datetime import date
 
 import pytest
+from pydantic import BaseModel
 from rich.console import Console
 from test_decide_data import entries, raw_catalog
 
 from whichai import app
 from whichai.cli.decision_view import render
 from whichai.criteria import CRITERION_IDS
-from whichai.decide import recommend
+from whichai.decide import document, document_json, recommend
 from whichai.decide.catalog_view import RawEntry
 from whichai.decide.criteria_scores import PRIOR_CASES
 from whichai.decide.document import ORIGINS, SCHEMA, Decision
@@ -303,3 +306,67 @@ def test_every_model_the_document_names_has_its_reasons() -> None:
     for model in named & set(rows):
         assert rows[model].detailed and all(c.reason is not None for c in rows[model].criteria.values()), model
         assert next(m for m in doc.tco.models if m.model == model).detailed
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _json_type(annotation: object) -> str:
+    """A model field's annotation as document_json writes it (``Texts`` -> ``TextsJSON``, Any -> JSONValue)."""
+    aliases = {repr(v): n for n, v in vars(document).items() if n[:1].isupper() and typing.get_origin(v) in (typing.Literal, typing.Union)}
+    if repr(annotation) in aliases:
+        return aliases[repr(annotation)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.__name__ + "JSON"
+    if annotation is typing.Any:
+        return "JSONValue"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_json_type(a) for a in args)
+    if origin is typing.Literal:
+        return "Literal[" + ", ".join(json.dumps(a) for a in args) + "]"
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_json_type(a) for a in args)}]"
+    return "None" if annotation is type(None) else getattr(annotation, "__name__", repr(annotation))
+
+
+def _fields(shape: type) -> dict[str, str]:
+    """A TypedDict's keys and their annotations as written."""
+    return {k: str(getattr(v, "__forward_arg__", v)).replace("'", "\"") for k, v in shape.__annotations__.items()}
+
+
+def test_the_json_types_say_the_models_shape_field_by_field() -> None:
+    """document_json's TypedDict and document's models: the same classes, keys (by alias) and types."""
+    todo, seen = [Decision], set()
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        shape = getattr(document_json, model.__name__ + "JSON")
+        expected = {f.alias or name: _json_type(f.annotation) for name, f in model.model_fields.items()}
+        assert _fields(shape) == expected, model.__name__
+        assert shape.__required_keys__ == set(expected), model.__name__  # model_dump writes every field
+        todo.extend(m for f in model.model_fields.values() for m in _models_in(f.annotation))
+    typed = {n for n, v in vars(document_json).items() if typing.is_typeddict(v)}
+    assert typed == {m.__name__ + "JSON" for m in seen}, "a JSON type without its model"
+
+
+def test_a_dumped_document_has_the_keys_its_json_type_names() -> None:
+    doc = recommend(Profile(), entries(), [measurement("openai/gpt-4o-mini", 0.9)]).to_json()
+
+    def check(value: object, shape: type) -> None:
+        assert isinstance(value, dict) and set(value) == set(_fields(shape)), shape.__name__
+        for key, annotation in _fields(shape).items():
+            name = annotation.split(" | ")[0]
+            inner = getattr(document_json, name, None)
+            if typing.is_typeddict(inner) and value[key] is not None:
+                check(value[key], inner)
+            elif name.startswith("list[") and typing.is_typeddict(vars(document_json).get(name[5:-1])):
+                for item in value[key]:
+                    check(item, getattr(document_json, name[5:-1]))
+
+    check(doc, document_json.DecisionJSON)

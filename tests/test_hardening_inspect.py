@@ -72,3 +72,23 @@ def test_read_gguf_refuses_a_device_and_a_fifo(tmp_path):
     if os.path.exists("/dev/zero"):
         with pytest.raises(FileInputError, match="not a regular file"):
             read_gguf("/dev/zero")
+
+
+def test_metadata_of_the_wrong_kind_is_shown_not_a_traceback(tmp_path):
+    """A token list given as one number and a file type given as an array (a malformed or hostile file):
+    summarise shows what is there (strict mypy found both: len() of a number, an unhashable dict key)."""
+    from whichai.catalog.gguf import summarise
+
+    def kv_u32(key: str, value: int) -> bytes:
+        k = key.encode()
+        return struct.pack("<Q", len(k)) + k + struct.pack("<I", 4) + struct.pack("<I", value)
+
+    def kv_u32_array(key: str, values: list[int]) -> bytes:
+        k = key.encode()
+        return struct.pack("<Q", len(k)) + k + struct.pack("<IIQ", 9, 4, len(values)) + b"".join(struct.pack("<I", v) for v in values)
+
+    body = _kv_string("general.architecture", "llama") + kv_u32("tokenizer.ggml.tokens", 7) + kv_u32_array("general.file_type", [15, 1])
+    path = tmp_path / "odd.gguf"
+    path.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 0, 3) + body)
+    info = summarise(path)
+    assert info["vocab_size"] is None and info["quantization"] == "[15, 1]"

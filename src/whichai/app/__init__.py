@@ -18,15 +18,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from datetime import date
 
+    from whichai.decide.measurement import Measurement
     from whichai.decide.profile import Profile
-    from whichai.decide.recommendation import Recommendation
+    from whichai.decide.recommendation import Recommendation, RunFacts
+    from whichai.decide.tco import CapacityFigure
+    from whichai.measure.load.store import CapacityEntry
     from whichai.measure.metrics import ModelSummary
     from whichai.report import Rendered
+    from whichai.report.document import ReportDocument
     from whichai.store import Store
 
 
@@ -34,12 +38,12 @@ if TYPE_CHECKING:
 class RunMeasurements:
     """What decide gets from a stored run: per-model figures over answered cases, and completeness."""
 
-    run: dict[str, Any]  # {id, status, task, cases, models, calls, answered, errors}
-    measurements: list[dict[str, Any]]  # one per model that answered at least one case
+    run: RunFacts
+    measurements: list[Measurement]  # one per model that answered at least one case
     summaries: list[ModelSummary]  # metrics.summarise as stored (every model of the run)
 
 
-def answered_only(summary: ModelSummary) -> dict[str, Any] | None:
+def answered_only(summary: ModelSummary) -> Measurement | None:
     """A model's run summary as decide reads it: figures over the cases it answered (None if none).
 
     An interrupted or partly failed run must not count the unanswered cases as failures of the
@@ -48,7 +52,7 @@ def answered_only(summary: ModelSummary) -> dict[str, Any] | None:
     """
     if summary.answered <= 0:
         return None
-    m = summary.to_json()  # decide reads a model's measurements as a mapping
+    m = cast("Measurement", summary.to_json())  # its keys and types: tests/test_decide_measured.py checks them
     m["cases_in_task"] = summary.cases
     m["cases"] = summary.scored
     return m
@@ -72,7 +76,7 @@ def run_measurements(store: Store, run_id: str, summaries: list[ModelSummary] | 
         summaries = [s.with_identity(identity[s.model].summary_keys()) for s in summaries]
     found = run_summary(store, run["id"], summaries)
     assert found is not None  # resolve_run found the run
-    info = {
+    info: RunFacts = {
         "id": run["id"], "status": run["status"], "task": run.get("task_name"), "cases": found.cases,
         "models": found.models, "calls": found.expected_results, "answered": found.answered,
         "scored": found.scored, "errors": found.errors, "partial": found.partial,
@@ -113,7 +117,7 @@ def recommend(
     only: Iterable[str] | None = None,
     only_measured: bool = False,
     summaries: list[ModelSummary] | None = None,
-    capacity: list[dict[str, Any]] | None = None,
+    capacity: list[CapacityFigure] | None = None,
     today: date | None = None,
     view: Any = None,
 ) -> Recommendation:
@@ -166,11 +170,17 @@ def warm(profile: Profile | str | Path | None, catalog_file: str | Path | None =
     return warm_view(load_needs(profile), load_catalog(catalog_file), more=more)
 
 
-def _capacity(store: Store) -> list[dict[str, object]]:
-    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide (as its dicts)."""
+def _capacity(store: Store) -> list[CapacityFigure]:
+    """Capacity measured by load sweeps stored next to the runs (``whichai load``), for decide."""
     from whichai.measure.load.store import capacity_entries
 
-    return [c.to_json() for c in capacity_entries(store)]
+    return [capacity_figure(c) for c in capacity_entries(store)]
+
+
+def capacity_figure(c: CapacityEntry) -> CapacityFigure:
+    """A measured capacity entry as decide reads it (its fields, in their order)."""
+    return {"model": c.model, "serves": c.serves, "tokens_per_s": c.tokens_per_s, "hardware": c.hardware, "source": c.source,
+            "origin": c.origin, "concurrency": c.concurrency, "sweep_id": c.sweep_id}
 
 
 def remember_run_profile(store: Store, run_id: str, profile: Profile) -> None:
@@ -211,7 +221,7 @@ def run_recommendation(store: Store, run_id: str, *, profile: Profile | str | Pa
 
 
 def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = None, catalog: Any = None,
-                 recommendation: Recommendation | None = None) -> dict[str, Any]:
+                 recommendation: Recommendation | None = None) -> ReportDocument:
     """The report document of a run, showing ``recommendation`` (made here for ``profile`` when None)."""
     from whichai.report.build import build_report as build
 
@@ -220,7 +230,7 @@ def build_report(store: Store, run_id: str, *, lang: str = "en", profile: Any = 
     return build(store, run_id, lang=lang, catalog=catalog, recommendation=recommendation)
 
 
-def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
+def build_recommendation_doc(profile: Any = None, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> ReportDocument:
     """The report document of a profile's recommendation over the catalog, without a run (the dashboard's profile page)."""
     from whichai.report.build import build_recommendation_doc as build
 

@@ -40,7 +40,7 @@ def load_catalog(user_file: str | Path | None = None) -> Catalog:
     return merge_user_file(catalog, user_file)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type[Catalog]:
     if name == "Catalog":
         from whichai.catalog.catalog import Catalog
 

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from whichai import clock
 from whichai.i18n import text
 
+if TYPE_CHECKING:
+    from whichai.catalog.catalog import Catalog, CatalogDocument
 
-def age(catalog, today: date | None = None) -> dict:
+
+class SourceAge(TypedDict):
+    oldest_as_of: str | None
+    newest_as_of: str | None
+    age_days: int | None  # from the oldest snapshot to today
+    snapshots: dict[str, str]  # upstream data set -> its snapshot date
+    built: str | None
+
+
+def age(catalog: Catalog | CatalogDocument, today: date | None = None) -> SourceAge:
     """{oldest_as_of, newest_as_of, age_days, snapshots, built}.
 
     Over the three upstream snapshots (osai-index, MOF, models.dev). ``age_days`` counts from the

@@ -73,7 +73,7 @@ def _undated(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     return toks, None
 
 
-class LinkIndex(dict):
+class LinkIndex(dict[tuple[str, ...], set[str]]):
     """Tokens of a key -> entry ids; ``dates``: each undated base -> the snapshot dates (None: undated) the catalog has."""
 
     dates: dict[tuple[str, ...], set[str | None]]
@@ -132,7 +132,7 @@ def link(model: str, index: dict[tuple[str, ...], set[str]]) -> list[str] | None
 # fitting (run by the import tool) ----------------------------------------------------------------
 
 
-def _best_scores(doc: dict, links: list[tuple[str, ...]]) -> dict[str, dict[str, tuple[float, str, str]]]:
+def _best_scores(doc: dict[str, Any], links: list[tuple[str, ...]]) -> dict[str, dict[str, tuple[float, str, str]]]:
     """entry -> benchmark -> (best score, source, model as named); ``links[i]``: the entries result i links to."""
     best: dict[str, dict[str, tuple[float, str, str]]] = {}
     for r, linked in zip(doc["results"], links):
@@ -180,7 +180,7 @@ def _phi(x: float) -> float:
     return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
 
 
-def fit_priors(doc: dict, links: list[tuple[str, ...]]) -> dict[str, dict[str, list[float]]]:
+def fit_priors(doc: dict[str, Any], links: list[tuple[str, ...]]) -> dict[str, dict[str, list[float]]]:
     """The fit stored in the data file: ability -> benchmark -> [a, c, σ] (the one-factor model of the
     module docstring over the entries the results link to now)."""
     best = _best_scores(doc, links)
@@ -271,12 +271,13 @@ def active_data_path() -> Path:
 
 
 @cache
-def data() -> dict:
+def data() -> dict[str, Any]:
     """The benchmark data in use (:func:`active_data_path`; empty when the file is missing)."""
     path = active_data_path()
     if not path.exists():
         return {"sources": {}, "benchmarks": {}, "results": [], "fit": {}}
-    return json.loads(path.read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return found
 
 
 def reset() -> None:
@@ -285,12 +286,12 @@ def reset() -> None:
         f.cache_clear()
 
 
-def catalog_index(entries: Iterable[dict]) -> dict[tuple[str, ...], set[str]]:
+def catalog_index(entries: Iterable[dict[str, Any]]) -> dict[tuple[str, ...], set[str]]:
     """The link index of catalog entries (dicts with id, name, aliases, hf_repo)."""
     return link_index((e["id"], e.get("name"), e.get("aliases") or [], e.get("hf_repo")) for e in entries)
 
 
-def link_all(results: list[dict], index: dict[tuple[str, ...], set[str]]) -> list[tuple[str, ...]]:
+def link_all(results: list[dict[str, Any]], index: dict[tuple[str, ...], set[str]]) -> list[tuple[str, ...]]:
     """The entries each result links to (``()`` when unlinked), one name looked up once."""
     names: dict[str, tuple[str, ...]] = {}
     for r in results:
@@ -479,7 +480,7 @@ class LineEstimate:
         return round(self.prior.se + ESTIMATE_SE, 4)
 
 
-def _tier(e: dict) -> tuple[str, float] | None:
+def _tier(e: dict[str, Any]) -> tuple[str, float] | None:
     """("size", effective B) for downloadable weights, ("price", blended USD/Mtok) for an API model; None when unknown."""
     params, active, price = e.get("params_b"), e.get("active_params_b"), e.get("price_usd_per_mtok") or {}
     if e.get("weights_downloadable") and params:
@@ -491,7 +492,7 @@ def _tier(e: dict) -> tuple[str, float] | None:
 
 
 @cache
-def _raw_entries() -> dict[str, dict]:
+def _raw_entries() -> dict[str, dict[str, Any]]:
     """The active catalog document's entries by id (read once per process; no validation)."""
     from whichai.catalog.catalog import active_path, read_document
 
@@ -500,10 +501,10 @@ def _raw_entries() -> dict[str, dict]:
 
 
 @cache
-def _lines() -> dict[tuple[str, str], list[tuple[str, float, dict]]]:
+def _lines() -> dict[tuple[str, str], list[tuple[str, float, dict[str, Any]]]]:
     """(lab, basis) -> [(release date, tier, entry)] of the benchmarked entries (once per process)."""
     covered = _priors()
-    out: dict[tuple[str, str], list[tuple[str, float, dict]]] = {}
+    out: dict[tuple[str, str], list[tuple[str, float, dict[str, Any]]]] = {}
     for eid, e in _raw_entries().items():
         tier, line = _tier(e), e.get("lab") or e.get("provider")
         if eid in covered and tier and e.get("release_date") and line:

@@ -23,6 +23,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 # sources --------------------------------------------------------------------------------------
 
@@ -162,7 +163,7 @@ class SourceFormatError(ValueError):
     """A source's file is not in the format its reader knows."""
 
 
-def aider_results(tree: Tree) -> list[dict]:
+def aider_results(tree: Tree) -> list[dict[str, Any]]:
     """Aider's polyglot and code-editing leaderboards (YAML lists; ``pass_rate_2`` in percent)."""
     import yaml
 
@@ -187,7 +188,7 @@ def aider_results(tree: Tree) -> list[dict]:
     return out
 
 
-def llmstats_results(tree: Tree) -> list[dict]:
+def llmstats_results(tree: Tree) -> list[dict[str, Any]]:
     """LLM Stats: ``data/organizations/<org>/models/<model>/benchmarks.json``, the benchmarks of :data:`LLMSTATS_KEEP`."""
     out = []
     paths = [p for p in tree.ls("data/organizations") if p.endswith("/benchmarks.json")]
@@ -209,7 +210,7 @@ def llmstats_results(tree: Tree) -> list[dict]:
     return out
 
 
-def evalplus_results(tree: Tree) -> list[dict]:
+def evalplus_results(tree: Tree) -> list[dict[str, Any]]:
     """EvalPlus ``results.json``: model -> {"pass@1": {"humaneval+": %, "mbpp+": %}}."""
     data = json.loads(tree.read("results.json"))
     if not isinstance(data, dict):
@@ -228,9 +229,9 @@ def _oll_kept(name: str) -> bool:
     return name in OLL_CONVERSIONS or ("/" in name and name.split("/")[0].lower() in OLL_PUBLISHERS)
 
 
-def openllm_results(tree: Tree) -> list[dict]:
+def openllm_results(tree: Tree) -> list[dict[str, Any]]:
     """The report's snapshots: each kept model's row in the latest snapshot that has it: [name, (revision,) average, ARC, HellaSwag, MMLU, TruthfulQA]."""
-    latest: dict[str, tuple[str, list]] = {}
+    latest: dict[str, tuple[str, list[float]]] = {}
     for path in sorted(tree.ls("data")):
         if not path.endswith(".json"):
             continue
@@ -255,13 +256,13 @@ def openllm_results(tree: Tree) -> list[dict]:
     return out
 
 
-def openllm_final_results(tree: Tree) -> list[dict]:
+def openllm_final_results(tree: Tree) -> list[dict[str, Any]]:
     """The final v1 table (``csv/huggingface_v1.csv``): the kept publishers' models and :data:`OLL_CONVERSIONS`,
     each model's row with the highest average (the table lists some models once per precision)."""
     rows = list(csv.DictReader(io.StringIO(tree.read(SOURCES["openllm-final"]["path"]))))
     if not rows or not {"fullname", "average", *(c for c, _ in OLL_FINAL_COLUMNS)} <= set(rows[0]):
         raise SourceFormatError("openllm-final: the CSV lacks the v1 leaderboard's columns")
-    best: dict[str, dict] = {}
+    best: dict[str, dict[str, Any]] = {}
     for r in rows:
         name = r["fullname"]
         if _oll_kept(name) and (name not in best or float(r["average"]) > float(best[name]["average"])):

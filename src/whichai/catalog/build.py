@@ -19,10 +19,12 @@ import json
 import re
 import statistics
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from whichai import clock
 from whichai.catalog import curation, licenses, lifecycle
+from whichai.catalog.catalog import CatalogDocument, Issue
 from whichai.catalog.naming import model_key, params_from_name, slug
 from whichai.catalog.openness import Evidence, classify
 from whichai.catalog.upstream import (
@@ -52,7 +54,7 @@ def _has_variant_word(name: str) -> bool:
     return model_key(None, name, True) != model_key(None, name, False)
 
 
-def _index(entries: dict[str, dict]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _index(entries: dict[str, dict[str, Any]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Lookup by HF repo and by name. Entries served by API are chat models: they are found under a
     '|chat' key only, so a base checkpoint's name never links to a host's chat model by accident."""
     by_hf: dict[str, str] = {}
@@ -69,7 +71,7 @@ def _index(entries: dict[str, dict]) -> tuple[dict[str, str], dict[str, list[str
     return by_hf, by_name
 
 
-def _candidates(by_name: dict, entries: dict, name: str, derivative: bool = False) -> list[str]:
+def _candidates(by_name: dict[str, Any], entries: dict[str, Any], name: str, derivative: bool = False) -> list[str]:
     """Entries a MOF / osai-index name may be. A name without "instruct" or "chat" is a base checkpoint
     (never a host's chat model), unless the source names the model it was fine-tuned from (``derivative``:
     osai-index's Hermes-4-70B on Llama-3.1-70B is a chat model)."""
@@ -80,13 +82,14 @@ def _candidates(by_name: dict, entries: dict, name: str, derivative: bool = Fals
     return list(dict.fromkeys(chat + plain))
 
 
-def _producer_matches(producer: str, e: dict) -> bool:
+def _producer_matches(producer: str, e: dict[str, Any]) -> bool:
     p, q = slug(producer).split("-")[0], slug(e["provider"]).split("-")[0]
     lab = curation.lab_for_org(producer)
     return bool(p) and (p.startswith(q) or q.startswith(p) or (lab is not None and lab == e.get("lab")))
 
 
-def _link(entries, item_hf, item_names, producer, source, item, issues, derivative=False) -> str | None:
+def _link(entries: dict[str, dict[str, Any]], item_hf: str | list[str] | None, item_names: list[str], producer: str, source: str,
+          item: str, issues: list[Issue], derivative: bool = False) -> str | None:
     by_hf, by_name = _index(entries)
     for hf in item_hf if isinstance(item_hf, list) else [item_hf]:
         if hf and hf in by_hf:
@@ -107,7 +110,7 @@ def _link(entries, item_hf, item_names, producer, source, item, issues, derivati
     return None
 
 
-def _keep_id(entries: dict, key: str | None, own: str) -> None:
+def _keep_id(entries: dict[str, Any], key: str | None, own: str) -> None:
     """A MOF / osai-index release linked to an entry keeps the id it would have had as an alias
     (``nvidia/nemo-megatron-20b``, ``nous-research/hermes-4-70b``), so that id keeps resolving."""
     if key is None or own == key or own in entries:
@@ -116,7 +119,7 @@ def _keep_id(entries: dict, key: str | None, own: str) -> None:
         entries[key]["aliases"].append(own)
 
 
-def _add_mof(entries: dict, mof: Path, as_of: str, issues: list) -> None:
+def _add_mof(entries: dict[str, Any], mof: Path, as_of: str, issues: list[Issue]) -> None:
     for m in read_mof(mof, as_of, issues):
         key = _link(entries, m["hf"], [m["name"]], m["producer"], "mof", m["file"], issues)
         own = f"{slug(m['producer']) or 'unknown'}/{slug(m['name'])}"
@@ -130,7 +133,7 @@ def _add_mof(entries: dict, mof: Path, as_of: str, issues: list) -> None:
         apply_mof(entries[key], m, as_of)
 
 
-def _add_osai(entries: dict, osai: Path, as_of: str, issues: list) -> None:
+def _add_osai(entries: dict[str, Any], osai: Path, as_of: str, issues: list[Issue]) -> None:
     for o in read_osai(osai, as_of, issues):
         key = _link(entries, o["hf_all"], [o["end"]], o["org"], "osai-index", o["file"], issues, derivative=bool(o["base"]))
         own = f"{slug(o['org'])}/{slug(o['end'])}"
@@ -150,7 +153,7 @@ def _add_osai(entries: dict, osai: Path, as_of: str, issues: list) -> None:
 # ---------------------------------------------------------------- finishing an entry
 
 
-def _headline_price(e: dict, first_party: str | None) -> None:
+def _headline_price(e: dict[str, Any], first_party: str | None) -> None:
     """The lab's own price, else the median of the hosts' paid prices (never a free tier)."""
     fp = e["offers"].get(first_party) if first_party else None
     if fp and fp["price"]:
@@ -167,7 +170,7 @@ def _headline_price(e: dict, first_party: str | None) -> None:
     e["_fs"]["price_usd_per_mtok"] = src("models.dev", as_of, note=f"median of {len(paid)} hosts' prices: " + ", ".join(sorted(k for k, o in e["offers"].items() if o in paid))[:300])
 
 
-def _set_id(e: dict) -> str | None:
+def _set_id(e: dict[str, Any]) -> str | None:
     fp = e.pop("_first_party", None)
     if fp and fp != e["id"]:
         if e["id"] not in e["aliases"] and not e["id"].startswith("hosted:"):
@@ -177,13 +180,13 @@ def _set_id(e: dict) -> str | None:
         e["id"] = next(iter(e["offers"]))
     e["aliases"].extend(a for a in e.pop("_same", []) if a not in e["aliases"])
     e["aliases"] = sorted({a for a in e["aliases"] if a != e["id"]})
-    return fp
+    return str(fp) if fp is not None else None
 
 
 _SNAPSHOT = re.compile(r"-(\d{4}-\d{2}-\d{2}|20\d{6}|\d{4})$")
 
 
-def _snapshot_offers(entries: dict, notices: dict) -> None:
+def _snapshot_offers(entries: dict[str, Any], notices: dict[str, Any]) -> None:
     """A notice naming a dated snapshot (``gpt-5-2025-08-07``, ``gpt-4-0613``) applies to that snapshot:
     one no upstream file lists becomes an offer (and alias) of the entry its undated name belongs to."""
     by_run = {run_id.lower(): e for e in entries.values() for run_id in (*e["offers"], e["id"])}
@@ -206,7 +209,7 @@ def _snapshot_offers(entries: dict, notices: dict) -> None:
 AGGREGATORS = ("openrouter", "ollama-cloud", "nvidia", "baseten", "huggingface", "lmstudio")
 
 
-def _lab_id(e: dict, taken: set) -> None:
+def _lab_id(e: dict[str, Any], taken: set[str]) -> None:
     """A model the lab does not serve itself is filed under ``<lab>/<model>``, not under the first host's
     or aggregator's run id (``openrouter/...``, ``nvidia/meta/...``): those stay offers and aliases."""
     host, _, rest = e["id"].partition("/")
@@ -222,7 +225,7 @@ def _lab_id(e: dict, taken: set) -> None:
     e["id"] = new
 
 
-def _openness(e: dict, issues: list) -> None:
+def _openness(e: dict[str, Any], issues: list[Issue]) -> None:
     ev: Evidence = e["_ev"]
     curation.apply_precedence(e, ev, issues)
     if ev.license and ev.license_open is None:
@@ -240,13 +243,13 @@ def _openness(e: dict, issues: list) -> None:
         e["_fs"][field] = {**why, "as_of": max((s["as_of"] for s in e["sources"]), default="")}
 
 
-def _same(a, b) -> bool:
+def _same(a: object, b: object) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
         return abs(a - b) <= 0.05 * max(abs(a), abs(b))  # 7.24 vs 7.2 B is one value, rounded
     return str(a).strip().lower() == str(b).strip().lower()
 
 
-def _reported_dates(e: dict, notices: dict) -> None:
+def _reported_dates(e: dict[str, Any], notices: dict[str, Any]) -> None:
     """A notice whose date other sources report differently (``reported`` in curated/lifecycle.yaml):
     the vendor page's date is shown, every other source's date is kept as a value (a conflict)."""
     shown = e["lifecycle"].get("shutdown_date")
@@ -260,7 +263,7 @@ def _reported_dates(e: dict, notices: dict) -> None:
             return
 
 
-def _conflicts(e: dict) -> None:
+def _conflicts(e: dict[str, Any]) -> None:
     """``values``: every source's value per field; ``conflicts``: fields whose sources disagree, each
     with the values and the one shown (the precedence's)."""
     values = e.pop("_values", {})
@@ -270,7 +273,7 @@ def _conflicts(e: dict) -> None:
     e["values"] = {f: v for f, v in sorted(values.items()) if len(v) > 1}
     e["conflicts"] = {}
     for field, vals in e["values"].items():
-        distinct: list = []
+        distinct: list[object] = []
         for v in vals:
             if not any(_same(v["value"], d) for d in distinct):
                 distinct.append(v["value"])
@@ -279,7 +282,7 @@ def _conflicts(e: dict) -> None:
             e["conflicts"][field] = {"shown": shown, "values": vals}
 
 
-def _finish(e: dict, ctx: dict, issues: list) -> dict:
+def _finish(e: dict[str, Any], ctx: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
     fp = _set_id(e)
     _openness(e, issues)
     md = src("models.dev", ctx["snapshots"]["models.dev"])
@@ -304,11 +307,11 @@ def _finish(e: dict, ctx: dict, issues: list) -> dict:
     return e
 
 
-def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str] | None = None, day: str | None = None) -> dict:
+def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str] | None = None, day: str | None = None) -> CatalogDocument:
     as_of = as_of or {}
     day = day or clock.today().isoformat()
     snaps = {"osai-index": as_of.get("osai-index", day), "mof": as_of.get("mof", day), "models.dev": as_of.get("models.dev", day)}
-    issues: list[dict] = []
+    issues: list[Issue] = []
     notices = lifecycle.read_notices()
     root = Path(models_dev)
     meta, entries, index = read_lab_files(root, snaps["models.dev"], issues)
@@ -320,7 +323,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curation.apply_curated_models(entries, issues)
     curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)
-    ctx: dict = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}
+    ctx: dict[str, Any] = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}
     out, seen = [], set()
     taken = {i.lower() for e in entries.values() for i in (e["id"], *e["offers"], *e["aliases"])}
     for e in entries.values():
@@ -339,7 +342,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     }
 
 
-def write_catalog(doc: dict, path: Path = SHIPPED) -> Path:
+def write_catalog(doc: CatalogDocument, path: Path = SHIPPED) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode("utf-8")

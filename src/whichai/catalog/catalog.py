@@ -8,12 +8,41 @@ the whole catalog as JSON never pays for validation it does not need.
 from __future__ import annotations
 
 import gzip
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    from whichai.catalog.schema import ModelEntry, Price
 
 HERE = Path(__file__).parent
 SHIPPED = HERE / "data" / "catalog.json.gz"
+
+
+class Issue(TypedDict):
+    """What the build could not link or reconcile (``whichai catalog check`` lists them with its own findings)."""
+
+    kind: str  # conflict | broken-link | duplicate | unreadable | offers-disagree | ...
+    source: str  # the upstream data set, or "catalog"
+    item: str
+    detail: str
+    level: NotRequired[str]  # info | warning | error (default: by kind, checks.ISSUE_LEVEL)
+
+
+class CatalogDocument(TypedDict):
+    """The catalog document (``data/catalog.json.gz``, written by :func:`whichai.catalog.build.build_catalog`).
+
+    Its entries, providers and issues stay JSON objects: an entry becomes a
+    :class:`~whichai.catalog.schema.ModelEntry` (the one schema of an entry) when it is asked for."""
+
+    format: int
+    built: str
+    snapshots: dict[str, str]  # upstream data set -> its snapshot date
+    providers: dict[str, dict[str, Any]]  # run-id prefix -> models.dev's facts about that API (and curated terms)
+    entries: list[dict[str, Any]]
+    issues: list[Issue]
+    counts: NotRequired[dict[str, int]]
 
 
 def refreshed_path() -> Path:
@@ -29,31 +58,32 @@ def active_path() -> Path:
 
 
 @lru_cache(maxsize=4)
-def read_document(path: str, mtime: float) -> dict:  # mtime keys the cache
+def read_document(path: str, mtime: float) -> CatalogDocument:  # mtime keys the cache
     """The catalog document, parsed by pydantic-core's JSON parser (jiter, already loaded for the
     decide models): 0.015-0.02 s for the 4 MB document where ``json.loads`` takes 0.03-0.05 s."""
     from pydantic_core import from_json
 
     with gzip.open(path, "rb") as fh:
-        return from_json(fh.read())
+        document: CatalogDocument = from_json(fh.read())
+    return document
 
 
 class Catalog:
     """A catalog document read on ``day`` (default ``clock.today()``): every entry's and offer's
     lifecycle status is :func:`whichai.catalog.lifecycle.evaluate`'s on that day."""
 
-    def __init__(self, document: dict, path: Path | str | None = None, day: Any = None) -> None:
+    def __init__(self, document: CatalogDocument, path: Path | str | None = None, day: date | None = None) -> None:
         from whichai import clock
         from whichai.catalog.lifecycle import evaluate
 
         self.day = day or clock.today()
         self.document = document
         self.path = Path(path) if path else None
-        self.raw: list[dict] = document["entries"]
-        self.providers: dict[str, dict] = document.get("providers", {})
+        self.raw: list[dict[str, Any]] = document["entries"]
+        self.providers: dict[str, dict[str, Any]] = document.get("providers", {})
         self.snapshots: dict[str, str] = document.get("snapshots", {})
-        self.issues: list[dict] = document.get("issues", [])
-        self._models: dict[int, Any] = {}
+        self.issues: list[Issue] = document.get("issues", [])
+        self._models: dict[int, ModelEntry] = {}
         self._index: dict[str, int] = {}
         for i, e in enumerate(self.raw):
             evaluate(e, self.day)
@@ -65,7 +95,7 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.raw)
 
-    def _model(self, i: int):
+    def _model(self, i: int) -> ModelEntry:
         if i not in self._models:
             from whichai.catalog.schema import ModelEntry
 
@@ -73,19 +103,19 @@ class Catalog:
         return self._models[i]
 
     @property
-    def entries(self) -> list:
+    def entries(self) -> list[ModelEntry]:
         return [self._model(i) for i in range(len(self.raw))]
 
-    def find_raw(self, model_id: str) -> dict | None:
+    def find_raw(self, model_id: str) -> dict[str, Any] | None:
         i = self._index.get(str(model_id).strip().lower())
         return None if i is None else self.raw[i]
 
-    def get(self, model_id: str):
+    def get(self, model_id: str) -> ModelEntry | None:
         """The entry for an id or any alias (``openai/gpt-4o``, ``groq/...``), or None."""
         i = self._index.get(str(model_id).strip().lower())
         return None if i is None else self._model(i)
 
-    def price_for(self, model_id: str):
+    def price_for(self, model_id: str) -> Price | None:
         """The published price for running ``model_id`` exactly as named (that host's price), or None.
 
         A free tier (``offers[id].free_tier``) has no price: it is never a $0 price."""
@@ -102,12 +132,12 @@ class Catalog:
             return Price.model_validate(raw["price_usd_per_mtok"])
         return None
 
-    def provider_info(self, provider: str) -> dict | None:
+    def provider_info(self, provider: str) -> dict[str, Any] | None:
         """models.dev facts about an API provider: name, env (key variables), api (base URL), doc."""
         return self.providers.get(provider)
 
 
-def _link_api_host(entry: dict, providers: dict[str, dict]) -> None:
+def _link_api_host(entry: dict[str, Any], providers: dict[str, dict[str, Any]]) -> None:
     """An open model that exactly one API host serves (its offers, keyed "host/model") is called
     through that host: the entry gets ``api_host`` and the host's curated data terms
     (``api_host_terms``, each with its source and date) when the catalog has them. A model several
@@ -129,7 +159,7 @@ def _link_api_host(entry: dict, providers: dict[str, dict]) -> None:
 DATA_TERMS = ("data_retention", "trains_on_api_data", "zero_retention_available", "certifications")
 
 
-def _split_data_terms(entry: dict, providers: dict[str, dict]) -> None:
+def _split_data_terms(entry: dict[str, Any], providers: dict[str, dict[str, Any]]) -> None:
     """An open model's data terms, by deployment: the self-hosting rule's (stored in ``facts`` at build
     time) move to ``self_hosted_terms``; ``facts`` then carry the terms of the host the entry's id
     names (or of its one API host) where the catalog has that host's terms, else unknown."""
@@ -157,5 +187,5 @@ def load_shipped() -> Catalog:
 
 
 @lru_cache(maxsize=4)
-def _cached_catalog(path: str, mtime: float, day: Any) -> Catalog:  # day keys the cache: statuses are that day's
+def _cached_catalog(path: str, mtime: float, day: date) -> Catalog:  # day keys the cache: statuses are that day's
     return Catalog(read_document(path, mtime), path, day)

@@ -13,8 +13,10 @@ months before today).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, TypedDict
 
 from whichai import clock
+from whichai.catalog.catalog import CatalogDocument
 from whichai.catalog.curation import CLOSED_LABS, lab_for_org
 from whichai.catalog.licenses import is_open
 from whichai.catalog.lifecycle import evaluate, status_on
@@ -24,11 +26,21 @@ STALE_DAYS = 365
 ISSUE_LEVEL = {"conflict": "warning", "broken-link": "warning", "duplicate": "warning", "unreadable": "warning", "offers-disagree": "warning"}
 
 
-def _f(kind: str, level: str, item: str, detail: str, source: str = "check") -> dict:
+class Finding(TypedDict):
+    """One thing ``whichai catalog check`` found (a build issue, or a rule's finding)."""
+
+    kind: str
+    level: str  # info | warning | error
+    source: str
+    item: str
+    detail: str
+
+
+def _f(kind: str, level: str, item: str, detail: str, source: str = "check") -> Finding:
     return {"kind": kind, "level": level, "source": source, "item": item, "detail": detail}
 
 
-def _closed_lab_open(e: dict) -> list[dict]:
+def _closed_lab_open(e: dict[str, Any]) -> list[Finding]:
     lab = e.get("lab") or lab_for_org(e.get("provider", ""))
     if lab not in CLOSED_LABS or e["openness"] == "closed":
         return []
@@ -38,7 +50,7 @@ def _closed_lab_open(e: dict) -> list[dict]:
     return [_f("closed-lab-open", "error", e["id"], f"{e['provider']} model listed {e['openness']} without a weights artefact on record")]
 
 
-def _contradictions(e: dict, by_id: dict) -> list[dict]:
+def _contradictions(e: dict[str, Any], by_id: dict[str, Any]) -> list[Finding]:
     """Fields that contradict each other: an open licence on a closed model's weights, a retired model
     with an offer listed available by its lab, a derivative claiming an open licence over its base's terms."""
     out = []
@@ -54,7 +66,7 @@ def _contradictions(e: dict, by_id: dict) -> list[dict]:
     return out
 
 
-def _name_keys(e: dict) -> set[str]:
+def _name_keys(e: dict[str, Any]) -> set[str]:
     """An entry's normalised names: its lab in one spelling (``nousresearch`` and ``Nous Research`` are
     one lab) + model_key of its name and of its id's last part, base/instruct kept; a checkpoint the
     catalog records as a base model is told apart from the chat model of the same name."""
@@ -63,13 +75,13 @@ def _name_keys(e: dict) -> set[str]:
     return {model_key(lab, text, True) + base for text in (e["name"], e["id"].split("/")[-1])}
 
 
-def name_collisions(entries: list[dict]) -> list[dict]:
+def name_collisions(entries: list[dict[str, Any]]) -> list[Finding]:
     """Entries whose normalised names (lab + model_key, with base/instruct kept) collide: one model twice?"""
     groups: dict[str, list[str]] = {}
     for e in entries:
         for key in _name_keys(e):
             groups.setdefault(key, []).append(e["id"])
-    seen: set[tuple] = set()
+    seen: set[tuple[str, ...]] = set()
     out = []
     for key, ids in sorted(groups.items()):
         if len(ids) > 1 and tuple(ids) not in seen:
@@ -78,7 +90,7 @@ def name_collisions(entries: list[dict]) -> list[dict]:
     return out
 
 
-def _params_vs_name(e: dict) -> list[dict]:
+def _params_vs_name(e: dict[str, Any]) -> list[Finding]:
     named, _ = params_from_name(e["name"])
     p = e.get("params_b")
     if named is None or not p:
@@ -89,7 +101,7 @@ def _params_vs_name(e: dict) -> list[dict]:
     return [_f("params-vs-name", "error", e["id"], f"params_b={p:g} B but the name says {named:g} B")]
 
 
-def _zero_price(e: dict) -> list[dict]:
+def _zero_price(e: dict[str, Any]) -> list[Finding]:
     out = []
     prices = [("headline", e.get("price_usd_per_mtok"))] + [(k, o.get("price")) for k, o in (e.get("offers") or {}).items()]
     for where, p in prices:
@@ -98,7 +110,7 @@ def _zero_price(e: dict) -> list[dict]:
     return out
 
 
-def _lifecycle(e: dict, day: str) -> list[dict]:
+def _lifecycle(e: dict[str, Any], day: str) -> list[Finding]:
     out = []
     for run_id, o in (e.get("offers") or {}).items():
         if o.get("shutdown_date") and status_on(o["shutdown_date"], day) == "retired" and o.get("status") != "retired":
@@ -112,7 +124,7 @@ def _lifecycle(e: dict, day: str) -> list[dict]:
     return out
 
 
-def _open_source_base(e: dict, by_id: dict) -> list[dict]:
+def _open_source_base(e: dict[str, Any], by_id: dict[str, Any]) -> list[Finding]:
     base = by_id.get(str(e.get("base_model") or "").lower())
     if e["openness"] != "open-source" or base is None:
         return []
@@ -122,14 +134,14 @@ def _open_source_base(e: dict, by_id: dict) -> list[dict]:
     return [_f("open-source-on-closed-base", "error", e["id"], f"open source, but its base {base['id']} does not publish its training data")]
 
 
-def _offers_disagree(e: dict) -> list[dict]:
+def _offers_disagree(e: dict[str, Any]) -> list[Finding]:
     prices = [o["price"]["input"] * 3 + o["price"]["output"] for o in (e.get("offers") or {}).values() if o.get("price")]
     if len(prices) > 1 and min(prices) > 0 and max(prices) / min(prices) > 10:
         return [_f("offers-disagree", "warning", e["id"], f"hosts' prices differ more than tenfold ({min(prices) / 4:.3g} to {max(prices) / 4:.3g} USD/Mtok blended): check they serve the same model")]
     return []
 
 
-def _stale(e: dict, cutoff: str) -> list[dict]:
+def _stale(e: dict[str, Any], cutoff: str) -> list[Finding]:
     old = []
     for field, s in (e.get("field_sources") or {}).items():
         if s.get("name") == "curated" and s.get("as_of", "9") < cutoff:
@@ -143,17 +155,17 @@ def _stale(e: dict, cutoff: str) -> list[dict]:
     return [_f("stale", "warning", e["id"], "facts read more than 12 months ago: " + ", ".join(sorted(set(old))[:6]))]
 
 
-def run_checks(document: dict, today: date | None = None) -> list[dict]:
+def run_checks(document: CatalogDocument, today: date | None = None) -> list[Finding]:
     """The build's issues (as info/warning) followed by every rule's findings."""
     today = today or clock.today()
     cutoff = (today - timedelta(days=STALE_DAYS)).isoformat()
     day = today.isoformat()
     entries = document["entries"]
-    by_id: dict[str, dict] = {}
+    by_id: dict[str, dict[str, Any]] = {}
     for e in entries:
         for k in (e["id"], *e.get("aliases", [])):
             by_id.setdefault(k.lower(), e)
-    out = [{**i, "level": i.get("level") or ISSUE_LEVEL.get(i["kind"], "info")} for i in document.get("issues", [])]
+    out: list[Finding] = [{**i, "level": i.get("level") or ISSUE_LEVEL.get(i["kind"], "info")} for i in document.get("issues", [])]
     for e in entries:  # a built catalog stores what was announced: its statuses are evaluated on the day checked;
         if "announced" in (e.get("lifecycle") or {}):  # an entry with frozen statuses is checked as stored
             evaluate(e, today)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from whichai import safeyaml
 from whichai.catalog import licenses
+from whichai.catalog.catalog import Issue
 from whichai.catalog.naming import OWNER_LAB, known_lab, model_key
 from whichai.catalog.openness import Evidence
 from whichai.catalog.upstream import add_source, new_entry, record_value, set_field
@@ -43,7 +45,7 @@ def lab_for_org(org: str) -> str | None:
     return next((lab for word, lab in ORG_WORDS if re.search(re.escape(word) + r"(?![0-9])", o)), None)
 
 
-def apply_precedence(e: dict, ev: Evidence, issues: list) -> None:
+def apply_precedence(e: dict[str, Any], ev: Evidence, issues: list[Issue]) -> None:
     """Weights: yes with an artefact or an open licence on them; no with positive evidence (a closed
     lab's API model without either, an auditor's "closed" rating); otherwise unknown."""
     artefact = e.get("_artefact")
@@ -71,11 +73,11 @@ def apply_precedence(e: dict, ev: Evidence, issues: list) -> None:
         e["openness_dimensions"].setdefault("note:" + str(len(e["openness_dimensions"])), note)
 
 
-def align_suites(entries: dict, issues: list) -> None:
+def align_suites(entries: dict[str, Any], issues: list[Issue]) -> None:
     """Every checkpoint of one suite (same lab, family and version; sizes differ) trained with the
     same published data and code gets the same evidence: a checkpoint whose code or data is unknown
     takes a sibling's positive evidence (never over a source's "no")."""
-    suites: dict[str, list[dict]] = {}
+    suites: dict[str, list[dict[str, Any]]] = {}
     for e in entries.values():
         name = re.sub(r"(?<![\w.])\d+(?:\.\d+)?\s*[bm](?![a-z])", "", str(e["name"]), flags=re.I)
         suites.setdefault(model_key(e.get("lab"), name, True), []).append(e)
@@ -95,11 +97,12 @@ def align_suites(entries: dict, issues: list) -> None:
 # ---------------------------------------------------------------- curated models
 
 
-def _read_models() -> dict:
-    return safeyaml.load_packaged(CURATED / "models.yaml")
+def _read_models() -> dict[str, Any]:
+    models: dict[str, Any] = safeyaml.load_packaged(CURATED / "models.yaml")
+    return models
 
 
-def _curated_entry(m: dict) -> dict:
+def _curated_entry(m: dict[str, Any]) -> dict[str, Any]:
     s = {"name": "curated", "url": m["sources"][0]["url"], "as_of": str(m["sources"][0]["as_of"])}
     keep = {k: v for k, v in m.items() if k not in ("evidence", "note", "sources")}
     e = new_entry(**keep)
@@ -118,7 +121,7 @@ def _curated_entry(m: dict) -> dict:
     return e
 
 
-def _lookup(entries: dict) -> dict[str, str]:
+def _lookup(entries: dict[str, Any]) -> dict[str, str]:
     idx: dict[str, str] = {}
     for k, e in entries.items():
         for name in (k, e["id"], *e["aliases"], *e["offers"], *e.get("_same", [])):
@@ -126,7 +129,7 @@ def _lookup(entries: dict) -> dict[str, str]:
     return idx
 
 
-def _apply_block(e: dict, block: dict) -> None:
+def _apply_block(e: dict[str, Any], block: dict[str, Any]) -> None:
     s = {"name": "curated", "url": block["source"]["url"], "as_of": str(block["source"]["as_of"])}
     if block["source"].get("note"):
         s["note"] = block["source"]["note"]
@@ -151,7 +154,7 @@ def _apply_block(e: dict, block: dict) -> None:
     add_source(e, "curated", s["as_of"], s["url"])
 
 
-def apply_curated_models(entries: dict, issues: list) -> None:
+def apply_curated_models(entries: dict[str, Any], issues: list[Issue]) -> None:
     doc = _read_models()
     for m in doc.get("models", []):
         e = _curated_entry(m)
@@ -167,7 +170,7 @@ def apply_curated_models(entries: dict, issues: list) -> None:
     apply_nominal_sizes(entries, doc.get("nominal_sizes", []))
 
 
-def apply_nominal_sizes(entries: dict, blocks: list[dict]) -> None:
+def apply_nominal_sizes(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> None:
     """A size in a model's name is a label, not a count. Where a family's label is documented to differ
     from its parameter count by more than rounding (Gemma "2B" has 2.51B parameters, Gemma "7B" 8.54B,
     Gemma 2 "2B" 2.61B, Qwen3-VL "8B" 8.77B), every entry whose ``params_b`` came only from its name
@@ -190,7 +193,7 @@ def apply_nominal_sizes(entries: dict, blocks: list[dict]) -> None:
                 break
 
 
-def apply_repo_facts(entries: dict, blocks: list[dict]) -> None:
+def apply_repo_facts(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> None:
     """Facts read from a Hugging Face repository's card apply to every entry with that repository on
     record (any source's ``hf_repo``): its licence where the catalog has none, and the card's code / data
     evidence where no curated block already set them."""
@@ -214,7 +217,7 @@ def apply_repo_facts(entries: dict, blocks: list[dict]) -> None:
         add_source(e, "curated", s["as_of"], s["url"])
 
 
-def _merge_into(keep: dict, other: dict, source: dict) -> None:
+def _merge_into(keep: dict[str, Any], other: dict[str, Any], source: dict[str, Any]) -> None:
     """``other`` is the same model as ``keep``: its id, aliases and offers become keep's."""
     for run_id, offer in other["offers"].items():
         keep["offers"].setdefault(run_id, offer)
@@ -244,7 +247,7 @@ def _merge_into(keep: dict, other: dict, source: dict) -> None:
         keep["_first_party"] = other["_first_party"]
 
 
-def merge_same_models(entries: dict, issues: list) -> None:
+def merge_same_models(entries: dict[str, Any], issues: list[Issue]) -> None:
     """Curated ``same_model`` groups: entries the name key cannot join (an API name such as
     ``open-mistral-nemo``, a release name without "Instruct") merged into one, with the page that says so."""
     for group in _read_models().get("same_model", []):
@@ -262,7 +265,7 @@ def merge_same_models(entries: dict, issues: list) -> None:
             idx = _lookup(entries)
 
 
-def link_bases(entries: dict, issues: list) -> None:
+def link_bases(entries: dict[str, Any], issues: list[Issue]) -> None:
     """Derivatives inherit the base model's data openness and licence conditions."""
     idx = _lookup(entries)
     names = {model_key(None, e["name"], True): k for k, e in entries.items()}
@@ -288,11 +291,12 @@ def link_bases(entries: dict, issues: list) -> None:
 # ---------------------------------------------------------------- vendor terms
 
 
-def read_vendors() -> dict:
-    return safeyaml.load_packaged(CURATED / "vendors.yaml")["vendors"]
+def read_vendors() -> dict[str, Any]:
+    vendors: dict[str, Any] = safeyaml.load_packaged(CURATED / "vendors.yaml")["vendors"]
+    return vendors
 
 
-def apply_vendor_facts(e: dict, vendors: dict) -> None:
+def apply_vendor_facts(e: dict[str, Any], vendors: dict[str, Any]) -> None:
     if e["openness"] != "closed":
         chosen = vendors["self_hosting"]
     else:
@@ -301,7 +305,7 @@ def apply_vendor_facts(e: dict, vendors: dict) -> None:
         e["facts"].update(_facts(chosen))
 
 
-def _facts(vendor: dict) -> dict:
+def _facts(vendor: dict[str, Any]) -> dict[str, Any]:
     out = {}
     for k, f in vendor["facts"].items():
         source = f.get("source")
@@ -311,7 +315,7 @@ def _facts(vendor: dict) -> dict:
     return out
 
 
-def attach_provider_terms(providers: dict, vendors: dict) -> None:
+def attach_provider_terms(providers: dict[str, Any], vendors: dict[str, Any]) -> None:
     """Each API provider's curated terms (retention, zero retention, training...) on ``providers[p]["terms"]``:
     the terms of that host's offers, whatever model they serve (``Catalog.provider_info(p)["terms"]``)."""
     for vendor in vendors.values():

@@ -16,6 +16,11 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+    from rich.progress import Progress, TaskID
 
 CHUNK = 64 * 1024
 MAX_MEMBERS = 20_000
@@ -41,7 +46,7 @@ def _human(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
-def _progress(label: str, total: int | None):
+def _progress(label: str, total: int | None) -> tuple[Progress, TaskID]:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -57,7 +62,7 @@ def _progress(label: str, total: int | None):
     return prog, prog.add_task(label, total=total)
 
 
-def download(client, name: str, url: str, dest: Path, limits: Limits) -> int:
+def download(client: httpx.Client, name: str, url: str, dest: Path, limits: Limits) -> int:
     """Stream ``url`` into ``dest``; return the byte count. Raises :class:`FetchError`."""
     import httpx
 
@@ -65,8 +70,8 @@ def download(client, name: str, url: str, dest: Path, limits: Limits) -> int:
         with client.stream("GET", url) as resp:
             if resp.status_code != 200:
                 raise FetchError(f"{name}: {url} answered HTTP {resp.status_code}")
-            declared = resp.headers.get("content-length")
-            declared = int(declared) if declared and declared.isdigit() else None
+            length = resp.headers.get("content-length")
+            declared = int(length) if length and length.isdigit() else None
             if declared is not None and declared > limits.max_bytes:
                 raise FetchError(f"{name}: {url} announces {_human(declared)}, over the {_human(limits.max_bytes)} cap")
             return _stream_body(resp, name, url, dest, limits, declared)
@@ -80,7 +85,7 @@ def download(client, name: str, url: str, dest: Path, limits: Limits) -> int:
         raise FetchError(f"{name}: the download from {url} failed part-way ({_reason(exc)})") from None
 
 
-def _stream_body(resp, name: str, url: str, dest: Path, limits: Limits, declared: int | None) -> int:
+def _stream_body(resp: httpx.Response, name: str, url: str, dest: Path, limits: Limits, declared: int | None) -> int:
     got = 0
     prog, task = _progress(f"{name}", declared)
     with prog, dest.open("wb") as fh:
@@ -127,7 +132,7 @@ def _safe_name(name: str, archive: str) -> PurePosixPath:
     return p
 
 
-def _write_member(src, target: Path, size_left: int, archive: str) -> int:
+def _write_member(src: IO[bytes], target: Path, size_left: int, archive: str) -> int:
     written = 0
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as out:

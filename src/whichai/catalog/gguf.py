@@ -16,6 +16,7 @@ import os
 import stat
 import struct
 from pathlib import Path
+from typing import BinaryIO, TypeAlias, TypedDict
 
 from whichai.errors import FileInputError
 
@@ -38,17 +39,66 @@ FILE_TYPES = {
 _BIG_ARRAY = 64  # arrays longer than this are summarised (length only), e.g. the token list
 
 
+# a metadata value: a number, a flag, a text, an array of them, or {"array_length": n} for a long array
+Value: TypeAlias = "int | float | bool | str | list[Value] | dict[str, int]"
+
+
+class Tensor(TypedDict):
+    name: str
+    shape: list[int]
+    type: str
+
+
+class GGUFInfo(TypedDict):
+    """What :func:`read_gguf` reads of a file."""
+
+    version: int
+    metadata: dict[str, Value]
+    tensors: list[Tensor]
+    file_size: int
+
+
+class GGUFSummary(TypedDict):
+    """What ``whichai inspect`` shows (:func:`summarise`)."""
+
+    path: str
+    gguf_version: int
+    name: Value | None
+    architecture: Value
+    parameters: int
+    params_b: float
+    layers: Value | None
+    context_length: Value | None
+    embedding_length: Value | None
+    attention_heads: Value | None
+    kv_heads: Value | None
+    quantization: str | None
+    tensor_types: dict[str, int]
+    bits_per_weight: float | None
+    vocab_size: int | None
+    tokenizer: Value | None
+    license: Value | None
+    chat_template: Value | None
+    file_size: int
+    tensor_count: int
+    metadata_keys: list[str]
+
+
 class _Reader:
-    def __init__(self, buf) -> None:
+    def __init__(self, buf: mmap.mmap) -> None:
         self.buf, self.pos = buf, 0
 
-    def unpack(self, fmt: str):
-        value = struct.unpack_from(fmt, self.buf, self.pos)[0]
+    def unpack(self, fmt: str) -> int | float | bool:
+        value: int | float | bool = struct.unpack_from(fmt, self.buf, self.pos)[0]
         self.pos += struct.calcsize(fmt)
         return value
 
+    def count(self, fmt: str) -> int:
+        """An unsigned integer field (a length, a count, a type id)."""
+        return int(self.unpack(fmt))
+
     def string(self) -> str:
-        n = self.unpack("<Q")
+        n = self.count("<Q")
         raw = self.buf[self.pos : self.pos + n]
         self.pos += n
         return bytes(raw).decode("utf-8", errors="replace")
@@ -56,7 +106,7 @@ class _Reader:
     def skip_string(self) -> None:
         self.pos += 8 + struct.unpack_from("<Q", self.buf, self.pos)[0]
 
-    def value(self, vtype: int, depth: int = 0):
+    def value(self, vtype: int, depth: int = 0) -> Value:
         if depth > 8:
             raise ValueError("arrays nested deeper than 8 levels")
         if vtype in _SCALARS:
@@ -64,7 +114,7 @@ class _Reader:
         if vtype == _STRING:
             return self.string()
         if vtype == _ARRAY:
-            etype, n = self.unpack("<I"), self.unpack("<Q")
+            etype, n = self.count("<I"), self.count("<Q")
             if n > _BIG_ARRAY:
                 if etype == _STRING:
                     for _ in range(n):
@@ -79,7 +129,7 @@ class _Reader:
         raise ValueError(f"unknown GGUF value type {vtype}")
 
 
-def _open_regular(path: Path):
+def _open_regular(path: Path) -> BinaryIO:
     """``path`` opened for reading if it is a regular file. A FIFO, socket or device is refused at once:
     it is opened without blocking (a FIFO with no writer would hang ``open``) and checked with ``fstat``
     on the descriptor itself (no window between the check and the open)."""
@@ -95,7 +145,7 @@ def _open_regular(path: Path):
         raise
 
 
-def read_gguf(path: str | Path) -> dict:
+def read_gguf(path: str | Path) -> GGUFInfo:
     """Metadata (dict), tensors ([{name, shape, type}]), version, file size."""
     path = Path(path)
     try:
@@ -104,19 +154,19 @@ def read_gguf(path: str | Path) -> dict:
                 raise FileInputError(path, "not a GGUF file (magic bytes are not 'GGUF').", "Give the path of a .gguf model file.")
             r = _Reader(buf)
             r.pos = 4
-            version = r.unpack("<I")
+            version = r.count("<I")
             if version < 2:
                 raise FileInputError(path, f"GGUF version {version} is too old to read.", "Convert it with a current llama.cpp.")
-            n_tensors, n_kv = r.unpack("<Q"), r.unpack("<Q")
-            meta = {}
+            n_tensors, n_kv = r.count("<Q"), r.count("<Q")
+            meta: dict[str, Value] = {}
             for _ in range(n_kv):
                 key = r.string()
-                meta[key] = r.value(r.unpack("<I"))
-            tensors = []
+                meta[key] = r.value(r.count("<I"))
+            tensors: list[Tensor] = []
             for _ in range(n_tensors):
                 name = r.string()
-                dims = [r.unpack("<Q") for _ in range(r.unpack("<I"))]
-                ttype = r.unpack("<I")
+                dims = [r.count("<Q") for _ in range(r.count("<I"))]
+                ttype = r.count("<I")
                 r.unpack("<Q")  # offset
                 tensors.append({"name": name, "shape": dims, "type": GGML_TYPES.get(ttype, str(ttype))})
     except (OSError, ValueError, struct.error, RecursionError, OverflowError, MemoryError) as exc:
@@ -126,13 +176,20 @@ def read_gguf(path: str | Path) -> dict:
     return {"version": version, "metadata": meta, "tensors": tensors, "file_size": path.stat().st_size}
 
 
-def summarise(path: str | Path) -> dict:
+def _file_type(ftype: Value | None) -> str | None:
+    """``general.file_type``'s name (``Q4_K_M``); a number not known, or not a number, as written."""
+    if ftype is None:
+        return None
+    return FILE_TYPES.get(ftype, str(ftype)) if isinstance(ftype, int) else str(ftype)
+
+
+def summarise(path: str | Path) -> GGUFSummary:
     """What ``whichai inspect`` shows: architecture, parameters, layers, context, quantisation, vocab, licence, template."""
     info = read_gguf(path)
     meta = info["metadata"]
     arch = meta.get("general.architecture", "unknown")
 
-    def a(key: str):
+    def a(key: str) -> Value | None:
         return meta.get(f"{arch}.{key}")
 
     n_params = 0
@@ -144,7 +201,7 @@ def summarise(path: str | Path) -> dict:
         n_params += count
         types[t["type"]] = types.get(t["type"], 0) + count
     tokens = meta.get("tokenizer.ggml.tokens")
-    vocab = tokens.get("array_length") if isinstance(tokens, dict) else (len(tokens) if tokens else None)
+    vocab = tokens.get("array_length") if isinstance(tokens, dict) else (len(tokens) if isinstance(tokens, list) and tokens else None)
     ftype = meta.get("general.file_type")
     return {
         "path": str(Path(path).resolve()),
@@ -158,7 +215,7 @@ def summarise(path: str | Path) -> dict:
         "embedding_length": a("embedding_length"),
         "attention_heads": a("attention.head_count"),
         "kv_heads": a("attention.head_count_kv"),
-        "quantization": FILE_TYPES.get(ftype, str(ftype) if ftype is not None else None),
+        "quantization": _file_type(ftype),
         "tensor_types": dict(sorted(types.items(), key=lambda kv: -kv[1])),
         "bits_per_weight": round(info["file_size"] * 8 / n_params, 2) if n_params else None,
         "vocab_size": vocab,

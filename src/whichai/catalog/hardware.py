@@ -23,6 +23,11 @@ catalog (``whichai models --fits-ram``), decide and the report all call it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from whichai.catalog.schema import ModelEntry
+
 import os
 from dataclasses import dataclass
 
@@ -104,26 +109,31 @@ def memory_needed_gb(
     return round(weights + kv_cache_gb(params_b, context_tokens, n_layers, hidden) + overhead, 2)
 
 
+def _field(entry: dict[str, Any] | ModelEntry, key: str, default: object = None) -> Any:
+    """A field of a raw catalog entry or of a :class:`~whichai.catalog.schema.ModelEntry`."""
+    return entry.get(key, default) if isinstance(entry, dict) else getattr(entry, key, default)
+
+
 def fits(
-    entry_or_params_b,
+    entry_or_params_b: float | dict[str, Any] | ModelEntry,
     ram_gb: float | None = None,
     gpus: list[float] | None = None,
     bits_per_weight: float = 4.5,
     context_tokens: int = 4096,
 ) -> tuple[bool, str]:
     """(fits, reason) for a catalog entry (or a parameter count in billions) on a machine."""
-    params = entry_or_params_b
-    name = "model"
-    if not isinstance(entry_or_params_b, (int, float)):
-        entry = entry_or_params_b
-        get = entry.get if isinstance(entry, dict) else lambda k, d=None: getattr(entry, k, d)
-        name = get("id", "model")
-        if get("openness") == "closed" or get("weights_downloadable") is False:
+    entry = entry_or_params_b
+    if isinstance(entry, (int, float)):
+        params = float(entry)
+    else:
+        name = _field(entry, "id", "model")
+        if _field(entry, "openness") == "closed" or _field(entry, "weights_downloadable") is False:
             return False, f"{name}: weights not downloadable; it runs only through its API"
-        params = get("params_b")
-        if params is None:
+        stated = _field(entry, "params_b")
+        if stated is None:
             return False, f"{name}: parameter count unknown, so memory cannot be estimated"
-    need = memory_needed_gb(float(params), bits_per_weight, context_tokens)
+        params = float(stated)
+    need = memory_needed_gb(params, bits_per_weight, context_tokens)
     what = f"{params:g} B parameters at {bits_per_weight:g} bits/weight, {context_tokens} tokens of context: needs ~{need:.1f} GB"
     found = fit_memory(need, ram_gb, sum(gpus) if gpus else None)
     if found.where == "gpu" and gpus:

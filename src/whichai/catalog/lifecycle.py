@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from whichai import clock
 from whichai.catalog.naming import OWNER_LAB, slug
@@ -45,14 +46,14 @@ def status_on(shutdown_date: str | None, day: date | str | None = None, deprecat
     return "deprecated" if deprecated else "active"
 
 
-def _status(record: dict, day: date) -> str:
+def _status(record: dict[str, Any], day: date) -> str:
     announced = record.setdefault("announced", record.get("status") or "active")
     if announced == "retired":  # retired with no date on record: not served again
         return "retired"
     return status_on(record.get("shutdown_date"), day, announced == "deprecated")
 
 
-def evaluate(entry: dict, day: date | str | None = None) -> dict:
+def evaluate(entry: dict[str, Any], day: date | str | None = None) -> dict[str, Any]:
     """THE lifecycle rule: set (in place) and return a raw entry's ``lifecycle`` and each offer's
     ``status`` on ``day`` (default ``clock.today()``) from what was announced.
 
@@ -84,17 +85,18 @@ def evaluate(entry: dict, day: date | str | None = None) -> dict:
     return lc
 
 
-def entry_status(entry: dict, day: date | str | None = None) -> str:
+def entry_status(entry: dict[str, Any], day: date | str | None = None) -> str:
     """An entry's lifecycle status on ``day`` (raw catalog dict): :func:`evaluate`'s status."""
-    return evaluate(entry, day)["status"]
+    status: str = evaluate(entry, day)["status"]
+    return status
 
 
-def read_notices(path: Path = CURATED) -> dict[str, dict]:
+def read_notices(path: Path = CURATED) -> dict[str, dict[str, Any]]:
     """Run id -> {shutdown_date, announced, source, notice} from the curated vendor notices."""
     from whichai import safeyaml  # YAML is read when the catalog is built, not each time it is loaded
 
     doc = safeyaml.load_packaged(path)
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for i, notice in enumerate(doc["notices"]):
         src = dict(notice["source"])
         src["as_of"] = str(src["as_of"])
@@ -115,7 +117,7 @@ VENDOR_OF_LAB = {"google": "gemini"}  # the run-id prefix of the lab's own API w
 _EFFORT = re.compile(r"-(minimal|low|medium|high|xhigh)$")  # a reasoning-effort setting, not another model
 
 
-def notice_for(run_id: str, notices: dict[str, dict], name: str = "") -> dict | None:
+def notice_for(run_id: str, notices: dict[str, dict[str, Any]], name: str = "") -> dict[str, Any] | None:
     """The notice for a run id: its own, else, for an aggregator's offer of a lab's model, the notice
     of the lab's run id it names (the file name or the model's name, less a reasoning-effort suffix,
     with ``4.5`` spelled ``4-5`` as Anthropic does)."""
@@ -135,7 +137,7 @@ def notice_for(run_id: str, notices: dict[str, dict], name: str = "") -> dict | 
     return None
 
 
-def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str | None, md_deprecated: bool, name: str = "") -> None:
+def apply_offer(offer: dict[str, Any], run_id: str, notices: dict[str, dict[str, Any]], day: str | None, md_deprecated: bool, name: str = "") -> None:
     """Record what was announced for an offer: a vendor notice for that run id (:func:`notice_for`),
     else models.dev's flag. (``day`` is unused: the status is evaluated when the catalog is read.)"""
     notice = notice_for(run_id, notices, name)
@@ -149,7 +151,7 @@ def apply_offer(offer: dict, run_id: str, notices: dict[str, dict], day: str | N
         offer["announced"] = offer.get("status") or "active"
 
 
-def entry_lifecycle(e: dict, first_party: str | None, lab_deprecated: bool, md_source: dict, day: str | None = None) -> dict:
+def entry_lifecycle(e: dict[str, Any], first_party: str | None, lab_deprecated: bool, md_source: dict[str, Any], day: str | None = None) -> dict[str, Any]:
     """What was announced for the model itself: its lab's offer's notice; a closed lab's models.dev flag.
     The status on a date is :func:`evaluate`'s (which also follows the offers)."""
     fp = e["offers"].get(first_party) if first_party else None

@@ -54,7 +54,7 @@ def _str_list(v: Any, where: str) -> list[str]:
     return list(v)
 
 
-def _clean_model(d: Any, where: str) -> dict:
+def _clean_model(d: Any, where: str) -> dict[str, Any]:
     if not isinstance(d, dict):
         raise ShapeError(f"{where}: expected an object")
     out: dict[str, Any] = {}
@@ -79,7 +79,7 @@ def _clean_model(d: Any, where: str) -> dict:
     return out
 
 
-def validate(raw: bytes) -> dict[str, dict]:
+def validate(raw: bytes) -> dict[str, dict[str, Any]]:
     """The checked document: provider id -> {"info": provider fields, "models": {id: model fields}}."""
     try:
         doc = json.loads(raw)
@@ -87,7 +87,7 @@ def validate(raw: bytes) -> dict[str, dict]:
         raise ShapeError(f"not JSON ({str(exc)[:120]})") from None
     if not isinstance(doc, dict) or not doc:
         raise ShapeError("expected a non-empty object of providers")
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for pid, p in doc.items():
         if not isinstance(pid, str) or not _PROVIDER_ID.match(pid) or not isinstance(p, dict):
             raise ShapeError(f"provider {str(pid)[:60]!r}: not a safe id with an object")
@@ -123,18 +123,18 @@ def _toml_value(v: Any) -> str:
     raise TypeError(type(v).__name__)
 
 
-def to_toml(d: dict) -> str:
+def to_toml(d: dict[str, Any]) -> str:
     return "".join(f"{json.dumps(k)} = {_toml_value(v)}\n" for k, v in d.items())
 
 
-def _write(path: Path, d: dict) -> None:
+def _write(path: Path, d: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(to_toml(d), encoding="utf-8")
 
 
-def write_tree(checked: dict[str, dict], root: Path) -> int:
+def write_tree(checked: dict[str, dict[str, Any]], root: Path) -> int:
     """Write the models.dev repository layout under ``root``; return how many model files."""
-    labs: dict[str, dict] = {}
+    labs: dict[str, dict[str, Any]] = {}
     count = 0
     for pid, p in checked.items():
         _write(root / "providers" / pid / "provider.toml", {"name": pid, **p["info"]})

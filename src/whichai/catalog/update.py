@@ -29,10 +29,17 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from whichai import safeyaml
+from whichai.catalog.catalog import CatalogDocument
 from whichai.catalog.fetch import FetchError, Limits, download, unpack
 from whichai.errors import FileInputError, InputError, WhichaiError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from whichai.catalog.benchmarks_sources import Fetched
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class UpdateError(WhichaiError):
     """The update could not finish; the catalog in use is unchanged. Exit code 1."""
 
 
-def source_url(s) -> str:
+def source_url(s: Source | Fetched) -> str:
     """The URL of a catalog source (:class:`Source`) or of a benchmark source (``benchmarks_sources.Fetched``)."""
     url = os.environ.get(s.env, "").strip() or s.url
     if not url.startswith(("https://", "http://")):
@@ -154,7 +161,7 @@ def download_all(stage: Path, deadline_s: float = DEADLINE_S) -> dict[str, Path]
     return folders
 
 
-def download_benchmark(client, f, url: str, stage: Path, deadline: float) -> Path:
+def download_benchmark(client: httpx.Client, f: Fetched, url: str, stage: Path, deadline: float) -> Path:
     """One benchmark source's files into ``stage/bench-<id>``, at their repository paths (an archive unpacked)."""
     folder = stage / f"bench-{f.source}"
     label = f"benchmarks {f.source}"
@@ -187,7 +194,7 @@ def _archive_commit(archive: Path) -> str:
 # ---------------------------------------------------------------- build, write, swap
 
 
-def build(folders: dict[str, Path], day: str) -> dict:
+def build(folders: dict[str, Path], day: str) -> CatalogDocument:
     from whichai.catalog.build import build_catalog
 
     try:
@@ -220,7 +227,7 @@ def _temp_beside(path: Path) -> Path:
     return Path(name)
 
 
-def _write_verified(doc: dict, path: Path) -> Path:
+def _write_verified(doc: CatalogDocument, path: Path) -> Path:
     """``doc`` as gzip'd JSON in a temp file beside ``path``, fsync'd and read back; the temp path."""
     tmp = _temp_beside(path)
     raw = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -243,7 +250,7 @@ def _copy_synced(src: Path, dest_beside: Path) -> Path:
     return tmp
 
 
-def _write_json_verified(doc: dict, beside: Path) -> Path:
+def _write_json_verified(doc: dict[str, Any], beside: Path) -> Path:
     tmp = _temp_beside(beside)
     raw = (json.dumps(doc, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
     with tmp.open("wb") as fh:
@@ -255,7 +262,7 @@ def _write_json_verified(doc: dict, beside: Path) -> Path:
     return tmp
 
 
-def install(doc: dict, bench: dict | None = None) -> tuple[Path, Path]:
+def install(doc: CatalogDocument, bench: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Swap ``doc`` (and the benchmark data ``bench``) in as the ones in use, keeping those they replace;
     (catalog path, previous path). The benchmark files are moved first, the catalog last: until the catalog
     moves, the old catalog is in use with the old benchmark data (read only beside a refreshed catalog)."""
@@ -288,12 +295,13 @@ def install(doc: dict, bench: dict | None = None) -> tuple[Path, Path]:
     return cur, prev
 
 
-def read_doc(path: Path) -> dict:
+def read_doc(path: Path) -> CatalogDocument:
     with gzip.open(path, "rb") as fh:
-        return json.loads(fh.read())
+        doc: CatalogDocument = json.loads(fh.read())
+    return doc
 
 
-def rollback() -> tuple[dict, dict, Path]:
+def rollback() -> tuple[CatalogDocument, CatalogDocument, Path]:
     """Put the previous catalog back (the one replaced becomes the previous): (replaced doc, restored doc, path)."""
     from whichai.catalog.catalog import active_path, refreshed_path
 
@@ -331,12 +339,42 @@ def rollback() -> tuple[dict, dict, Path]:
 # ---------------------------------------------------------------- what changed
 
 
-def _price(e: dict) -> dict | None:
+def _price(e: dict[str, Any]) -> dict[str, float | None] | None:
     p = e.get("price_usd_per_mtok")
     return {"input": p.get("input"), "output": p.get("output")} if isinstance(p, dict) else None
 
 
-def changes(old: dict, new: dict, day: str) -> dict:
+class PriceChange(TypedDict):
+    id: str
+    before: dict[str, float | None] | None  # {input, output} USD per million tokens
+    after: dict[str, float | None] | None
+
+
+class Changes(TypedDict):
+    """What an update (or a rollback) changed in the catalog."""
+
+    entries_before: int
+    entries_after: int
+    added: list[str]
+    removed: list[str]
+    newly_retired: list[str]
+    newly_deprecated: list[str]
+    price_changes: list[PriceChange]
+    snapshots_before: dict[str, str]
+    snapshots_after: dict[str, str]
+
+
+class UpdateReport(Changes):
+    """``whichai catalog update``'s report: where the catalog went, what changed, the benchmark data's refresh."""
+
+    path: str
+    previous: str
+    replaced: str
+    day: str
+    benchmarks: dict[str, Any]  # bench_changes: what the benchmark data's refresh fetched, kept and relinked
+
+
+def changes(old: CatalogDocument, new: CatalogDocument, day: str) -> Changes:
     """Models added, removed, newly retired or deprecated (on ``day``), headline prices changed."""
     from whichai.catalog.lifecycle import entry_status
 
@@ -348,7 +386,7 @@ def changes(old: dict, new: dict, day: str) -> dict:
     def newly(word: str) -> list[str]:
         return [i for i in both if status[i][1] == word and status[i][0] != word]
 
-    prices = [{"id": i, "before": _price(before[i]), "after": _price(after[i])} for i in both
+    prices: list[PriceChange] = [{"id": i, "before": _price(before[i]), "after": _price(after[i])} for i in both
               if _price(before[i]) != _price(after[i])]
     return {
         "entries_before": len(before), "entries_after": len(after),
@@ -358,7 +396,7 @@ def changes(old: dict, new: dict, day: str) -> dict:
     }
 
 
-def run_update(deadline_s: float = DEADLINE_S) -> dict:
+def run_update(deadline_s: float = DEADLINE_S) -> UpdateReport:
     """Download, check, build and swap in; the report of what changed. Raises :class:`UpdateError`."""
     from whichai import clock
     from whichai.catalog import benchmarks
@@ -389,7 +427,7 @@ def run_update(deadline_s: float = DEADLINE_S) -> dict:
 # ---------------------------------------------------------------- benchmark results
 
 
-def refresh_benchmarks(folders: dict[str, Path], old_catalog: dict, new_catalog: dict, day: str) -> tuple[dict, dict]:
+def refresh_benchmarks(folders: dict[str, Path], old_catalog: CatalogDocument, new_catalog: CatalogDocument, day: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The benchmark data for ``new_catalog``: the downloaded sources read anew, the others kept; linked to the new
     catalog and fitted again (a benchmark the new catalog gives too few linked entries keeps its previous fit).
     (new document, report of what changed). Raises :class:`UpdateError` on a source in the wrong format."""
@@ -400,7 +438,7 @@ def refresh_benchmarks(folders: dict[str, Path], old_catalog: dict, new_catalog:
 
     old = bm.data()
     fetched = {f.source for f in bs.FETCHED}
-    fresh: list[dict] = []
+    fresh: list[dict[str, Any]] = []
     sources = copy.deepcopy(old["sources"])
     for f in bs.FETCHED:
         folder = folders[f"benchmarks:{f.source}"]
@@ -437,11 +475,11 @@ def refresh_benchmarks(folders: dict[str, Path], old_catalog: dict, new_catalog:
     return doc, bench_changes(old, doc, before, after, fetched, kept_fit)
 
 
-def bench_changes(old: dict, new: dict, before: dict, after: dict, fetched: set[str], kept_fit: list[str]) -> dict:
+def bench_changes(old: dict[str, Any], new: dict[str, Any], before: dict[str, Any], after: dict[str, Any], fetched: set[str], kept_fit: list[str]) -> dict[str, Any]:
     """Per downloaded source: results before and after, results added, removed and rescored; the entries newly
     covered by a prior and no longer covered; the benchmarks whose previous fit was kept."""
 
-    def by(doc: dict, sid: str) -> dict[tuple[str, str], float]:
+    def by(doc: dict[str, Any], sid: str) -> dict[tuple[str, str], float]:
         return {(r["benchmark"], r["model"]): r["score"] for r in doc["results"] if r["source"] == sid}
 
     per = {}

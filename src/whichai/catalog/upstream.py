@@ -14,6 +14,7 @@ from typing import Any
 
 from whichai import safeyaml
 from whichai.catalog import licenses
+from whichai.catalog.catalog import Issue
 from whichai.catalog.lifecycle import apply_offer
 from whichai.catalog.naming import (
     LAB_NAMES,
@@ -39,14 +40,14 @@ NOT_TEXT = re.compile(r"whisper|embed|tts|rerank|guard|moderation|orpheus|dall-?
 MOF_NOT_TEXT = re.compile(r"diffusion|openvoice|deberta|megatron-bert|^bert", re.I)
 
 
-def src(name: str, as_of: str, url: str | None = None, note: str = "") -> dict:
+def src(name: str, as_of: str, url: str | None = None, note: str = "") -> dict[str, Any]:
     out = {"name": name, "url": url if url is not None else URLS.get(name, ""), "as_of": as_of}
     if note:
         out["note"] = note
     return out
 
 
-def set_field(e: dict, field: str, value: Any, source: dict, overwrite: bool = True) -> None:
+def set_field(e: dict[str, Any], field: str, value: Any, source: dict[str, Any], overwrite: bool = True) -> None:
     """Set a fact and the source it came from (skipped for None, or when set and not ``overwrite``)."""
     if value is None:
         return
@@ -60,7 +61,7 @@ def set_field(e: dict, field: str, value: Any, source: dict, overwrite: bool = T
 KEPT_FIELDS = ("license", "params_b", "active_params_b", "context_length", "release_date", "hf_repo", "weights_downloadable", "shutdown_date")
 
 
-def record_value(e: dict, field: str, value: Any, source: dict) -> None:
+def record_value(e: dict[str, Any], field: str, value: Any, source: dict[str, Any]) -> None:
     """Keep every source's value of a fact (``entry.values[field]``); the shown value follows the
     precedence (docs/catalog.md), and fields whose sources disagree become ``entry.conflicts``."""
     if field not in KEPT_FIELDS or value in (None, "", []):
@@ -71,7 +72,7 @@ def record_value(e: dict, field: str, value: Any, source: dict) -> None:
         kept.append(item)
 
 
-def new_entry(**kw) -> dict:
+def new_entry(**kw: Any) -> dict[str, Any]:
     e: dict[str, Any] = {
         "id": "", "name": "", "provider": "", "lab": None, "family": None, "aliases": [], "license": None,
         "license_restricts_use": None, "commercial_use": None, "weights_downloadable": None, "api_available": False,
@@ -84,7 +85,7 @@ def new_entry(**kw) -> dict:
     return e
 
 
-def add_source(e: dict, name: str, as_of: str, url: str | None = None) -> None:
+def add_source(e: dict[str, Any], name: str, as_of: str, url: str | None = None) -> None:
     s = src(name, as_of, url)
     if s not in e["sources"]:
         e["sources"].append(s)
@@ -93,7 +94,7 @@ def add_source(e: dict, name: str, as_of: str, url: str | None = None) -> None:
 # ---------------------------------------------------------------- models.dev
 
 
-def _read_toml(path: Path, issues: list) -> dict | None:
+def _read_toml(path: Path, issues: list[Issue]) -> dict[str, Any] | None:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -101,14 +102,14 @@ def _read_toml(path: Path, issues: list) -> dict | None:
         return None
 
 
-def _is_text(d: dict, name: str) -> bool:
+def _is_text(d: dict[str, Any], name: str) -> bool:
     mods = d.get("modalities") or {}
     if mods:
         return "text" in mods.get("output", []) and "text" in mods.get("input", []) and not NOT_TEXT.search(name)
     return not NOT_TEXT.search(name)
 
 
-def _task_fit(d: dict, name: str) -> list[str]:
+def _task_fit(d: dict[str, Any], name: str) -> list[str]:
     fit = ["base"] if is_base_variant(name) else ["chat"]
     if d.get("reasoning"):
         fit.append("reasoning")
@@ -119,7 +120,7 @@ def _task_fit(d: dict, name: str) -> list[str]:
     return fit
 
 
-def _lab_entry(key: str, d: dict, as_of: str) -> dict:
+def _lab_entry(key: str, d: dict[str, Any], as_of: str) -> dict[str, Any]:
     lab, model = key.split("/", 1)
     s = src("models.dev", as_of, note=f"models/{key}.toml")
     e = new_entry(id=key, name=d.get("name", model), provider=LAB_NAMES.get(lab, lab), lab=lab, family=d.get("family"))
@@ -145,7 +146,7 @@ def _lab_entry(key: str, d: dict, as_of: str) -> dict:
     return e
 
 
-def _register(index: dict, entries: dict, key: str, lab: str | None, texts: list[str]) -> None:
+def _register(index: dict[str, Any], entries: dict[str, Any], key: str, lab: str | None, texts: list[str]) -> None:
     for text in texts:
         k = model_key(lab, text)
         old = index.get(k)
@@ -153,14 +154,14 @@ def _register(index: dict, entries: dict, key: str, lab: str | None, texts: list
             index[k] = key
 
 
-def read_lab_files(root: Path, as_of: str, issues: list) -> tuple[dict, dict, dict]:
+def read_lab_files(root: Path, as_of: str, issues: list[Issue]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, str]]:
     """(toml by 'lab/model', entries by key, dedup index) from models.dev's models/ folder."""
-    meta: dict[str, dict] = {}
+    meta: dict[str, dict[str, Any]] = {}
     for path in sorted((root / "models").rglob("*.toml")):
         d = _read_toml(path, issues)
         if d is not None:
             meta[path.relative_to(root / "models").with_suffix("").as_posix()] = d
-    entries: dict[str, dict] = {}
+    entries: dict[str, dict[str, Any]] = {}
     index: dict[str, str] = {}
     exact: dict[str, str] = {}
     for key, d in meta.items():
@@ -178,7 +179,7 @@ def read_lab_files(root: Path, as_of: str, issues: list) -> tuple[dict, dict, di
     return meta, entries, index
 
 
-def _offer(d: dict, run_id: str, as_of: str, path: str, notices: dict, day: str) -> dict:
+def _offer(d: dict[str, Any], run_id: str, as_of: str, path: str, notices: dict[str, Any], day: str) -> dict[str, Any]:
     cost = d.get("cost") or {}
     s = src("models.dev", as_of, note=path)
     free = run_id.endswith(":free") or (cost.get("input") == 0 and cost.get("output") == 0 and cost != {})
@@ -191,7 +192,7 @@ def _offer(d: dict, run_id: str, as_of: str, path: str, notices: dict, day: str)
     return offer
 
 
-def _hosted_entry(run_id: str, merged: dict, lab: str | None, pid: str, as_of: str, path: str) -> dict:
+def _hosted_entry(run_id: str, merged: dict[str, Any], lab: str | None, pid: str, as_of: str, path: str) -> dict[str, Any]:
     stem = run_id.split("/")[-1]
     s = src("models.dev", as_of, note=f"{path} (a host's file: no lab file for this model)")
     e = new_entry(id=run_id, name=merged.get("name", stem), provider=LAB_NAMES.get(lab or "", lab or pid), lab=lab, family=merged.get("family"))
@@ -210,7 +211,9 @@ def _hosted_entry(run_id: str, merged: dict, lab: str | None, pid: str, as_of: s
     return e
 
 
-def _target(entries, index, meta, base, first_party_lab, mid, merged, pid, issues, run_id):
+def _target(entries: dict[str, dict[str, Any]], index: dict[str, str], meta: dict[str, dict[str, Any]], base: str | None,
+            first_party_lab: str | None, mid: str, merged: dict[str, Any], pid: str, issues: list[Issue],
+            run_id: str) -> tuple[str | None, str | None, str | None]:
     """(entry key or None, how, lab) for a host's model file."""
     if base and base in entries:
         return base, "base_model", entries[base]["lab"]
@@ -230,7 +233,7 @@ def _target(entries, index, meta, base, first_party_lab, mid, merged, pid, issue
     return key, how, lab
 
 
-def _looser_target(entries: dict, index: dict, lab: str | None, name: str) -> tuple[str | None, str | None]:
+def _looser_target(entries: dict[str, Any], index: dict[str, Any], lab: str | None, name: str) -> tuple[str | None, str | None]:
     """A host's name that differs from another host's entry of the lab only by a YYMM release tag
     (``Ministral 3 8B 2512`` is Bedrock's ``Ministral 3 8B``), or that names no size while the lab has
     exactly one size of that name (``Llama 4 Scout`` is Llama 4 Scout 17B). Never onto a lab's own
@@ -248,10 +251,10 @@ def _looser_target(entries: dict, index: dict, lab: str | None, name: str) -> tu
     return None, None
 
 
-def read_providers(root: Path, meta: dict, entries: dict, index: dict, as_of: str, issues: list, notices: dict, day: str) -> dict:
+def read_providers(root: Path, meta: dict[str, Any], entries: dict[str, Any], index: dict[str, Any], as_of: str, issues: list[Issue], notices: dict[str, Any], day: str) -> dict[str, Any]:
     """Add every host's offers to the entries (creating hosted-only entries); return provider info."""
     labs = {p.name for p in (root / "models").iterdir() if p.is_dir()}
-    providers: dict[str, dict] = {}
+    providers: dict[str, dict[str, Any]] = {}
     pdirs = sorted((p for p in (root / "providers").iterdir() if p.is_dir()), key=lambda p: (p.name in LATE_PROVIDERS, p.name))
     for pdir in pdirs:
         pid = pdir.name
@@ -267,7 +270,9 @@ def read_providers(root: Path, meta: dict, entries: dict, index: dict, as_of: st
     return providers
 
 
-def _host_model(entries, index, meta, pid, prefix, first_party_lab, mid, d, as_of, issues, notices, day) -> None:
+def _host_model(entries: dict[str, dict[str, Any]], index: dict[str, str], meta: dict[str, dict[str, Any]], pid: str, prefix: str,
+                first_party_lab: str | None, mid: str, d: dict[str, Any], as_of: str, issues: list[Issue],
+                notices: dict[str, Any], day: str) -> None:
     base = d.get("base_model")
     merged = {**(meta.get(base, {}) if base else {}), **d}
     run_id = f"{prefix}/{mid}"
@@ -303,12 +308,12 @@ def _host_model(entries, index, meta, pid, prefix, first_party_lab, mid, d, as_o
 # ---------------------------------------------------------------- MOF
 
 
-def _mof_settings(root: Path) -> dict[str, dict]:
+def _mof_settings(root: Path) -> dict[str, dict[str, Any]]:
     data = safeyaml.load_packaged(root / "mof.settings.yml")
     return {c["name"]: c for c in data["components"]}
 
 
-def _mof_class(components: dict[str, str | None], settings: dict[str, dict]) -> str:
+def _mof_class(components: dict[str, str | None], settings: dict[str, dict[str, Any]]) -> str:
     def ok(level: int) -> bool:
         for name, c in settings.items():
             if c["class"] >= level and c.get("required"):
@@ -322,9 +327,14 @@ def _mof_class(components: dict[str, str | None], settings: dict[str, dict]) -> 
     return "none (class III not met)"
 
 
-def _mof_release(path: Path, issues: list) -> dict | None:
+def _bare(text: str) -> str:
+    """Letters and digits only, lower case (a MOF file's name against its release's)."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _mof_release(path: Path, issues: list[Issue]) -> dict[str, Any] | None:
     try:
-        rel = safeyaml.load_packaged(path)["release"]
+        rel: dict[str, Any] = safeyaml.load_packaged(path)["release"]
     except (FileInputError, KeyError, TypeError, UnicodeDecodeError) as exc:
         issues.append({"kind": "unreadable", "source": "mof", "item": path.name, "detail": str(exc)[:120]})
         return None
@@ -342,7 +352,7 @@ def _mof_hf(value: Any) -> str | None:
     return found
 
 
-def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
+def read_mof(root: Path, as_of: str, issues: list[Issue]) -> list[dict[str, Any]]:
     root = Path(root)
     settings = _mof_settings(root)
     out = []
@@ -364,8 +374,7 @@ def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
         hf = _mof_hf(rel.get("huggingface"))
         if hf and not repo_fits(hf, full):
             issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"huggingface {hf} names another size than {full!r}: not linked"})
-        bare = lambda t: re.sub(r"[^a-z0-9]", "", t.lower())  # noqa: E731
-        if bare(path.stem) not in bare(full) and bare(name) not in bare(path.stem):
+        if _bare(path.stem) not in _bare(full) and _bare(name) not in _bare(path.stem):
             issues.append({"kind": "conflict", "source": "mof", "item": path.name, "detail": f"file name says {path.stem!r} but the release is named {full!r} (huggingface: {rel.get('huggingface') or '-'})"})
         out.append({
             "file": path.name, "name": full, "producer": str(rel.get("producer") or "").strip(),
@@ -377,7 +386,7 @@ def read_mof(root: Path, as_of: str, issues: list) -> list[dict]:
     return out
 
 
-def apply_mof(e: dict, m: dict, as_of: str) -> None:
+def apply_mof(e: dict[str, Any], m: dict[str, Any], as_of: str) -> None:
     """MOF evidence, with the precedence rules: no artefact, no downloadable weights; templates say nothing."""
     comps, ev = m["components"], e["_ev"]
     url = f"{URLS['mof']}/model/{m['file'][:-4]}"
@@ -424,7 +433,7 @@ OSAI_DIMS = (
 )
 
 
-def read_osai(root: Path, as_of: str, issues: list) -> list[dict]:
+def read_osai(root: Path, as_of: str, issues: list[Issue]) -> list[dict[str, Any]]:
     out = []
     for path in sorted(Path(root).glob("*.yaml")):
         if path.name.startswith("_"):
@@ -455,7 +464,7 @@ def read_osai(root: Path, as_of: str, issues: list) -> list[dict]:
     return out
 
 
-def apply_osai(e: dict, o: dict, as_of: str) -> None:
+def apply_osai(e: dict[str, Any], o: dict[str, Any], as_of: str) -> None:
     ev, dims = e["_ev"], o["dims"]
     s = src("osai-index", as_of, f"{URLS['osai-index']}/", note=o["file"])
     add_source(e, "osai-index", as_of, f"{URLS['osai-index']}/")

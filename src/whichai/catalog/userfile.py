@@ -20,6 +20,12 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import yaml
+
+    from whichai.catalog.catalog import Catalog
 
 from whichai.errors import FileInputError
 
@@ -33,18 +39,18 @@ REQUIRED_NEW = ("name", "provider", "openness")
 FIX = "See docs/catalog.md (user entries) for the format."
 
 
-def _line(node) -> int:
-    return node.start_mark.line + 1
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
 
 
-def _key_line(mapping_node, key: str) -> int:
+def _key_line(mapping_node: yaml.MappingNode, key: str) -> int:
     for k, _value in mapping_node.value:
         if k.value == key:
             return _line(k)
     return _line(mapping_node)
 
 
-def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], str]:
+def read_user_file(path: str | Path) -> tuple[list[tuple[dict[str, Any], int, object]], str]:
     """Parse and structurally check the file: [(item, line, node)], as_of.
 
     Read through :func:`whichai.safeyaml.load_file`: size-capped, regular files only, no alias
@@ -79,7 +85,7 @@ def read_user_file(path: str | Path) -> tuple[list[tuple[dict, int, object]], st
     return items, as_of
 
 
-def _iso(value):
+def _iso(value: object) -> object:
     """YAML dates (at any depth, e.g. lifecycle.shutdown_date) as ISO strings."""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -90,7 +96,7 @@ def _iso(value):
     return value
 
 
-def merge_user_file(catalog, path: str | Path):
+def merge_user_file(catalog: Catalog, path: str | Path) -> Catalog:
     """A new Catalog: the given one plus the file's additions and overrides, each field sourced to the file."""
     from pydantic import ValidationError
 
@@ -99,7 +105,7 @@ def merge_user_file(catalog, path: str | Path):
 
     items, as_of = read_user_file(path)
     path = Path(path)
-    doc = dict(catalog.document)
+    doc = catalog.document.copy()
     entries = list(catalog.raw)
     index = {k: i for k, i in catalog._index.items()}
     source = {"name": "user", "url": path.resolve().as_uri(), "as_of": as_of}

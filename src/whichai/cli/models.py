@@ -7,11 +7,15 @@ the commands, so ``whichai --help`` stays instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
 from whichai.cli.options import lang_option
+
+if TYPE_CHECKING:
+    from whichai.catalog.checks import Finding
+
 
 LIST_KEYS = (
     "id", "name", "provider", "family", "openness", "openness_reason", "license", "license_restricts_use",
@@ -432,7 +436,9 @@ def check_cmd(
     if level not in (None, "error", "warning", "info"):
         raise InputError(f"--level {level!r}: write error, warning or info.")
     cat = _catalog(catalog_file)
-    found = run_checks({**cat.document, "entries": cat.raw})
+    document = cat.document.copy()
+    document["entries"] = cat.raw  # with the user's own entries
+    found = run_checks(document)
     shown = [i for i in found if (kind is None or i["kind"] == kind) and (level is None or i["level"] == level)]
     if as_json:
         from whichai.cli.output import print_json
@@ -445,7 +451,7 @@ def check_cmd(
         raise typer.Exit(1)
 
 
-def _print_check(issues: list[dict]) -> None:
+def _print_check(issues: list[Finding]) -> None:
     from rich.table import Table
 
     from whichai.cli.output import out_console

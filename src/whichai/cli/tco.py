@@ -7,11 +7,15 @@ inside the command, so ``whichai --help`` stays instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from whichai.cli.options import lang_option
+
+if TYPE_CHECKING:
+    from whichai.decide.tco import CapacityFigure
+    from whichai.decide.tco_compare import TcoDocument
 
 HELP = (
     "Compare two models' cost of ownership at your profile's volume.\n\n"
@@ -67,24 +71,25 @@ def tco_cmd(
         raise typer.Exit(1)
 
 
-def _measured_capacity(db: Optional[Path]) -> list[dict[str, object]]:
+def _measured_capacity(db: Optional[Path]) -> list[CapacityFigure]:
     """Capacity measured by `whichai load` and stored in the database (none when there is no database)."""
     from whichai.paths import default_db_path
 
     path = db or default_db_path()
     if db is None and not path.exists():
         return []
+    from whichai.app import capacity_figure
     from whichai.measure.load.store import capacity_entries
     from whichai.store import Store
 
     store = Store.open(path, create=False)
     try:
-        return [c.to_json() for c in capacity_entries(store)]  # decide reads them as dicts
+        return [capacity_figure(c) for c in capacity_entries(store)]
     finally:
         store.close()
 
 
-def _render(doc: dict[str, Any], lang: str) -> None:
+def _render(doc: TcoDocument, lang: str) -> None:
     from rich.table import Table
 
     from whichai.cli.output import out_console, plain, print_line
@@ -99,7 +104,8 @@ def _render(doc: dict[str, Any], lang: str) -> None:
     for row in doc["models"]:
         if "excluded" in row:
             continue
-        per_mtok = "–" if row.get("usd_per_mtok") is None else usd(row["usd_per_mtok"], lang)
+        mtok = row.get("usd_per_mtok")
+        per_mtok = "–" if mtok is None else usd(mtok, lang)
         table.add_row(plain(row["model"]), text("mode_short." + row["mode"], lang),
                       f"{usd(row['monthly_usd'], lang)} [{text('origin.' + row['origin'], lang)}]", per_mtok)
     out_console().print(table)
@@ -111,22 +117,24 @@ def _render(doc: dict[str, Any], lang: str) -> None:
         print_line(f"{row['model']}:")
         for c in row["components"]:
             print_line(f"  {text('cost.' + c['name'], lang)} {usd(c['usd'], lang)} [{text('origin.' + c['origin'], lang)}]: {c['text'][lang]}")
-        if row.get("throughput"):
-            print_line(f"  {text('tco.col_throughput', lang)}: {row['throughput']['text'][lang]}")
+        throughput = row.get("throughput")
+        if throughput:
+            print_line(f"  {text('tco.col_throughput', lang)}: {throughput['text'][lang]}")
     for line in _lines(doc, lang):
         print_line(line)
 
 
-def _lines(doc: dict[str, Any], lang: str) -> list[str]:
+def _lines(doc: TcoDocument, lang: str) -> list[str]:
     from whichai.decide.i18n import count, num, usd
     from whichai.decide.i18n import t as text
 
     lines = []
     be = doc.get("break_even")
     if be:
-        if be["kind"] == "above":
-            lines.append(text("tco.break_even_above", lang, a=be["cheaper_above"], b=be["than"], requests=count(be["requests_per_month"], lang),
-                              tokens=count(be["tokens_per_month"], lang), origin=text("origin." + be["origin"], lang)))
+        requests, tokens = be["requests_per_month"], be["tokens_per_month"]
+        if be["kind"] == "above" and requests is not None and tokens is not None:  # "above" names its volume
+            lines.append(text("tco.break_even_above", lang, a=be["cheaper_above"], b=be["than"], requests=count(requests, lang),
+                              tokens=count(tokens, lang), origin=text("origin." + be["origin"], lang)))
         else:
             a, b = (doc["models"][0]["model"], doc["models"][1]["model"]) if be["kind"] == "equal" else (be["cheaper_above"], be["than"])
             lines.append(text(f"tco.break_even_{be['kind']}", lang, a=a, b=b, origin=text("origin." + be["origin"], lang)))

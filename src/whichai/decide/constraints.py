@@ -42,10 +42,12 @@ from whichai import clock
 from whichai.catalog.hardware import fit_memory
 from whichai.catalog.lifecycle import lifecycle_of
 from whichai.decide.catalog_view import CatalogView
+from whichai.decide.measurement import Measurement
 from whichai.decide.profile import OPENNESS_RANK, OwnedHardware, PriceOverride, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR, thinks
 from whichai.decide.tco import (
     MAX_RENTED_GPUS,
+    CapacityFigure,
     Mode,
     Ops,
     PerRequest,
@@ -86,7 +88,7 @@ class Candidate:
     entry: Any  # ModelEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict[str, Any] | None
+    measurement: Measurement | None
     modes: list[Mode] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)  # static hard-constraint failures
     notes: list[Reason] = field(default_factory=list)
@@ -168,7 +170,7 @@ class Model:
     entry: Any  # ModelEntry | RawEntry | None (measured but not in the catalog)
     openness: str  # open-source | open-weights | closed | unknown
     openness_origin: str  # catalog | inferred
-    measurement: dict[str, Any] | None
+    measurement: Measurement | None
     self_hosted: bool  # a measurement of the user's own deployment (:func:`is_self_hosted`)
     local_measured: bool  # measured on this machine (a local model, or a server on this machine)
     downloadable: bool  # weights the user can hold
@@ -180,7 +182,7 @@ class Model:
     notes: tuple[Reason, ...]  # not in the catalog
 
 
-def model_of(model_id: str, entry: Any, measurement: dict[str, Any] | None = None) -> Model:
+def model_of(model_id: str, entry: Any, measurement: Measurement | None = None) -> Model:
     """The model ``model_id`` as its catalog ``entry`` (None: not in the catalog) and its ``measurement`` describe it."""
     self_hosted = is_self_hosted(measurement, entry)
     local_measured = False
@@ -285,8 +287,9 @@ def static_checks(m: Model, checks: Checks) -> Static:
         elif OPENNESS_RANK[m.openness] < required:
             reasons.append(Reason("openness_below", {"openness": m.openness, "required": checks.min_openness}))
     if checks.min_quality is not None:
-        if m.measurement is not None and m.measurement.get("pass_rate") is not None:
-            _quality_bar(reasons, notes, m.measurement, checks.min_quality)
+        rate = None if m.measurement is None else m.measurement.get("pass_rate")
+        if m.measurement is not None and rate is not None:
+            _quality_bar(reasons, notes, m.measurement, float(rate), checks.min_quality)
         else:
             notes.append(Reason("quality_unmeasured", {"min": checks.min_quality}))
     if checks.support == "sla-required":
@@ -303,10 +306,9 @@ def static_checks(m: Model, checks: Checks) -> Static:
 NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
 
 
-def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: dict[str, Any], minimum: float) -> None:
-    """Below the bar on the pass rate measured: excluded. At or above it, but with the bar inside the
-    95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
-    rate = float(measurement["pass_rate"])
+def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: Measurement, rate: float, minimum: float) -> None:
+    """Below the bar on the pass rate measured (``rate``): excluded. At or above it, but with the bar inside
+    the 95 % interval of that rate (few cases): kept, with a note that the evidence is thin."""
     if rate < minimum:
         reasons.append(Reason("below_quality", {"rate": rate, "min": minimum}))
         return
@@ -550,7 +552,7 @@ def deployment(m: Model, deploy: Deploy) -> Settled:
     return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
-def _params_b(entry: Any, measurement: dict[str, Any] | None) -> float | None:
+def _params_b(entry: Any, measurement: Measurement | None) -> float | None:
     """Billions of parameters: the catalog's, else what a measured local GGUF file states about itself
     (``params_b`` of its run summary, read as ``whichai inspect`` reads it), else unknown."""
     if entry is not None:
@@ -559,7 +561,7 @@ def _params_b(entry: Any, measurement: dict[str, Any] | None) -> float | None:
     return float(value) if isinstance(value, (int, float)) and value > 0 else None
 
 
-def is_self_hosted(measurement: dict[str, Any] | None, entry: Any) -> bool:
+def is_self_hosted(measurement: Measurement | None, entry: Any) -> bool:
     """A measurement of the user's own deployment: ``self_hosted`` in the run's summary (a local
     model, a local server, a server declared ``self_hosted = true``), unless the catalog says the
     weights are closed (then nobody but the vendor can host them: the flag is not believed)."""
@@ -571,7 +573,7 @@ def is_self_hosted(measurement: dict[str, Any] | None, entry: Any) -> bool:
 # candidates --------------------------------------------------------------------------------------------
 
 
-def capacity_entries(profile: Profile, capacity: list[dict[str, Any]] | None) -> tuple[Throughput, ...]:
+def capacity_entries(profile: Profile, capacity: list[CapacityFigure] | None) -> tuple[Throughput, ...]:
     """The profile's own capacity figures (origin ``profile``) and the measured ones passed in."""
     own = [Throughput.of(c.model_dump(), "profile") for c in profile.capacity]
     return (*own, *(Throughput.of(c, "measured") for c in capacity or []))
@@ -593,7 +595,7 @@ def _candidate(m: Model, static: Static, settled: Settled, today: date, profile:
 
 
 def build_candidate(
-    model_id: str, entry: Any, measurement: dict[str, Any] | None, profile: Profile, today: date | None = None, capacity: list[dict[str, Any]] | None = None,
+    model_id: str, entry: Any, measurement: Measurement | None, profile: Profile, today: date | None = None, capacity: list[CapacityFigure] | None = None,
 ) -> Candidate:
     """One model as the user could use it under ``profile`` at ``today`` (default: the system date),
     its modes priced at the profile's volume; ``capacity``: measured throughput entries (the profile's
@@ -614,16 +616,16 @@ def build_candidate(
 Resolve = Callable[[str], Any]  # a model id or alias -> its catalog entry, or None
 
 
-def _by_entry(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> tuple[dict[str, list[tuple[str, dict[str, Any]]]], list[tuple[str, dict[str, Any]]]]:
+def _by_entry(measurements: list[Measurement] | None, resolve: Resolve) -> tuple[dict[str, list[tuple[str, Measurement]]], list[tuple[str, Measurement]]]:
     """Measurements grouped by the catalog entry they measure (``serves``, else their own id), and
     those the catalog lacks. Several measurements of one model id: the last one counts (one run
     summarises each model id once)."""
-    by_model: dict[str, dict[str, Any]] = {}
+    by_model: dict[str, Measurement] = {}
     for m in measurements or []:
         if m.get("model"):
             by_model[str(m["model"])] = m
-    grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    extra: list[tuple[str, dict[str, Any]]] = []
+    grouped: dict[str, list[tuple[str, Measurement]]] = {}
+    extra: list[tuple[str, Measurement]] = []
     for model_id, m in sorted(by_model.items()):
         entry = resolve(str(m.get("serves") or model_id))
         if entry is None:
@@ -633,18 +635,18 @@ def _by_entry(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> tu
     return grouped, extra
 
 
-def _split(entry: Any, found: list[tuple[str, dict[str, Any]]], resolve: Resolve) -> tuple[tuple[str, dict[str, Any]], list[tuple[str, dict[str, Any]]]]:
+def _split(entry: Any, found: list[tuple[str, Measurement]], resolve: Resolve) -> tuple[tuple[str, Measurement], list[tuple[str, Measurement]]]:
     """Of several measurements of one entry: the one measured under the entry's own id or alias
     (else the first by id) stands for the entry; the others are deployments of their own."""
     own = next((f for f in found if getattr(resolve(f[0]), "id", None) == entry.id), found[0])
     return own, [f for f in found if f is not own]
 
 
-def measured_candidates(measurements: list[dict[str, Any]] | None, resolve: Resolve) -> list[tuple[str, dict[str, Any]]]:
+def measured_candidates(measurements: list[Measurement] | None, resolve: Resolve) -> list[tuple[str, Measurement]]:
     """(candidate id, measurement) of every measurement that becomes a candidate in
     :func:`build_candidates` (a lean pass leaves some candidates out, not their measurements)."""
     grouped, extra = _by_entry(measurements, resolve)
-    out: list[tuple[str, dict[str, Any]]] = []
+    out: list[tuple[str, Measurement]] = []
     for entry_id, found in grouped.items():
         entry = resolve(entry_id)
         (_, own), others = _split(entry, found, resolve)
@@ -655,8 +657,8 @@ def measured_candidates(measurements: list[dict[str, Any]] | None, resolve: Reso
 
 
 def build_candidates(
-    profile: Profile, entries: list[Any], measurements: list[dict[str, Any]] | None, resolve: Callable[[str], Any],
-    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+    profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
@@ -674,7 +676,7 @@ def build_candidates(
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
 
-    def measured(model_id: str, entry: Any, measurement: dict[str, Any], note: Reason | None) -> None:
+    def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> None:
         m = model_of(model_id, entry, measurement)
         cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
         if cand is not None:

@@ -54,6 +54,7 @@ from whichai.decide.constraints import (
     lifecycle_state,
 )
 from whichai.decide.i18n import num, t
+from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
 from whichai.decide.task_fit import task_fit
 from whichai.decide.tco import cheapest
@@ -545,7 +546,7 @@ def _access(cand: Candidate | Model, api_usable: bool, fits_owned: bool | None, 
 PRIOR_CASES = 5  # a measured pass rate is combined with the prior as if the prior were this many cases
 
 
-def sample_size(m: dict[str, Any]) -> tuple[int, bool]:
+def sample_size(m: Measurement) -> tuple[int, bool]:
     """(cases the pass rate is over, whether that count is on record): the scored answered cases,
     else the answered ones, else the cases; not on record: 1 (the least a rate can rest on)."""
     for key in ("scored", "answered", "cases"):
@@ -567,9 +568,10 @@ def performance(cand: Candidate | Model, profile: Any, task_langs: list[str] | N
     (passed + 5 × prior) / (n + 5), then × latency target / p95 latency (at most 1). One case
     passed of one moves a small model's prior a little; 200 of 200 leave it near 1. Else the prior."""
     m = cand.measurement
-    if m is None or m.get("pass_rate") is None:
+    measured_rate = None if m is None else m.get("pass_rate")
+    if m is None or measured_rate is None:
         return performance_prior(cand, profile, task_langs)
-    rate = float(m["pass_rate"])
+    rate = float(measured_rate)
     n, counted = sample_size(m)
     passed = rate * n
     prior = performance_prior(cand, profile, task_langs)

@@ -13,8 +13,10 @@ from typing import Any
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates, view_models
+from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, task_languages, verdict_of
+from whichai.decide.tco import CapacityFigure
 
 
 @dataclass
@@ -53,8 +55,8 @@ class Outcome:
 
 
 def run_outcome(
-    profile: Profile, view: CatalogView, measurements: list[dict[str, Any]] | None, only: list[str] | None = None,
-    capacity: list[dict[str, Any]] | None = None, today: date | None = None, lean: bool = False,
+    profile: Profile, view: CatalogView, measurements: list[Measurement] | None, only: list[str] | None = None,
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False,
 ) -> Outcome:
     """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same).
 

@@ -11,18 +11,36 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from whichai import clock
 from whichai.decide.assemble import build_document
 from whichai.decide.catalog_view import CatalogView, catalog_age
 from whichai.decide.constraints import Candidate, Reason
 from whichai.decide.document import Decision
+from whichai.decide.measurement import Measurement
 from whichai.decide.outcome import Findings, Outcome, evidence_of, run_outcome
 from whichai.decide.ownership import model_row, tco_summary
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import Ranked
 from whichai.decide.sensitivity import param_sensitivity, weight_sensitivity
+from whichai.decide.tco import CapacityFigure
+
+
+class RunFacts(TypedDict):
+    """A run's completeness as decide is given it (``whichai.app.run_measurements``), shown with the verdict."""
+
+    id: str
+    status: str  # running | complete | interrupted
+    task: str | None
+    cases: int
+    models: int
+    calls: int  # cases x models
+    answered: int
+    scored: int | None
+    errors: int
+    partial: bool
+
 
 # hybrid -------------------------------------------------------------------------------------------------
 
@@ -38,9 +56,9 @@ class Inputs:
     """What every pass of the pipeline shares: the catalog, the measurements and the filters."""
 
     view: CatalogView
-    measurements: list[dict[str, Any]] | None = None
+    measurements: list[Measurement] | None = None
     only: list[str] | None = None
-    capacity: list[dict[str, Any]] | None = None
+    capacity: list[CapacityFigure] | None = None
     today: date | None = None
 
     def outcome(self, profile: Profile, lean: bool = False) -> Outcome:
@@ -267,11 +285,11 @@ class Recommendation:
 def recommend(
     profile: Profile,
     catalog: Any,
-    measurements: list[dict[str, Any]] | None = None,
+    measurements: list[Measurement] | None = None,
     lang: str = "en",
     only: list[str] | None = None,
-    capacity: list[dict[str, Any]] | None = None,
-    run: dict[str, Any] | None = None,
+    capacity: list[CapacityFigure] | None = None,
+    run: RunFacts | None = None,
     today: date | None = None,
     view: CatalogView | None = None,
 ) -> Recommendation:
@@ -324,7 +342,7 @@ def profile_changes(profile: Profile) -> Iterator[tuple[str, Profile]]:
             yield key, profile.model_copy(update=change(profile))
 
 
-def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
+def _run_info(run: RunFacts | None) -> dict[str, Any] | None:
     if run is None:
         return None
     info: dict[str, Any] = {k: run.get(k) for k in ("id", "status", "task", "cases", "models", "calls", "answered", "scored", "errors")}
@@ -333,7 +351,7 @@ def _run_info(run: dict[str, Any] | None) -> dict[str, Any] | None:
     return info
 
 
-def _recommend(profile: Profile, inp: Inputs, lang: str, run: dict[str, Any] | None) -> Recommendation:
+def _recommend(profile: Profile, inp: Inputs, lang: str, run: RunFacts | None) -> Recommendation:
     if profile.task is None and run and run.get("task"):  # the decision's task: a tune measured on it counts
         profile = profile.model_copy(update={"task": str(run["task"])})
     out = inp.outcome(profile)

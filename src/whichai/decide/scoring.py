@@ -30,11 +30,12 @@ from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_referen
     model_performance,
     performance,
 )
+from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
 from whichai.decide.tco import MODE_PREFERENCE, Mode, billed_gpu_hours, cheapest
 
 
-def task_languages(measurements: list[dict[str, Any] | None] | None) -> list[str]:
+def task_languages(measurements: list[Measurement | None] | None) -> list[str]:
     """The languages of the task's cases (tagged ``lang:id``, ``lang:en``), from the run's
     per-language results (``by_lang``) of any measured model."""
     langs: dict[str, None] = {}

@@ -20,13 +20,14 @@ figure carries its origin: ``measured`` | ``catalog`` | ``profile`` | ``estimate
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, Required, TypedDict
 
 from whichai.catalog.hardware import memory_needed_gb as _memory_needed_gb
 from whichai.decide.i18n import LANGS, num, t
+from whichai.decide.measurement import Measurement
 from whichai.decide.profile import HOURS_PER_MONTH, THIS_MACHINE, OwnedHardware, Profile, RentedGPU
 from whichai.decide.task_fit import THINKING_OUTPUT_FACTOR
 
@@ -302,7 +303,7 @@ def price_override(prices: Any, model_id: str, aliases: list[str] | tuple[str, .
     return None
 
 
-def api_cost(entry: Any, measurement: dict[str, Any] | None, volume: TokensPerRequest, own: Any = None) -> Mode | str:
+def api_cost(entry: Any, measurement: Measurement | None, volume: TokensPerRequest, own: Any = None) -> Mode | str:
     """The API mode per request (its price: the profile's own ``own``, else the catalog's, else the cost
     per case measured in a run), or the code of the reason it has no price."""
     price = getattr(entry, "price_usd_per_mtok", None) if entry is not None else None
@@ -319,15 +320,16 @@ def api_cost(entry: Any, measurement: dict[str, Any] | None, volume: TokensPerRe
         mode.components.append(Component("api", 0.0, origin, *found))
         return mode
     answered = (measurement or {}).get("answered") or (measurement or {}).get("cases")
-    if measurement and measurement.get("cost_usd") is not None and answered:
-        per_request = float(measurement["cost_usd"]) / float(answered)
+    cost = measurement.get("cost_usd") if measurement else None
+    if cost is not None and answered:
+        per_request = float(cost) / float(answered)
         mode = Mode("api", api_per_request=per_request, cost_origin="measured")
         mode.components.append(component("api", 0.0, "measured", "cost.detail_api_measured", per_request=per_request, answered=answered))
         return mode
     return "no_price"
 
 
-def api_mode(entry: Any, measurement: dict[str, Any] | None, profile: Profile, model_id: str | None = None) -> Mode | str:
+def api_mode(entry: Any, measurement: Measurement | None, profile: Profile, model_id: str | None = None) -> Mode | str:
     """The API mode at the profile's volume, or the code of the reason it has no price."""
     own = price_override(profile.prices, model_id or getattr(entry, "id", "") or "", getattr(entry, "aliases", None) or ())
     found = api_cost(entry, measurement, profile.volume, own)
@@ -342,16 +344,31 @@ def _estimate_seconds(active_params_b: float, bandwidth_gbps: float, gpu: bool, 
     return volume.input_tokens_per_request / prefill + volume.output_tokens_per_request / decode
 
 
-def _measured_seconds(measurement: dict[str, Any], volume: TokensPerRequest) -> float | None:
+def _measured_seconds(measurement: Measurement, volume: TokensPerRequest) -> float | None:
     """Seconds one request of ``volume`` (its tokens per request) takes on the measured hardware. The
     measured rate is output tokens over whole-request latency (time to first token included), so the
     time to first token is not added again: at the measured output length this is the measured mean latency."""
     tps = measurement.get("output_tokens_per_s")
     if tps:
         return volume.output_tokens_per_request / float(tps)
-    if measurement.get("latency_p50_s"):
-        return float(measurement["latency_p50_s"])
+    p50 = measurement.get("latency_p50_s")
+    if p50:
+        return float(p50)
     return None
+
+
+class CapacityFigure(TypedDict, total=False):
+    """A measured throughput figure as decide is given it: ``whichai load``'s capacity entries
+    (:class:`whichai.measure.load.store.CapacityEntry`, field by field)."""
+
+    model: str
+    serves: str | None
+    tokens_per_s: Required[float]  # input + output, all streams
+    hardware: str | None
+    source: str | None
+    origin: str
+    concurrency: int
+    sweep_id: str
 
 
 class Throughput(NamedTuple):
@@ -364,7 +381,7 @@ class Throughput(NamedTuple):
     origin: str  # profile (stated in it) | measured (a load test)
 
     @classmethod
-    def of(cls, figure: dict[str, Any], origin: str) -> Throughput:
+    def of(cls, figure: Mapping[str, Any], origin: str) -> Throughput:
         return cls(str(figure.get("model", "")), float(figure["tokens_per_s"]), figure.get("hardware"), figure.get("source"),
                    figure.get("origin") or origin)
 
@@ -403,7 +420,7 @@ def _preferred(c: Throughput) -> tuple[bool, float]:
 
 
 def _throughput(
-    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
+    active_params_b: float | None, measurement: Measurement | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
     on_gpu: bool,
     cap: Throughput | None,
 ) -> tuple[float, str, tuple[str, dict[str, Any], tuple[str, ...]], float | None, str]:
@@ -433,7 +450,7 @@ def _throughput(
 
 
 def owned_cost(
-    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
+    active_params_b: float | None, measurement: Measurement | None, local_measured: bool, hw: OwnedHardware, volume: TokensPerRequest,
     on_gpu: bool = True,
     cap: Throughput | None = None, params_b: float | None = None,
 ) -> Mode:
@@ -462,7 +479,7 @@ def owned_cost(
 
 
 def owned_mode(
-    active_params_b: float | None, measurement: dict[str, Any] | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
+    active_params_b: float | None, measurement: Measurement | None, local_measured: bool, profile: Profile, on_gpu: bool = True,
     cap: Throughput | None = None, params_b: float | None = None,
 ) -> Mode:
     """Self-hosting on the user's own hardware at the profile's volume (fit is checked by the caller)."""

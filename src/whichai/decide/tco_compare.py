@@ -23,16 +23,83 @@ The JSON document (schema ``whichai.tco/1``)::
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from whichai import clock
 from whichai.decide.catalog_view import CatalogView
 from whichai.decide.constraints import Candidate, build_candidate
 from whichai.decide.profile import Profile
-from whichai.decide.tco import Mode, break_even, cheapest, payback_months, weakest
+from whichai.decide.tco import CapacityFigure, Mode, break_even, cheapest, payback_months, weakest
 from whichai.errors import InputError, UnknownModelError, did_you_mean
 
 SCHEMA = "whichai.tco/1"
+
+
+class Throughput(TypedDict):
+    tokens_per_s: float | None
+    origin: str | None
+    detail: str | None
+    text: dict[str, str]  # lang -> the throughput as a sentence
+    hardware: str | None
+    hours_needed: float
+
+
+class ReasonJSON(TypedDict):
+    code: str
+    params: dict[str, Any]  # the reason's figures (constraints.Reason.params)
+    text: dict[str, str]  # lang -> text
+
+
+class TcoRow(TypedDict, total=False):
+    """One model: its cost in the chosen mode, or why it has none (``excluded``)."""
+
+    model: str
+    name: str
+    openness: str
+    excluded: list[ReasonJSON]
+    mode: str
+    monthly_usd: float
+    origin: str
+    components: list[dict[str, Any]]  # tco.Component.to_json()
+    throughput: Throughput  # self-hosted modes
+    capacity_requests_per_month: int | None
+    running_usd: float  # owned
+    purchase_usd: float  # owned
+    usd_per_mtok: float | None
+    alternatives: dict[str, float]
+
+
+class TcoBreakEven(TypedDict):
+    origin: str
+    kind: Literal["above", "always", "never", "equal"]
+    cheaper_above: str | None
+    than: str | None
+    requests_per_month: float | None
+    tokens_per_month: float | None
+
+
+class Payback(TypedDict):
+    model: str
+    against: str
+    months: float | None
+    purchase_usd: float
+    against_monthly_usd: float
+    running_usd: float
+    origin: str
+
+
+class TcoDocument(TypedDict):
+    """The ``whichai.tco/1`` document (the module's docstring draws it)."""
+
+    schema: str
+    profile: str
+    currency: Literal["USD"]
+    period: Literal["month"]
+    volume: dict[str, float]  # the profile's volume and tokens_per_month
+    hours_per_month: float | None
+    models: list[TcoRow]
+    break_even: TcoBreakEven | None
+    payback: list[Payback]
 
 
 def resolve_model(view: CatalogView, model_id: str) -> Any:
@@ -46,8 +113,8 @@ def resolve_model(view: CatalogView, model_id: str) -> Any:
     )
 
 
-def _mode_doc(mode: Mode, requests: float) -> dict[str, Any]:
-    doc: dict[str, Any] = {
+def _mode_doc(mode: Mode, requests: float) -> TcoRow:
+    doc: TcoRow = {
         "mode": mode.kind,
         "monthly_usd": round(mode.monthly(requests), 2),
         "origin": mode.cost_origin,
@@ -66,11 +133,11 @@ def _mode_doc(mode: Mode, requests: float) -> dict[str, Any]:
     return doc
 
 
-def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[dict[str, Any], Mode | None]:
+def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[TcoRow, Mode | None]:
     from whichai.decide.constraints import Reason
 
     requests = profile.volume.requests_per_month
-    row: dict[str, Any] = {"model": cand.model, "name": cand.name, "openness": cand.openness}
+    row: TcoRow = {"model": cand.model, "name": cand.name, "openness": cand.openness}
     modes = [m for m in cand.modes if only is None or m.kind == only]
     found = None if cand.reasons else cheapest(modes, requests)
     if found is None:
@@ -89,7 +156,7 @@ def _row(cand: Candidate, profile: Profile, only: str | None = None) -> tuple[di
     return row, mode
 
 
-def _reason_doc(reason: Any) -> dict[str, Any]:
+def _reason_doc(reason: Any) -> ReasonJSON:
     from whichai.decide.explain import reason_text
 
     return {"code": reason.code, "params": reason.params, "text": {lang: reason_text(reason, lang) for lang in ("en", "id")}}
@@ -102,31 +169,30 @@ def _capacity_reason(modes: list[Mode], requests: float) -> Any:
     return Reason("capacity", {"requests": requests, "hours": round(short.hours_needed(requests) or 0.0, 1), "limit": short.hours_limit})
 
 
-def _break_even(a: dict[str, Any], ma: Mode, b: dict[str, Any], mb: Mode, profile: Profile) -> dict[str, Any]:
+def _break_even(a: TcoRow, ma: Mode, b: TcoRow, mb: Mode, profile: Profile) -> TcoBreakEven:
     """Where the two monthly costs meet (each model in its chosen mode): ``kind`` ``above`` (the
     model ``cheaper_above`` costs less above that volume), ``always`` (it costs less at every volume
     within capacity), or ``equal`` (the same cost at every volume)."""
     v = profile.volume
     per_request = v.input_tokens_per_request + v.output_tokens_per_request
-    out: dict[str, Any] = {"origin": weakest(ma.cost_origin, mb.cost_origin)}
+    origin = weakest(ma.cost_origin, mb.cost_origin)
     top = min(ma.capacity_requests, mb.capacity_requests, 1e12)
     if all(abs(ma.monthly(x) - mb.monthly(x)) <= 1e-9 * max(1.0, ma.monthly(x)) for x in (1.0, top)):
-        return {**out, "kind": "equal", "cheaper_above": None, "than": None, "requests_per_month": None, "tokens_per_month": None}
+        return {"origin": origin, "kind": "equal", "cheaper_above": None, "than": None, "requests_per_month": None, "tokens_per_month": None}
     found, first, second = break_even(mb, ma), a, b  # the volume above which A costs less than B
     if found["requests_per_month"] is None:
         found, first, second = break_even(ma, mb), b, a
     req = found["requests_per_month"]
-    out.update({"cheaper_above": first["model"] if req is not None else None, "than": second["model"] if req is not None else None,
-                "kind": found["kind"] if req is not None else "never"})
-    out["requests_per_month"] = None if req is None else round(req, 2)
-    out["tokens_per_month"] = None if req is None else round(req * per_request)
-    return out
+    return {"origin": origin, "cheaper_above": first["model"] if req is not None else None,
+            "than": second["model"] if req is not None else None, "kind": found["kind"] if req is not None else "never",
+            "requests_per_month": None if req is None else round(req, 2),
+            "tokens_per_month": None if req is None else round(req * per_request)}
 
 
 def compare(
-    profile: Profile, catalog: Any, a: str, b: str, capacity: list[dict[str, Any]] | None = None, today: date | None = None,
+    profile: Profile, catalog: Any, a: str, b: str, capacity: list[CapacityFigure] | None = None, today: date | None = None,
     modes: tuple[str | None, str | None] = (None, None),
-) -> dict[str, Any]:
+) -> TcoDocument:
     """The ``whichai tco`` document for models ``a`` and ``b`` under ``profile`` (``modes``: cost
     each in that mode only; None: its cheapest allowed mode)."""
     view = catalog if isinstance(catalog, CatalogView) else CatalogView(catalog)
@@ -142,7 +208,7 @@ def compare(
         rows.append(row)
         chosen.append(mode)
     v = profile.volume
-    doc: dict[str, Any] = {
+    doc: TcoDocument = {
         "schema": SCHEMA, "profile": profile.name, "currency": "USD", "period": "month",
         "volume": {**v.model_dump(), "tokens_per_month": v.tokens_per_month()},
         "hours_per_month": profile.hardware.hours_per_month if profile.hardware is not None else None,

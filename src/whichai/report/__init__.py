@@ -55,6 +55,7 @@ def render_report(store: Any, run_id: str, *, recommendation: Any, fmt: str = "h
         data = promptfoo_results(store, run_id)
         return Rendered(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", data["metadata"]["whichai_run"])
     doc = build_report(store, run_id, lang=lang, recommendation=recommendation)
+    assert doc["run"] is not None  # a run's report
     rid = doc["run"]["id"]
     if fmt == "json":
         return Rendered(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", rid)

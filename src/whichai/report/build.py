@@ -11,11 +11,22 @@ from __future__ import annotations
 
 import importlib.util
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from whichai.report.document import ModelFacts, ReportDocument
 from whichai.store import Store
 
+if TYPE_CHECKING:
+    from whichai.decide.document_json import DecisionJSON
+    from whichai.decide.recommendation import Recommendation
+
 SCHEMA = "whichai.report/2"
+
+
+def decision_json(recommendation: Recommendation) -> DecisionJSON:
+    """The recommendation's decision document as JSON (its shape: :mod:`whichai.decide.document_json`,
+    checked field by field against the models in tests/test_document.py)."""
+    return cast("DecisionJSON", recommendation.document().model_dump(mode="json"))
 
 
 def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
@@ -23,7 +34,7 @@ def resolve_run(store: Store, run_id: str) -> dict[str, Any]:
     return store.resolve_run(run_id)
 
 
-def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = "en", catalog: Any = None) -> dict[str, Any]:
+def build_report(store: Store, run_id: str, *, recommendation: Recommendation, lang: str = "en", catalog: Any = None) -> ReportDocument:
     """The whole report of one run as a JSON-ready dict, showing ``recommendation`` (decide's
     Recommendation for this run, made by the application layer: :func:`whichai.app.build_report`)."""
     from whichai.measure.metrics import summarise
@@ -32,23 +43,21 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
     rid = run["id"]
     summaries = summarise(store, rid)
     catalog = catalog if catalog is not None else load_catalog()
-    decision = recommendation.document().model_dump(mode="json")
+    decision = decision_json(recommendation)
     results = store.results(rid)
     doc = _document(decision, lang, catalog, run["models"])
-    doc.update(
-        run={
-            "id": rid, "task": run["task_name"], "task_hash": run["task_hash"], "created_at": run["created_at"],
-            "updated_at": run["updated_at"], "status": run["status"], "models": run["models"], "settings": run["settings"],
-            "whichai_version": run["whichai_version"],
-        },
-        summaries=[{**s.to_json(), "openness": doc["openness"].get(s.model, "unknown")} for s in summaries],
-        latencies={
-            m: [r["latency_s"] for r in results if r["model"] == m and r["status"] == "ok" and r["latency_s"] is not None]
-            for m in run["models"]
-        },
-        cases=case_rows(store.cases(rid), results, run["models"]),
-        loads=load_sweeps(store, [*run["models"], *doc["shown"]]),
-    )
+    doc["run"] = {
+        "id": rid, "task": run["task_name"], "task_hash": run["task_hash"], "created_at": run["created_at"],
+        "updated_at": run["updated_at"], "status": run["status"], "models": run["models"], "settings": run["settings"],
+        "whichai_version": run["whichai_version"],
+    }
+    doc["summaries"] = [{**s.to_json(), "openness": doc["openness"].get(s.model, "unknown")} for s in summaries]
+    doc["latencies"] = {
+        m: [r["latency_s"] for r in results if r["model"] == m and r["status"] == "ok" and r["latency_s"] is not None]
+        for m in run["models"]
+    }
+    doc["cases"] = case_rows(store.cases(rid), results, run["models"])
+    doc["loads"] = load_sweeps(store, [*run["models"], *doc["shown"]])
     from whichai.tasks.promptfoo import coverage_text, stored_coverage
 
     coverage = stored_coverage(store.cases(rid))  # a promptfoo config's run: the import's coverage
@@ -60,7 +69,7 @@ def build_report(store: Store, run_id: str, *, recommendation: Any, lang: str = 
     return doc
 
 
-def gateway_traffic(store: Store, decision: dict[str, Any]) -> dict[str, Any] | None:
+def gateway_traffic(store: Store, decision: DecisionJSON) -> dict[str, Any] | None:
     """What ``whichai gateway`` routed with this database (its request log), beside the decision's own
     estimate of the monthly cost (the hybrid plan's, else the top model's); None when it routed nothing."""
     from whichai.gateway.log import stats
@@ -74,11 +83,11 @@ def gateway_traffic(store: Store, decision: dict[str, Any]) -> dict[str, Any] | 
     return {**traffic.to_json(), "since": first, "decision_monthly_usd": estimate}
 
 
-def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> dict[str, Any]:
+def build_recommendation_doc(recommendation: Recommendation, *, lang: str = "en", catalog: Any = None, store: Store | None = None) -> ReportDocument:
     """A report document without a run: decide's ``recommendation`` over the catalog (what the
     dashboard's profile page shows before any run), with the load sweeps in ``store`` when given."""
     catalog = catalog if catalog is not None else load_catalog()
-    decision = recommendation.document().model_dump(mode="json")
+    decision = decision_json(recommendation)
     doc = _document(decision, lang, catalog, [])
     doc["loads"] = load_sweeps(store, None) if store is not None else []
     traffic = gateway_traffic(store, decision) if store is not None else None
@@ -87,11 +96,11 @@ def build_recommendation_doc(recommendation: Any, *, lang: str = "en", catalog: 
     return doc
 
 
-def _document(decision: dict[str, Any], lang: str, catalog: Any, run_models: list[str]) -> dict[str, Any]:
+def _document(decision: DecisionJSON, lang: str, catalog: Any, run_models: list[str]) -> ReportDocument:
     from whichai.report.views import shown_models
 
     shown = shown_models(decision, run_models)
-    openness = {r["model"]: r["openness"] for r in decision["ranking"]}
+    openness: dict[str, str] = {r["model"]: r["openness"] for r in decision["ranking"]}
     openness.update({e["model"]: e["openness"] for e in decision["excluded"]})
     models = [model_facts(m, catalog) for m in shown]
     for m in models:
@@ -118,7 +127,7 @@ def load_catalog() -> Any:
     return load()
 
 
-def model_facts(model_id: str, catalog: Any) -> dict[str, Any]:
+def model_facts(model_id: str, catalog: Any) -> ModelFacts:
     """What the catalog states about a model's openness and licence, with its sources (no scores:
     decide scores). A model the catalog does not know gets a stub that says so."""
     entry = catalog.get(model_id) if catalog is not None else None

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from whichai.report.document import ReportDocument
 
 from whichai.report.i18n import t
 
@@ -61,7 +64,7 @@ def _grouped(summaries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     return {k: groups[k] for k in COLOURS if k in groups}
 
 
-def _quality_scatter(doc: dict[str, Any], x_key: str, x_title: str, lang: str, hover_x: str) -> str | None:
+def _quality_scatter(doc: ReportDocument, x_key: str, x_title: str, lang: str, hover_x: str) -> str | None:
     import plotly.graph_objects as go
 
     rows = [s for s in doc["summaries"] if s.get(x_key) is not None]
@@ -106,15 +109,15 @@ def _quality_scatter(doc: dict[str, Any], x_key: str, x_title: str, lang: str, h
     return _to_json(fig)
 
 
-def quality_vs_cost(doc: dict[str, Any], lang: str) -> str | None:
+def quality_vs_cost(doc: ReportDocument, lang: str) -> str | None:
     return _quality_scatter(doc, "cost_per_1000_cases_usd", t("axis.cost_1000", lang), lang, t("cost_1000", lang) + " (USD)")
 
 
-def quality_vs_latency(doc: dict[str, Any], lang: str) -> str | None:
+def quality_vs_latency(doc: ReportDocument, lang: str) -> str | None:
     return _quality_scatter(doc, "latency_p50_s", t("axis.latency_p50", lang), lang, t("latency_p50", lang) + " (s)")
 
 
-def latency_distribution(doc: dict[str, Any], lang: str) -> str | None:
+def latency_distribution(doc: ReportDocument, lang: str) -> str | None:
     import plotly.graph_objects as go
 
     openness = {s["model"]: s.get("openness", "unknown") for s in doc["summaries"]}
@@ -150,7 +153,7 @@ def latency_distribution(doc: dict[str, Any], lang: str) -> str | None:
     return _to_json(fig)
 
 
-def criteria_heatmap(doc: dict[str, Any], lang: str) -> str | None:
+def criteria_heatmap(doc: ReportDocument, lang: str) -> str | None:
     """decide's ten criterion scores of the shown models (hover: the origin and the reason)."""
     import plotly.graph_objects as go
 
@@ -225,7 +228,7 @@ def openness_dims(model: Mapping[str, object]) -> list[str]:
 _DIM_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "unknown": None}
 
 
-def openness_heatmap(doc: dict[str, Any], lang: str) -> str | None:
+def openness_heatmap(doc: ReportDocument, lang: str) -> str | None:
     """The four headline openness dimensions per model (the catalog's openness rule decides on them)."""
     import plotly.graph_objects as go
 
@@ -273,7 +276,7 @@ def openness_heatmap(doc: dict[str, Any], lang: str) -> str | None:
 _DASH = {"api": "solid", "owned": "dash", "rented": "dot"}
 
 
-def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
+def tco_chart(doc: ReportDocument, lang: str) -> str | None:
     """decide's cost curves (tco.curves: monthly cost against monthly volume, log-log), one line per
     model and way to run it; the user's volume and decide's break-even marked."""
     import plotly.graph_objects as go
@@ -297,14 +300,15 @@ def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
     annotations = [{"x": math.log10(volume), "yref": "paper", "y": 1.0, "text": t("your_volume", lang), "showarrow": False,
                     "yanchor": "bottom", "font": {"color": "#4a5163", "size": 12}}] if volume > 0 else []
     be = tco.get("break_even")
-    if be and be["kind"] == "above" and be.get("requests_per_month") and be.get("monthly_usd"):
+    at, cost = (be["requests_per_month"], be["monthly_usd"]) if be else (None, None)
+    if be and be["kind"] == "above" and at and cost:
         fig.add_trace(go.Scatter(
-            x=[be["requests_per_month"]], y=[be["monthly_usd"]], mode="markers", name=t("break_even", lang),
+            x=[at], y=[cost], mode="markers", name=t("break_even", lang),
             marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
             hovertemplate=t("break_even", lang) + ": %{x:,.0f} → $%{y:,.2f}<extra></extra>",
         ))
-        annotations.append({"x": math.log10(be["requests_per_month"]), "y": math.log10(be["monthly_usd"]),
-                            "text": f"{t('break_even', lang)}: {be['requests_per_month']:,.0f}", "showarrow": True, "arrowhead": 0,
+        annotations.append({"x": math.log10(at), "y": math.log10(cost),
+                            "text": f"{t('break_even', lang)}: {at:,.0f}", "showarrow": True, "arrowhead": 0,
                             "ax": -60, "ay": -36, "bgcolor": "white", "bordercolor": "#1d2433", "borderpad": 4, "font": {"size": 12}})
     fig.update_layout(**_layout(
         xaxis=_axis(t("axis.volume", lang), type="log"), yaxis=_axis(t("axis.monthly_cost", lang), type="log", tickprefix="$"),
@@ -314,7 +318,7 @@ def tco_chart(doc: dict[str, Any], lang: str) -> str | None:
     return _to_json(fig)
 
 
-def load_chart(doc: dict[str, Any], lang: str) -> str | None:
+def load_chart(doc: ReportDocument, lang: str) -> str | None:
     """Load sweeps (issue 12): output tokens/s against median latency, one line per sweep, each point
     labelled with its concurrency; the p95 latency as a dotted line; the saturation point marked."""
     import plotly.graph_objects as go
@@ -325,7 +329,7 @@ def load_chart(doc: dict[str, Any], lang: str) -> str | None:
     fig = go.Figure()
     palette = ["#2f7fc1", "#1f9e6e", "#e0632a", "#7a5bc7", "#b7791f", "#d64545"]
     for i, s in enumerate(sweeps):
-        colour = COLOURS.get(doc.get("openness", {}).get(s["model"]), palette[i % len(palette)])
+        colour = COLOURS.get(doc["openness"].get(s["model"], ""), palette[i % len(palette)])
         name = _esc(_short(s["model"]) + (f" · {s['server']}" if s.get("server") else ""))
         pts = sorted(s["points"], key=lambda p: p["concurrency"])
         fig.add_trace(go.Scatter(
@@ -367,7 +371,7 @@ def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(lines)
 
 
-def all_charts(doc: dict[str, Any], lang: str) -> dict[str, str | None]:
+def all_charts(doc: ReportDocument, lang: str) -> dict[str, str | None]:
     return {
         "quality_cost": quality_vs_cost(doc, lang),
         "quality_latency": quality_vs_latency(doc, lang),

@@ -14,7 +14,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
+
+if TYPE_CHECKING:
+    from whichai.report.document import ReportDocument
 
 TEMPLATES = Path(__file__).with_name("templates")
 # Bidi embeddings, overrides and isolates, the Arabic letter mark, zero-width spaces and joiners, the
@@ -119,7 +122,16 @@ def plotly_js() -> str:
     return get_plotlyjs().replace("</script", "<\\/script")
 
 
-def page_context(doc: dict[str, Any], lang: str) -> dict[str, Any]:
+class PageContext(TypedDict):
+    """What the report's templates (and the dashboard's run and profile pages) render."""
+
+    doc: ReportDocument
+    lang: str
+    charts: dict[str, str | None]  # chart name -> its plotly figure as JSON (None: nothing to draw)
+    colours: dict[str, str]  # openness -> colour
+
+
+def page_context(doc: ReportDocument, lang: str) -> PageContext:
     """What the report views need: the document and its charts."""
     from whichai.report.charts import COLOURS, all_charts
 
@@ -149,7 +161,7 @@ def report_csp() -> str:
     )
 
 
-def render_html(doc: dict[str, Any], lang: str = "en") -> str:
+def render_html(doc: ReportDocument, lang: str = "en") -> str:
     env = environment()
     template = env.get_template("report.html.j2")
     return template.render(**page_context(doc, lang), plotly_js=script_safe(plotly_js()), charts_js=script_safe(charts_js()),

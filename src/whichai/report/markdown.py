@@ -8,7 +8,10 @@ that would start markup (``<``, ``>``, ``|``, backticks, newlines) neutralised.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from whichai.report.document import ReportDocument
 
 from whichai.catalog.age import STALE_DAYS
 from whichai.criteria import CRITERION_IDS, label
@@ -39,7 +42,7 @@ def _origin(origin: str, lang: str) -> str:
     return f"({dt('origin.' + origin, lang)})"
 
 
-def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
+def render_markdown(doc: ReportDocument, lang: str = "en") -> str:
     run = doc.get("run")
     title = f"# {t('title', lang)}: {cell(run['task'])}" if run else f"# {t('title', lang)}"
     lines = [title, ""]
@@ -60,7 +63,7 @@ def render_markdown(doc: dict[str, Any], lang: str = "en") -> str:
     return "\n".join(lines + [f"_{t('generated', lang)} {version} · {doc['generated_at']}_", ""])
 
 
-def _verdict(doc: dict[str, Any], lang: str) -> list[str]:
+def _verdict(doc: ReportDocument, lang: str) -> list[str]:
     dec = doc["decision"]
     mark = f" ({dt('ui.provisional', lang)})" if provisional(doc) else ""
     lines = [f"## {t('recommendation', lang)}", "", f"{t('profile', lang)}: **{cell(dec['profile']['name'])}**", "",
@@ -70,15 +73,16 @@ def _verdict(doc: dict[str, Any], lang: str) -> list[str]:
         ev = dec["evidence"]
         how = f" (`{cell(ev['next_command'])}`)" if ev.get("next_command") else ""
         lines += [f"{dt('ui.measure_next', lang)}: " + ", ".join(cell(m) for m in ev["next_to_measure"]) + how, ""]
-    if dec.get("run"):
-        lines += [cell(text(dec["run"]["text"], lang), None), ""]
+    run = dec["run"]
+    if run:
+        lines += [cell(text(run["text"], lang), None), ""]
     age = dec["catalog_age"]
     if age.get("newest_as_of"):
         days = "?" if age.get("age_days") is None else age["age_days"]
         lines += [dt("ex.catalog_age", lang, oldest=age["oldest_as_of"], newest=age["newest_as_of"], days=days), ""]
     if (age.get("age_days") or 0) > STALE_DAYS:
         lines += [f"**{dt('ex.catalog_stale', lang, days=age['age_days'], limit=STALE_DAYS)}**", ""]
-    lines += [cell(b["text"], None) + "  " for b in dec["explanation"][lang]] + [""]  # the text names its origins
+    lines += [cell(b["text"], None) + "  " for b in dec["explanation"]["id" if lang == "id" else "en"]] + [""]  # the text names its origins
     if dec["ranking"]:
         lines += [f"### {t('top_models', lang)}", ""]
         lines += _table(["#", t("model", lang), t("openness", lang), t("score", lang), t("mode", lang), t("monthly_cost", lang)],
@@ -101,7 +105,7 @@ def _mine(m: dict[str, Any], lang: str) -> list[str]:
     return ["–", cell(m["model"]), "–", t("not_ranked", lang)]
 
 
-def _why(doc: dict[str, Any], lang: str) -> list[str]:
+def _why(doc: ReportDocument, lang: str) -> list[str]:
     dec = doc["decision"]
     lines = [f"### {dt('ui.weights', lang)}", ""]
     lines += _table([dt("ui.criterion", lang), dt("ui.weight", lang), dt("ui.why_weight", lang)],
@@ -119,7 +123,7 @@ def _why(doc: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _measured(doc: dict[str, Any], lang: str) -> list[str]:
+def _measured(doc: ReportDocument, lang: str) -> list[str]:
     lines = [f"## {t('measured', lang)}", ""]
     return lines + _table(
         [t("model", lang), t("openness", lang), t("pass_rate", lang), t("ci95", lang), t("errors", lang), t("latency_p50", lang),
@@ -131,7 +135,7 @@ def _measured(doc: dict[str, Any], lang: str) -> list[str]:
     )
 
 
-def _tco(doc: dict[str, Any], lang: str) -> list[str]:
+def _tco(doc: ReportDocument, lang: str) -> list[str]:
     tco = doc["decision"]["tco"]
     lines = [f"## {t('chart.tco', lang)}", "", f"{t('tco_at', lang)} {_count(tco['requests_per_month'], lang)} {t('requests_month', lang)}", ""]
     rows = tco_rows(doc)
@@ -141,12 +145,13 @@ def _tco(doc: dict[str, Any], lang: str) -> list[str]:
                     [[cell(r["model"]), t("mode." + r["mode"], lang), f"{_usd(r['monthly_usd'], lang)} {_origin(r['origin'], lang)}",
                       cell("; ".join(f"{t('component.' + c['name'], lang)} {_usd(c['monthly_usd'], lang)} {_origin(c['origin'], lang)}"
                                      for c in r["components"]), None)] for r in rows])
-    if tco.get("break_even"):
-        lines += [cell(text(tco["break_even"]["text"], lang), None), ""]
+    be = tco["break_even"]
+    if be:
+        lines += [cell(text(be["text"], lang), None), ""]
     return lines
 
 
-def _gateway(doc: dict[str, Any], lang: str) -> list[str]:
+def _gateway(doc: ReportDocument, lang: str) -> list[str]:
     g = doc.get("gateway")
     if not g:
         return []
@@ -161,7 +166,7 @@ def _gateway(doc: dict[str, Any], lang: str) -> list[str]:
     return lines + [""]
 
 
-def _loads(doc: dict[str, Any], lang: str) -> list[str]:
+def _loads(doc: ReportDocument, lang: str) -> list[str]:
     if not doc.get("loads"):
         return []
     lines = [f"## {t('chart.load', lang)}", ""]
@@ -175,7 +180,7 @@ def _loads(doc: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _criteria(doc: dict[str, Any], lang: str) -> list[str]:
+def _criteria(doc: ReportDocument, lang: str) -> list[str]:
     rows = criteria_rows(doc)
     lines = [f"## {t('chart.criteria', lang)}", ""]
     if not rows:
@@ -187,7 +192,7 @@ def _criteria(doc: dict[str, Any], lang: str) -> list[str]:
     )
 
 
-def _openness(doc: dict[str, Any], lang: str) -> list[str]:
+def _openness(doc: ReportDocument, lang: str) -> list[str]:
     lines = [f"## {t('openness', lang)}", ""]
     lines += _table(
         [t("model", lang), t("openness", lang), t("license", lang), t("reason", lang), t("sources", lang)],
@@ -204,8 +209,8 @@ def _openness(doc: dict[str, Any], lang: str) -> list[str]:
     return lines
 
 
-def _cases(doc: dict[str, Any], lang: str) -> list[str]:
-    models = doc["run"]["models"]
+def _cases(doc: ReportDocument, lang: str) -> list[str]:
+    models = doc["run"]["models"] if doc["run"] else []
     rows = []
     for c in doc["cases"]:
         row = [f"**{cell(c['id'])}**<br>{cell(c['input'], 200)}"]

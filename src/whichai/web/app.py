@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, Request
@@ -21,6 +21,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from whichai.errors import InputError, WhichaiError
 from whichai.report.i18n import LANGS
 from whichai.web.security import REPORT_SLOTS, Guard, allowed_hosts, secure
+
+if TYPE_CHECKING:
+    from whichai.report.html import PageContext
 
 TEMPLATES = Path(__file__).with_name("templates")
 CATALOG_PAGE = 100
@@ -289,7 +292,7 @@ def _profile_page(ctx: _Context, request: Request, prof: Any, base: str, run_id:
                     saved=saved, csrf=ctx.csrf(), active="profile", **context)
 
 
-def _recommendation_context(store: Any, profile: Any, run_id: str | None, lang: str) -> dict[str, Any]:
+def _recommendation_context(store: Any, profile: Any, run_id: str | None, lang: str) -> PageContext:
     from whichai.app import build_recommendation_doc, build_report
     from whichai.report.html import page_context
 

@@ -251,6 +251,7 @@ def test_valid_fuzzed_tasks_render_in_whichai_tasks(tmp_path, env):
     assert rendered >= 3
 
 
+@pytest.mark.slow  # a whichai process per input
 def test_a_sample_through_real_processes(tmp_path, env):
     corpora = {kind: KINDS[kind][0](random.Random(f"{SEED}-{kind}")) for kind in KINDS}
     commands = {

@@ -137,6 +137,7 @@ def test_error_messages_keep_bracketed_text(env, tmp_path):
 EVIL = {"scorer": "regex", "options": {"pattern": "(a|aa)+$"}}
 
 
+@pytest.mark.slow  # a whichai process scoring answers that backtrack to their 2 s bound (in a process: the bounded thread runs on)
 def test_catastrophic_regex_is_a_recorded_scoring_error_and_does_not_block_other_calls(env, tmp_path):
     from fakeopenai import FakeOpenAI
 
@@ -165,6 +166,7 @@ def _stored_results(db: Path) -> int:
         return 0
 
 
+@pytest.mark.slow  # a whichai process scoring answers that backtrack to their 2 s bound (in a process: the bounded thread runs on)
 def test_ctrl_c_is_honoured_while_a_regex_backtracks(env, tmp_path):
     """One call at a time, each answer's scoring backtracking until its 2 s bound: Ctrl-C once the first answer is
     stored (the next is being scored) ends the run there, with exit 130 and no traceback, leaving most cases
@@ -211,6 +213,7 @@ def concurrent_trial(env, tmp_path, processes: int = 2, cases: int = 24) -> tupl
     return results, counts
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_two_processes_with_the_same_run_never_pay_a_case_twice(env, tmp_path):
     results, counts = concurrent_trial(env, tmp_path)
     for result in results:
@@ -226,6 +229,7 @@ def test_two_processes_with_the_same_run_never_pay_a_case_twice(env, tmp_path):
     assert sum(json.loads(r.stdout)["calls"] for r in results) == 24
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_a_process_waits_and_names_the_process_holding_the_run(env, tmp_path):
     import threading
 
@@ -258,6 +262,7 @@ def test_a_process_waits_and_names_the_process_holding_the_run(env, tmp_path):
     assert json.loads(out)["shared_with_pids"] == [first.pid]
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_claims_of_a_killed_process_are_taken_over(env, tmp_path):
     from fakeopenai import FakeOpenAI
 

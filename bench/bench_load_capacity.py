@@ -21,20 +21,23 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fakeserver_capacity import CapacityServer  # noqa: E402
 
-CASES = [  # slots, TTFT s, time per token s, output tokens, requests per point
+CASES: list[tuple[int, float, float, int, int | None]] = [  # slots, TTFT s, time per token s, output tokens, requests per point
     (4, 0.05, 0.010, 64, 32),
     (16, 0.10, 0.020, 32, 64),
+    # issue 24's case (saturation was found at 9 for 6 slots), at the default requests per point (max(16, 8 x concurrency));
+    # tests/test_load.py checks the same sweep in virtual time, this one on the wall clock
+    (6, 0.02, 0.004, 16, None),
 ]
 
 
-def measure(slots: int, ttft: float, tpot: float, tokens: int, requests: int) -> dict:
+def measure(slots: int, ttft: float, tpot: float, tokens: int, requests: int | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp, CapacityServer(slots=slots, ttft=ttft, tpot=tpot) as server:
         config = Path(tmp) / "whichai.toml"
         config.write_text(f'[providers.cap]\nbase_url = "{server.base_url}"\n')
         done = subprocess.run(
             [sys.executable, "-m", "whichai", "load", "cap/m", "--config", str(config), "--db", str(Path(tmp) / "w.db"),
-             "--output-tokens", str(tokens), "--input-tokens", "128", "--requests", str(requests),
-             "--max-concurrency", str(slots * 4), "--json"],
+             "--output-tokens", str(tokens), "--input-tokens", "128",
+             *(["--requests", str(requests)] if requests else []), "--max-concurrency", str(slots * 4), "--json"],
             capture_output=True, text=True, env={**os.environ, "WHICHAI_DATA_DIR": tmp},
         )
         if done.returncode != 0:
@@ -50,7 +53,7 @@ def main() -> None:
         document, analytic = result["document"], result["analytic"]
         top = document["max_output_tokens_per_s"]
         one = document["points"][0]
-        print(f"  K={slots:<3} TTFT {ttft * 1000:.0f} ms, {tpot * 1000:.0f} ms/token, {tokens} tokens, {requests} requests/point:")
+        print(f"  K={slots:<3} TTFT {ttft * 1000:.0f} ms, {tpot * 1000:.0f} ms/token, {tokens} tokens, {requests or 'default'} requests/point:")
         print(f"    saturated throughput {top:8.1f} tok/s vs analytic {analytic:8.1f}  ({(top / analytic - 1) * 100:+.1f} %)")
         print(f"    saturation concurrency found: {document['saturation_concurrency']} (K = {slots}); points: "
               f"{', '.join(str(p['concurrency']) for p in document['points'])}")

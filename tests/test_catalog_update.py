@@ -160,22 +160,22 @@ def test_a_source_url_that_is_not_http_is_an_input_error(data, monkeypatch):
 
 
 def test_cli_update_json_and_offline_line(upstream, env, tmp_path):
-    from conftest import run_cli
+    from conftest import invoke  # in process: the entry point, its exit status and streams, no interpreter start
 
-    proc = run_cli(["catalog", "update", "--json"], {**env, **upstream.env()}, timeout=60)
+    proc = invoke(["catalog", "update", "--json"], {**env, **upstream.env()})
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["action"] == "update" and doc["entries_after"] > 0 and isinstance(doc["price_changes"], list)
     assert doc["benchmarks"]["sources"]["aider"]["license"] == "Apache-2.0" and doc["benchmarks"]["entries_after"] > 0
     current = (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes()
-    off = run_cli(["catalog", "update"], {**env, "WHICHAI_MODELS_DEV_URL": f"http://127.0.0.1:{free_port()}/x"}, timeout=60)
+    off = invoke(["catalog", "update"], {**env, "WHICHAI_MODELS_DEV_URL": f"http://127.0.0.1:{free_port()}/x"})
     assert off.returncode == 1 and off.stdout == ""
     lines = [ln for ln in off.stderr.splitlines() if ln.strip()]
     assert "Traceback" not in off.stderr and lines[0].startswith("Error: Offline:"), off.stderr
     assert (Path(env["WHICHAI_DATA_DIR"]) / "catalog.json.gz").read_bytes() == current
-    back = run_cli(["catalog", "update", "--rollback"], env, timeout=60)
+    back = invoke(["catalog", "update", "--rollback"], env)
     assert back.returncode == 0 and "Rolled back" in back.stdout, back.stderr
-    again = run_cli(["catalog", "update"], {**env, **upstream.env()}, timeout=60)
+    again = invoke(["catalog", "update"], {**env, **upstream.env()})
     assert again.returncode == 0 and "Benchmarks aider (Apache-2.0, observed 2026-12-07)" in again.stdout, again.stderr
 
 
@@ -265,13 +265,13 @@ def test_stale_note_after_90_days_in_english_and_indonesian():
 
 
 def test_views_warn_on_old_data_and_not_on_fresh(env):
-    from conftest import run_cli
+    from conftest import invoke  # in process: the entry point, its exit status and streams, no interpreter start
 
-    old = run_cli(["models", "openai/gpt-4.1-mini"], env, timeout=60)  # the shipped data, on the pinned 2026-12-07
+    old = invoke(["models", "openai/gpt-4.1-mini"], env)  # the shipped data, on the pinned 2026-12-07
     assert old.returncode == 0 and "Run `whichai catalog update`" in old.stdout and "Jalankan" not in old.stdout
-    old_id = run_cli(["models", "--search", "gpt-4.1-mini", "--lang", "id"], env, timeout=60)  # one language, the one asked for
+    old_id = invoke(["models", "--search", "gpt-4.1-mini", "--lang", "id"], env)  # one language, the one asked for
     assert old_id.returncode == 0 and "Jalankan `whichai catalog update`" in old_id.stdout and "Run `whichai" not in old_id.stdout
-    fresh = run_cli(["models", "--search", "gpt-4.1-mini"], {**env, "WHICHAI_TODAY": "2026-07-20"}, timeout=60)
+    fresh = invoke(["models", "--search", "gpt-4.1-mini"], {**env, "WHICHAI_TODAY": "2026-07-20"})
     assert fresh.returncode == 0 and "whichai catalog update" not in fresh.stdout
-    rec = run_cli(["recommend", "--profile", "hobbyist-laptop"], env, timeout=120)
+    rec = invoke(["recommend", "--profile", "hobbyist-laptop"], env)
     assert rec.returncode == 0 and "whichai catalog update" in rec.stdout

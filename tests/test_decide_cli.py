@@ -1,4 +1,4 @@
-"""The decide commands as a user runs them (a subprocess), and decide over the real shipped catalog."""
+"""The decide commands as a user runs them (the entry point, in process: conftest.invoke), and decide over the real shipped catalog."""
 
 from __future__ import annotations
 
@@ -86,9 +86,7 @@ def test_language_from_the_locale(cli, env) -> None:
     env["LANG"] = "id_ID.UTF-8"
     env.pop("LC_ALL", None)
     env.pop("LC_MESSAGES", None)
-    from conftest import run_cli
-
-    proc = run_cli(["recommend", "--json"], env)
+    proc = cli("recommend", "--json")  # the locale read from the environment the command runs in
     assert json.loads(proc.stdout)["lang"] == "id"
 
 

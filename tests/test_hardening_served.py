@@ -172,6 +172,7 @@ def _run_sdk(env, tmp_path, url: str, *extra: str):
     return result, row, elapsed
 
 
+@pytest.mark.slow  # a whichai process importing the OpenAI SDK, with bounded memory
 @pytest.mark.parametrize("mode", ["giant-event", "giant-multiline-event"])
 def test_the_sdk_path_makes_a_giant_event_an_error_of_the_call(env, tmp_path, hostile, mode):
     result, row, elapsed = _run_sdk(env, tmp_path, hostile(mode), "--retries", "0")
@@ -180,6 +181,7 @@ def test_the_sdk_path_makes_a_giant_event_an_error_of_the_call(env, tmp_path, ho
     assert attempts == 1 and elapsed < 60
 
 
+@pytest.mark.slow  # a whichai process importing the OpenAI SDK, with bounded memory
 def test_the_sdk_path_cuts_an_endless_answer_at_max_answer_bytes(env, tmp_path, hostile):
     result, row, elapsed = _run_sdk(env, tmp_path, hostile("endless-answer"), "--max-answer-bytes", "2048")
     status, _, _, answer, truncated, _ = row

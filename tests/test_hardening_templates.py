@@ -49,20 +49,21 @@ def test_a_looping_template_is_refused_in_bounded_time_naming_the_file():
 def test_a_stop_from_outside_ends_the_render():
     """The runner's timeout and Ctrl-C set the stream's stop event; the worker thread's render gives up."""
     formatter = Jinja2ChatFormatter(template=LOOP, eos_token="", bos_token="")
-    stop, caught = threading.Event(), []
+    stop, rendering, caught = threading.Event(), threading.Event(), []
 
     def render() -> None:
         try:
             with bounded_template("/models/evil.gguf", stop, limit=600):
+                rendering.set()  # inside the bound: the render starts now
                 formatter(messages=MESSAGES)
         except ChatTemplateError as exc:
             caught.append(str(exc))
 
     worker = threading.Thread(target=render)
     worker.start()
-    time.sleep(0.05)  # the render is under way (not a fixed wait for a result: the join below is the bound)
+    assert rendering.wait(timeout=60)
     stop.set()
-    worker.join(timeout=10)
+    worker.join(timeout=60)  # the bound ends a render that ignores the stop; a healthy one ends at once
     assert not worker.is_alive() and caught and "stopped" in caught[0]
 
 

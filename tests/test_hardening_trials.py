@@ -63,6 +63,7 @@ def sigkill_trial(env, tmp_path, rng: random.Random) -> dict[str, int]:
     }
 
 
+@pytest.mark.slow  # repeated trials of whichai processes killed or racing
 @pytest.mark.parametrize("trial", range(TRIALS))
 def test_sigkill_loses_nothing_and_repeats_no_stored_call(env, tmp_path, trial):
     figures = sigkill_trial(env, tmp_path, random.Random(1000 + trial))
@@ -70,6 +71,7 @@ def test_sigkill_loses_nothing_and_repeats_no_stored_call(env, tmp_path, trial):
     assert figures["results_lost"] == 0 and figures["calls_repeated"] == 0 and figures["complete"] == 1
 
 
+@pytest.mark.slow  # repeated trials of whichai processes killed or racing
 @pytest.mark.parametrize("trial", range(TRIALS))
 def test_concurrent_processes_never_pay_a_case_twice(env, tmp_path, trial):
     processes = 2 + trial % 2

@@ -4,19 +4,24 @@ with small request counts; the JSON shape; storage (load_results, capacity_entri
 from __future__ import annotations
 
 import asyncio
+import heapq
 import json
 
 import pytest
 from conftest import write_config, write_jsonl
 from fakeserver_capacity import CapacityServer
 
+from whichai.measure.adaptive import AdaptiveLimiter
+from whichai.measure.load.client import Sample
+from whichai.measure.load.point import steady_window, summarise
 from whichai.measure.load.store import capacity_entries, load_results
-from whichai.measure.load.sweep import SweepPlan, sweep
+from whichai.measure.load.sweep import LoadPoint, SweepPlan, sweep
 from whichai.store import Store
 
 POINT_KEYS = {"concurrency", "requests", "errors", "requests_per_s", "output_tokens_per_s", "ttft_p50_s", "ttft_p95_s",
               "itl_p50_s", "latency_p50_s", "latency_p95_s"}
 TOP_KEYS = {"model", "points", "max_output_tokens_per_s", "saturation_concurrency", "at_slo"}
+SUMMARY_KEYS = {"saturated", "max_output_tokens_per_s", "max_at_concurrency", "saturation_concurrency", "at_saturation", "at_slo"}
 
 
 def _fake_point(concurrency: int, capacity: int = 4, per_slot: float = 100.0, latency: float = 1.0, errors: int = 0) -> dict:
@@ -80,6 +85,10 @@ def capacity_server():
 
 
 def test_load_finds_the_known_capacity_and_stores_it(cli, tmp_path, capacity_server):
+    """The whole path (CLI, a real server whose capacity is enforced by its slots, SQLite), checked on what
+    does not depend on the machine's load: what was sent and counted, and that the summary is what the sweep's
+    rule makes of the points measured. How close the measured capacity comes to the analytic one is a wall-clock
+    figure: bench/bench_load_capacity.py; the rule on a slot-bound server in virtual time: the tests below."""
     config = write_config(tmp_path / "whichai.toml", "cap", capacity_server.base_url)
     db = tmp_path / "w.db"
     done = cli("load", "cap/m", "--config", str(config), "--db", str(db), "--output-tokens", "24", "--input-tokens",
@@ -89,17 +98,23 @@ def test_load_finds_the_known_capacity_and_stores_it(cli, tmp_path, capacity_ser
     assert TOP_KEYS <= set(document) and all(POINT_KEYS <= set(p) for p in document["points"])
     assert document["model"] == "cap/m" and document["hardware"] == "this-machine"
     concurrencies = [p["concurrency"] for p in document["points"]]
-    assert concurrencies == sorted(concurrencies) and {1, 2, 4, 8} <= set(concurrencies)
-    assert set(concurrencies) - {1, 2, 4, 8, 16}  # a bisection point
-    # 4 slots: saturated at 4 (5 where the client's gap between two requests of a worker shows)
-    assert document["saturated"] and document["saturation_concurrency"] in (4, 5)
-    analytic = capacity_server.capacity(24)
-    assert document["max_output_tokens_per_s"] == pytest.approx(analytic, rel=0.10)
-    one = document["points"][0]
-    assert one["ttft_p50_s"] == pytest.approx(0.03, abs=0.03) and one["itl_p50_s"] == pytest.approx(0.004, abs=0.003)
-    assert one["latency_p50_s"] == pytest.approx(0.03 + 23 * 0.004, rel=0.25)
+    assert concurrencies == sorted(concurrencies) and concurrencies[:2] == [1, 2]
     assert all(p["errors"] == 0 and p["requests"] == 16 for p in document["points"])
-    assert capacity_server.max_active == 4
+    assert capacity_server.max_active == 4 and capacity_server.requests == 16 * len(concurrencies)  # slots enforced
+    for point in document["points"]:  # the figures are what the code computes from the timings it measured
+        assert point["output_tokens_per_request"] == 24 and point["tokens_reported"]
+        assert point["output_tokens_per_s"] == pytest.approx(24 * point["requests_per_s"])
+        assert point["tokens_per_s"] == pytest.approx(point["input_tokens_per_s"] + point["output_tokens_per_s"])
+        assert 0 < point["ttft_p50_s"] <= point["latency_p50_s"] <= point["latency_p95_s"]
+        assert 0 < point["steady_s"] <= point["elapsed_s"]
+    measured = {p["concurrency"]: p for p in document["points"]}
+
+    async def again(concurrency: int) -> LoadPoint:
+        return measured[concurrency]  # the sweep asks for exactly the points it measured, and decides as it did
+
+    replayed = asyncio.run(sweep(SweepPlan(max_concurrency=16, requests=16), again))
+    assert {k: document[k] for k in SUMMARY_KEYS} == {k: replayed[k] for k in SUMMARY_KEYS}
+    assert replayed["points"] == document["points"]
     assert "concurrency" in done.stderr  # the progress bars
 
     store = Store.open(db)
@@ -159,14 +174,46 @@ def test_unreachable_server_fails_with_exit_1(cli, tmp_path):
     assert done.returncode == 1 and "cannot reach http://127.0.0.1:9/v1" in done.stderr
 
 
-def test_a_six_slot_server_saturates_at_six_with_its_capacity(cli, tmp_path):
+def _closed_loop(concurrency: int, slots: int, seconds: float, tokens: int, requests: int) -> LoadPoint:
+    """One point of ``run_point``'s closed loop against a queueing server of ``slots`` slots, each request
+    ``seconds`` long, in virtual time: the spans a perfectly timed run would record, summarised by the code
+    ``run_point`` uses (steady window, then the point's figures)."""
+    workers = [0.0] * concurrency  # when each worker sends next
+    free = [0.0] * slots  # when each slot is free next (first come, first served)
+    spans: list[tuple[float, float, Sample]] = []
+    issued, drain_at = 0, None
+    while drain_at is None:
+        now = heapq.heappop(workers)
+        if issued >= requests:
+            drain_at = now
+            break
+        issued += 1
+        done = max(now, heapq.heappop(free)) + seconds
+        heapq.heappush(free, done)
+        heapq.heappush(workers, done)
+        spans.append((now, done, Sample(ok=True, ttft_s=seconds / 4, latency_s=done - now, output_tokens=tokens)))
+    samples = [sample for _, _, sample in spans]
+    elapsed = max(done for _, done, _ in spans)
+    return summarise(concurrency, samples, elapsed, [], AdaptiveLimiter(concurrency),
+                     steady_window(spans, concurrency, drain_at))
+
+
+@pytest.mark.parametrize("slots", [4, 6, 16])
+def test_a_slot_bound_server_saturates_at_its_slots_with_its_capacity(slots):
     """Issue 24: rates at steady state (warm-up and drain left out), so a partly full last wave no longer
-    moves saturation past the server's capacity (it was found at 9 for 6 slots)."""
-    with CapacityServer(slots=6, ttft=0.02, tpot=0.004) as server:
-        config = write_config(tmp_path / "whichai.toml", "cap", server.base_url)
-        done = cli("load", "cap/m", "--config", str(config), "--db", str(tmp_path / "w.db"), "--output-tokens", "16",
-                   "--input-tokens", "32", "--max-concurrency", "16", "--json")
-    assert done.returncode == 0, done.stderr
-    document = json.loads(done.stdout)
-    assert document["saturated"] and document["saturation_concurrency"] in (5, 6, 7), document["points"]
-    assert document["max_output_tokens_per_s"] == pytest.approx(server.capacity(16), rel=0.05)
+    moves saturation past the server's capacity (it was found at 9 for 6 slots). The server is simulated in
+    virtual time, so the figures are exact on any machine; the same sweep against a real server is timed in
+    bench/bench_load_capacity.py."""
+    seconds, tokens = 0.5, 16
+    plan = SweepPlan(max_concurrency=4 * slots)
+
+    async def measure(concurrency: int) -> LoadPoint:
+        return _closed_loop(concurrency, slots, seconds, tokens, plan.requests_at(concurrency) or 0)
+
+    found = asyncio.run(sweep(plan, measure))
+    capacity = slots * tokens / seconds
+    for point in found["points"]:
+        expected = min(point["concurrency"], slots) * tokens / seconds
+        assert point["output_tokens_per_s"] == pytest.approx(expected), point
+    assert found["saturated"] and found["saturation_concurrency"] == slots
+    assert found["max_output_tokens_per_s"] == pytest.approx(capacity)

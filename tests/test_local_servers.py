@@ -108,6 +108,7 @@ def test_configured_server_declares_what_it_serves(env, tmp_path, llama_server):
     assert not (tmp_path / "x.db").exists()  # bad input writes nothing
 
 
+@pytest.mark.slow  # the embedded model answers (the default models of whichai run)
 def test_official_provider_through_a_base_url_keeps_its_identity(env, tmp_path, fake):
     task = write_jsonl(tmp_path / "t.jsonl", TASK)
     config = write_config(tmp_path / "whichai.toml", "openai", fake.base_url)

@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import write_config, write_jsonl
 
 
+@pytest.mark.slow  # a whichai process killed or interrupted, then run again
 def test_sigkill_then_rerun_asks_only_for_the_rest(env, tmp_path):
     from fakeopenai import FakeOpenAI
 
@@ -79,6 +81,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_finished(env, tmp_path):
     assert connection.execute("SELECT status FROM runs").fetchone()[0] == "interrupted"
 
 
+@pytest.mark.slow  # a whichai process killed or interrupted, then run again
 def test_ctrl_c_then_rerun_asks_only_for_the_rest(env, tmp_path):
     """Ctrl-C mid-run (calls in flight, results waiting in the writer's batch) keeps every finished result,
     exits at once with 130 (the interrupted exit skips tearing down the heap but still closes the database:

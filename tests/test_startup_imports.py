@@ -53,6 +53,7 @@ def test_help_imports_no_heavy_package(env, tmp_path):
     assert [m for m in imported if m != "rich"] == []
 
 
+@pytest.mark.slow  # a fresh process per command (12)
 def test_every_command_help_imports_no_heavy_package(env, tmp_path):
     for command in ("run", "ask", "runs", "models", "recommend", "report", "serve", "load", "tco", "compare", "catalog", "profile"):
         proc, imported = whichai(env, tmp_path, command, "--help")
@@ -84,6 +85,7 @@ def test_local_only_run_imports_no_vendor_sdk(env, tmp_path):
         assert name not in imported, name
 
 
+@pytest.mark.slow  # two runs in fresh processes, one importing the OpenAI SDK
 def test_a_named_server_runs_without_the_sdk_and_the_vendor_api_with_it(env, tmp_path, fake):
     """The other side of the test above: a named OpenAI-compatible server is called through the lean wire
     client (no SDK imported, issue 24), while ``openai/…`` (the vendor's API, here pointed at the loopback

@@ -71,6 +71,7 @@ def check_html(view: dict, decision: dict, lang: str) -> None:
         assert f"{usd(r['monthly_usd'], lang)} {dt('origin.' + r['monthly_origin'], lang)}" in view["lines"][r["model"]]
 
 
+@pytest.mark.slow  # each example: a full recommendation over the catalog three times (terminal and reports, dashboard)
 @settings(max_examples=4, deadline=None, phases=[Phase.explicit, Phase.generate], derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(fields=profiles, lang=st.sampled_from(["en", "id"]))

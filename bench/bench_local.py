@@ -4,6 +4,12 @@ prompts with the same settings (greedy, same max_tokens, same context), whole pr
 Prints raw_time / whichai_time (1.0 = no overhead; the bar is >= 0.95) and checks the answers match.
 
     python bench/bench_local.py [--limit N] [--repeats R]
+    OMP_WAIT_POLICY=PASSIVE python bench/bench_local.py --limit 16   # the same OpenMP settings reach both sides
+
+Both processes get this process's environment, so OpenMP settings (llama-cpp-python's wheel links libgomp)
+are equal on both sides; they are printed with the figures. They matter more than anything whichai does:
+on a loaded 2-core machine GOMP's default spin-waiting made both sides 3-4x slower than OMP_WAIT_POLICY=PASSIVE
+(BENCHMARKS.md, "The first result on 100,000 cases; local with equal OpenMP settings").
 """
 
 from __future__ import annotations
@@ -62,7 +68,8 @@ def main() -> None:
             same = sum(stored[c.id] == a for c, a in zip(cases, json.loads(raw_out)))
             print(f"  repeat {repeat + 1}: raw {raw_time:.2f} s, raw streamed {stream_time:.2f} s, whichai {whichai_time:.2f} s; "
                   f"identical answers {same}/{len(cases)}", flush=True)
-    print(f"local overhead, {len(cases)} cases, max_tokens {args.max_tokens}:")
+    omp = {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))}
+    print(f"local overhead, {len(cases)} cases, max_tokens {args.max_tokens}, OpenMP settings (both sides): {omp or 'defaults'}:")
     print(f"  raw / whichai            median {statistics.median(raw_ratios):.3f}  (bar: >= 0.95)")
     print(f"  raw streamed / whichai   median {statistics.median(stream_ratios):.3f}")
     print(f"  whichai whole process    median {statistics.median(whichai_times):.2f} s")

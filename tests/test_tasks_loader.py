@@ -391,3 +391,46 @@ def test_content_hash_is_the_hash_of_the_cases_sorted_json(tmp_path):
     suite = load_task("builtin")
     payload = json.dumps([c.model_dump(mode="json") for c in suite.cases], sort_keys=True, ensure_ascii=False)
     assert suite.content_hash() == hashlib.sha256(payload.encode()).hexdigest()
+
+
+def test_the_cases_validated_at_once_equal_those_validated_one_by_one(tmp_path):
+    """The one-pass validation builds the same cases as the case-by-case one (defaults merged, numeric ids
+    made text, options and tags of the file), which stays for naming the first problem."""
+    from whichai.tasks import loader
+
+    text = ("defaults: {scorer: contains, options: {all: true}, tags: [lang:en], system: Be brief.}\n"
+            "cases:\n  - {id: 7, input: a, expected: [x, y]}\n  - {id: q2, input: b, expected: z, tags: [hard], system: Own.}\n"
+            "  - {id: q3, input: [{role: user, content: c}], expected: 42, scorer: numeric, options: {tolerance: 1}}\n")
+    doc = loader._parse_yaml("t.yaml", text)
+    defaults = loader._Defaults.model_validate(loader._plain(doc["defaults"]))
+    at_once = loader._all_valid(doc["cases"], defaults)
+    one_by_one = loader._each_valid("t.yaml", doc["cases"], doc["cases"].lines, defaults)
+    assert at_once is not None and [c.model_dump() for c in at_once] == [c.model_dump() for c in one_by_one]
+    assert at_once[0].id == "7" and at_once[0].tags == ["lang:en"] and at_once[0].options == {"all": True}
+    assert type(at_once[0].expected) is list and type(at_once[2].options) is dict  # plain values, not the parser's line-keeping ones
+    suite = [c.model_dump(mode="json") for c in loader.builtin_suite().cases]
+    assert [c.model_dump(mode="json") for c in loader._all_valid(suite, loader._Defaults()) or []] == suite
+
+
+@pytest.mark.parametrize("bad, line, words", [
+    ('{"id": "q1", "input": "again", "expected": "x"}', 3, ["duplicate case id 'q1'", "first used at line 1"]),
+    ('{"id": "q3", "input": "x", "expected": "x", "scorer": "regex", "options": {"pattern": "("}}', 3, ["invalid regular expression"]),
+    ('{"id": "q3", "input": "x", "expected": "x", "options": {"colour": 1}}', 3, ["unknown option(s) 'colour'"]),
+    ('{"id": "q3", "input": 5}', 3, ["'input' must be a text"]),
+    ('{"id": "q3", "input": "x", "extra": 1}', 3, ["unknown field 'extra'"]),
+])
+def test_a_problem_after_valid_cases_is_named_at_its_line(tmp_path, bad, line, words):
+    """The one-pass validation only says that some case has a problem; the case-by-case pass names it."""
+    err = error_of(write(tmp_path, "t.jsonl", MINIMAL + '\n{"id": "q2", "input": "y", "expected": "y"}\n' + bad + "\n"))
+    assert err.line == line, str(err)
+    for word in words:
+        assert word in str(err)
+
+
+def test_jsonl_lines_with_spaces_around_them_still_load(tmp_path):
+    """The fast scan takes a line that is one object from its first character to its last; a line with
+    spaces around it, or a second value after it, goes to the careful parse (which loads or names it)."""
+    task = load_task(str(write(tmp_path, "t.jsonl", "  " + MINIMAL + "  \n\t" + MINIMAL.replace("q1", "q2") + "\n")))
+    assert [c.id for c in task.cases] == ["q1", "q2"]
+    err = error_of(write(tmp_path, "u.jsonl", MINIMAL + " " + MINIMAL.replace("q1", "q2") + "\n"))
+    assert err.line == 1 and "Extra data" in str(err)

@@ -31,7 +31,8 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
         from whichai.tasks.promptfoo import model_ids as promptfoo_models
 
         models = ",".join(promptfoo_models(the_task.providers, {n: p.base_url or "" for n, p in cfg.providers.items()}, the_task.source))
-    if any(c.scorer == "promptfoo" for c in the_task.cases):  # llm-rubric's judge: --judge, else the config's grader
+    promptfoo_task = "promptfoo" in the_task.scorers()
+    if promptfoo_task:  # llm-rubric's judge: --judge, else the config's grader
         from whichai.tasks.promptfoo import with_judges
 
         the_task = with_judges(the_task, judge, {n: p.base_url or "" for n, p in cfg.providers.items()})
@@ -57,7 +58,7 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     outcome, elapsed = ran
     summaries, document = _run_document(store, registry, outcome, the_task.name, elapsed)
     covered = None
-    if any(c.scorer == "promptfoo" for c in the_task.cases):  # the import's coverage: cases, assertion types, supported / not
+    if promptfoo_task:  # the import's coverage: cases, assertion types, supported / not
         from whichai.tasks.promptfoo import coverage
 
         covered = coverage(the_task)

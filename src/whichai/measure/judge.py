@@ -64,9 +64,14 @@ class Verdict:
 # --- the judges of a task (their options are checked by the task loader: tasks/scorers.py) --------
 
 
+JUDGED_SCORERS = frozenset({"judge", "promptfoo"})  # the scorers whose cases may need a judge model (needs_judge)
+
+
 def judge_models(task: Task) -> dict[str, list[str]]:
-    """judge model id -> the ids of the cases it judges."""
+    """judge model id -> the ids of the cases it judges (a task without judged scorers: no walk over its cases)."""
     out: dict[str, list[str]] = {}
+    if JUDGED_SCORERS.isdisjoint(task.scorers()):
+        return out
     for case in task.cases:
         if needs_judge(case):
             out.setdefault(judge_of(case), []).append(case.id)

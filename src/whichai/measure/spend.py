@@ -95,9 +95,12 @@ def _judges(spend: Spend, registry: Any, task: Any, models: list[str], max_token
     (at most the answer's cap, and at most the judge's limit of shown characters)."""
     from whichai.measure.judge import ANSWER_LIMIT, JUDGE_MAX_TOKENS, grade_messages, judge_models, judge_views
 
+    judges = judge_models(task)
+    if not judges:
+        return
     by_id = {c.id: c for c in task.cases}
     answer = min(max_tokens, math.ceil(ANSWER_LIMIT / CHARS_PER_TOKEN))
-    for judge, case_ids in judge_models(task).items():
+    for judge, case_ids in judges.items():
         views = [v for i in case_ids for v in judge_views(by_id[i])]  # a promptfoo case: one call per llm-rubric
         calls = len(views) * len(models) * repeat
         per_model = sum(prompt_tokens(grade_messages(v, "")) + answer for v in views)

@@ -252,12 +252,23 @@ class Store:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)",
                 (run_id, stamp, stamp, task_name, task_hash, json.dumps(models), json.dumps(settings, sort_keys=True), version),
             )
-            self.db.executemany(
-                "INSERT OR IGNORE INTO run_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
-                [(run_id, cid, pos, data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
-                 for pos, (cid, data) in enumerate(cases)],
-            )
+            self._insert_cases(run_id, cases, 0)
         return False
+
+    @_guarded
+    def add_cases(self, run_id: str, cases: Iterable[tuple[str, dict[str, Any] | str]], first: int = 0) -> None:
+        """Store cases of an existing run, numbered from position ``first``, in one transaction; a case the
+        run holds already is kept as it is (so two processes, or a resumed run, may store the same ones)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self._insert_cases(run_id, cases, first)
+
+    def _insert_cases(self, run_id: str, cases: Iterable[tuple[str, dict[str, Any] | str]], first: int) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO run_cases (run_id, case_id, position, data) VALUES (?, ?, ?, ?)",
+            [(run_id, cid, pos, data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
+             for pos, (cid, data) in enumerate(cases, start=first)],
+        )
 
     @_guarded
     def set_status(self, run_id: str, status: str) -> None:

@@ -67,10 +67,16 @@ class Task(BaseModel):
         self._hash_memo = (id(self.cases), len(self.cases), digest)
         return digest
 
-    def case_rows(self) -> list[tuple[str, str]]:
-        """(id, the case as JSON) per case, serialised in one pass (what a run stores for its cases)."""
+    def scorers(self) -> set[str]:
+        """The scorers its cases use (one pass: whether a judge, a promptfoo assertion or an embedding model
+        is needed is then a set lookup, not a walk over every case per question)."""
+        return {c.scorer for c in self.cases}
+
+    def case_rows(self, start: int = 0, stop: int | None = None) -> list[tuple[str, str]]:
+        """(id, the case as JSON) per case (those from ``start`` to ``stop``), serialised in one pass (what a
+        run stores for its cases)."""
         to_json = Case.__pydantic_serializer__.to_json
-        return [(c.id, to_json(c).decode()) for c in self.cases]
+        return [(c.id, to_json(c).decode()) for c in self.cases[start:stop]]
 
 
 _CASES: TypeAdapter[list[Case]] = TypeAdapter(list[Case])

@@ -520,10 +520,11 @@ EXAMPLES = {
 
 def validate_options(scorer: str, options: dict, expected: Any) -> str | None:
     """A problem with this scorer / options / expected combination, as one sentence; None if fine."""
-    if scorer not in SCORERS:
+    known = _OPTIONS.get(scorer)
+    if known is None or scorer not in SCORERS:
         return f"unknown scorer {scorer!r}; known scorers: {', '.join(SCORERS)}"
-    unknown = sorted(set(options) - _OPTIONS[scorer])
-    if unknown:
+    if options and not known.issuperset(options):
+        unknown = sorted(set(options) - known)
         allowed = ", ".join(sorted(_OPTIONS[scorer])) or "none"
         return f"unknown option(s) {', '.join(map(repr, unknown))} for scorer {scorer!r} (allowed: {allowed})"
     return _check_scorer(scorer, options, expected)

@@ -164,7 +164,7 @@ def _run_ids(f: Findings, rows: list[Ranked]) -> str:
 def _how_to_measure(ev: dict[str, Any], names: dict[str, str], lang: str, profile: str) -> str:
     """The command that measures the next models (each by an id ``whichai run`` resolves), the step that
     serves one first, and the models no way to run is known for (finding 7 of issue 23)."""
-    from whichai.measure.candidates import measure_command
+    from whichai.measure.ways import measure_command
 
     ways = ev.get("next_run") or []
     run_ids = [w["run_id"] for w in ways if w["run_id"]]

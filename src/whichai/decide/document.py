@@ -11,7 +11,7 @@ formula) or ``unknown`` (counted as a neutral 0.5). Every text a person reads ab
 exists in English (``en``) and Bahasa Indonesia (``id``).
 
 ``Decision`` is the one pydantic model; its parts (ranking rows and their criterion cells, notes,
-texts, costs, sensitivity, changes, explanation blocks) are frozen, slotted dataclasses that its one
+texts, costs, sensitivity, changes, explanation blocks) are slotted dataclasses that its one
 validation fills: one object each, where a pydantic model is three (itself, its ``__dict__``, its set
 of fields), so a recommendation leaves ~12,000 objects for the garbage collector to walk instead of
 ~39,000, and importing the module builds one model class instead of 35 (same fields in the same
@@ -42,15 +42,16 @@ Basis = Literal["given", "derived", "default"]  # of a weight
 
 
 class _Part:
-    """A part of the document: a frozen, slotted dataclass (declared fields only, in their order). The one
-    ``Decision`` validation makes the parts given as mappings and checks again those made directly
-    (``revalidate_instances``), with unknown keys rejected, as for the document itself."""
+    """A part of the document: a slotted dataclass, its declared fields in their order, mutable and compared
+    field by field as the pydantic models were (frozen, its generated methods would double the module's
+    import time). The one ``Decision`` validation makes the parts given as mappings and checks again
+    those made directly (``revalidate_instances``), unknown keys rejected, as for the document itself."""
 
     __slots__ = ()
     __pydantic_config__: ClassVar[ConfigDict] = ConfigDict(extra="forbid", revalidate_instances="always")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Texts(_Part):
     """One text in both languages."""
 
@@ -61,7 +62,7 @@ class Texts(_Part):
         return self.id if lang == "id" else self.en
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Figure(_Part):
     """A number (or fact) a sentence rests on, with where it came from."""
 
@@ -72,7 +73,7 @@ class Figure(_Part):
     source: Optional[str] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Block(_Part):
     """One sentence (or line) of the explanation, with the figures it states."""
 
@@ -84,7 +85,7 @@ class Block(_Part):
 PART = {"verdict": "head", "evidence": "head"}  # block kinds shown together, before the reasons
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Explanation(_Part):
     en: list[Block]
     id: list[Block]
@@ -106,7 +107,7 @@ class Explanation(_Part):
         return "\n".join(lines) + "\n"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class ProfileInfo(_Part):
     name: str
     description: str = ""
@@ -123,7 +124,7 @@ class ProfileInfo(_Part):
     languages: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class EvidenceInfo(_Part):
     """How much of the verdict rests on measurements of this task (issue 11)."""
 
@@ -142,7 +143,7 @@ class EvidenceInfo(_Part):
     text: Texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class RunInfo(_Part):
     """The run whose measurements were used. Partial runs feed decide their answered cases only."""
 
@@ -159,7 +160,7 @@ class RunInfo(_Part):
     text: Texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class CatalogAge(_Part):
     oldest_as_of: Optional[str] = None
     newest_as_of: Optional[str] = None
@@ -169,7 +170,7 @@ class CatalogAge(_Part):
     source: Literal["catalog", "entries"] = "catalog"  # whichai.catalog.age, or derived from the entries' source dates
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class CriterionCell(_Part):
     """One criterion of one model. ``reason`` and ``evidence`` are filled for the detailed rows (the
     first ``DETAIL_ROWS`` of the ranking, every measured model and the best model of each side);
@@ -181,20 +182,20 @@ class CriterionCell(_Part):
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Lifecycle(_Part):
     status: Optional[str] = None  # active | deprecated | retired | None (not on record)
     shutdown_date: Optional[str] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Note(_Part):
     code: str
     params: dict[str, Any]
     text: Texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class RankRow(_Part):
     rank: int
     detailed: bool  # criteria carry their reason and evidence
@@ -216,7 +217,7 @@ class RankRow(_Part):
     tied_with: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Exclusion(_Part):
     model: str
     name: str
@@ -224,7 +225,7 @@ class Exclusion(_Part):
     reasons: tuple[Note, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class WeightInfo(_Part):
     weight: float  # share of the total, 0..1
     raw: float
@@ -233,7 +234,7 @@ class WeightInfo(_Part):
     reason: Texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class CostComponent(_Part):
     name: str  # api | amortisation | power | gpu_rent | operations | ...
     monthly_usd: float
@@ -242,7 +243,7 @@ class CostComponent(_Part):
     params: dict[str, Any] = field(default_factory=dict)  # the figures behind it (operations: hours, rate, rule)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class TcoModel(_Part):
     detailed: bool = True  # components listed (the ranking's detailed rows); else total, origin and alternatives only
     model: str
@@ -262,7 +263,7 @@ class TcoModel(_Part):
     usd_per_request: Optional[float] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Curve(_Part):
     model: str
     name: str
@@ -272,7 +273,7 @@ class Curve(_Part):
     points: list[list[float]]  # [requests per month, USD per month]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class BreakEven(_Part):
     api_model: str
     api_name: str
@@ -288,7 +289,7 @@ class BreakEven(_Part):
     text: Texts
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Tco(_Part):
     requests_per_month: float
     input_tokens_per_request: float
@@ -300,7 +301,7 @@ class Tco(_Part):
     break_even: Optional[BreakEven] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class HybridPart(_Part):
     model: str
     name: str
@@ -311,7 +312,7 @@ class HybridPart(_Part):
     score: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Hybrid(_Part):
     applies: bool
     sensitive: HybridPart
@@ -320,7 +321,7 @@ class Hybrid(_Part):
     origin: Origin = "estimate"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Flip(_Part):
     weight: Optional[float] = None
     factor: Optional[float] = None
@@ -328,7 +329,7 @@ class Flip(_Part):
     verdict: Optional[str] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class WeightSensitivity(_Part):
     criterion: str
     weight: float
@@ -339,20 +340,20 @@ class WeightSensitivity(_Part):
     verdict_below: Optional[Flip] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class ParamScan(_Part):
     winner: Optional[Flip] = None
     verdict: Optional[Flip] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class ParamSensitivity(_Part):
     up: ParamScan
     down: ParamScan
     requests_per_month: Optional[float] = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Sensitivity(_Part):
     winner: Optional[str] = None
     weights: list[WeightSensitivity] = field(default_factory=list)
@@ -362,7 +363,7 @@ class Sensitivity(_Part):
     lines: dict[str, list[str]]  # {"en": [...], "id": [...]}: within which range the top model stays first
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Change(_Part):
     """One change of the inputs that would change the verdict (or the top model)."""
 

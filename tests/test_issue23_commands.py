@@ -24,7 +24,8 @@ from whichai.catalog import load_catalog
 from whichai.cli.main import GROUPS
 from whichai.config import Config
 from whichai.decide.profile import example_names, load_profile
-from whichai.measure.candidates import how_to_reach, way_to_measure
+from whichai.measure.candidates import how_to_reach
+from whichai.measure.ways import way_to_measure
 from whichai.providers.registry import HOSTED, Registry, local_servers, split_model_id
 
 PROFILES = ["default", *example_names()]

@@ -14,7 +14,7 @@ from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.constraints import Reason
 from whichai.decide.criteria_scores import Score, within_noise
-from whichai.decide.document import DETAIL_ROWS, SCHEMA, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo
+from whichai.decide.document import DETAIL_ROWS, SCHEMA, Basis, Decision, EvidenceInfo, ProfileInfo, RunInfo, WeightInfo
 from whichai.decide.explain import (
     both,
     break_even_text,
@@ -32,7 +32,7 @@ from whichai.decide.outcome import Findings, side_of
 from whichai.decide.ownership import model_row
 from whichai.decide.scoring import Ranked
 
-WEIGHT_BASIS = {"profile": "given", "derived": "derived", "default": "default"}
+WEIGHT_BASIS: dict[str, Basis] = {"profile": "given", "derived": "derived", "default": "default"}
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -55,7 +55,7 @@ def _cell(s: Score, skill: str, detailed: bool) -> dict[str, Any]:
     if not detailed:
         return {"score": round(s.score, 4), "origin": s.origin}
     reason = {"en": score_reason(s, "en", skill), "id": score_reason(s, "id", skill)}
-    return {"score": round(s.score, 4), "origin": s.origin, "reason": reason, "evidence": list(s.evidence)}
+    return {"score": round(s.score, 4), "origin": s.origin, "reason": reason, "evidence": tuple(s.evidence)}
 
 
 def _detailed(f: Findings) -> set[str]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from whichai.catalog.lifecycle import lifecycle_of
 from whichai.criteria import CRITERION_IDS, label
 from whichai.decide.constraints import Reason
 from whichai.decide.criteria_scores import Score, within_noise
 from whichai.decide.criteria_scores import reason_text as score_text
-from whichai.decide.document import DETAIL_ROWS, Block, Figure, Texts
+from whichai.decide.document import DETAIL_ROWS, Block, Figure, Origin, Texts
 from whichai.decide.i18n import LANGS, TEXTS, count, num, pct, t, usd
 from whichai.decide.outcome import Findings
 from whichai.decide.scoring import Ranked, operations_decide
@@ -28,6 +28,11 @@ from whichai.decide.tco import at_volume
 def both(make: Callable[[str], str]) -> Texts:
     """One text in both languages, from a function of the language."""
     return Texts(en=make("en"), id=make("id"))
+
+
+def _origin(origin: str) -> Origin:
+    """A decide origin (a ``str`` where it is made) as the document's type: the document's validation checks it."""
+    return cast(Origin, origin)
 
 
 def origin_label(origin: str, lang: str) -> str:
@@ -164,7 +169,7 @@ def _run_ids(f: Findings, rows: list[Ranked]) -> str:
 def _how_to_measure(ev: dict[str, Any], names: dict[str, str], lang: str, profile: str) -> str:
     """The command that measures the next models (each by an id ``whichai run`` resolves), the step that
     serves one first, and the models no way to run is known for (finding 7 of issue 23)."""
-    from whichai.measure.candidates import measure_command
+    from whichai.measure.ways import measure_command
 
     ways = ev.get("next_run") or []
     run_ids = [w["run_id"] for w in ways if w["run_id"]]
@@ -225,8 +230,8 @@ def _deciding(f: Findings, a: Ranked, b: Ranked, lang: str) -> tuple[list[Block]
                  b=num(cb[cid].score, lang) + " " + origin_label(cb[cid].origin, lang),
                  a_name=a.cand.name, a_ev=score_reason(ca[cid], lang, skill), b_name=b.cand.name, b_ev=score_reason(cb[cid], lang, skill))
         figures = [Figure(name=f"weight.{cid}", value=round(w[cid] / total, 4), unit="share", origin="profile"),
-                   Figure(name=f"{a.model}.{cid}", value=round(ca[cid].score, 4), origin=ca[cid].origin),
-                   Figure(name=f"{b.model}.{cid}", value=round(cb[cid].score, 4), origin=cb[cid].origin)]
+                   Figure(name=f"{a.model}.{cid}", value=round(ca[cid].score, 4), origin=_origin(ca[cid].origin)),
+                   Figure(name=f"{b.model}.{cid}", value=round(cb[cid].score, 4), origin=_origin(cb[cid].origin))]
         blocks.append(Block(kind="reason", text=text, figures=figures))
     against = [
         f"{label(cid, lang)} {num(cb[cid].score, lang)} vs {num(ca[cid].score, lang)}"
@@ -284,8 +289,8 @@ def _cost_block(r: Ranked, requests: float, lang: str) -> Block:
     comps = [c for c in at_volume(r.option.mode, requests).components if c.usd or c.name != "amortisation"]
     parts = ", ".join(f"{t('cost.' + c.name, lang)} {usd(c.usd, lang)} {origin_label(c.origin, lang)}" for c in comps)
     text = t("ex.cost_item", lang, name=r.cand.name, usd=usd(r.monthly, lang), mode=_mode(r, lang), parts=parts)
-    figures = [Figure(name=f"{r.model}.monthly_usd", value=round(r.monthly, 2), unit="USD/month", origin=r.option.mode.cost_origin)]
-    figures += [Figure(name=f"{r.model}.{c.name}", value=round(c.usd, 2), unit="USD/month", origin=c.origin, source=c.detail or None)
+    figures = [Figure(name=f"{r.model}.monthly_usd", value=round(r.monthly, 2), unit="USD/month", origin=_origin(r.option.mode.cost_origin))]
+    figures += [Figure(name=f"{r.model}.{c.name}", value=round(c.usd, 2), unit="USD/month", origin=_origin(c.origin), source=c.detail or None)
                 for c in comps]
     return Block(kind="cost", text=text, figures=figures)
 
@@ -302,7 +307,7 @@ def _tie(f: Findings, top: Ranked, lang: str) -> list[Block]:
         text = t("ex.tied", lang, a=top.cand.name, b=r.cand.name, pa=num(pa.score, lang, 2), sa=num(float(pa.params["se"]), lang, 2),
                  pb=num(pb.score, lang, 2), sb=num(float(pb.params["se"]), lang, 2), cheaper=cheaper.cand.name, usd_a=usd(top.monthly, lang),
                  usd_b=usd(r.monthly, lang), ids=_run_ids(f, [top, r]), profile=_profile_arg(f.profile.name, lang))
-        figures = [Figure(name=f"performance prior {x.model}", value=round(s.score, 4), origin=s.origin, source=s.params.get("benchmarks"))
+        figures = [Figure(name=f"performance prior {x.model}", value=round(s.score, 4), origin=_origin(s.origin), source=s.params.get("benchmarks"))
                    for x, s in ((top, pa), (r, pb))]
         return [Block(kind="caveat", text=text, figures=figures)]
     return []

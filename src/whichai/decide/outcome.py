@@ -135,7 +135,7 @@ def next_measurement(profile: Profile, rows: list[Ranked]) -> dict[str, Any]:
     ``whichai run --models`` (``next_run``) and the command, for those a model id is known for. A
     profile whose data may not leave the premises is never sent through an outside API."""
     from whichai.decide.profile import example_names
-    from whichai.measure.candidates import measure_command, way_to_measure
+    from whichai.measure.ways import measure_command, way_to_measure
 
     in_house = not profile.data_leaves_premises_allowed()
     ways = [way_to_measure(r.cand.entry if r.cand.entry is not None else {"id": r.model}, in_house) for r in rows]

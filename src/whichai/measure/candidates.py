@@ -16,7 +16,6 @@ GGUF repo the catalog knows, ``vllm serve`` for weights on the hub.
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from whichai.config import vendor_kinds
+from whichai.measure.ways import gguf_repo
 from whichai.providers.registry import EMBEDDED, HOSTED, Registry, vendor_defaults
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def _memory_bytes() -> float:
 def how_to_reach(raw: dict[str, Any], ollama_running: bool = False, in_house: bool = False) -> str | None:
     """The one command that makes a catalog model reachable, or None when no way is known. ``in_house``:
     the data may not leave the premises, so no outside API (and no key to set) is suggested."""
-    gguf = _gguf_repo(raw)
+    gguf = gguf_repo(raw)
     if gguf:  # Ollama pulls GGUF repos from the hub by name; without it, whichai fetches the file itself
         return f"ollama pull hf.co/{gguf}:Q4_K_M" if ollama_running else f"whichai run --models local/hf:{gguf}:Q4_K_M"
     for run_id in [] if in_house else _run_ids(raw):
@@ -260,78 +260,6 @@ def how_to_reach(raw: dict[str, Any], ollama_running: bool = False, in_house: bo
     if raw.get("hf_repo") and raw.get("weights_downloadable") is not False:
         return f"vllm serve {raw['hf_repo']}"
     return None
-
-
-def _gguf_repo(raw: Any) -> str | None:
-    hf_repo = str(_get(raw, "hf_repo") or "")
-    return _get(raw, "gguf_repo") or (hf_repo if hf_repo.endswith("-gguf") else None)
-
-
-def _get(obj: Any, name: str) -> Any:
-    """A field of a catalog entry, whether a raw dict or a ModelEntry (or an Offer)."""
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-# local servers on their default ports, and what loads a model into each before `whichai run` can call it
-LOCAL_SERVER_STEPS = {"ollama": "ollama pull {model}", "lmstudio": "lms load {model}", "vllm": "vllm serve {model}"}
-
-
-@dataclass
-class Way:
-    """How to measure a catalog model with ``whichai run --models``: ``run_id`` (None when no way is
-    known from the catalog) and ``first``, a command to run before it (serving the weights)."""
-
-    catalog: str
-    run_id: str | None
-    first: str | None = None
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"model": self.catalog, "run_id": self.run_id, "first": self.first}
-
-
-def way_to_measure(entry: Any, in_house: bool = False) -> Way:
-    """The model id that measures a catalog entry, from the catalog alone (no probe, no key check): the
-    embedded model; a GGUF repo the catalog knows (``local/hf:REPO:Q4_K_M``); unless ``in_house`` (the
-    data may not leave the premises), an API that serves it (the vendor's SDK first, then a hosted
-    open-model API); else a local server's offer, or its weights served with vLLM on this machine."""
-    cid = _get(entry, "id")
-    if cid == EMBEDDED:
-        return Way(cid, cid)
-    gguf = _gguf_repo(entry)
-    if gguf:
-        return Way(cid, f"local/hf:{gguf}:Q4_K_M")
-    offers = _get(entry, "offers") or {}
-    ids = list(offers) + ([cid] if cid not in offers and _get(entry, "api_available") else [])
-    active = [i for i in ids if _get(offers.get(i) or {}, "status") != "retired"
-              and not (i == cid and _get(_get(entry, "lifecycle") or {}, "status") == "retired")]
-    if not in_house:
-        vendors = _api_kinds()
-        apis = sorted((i for i in active if i.split("/", 1)[0] in vendors or i.split("/", 1)[0] in HOSTED),
-                      key=lambda i: (i.split("/", 1)[0] not in vendors, i != cid, i))
-        if apis:
-            return Way(cid, apis[0])
-    for run_id in sorted(active):
-        prefix, _, model = run_id.partition("/")
-        if prefix in LOCAL_SERVER_STEPS:
-            return Way(cid, run_id, LOCAL_SERVER_STEPS[prefix].format(model=model))
-    hf_repo = _get(entry, "hf_repo")
-    if hf_repo and _get(entry, "weights_downloadable") is not False and _get(entry, "openness") != "closed":
-        return Way(cid, f"vllm/{hf_repo}", f"vllm serve {hf_repo}")
-    return Way(cid, None)
-
-
-@functools.cache
-def _api_kinds() -> frozenset[str]:
-    """The vendors' provider kinds (the ``whichai.providers`` entry points, less the local runner): read
-    once per process (the installed distributions do not change while it runs)."""
-    from importlib.metadata import entry_points
-
-    return frozenset(ep.name for ep in entry_points(group="whichai.providers")) - {"local"}
-
-
-def measure_command(run_ids: list[str], profile_arg: str) -> str:
-    """The ``whichai run`` command that measures these models for a profile."""
-    return f"whichai run --models {','.join(run_ids)} --profile {profile_arg}"
 
 
 def merge_models(explicit: list[str], chosen: Plan) -> list[str]:

@@ -21,19 +21,9 @@ from whichai.config import (
 )
 from whichai.errors import UnknownModelError
 from whichai.providers.base import Provider
+from whichai.providers.known import EMBEDDED as EMBEDDED
+from whichai.providers.known import HOSTED as HOSTED
 
-# Hosted open-model APIs that speak the OpenAI protocol (ids as in models.dev).
-HOSTED: dict[str, tuple[str, str]] = {
-    "groq": ("https://api.groq.com/openai/v1", "GROQ_API_KEY"),
-    "togetherai": ("https://api.together.xyz/v1", "TOGETHER_API_KEY"),
-    "deepinfra": ("https://api.deepinfra.com/v1/openai", "DEEPINFRA_API_KEY"),
-    "fireworks-ai": ("https://api.fireworks.ai/inference/v1", "FIREWORKS_API_KEY"),
-    "openrouter": ("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY"),
-    "deepseek": ("https://api.deepseek.com", "DEEPSEEK_API_KEY"),
-    "mistral": ("https://api.mistral.ai/v1", "MISTRAL_API_KEY"),
-    "cerebras": ("https://api.cerebras.ai/v1", "CEREBRAS_API_KEY"),
-    "xai": ("https://api.x.ai/v1", "XAI_API_KEY"),
-}
 
 def vendor_defaults() -> dict[str, tuple[str, tuple[str, ...], str, str]]:
     """Each vendor API kind (one that names a ``default_model``): (model, key variables, SDK module, how to
@@ -46,7 +36,6 @@ def vendor_defaults() -> dict[str, tuple[str, tuple[str, ...], str, str]]:
     return table
 
 
-EMBEDDED = "local/smollm2-135m-instruct"
 
 
 def local_servers() -> dict:

@@ -4,6 +4,7 @@ what the terminal shows is the document (compared with the document's own values
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import random
@@ -308,10 +309,23 @@ def test_every_model_the_document_names_has_its_reasons() -> None:
         assert next(m for m in doc.tco.models if m.model == model).detailed
 
 
-def _models_in(annotation: object) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
+def _is_part(annotation: object) -> bool:
+    """The document itself (a pydantic model) or one of its parts (slotted dataclasses)."""
+    return isinstance(annotation, type) and (issubclass(annotation, BaseModel) or dataclasses.is_dataclass(annotation))
+
+
+def _models_in(annotation: object) -> list[type]:
+    if _is_part(annotation):
+        return [annotation]  # type: ignore[list-item]
     return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _declared(model: type) -> dict[str, object]:
+    """A part's keys as dumped (by alias) and their annotations."""
+    if issubclass(model, BaseModel):
+        return {f.alias or name: f.annotation for name, f in model.model_fields.items()}
+    hints = typing.get_type_hints(model, vars(document))
+    return {f.name: hints[f.name] for f in dataclasses.fields(model)}
 
 
 def _json_type(annotation: object) -> str:
@@ -319,8 +333,8 @@ def _json_type(annotation: object) -> str:
     aliases = {repr(v): n for n, v in vars(document).items() if n[:1].isupper() and typing.get_origin(v) in (typing.Literal, typing.Union)}
     if repr(annotation) in aliases:
         return aliases[repr(annotation)]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation.__name__ + "JSON"
+    if _is_part(annotation):
+        return annotation.__name__ + "JSON"  # type: ignore[union-attr]
     if annotation is typing.Any:
         return "JSONValue"
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
@@ -328,6 +342,8 @@ def _json_type(annotation: object) -> str:
         return " | ".join(_json_type(a) for a in args)
     if origin is typing.Literal:
         return "Literal[" + ", ".join(json.dumps(a) for a in args) + "]"
+    if origin is tuple and args[1:] == (Ellipsis,):  # dumped as a JSON array, as a list is
+        return f"list[{_json_type(args[0])}]"
     if origin in (list, dict):
         return f"{origin.__name__}[{', '.join(_json_type(a) for a in args)}]"
     return "None" if annotation is type(None) else getattr(annotation, "__name__", repr(annotation))
@@ -347,10 +363,10 @@ def test_the_json_types_say_the_models_shape_field_by_field() -> None:
             continue
         seen.add(model)
         shape = getattr(document_json, model.__name__ + "JSON")
-        expected = {f.alias or name: _json_type(f.annotation) for name, f in model.model_fields.items()}
+        expected = {key: _json_type(annotation) for key, annotation in _declared(model).items()}
         assert _fields(shape) == expected, model.__name__
         assert shape.__required_keys__ == set(expected), model.__name__  # model_dump writes every field
-        todo.extend(m for f in model.model_fields.values() for m in _models_in(f.annotation))
+        todo.extend(m for annotation in _declared(model).values() for m in _models_in(annotation))
     typed = {n for n, v in vars(document_json).items() if typing.is_typeddict(v)}
     assert typed == {m.__name__ + "JSON" for m in seen}, "a JSON type without its model"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal, TypeAlias, TypedDict
 
-from whichai.decide.document import BlockKind, EvidenceLevel, ModeKind, Openness, Origin, Side, Verdict
+from whichai.decide.document import Basis, BlockKind, EvidenceLevel, ModeKind, Openness, Origin, Side, Verdict
 
 JSONValue: TypeAlias = "str | int | float | bool | None | list[JSONValue] | dict[str, JSONValue]"  # a figure's value, a note's params
 
@@ -122,7 +122,7 @@ class WeightInfoJSON(TypedDict):
     weight: float
     raw: float
     origin: Origin
-    basis: Literal["given", "derived", "default"]
+    basis: Basis
     reason: TextsJSON
 
 

@@ -15,10 +15,12 @@ Heavy modules (pydantic models of decide, the catalog document) load inside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+
+from whichai.catalog.listing import search_matches  # the catalog's rule: ``whichai models --search`` and the dashboard share it
 
 if TYPE_CHECKING:
     from datetime import date
@@ -299,12 +301,3 @@ def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str
             continue
         rows.append(raw)
     return rows
-
-
-def search_matches(raw: Mapping[str, object], text: str) -> bool:
-    """Whether a catalog entry (its raw JSON) matches a search: every word of ``text`` (in any order,
-    case-insensitively) is part of its id, name, provider, licence or an alias ("gemini flash" finds gemini-3.5-flash)."""
-    aliases = raw.get("aliases")
-    fields = (raw.get("id"), raw.get("name"), raw.get("provider"), raw.get("license"), *(aliases if isinstance(aliases, list) else []))
-    haystack = " ".join(str(x) for x in fields if x).lower()
-    return all(word in haystack for word in text.lower().split())

@@ -15,6 +15,7 @@ from whichai.cli.options import lang_option
 
 if TYPE_CHECKING:
     from whichai.catalog.checks import Finding
+    from whichai.catalog.listing import ListingPrice, ListingRow
 
 
 LIST_KEYS = (
@@ -34,11 +35,15 @@ def _price(raw: dict) -> dict | None:
     return None if not p else {"input": p["input"], "output": p["output"], "as_of": p["as_of"], "source": p["source"]}
 
 
-def _list_doc(raw: dict, fit: str | None = None) -> dict:
-    doc = {k: raw.get(k) for k in LIST_KEYS}
-    doc["price_usd_per_mtok"] = _price(raw)
-    if fit is not None:
-        doc["fit"] = fit
+def _row_price(p: ListingPrice | None) -> dict | None:
+    return None if p is None else {"input": p.input, "output": p.output, "as_of": p.as_of, "source": p.source}
+
+
+def _list_doc(row: ListingRow) -> dict:
+    doc = {k: getattr(row, k) for k in LIST_KEYS}
+    doc["price_usd_per_mtok"] = _row_price(row.price)
+    if row.fit is not None:
+        doc["fit"] = row.fit
     return doc
 
 
@@ -48,11 +53,8 @@ def _catalog(catalog_file: Optional[Path]):
     return load_catalog(catalog_file)
 
 
-def _status(raw: dict) -> str:
-    from whichai.catalog.lifecycle import entry_status
-
-    lc = raw.get("lifecycle") or {}
-    return entry_status(raw) + (f" {lc['shutdown_date']}" if lc.get("shutdown_date") else "")
+def _status(row: ListingRow) -> str:
+    return row.status + (f" {row.shutdown_date}" if row.shutdown_date else "")
 
 
 def _fmt_price(p: dict | None) -> str:
@@ -97,40 +99,23 @@ def models_cmd(
             )
         return _card(cat, raw, as_json, profile, lang)
 
+    from whichai.catalog.listing import ListingFilter, list_models
+
     flags = {"open-source": open_source, "open-weights": open_weights, "closed": closed}
-    wanted = {k for k, v in flags.items() if v}
-    from whichai.app import search_matches
-
-    needle = search.strip() if search and search.strip() else None
-    gpus = [fits_gpu] * gpu_count if fits_gpu else None
-    fit_check = fits_ram is not None or gpus is not None
-    if fit_check:
-        from whichai.catalog.hardware import fits
-    from whichai.catalog.lifecycle import entry_status
-
-    rows = []
-    for raw in cat.raw:
-        if wanted and raw["openness"] not in wanted:
-            continue
-        if needle and not search_matches(raw, needle):  # the dashboard's search too
-            continue
-        if status and entry_status(raw) != status:
-            continue
-        reason = None
-        if fit_check:
-            ok, reason = fits(raw, fits_ram, gpus, bits_per_weight=bits)
-            if not ok:
-                continue
-        rows.append((raw, reason))
+    wanted = ListingFilter(
+        openness=frozenset(k for k, v in flags.items() if v), search=search, status=status, ram_gb=fits_ram,
+        gpus=(fits_gpu,) * gpu_count if fits_gpu else None, bits=bits,
+    )
+    rows = list_models(cat, wanted)
     if as_json:
         from whichai.cli.output import print_json
 
-        print_json([_list_doc(raw, reason) for raw, reason in rows])
+        print_json([_list_doc(row) for row in rows])
         return
     _print_list(cat, rows, lang)
 
 
-def _print_list(cat, rows: list, lang: str) -> None:
+def _print_list(cat, rows: list[ListingRow], lang: str) -> None:
     from rich.table import Table
 
     from whichai.catalog import age
@@ -145,16 +130,16 @@ def _print_list(cat, rows: list, lang: str) -> None:
     for col in ("openness", "licence", "price", "params (B)", "context", "status", "provider"):
         table.add_column(col, overflow="fold")
     colour = {"open-source": "green", "open-weights": "yellow", "closed": "red", "unknown": "dim"}
-    for raw, _ in rows:
+    for row in rows:
         table.add_row(
-            Text(raw["id"]),
-            Text(raw["openness"], style=colour.get(raw["openness"], "")),
-            Text(raw.get("license") or "?"),
-            _fmt_price(raw.get("price_usd_per_mtok")),
-            "?" if raw.get("params_b") is None else f"{raw['params_b']:g}",
-            "?" if raw.get("context_length") is None else str(raw["context_length"]),
-            _status(raw),
-            Text(str(raw.get("provider") or "")),
+            Text(row.id),
+            Text(row.openness, style=colour.get(row.openness, "")),
+            Text(row.license or "?"),
+            _fmt_price(_row_price(row.price)),
+            "?" if row.params_b is None else f"{row.params_b:g}",
+            "?" if row.context_length is None else str(row.context_length),
+            _status(row),
+            Text(str(row.provider or "")),
         )
     out_console().print(table)
     _stale_warning(a["age_days"], lang)

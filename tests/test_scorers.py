@@ -234,3 +234,25 @@ def test_unknown_scorer_at_scoring_time_is_an_input_error():
 
     with pytest.raises(InputError, match="unknown scorer 'fuzzy'"):
         score(Case(id="c", input="q", expected="x", scorer="fuzzy"), "x")
+
+
+def _normalize_by_category(text: str) -> str:
+    """The normalisation written out per character (NFKD, marks dropped, P/S/Z/C as spaces, casefolded)."""
+    import unicodedata
+
+    kept = [" " if unicodedata.category(ch)[0] in "PSZC" else ch
+            for ch in unicodedata.normalize("NFKD", text) if unicodedata.category(ch) != "Mn"]
+    return " ".join("".join(kept).casefold().split())
+
+
+def test_the_ascii_normalisation_is_the_per_character_one():
+    import random
+
+    from whichai.tasks.scorers import normalize, normalized_expected
+
+    rng = random.Random(24)
+    texts = [chr(c) for c in range(128)] + ["".join(chr(rng.randrange(128)) for _ in range(rng.randrange(40)))
+                                             for _ in range(2000)]
+    texts += ["The answer is Jakarta.", "  São\tPaulo!\n", "ÉCOLE", "ﬁne", "Straße"]
+    for text in texts:
+        assert normalize(text) == normalized_expected(text) == _normalize_by_category(text), repr(text)

@@ -45,7 +45,7 @@ from whichai.errors import FatalCallError, ProviderError, RetryableError, Storag
 from whichai.measure.adaptive import AdaptiveLimiter, CallBudget
 from whichai.measure.call import CallResult
 from whichai.measure.writer import ResultWriter
-from whichai.providers.base import GenerationSettings, Provider
+from whichai.providers.base import Chunk, GenerationSettings, Provider
 from whichai.providers.registry import Registry
 from whichai.store import HEARTBEAT_S, Store
 from whichai.tasks.model import Case, Task
@@ -438,19 +438,18 @@ class Runner:
             async with asyncio.timeout(plan.timeout):
                 async with contextlib.aclosing(provider.stream(name, messages, settings or plan.settings)) as stream:
                     async for chunk in stream:
-                        if chunk.text:
+                        if text := chunk.text:
                             if ttft is None:
                                 ttft = time.perf_counter() - start
-                            size += len(chunk.text.encode("utf-8"))
+                            length = len(text.encode("utf-8"))
+                            size += length
                             if size > plan.max_answer_bytes:
-                                parts.append(_cut(chunk.text, plan.max_answer_bytes - (size - len(chunk.text.encode("utf-8")))))
+                                parts.append(_cut(text, plan.max_answer_bytes - (size - length)))
                                 truncated = True
                                 break
-                            parts.append(chunk.text)
-                        for key in final:
-                            value = getattr(chunk, key)
-                            if value is not None:
-                                final[key] = value
+                            parts.append(text)
+                        if chunk.finish_reason is not None or chunk.input_tokens is not None or chunk.output_tokens is not None:
+                            _keep_final(final, chunk)
         except TimeoutError as exc:
             raise RetryableError(f"no complete answer within the {plan.timeout:g} s timeout", error_class="timeout") from exc
         except ProviderError:
@@ -583,6 +582,14 @@ def _finishes_inline(case: Case, measured: dict[str, Any]) -> bool:
     short answer, and token counts the provider reported (no tokenizer to run)."""
     return (case.scorer in _INLINE_SCORERS and measured["bytes"] <= _INLINE_BYTES
             and measured["output_tokens"] is not None and measured["input_tokens"] is not None)
+
+
+def _keep_final(final: dict[str, Any], chunk: Chunk) -> None:
+    """The finish reason and token counts a chunk carries, over those of earlier chunks."""
+    for key in final:
+        value = getattr(chunk, key)
+        if value is not None:
+            final[key] = value
 
 
 def _unfinished(finished: dict[tuple[str, str], str]) -> Callable[[str, Case], bool]:

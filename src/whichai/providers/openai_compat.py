@@ -17,10 +17,10 @@ Two transports, chosen by what they cost and what they add (measured in BENCHMAR
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import json
 import os
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,46 +116,38 @@ class OpenAIProvider(SDKProvider):
             params["max_tokens"] = settings.max_tokens
         finished = False  # a finish reason or usage was seen: the stream was not cut short
         finish = None
-        async for event in self._events(params):
-            if "error" in event and not event.get("choices"):  # an error event inside the stream
-                where = f" at {self.base_url}" if self.base_url else ""
-                raise RetryableError(f"error from the server{where}: {shorten(Exception(event['error']))}",
-                                     error_class="server_error")
-            for choice in event.get("choices") or ():
-                text = (choice.get("delta") or {}).get("content")
-                if choice.get("finish_reason"):
-                    finish = choice["finish_reason"]
-                    finished = True
-                if text:
-                    yield Chunk(text=text)
-            usage = event.get("usage")
-            if usage:
-                finished = True
-                yield Chunk(finish_reason=finish, input_tokens=usage.get("prompt_tokens"),
-                            output_tokens=usage.get("completion_tokens"))
-                finish = None
+        async with contextlib.aclosing(self._events(params)) as batches:
+            async for events in batches:
+                for event in events:
+                    if "error" in event and not event.get("choices"):  # an error event inside the stream
+                        where = f" at {self.base_url}" if self.base_url else ""
+                        raise RetryableError(f"error from the server{where}: {shorten(Exception(event['error']))}",
+                                             error_class="server_error")
+                    for choice in event.get("choices") or ():
+                        text = (choice.get("delta") or {}).get("content")
+                        if choice.get("finish_reason"):
+                            finish = choice["finish_reason"]
+                            finished = True
+                        if text:
+                            yield Chunk(text=text)
+                    usage = event.get("usage")
+                    if usage:
+                        finished = True
+                        yield Chunk(finish_reason=finish, input_tokens=usage.get("prompt_tokens"),
+                                    output_tokens=usage.get("completion_tokens"))
+                        finish = None
         if not finished:
             raise RetryableError("the stream ended without a finish reason or [DONE]", error_class="broken_stream")
         if finish is not None:
             yield Chunk(finish_reason=finish)
 
-    async def _events(self, params: dict) -> AsyncIterator[dict]:
-        """The stream's events as plain dicts: through the wire client, or through the SDK's generic `post`
-        (its documented way to call any endpoint, which hands each chunk over as a dict; the typed
-        `chat.completions.create` would build a model object per chunk, doubling the CPU per call)."""
+    def _events(self, params: dict) -> AsyncGenerator[list[dict], None]:
+        """The stream's events as plain dicts, a list at a time: through the wire client (the events of each read
+        from the network, no generator of its own in between), or through the SDK's generic `post`."""
         client = self._client()
         if isinstance(client, WireClient):
-            async for event in client.stream("/chat/completions", params, self._status_error):
-                yield event
-            return
-        import openai
-
-        stream = await client.post("/chat/completions", body=params, cast_to=object, stream=True,
-                                   stream_cls=openai.AsyncStream[object])
-        async with stream:
-            async for event in stream:
-                if isinstance(event, dict):
-                    yield event
+            return client.stream("/chat/completions", params, self._status_error)
+        return _sdk_events(client, params)
 
     def _status_error(self, status: int, headers, body: str) -> ProviderError:
         """An HTTP error status from the wire client, classified as the SDK's APIStatusError is (below)."""
@@ -226,8 +218,11 @@ class WireClient:
 
     def __init__(self, base_url: str, key: str) -> None:
         import aiohttp
+        from pydantic_core import from_json  # about 4× json.loads on a chunk, and takes the bytes as they came
 
+        self.from_json = from_json
         self.base_url = base_url.rstrip("/")
+        self.where = f" at {base_url}"  # as the provider names it in its errors
         self.http = aiohttp.ClientSession(
             headers={"Authorization": f"Bearer {key}", "Accept": "text/event-stream"},
             connector=aiohttp.TCPConnector(limit=0, limit_per_host=0),
@@ -237,33 +232,62 @@ class WireClient:
     async def close(self) -> None:
         await self.http.close()
 
-    async def stream(self, path: str, body: dict, status_error) -> AsyncIterator[dict]:
-        """POST ``body``; yield each server-sent ``data:`` event as a dict, until ``data: [DONE]`` or the end.
-        Bounded against a hostile server: an error body is read up to MAX_ERROR_BYTES; a line over
-        MAX_EVENT_BYTES is an error of the call (its reading stops there). An endless stream of events is
-        the caller's to cut (the runner stops at ``--max-answer-bytes`` and at its timeout)."""
+    async def stream(self, path: str, body: dict, status_error) -> AsyncGenerator[list[dict], None]:
+        """POST ``body``; yield the server-sent ``data:`` events of each read from the network, parsed (a list,
+        often all of a short answer), until ``data: [DONE]`` or the end. Bounded against a hostile server: an
+        error body is read up to MAX_ERROR_BYTES; a line over MAX_EVENT_BYTES is an error of the call (its
+        reading stops there). An endless stream of events is the caller's to cut (the runner stops at
+        ``--max-answer-bytes`` and at its timeout)."""
         async with self.http.post(self.base_url + path, data=json.dumps(body), headers=_JSON) as response:
             if response.status >= 400:
                 text = (await _read_capped(response.content, MAX_ERROR_BYTES)).decode("utf-8", "replace")
                 raise status_error(response.status, response.headers, _body(text)) from HTTPStatus(response.status)
-            from aiohttp.http_exceptions import HttpProcessingError
-
-            readline = _line_reader(response.content)
+            read = response.content.readany
+            rest = b""  # the start of a line whose end has not arrived yet
             while True:
-                try:
-                    line = await readline()
-                except (ValueError, HttpProcessingError) as exc:  # LineTooLong ("Chunk too big" before 3.10)
-                    raise ProviderError(f"invalid response at {self.base_url}: a server-sent line longer than "
-                                        f"{MAX_EVENT_BYTES:,} bytes", error_class="invalid_response") from exc
-                if not line:
-                    return  # the end of the body
-                if not line.startswith(b"data:"):
-                    continue  # blank lines, comments, event names
-                data = line[5:].strip()
-                if data == b"[DONE]":
+                data = await read()
+                events, rest, done = self._parse(rest + data if rest else data, last=not data)
+                if events:
+                    yield events
+                if done:
                     return
-                if data:
-                    yield json.loads(data)
+
+    def _parse(self, data: bytes, last: bool) -> tuple[list[dict], bytes, bool]:
+        """(events, the unfinished last line, whether the stream is done) of the bytes read so far; ``last``: the
+        body has ended, so its unfinished line is a line too."""
+        lines = data.split(b"\n")
+        rest = b"" if last else lines.pop()
+        if len(data) > MAX_EVENT_BYTES and any(len(line) > MAX_EVENT_BYTES for line in (*lines, rest)):
+            raise ProviderError(f"invalid response at {self.base_url}: a server-sent line longer than "
+                                f"{MAX_EVENT_BYTES:,} bytes", error_class="invalid_response")
+        events: list[dict] = []
+        for line in lines:
+            if line[:5] != b"data:":
+                continue  # blank lines, comments, event names
+            payload = line[5:].strip()
+            if payload == b"[DONE]":
+                return events, b"", True
+            if payload:
+                try:
+                    events.append(self.from_json(payload))
+                except ValueError as exc:
+                    raise RetryableError(f"invalid response{self.where}: not valid JSON",
+                                         error_class="invalid_response") from exc
+        return events, rest, last
+
+
+async def _sdk_events(client, params: dict) -> AsyncGenerator[list[dict], None]:
+    """The stream's events through the SDK's generic `post` (its documented way to call any endpoint, which hands
+    each chunk over as a dict; the typed `chat.completions.create` would build a model object per chunk, doubling
+    the CPU per call), one at a time."""
+    import openai
+
+    stream = await client.post("/chat/completions", body=params, cast_to=object, stream=True,
+                               stream_cls=openai.AsyncStream[object])
+    async with stream:
+        async for event in stream:
+            if isinstance(event, dict):
+                yield [event]
 
 
 _JSON = {"Content-Type": "application/json"}
@@ -319,21 +343,6 @@ async def capped_events(inner, where: str):
                                 f"{MAX_EVENT_BYTES:,} bytes", error_class="invalid_response")
         tail = seen[-2:]
         yield chunk
-
-
-def _line_reader(content):
-    """``content.readline`` capped at MAX_EVENT_BYTES (aiohttp < 3.10 has no ``max_size``: there its own
-    cap, twice the read buffer's limit, applies)."""
-    if _takes_max_size(type(content)):
-        return functools.partial(content.readuntil, b"\n", max_size=MAX_EVENT_BYTES)
-    return content.readline
-
-
-@functools.lru_cache(maxsize=4)
-def _takes_max_size(cls: Any) -> bool:  # a stream reader class: aiohttp's, or another client's
-    import inspect
-
-    return "max_size" in inspect.signature(cls.readuntil).parameters
 
 
 async def _read_capped(content, limit: int) -> bytes:

@@ -34,6 +34,7 @@ takes milliseconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -66,6 +67,8 @@ def _show(text: Any, limit: int = 60) -> str:
 
 def normalize(text: str) -> str:
     """Lower-case, strip accents, turn punctuation and symbols into spaces, collapse whitespace."""
+    if text.isascii():  # the same result in one C pass: NFKD leaves ASCII as it is and casefold is lower
+        return " ".join(text.translate(_ASCII_SPACES).lower().split())
     decomposed = unicodedata.normalize("NFKD", text)
     out = []
     for ch in decomposed:
@@ -74,6 +77,17 @@ def normalize(text: str) -> str:
             continue
         out.append(" " if cat[0] in "PSZC" else ch)
     return " ".join("".join(out).casefold().split())
+
+
+# The ASCII punctuation, symbols, separators and controls (Unicode categories P, S, Z, C) as spaces.
+_ASCII_SPACES = {c: " " for c in range(128) if unicodedata.category(chr(c))[0] in "PSZC"}
+
+
+@functools.lru_cache(maxsize=4096)
+def normalized_expected(text: str) -> str:
+    """:func:`normalize` of an expected text or a label: worked out once per text, not on every answer scored
+    against it (repeats, several models, the same label in every case)."""
+    return normalize(text)
 
 
 def _texts(expected: Any) -> list[str]:
@@ -93,7 +107,7 @@ def _contains_words(haystack: str, needle: str) -> bool:
 def score_exact(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
     got = normalize(answer)
     for text in _texts(expected):
-        if got == normalize(text):
+        if got == normalized_expected(text):
             return Score(True, 1.0, f"answer equals {_show(text)}")
     return Score(False, 0.0, f"answer {_show(answer)} is not {' or '.join(_show(t) for t in _texts(expected))}")
 
@@ -101,7 +115,7 @@ def score_exact(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Scor
 def score_contains(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score:
     got = normalize(answer)
     texts = _texts(expected)
-    found = [t for t in texts if _contains_words(got, normalize(t))]
+    found = [t for t in texts if _contains_words(got, normalized_expected(t))]
     if options.get("all"):
         fraction = len(found) / len(texts)
         missing = [t for t in texts if t not in found]
@@ -336,10 +350,10 @@ def score_json(answer: str, expected: Any, options: dict = _NO_OPTIONS) -> Score
 
 def _label_terms(options: dict) -> list[tuple[str, str]]:
     """(normalised term, label) for every label and alias, longest first."""
-    terms = [(normalize(str(label)), str(label)) for label in options["labels"]]
+    terms = [(normalized_expected(str(label)), str(label)) for label in options["labels"]]
     for label, words in (options.get("aliases") or {}).items():
         for word in [words] if isinstance(words, str) else words:
-            terms.append((normalize(str(word)), str(label)))
+            terms.append((normalized_expected(str(word)), str(label)))
     return sorted({t for t in terms if t[0]}, key=lambda t: -len(t[0]))
 
 

@@ -9,6 +9,7 @@ streams through the gateway, counting errors.
 
     python bench/bench_gateway.py [--requests 2000] [--concurrency 50] [--streams 500] [--rounds 3]
                                   [--baseline-src /tmp/base/src]   # another tree's gateway in the same rounds
+                                  [--pin]   # the gateway on its own CPU, upstream and client on the other
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--upstream-ms", type=float, default=50.0, help="the upstream's answer time (a model takes time)")
     parser.add_argument("--baseline-src", help="another tree's src/: its gateway measured in the same rounds, side by side")
+    parser.add_argument("--pin", action="store_true",
+                        help="the gateway on CPU 1, the upstream and this client on CPU 0 (what the gateway adds when it has a core, "
+                             "not the wait for one: three busy processes on two cores)")
     args = parser.parse_args()
     up_port, gw_port, base_port = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,6 +158,11 @@ def main() -> None:
         if args.baseline_src:
             gateways["baseline"] = start_gateway(tmp_path, base_port, args.baseline_src)
         ports = {"gateway": gw_port, "baseline": base_port}
+        if args.pin:
+            for proc in gateways.values():
+                os.sched_setaffinity(proc.pid, {1})
+            os.sched_setaffinity(upstream.pid, {0})
+            os.sched_setaffinity(0, {0})
         try:
             wait_for(up_port)
             for name in gateways:
@@ -169,7 +178,7 @@ def main() -> None:
                 proc.terminate()
             for proc in (*gateways.values(), upstream):
                 proc.wait(10)
-    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms,
+    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin,
            "load_average": os.getloadavg(), **{f"{n}_rounds" if n != "gateway" else "rounds": [row(n, got) for got in rounds] for n in gateways},
            "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
     print(json.dumps(out, indent=2))

@@ -10,6 +10,7 @@ streams through the gateway, counting errors.
     python bench/bench_gateway.py [--requests 2000] [--concurrency 50] [--streams 500] [--rounds 3]
                                   [--baseline-src /tmp/base/src]   # another tree's gateway in the same rounds
                                   [--pin]   # the gateway on its own CPU, upstream and client on the other
+                                  [--paired]   # direct and gateway requests interleaved in one window
 """
 
 from __future__ import annotations
@@ -96,6 +97,33 @@ async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False) 
     return latencies, errors
 
 
+async def paired_calls(urls: dict[str, str], n: int, concurrency: int) -> dict[str, tuple[list[float], int]]:
+    """``n`` calls to each target at once, interleaved: request i goes to target i mod k, from
+    ``concurrency`` x k workers, so every target sees about ``concurrency`` calls in flight and all of them the
+    same moments of the machine (a p99 compared within one window, not across rounds)."""
+    import aiohttp
+
+    names = list(urls)
+    got: dict[str, tuple[list[float], list[int]]] = {name: ([], [0]) for name in names}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(n * len(names)):
+        queue.put_nowait(i)
+    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": "What is 2+2?"}]}
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        while not queue.empty():
+            name = names[queue.get_nowait() % len(names)]
+            start = time.perf_counter()
+            async with session.post(urls[name] + "/chat/completions", json=body) as r:
+                await r.read()
+                got[name][1][0] += r.status != 200
+            got[name][0].append(time.perf_counter() - start)
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        await asyncio.gather(*(worker(session) for _ in range(concurrency * len(names))))
+    return {name: (lat, errs[0]) for name, (lat, errs) in got.items()}
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -117,7 +145,14 @@ def start_gateway(tmp_path: Path, port: int, src: str | None) -> subprocess.Pope
 
 
 def one_round(urls: dict[str, str], pids: dict[str, int], args: argparse.Namespace, turn: int) -> dict[str, dict]:
-    """Each target once, in an order that rotates with the round (no target always goes first)."""
+    """Each target once, in an order that rotates with the round (no target always goes first); with
+    ``--paired``, all targets at once, their requests interleaved."""
+    if args.paired:
+        cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        both = asyncio.run(paired_calls(urls, args.requests, args.concurrency))
+        return {name: {"p50": statistics.median(lat), "p99": p(lat, 99), "errors": errs,
+                       "cpu": (cpu_seconds(pids[name]) - cpu[name]) / args.requests if name in pids else None}
+                for name, (lat, errs) in both.items()}
     names = list(urls)
     names = names[turn % len(names):] + names[:turn % len(names)]
     out: dict[str, dict] = {}
@@ -147,6 +182,8 @@ def main() -> None:
     parser.add_argument("--pin", action="store_true",
                         help="the gateway on CPU 1, the upstream and this client on CPU 0 (what the gateway adds when it has a core, "
                              "not the wait for one: three busy processes on two cores)")
+    parser.add_argument("--paired", action="store_true",
+                        help="direct and gateway calls interleaved in one window (each at --concurrency), not in turns")
     args = parser.parse_args()
     up_port, gw_port, base_port = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,7 +215,7 @@ def main() -> None:
                 proc.terminate()
             for proc in (*gateways.values(), upstream):
                 proc.wait(10)
-    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin,
+    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin, "paired": args.paired,
            "load_average": os.getloadavg(), **{f"{n}_rounds" if n != "gateway" else "rounds": [row(n, got) for got in rounds] for n in gateways},
            "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
     print(json.dumps(out, indent=2))

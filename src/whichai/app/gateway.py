@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -173,17 +172,6 @@ def check_bind(host: str, port: int, token: str | None) -> None:
         except OSError as exc:
             raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}). Fix: choose another --port, "
                              "or stop what uses it.") from None
-
-
-def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """uvloop's event loop where it is installed (Linux and macOS: a dependency there), else asyncio's own.
-    The gateway's added latency is event-loop work (parsing, scheduling, the socket calls), which uvloop
-    does in C; see BENCHMARKS.md "The gateway"."""
-    try:
-        import uvloop
-    except ImportError:
-        return None
-    return uvloop.new_event_loop
 
 
 async def serve(policy: Policy, host: str, port: int, *, token: str | None = None, db: str | Path | None = None,

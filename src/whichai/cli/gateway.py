@@ -46,7 +46,7 @@ def gateway_cmd(
         return
     import asyncio
 
-    from whichai.app.gateway import check_bind, compile_policy, event_loop_factory, serve
+    from whichai.app.gateway import check_bind, compile_policy, serve
     from whichai.config import load_config
     from whichai.decide.i18n import normalise_lang
 
@@ -58,8 +58,7 @@ def gateway_cmd(
     token = os.environ.get("WHICHAI_GATEWAY_TOKEN") or None
     check_bind(host, port, token)
     try:
-        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-            runner.run(serve(compiled, host, port, token=token, db=db, ready=_ready(compiled)))
+        asyncio.run(serve(compiled, host, port, token=token, db=db, ready=_ready(compiled)))
     except KeyboardInterrupt:
         typer.echo("whichai gateway: stopped.", err=True)
 

@@ -109,7 +109,7 @@ def test_cases_needed_follows_connors_formula():
 def test_compare_all_skips_pairs_with_no_shared_case():
     outcomes = {"a/1": {"x": True}, "b/2": {"y": False}, "c/3": {"x": False}}
     pairs = compare_all(["a/1", "b/2", "c/3"], outcomes)
-    assert [(p["a"], p["b"]) for p in pairs] == [("a/1", "c/3")]
+    assert [(p.a, p.b) for p in pairs] == [("a/1", "c/3")]
 
 
 def test_wilson_matches_a_known_interval():

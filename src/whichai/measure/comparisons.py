@@ -143,7 +143,7 @@ def cases_needed(discordant_share: float, delta: float = DELTA) -> int:
     return math.ceil(n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PairComparison:
     """Two models on their shared cases (the fields are described in the module docstring); ``text``: one
     sentence per language (:func:`explain`)."""
@@ -156,9 +156,9 @@ class PairComparison:
     b_only: int
     neither: int
     difference: float | None
-    difference_ci95: list[float] | None
+    difference_ci95: tuple[float, float] | None
     difference_ci_method: str
-    difference_ci95_newcombe: list[float] | None
+    difference_ci95_newcombe: tuple[float, float] | None
     p_value: float
     test: str
     better: str | None
@@ -167,7 +167,11 @@ class PairComparison:
     text: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        """The run document's entry (the intervals as JSON arrays)."""
+        doc = asdict(self)
+        for key in ("difference_ci95", "difference_ci95_newcombe"):
+            doc[key] = list(doc[key]) if doc[key] is not None else None
+        return doc
 
 
 def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[str, bool]) -> PairComparison:
@@ -187,9 +191,9 @@ def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[s
     entry = PairComparison(
         a=a, b=b, cases=n, both=both, a_only=a_only, b_only=b_only, neither=neither,
         difference=round((a_only - b_only) / n, 4) if n else None,
-        difference_ci95=[_round_out(low, better is not None and low > 0), _round_out(high, better is not None and high < 0)] if n else None,
+        difference_ci95=(_round_out(low, better is not None and low > 0), _round_out(high, better is not None and high < 0)) if n else None,
         difference_ci_method="mcnemar-exact-conditional",
-        difference_ci95_newcombe=[round(nlow, 4), round(nhigh, 4)] if n else None,
+        difference_ci95_newcombe=(round(nlow, 4), round(nhigh, 4)) if n else None,
         p_value=float(f"{p_value:.4g}"),
         test="mcnemar-exact",
         better=better,
@@ -198,14 +202,10 @@ def compare_pair(a: str, b: str, outcomes_a: dict[str, bool], outcomes_b: dict[s
     return replace(entry, text=explain(entry))
 
 
-def compare_all(models: list[str], outcomes: dict[str, dict[str, bool]]) -> list[dict[str, Any]]:
+def compare_all(models: list[str], outcomes: dict[str, dict[str, bool]]) -> list[PairComparison]:
     """Every pair of models (in the run's order) that share at least one case with an outcome."""
-    out = []
-    for a, b in combinations(models, 2):
-        entry = compare_pair(a, b, outcomes.get(a, {}), outcomes.get(b, {}))
-        if entry.cases:
-            out.append(entry.to_json())
-    return out
+    pairs = (compare_pair(a, b, outcomes.get(a, {}), outcomes.get(b, {})) for a, b in combinations(models, 2))
+    return [entry for entry in pairs if entry.cases]
 
 
 def _round_out(x: float, keep_off_zero: bool) -> float:

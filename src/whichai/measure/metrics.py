@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from whichai.measure.comparisons import Z95, compare_all, wilson
+from whichai.measure.comparisons import Z95, PairComparison, compare_all, wilson
 from whichai.store import Store
 
 __all__ = ["Z95", "wilson", "percentile", "summarise_results", "summarise", "run_summary", "comparisons",
@@ -177,45 +177,6 @@ class RunSummary:
         return {"id": self.id, "status": self.status, "cases": self.cases, "models": self.models,
                 "expected_results": self.expected_results, "answered": self.answered, "scored": self.scored,
                 "errors": self.errors, "partial": self.partial, "text": dict(self.text)}
-
-
-@dataclass(frozen=True, slots=True)
-class PairComparison:
-    """Two models on their shared scored cases (:func:`whichai.measure.comparisons.compare_pair`)."""
-
-    a: str
-    b: str
-    cases: int
-    both: int
-    a_only: int
-    b_only: int
-    neither: int
-    difference: float | None
-    difference_ci95: tuple[float, float] | None
-    difference_ci_method: str
-    difference_ci95_newcombe: tuple[float, float] | None
-    p_value: float
-    test: str
-    better: str | None
-    cases_for_10_points: int | None
-    origin: str
-    text: Mapping[str, str]
-
-    @classmethod
-    def of(cls, entry: Mapping[str, Any]) -> PairComparison:
-        """From compare_pair's entry (every key of it, nothing else)."""
-        ci, newcombe = entry["difference_ci95"], entry["difference_ci95_newcombe"]
-        return cls(**{**entry, "difference_ci95": tuple(ci) if ci is not None else None,
-                      "difference_ci95_newcombe": tuple(newcombe) if newcombe is not None else None})
-
-    def to_json(self) -> dict[str, Any]:
-        return {"a": self.a, "b": self.b, "cases": self.cases, "both": self.both, "a_only": self.a_only,
-                "b_only": self.b_only, "neither": self.neither, "difference": self.difference,
-                "difference_ci95": list(self.difference_ci95) if self.difference_ci95 is not None else None,
-                "difference_ci_method": self.difference_ci_method,
-                "difference_ci95_newcombe": list(self.difference_ci95_newcombe) if self.difference_ci95_newcombe is not None else None,
-                "p_value": self.p_value, "test": self.test, "better": self.better,
-                "cases_for_10_points": self.cases_for_10_points, "origin": self.origin, "text": dict(self.text)}
 
 
 # --- from rows to figures ---------------------------------------------------------------------------
@@ -444,7 +405,7 @@ def comparisons(store: Store, run_id: str) -> list[PairComparison]:
     run = store.run(run_id)
     if run is None or len(run["models"]) < 2:
         return []
-    return [PairComparison.of(entry) for entry in compare_all(run["models"], case_outcomes(store, run["id"]))]
+    return compare_all(run["models"], case_outcomes(store, run["id"]))
 
 
 def run_summary(store: Store, run_id: str, summaries: Sequence[ModelSummary] | None = None) -> RunSummary | None:

@@ -339,6 +339,7 @@ def heldout(mirrors: Path) -> None:
     index = bm.catalog_index(catalog.raw)
     doc = json.loads(OUT.read_text())
     priors = bm.priors_from_fit(bm._best_scores(doc, bm.link_all(doc["results"], index)), doc["fit"])
+    linked = with_linked(priors)
     arena = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "fboulnois/llm-leaderboard-csv").read("csv/lmarena_text.csv"))))
     live = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "LiveBench/livebench.github.io").read("public/table_2026_01_08.csv"))))
     checks = [("LMArena text (score)", "general", [(r["model"], r["arena_score"]) for r in arena]),
@@ -347,14 +348,32 @@ def heldout(mirrors: Path) -> None:
               ("LiveBench 2026-01-08 (mean of all tasks)", "general",
                [(r["model"], sum(float(v) for k, v in r.items() if k != "model" and v) / (len(r) - 1)) for r in live])]
     for title, ability, rows in checks:
-        pairs = {}
-        for name, value in rows:
-            for eid in bm.link(str(name), index) or []:
-                if ability in priors.get(eid, {}) and value not in (None, ""):
-                    pairs[eid] = (priors[eid][ability]["score"], float(value))
-        if len(pairs) >= 5:
-            xs, ys = zip(*pairs.values())
-            print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability})")
+        for label, table in (("", {e: {a: p["score"] for a, p in row.items()} for e, row in priors.items()}), (", own or linked", linked)):
+            pairs = {}
+            for name, value in rows:
+                for eid in bm.link(str(name), index) or []:
+                    if ability in table.get(eid, {}) and value not in (None, ""):
+                        pairs[eid] = (table[eid][ability], float(value))
+            if len(pairs) >= 5 and (not label or ability != "general"):
+                xs, ys = zip(*pairs.values())
+                print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability}{label})")
+
+
+def _typed(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, bm.BenchmarkPrior]]:
+    return {e: {a: bm.BenchmarkPrior(a, p["score"], p["se"], (), p["theta"], p["theta_se"]) for a, p in row.items()} for e, row in priors.items()}
+
+
+def with_linked(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, float]]:
+    """entry -> ability -> prior score, the entry's own or its general linked to that ability's scale (the run-time rule,
+    benchmarks.linkings)."""
+    typed = _typed(priors)
+    links = bm.fit_linkings(typed)
+    out = {}
+    for e, row in typed.items():
+        out[e] = {a: p.score for a, p in row.items()}
+        if "general" in row:
+            out[e].update({a: k.prior(row["general"]).score for a, k in links.items() if a not in row})
+    return out
 
 
 def coverage() -> None:
@@ -376,6 +395,10 @@ def coverage() -> None:
         print(f"| {s['name']} ({s['license']}) | {len(mine):,} | {sum(1 for x in mine if x):,} | {len(entries)} | {alone} |")
     per = {a: sum(1 for row in priors.values() if a in row) for a in bm.ABILITIES}
     print(f"{len(priors)} of {len(catalog.raw)} entries have a benchmark prior ({', '.join(f'{a} {n}' for a, n in per.items())})")
+    linked = with_linked(priors)
+    print("own or linked from general (the run-time rule): " + ", ".join(f"{a} {sum(1 for row in linked.values() if a in row)}" for a in bm.ABILITIES))
+    for k in bm.fit_linkings(_typed(priors)).values():
+        print(f"linking {k.ability}: over {k.n} entries, θ = {k.mean:.3f} + {k.slope:.3f} (θ_general − {k.general_mean:.3f}), residual spread {k.spread:.3f}")
 
 
 def main() -> None:

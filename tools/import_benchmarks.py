@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from whichai.catalog import benchmarks as bm  # noqa: E402
 from whichai.catalog import benchmarks_sources as bs  # noqa: E402
+from whichai.catalog.anchoring import MIN_ANCHORED  # noqa: E402
 from whichai.catalog.catalog import load_shipped  # noqa: E402
 
 OUT = ROOT / "src" / "whichai" / "catalog" / "data" / "benchmarks.json"
@@ -360,19 +361,23 @@ def heldout(mirrors: Path) -> None:
 
 
 def _typed(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, bm.BenchmarkPrior]]:
-    return {e: {a: bm.BenchmarkPrior(a, p["score"], p["se"], (), p["theta"], p["theta_se"]) for a, p in row.items()} for e, row in priors.items()}
+    return {e: {a: bm.BenchmarkPrior(a, p["score"], p["se"], tuple(tuple(b) for b in p["benchmarks"]), p["theta"], p["theta_se"]) for a, p in row.items()}
+            for e, row in priors.items()}
 
 
 def with_linked(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, float]]:
     """entry -> ability -> prior score, the entry's own or its general linked to that ability's scale (the run-time rule,
-    benchmarks.linkings)."""
+    benchmarks.linkings); multilingual: anchored on the general one (benchmarks.anchoring)."""
     typed = _typed(priors)
-    links = bm.fit_linkings(typed)
+    links, anchors = bm.fit_linkings(typed), bm.fit_anchoring_of(typed)
     out = {}
     for e, row in typed.items():
         out[e] = {a: p.score for a, p in row.items()}
         if "general" in row:
             out[e].update({a: k.prior(row["general"]).score for a, k in links.items() if a not in row})
+        multi = bm.anchored_prior(row, anchors)
+        if multi is not None:
+            out[e]["multilingual"] = multi.score
     return out
 
 
@@ -399,6 +404,13 @@ def coverage() -> None:
     print("own or linked from general (the run-time rule): " + ", ".join(f"{a} {sum(1 for row in linked.values() if a in row)}" for a in bm.ABILITIES))
     for k in bm.fit_linkings(_typed(priors)).values():
         print(f"linking {k.ability}: over {k.n} entries, θ = {k.mean:.3f} + {k.slope:.3f} (θ_general − {k.general_mean:.3f}), residual spread {k.spread:.3f}")
+    anchors = bm.fit_anchoring_of(_typed(priors))
+    if anchors is not None:
+        print(f"multilingual anchored on general over {anchors.models} entries: σ²_within {anchors.within:.3f}, σ²_between {anchors.between:.3f}; "
+              f"not used (fewer than {MIN_ANCHORED} models or no rising line): {', '.join(f'{b} ({n})' for b, n in anchors.unused) or 'none'}")
+        for line in anchors.lines:
+            print(f"  {line.benchmark}: over {line.n} entries, probit(figure) = {line.intercept:.3f} + {line.slope:.3f} θ_general, "
+                  f"residual spread {line.spread:.3f} θ")
 
 
 def main() -> None:

@@ -34,8 +34,16 @@ ability is fitted on its own population, so a code θ and a general θ are on di
 entries that have both the general ability G and another ability A, θ_A ≈ μ_A + (σ_A/σ_G)(θ_G − μ_G); the
 residual spread s of that line over those entries adds to the linked θ's standard error,
 SE = √((σ_A/σ_G · SE(θ_G))² + s²). An entry without figures for A has its general prior put on A's scale
-this way (:func:`prior`, :func:`multilingual`; ``linked_from`` says so), never its general score itself.
-Computed once per process from the entries' priors (a pure function of the data file and the catalog).
+this way (:func:`prior`; ``linked_from`` says so), never its general score itself. Code, reasoning and
+extraction are linked so.
+
+**The multilingual ability is anchored on the general scale, benchmark by benchmark** (:func:`anchoring`,
+the rule in :mod:`whichai.catalog.anchoring`), not linked as a whole: its benchmarks were taken by different
+groups of models, so its one-factor θ confounds a benchmark's difficulty with who took it. Each multilingual
+benchmark's figure is fitted (probit) against the general θ; an entry's multilingual θ is its general θ plus
+its figures' mean residual from those lines, shrunk toward 0 (:func:`multilingual`; no figure: its general θ).
+An entry with multilingual figures and no general prior keeps its own multilingual prior.
+Both computed once per process from the entries' priors (a pure function of the data file and the catalog).
 """
 
 from __future__ import annotations
@@ -49,6 +57,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from whichai.catalog.anchoring import Anchored, Anchoring, fit_anchoring
 
 DATA = Path(__file__).parent / "data" / "benchmarks.json"
 ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")
@@ -262,6 +272,7 @@ class BenchmarkPrior:
     theta_se: float = 0.0  # SE(θ)
     linked_from: str = ""  # "general" when this is the general prior put on this ability's scale (:class:`Linking`)
     linked_over: int = 0  # then: the number of entries having both that the linking was fitted on
+    anchor: Anchored | None = None  # a multilingual prior anchored on the general one: its figures' residuals (:func:`anchoring`)
 
     def evidence(self) -> list[str]:
         return [f"{b} {s:.3f} ({src}: {named})" for b, s, src, named in self.benchmarks]
@@ -295,7 +306,7 @@ def data() -> dict[str, Any]:
 
 def reset() -> None:
     """Forget what was read and linked (after ``catalog update`` swapped the data in this process)."""
-    for f in (data, tokens, _derived, _linked, _facts_by_entry, _priors, linkings, prior, multilingual, _raw_entries, _lines, line_estimate):
+    for f in (data, tokens, _derived, _linked, _facts_by_entry, _priors, linkings, anchoring, prior, multilingual, _raw_entries, _lines, line_estimate):
         f.cache_clear()
 
 
@@ -427,6 +438,7 @@ TASK_ABILITY = {"chat": "general", "code": "code", "reasoning": "reasoning", "ex
 
 
 MIN_LINKED = 10  # entries having both abilities that a linking needs
+LINKED = ("code", "reasoning", "extraction")  # the abilities linked from the general scale (multilingual is anchored instead)
 
 
 @dataclass(frozen=True)
@@ -466,10 +478,10 @@ def linkings() -> dict[str, Linking]:
 
 
 def fit_linkings(priors: dict[str, dict[str, BenchmarkPrior]]) -> dict[str, Linking]:
-    """Each ability's linking from the general scale, over the entries having both (at least ``MIN_LINKED``)."""
+    """Each ability of ``LINKED``'s linking from the general scale, over the entries having both (at least ``MIN_LINKED``)."""
     rows = priors.values()
     out = {}
-    for ability in (a for a in ABILITIES if a != "general"):
+    for ability in LINKED:
         pairs = [(row["general"].theta, row[ability].theta) for row in rows if "general" in row and ability in row]
         if len(pairs) >= MIN_LINKED:
             out[ability] = fit_linking(ability, pairs)
@@ -493,12 +505,44 @@ def prior(entry_id: str, task_kind: str) -> BenchmarkPrior | None:
 
 
 @cache
-def multilingual(entry_id: str) -> BenchmarkPrior | None:
-    """The entry's multilingual prior, its own or its general linked to the multilingual scale; None without a
-    multilingual linking (then no entry's multilingual figure is comparable with another's general one)."""
-    if "multilingual" not in linkings():
+def anchoring() -> Anchoring | None:
+    """The multilingual benchmarks anchored on the general scale over the catalog's entries (:func:`fit_anchoring_of`)."""
+    return fit_anchoring_of(_priors())
+
+
+def fit_anchoring_of(priors: dict[str, dict[str, BenchmarkPrior]]) -> Anchoring | None:
+    """The anchoring (:func:`whichai.catalog.anchoring.fit_anchoring`) over the entries with a general prior and
+    multilingual figures; None when no multilingual benchmark has a line."""
+    rows = [(row["general"].theta, _figures(row["multilingual"])) for row in priors.values() if "general" in row and "multilingual" in row]
+    return fit_anchoring(rows)
+
+
+def _figures(p: BenchmarkPrior) -> list[tuple[str, float]]:
+    return [(b, s) for b, s, *_ in p.benchmarks]
+
+
+def anchored_prior(row: dict[str, BenchmarkPrior], anchors: Anchoring | None) -> BenchmarkPrior | None:
+    """An entry's multilingual prior from its priors: its general θ plus its figures' shrunk residual (0 without
+    figures), its noise the general θ's and the shift's; without a general prior its own multilingual prior (as
+    before the anchoring); None without an anchoring (no multilingual figure is comparable with a general one)."""
+    general, own = row.get("general"), row.get("multilingual")
+    if anchors is None:
         return None
-    return _own_or_linked(_priors().get(entry_id, {}), "multilingual")
+    if general is None:
+        return own
+    found = anchors.anchor(general.theta, _figures(own) if own is not None else [])
+    theta, theta_se = general.theta + found.shift, math.hypot(general.theta_se, found.shift_se)
+    used = tuple(b for b in own.benchmarks if anchors.line(b[0])) if own is not None else ()
+    score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+    return BenchmarkPrior("multilingual", round(score, 4), round(_phi(theta) * theta_se, 4), used or general.benchmarks, round(theta, 6),
+                          round(theta_se, 6), anchor=found)
+
+
+@cache
+def multilingual(entry_id: str) -> BenchmarkPrior | None:
+    """The entry's multilingual prior on the general scale (:func:`anchored_prior`); None when it has no prior or
+    no multilingual benchmark is anchored."""
+    return anchored_prior(_priors().get(entry_id, {}), anchoring())
 
 
 @dataclass(frozen=True)

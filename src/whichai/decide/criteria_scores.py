@@ -95,7 +95,23 @@ def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     shown = {k: ((int(v) if v.is_integer() else num(v, lang, 2)) if isinstance(v, float) else v) for k, v in params.items()}
     text = t(code, lang, **{"skill": "", **shown})
     linked = params.get("linked") or []  # a benchmark prior's parts put on their ability's scale (benchmark_prior)
-    return "; ".join([text, *(t("why.prior_linked", lang, ability=t(f"why.ability_{a}", lang), n=n) for a, n in linked)])
+    parts = [text, *(t("why.prior_linked", lang, ability=t(f"why.ability_{a}", lang), n=n) for a, n in linked)]
+    anchored = params.get("anchored")  # its multilingual part, anchored on the general ability (benchmark_prior)
+    return "; ".join(parts if anchored is None else [*parts, *_anchored_text(anchored, lang)])
+
+
+def _signed(value: float, lang: str) -> str:
+    return ("+" if value >= 0 else "−") + num(abs(value), lang, 2)
+
+
+def _anchored_text(anchored: dict[str, Any], lang: str) -> list[str]:
+    """Each multilingual figure's residual from what the general ability predicts, and the shift kept; or that it has none."""
+    figures = anchored["figures"]
+    if not figures:
+        return [t("why.prior_multilingual_none", lang)]
+    return [*(t(f"why.prior_multilingual_{'above' if r >= 0 else 'below'}", lang, benchmark=b, figure=num(100 * y, lang, 1), residual=_signed(r, lang))
+              for b, y, r in figures),
+            t("why.prior_multilingual_shift", lang, shift=_signed(anchored["shift"], lang))]
 
 
 def _part(value: bool | None) -> float:
@@ -407,10 +423,12 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     The ability the task needs (chat: general; code; reasoning), fitted on one scale from the linked
     results (:mod:`whichai.catalog.benchmarks`), Φ(θ) in [0, 1]; without the model's own figures for that
     ability, its general prior linked to that ability's scale (mean-sigma linking). When the task needs a
-    language other than English, every model: (1 − 0.5) × that + 0.5 × its multilingual prior (its own, else
-    its general linked to the multilingual scale). Then × the task fit relative to a chat model where the
-    ability was linked (:func:`_linked_fit`), × the language factor. ``params["se"]``: the benchmarks' own
-    noise; ``params["linked"]``: [ability, entries the linking was fitted on] for each linked part.
+    language other than English, every model: (1 − 0.5) × that + 0.5 × its multilingual prior (its general θ
+    plus its multilingual figures' shrunk residual from what the general θ predicts, :mod:`whichai.catalog.anchoring`;
+    no figure: its general prior). Then × the task fit relative to a chat model where the ability was linked
+    (:func:`_linked_fit`), × the language factor. ``params["se"]``: the benchmarks' own noise; ``params["linked"]``:
+    [ability, entries the linking was fitted on] for each linked part; ``params["anchored"]``: the multilingual
+    figures as [benchmark, figure, residual] and the shift kept.
     """
     from whichai.catalog import benchmarks
 
@@ -438,6 +456,8 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     params: dict[str, Any] = {"benchmarks": names, "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
     if any(p.linked_from for p in parts):
         params["linked"] = [[p.ability, p.linked_over] for p in parts if p.linked_from]
+    if multi is not None and multi.anchor is not None:
+        params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3)}
     if line is not None:  # an estimate from the line's benchmarked model, never labelled benchmark
         params["reference"] = line.reference_name
         return Score(value, "estimate", evidence, f"why.prior_line_{line.basis}", params)
@@ -455,11 +475,26 @@ def _ability_evidence(found: Any) -> str:
     """The evidence line of one ability's prior: from which benchmarks, or linked from the general ability and how."""
     from whichai.catalog.benchmarks import linkings
 
+    if found.anchor is not None:
+        return _anchored_evidence(found)
     if not found.linked_from:
         return f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)"
     k = linkings()[found.ability]
     return (f"{found.ability} ability linked from general ({found.names()}) over {k.n} models having both: θ = {k.mean:.2f} + {k.slope:.2f} × "
             f"(θ_general − {k.general_mean:.2f}) = {found.theta:.2f}, residual spread {k.spread:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, linked)")
+
+
+def _anchored_evidence(found: Any) -> str:
+    """The evidence line of a multilingual prior anchored on the general ability: each figure against its benchmark's
+    line (probit(figure) = α + β θ_general), the residuals' mean and the shift kept."""
+    a = found.anchor
+    if not a.residuals:
+        return (f"multilingual ability anchored on general: no multilingual figure, shift 0 ± {a.shift_se:.2f} (between models' spread): "
+                f"θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, neutral)")
+    each = "; ".join(f"{k.benchmark} {y:.3f} vs probit line {k.intercept:.2f} + {k.slope:.2f} θ_general ({k.n} models): {r:+.2f}" for k, y, r in a.residuals)
+    mean = sum(r for *_, r in a.residuals) / len(a.residuals)
+    return (f"multilingual ability anchored on general: {each}; mean {mean:+.2f} × weight {a.weight:.2f} (n/(n + σ²_within/σ²_between)) = "
+            f"{a.shift:+.2f} ± {a.shift_se:.2f}: θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark)")
 
 
 def _linked_fit(cand: Candidate | Model, found: Any, task_kind: str, evidence: list[str]) -> float:

@@ -370,7 +370,7 @@ def test_a_multilingual_figure_is_no_penalty_for_an_indonesian_task() -> None:
             assert s.score > w.score, (kind, strong, s.score, weak, w.score)
             assert any(line.startswith("multilingual ability") for line in s.evidence) and any(line.startswith("multilingual ability") for line in w.evidence)
         gpt54 = _perf_in(cat, "openai/gpt-5.4", kind, ["en", "id"])
-        assert gpt54.params["anchored"] == {"figures": [], "shift": 0.0}
+        assert gpt54.params["anchored"] == {"figures": [], "shift": 0.0, "unused": []}
         assert "multibahasa" in gpt54.reason["text"]["id"] and "what its general ability predicts (neutral)" in gpt54.reason["text"]["en"]
         assert "MMMLU" in _perf_in(cat, "openai/gpt-5.1", kind, ["en", "id"]).params["benchmarks"]  # the reason names the figure used
     assert _perf_in(cat, "openai/gpt-5.4", "chat", ["en"]).params.get("linked") is None  # English only: nothing linked for chat
@@ -459,6 +459,12 @@ def test_the_anchoring_rule_on_made_up_figures() -> None:
     assert strong.shift == pytest.approx(w * 0.2, abs=1e-4) and strong.shift_se == pytest.approx((w * anchors.within / 2) ** 0.5)
     none = anchors.anchor(0.4, [("C", 0.9)])  # no figure on an anchored benchmark: neutral, the between-model spread as noise
     assert none.residuals == () and none.shift == 0 and none.shift_se == pytest.approx(anchors.between**0.5)
+    assert none.unused == (("C", 0.9),)  # named, not silently dropped: the evidence and the reason say so
+    from whichai.decide.criteria_scores import reason_text
+
+    params = {"benchmarks": "MMLU", "prior": 0.8, "se": 0.02, "task": "chat", "anchored": {"figures": [], "shift": 0.0, "unused": ["C"]}}
+    assert "its multilingual figures (C) are on benchmarks too few models took" in reason_text("why.prior_benchmark", params, "en")
+    assert "angka multibahasanya (C) ada pada tolok ukur" in reason_text("why.prior_benchmark", params, "id")
     assert fit_anchoring(rows[: MIN_ANCHORED - 1]) is None  # no benchmark with enough models
 
 

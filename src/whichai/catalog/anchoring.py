@@ -63,6 +63,7 @@ class Anchored:
     weight: float  # n / (n + σ²_w/σ²_b): how much of the residuals' mean is kept
     shift: float
     shift_se: float
+    unused: tuple[tuple[str, float], ...] = ()  # (benchmark, figure) of its figures on benchmarks without a line
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,14 @@ class Anchoring:
 
     def anchor(self, general_theta: float, figures: Iterable[tuple[str, float]]) -> Anchored:
         """A model's shift from its figures on the anchored benchmarks (others ignored); none: shift 0, ± σ_b."""
+        figures = list(figures)
         res = tuple((k, y, k.residual(general_theta, y)) for b, y in figures if (k := self.line(b)) is not None)
+        unused = tuple((b, y) for b, y in figures if self.line(b) is None)
         if not res:
-            return Anchored((), 0.0, 0.0, math.sqrt(self.between))
+            return Anchored((), 0.0, 0.0, math.sqrt(self.between), unused)
         n = len(res)
         weight = n / (n + self.within / self.between) if self.between > 0 else 0.0
-        return Anchored(res, weight, weight * sum(r for *_, r in res) / n, math.sqrt(weight * self.within / n))
+        return Anchored(res, weight, weight * sum(r for *_, r in res) / n, math.sqrt(weight * self.within / n), unused)
 
 
 def fit_line(benchmark: str, points: Sequence[tuple[float, float]]) -> BenchmarkLine | None:

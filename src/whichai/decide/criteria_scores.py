@@ -106,9 +106,9 @@ def _signed(value: float, lang: str) -> str:
 
 def _anchored_text(anchored: dict[str, Any], lang: str) -> list[str]:
     """Each multilingual figure's residual from what the general ability predicts, and the shift kept; or that it has none."""
-    figures = anchored["figures"]
+    figures, unused = anchored["figures"], anchored.get("unused") or []
     if not figures:
-        return [t("why.prior_multilingual_none", lang)]
+        return [t("why.prior_multilingual_unanchored", lang, benchmarks=", ".join(unused)) if unused else t("why.prior_multilingual_none", lang)]
     return [*(t(f"why.prior_multilingual_{'above' if r >= 0 else 'below'}", lang, benchmark=b, figure=num(100 * y, lang, 1), residual=_signed(r, lang))
               for b, y, r in figures),
             t("why.prior_multilingual_shift", lang, shift=_signed(anchored["shift"], lang))]
@@ -457,7 +457,8 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     if any(p.linked_from for p in parts):
         params["linked"] = [[p.ability, p.linked_over] for p in parts if p.linked_from]
     if multi is not None and multi.anchor is not None:
-        params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3)}
+        params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3),
+                              "unused": [b for b, _ in multi.anchor.unused]}
     if line is not None:  # an estimate from the line's benchmarked model, never labelled benchmark
         params["reference"] = line.reference_name
         return Score(value, "estimate", evidence, f"why.prior_line_{line.basis}", params)
@@ -487,13 +488,17 @@ def _ability_evidence(found: Any) -> str:
 def _anchored_evidence(found: Any) -> str:
     """The evidence line of a multilingual prior anchored on the general ability: each figure against its benchmark's
     line (probit(figure) = α + β θ_general), the residuals' mean and the shift kept."""
+    from whichai.catalog.anchoring import MIN_ANCHORED
+
     a = found.anchor
+    unused = "".join(f"; {b} {y:.3f} not used (its benchmark has no line: fewer than {MIN_ANCHORED} models with a general prior, or "
+                     "not rising with it)" for b, y in a.unused)
     if not a.residuals:
-        return (f"multilingual ability anchored on general: no multilingual figure, shift 0 ± {a.shift_se:.2f} (between models' spread): "
-                f"θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, neutral)")
+        return (f"multilingual ability anchored on general: no multilingual figure on an anchored benchmark{unused}; shift 0 ± {a.shift_se:.2f} "
+                f"(between models' spread): θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, neutral)")
     each = "; ".join(f"{k.benchmark} {y:.3f} vs probit line {k.intercept:.2f} + {k.slope:.2f} θ_general ({k.n} models): {r:+.2f}" for k, y, r in a.residuals)
     mean = sum(r for *_, r in a.residuals) / len(a.residuals)
-    return (f"multilingual ability anchored on general: {each}; mean {mean:+.2f} × weight {a.weight:.2f} (n/(n + σ²_within/σ²_between)) = "
+    return (f"multilingual ability anchored on general: {each}{unused}; mean {mean:+.2f} × weight {a.weight:.2f} (n/(n + σ²_within/σ²_between)) = "
             f"{a.shift:+.2f} ± {a.shift_se:.2f}: θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark)")
 
 

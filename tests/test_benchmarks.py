@@ -79,7 +79,9 @@ def test_coverage_and_facts() -> None:
     assert len(benchmarks.covered()) >= 150
     assert {"Apache-2.0", "CC-BY-4.0", "MIT"} <= {s.license for s in benchmarks.sources()}
     assert len(benchmarks.sources()) >= 4
-    assert all(s.url and s.attribution and s.observed == "2026-12-07" and s.linked for s in benchmarks.sources())
+    assert all(s.url and s.attribution and s.observed in ("2026-12-07", "2026-12-08") and s.linked for s in benchmarks.sources())
+    vendor = next(s for s in benchmarks.sources() if s.id == "vendor-reports")  # the 2026 releases' own figures, read 2026-12-08
+    assert vendor.observed == "2026-12-08" and "self-reported" in vendor.attribution and vendor.linked == vendor.results
     assert all("entry" not in r for r in benchmarks.data()["results"])  # raw names only: linked when the catalog loads
     facts = benchmarks.facts("openai/gpt-5")
     assert facts and all(f.url and f.license and f.observed == "2026-12-07" and f.model_as_named for f in facts)
@@ -96,6 +98,10 @@ def test_coverage_and_facts() -> None:
     ("swiss-ai/Apertus-70B-Instruct-2509", ["swiss-ai-initiative/apertus-70b-instruct-2509"]), ("Apertus", None),
     ("Granite-4.0-Micro-3B", ["ibm/granite-4.0-micro-3b"]),  # never the H-Micro (whose OpenRouter entry is named "Granite 4.0 Micro")
     ("ibm-granite/granite-4.0-h-micro", ["ibm/granite-4.0-h-micro", "ibm/granite-4.0-h-micro-3b"]),  # one model, two entries
+    ("GPT-5.3-Codex", ["openai/gpt-5.3-codex"]), ("GPT-5.4 mini", ["openai/gpt-5.4-mini"]),  # never Codex-Spark, never GPT-5.4
+    ("GPT-5.4 (xhigh)", ["openai/gpt-5.4"]),  # a reasoning setting is not another model
+    ("deepseek-ai/DeepSeek-V4-Pro (Max)", ["deepseek/deepseek-v4-pro"]), ("deepseek-ai/DeepSeek-V4-Flash (Max)", ["deepseek/deepseek-v4-flash"]),
+    ("nvidia/Llama-3_3-Nemotron-Super-49B-v1_5", ["nvidia/llama-3.3-nemotron-super-49b-v1.5"]),
 ])
 def test_linking_is_conservative(name: str, expected: list[str] | None) -> None:
     cat = load_shipped()
@@ -104,7 +110,7 @@ def test_linking_is_conservative(name: str, expected: list[str] | None) -> None:
 
 
 def test_unknown_model_falls_back_to_size_or_price() -> None:
-    s, origin = _perf(load_shipped(), "openai/gpt-5.5", "chat")
+    s, origin = _perf(load_shipped(), "openai/gpt-5.5-pro", "chat")  # no figure of its own: GPT-5.5's, by the line rule
     assert origin == "estimate" and 0 < s < 1
 
 
@@ -119,10 +125,10 @@ def test_models_card_json(cli) -> None:
 
 # (newer or larger, older or smaller) of one vendor line, where the stronger is not in any benchmark source
 GENERATION_PAIRS = [
-    ("openai/gpt-5.5", "openai/gpt-4o-2024-05-13"),
-    ("openai/gpt-5.4", "openai/gpt-4o-2024-08-06"),
-    ("openai/gpt-5.4-mini", "openai/gpt-4o-mini"),
-    ("openai/gpt-5.2", "openai/gpt-4-turbo"),
+    ("openai/gpt-5.5-pro", "openai/gpt-4o-2024-05-13"),
+    ("openai/gpt-5.4-pro", "openai/gpt-4o-2024-08-06"),
+    ("openai/gpt-5.1-codex-mini", "openai/gpt-4o-mini"),
+    ("openai/gpt-5.2-pro", "openai/gpt-4-turbo"),
 ]
 
 
@@ -164,7 +170,24 @@ def test_startup_no_ml_ranks_no_2024_model_level_with_its_2026_successor(cli) ->
     new, old = rows["openai/gpt-5.5"], rows["openai/gpt-4o-2024-08-06"]
     assert new["criteria"]["performance"]["score"] > old["criteria"]["performance"]["score"] + 0.1
     assert new["rank"] < old["rank"]
-    assert new["criteria"]["performance"]["origin"] == "estimate"
+    assert new["criteria"]["performance"]["origin"] == "benchmark"  # OpenAI's own GPQA Diamond figure (vendor-reports)
+    # nor level with GPT-5 (2025): ranked below it. startup-no-ml needs Indonesian and neither has a multilingual figure:
+    # both multilingual halves are their general priors (neutral), with the spread between models' multilingual strengths
+    # as noise, which makes the two indistinguishable without measuring (tied_with says so); for an English chat task
+    # they are not (test below)
+    gpt5 = rows["openai/gpt-5"]
+    assert gpt5["rank"] > new["rank"]
+    assert new["criteria"]["performance"]["score"] > gpt5["criteria"]["performance"]["score"]
+    reason = new["criteria"]["performance"]["reason"]
+    assert "no multilingual figure of its own" in reason["en"] and "tidak ada angka multibahasa" in reason["id"]
+
+
+def test_gpt55_is_not_within_gpt5s_noise_for_an_english_chat_task() -> None:
+    from whichai.decide.criteria_scores import within_noise
+
+    cat = load_shipped()
+    new, old = (score_entry(cat.get(m), Profile(task_kind="chat", languages=["en"]))["performance"] for m in ("openai/gpt-5.5", "openai/gpt-5"))
+    assert new.score > old.score and not within_noise(new, old)
 
 
 def test_ties_within_noise_are_shown_with_the_run_that_separates_them(cli) -> None:
@@ -188,36 +211,67 @@ def test_measured_is_never_tied() -> None:
     assert not within_noise(a, Score(0.80, "estimate"))  # a size/price prior has no noise on record
 
 
-# top 10 of every built-in profile: a prior from benchmarks, directly or through the line rule ------------------
+# top 10 of every built-in profile: a prior from the model's OWN published benchmark figures ---------------------------
 
-# Models in a built-in profile's top 10 that no source covers, each with why (looked for, 2026-12-07; recorded in
-# BENCHMARKS.md "Top 10 of every profile"). Unknown is not bad: the ranking keeps a model it knows nothing about at its
-# size prior rather than guessing it weak, so these stay, named, until a figure is read at a source. A model in a top 10
-# that is neither covered nor named here fails the test; so does a name here that has gained a benchmark prior.
+# Models in a built-in profile's top 10 with no figure of their own, each with why and where it was looked for (2026-12-08;
+# BENCHMARKS.md "Top 10 of every profile"). Unknown is not bad: the ranking keeps such a model at its line estimate (an older
+# model of its line, labelled an estimate) or its size prior rather than guessing it weak, so these stay, named, until a
+# figure is read at a source. Every other top-10 row must have origin ``benchmark``; a model in a top 10 that is neither
+# covered nor named here fails the test, and so does a name here that gains a benchmark prior for chat.
 TOP10_UNCOVERED = {
     "ibm/granite-3b-code-instruct": "code only: its card's one shared benchmark is HumanEvalSynthesis(Python), a code prior; no "
                                     "general-ability figure is published for it (card, paper README, leaderboards here), and a code "
-                                    "prior does not stand in for a chat task",
-    "ibm/granite-8b-code-instruct": "as Granite-3B-Code-Instruct",
+                                    "prior does not stand in for a chat task (research-lab: its size prior)",
+    "ibm/granite-8b-code-instruct": "as Granite-3B-Code-Instruct (research-lab rank 12 today)",
+    "allen-institute-for-ai/olmo-7b-twin-2t-hf": "no figure of its own anywhere read: its cards have the model table only, allenai/OLMo's "
+                                                 "README no evaluation table, no leaderboard here lists it, and the code and pages corpora "
+                                                 "name it only in model lists (searched 2026-12-07 and again 2026-12-08); research-lab "
+                                                 "ranks it on OLMo-7B's figures by the line rule, labelled an estimate",
+    "openai/gpt-5.3-codex-spark": "no figure on a benchmark the prior knows: OpenAI's GPT-5.4 and GPT-5.5 evaluation tables have no "
+                                  "Codex-Spark column, and the stored copies of OpenAI's pages, the leaderboards here and the code and "
+                                  "pages corpora name it only as a research preview or in usage logs (searched 2026-12-08); "
+                                  "startup-no-ml ranks it on GPT-5.3-Codex's figure by the line rule, labelled an estimate",
+    "openai/gpt-5.2-pro": "no figure in the sources here (the vendor tables read on 2026-12-08 have GPT-5.2's column, not Pro's); "
+                          "OpenAI's 'Advancing science and math with GPT-5.2' gives GPT-5.2 Pro GPQA Diamond 93.2 %, seen in one "
+                          "copy (pages corpus, nodetoday.com, 2026-12-08), not yet a second: importing it is a data change left "
+                          "to a data task. startup-no-ml rank 10 under issue 17's linking, 11 since the multilingual anchoring "
+                          "(GPT-5 back to 10): at the edge, so still named; on GPT-5.2's figure by the line rule, labelled an estimate",
 }
 
 
 @pytest.mark.parametrize("name", ["default", "airgapped-government", "high-volume-product", "hobbyist-laptop", "regulated-bank", "research-lab",
                                   "startup-no-ml"])
-def test_top10_of_each_profile_rests_on_benchmarks(cli, name: str) -> None:
+def test_top10_of_each_profile_rests_on_its_own_benchmarks(cli, name: str) -> None:
+    """Strict: origin ``benchmark`` in the ranking and in ``whichai models ID --profile P --json``, for every top-10 row not named."""
     doc = json.loads(cli("recommend", "--profile", name, "--json").stdout)
-    for row in doc["ranking"][:10]:
+    top = doc["ranking"][:10]
+    for row in top:
         perf = row["criteria"]["performance"]
         if row["model"] in TOP10_UNCOVERED:
-            assert perf["origin"] == "estimate" and perf["reason"]["en"].startswith("not measured: a prior from its size"), row["model"]
+            assert perf["origin"] == "estimate", row["model"]  # never labelled benchmark without a figure of its own
             continue
-        assert perf["origin"] == "benchmark" or perf["reason"]["en"].startswith("not measured and no benchmark covers it"), row["model"]
+        assert perf["origin"] == "benchmark", (name, row["model"], perf["origin"], perf["reason"]["en"])
+    covered = next(r["model"] for r in top if r["model"] not in TOP10_UNCOVERED)  # the same through ``whichai models``
+    card = json.loads(cli("models", covered, "--profile", name, "--json").stdout)
+    assert card["performance_prior"]["origin"] == "benchmark" and card["benchmarks"], covered
 
 
 def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     assert all(benchmarks.prior(eid, "chat") is None for eid in TOP10_UNCOVERED)  # a named gap that gains a chat prior fails
     # the code models' cards give a code prior only, which code tasks use
     assert all(benchmarks.prior(eid, "code") is not None for eid in ("ibm/granite-3b-code-instruct", "ibm/granite-8b-code-instruct"))
+    # the top-10 models the leaderboards here end before now rank on their publishers' own figures (vendor-reports, 2026-12-08)
+    for eid in ("alibaba/qwen3.5-9b", "deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-flash", "zhipuai/glm-5",
+                "nvidia/llama-3.3-nemotron-super-49b-v1.5", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.3-codex", "openai/gpt-5.4",
+                "openai/gpt-5.4-mini", "openai/gpt-5.4-nano", "openai/gpt-5.5"):
+        found = benchmarks.prior(eid, "chat")
+        assert found is not None and found.ability == "general", eid
+        assert any(src.startswith("vendor announcements") for _, _, src, _ in found.benchmarks), eid
+    # Devstral Small 2505's card gives SWE-bench Verified only: a code prior, none for chat (it left high-volume-product's top 10)
+    assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None and benchmarks.prior("mistral/devstral-small-2505", "chat") is None
+    # GPT-5.3-Codex's figure is not Codex-Spark's: Spark is estimated from it by the line rule, never given it as its own
+    spark = benchmarks.line_estimate("openai/gpt-5.3-codex-spark", "chat")
+    assert spark is not None and spark.reference == "openai/gpt-5.3-codex"
     # the models that were in research-lab's top 10 only because nothing was known now have their figures
     for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
         assert eid in benchmarks.covered(), eid
@@ -255,3 +309,184 @@ def test_printed_commands_are_never_split_across_lines_in_the_terminal(width: in
     render(recommend("startup-no-ml").document(), Console(file=buf, width=width, color_system=None), lang="en")
     for line in buf.getvalue().splitlines():
         assert not re.search(r"whichai(?: [a-z]+)?(?: --[a-z-]+)? *│?$", line.rstrip(" │")), line
+
+
+# abilities on one scale: a missing figure is neither a penalty nor a bonus (mean-sigma linking) --------------------------
+
+NEWER_PAIRS = [("openai/gpt-5.1", "openai/gpt-5"), ("openai/gpt-5.5", "openai/gpt-5"), ("openai/gpt-5.4", "openai/gpt-5.1"),
+               ("openai/gpt-5.4-mini", "openai/gpt-5-mini"), ("openai/gpt-5", "openai/gpt-5-mini"), ("openai/gpt-5-mini", "openai/gpt-5-nano"),
+               ("deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-flash"), ("alibaba/qwen3.5-9b", "alibaba/qwen2-5-7b-instruct")]
+
+
+def _perf_in(cat, model: str, kind: str, langs: list[str]):
+    return score_entry(cat.get(model), Profile(task_kind=kind, languages=langs))["performance"]
+
+
+def test_the_linking_puts_each_ability_on_the_general_scale() -> None:
+    links = benchmarks.linkings()
+    assert set(links) == {"code", "reasoning", "extraction"}  # multilingual is anchored benchmark by benchmark instead
+    rows = [r for r in benchmarks._priors().values() if "general" in r]
+    for ability, k in links.items():
+        both = [(r["general"].theta, r[ability].theta) for r in rows if ability in r]
+        assert k.n == len(both) >= benchmarks.MIN_LINKED and 0 < k.spread < 1 and 0.5 < k.slope < 2, k
+        # a model's own figure is, on average over the entries having both, exactly where its general one is linked to:
+        # having a figure is neutral, not a penalty
+        assert abs(sum(a - (k.mean + k.slope * (g - k.general_mean)) for g, a in both) / len(both)) < 1e-4
+    gpt55 = benchmarks.prior("openai/gpt-5.5", "code")  # GPQA only: its general prior on the code scale, with the spread as noise
+    assert gpt55 is not None and gpt55.ability == "code" and gpt55.linked_from == "general" and gpt55.linked_over == links["code"].n
+    general = benchmarks.prior("openai/gpt-5.5", "chat")
+    assert general is not None and gpt55.se > general.se and gpt55.theta_se >= links["code"].spread
+    own = benchmarks.prior("openai/gpt-5", "code")
+    assert own is not None and not own.linked_from  # its own code figures: never replaced by a linked value
+
+
+@pytest.mark.parametrize("langs", [["en"], ["en", "id"]])
+def test_a_model_with_only_general_figures_is_not_ranked_below_its_predecessor_for_code(langs: list[str]) -> None:
+    """GPT-5.5 and GPT-5.4 have OpenAI's GPQA Diamond only: before the linking their code prior was the general prior × the chat
+    model's code fit (0.85), below GPT-5's and GPT-5.1's own code-scale priors (0.81 < 0.93)."""
+    cat = load_shipped()
+    for strong, weak in (("openai/gpt-5.5", "openai/gpt-5"), ("openai/gpt-5.4", "openai/gpt-5.1"), ("openai/gpt-5.4-mini", "openai/gpt-5-mini")):
+        s, w = _perf_in(cat, strong, "code", langs), _perf_in(cat, weak, "code", langs)
+        assert s.score > w.score and s.origin == "benchmark", (strong, s.score, weak, w.score)
+        assert ["code", benchmarks.linkings()["code"].n] in s.params["linked"]
+        assert "code ability linked from general" in s.evidence[0]
+        for lang, words in (("en", "general ability linked to the code scale over"), ("id", "disetarakan ke skala kode atas")):
+            assert words in s.reason["text"][lang], s.reason["text"][lang]
+    # a chat model is not penalised twice (the linking was fitted on chat models); a base-only model still is
+    from whichai.decide.criteria_scores import task_fit_factor
+
+    assert task_fit_factor(["base"], "code") / task_fit_factor(["chat"], "code") < 0.5
+
+
+def test_a_multilingual_figure_is_no_penalty_for_an_indonesian_task() -> None:
+    """en+id: every model's prior is half general, half multilingual (its general θ plus its figures' shrunk residual
+    from what the general θ predicts; no figure: its general θ). Before issue 17 only a model with a multilingual figure
+    was blended with that lower-sitting scale, so GPT-5.4 (no figure) stood on its general prior and GPT-5.1 (MMMLU) was
+    pulled down; now GPT-5.4 and GPT-5.5 are blended too, neutrally."""
+    cat = load_shipped()
+    for kind in ("chat", "code"):
+        for strong, weak in (("openai/gpt-5.4", "openai/gpt-5.1"), ("openai/gpt-5.5", "openai/gpt-5.1"), ("alibaba/qwen3.5-9b", "alibaba/qwen2-5-7b-instruct")):
+            s, w = _perf_in(cat, strong, kind, ["en", "id"]), _perf_in(cat, weak, kind, ["en", "id"])
+            assert s.score > w.score, (kind, strong, s.score, weak, w.score)
+            assert any(line.startswith("multilingual ability") for line in s.evidence) and any(line.startswith("multilingual ability") for line in w.evidence)
+        gpt54 = _perf_in(cat, "openai/gpt-5.4", kind, ["en", "id"])
+        assert gpt54.params["anchored"] == {"figures": [], "shift": 0.0, "unused": []}
+        assert "multibahasa" in gpt54.reason["text"]["id"] and "what its general ability predicts (neutral)" in gpt54.reason["text"]["en"]
+        assert "MMMLU" in _perf_in(cat, "openai/gpt-5.1", kind, ["en", "id"]).params["benchmarks"]  # the reason names the figure used
+    assert _perf_in(cat, "openai/gpt-5.4", "chat", ["en"]).params.get("linked") is None  # English only: nothing linked for chat
+
+
+@pytest.mark.parametrize("langs", [["en"], ["en", "id"]])
+@pytest.mark.parametrize("kind", ["chat", "code"])
+def test_known_and_newer_pairs_in_english_and_indonesian(kind: str, langs: list[str]) -> None:
+    """The known pairs plus newer-vs-older ones, for English and for English + Indonesian: all in order. GPT-5.1 was below
+    GPT-5 for en+id until the multilingual anchoring (its own MMMLU figure sat low on the one-factor multilingual scale)."""
+    cat = load_shipped()
+    pairs = (CHAT_PAIRS if kind == "chat" else CODE_PAIRS) + NEWER_PAIRS
+    wrong = [(a, b) for a, b in pairs if _perf_in(cat, a, kind, langs).score <= _perf_in(cat, b, kind, langs).score]
+    assert wrong == [], wrong
+
+
+# the multilingual ability anchored on the general scale, benchmark by benchmark (catalog/anchoring.py) -----------------
+
+
+def _multilingual_rows() -> dict[str, dict[str, benchmarks.BenchmarkPrior]]:
+    return {e: row for e, row in benchmarks._priors().items() if "general" in row and "multilingual" in row}
+
+
+def test_each_multilingual_benchmark_is_anchored_and_a_models_own_figures_are_neutral_on_average() -> None:
+    """Different groups of models took different multilingual benchmarks, so the one-factor multilingual θ sat 0.77 below
+    the linked value for entries measured on MMMLU alone and 0.42 above for MGSM alone (cebe6c1). Anchored on the general θ,
+    benchmark by benchmark, a model's own figures are neutral on average, per benchmark and per group that took the same."""
+    anchors = benchmarks.anchoring()
+    assert anchors is not None and anchors.unused == () and anchors.models == len(_multilingual_rows())
+    names = {b for row in _multilingual_rows().values() for b, *_ in row["multilingual"].benchmarks}
+    assert {k.benchmark for k in anchors.lines} == names and {"MMMLU", "MGSM", "Global-MMLU-Lite"} <= names
+    assert all(k.n >= 8 and k.slope > 0 for k in anchors.lines) and 0 < anchors.between < anchors.within
+    per_benchmark: dict[str, list[float]] = {}
+    per_group: dict[tuple[str, ...], list[float]] = {}
+    for e, row in _multilingual_rows().items():
+        multi = benchmarks.multilingual(e)
+        assert multi is not None and multi.anchor is not None and multi.ability == "multilingual"
+        gap = multi.theta - row["general"].theta  # what its figures move it from what it would be without them
+        own = tuple(sorted(b for b, *_ in row["multilingual"].benchmarks))
+        for b in own:
+            per_benchmark.setdefault(b, []).append(gap)
+        per_group.setdefault(own, []).append(gap)
+        # the raw residuals: each figure's distance from its benchmark's line, in θ
+        for k, y, r in multi.anchor.residuals:
+            assert abs(r - k.residual(row["general"].theta, y)) < 1e-12
+    for b, gaps in per_benchmark.items():
+        assert abs(sum(gaps) / len(gaps)) < 0.1, (b, sum(gaps) / len(gaps))
+    for group, gaps in per_group.items():
+        if len(gaps) >= 4:  # MMMLU alone (7), MMMLU + MGSM (9), MGSM alone (16), Global-MMLU-Lite alone (6), ...
+            assert abs(sum(gaps) / len(gaps)) < 0.15, (group, sum(gaps) / len(gaps))
+    # and a line's residuals average 0 over the models that took its benchmark (least squares with an intercept)
+    for k in anchors.lines:
+        res = [r for e in _multilingual_rows() for kk, _, r in benchmarks.multilingual(e).anchor.residuals if kk == k]
+        assert len(res) == k.n and abs(sum(res)) / k.n < 1e-4  # (the line's constants are rounded to 6 places)
+
+
+def test_the_anchoring_rule_on_made_up_figures() -> None:
+    from statistics import NormalDist
+
+    from whichai.catalog.anchoring import MIN_ANCHORED, fit_anchoring
+
+    cdf = NormalDist().cdf
+    gs = [round(-1.65 + 0.3 * i, 2) for i in range(12)]  # symmetric around 0
+    # each model's own multilingual strength ±0.2 and a benchmark's noise ±0.05 (+ on A, − on B), both even in θ_general
+    # and uncorrelated with each other, so the lines are the true ones and the split is known
+    own = {0.15: 0.2, 0.45: 0.2, 0.75: 0.2, 1.05: -0.2, 1.35: -0.2, 1.65: -0.2}
+    noise = {0.15: 0.05, 0.45: -0.05, 0.75: 0.0, 1.05: 0.05, 1.35: -0.05, 1.65: 0.0}
+    rows = [(g, [("A", cdf(0.5 + 0.6 * (g + own[abs(g)] + noise[abs(g)]))), ("B", cdf(-0.2 + 0.9 * (g + own[abs(g)] - noise[abs(g)]))),
+                 *([("C", 0.7)] if i < MIN_ANCHORED - 1 else []), *([("D", cdf(1 - 0.3 * g))] if i < 9 else [])])
+            for i, g in enumerate(gs)]
+    anchors = fit_anchoring(rows)
+    assert anchors is not None and anchors.models == 12
+    assert [k.benchmark for k in anchors.lines] == ["A", "B"]  # C: 7 models; D: falls as general ability rises
+    assert dict(anchors.unused) == {"C": MIN_ANCHORED - 1, "D": 9}
+    a, b = anchors.line("A"), anchors.line("B")
+    assert a is not None and b is not None
+    assert (a.intercept, a.slope, b.intercept, b.slope) == pytest.approx((0.5, 0.6, -0.2, 0.9), abs=1e-5)
+    # within: each model's two residuals o ± n around their mean o; total: Σ r² over 24 residuals less 2 per line
+    within = sum(2 * noise[abs(g)] ** 2 for g in gs) / 12
+    total = sum(2 * (own[abs(g)] ** 2 + noise[abs(g)] ** 2) for g in gs) / (24 - 4)
+    assert anchors.within == pytest.approx(within, abs=1e-5) and anchors.between == pytest.approx(total - within, abs=1e-5)
+    i = gs.index(0.15)  # own +0.2, residuals +0.25 on A and +0.15 on B
+    strong = anchors.anchor(gs[i], rows[i][1])
+    w = 2 / (2 + anchors.within / anchors.between)
+    assert [(k.benchmark, round(r, 4)) for k, _, r in strong.residuals] == [("A", 0.25), ("B", 0.15)] and strong.weight == pytest.approx(w)
+    assert strong.shift == pytest.approx(w * 0.2, abs=1e-4) and strong.shift_se == pytest.approx((w * anchors.within / 2) ** 0.5)
+    none = anchors.anchor(0.4, [("C", 0.9)])  # no figure on an anchored benchmark: neutral, the between-model spread as noise
+    assert none.residuals == () and none.shift == 0 and none.shift_se == pytest.approx(anchors.between**0.5)
+    assert none.unused == (("C", 0.9),)  # named, not silently dropped: the evidence and the reason say so
+    from whichai.decide.criteria_scores import reason_text
+
+    params = {"benchmarks": "MMLU", "prior": 0.8, "se": 0.02, "task": "chat", "anchored": {"figures": [], "shift": 0.0, "unused": ["C"]}}
+    assert "its multilingual figures (C) are on benchmarks too few models took" in reason_text("why.prior_benchmark", params, "en")
+    assert "angka multibahasanya (C) ada pada tolok ukur" in reason_text("why.prior_benchmark", params, "id")
+    assert fit_anchoring(rows[: MIN_ANCHORED - 1]) is None  # no benchmark with enough models
+
+
+def test_a_multilingual_prior_without_a_general_one_is_its_own_and_nothing_without_an_anchoring() -> None:
+    row = next(iter(_multilingual_rows().values()))
+    own = row["multilingual"]
+    assert benchmarks.anchored_prior({"multilingual": own}, benchmarks.anchoring()) is own  # as before the anchoring
+    assert benchmarks.anchored_prior(row, None) is None
+    assert benchmarks.anchored_prior({}, benchmarks.anchoring()) is None
+
+
+def test_gpt51s_mmmlu_is_named_with_its_residual_in_both_languages() -> None:
+    cat = load_shipped()
+    general = benchmarks.prior("openai/gpt-5.1", "chat")
+    anchors = benchmarks.anchoring()
+    assert general is not None and anchors is not None and (line := anchors.line("MMMLU")) is not None
+    residual = line.residual(general.theta, 0.91)
+    for kind in ("chat", "code"):
+        perf = _perf_in(cat, "openai/gpt-5.1", kind, ["en", "id"])
+        assert perf.params["anchored"]["figures"] == [["MMMLU", 0.91, round(residual, 3)]]
+        assert f"MMMLU 91.0: +{residual:.2f} above what its general ability predicts" in perf.reason["text"]["en"]
+        assert f"MMMLU 91,0: +{residual:.2f}".replace(".", ",") + " di atas yang diperkirakan" in perf.reason["text"]["id"]
+        assert any(e.startswith("multilingual ability anchored on general: MMMLU 0.910") for e in perf.evidence)
+    qwen = _perf_in(cat, "alibaba/qwen3.5-9b", "chat", ["en", "id"])  # a figure below its line says so
+    assert " below what its general ability predicts" in qwen.reason["text"]["en"] and qwen.params["anchored"]["shift"] < 0

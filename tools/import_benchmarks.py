@@ -21,6 +21,9 @@ Reads five openly licensed leaderboard sources from bare git mirrors (``DIR/<own
   (5-shot), the same publishers plus the conversions in ``OLL_CONVERSIONS`` (KoboldAI/fairseq-dense-13B).
 - Model cards (self-reported): figures curated by hand from the publishers' cards (``CARDS``), each
   with its URL and the date it was read.
+- The 2026 releases' own published figures (``VENDOR_REPORTS``, source ``vendor-reports``, observed 2026-12-08):
+  OpenAI's, Qwen's, Z.ai's, DeepSeek's, NVIDIA's and Mistral's tables (self-reported), each with its URL and the
+  stored copies it was read in, for the models the leaderboards here end before.
 - The Apertus v0.1 technical report's Tables 17-21 (``REPORT_TABLES``): Swiss AI's own evaluation of its
   two instruct models and 18 others, each benchmark its own column.
 
@@ -44,6 +47,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from whichai.catalog import benchmarks as bm  # noqa: E402
 from whichai.catalog import benchmarks_sources as bs  # noqa: E402
+from whichai.catalog.anchoring import MIN_ANCHORED  # noqa: E402
 from whichai.catalog.catalog import load_shipped  # noqa: E402
 
 OUT = ROOT / "src" / "whichai" / "catalog" / "data" / "benchmarks.json"
@@ -146,6 +150,77 @@ CARDS: list[tuple[str, str, str, dict[str, float]]] = [
     *GRANITE_40,
 ]
 
+
+
+# Figures the publishers of 2026 models printed in their own announcements, model cards and reports (self-reported), read
+# 2026-12-08 for the models in the built-in profiles' top 10s that the leaderboards stored here (LLM Stats to 2025-10-16,
+# Aider to 2026-05-22) end before. The pages themselves are not stored here: each figure was read in copies of the page kept in
+# public GitHub repositories (the search index names some by repository and path, others only by their stored file id), at
+# least two that agree unless said otherwise. Each result keeps the model as the table names it and the table's own setting
+# (reasoning effort, harness); only benchmarks the prior already knows are kept (GPQA Diamond, MMLU-Pro, MMLU-Redux, IFEval,
+# LiveCodeBench, SWE-bench Verified, MATH-500, AIME, MMMLU). Not kept: the agentic and in-house evaluations these pages lead with
+# (Terminal-Bench, SWE-Bench Pro, OSWorld, GDPval, BrowseComp, HLE, ...), which no other source here has. One figure comes from a
+# lab's table about a competitor's model (GPT-5.1, as Google DeepMind's Gemini 3 Pro model card gives it): said in its setting.
+VENDOR_OBSERVED = "2026-12-08"
+OPENAI_54 = "https://openai.com/index/introducing-gpt-5-4/"
+OPENAI_54_TABLE = ("OpenAI, 'Introducing GPT-5.4' (2026-03-05), evaluation table, Academic row GPQA Diamond (self-reported; the table's own "
+                   "reasoning setting); read in copies of the page: stored files 51841201052 and 52248995218 (the same table, Japanese and "
+                   "English write-ups quoting it) and 60163689096, which agree on every GPQA figure")
+OPENAI_MINI = "https://openai.com/index/introducing-gpt-5-4-mini-and-nano/"
+OPENAI_MINI_TABLE = ("OpenAI, 'Introducing GPT-5.4 mini and nano' (2026-03-17), evaluation table (reasoning effort xhigh), GPQA Diamond "
+                     "(self-reported); read in three copies that agree: stored files 52819435875, 56793007766 and 66341772505")
+QWEN35_SMALL = ("Qwen's Qwen3.5 small-model card table (Language section, column 'Qwen3.5-9B'; Qwen's own evaluation, self-reported), "
+                "read in two copies of the Qwen/Qwen3.5-4B card, which carries the same table with the 9B column: a verbatim copy (HTML "
+                "table, stored file 53150985957) and a markdown transcription (stored file 56408243843); they agree on every figure kept")
+DEEPSEEK_V4 = ("DeepSeek's DeepSeek-V4 preview model card (2026-04-24), evaluation table, column '{col}' (reasoning effort Max: per the card "
+               "and the technical report a mode of the one released model, not other weights; self-reported); read in a copy of the card "
+               "(docs/RAG/clean_en/huggingface/deepseek-ai-deepseek-v4-pro-hugging-face.md, stored file 69365942387) and in a "
+               "transcription of DeepSeek's release note (stored file 58675692668), which agree{also}")
+VENDOR_REPORTS: list[tuple[str, str, str, dict[str, float]]] = [
+    ("GPT-5.5", "https://openai.com/index/introducing-gpt-5-5/",
+     "OpenAI, 'Introducing GPT-5.5' (2026-04-23), evaluation table, Academic section, GPQA Diamond (self-reported); read in a verbatim "
+     "markdown copy of the page (stored file 63405832331) and two write-ups quoting the table (56204517563, 52016800153), which agree",
+     {"gpqa": 93.6}),
+    ("GPT-5.4", OPENAI_54, f"{OPENAI_54_TABLE}; the same 92.8 appears for GPT-5.4 in the GPT-5.5 page's table", {"gpqa": 92.8}),
+    ("GPT-5.4 (xhigh)", OPENAI_MINI, OPENAI_MINI_TABLE + "; column 'GPT-5.4'", {"gpqa": 93.0}),
+    ("GPT-5.4 mini", OPENAI_MINI, OPENAI_MINI_TABLE + "; column 'GPT-5.4 mini'", {"gpqa": 88.0}),
+    ("GPT-5.4 nano", OPENAI_MINI, OPENAI_MINI_TABLE + "; column 'GPT-5.4 nano'", {"gpqa": 82.8}),
+    ("GPT-5.3-Codex", OPENAI_54, OPENAI_54_TABLE + "; column 'GPT-5.3-Codex'", {"gpqa": 92.6}),
+    ("GPT-5.2", OPENAI_54, OPENAI_54_TABLE + "; column 'GPT-5.2' (the same 92.4 in the GPQA rows Z.ai's GLM-5 card and Qwen's "
+     "Qwen3.5-397B card print for GPT-5.2)", {"gpqa": 92.4}),
+    ("GPT-5.1", "https://storage.googleapis.com/deepmind-media/Model-Cards/Gemini-3-Pro-Model-Card.pdf",
+     "Google DeepMind's Gemini 3 Pro model card (2025-11), evaluation table, column 'GPT-5.1': a competitor's figures as Google reported "
+     "them, not OpenAI's own page (GPQA Diamond no tools, SWE-Bench Verified single attempt, MMMLU); read in a bilingual transcription of "
+     "the card (stored file 70968833802) whose HTML and markdown forms of the table agree; GPQA 88.1 also in stored file 7858583798",
+     {"gpqa": 88.1, "swe-bench-verified": 76.3, "mmmlu": 91.0}),
+    ("Qwen/Qwen3.5-9B", "https://huggingface.co/Qwen/Qwen3.5-4B", QWEN35_SMALL,
+     {"mmlu-pro": 82.5, "mmlu-redux": 91.1, "gpqa": 81.7, "ifeval": 91.5, "livecodebench": 65.6, "mmmlu": 81.2}),
+    ("zai-org/GLM-5", "https://huggingface.co/zai-org/GLM-5",
+     "Z.ai's GLM-5 model card / README table (2026-02-11; the same figures in the GLM-5 technical report, arXiv 2602.15763, Table 7; "
+     "self-reported): GPQA-Diamond, SWE-bench Verified; read in copies of the card (stored files 69336236574, 59819977820, "
+     "57351060156) and of the report's table (62620962535), which agree", {"gpqa": 86.0, "swe-bench-verified": 77.8}),
+    ("deepseek-ai/DeepSeek-V4-Pro (Max)", "https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro",
+     DEEPSEEK_V4.format(col="V4-Pro Max", also=", as do two copies of the technical report's Table 6 (52609595469, 61833286458)"),
+     {"mmlu-pro": 87.5, "gpqa": 90.1, "livecodebench": 93.5, "swe-bench-verified": 80.6}),
+    ("deepseek-ai/DeepSeek-V4-Flash (Max)", "https://huggingface.co/deepseek-ai/DeepSeek-V4-Flash",
+     DEEPSEEK_V4.format(col="V4-Flash Max", also=""), {"mmlu-pro": 86.2, "gpqa": 88.1, "livecodebench": 91.6, "swe-bench-verified": 79.0}),
+    ("nvidia/Llama-3_3-Nemotron-Super-49B-v1_5",
+     "https://github.com/NVIDIA/NeMo-Skills/blob/0d1f6863df4e4e8d97fbf38e18f59404895526b9/docs/tutorials/posts/llama-nemotron-super-v1.5-evals.md",
+     "NVIDIA's own evaluation in NeMo-Skills' tutorial 'Reproducing Llama-Nemotron-Super-49B-V1.5 Evals' (Apache-2.0 repository), "
+     "reasoning on (temperature 0.6, top-p 0.95, 64K tokens), pass@1 averaged over 16 runs: GPQA (Diamond, 198 questions), MMLU-Pro, "
+     "LiveCodeBench (release_v5 2024-10 to 2025-02, 166 problems), MATH-500, AIME24, AIME25; read in NVIDIA/NeMo-Skills at 0d1f686 "
+     "and in the fork xinyu-dev/NeMo-Skills at 10ffaa9, which agree",
+     {"gpqa": 74.65, "mmlu-pro": 81.44, "livecodebench": 71.72, "math-500": 97.79, "aime-2024": 88.54, "aime-2025": 84.38}),
+    ("mistralai/Devstral-Small-2505", "https://huggingface.co/mistralai/Devstral-Small-2505",
+     "Mistral AI's Devstral-Small-2505 model card, SWE-Bench Verified with the OpenHands scaffold (self-reported); read in a verbatim copy "
+     "of the card (stored file 10063138496) and a summary naming the Hugging Face repository (59720901632), which agree; the card gives "
+     "no general-ability figure, so a chat task keeps the size prior", {"swe-bench-verified": 46.8}),
+]
+
+
+def vendor_results() -> list[dict]:
+    return [{"source": "vendor-reports", "benchmark": bench, "model": model, "score": round(value / 100, 4), "date": VENDOR_OBSERVED,
+             "url": url, "setting": setting} for model, url, setting, scores in VENDOR_REPORTS for bench, value in scores.items()]
 
 # Project Apertus' own post-training evaluation of its models and 18 others (one harness, one setting per benchmark):
 # Apertus v0.1 technical report (2025-09-02), swiss-ai/apertus-tech-report commit 9d4b0fb (the v0.1 PDF; the later
@@ -265,6 +340,7 @@ def heldout(mirrors: Path) -> None:
     index = bm.catalog_index(catalog.raw)
     doc = json.loads(OUT.read_text())
     priors = bm.priors_from_fit(bm._best_scores(doc, bm.link_all(doc["results"], index)), doc["fit"])
+    linked = with_linked(priors)
     arena = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "fboulnois/llm-leaderboard-csv").read("csv/lmarena_text.csv"))))
     live = list(csv.DictReader(io.StringIO(bs.GitTree.of(mirrors, "LiveBench/livebench.github.io").read("public/table_2026_01_08.csv"))))
     checks = [("LMArena text (score)", "general", [(r["model"], r["arena_score"]) for r in arena]),
@@ -273,14 +349,36 @@ def heldout(mirrors: Path) -> None:
               ("LiveBench 2026-01-08 (mean of all tasks)", "general",
                [(r["model"], sum(float(v) for k, v in r.items() if k != "model" and v) / (len(r) - 1)) for r in live])]
     for title, ability, rows in checks:
-        pairs = {}
-        for name, value in rows:
-            for eid in bm.link(str(name), index) or []:
-                if ability in priors.get(eid, {}) and value not in (None, ""):
-                    pairs[eid] = (priors[eid][ability]["score"], float(value))
-        if len(pairs) >= 5:
-            xs, ys = zip(*pairs.values())
-            print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability})")
+        for label, table in (("", {e: {a: p["score"] for a, p in row.items()} for e, row in priors.items()}), (", own or linked", linked)):
+            pairs = {}
+            for name, value in rows:
+                for eid in bm.link(str(name), index) or []:
+                    if ability in table.get(eid, {}) and value not in (None, ""):
+                        pairs[eid] = (table[eid][ability], float(value))
+            if len(pairs) >= 5 and (not label or ability != "general"):
+                xs, ys = zip(*pairs.values())
+                print(f"{title}: Spearman {spearman(list(xs), list(ys)):.2f} over {len(pairs)} entries (prior: {ability}{label})")
+
+
+def _typed(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, bm.BenchmarkPrior]]:
+    return {e: {a: bm.BenchmarkPrior(a, p["score"], p["se"], tuple(tuple(b) for b in p["benchmarks"]), p["theta"], p["theta_se"]) for a, p in row.items()}
+            for e, row in priors.items()}
+
+
+def with_linked(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, float]]:
+    """entry -> ability -> prior score, the entry's own or its general linked to that ability's scale (the run-time rule,
+    benchmarks.linkings); multilingual: anchored on the general one (benchmarks.anchoring)."""
+    typed = _typed(priors)
+    links, anchors = bm.fit_linkings(typed), bm.fit_anchoring_of(typed)
+    out = {}
+    for e, row in typed.items():
+        out[e] = {a: p.score for a, p in row.items()}
+        if "general" in row:
+            out[e].update({a: k.prior(row["general"]).score for a, k in links.items() if a not in row})
+        multi = bm.anchored_prior(row, anchors)
+        if multi is not None:
+            out[e]["multilingual"] = multi.score
+    return out
 
 
 def coverage() -> None:
@@ -302,6 +400,17 @@ def coverage() -> None:
         print(f"| {s['name']} ({s['license']}) | {len(mine):,} | {sum(1 for x in mine if x):,} | {len(entries)} | {alone} |")
     per = {a: sum(1 for row in priors.values() if a in row) for a in bm.ABILITIES}
     print(f"{len(priors)} of {len(catalog.raw)} entries have a benchmark prior ({', '.join(f'{a} {n}' for a, n in per.items())})")
+    linked = with_linked(priors)
+    print("own or linked from general (the run-time rule): " + ", ".join(f"{a} {sum(1 for row in linked.values() if a in row)}" for a in bm.ABILITIES))
+    for k in bm.fit_linkings(_typed(priors)).values():
+        print(f"linking {k.ability}: over {k.n} entries, θ = {k.mean:.3f} + {k.slope:.3f} (θ_general − {k.general_mean:.3f}), residual spread {k.spread:.3f}")
+    anchors = bm.fit_anchoring_of(_typed(priors))
+    if anchors is not None:
+        print(f"multilingual anchored on general over {anchors.models} entries: σ²_within {anchors.within:.3f}, σ²_between {anchors.between:.3f}; "
+              f"not used (fewer than {MIN_ANCHORED} models or no rising line): {', '.join(f'{b} ({n})' for b, n in anchors.unused) or 'none'}")
+        for line in anchors.lines:
+            print(f"  {line.benchmark}: over {line.n} entries, probit(figure) = {line.intercept:.3f} + {line.slope:.3f} θ_general, "
+                  f"residual spread {line.spread:.3f} θ")
 
 
 def main() -> None:
@@ -316,7 +425,7 @@ def main() -> None:
         return heldout(mirrors)
     if args.coverage:
         return coverage()
-    results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + report_results()
+    results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + vendor_results() + report_results()
     results = sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"]))
     catalog = load_shipped()
     links = bm.link_all(results, bm.catalog_index(catalog.raw))
@@ -331,6 +440,15 @@ def main() -> None:
                             "observed": CARDS_OBSERVED, "version": "each card's own table",
                             "attribution": "benchmark figures as each model's publisher reports them on its model card (self-reported)",
                             "results": sum(1 for r in results if r["source"] == "cards")}
+    sources["vendor-reports"] = {
+        "name": "vendor announcements and model cards, 2026 releases (self-reported)", "repo": "", "path": "",
+        "url": "each result's own URL (the publisher's announcement, model card or report)",
+        "license": "facts (figures curated by hand from the publishers' published tables)", "commit": "", "source_date": VENDOR_OBSERVED,
+        "observed": VENDOR_OBSERVED, "version": "each publisher's own table and setting",
+        "attribution": "benchmark figures as each model's publisher reported them (OpenAI, Alibaba Qwen, Z.ai, DeepSeek, NVIDIA, Mistral AI: "
+                       "self-reported, not measured by whichai or by a common harness); GPT-5.1's as Google DeepMind's Gemini 3 Pro "
+                       "model card reported it; read in stored copies of the pages, named per result",
+        "results": sum(1 for r in results if r["source"] == "vendor-reports")}
     sources["apertus-report"] = {
         "name": "Apertus v0.1 technical report (Swiss AI)", "repo": "swiss-ai/apertus-tech-report", "path": "Apertus_Tech_Report.pdf",
         "url": REPORT_URL, "license": "facts (figures curated by hand from the report's tables; the report's repository states no licence)",

@@ -28,6 +28,22 @@ is put on one scale by a one-factor model fitted by alternating least squares:
 score(m, b) = a_b + c_b · θ_m, residual spread σ_b; θ_m = Σ c_b (y - a_b)/σ_b² / (Σ c_b²/σ_b² + 1)
 (the +1 shrinks a model seen on few benchmarks toward the middle), then θ is standardised over the
 entries and the prior is Φ(θ) in [0, 1], with its standard error φ(θ)·SE(θ) (SE(θ) = 1/√(Σ c_b²/σ_b² + 1)).
+
+**Linking the scales** (:func:`linkings`, mean-sigma linking on θ, a standard test-equating method): each
+ability is fitted on its own population, so a code θ and a general θ are on different scales. Over the
+entries that have both the general ability G and another ability A, θ_A ≈ μ_A + (σ_A/σ_G)(θ_G − μ_G); the
+residual spread s of that line over those entries adds to the linked θ's standard error,
+SE = √((σ_A/σ_G · SE(θ_G))² + s²). An entry without figures for A has its general prior put on A's scale
+this way (:func:`prior`; ``linked_from`` says so), never its general score itself. Code, reasoning and
+extraction are linked so.
+
+**The multilingual ability is anchored on the general scale, benchmark by benchmark** (:func:`anchoring`,
+the rule in :mod:`whichai.catalog.anchoring`), not linked as a whole: its benchmarks were taken by different
+groups of models, so its one-factor θ confounds a benchmark's difficulty with who took it. Each multilingual
+benchmark's figure is fitted (probit) against the general θ; an entry's multilingual θ is its general θ plus
+its figures' mean residual from those lines, shrunk toward 0 (:func:`multilingual`; no figure: its general θ).
+An entry with multilingual figures and no general prior keeps its own multilingual prior.
+Both computed once per process from the entries' priors (a pure function of the data file and the catalog).
 """
 
 from __future__ import annotations
@@ -41,6 +57,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from whichai.catalog.anchoring import Anchored, Anchoring, fit_anchoring
 
 DATA = Path(__file__).parent / "data" / "benchmarks.json"
 ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")
@@ -216,7 +234,8 @@ def priors_from_fit(best: dict[str, dict[str, tuple[float, str, str]]], fit: dic
             theta = sum(stats[b][1] * (row[b][0] - stats[b][0]) / stats[b][2] ** 2 for b in used) / info
             score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
             out.setdefault(m, {})[ability] = {"score": round(score, 4), "se": round(_phi(theta) / math.sqrt(info), 4),
-                                              "benchmarks": [[b, row[b][0], row[b][1], row[b][2]] for b in used]}
+                                              "benchmarks": [[b, row[b][0], row[b][1], row[b][2]] for b in used],
+                                              "theta": round(theta, 6), "theta_se": round(1 / math.sqrt(info), 6)}
     return dict(sorted(out.items()))
 
 
@@ -249,6 +268,11 @@ class BenchmarkPrior:
     score: float
     se: float  # standard error of the score (the benchmarks' own noise, propagated)
     benchmarks: tuple[tuple[str, float, str, str], ...]  # (benchmark name, score, source name, model as named)
+    theta: float = 0.0  # the fitted θ on the ability's scale (score = Φ(θ))
+    theta_se: float = 0.0  # SE(θ)
+    linked_from: str = ""  # "general" when this is the general prior put on this ability's scale (:class:`Linking`)
+    linked_over: int = 0  # then: the number of entries having both that the linking was fitted on
+    anchor: Anchored | None = None  # a multilingual prior anchored on the general one: its figures' residuals (:func:`anchoring`)
 
     def evidence(self) -> list[str]:
         return [f"{b} {s:.3f} ({src}: {named})" for b, s, src, named in self.benchmarks]
@@ -282,7 +306,7 @@ def data() -> dict[str, Any]:
 
 def reset() -> None:
     """Forget what was read and linked (after ``catalog update`` swapped the data in this process)."""
-    for f in (data, tokens, _derived, _linked, _facts_by_entry, _priors, _raw_entries, _lines, line_estimate):
+    for f in (data, tokens, _derived, _linked, _facts_by_entry, _priors, linkings, anchoring, prior, multilingual, _raw_entries, _lines, line_estimate):
         f.cache_clear()
 
 
@@ -329,7 +353,8 @@ def facts(entry_id: str) -> tuple[BenchmarkFact, ...]:
 @cache
 def _priors() -> dict[str, dict[str, BenchmarkPrior]]:
     """Every linked entry's prior per ability (computed once per process, when first needed)."""
-    return {eid: {ab: BenchmarkPrior(ab, score, se, tuple(tuple(b) for b in used)) for ab, (score, se, used) in row.items()}
+    return {eid: {ab: BenchmarkPrior(ab, score, se, tuple(tuple(b) for b in used), theta, theta_se)
+                  for ab, (score, se, used, theta, theta_se) in row.items()}
             for eid, row in _derived()[1].items()}
 
 
@@ -341,7 +366,7 @@ Derived = tuple[tuple[tuple[str, ...], ...], dict[str, dict[str, list[Any]]]]
 @cache
 def _derived() -> Derived:
     """(the entries each result links to; each linked entry's priors: ability -> [score, se, [[benchmark
-    name, score, source name, model as named], ...]]) for the catalog in use. A pure function of the
+    name, score, source name, model as named], ...], θ, SE(θ)]) for the catalog in use. A pure function of the
     catalog document, the data file and this module, so it is kept in a file with the stamp of each
     (path, size, modification time) and read from there by later processes instead of linked again;
     a file whose stamps are not those of the inputs now is linked again and written over."""
@@ -355,7 +380,8 @@ def _derived() -> Derived:
     names = {k: v["name"] for k, v in doc["benchmarks"].items()}
     srcs = {k: v["name"] for k, v in doc["sources"].items()}
     raw = priors_from_fit(_best_scores(doc, list(links)), doc.get("fit", {}))
-    priors = {eid: {ab: [p["score"], p["se"], [[names[b], s, srcs[src], named] for b, s, src, named in p["benchmarks"]]] for ab, p in row.items()}
+    priors = {eid: {ab: [p["score"], p["se"], [[names[b], s, srcs[src], named] for b, s, src, named in p["benchmarks"]], p["theta"], p["theta_se"]]
+                    for ab, p in row.items()}
               for eid, row in raw.items()}
     if stamps is not None:
         _write_derived(path, stamps, links, priors)
@@ -411,16 +437,112 @@ def covered() -> list[str]:
 TASK_ABILITY = {"chat": "general", "code": "code", "reasoning": "reasoning", "extraction": "extraction", "classification": "extraction"}
 
 
+MIN_LINKED = 10  # entries having both abilities that a linking needs
+LINKED = ("code", "reasoning", "extraction")  # the abilities linked from the general scale (multilingual is anchored instead)
+
+
+@dataclass(frozen=True)
+class Linking:
+    """The mean-sigma linking of the general scale to one ability's (module docstring), fitted over ``n`` entries."""
+
+    ability: str
+    n: int
+    mean: float  # μ_A over the entries having both
+    general_mean: float  # μ_G over the same entries
+    slope: float  # σ_A / σ_G
+    spread: float  # residual spread of θ_A around the linked θ_G (root mean square)
+
+    def prior(self, general: BenchmarkPrior) -> BenchmarkPrior:
+        """The general prior put on this ability's scale, its noise the general θ's (scaled) and the spread."""
+        theta = self.mean + self.slope * (general.theta - self.general_mean)
+        theta_se = math.hypot(self.slope * general.theta_se, self.spread)
+        score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+        return BenchmarkPrior(self.ability, round(score, 4), round(_phi(theta) * theta_se, 4), general.benchmarks, round(theta, 6),
+                              round(theta_se, 6), "general", self.n)
+
+
+def fit_linking(ability: str, pairs: list[tuple[float, float]]) -> Linking:
+    """Mean-sigma linking from (θ_G, θ_A) pairs: slope σ_A/σ_G, through the two means."""
+    n = len(pairs)
+    mg, ma = sum(g for g, _ in pairs) / n, sum(a for _, a in pairs) / n
+    sg = math.sqrt(sum((g - mg) ** 2 for g, _ in pairs) / n) or 1.0
+    slope = math.sqrt(sum((a - ma) ** 2 for _, a in pairs) / n) / sg
+    spread = math.sqrt(sum((a - ma - slope * (g - mg)) ** 2 for g, a in pairs) / n)
+    return Linking(ability, n, round(ma, 6), round(mg, 6), round(slope, 6), round(spread, 6))
+
+
+@cache
+def linkings() -> dict[str, Linking]:
+    """Each ability's linking from the general scale over the catalog's entries (:func:`fit_linkings`)."""
+    return fit_linkings(_priors())
+
+
+def fit_linkings(priors: dict[str, dict[str, BenchmarkPrior]]) -> dict[str, Linking]:
+    """Each ability of ``LINKED``'s linking from the general scale, over the entries having both (at least ``MIN_LINKED``)."""
+    rows = priors.values()
+    out = {}
+    for ability in LINKED:
+        pairs = [(row["general"].theta, row[ability].theta) for row in rows if "general" in row and ability in row]
+        if len(pairs) >= MIN_LINKED:
+            out[ability] = fit_linking(ability, pairs)
+    return out
+
+
+def _own_or_linked(row: dict[str, BenchmarkPrior], ability: str) -> BenchmarkPrior | None:
+    """The entry's own prior for the ability, else its general prior linked to that scale (None when neither can be)."""
+    general, linking = row.get("general"), linkings().get(ability)
+    return row.get(ability) or (linking.prior(general) if general is not None and linking is not None else None)
+
+
+@cache
 def prior(entry_id: str, task_kind: str) -> BenchmarkPrior | None:
-    """The benchmark prior of an entry for a kind of task: that ability's, else the general one; None when no benchmark covers it."""
+    """The benchmark prior of an entry for a kind of task: that ability's own, else the general one linked to its
+    scale (:class:`Linking`), else (no linking) the general one itself; None when no benchmark covers it."""
     row = _priors().get(entry_id)
     if not row:
         return None
-    return row.get(TASK_ABILITY.get(task_kind, "general")) or row.get("general")
+    return _own_or_linked(row, TASK_ABILITY.get(task_kind, "general")) or row.get("general")
 
 
+@cache
+def anchoring() -> Anchoring | None:
+    """The multilingual benchmarks anchored on the general scale over the catalog's entries (:func:`fit_anchoring_of`)."""
+    return fit_anchoring_of(_priors())
+
+
+def fit_anchoring_of(priors: dict[str, dict[str, BenchmarkPrior]]) -> Anchoring | None:
+    """The anchoring (:func:`whichai.catalog.anchoring.fit_anchoring`) over the entries with a general prior and
+    multilingual figures; None when no multilingual benchmark has a line."""
+    rows = [(row["general"].theta, _figures(row["multilingual"])) for row in priors.values() if "general" in row and "multilingual" in row]
+    return fit_anchoring(rows)
+
+
+def _figures(p: BenchmarkPrior) -> list[tuple[str, float]]:
+    return [(b, s) for b, s, *_ in p.benchmarks]
+
+
+def anchored_prior(row: dict[str, BenchmarkPrior], anchors: Anchoring | None) -> BenchmarkPrior | None:
+    """An entry's multilingual prior from its priors: its general θ plus its figures' shrunk residual (0 without
+    figures), its noise the general θ's and the shift's; without a general prior its own multilingual prior (as
+    before the anchoring); None without an anchoring (no multilingual figure is comparable with a general one)."""
+    general, own = row.get("general"), row.get("multilingual")
+    if anchors is None:
+        return None
+    if general is None:
+        return own
+    found = anchors.anchor(general.theta, _figures(own) if own is not None else [])
+    theta, theta_se = general.theta + found.shift, math.hypot(general.theta_se, found.shift_se)
+    used = tuple(b for b in own.benchmarks if anchors.line(b[0])) if own is not None else ()
+    score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+    return BenchmarkPrior("multilingual", round(score, 4), round(_phi(theta) * theta_se, 4), used or general.benchmarks, round(theta, 6),
+                          round(theta_se, 6), anchor=found)
+
+
+@cache
 def multilingual(entry_id: str) -> BenchmarkPrior | None:
-    return _priors().get(entry_id, {}).get("multilingual")
+    """The entry's multilingual prior on the general scale (:func:`anchored_prior`); None when it has no prior or
+    no multilingual benchmark is anchored."""
+    return anchored_prior(_priors().get(entry_id, {}), anchoring())
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ labelled ``catalog``. The rules, one function per criterion (docs/method.md says
   0.5. An open model that one API host serves: that host's curated terms, by the same formula;
   several hosts, or no terms of its host in the catalog: 0.4 (an estimate).
 - **performance** until measured: a prior from published benchmarks (origin ``benchmark``,
-  :func:`benchmark_prior`); where no benchmark covers the model, a prior (origin ``estimate``) from
+  :func:`benchmark_prior`, the abilities linked onto one scale); where no benchmark covers the model, a prior (origin ``estimate``) from
   size or price tier, scaled by task fit (:func:`task_fit_factor`) and language coverage (:func:`language_factor`).
 
 :func:`score_entry` gives all ten for one entry under a profile (``whichai models ID``), through
@@ -93,7 +93,25 @@ def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`); fractional numbers
     in the reader's convention (0.25 in English, 0,25 in Indonesian)."""
     shown = {k: ((int(v) if v.is_integer() else num(v, lang, 2)) if isinstance(v, float) else v) for k, v in params.items()}
-    return t(code, lang, **{"skill": "", **shown})
+    text = t(code, lang, **{"skill": "", **shown})
+    linked = params.get("linked") or []  # a benchmark prior's parts put on their ability's scale (benchmark_prior)
+    parts = [text, *(t("why.prior_linked", lang, ability=t(f"why.ability_{a}", lang), n=n) for a, n in linked)]
+    anchored = params.get("anchored")  # its multilingual part, anchored on the general ability (benchmark_prior)
+    return "; ".join(parts if anchored is None else [*parts, *_anchored_text(anchored, lang)])
+
+
+def _signed(value: float, lang: str) -> str:
+    return ("+" if value >= 0 else "−") + num(abs(value), lang, 2)
+
+
+def _anchored_text(anchored: dict[str, Any], lang: str) -> list[str]:
+    """Each multilingual figure's residual from what the general ability predicts, and the shift kept; or that it has none."""
+    figures, unused = anchored["figures"], anchored.get("unused") or []
+    if not figures:
+        return [t("why.prior_multilingual_unanchored", lang, benchmarks=", ".join(unused)) if unused else t("why.prior_multilingual_none", lang)]
+    return [*(t(f"why.prior_multilingual_{'above' if r >= 0 else 'below'}", lang, benchmark=b, figure=num(100 * y, lang, 1), residual=_signed(r, lang))
+              for b, y, r in figures),
+            t("why.prior_multilingual_shift", lang, shift=_signed(anchored["shift"], lang))]
 
 
 def _part(value: bool | None) -> float:
@@ -403,10 +421,14 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     """The prior from published benchmarks (origin ``benchmark``), or None when none covers the entry.
 
     The ability the task needs (chat: general; code; reasoning), fitted on one scale from the linked
-    results (:mod:`whichai.catalog.benchmarks`), Φ(θ) in [0, 1]; when the task needs a language other
-    than English and the entry has multilingual results: (1 − 0.5) × that + 0.5 × the multilingual
-    prior. Task fit applies only when the ability's own benchmarks are missing (the general prior
-    stands in); the language factor as for any prior. ``params["se"]``: the benchmarks' own noise.
+    results (:mod:`whichai.catalog.benchmarks`), Φ(θ) in [0, 1]; without the model's own figures for that
+    ability, its general prior linked to that ability's scale (mean-sigma linking). When the task needs a
+    language other than English, every model: (1 − 0.5) × that + 0.5 × its multilingual prior (its general θ
+    plus its multilingual figures' shrunk residual from what the general θ predicts, :mod:`whichai.catalog.anchoring`;
+    no figure: its general prior). Then × the task fit relative to a chat model where the ability was linked
+    (:func:`_linked_fit`), × the language factor. ``params["se"]``: the benchmarks' own noise; ``params["linked"]``:
+    [ability, entries the linking was fitted on] for each linked part; ``params["anchored"]``: the multilingual
+    figures as [benchmark, figure, residual] and the shift kept.
     """
     from whichai.catalog import benchmarks
 
@@ -415,32 +437,87 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     line = benchmarks.line_estimate(e.id, profile.task_kind) if e is not None and found is None else None
     if line is not None:
         found = line.prior
-    if found is None:
+    if found is None or e is None:
         return None
     needed = list(dict.fromkeys([*profile.languages, *(task_langs or [])]))
-    score, se, evidence = found.score, found.se, [f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)",
-                                                    *found.evidence()]
+    score, se, evidence = found.score, found.se, [_ability_evidence(found), *found.evidence()]
     if line is not None:
         se, evidence = line.se, [_line_evidence(line, e), *evidence]
     multi = benchmarks.multilingual(line.reference if line else e.id) if any(x.split("-")[0] != "en" for x in needed) else None
+    parts = [found] if multi is None else [found, multi]
     if multi is not None:
-        score = (1 - NON_ENGLISH_WEIGHT) * score + NON_ENGLISH_WEIGHT * multi.score
-        se = math.hypot((1 - NON_ENGLISH_WEIGHT) * se, NON_ENGLISH_WEIGHT * multi.se)
-        evidence.append(f"multilingual from {multi.names()}: {multi.score:.2f} (benchmark), weight {NON_ENGLISH_WEIGHT:g}")
-    fit_f = 1.0
-    if benchmarks.TASK_ABILITY.get(profile.task_kind, "general") != found.ability:
-        fit, fit_origin = task_fit_of(cand)
-        fit_f = task_fit_factor(fit, profile.task_kind)
-        evidence.append(f"no {profile.task_kind} benchmark: task_fit={','.join(fit) or 'unknown'} ({fit_origin}): ×{fit_f:g}")
+        score, se = _with_multilingual(score, se, multi, evidence)
+    fit_f = _linked_fit(cand, found, profile.task_kind, evidence)
     lang_f = language_factor(list(getattr(e, "languages", None) or []), needed) or 1.0
     if lang_f != 1.0:
         evidence.append(f"languages={','.join(getattr(e, 'languages', None) or []) or 'unknown'} (catalog); you need {','.join(needed)}: ×{lang_f:.2f}")
     value = score * fit_f * lang_f
-    params = {"benchmarks": found.names(), "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
+    names = ", ".join(dict.fromkeys(b for p in parts for b, *_ in p.benchmarks))
+    params: dict[str, Any] = {"benchmarks": names, "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
+    if any(p.linked_from for p in parts):
+        params["linked"] = [[p.ability, p.linked_over] for p in parts if p.linked_from]
+    if multi is not None and multi.anchor is not None:
+        params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3),
+                              "unused": [b for b, _ in multi.anchor.unused]}
     if line is not None:  # an estimate from the line's benchmarked model, never labelled benchmark
         params["reference"] = line.reference_name
         return Score(value, "estimate", evidence, f"why.prior_line_{line.basis}", params)
     return Score(value, "benchmark", evidence, "why.prior_benchmark", params)
+
+
+def _with_multilingual(score: float, se: float, multi: Any, evidence: list[str]) -> tuple[float, float]:
+    """(1 − w) × the task's prior + w × the multilingual one (w = ``NON_ENGLISH_WEIGHT``), and its noise."""
+    evidence.append(f"{_ability_evidence(multi)}, weight {NON_ENGLISH_WEIGHT:g}")
+    w = NON_ENGLISH_WEIGHT
+    return (1 - w) * score + w * multi.score, math.hypot((1 - w) * se, w * multi.se)
+
+
+def _ability_evidence(found: Any) -> str:
+    """The evidence line of one ability's prior: from which benchmarks, or linked from the general ability and how."""
+    from whichai.catalog.benchmarks import linkings
+
+    if found.anchor is not None:
+        return _anchored_evidence(found)
+    if not found.linked_from:
+        return f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)"
+    k = linkings()[found.ability]
+    return (f"{found.ability} ability linked from general ({found.names()}) over {k.n} models having both: θ = {k.mean:.2f} + {k.slope:.2f} × "
+            f"(θ_general − {k.general_mean:.2f}) = {found.theta:.2f}, residual spread {k.spread:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, linked)")
+
+
+def _anchored_evidence(found: Any) -> str:
+    """The evidence line of a multilingual prior anchored on the general ability: each figure against its benchmark's
+    line (probit(figure) = α + β θ_general), the residuals' mean and the shift kept."""
+    from whichai.catalog.anchoring import MIN_ANCHORED
+
+    a = found.anchor
+    unused = "".join(f"; {b} {y:.3f} not used (its benchmark has no line: fewer than {MIN_ANCHORED} models with a general prior, or "
+                     "not rising with it)" for b, y in a.unused)
+    if not a.residuals:
+        return (f"multilingual ability anchored on general: no multilingual figure on an anchored benchmark{unused}; shift 0 ± {a.shift_se:.2f} "
+                f"(between models' spread): θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, neutral)")
+    each = "; ".join(f"{k.benchmark} {y:.3f} vs probit line {k.intercept:.2f} + {k.slope:.2f} θ_general ({k.n} models): {r:+.2f}" for k, y, r in a.residuals)
+    mean = sum(r for *_, r in a.residuals) / len(a.residuals)
+    return (f"multilingual ability anchored on general: {each}{unused}; mean {mean:+.2f} × weight {a.weight:.2f} (n/(n + σ²_within/σ²_between)) = "
+            f"{a.shift:+.2f} ± {a.shift_se:.2f}: θ {found.theta:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark)")
+
+
+def _linked_fit(cand: Candidate | Model, found: Any, task_kind: str, evidence: list[str]) -> float:
+    """The task-fit factor of a benchmark prior: 1 on the task's own ability; linked from the general ability, the
+    model's fit relative to a general-purpose chat model's, the kind the linking was fitted on (at most 1: a chat
+    model is not penalised twice, a base-only one still is); no linking at all (the general prior itself), its fit."""
+    from whichai.catalog.benchmarks import TASK_ABILITY
+
+    if found.ability == TASK_ABILITY.get(task_kind, "general") and not found.linked_from:
+        return 1.0
+    fit, fit_origin = task_fit_of(cand)
+    fit_f = task_fit_factor(fit, task_kind)
+    if found.linked_from:
+        fit_f = min(1.0, fit_f / task_fit_factor(["chat"], task_kind))
+        evidence.append(f"no {task_kind} benchmark: task_fit={','.join(fit) or 'unknown'} ({fit_origin}) relative to a chat model: ×{fit_f:.2f}")
+    else:
+        evidence.append(f"no {task_kind} benchmark: task_fit={','.join(fit) or 'unknown'} ({fit_origin}): ×{fit_f:g}")
+    return fit_f
 
 
 def _line_evidence(line: Any, e: Any) -> str:

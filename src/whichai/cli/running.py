@@ -56,12 +56,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if ran is None:
         return 130
     outcome, elapsed = ran
-    summaries, document = _run_document(store, registry, outcome, the_task.name, elapsed)
-    covered = None
-    if promptfoo_task:  # the import's coverage: cases, assertion types, supported / not
-        from whichai.tasks.promptfoo import coverage
-
-        covered = coverage(the_task)
+    task_name, covered = the_task.name, _coverage(the_task) if promptfoo_task else None
+    del the_task, plan  # stored: the closing reads the store, and each of its garbage collections would walk every case
+    summaries, document = _run_document(store, registry, outcome, task_name, elapsed)
+    if covered is not None:
         document["promptfoo"] = covered.to_json()
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
@@ -263,6 +261,13 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> t
         "backoffs": outcome.backoffs,  # providers whose server shed load, and how far whichai backed off
         "db": str(store.path),
     }
+
+
+def _coverage(the_task):
+    """A promptfoo import's coverage: cases, assertion types, supported or not."""
+    from whichai.tasks.promptfoo import coverage
+
+    return coverage(the_task)
 
 
 def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None, covered=None) -> None:

@@ -321,12 +321,13 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
 
 
 def _check_serves(registry, model_ids: list[str]) -> None:
-    from whichai.catalog import load_catalog
-    from whichai.measure.candidates import check_serves
     from whichai.providers.registry import split_model_id
 
     declared = [registry.config.providers.get(split_model_id(m)[0]) for m in model_ids]
-    if any(config is not None and config.serves for config in declared):  # else the catalog is not needed yet
+    if any(config is not None and config.serves for config in declared):  # else neither the catalog nor the check is needed yet
+        from whichai.catalog import load_catalog
+        from whichai.measure.candidates import check_serves
+
         check_serves(registry, model_ids, load_catalog())
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import operator
 import os
 import socket
 import sqlite3
@@ -581,15 +582,19 @@ def _result_row(run_id: str, result: dict[str, Any], stamp: str) -> dict[str, An
     return row
 
 
-def _by_columns(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, ...], list[list[Any]]]]:
+def _by_columns(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
     """Stored rows as runs of consecutive rows that fill the same result columns (one run, usually), each run
-    one ``executemany``: the order of the rows is kept, so a later row for the same case still wins."""
-    runs: list[tuple[tuple[str, ...], list[list[Any]]]] = []
+    one ``executemany``: the order of the rows is kept, so a later row for the same case still wins. A run's
+    columns are found from its first row; each of its rows' values are read in one pass (``itemgetter``)."""
+    runs: list[tuple[tuple[str, ...], list[tuple[Any, ...]]]] = []
+    keys = None
     for row in rows:
-        columns = tuple(c for c in _RESULT_COLUMNS if c in row)
-        if not runs or runs[-1][0] != columns:
+        if row.keys() != keys:
+            keys = row.keys()
+            columns = tuple(c for c in _RESULT_COLUMNS if c in row)
+            values = operator.itemgetter(*columns)
             runs.append((columns, []))
-        runs[-1][1].append([row[c] for c in columns])
+        runs[-1][1].append(values(row))
     return runs
 
 

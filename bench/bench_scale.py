@@ -14,6 +14,10 @@ on a shared machine absolute times move from run to run.
     PROMPTFOO=.../node_modules/.bin/promptfoo CONCURRENCY=100 python bench/bench_scale.py 2000   # adds promptfoo eval
     python bench/bench_scale.py --ctrl-c 100000             # first result, then SIGINT 5 s later: time to exit
                                                             # (with BEFORE: the older tree first, interleaved)
+    BEFORE=/tmp/old/src CONCURRENCY=100 python bench/bench_scale.py 1 2000 8000 --rounds 8
+        # R interleaved rounds (which tree runs first alternates), then per size and side the median and the
+        # least CPU per call, and the marginal CPU per call between consecutive sizes (round by round: the
+        # fixed start and closing cancel out) against the bare client's
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import resource
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -153,7 +158,7 @@ def measured(argv: list[str], env: dict, db: Path | None = None) -> dict:
             "first_result_s": first, "status": status, "stdout": out}
 
 
-def size(n: int, base_url: str, tmp: Path) -> dict:
+def size(n: int, base_url: str, tmp: Path, before_first: bool = False) -> dict:
     task = tmp / f"cases-{n}.jsonl"
     task.write_text("".join(json.dumps({"id": f"c{i}", "input": f"question {i}", "expected": "Jakarta",
                                         "scorer": "contains"}) + "\n" for i in range(n)))
@@ -161,15 +166,19 @@ def size(n: int, base_url: str, tmp: Path) -> dict:
     config.write_text(f'[providers.lean]\nbase_url = "{base_url}"\n')
     db = tmp / f"w-{n}.db"
     env = {**os.environ, "WHICHAI_DATA_DIR": str(tmp)}
-    ours = measured([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config",
-                     str(config), "--db", str(db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"], env, db)
+
+    def run_by(tree_env: dict, db: Path) -> dict:
+        return measured([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config",
+                         str(config), "--db", str(db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"], tree_env, db)
+
+    before_db = tmp / f"before-{n}.db"  # the same run by an older whichai (its src/ first on the path)
+    if os.environ.get("BEFORE") and before_first:
+        before = run_by({**env, "PYTHONPATH": os.environ["BEFORE"]}, before_db)
+    ours = run_by(env, db)
     with sqlite3.connect(db) as con:
         stored = con.execute("SELECT COUNT(*) FROM results WHERE status = 'ok'").fetchone()[0]
-    if os.environ.get("BEFORE"):  # the same run by an older whichai (its src/ first on the path)
-        before_db = tmp / f"before-{n}.db"
-        before = measured([sys.executable, "-m", "whichai", "run", "--task", str(task), "--models", "lean/m", "--config",
-                           str(config), "--db", str(before_db), "--concurrency", str(CONCURRENCY), "--no-report", "--json"],
-                          {**env, "PYTHONPATH": os.environ["BEFORE"]}, before_db)
+    if os.environ.get("BEFORE") and not before_first:
+        before = run_by({**env, "PYTHONPATH": os.environ["BEFORE"]}, before_db)
     bare = measured([sys.executable, "-c", BARE, str(n), str(CONCURRENCY), base_url + "/chat/completions"], env)
     bare["first_result_s"] = json.loads(bare["stdout"] or "{}").get("first_result_s")
     db_mb = sum(p.stat().st_size for p in tmp.glob(f"w-{n}.db*")) / 2**20
@@ -236,7 +245,9 @@ def main() -> None:
     if os.environ.get("BEFORE"):
         compiled(Path(os.environ["BEFORE"]))
     interrupt = "--ctrl-c" in sys.argv
-    sizes = [int(a) for a in sys.argv[1:] if a != "--ctrl-c"] or [1000, 10000]
+    args = sys.argv[1:]
+    rounds = int(args.pop(args.index("--rounds") + 1)) if "--rounds" in args else 1
+    sizes = [int(a) for a in args if a not in ("--ctrl-c", "--rounds")] or [1000, 10000]
     if interrupt:
         port = free_port()
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stderr=subprocess.DEVNULL)
@@ -265,24 +276,57 @@ def main() -> None:
                 time.sleep(0.05)
         print(f"whichai run vs a bare aiohttp client, concurrency {CONCURRENCY}, lean aiohttp server on loopback")
         print(f"{'cases':>8} {'who':>8} {'wall s':>8} {'CPU ms/call':>12} {'first s':>8} {'peak MB':>8} {'DB MB':>7}")
-        for n in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                row = size(n, base_url, Path(tmp))
-            for who in [w for w in ("before", "whichai", "bare", "promptfoo") if w in row]:
-                m = row[who]
-                first = f"{m['first_result_s']:.2f}" if m["first_result_s"] is not None else "-"
-                db = f"{row['db_mb']:.1f}" if who == "whichai" else ""
-                print(f"{n:>8} {who:>8} {m['wall_s']:8.2f} {m['cpu_s'] / n * 1000:12.3f} {first:>8} {m['peak_mb']:8.0f} {db:>7}")
-            w, b = row["whichai"], row["bare"]
-            print(f"{n:>8} {'ratio':>8} {w['wall_s'] / b['wall_s']:8.2f} {w['cpu_s'] / b['cpu_s']:12.2f}"
-                  f"   (stored ok: {row['stored_ok']})")
-            if "promptfoo" in row:
-                pf = row["promptfoo"]
-                print(f"{n:>8} {'w / pf':>8} {w['wall_s'] / pf['wall_s']:8.2f} {w['cpu_s'] / pf['cpu_s']:12.2f}"
-                      f"   (promptfoo passed: {pf['passed']})")
+        cpu: dict[tuple[int, str], list[float]] = {}  # (cases, who) -> CPU seconds of the whole process, a round each
+        for round_ in range(rounds):
+            if rounds > 1:
+                print(f"round {round_ + 1} of {rounds}, load average {os.getloadavg()[0]:.1f}")
+            for n in sizes:
+                with tempfile.TemporaryDirectory() as tmp:
+                    row = size(n, base_url, Path(tmp), before_first=bool(round_ % 2))
+                _print_size(n, row)
+                for who in ("before", "whichai", "bare"):
+                    if who in row:
+                        cpu.setdefault((n, who), []).append(row[who]["cpu_s"])
+        if rounds > 1:
+            _print_rounds(sizes, cpu)
     finally:
         server.terminate()
         server.wait()
+
+
+def _print_size(n: int, row: dict) -> None:
+    for who in [w for w in ("before", "whichai", "bare", "promptfoo") if w in row]:
+        m = row[who]
+        first = f"{m['first_result_s']:.2f}" if m["first_result_s"] is not None else "-"
+        db = f"{row['db_mb']:.1f}" if who == "whichai" else ""
+        print(f"{n:>8} {who:>8} {m['wall_s']:8.2f} {m['cpu_s'] / n * 1000:12.3f} {first:>8} {m['peak_mb']:8.0f} {db:>7}")
+    w, b = row["whichai"], row["bare"]
+    print(f"{n:>8} {'ratio':>8} {w['wall_s'] / b['wall_s']:8.2f} {w['cpu_s'] / b['cpu_s']:12.2f}"
+          f"   (stored ok: {row['stored_ok']})")
+    if "promptfoo" in row:
+        pf = row["promptfoo"]
+        print(f"{n:>8} {'w / pf':>8} {w['wall_s'] / pf['wall_s']:8.2f} {w['cpu_s'] / pf['cpu_s']:12.2f}"
+              f"   (promptfoo passed: {pf['passed']})")
+
+
+def _print_rounds(sizes: list[int], cpu: dict[tuple[int, str], list[float]]) -> None:
+    """Over the rounds: CPU ms per call, median and least (the noise of a shared machine only adds), per size and
+    side; then the marginal CPU per call between consecutive sizes, computed round by round (the fixed start
+    and closing cancel out), its median, and its ratio to the bare client's."""
+    whos = [w for w in ("before", "whichai", "bare") if (sizes[0], w) in cpu]
+    print(f"\n{'cases':>8} {'who':>8} {'median ms/call':>15} {'least ms/call':>14}")
+    for n in sizes:
+        for who in whos:
+            per_call = [c / n * 1000 for c in cpu[(n, who)]]
+            print(f"{n:>8} {who:>8} {statistics.median(per_call):15.3f} {min(per_call):14.3f}")
+    for small, large in zip(sizes, sizes[1:], strict=False):
+        marginal = {who: [(b - a) / (large - small) * 1000 for a, b in zip(cpu[(small, who)], cpu[(large, who)], strict=True)]
+                    for who in whos}
+        rounds = "; ".join(f"{who} " + ", ".join(f"{m:.3f}" for m in marginal[who]) for who in whos)
+        print(f"marginal {small} -> {large}, ms/call by round: {rounds}")
+        medians = {who: statistics.median(marginal[who]) for who in whos}
+        print(f"marginal {small} -> {large}, median ms/call: " + ", ".join(f"{who} {m:.3f}" for who, m in medians.items())
+              + "".join(f"; {who} / bare {medians[who] / medians['bare']:.2f}" for who in whos if who != "bare"))
 
 
 if __name__ == "__main__":

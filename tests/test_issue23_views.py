@@ -13,8 +13,9 @@ import subprocess
 
 from conftest import invoke
 
-from whichai.app import search_catalog, search_matches
+from whichai.app import search_catalog
 from whichai.catalog import load_catalog
+from whichai.catalog.listing import search_matches
 
 
 def whichai(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -42,3 +42,19 @@ def test_whichais_own_errors_are_not_internal() -> None:
         raise RetryableError("server error (HTTP 503)", error_class="server_error")
 
     assert internal_error(_raised(fail)) is None
+
+
+def test_the_runner_asks_judge_py_about_every_scorer_a_judge_may_score() -> None:
+    """The runner answers "no judge" for most cases without importing judge.py (it asks twice per call): for
+    every scorer, with and without judge options, its answer is judge.py's."""
+    from whichai.measure import judge, runner
+    from whichai.tasks.model import Case
+    from whichai.tasks.scorers import SCORERS
+
+    rubric = {"assert": [{"type": "llm-rubric", "value": "polite"}], "judge_model": "fake/judge", "model": "fake/judge"}
+    for scorer in SCORERS:
+        for options in ({}, rubric):
+            case = Case.model_construct(id="c", input="q", scorer=scorer, options=options)
+            assert runner._needs_judge(case) == judge.needs_judge(case), (scorer, options)
+    assert runner._needs_judge(Case.model_construct(id="c", input="q", scorer="judge", options=rubric))
+    assert runner._needs_judge(Case.model_construct(id="c", input="q", scorer="promptfoo", options=rubric))

@@ -143,6 +143,9 @@ def _may_name_a_scheme(text: str) -> bool:
     is read this way in a few milliseconds, where _AUTH_HEADER (case-insensitive, from every word
     boundary) takes a tenth of a second. Without the letters of _FOLDED, only ASCII letters can spell
     the words; in UTF-8 no other character has an ASCII byte, and ``bytes.lower`` lowers ASCII alone."""
+    if text.isascii():  # (known at once for a str) none of _FOLDED, and str.lower lowers the same letters
+        ascii_low = text.lower()
+        return "basic" in ascii_low or "bearer" in ascii_low
     if any(c in text for c in _FOLDED):
         return True
     low = text.encode("utf-8", "surrogatepass").lower()

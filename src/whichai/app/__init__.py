@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from whichai.catalog.listing import search_matches  # the catalog's rule: ``whichai models --search`` and the dashboard share it
-
 if TYPE_CHECKING:
     from datetime import date
 
@@ -283,9 +281,12 @@ OPENNESS = ("open-source", "open-weights", "closed")
 def search_catalog(catalog: Any, text: str | None = None, openness: Iterable[str] = ()) -> list[dict[str, object]]:
     """Catalog entries (the catalog's raw JSON entries) matching ``text`` and ``openness``.
 
-    ``text`` matches as :func:`search_matches` says; ``openness`` keeps the named classes (none given:
-    all). The catalog's order is kept. ``whichai models --search`` and the dashboard's catalog share it.
+    ``text`` matches as :func:`~whichai.catalog.listing.search_matches` says; ``openness`` keeps the named
+    classes (none given: all). The catalog's order is kept. ``whichai models --search`` and the dashboard's
+    catalog share it.
     """
+    from whichai.catalog.listing import search_matches  # the catalog's rule (not imported by a run's closing)
+
     needle = (text or "").strip().lower()
     wanted = {o for o in openness if o}
     unknown = wanted - set(OPENNESS)

@@ -56,12 +56,10 @@ def execute_run(*, task, models, config, concurrency, timeout, max_tokens, tempe
     if ran is None:
         return 130
     outcome, elapsed = ran
-    summaries, document = _run_document(store, registry, outcome, the_task.name, elapsed)
-    covered = None
-    if promptfoo_task:  # the import's coverage: cases, assertion types, supported / not
-        from whichai.tasks.promptfoo import coverage
-
-        covered = coverage(the_task)
+    task_name, covered = the_task.name, _coverage(the_task) if promptfoo_task else None
+    del the_task, plan  # stored: the closing reads the store, and each of its garbage collections would walk every case
+    summaries, document = _run_document(store, registry, outcome, task_name, elapsed)
+    if covered is not None:
         document["promptfoo"] = covered.to_json()
     recommendation = _recommend(needs, lang, store, outcome.run_id, summaries, view)
     if recommendation is not None:  # --json: the document model itself, written by print_json's serialiser
@@ -265,6 +263,13 @@ def _run_document(store, registry, outcome, task_name: str, elapsed: float) -> t
     }
 
 
+def _coverage(the_task):
+    """A promptfoo import's coverage: cases, assertion types, supported or not."""
+    from whichai.tasks.promptfoo import coverage
+
+    return coverage(the_task)
+
+
 def _print_run(document: dict[str, Any], recommendation, lang: str, chosen=None, covered=None) -> None:
     """The terminal view: the measurements, then the import's coverage, the recommendation, the candidates
     and the report path."""
@@ -316,12 +321,13 @@ def _plan_candidates(k: int, profile, lang, registry, explicit: list[str]):
 
 
 def _check_serves(registry, model_ids: list[str]) -> None:
-    from whichai.catalog import load_catalog
-    from whichai.measure.candidates import check_serves
     from whichai.providers.registry import split_model_id
 
     declared = [registry.config.providers.get(split_model_id(m)[0]) for m in model_ids]
-    if any(config is not None and config.serves for config in declared):  # else the catalog is not needed yet
+    if any(config is not None and config.serves for config in declared):  # else neither the catalog nor the check is needed yet
+        from whichai.catalog import load_catalog
+        from whichai.measure.candidates import check_serves
+
         check_serves(registry, model_ids, load_catalog())
 
 

@@ -628,7 +628,12 @@ def _embeds(task: Task) -> bool:
         and promptfoo_embed.available()
 
 
+_JUDGED_SCORERS = frozenset({"judge", "promptfoo"})  # the only scorers whose cases a judge model may score
+
+
 def _needs_judge(case: Case) -> bool:
+    if case.scorer not in _JUDGED_SCORERS:  # every call asks, twice: most cases answer here, without judge.py
+        return False
     from whichai.measure.judge import needs_judge
 
     return needs_judge(case)

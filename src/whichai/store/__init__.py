@@ -27,6 +27,7 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import operator
 import os
 import socket
 import sqlite3
@@ -338,12 +339,9 @@ class Store:
         rows = [_result_row(run_id, result, stamp) for result in results]
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            for row in rows:
-                columns = [c for c in _RESULT_COLUMNS if c in row]
-                self.db.execute(
-                    f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                    [row[c] for c in columns],
-                )
+            for columns, values in _by_columns(rows):  # one statement per run of rows alike (usually the whole batch)
+                self.db.executemany(
+                    f"INSERT OR REPLACE INTO results ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})", values)
             if token is not None:
                 self.db.executemany("UPDATE claims SET state = 'done' WHERE run_id = ? AND model = ? AND case_id = ? AND token = ?",
                                     [(run_id, row["model"], row["case_id"], token) for row in rows])
@@ -522,21 +520,35 @@ class Store:
         claimed = []
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
+            done = {(m, c) for m, c in self._among(run_id, pairs, "model, case_id", "results", "status = 'ok'")}
+            held = {(m, c): t for m, c, t in self._among(run_id, pairs, "model, case_id, token", "claims")}
             live = None
-            for model, case_id in pairs:
-                if self.db.execute("SELECT 1 FROM results WHERE run_id = ? AND model = ? AND case_id = ? AND status = 'ok'",
-                                   (run_id, model, case_id)).fetchone():
+            for pair in pairs:
+                if pair in done:
                     continue
-                row = self.db.execute("SELECT token FROM claims WHERE run_id = ? AND model = ? AND case_id = ?",
-                                      (run_id, model, case_id)).fetchone()
-                if row is not None:
+                if pair in held:
                     live = self._live_workers(run_id) if live is None else live
-                    if row[0] == token or row[0] in live:
+                    if held[pair] == token or held[pair] in live:
                         continue
-                claimed.append((model, case_id))
+                claimed.append(pair)
             self.db.executemany("INSERT OR REPLACE INTO claims (run_id, model, case_id, token, state, claimed_at)"
                                 " VALUES (?, ?, ?, ?, 'working', ?)", [(run_id, m, c, token, time.time()) for m, c in claimed])
         return claimed
+
+    def _among(self, run_id: str, pairs: list[tuple[str, str]], columns: str, table: str, condition: str = "1") -> list[Any]:
+        """``columns`` of ``table``'s rows (a table keyed by run, model and case) that meet ``condition``, for these
+        (model, case_id) pairs of the run: one query per model and batch (each case found through the key), not
+        one per pair."""
+        by_model: dict[str, list[str]] = {}
+        for model, case_id in pairs:
+            by_model.setdefault(model, []).append(case_id)
+        rows: list[Any] = []
+        for model, case_ids in by_model.items():
+            for start in range(0, len(case_ids), _CASES_PER_QUERY):  # under SQLite's limit on a statement's parameters
+                chunk = case_ids[start:start + _CASES_PER_QUERY]
+                rows += self.db.execute(f"SELECT {columns} FROM {table} WHERE run_id = ? AND model = ? AND case_id IN "
+                                        f"({', '.join('?' for _ in chunk)}) AND {condition}", [run_id, model, *chunk]).fetchall()
+        return rows
 
     @_guarded
     def others_working(self, run_id: str, token: str) -> dict[int, int]:
@@ -555,6 +567,7 @@ _RESULT_COLUMNS = (
     "latency_s", "output_tokens_per_s", "cost_usd", "price_source", "attempts", "created_at",
     "token_source", "input_token_source", "settings_not_applied", "answer_truncated", "answer_bytes", "scoring_error",
 )
+_CASES_PER_QUERY = 500  # case ids looked up per statement, under SQLite's older limit of 999 parameters
 _TEXT_COLUMNS = ("answer", "reason", "error_message", "finish_reason", "scoring_error")
 
 
@@ -567,6 +580,22 @@ def _result_row(run_id: str, result: dict[str, Any], stamp: str) -> dict[str, An
     if isinstance(row.get("settings_not_applied"), dict):
         row["settings_not_applied"] = json.dumps(row["settings_not_applied"], sort_keys=True) if row["settings_not_applied"] else None
     return row
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> list[tuple[tuple[str, ...], list[tuple[Any, ...]]]]:
+    """Stored rows as runs of consecutive rows that fill the same result columns (one run, usually), each run
+    one ``executemany``: the order of the rows is kept, so a later row for the same case still wins. A run's
+    columns are found from its first row; each of its rows' values are read in one pass (``itemgetter``)."""
+    runs: list[tuple[tuple[str, ...], list[tuple[Any, ...]]]] = []
+    keys = None
+    for row in rows:
+        if row.keys() != keys:
+            keys = row.keys()
+            columns = tuple(c for c in _RESULT_COLUMNS if c in row)
+            values = operator.itemgetter(*columns)
+            runs.append((columns, []))
+        runs[-1][1].append(values(row))
+    return runs
 
 
 def _run_dict(row: sqlite3.Row) -> dict[str, Any]:

@@ -520,10 +520,11 @@ def load_file(path: str | os.PathLike[str]) -> Task:
         doc = _parse_json(shown, text)
     else:
         doc = _parse_yaml(shown, text)
-    from whichai.tasks import promptfoo  # a promptfoo config (prompts × tests) is a task too
+    if isinstance(doc, dict):  # a mapping may be a promptfoo config (prompts × tests), a task too; a JSONL file's lines are not
+        from whichai.tasks import promptfoo
 
-    if promptfoo.is_config(doc):
-        return promptfoo.build_task(shown, _plain(doc))
+        if promptfoo.is_config(doc):
+            return promptfoo.build_task(shown, _plain(doc))
     return _build_task(shown, doc, p.stem)
 
 

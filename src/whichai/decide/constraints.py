@@ -26,7 +26,8 @@ exactly those answers (:class:`Checks` for the checks of the model alone, :class
 deployment modes): a rule cannot read an answer it is not given. Over the catalog's models, a rule's
 results are a pure function of the models and those answers (:func:`each`, :func:`deployments`),
 cached on them, so the passes of one recommendation (the "what if" re-runs) share every result whose
-answers they share.
+answers they share; what no "what if" changes (a model's lifecycle at the day, its offers retired by
+then) is computed once for all of them.
 """
 
 from __future__ import annotations
@@ -264,10 +265,9 @@ class Static(NamedTuple):
         return bool(self.lifecycle) and self.lifecycle["status"] == "retired"  # type: ignore[index]
 
 
-def static_checks(m: Model, checks: Checks) -> Static:
-    """The lifecycle at ``checks.today`` (retired: excluded, nothing else checked); then the licence,
-    the openness, the measured quality bar, SLA and customisation."""
-    life = (lifecycle_state(m.entry, checks.today, checks.horizon_months) if m.entry is not None else None) or None
+def static_checks(m: Model, checks: Checks, life: dict[str, Any] | None) -> Static:
+    """The lifecycle at ``checks.today`` (``life``, :func:`life_at`; retired: excluded, nothing else
+    checked); then the licence, the openness, the measured quality bar, SLA and customisation."""
     if life and life["status"] == "retired":
         day = life["shutdown_date"]
         return Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), ())
@@ -304,6 +304,19 @@ def static_checks(m: Model, checks: Checks) -> Static:
 
 
 NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
+
+
+@lru_cache(maxsize=64)
+def checked(models: Models, checks: Checks) -> tuple[Static, ...]:
+    """:func:`static_checks` for each of the catalog's models (their lifecycles judged once a day)."""
+    lives = each(life_at, models, checks.today, checks.horizon_months)
+    return tuple(static_checks(m, checks, life) for m, life in zip(models.items, lives))
+
+
+def life_at(m: Model, today: date, horizon_months: float) -> dict[str, Any] | None:
+    """The model's lifecycle judged at ``today`` against the horizon (:func:`lifecycle_state`), None when
+    nothing is on record: no "what if" changes it, so the passes of a recommendation share it."""
+    return (lifecycle_state(m.entry, today, horizon_months) if m.entry is not None else None) or None
 
 
 def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: Measurement, rate: float, minimum: float) -> None:
@@ -482,9 +495,9 @@ class Settled(NamedTuple):
 API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
 
 
-def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
+def _api_failure(m: Model, deploy: Deploy, offers_retired: bool) -> Reason | None:
     """Why the API may not be used under the profile (§1): offline, the data stays, no zero retention,
-    every offer retired; None when it may."""
+    every offer retired (``offers_retired``, :func:`offers_retired_at`); None when it may."""
     if deploy.deployment != "cloud":
         return Reason("api_offline", {"deployment": deploy.deployment})
     if deploy.data_may_go == "nowhere":
@@ -493,22 +506,28 @@ def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
         # zero retention is a vendor's promise: known for closed models' vendors; a third-party
         # host of open weights is not in the catalog (its facts describe self-hosting)
         return Reason("no_zero_retention")
-    if m.entry is not None and _offers_retired(m.entry, deploy.today):
+    if offers_retired:
         return Reason("offers_retired")
     return None
 
 
-def settle(m: Model, deploy: Deploy, api: Mode | str | None, owned: tuple[Mode | Reason, bool | None] | None,
+def offers_retired_at(m: Model, today: date) -> bool:
+    """Every offer of the model retired or shut down by ``today`` (:func:`_offers_retired`): no "what if"
+    changes it, so the passes of a recommendation share it."""
+    return m.entry is not None and _offers_retired(m.entry, today)
+
+
+def settle(m: Model, deploy: Deploy, offers_retired: bool, api: Mode | str | None, owned: tuple[Mode | Reason, bool | None] | None,
            rented: Mode | Reason | None) -> Settled:
     """The modes the profile allows of a model's options (:func:`api_option`, :func:`owned_option`,
-    :func:`rented_option`, with operations). No mode left: the failures exclude it (an API-only
-    model's API failure says "API-only"); else the failures of the self-hosting modes that did not
-    apply are notes."""
+    :func:`rented_option`, with operations; ``offers_retired``: :func:`offers_retired_at`). No mode left:
+    the failures exclude it (an API-only model's API failure says "API-only"); else the failures of
+    the self-hosting modes that did not apply are notes."""
     modes: list[Mode] = []
     failures: list[Reason] = []
     fits = None
     if api is not None:
-        failure = _api_failure(m, deploy)
+        failure = _api_failure(m, deploy, offers_retired)
         if failure is not None:
             failures.append(failure)
         elif isinstance(api, str):
@@ -539,17 +558,18 @@ def settle(m: Model, deploy: Deploy, api: Mode | str | None, owned: tuple[Mode |
 @lru_cache(maxsize=64)
 def deployments(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
     """:func:`settle` for each of the catalog's models."""
+    retired = each(offers_retired_at, models, deploy.today)
     api = each(api_option, models, deploy.volume, deploy.prices)
     owned = owned_modes(models, deploy.hardware, deploy.volume, deploy.capacity, deploy.ops)
     rented = rented_modes(models, deploy.rent, deploy.availability, deploy.volume, deploy.ops)
-    return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, api, owned, rented))
+    return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, retired, api, owned, rented))
 
 
 def deployment(m: Model, deploy: Deploy) -> Settled:
     """:func:`settle` for one model (a measured one: computed each time)."""
     owned = _operated(owned_option(m, deploy.hardware, deploy.volume, deploy.capacity), deploy.ops)
     rented = _operated(rented_option(m, deploy.rent, deploy.availability, deploy.volume), deploy.ops)
-    return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
+    return settle(m, deploy, offers_retired_at(m, deploy.today), api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
 def _params_b(entry: Any, measurement: Measurement | None) -> float | None:
@@ -606,7 +626,8 @@ def build_candidate(
     today = today or clock.today()
     m = model_of(model_id, entry, measurement)
     deploy = Deploy.of(profile, today, capacity_entries(profile, capacity))
-    cand = _candidate(m, static_checks(m, Checks.of(profile, today)), deployment(m, deploy), today, profile, lean=False)
+    checks = Checks.of(profile, today)
+    cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean=False)
     assert cand is not None  # only a lean pass leaves a candidate out
     requests = profile.volume.requests_per_month
     cand.modes = [at_volume(mode, requests) for mode in cand.modes]
@@ -672,13 +693,13 @@ def build_candidates(
     today = today or clock.today()
     checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
     models = models or catalog_models(entries)
-    static, settled = each(static_checks, models, checks), deployments(models, deploy)
+    static, settled = checked(models, checks), deployments(models, deploy)
     grouped, extra = _by_entry(measurements, resolve)
     out: list[Candidate] = []
 
     def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> None:
         m = model_of(model_id, entry, measurement)
-        cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
+        cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean)
         if cand is not None:
             if note is not None:
                 cand.notes.append(note)

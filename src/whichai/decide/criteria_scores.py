@@ -51,7 +51,7 @@ from whichai.decide.constraints import (
     fact_evidence,
     fact_text,
     fact_value,
-    lifecycle_state,
+    life_at,
 )
 from whichai.decide.i18n import num, t
 from whichai.decide.measurement import Measurement
@@ -302,7 +302,7 @@ def entry_scores(cand: Candidate, task: str | None = None, horizon_months: float
 def model_scores(m: Model, today: date | None, horizon_months: float, task: str | None) -> dict[str, Score]:
     """:func:`entry_scores` of a model as at ``today``, its lifecycle judged against the horizon (computed
     once for each: the scores of the model alone are shared by every pass and candidate made from it)."""
-    life = (lifecycle_state(m.entry, today, horizon_months) if m.entry is not None and today is not None else None) or None
+    life = life_at(m, today, horizon_months) if today is not None else None
     cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, self_hosted=m.self_hosted, lifecycle=life,
                      today=today)
     return _entry_scores(cand, task)

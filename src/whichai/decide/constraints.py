@@ -677,6 +677,55 @@ def measured_candidates(measurements: list[Measurement] | None, resolve: Resolve
     return sorted(out, key=lambda x: x[0])
 
 
+class Judged(NamedTuple):
+    """One pass's judgement of the models (:func:`judge`): each catalog model's checks and deployment
+    (cached on the models and the answers: the passes that share the answers share them), and the
+    candidates of the measurements, by the catalog entry they measure (``measured``) or not in the
+    catalog (``extra``)."""
+
+    models: Models
+    static: tuple[Static, ...]
+    settled: tuple[Settled, ...]
+    measured: dict[str, list[Candidate]]
+    extra: list[Candidate]
+    today: date
+    profile: Profile
+
+    def candidate(self, i: int, lean: bool) -> Candidate | None:
+        """The candidate of the i-th catalog model (None in a lean pass when it is excluded)."""
+        return _candidate(self.models.items[i], self.static[i], self.settled[i], self.today, self.profile, lean)
+
+
+def judge(
+    profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+) -> Judged:
+    """The catalog's models judged under ``profile`` (arguments as :func:`build_candidates`), and the
+    candidates of the measurements (see the module doc: a measured entry's own measurement keeps its id)."""
+    today = today or clock.today()
+    checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
+    models = models or catalog_models(entries)
+    grouped, extra = _by_entry(measurements, resolve)
+
+    def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> list[Candidate]:
+        m = model_of(model_id, entry, measurement)
+        cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean)
+        if cand is not None and note is not None:
+            cand.notes.append(note)
+        return [] if cand is None else [cand]
+
+    by_entry: dict[str, list[Candidate]] = {}
+    for entry_id, found in grouped.items():
+        entry = resolve(entry_id)
+        (own_id, own), others = _split(entry, found, resolve)
+        cands = measured(entry.id, entry, own, Reason("measured_as", {"model": own_id}) if own_id != entry.id else None)
+        for model_id, other in others:
+            cands += measured(model_id, entry, other, Reason("serves", {"model": entry.id}))
+        by_entry[entry.id] = cands
+    outside = [c for model_id, measurement in extra for c in measured(model_id, None, measurement, None)]
+    return Judged(models, checked(models, checks), deployments(models, deploy), by_entry, outside, today, profile)
+
+
 def build_candidates(
     profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
     capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
@@ -690,33 +739,15 @@ def build_candidates(
     ``lean``: a "what if" pass that needs only the ranking: a candidate a check of the model alone
     excludes is left out (it could not rank); ``models``: the catalog's models (:func:`catalog_models`
     of ``entries``), made once per catalog view."""
-    today = today or clock.today()
-    checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
-    models = models or catalog_models(entries)
-    static, settled = checked(models, checks), deployments(models, deploy)
-    grouped, extra = _by_entry(measurements, resolve)
+    judged = judge(profile, entries, measurements, resolve, capacity, today, lean, models)
     out: list[Candidate] = []
-
-    def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> None:
-        m = model_of(model_id, entry, measurement)
-        cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean)
-        if cand is not None:
-            if note is not None:
-                cand.notes.append(note)
-            out.append(cand)
-
-    for m, m_static, m_settled in zip(models.items, static, settled):
-        found = grouped.get(m.model)
-        if not found:
-            cand = _candidate(m, m_static, m_settled, today, profile, lean)
-            if cand is not None:
-                out.append(cand)
+    for i, m in enumerate(judged.models.items):
+        if m.model in judged.measured:
+            out.extend(judged.measured[m.model])
             continue
-        (own_id, own), others = _split(m.entry, found, resolve)
-        measured(m.model, m.entry, own, Reason("measured_as", {"model": own_id}) if own_id != m.model else None)
-        for model_id, other in others:
-            measured(model_id, m.entry, other, Reason("serves", {"model": m.model}))
-    for model_id, measurement in extra:
-        measured(model_id, None, measurement, None)
+        cand = judged.candidate(i, lean)
+        if cand is not None:
+            out.append(cand)
+    out.extend(judged.extra)
     out.sort(key=lambda c: c.model)
     return out

@@ -608,10 +608,14 @@ def mode_scores(cand: Candidate, mode: Any, profile: Any) -> dict[str, Score]:
 
 
 def kind_scores(cand: Candidate | Model, kind: str, team_skill: str) -> dict[str, Score]:
-    """Security and ease of use in a kind of deployment mode (security cached on the model, or the candidate's)."""
+    """Security and ease of use in a kind of deployment mode."""
+    return {"security": security_in(cand, kind), "ease_of_use": ease_of_use(kind, team_skill)}
+
+
+def security_in(cand: Candidate | Model, kind: str) -> Score:
+    """Security in a kind of deployment mode (cached on the model, or the candidate's)."""
     model = cand if isinstance(cand, Model) else cand.source
-    security = _cached_security(model, kind) if model is not None else _security(cand, kind)
-    return {"security": security, "ease_of_use": ease_of_use(kind, team_skill)}
+    return _cached_security(model, kind) if model is not None else _security(cand, kind)
 
 
 @lru_cache(maxsize=16384)

@@ -558,11 +558,38 @@ def settle(m: Model, deploy: Deploy, offers_retired: bool, api: Mode | str | Non
 @lru_cache(maxsize=64)
 def deployments(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
     """:func:`settle` for each of the catalog's models."""
-    retired = each(offers_retired_at, models, deploy.today)
-    api = each(api_option, models, deploy.volume, deploy.prices)
     owned = owned_modes(models, deploy.hardware, deploy.volume, deploy.capacity, deploy.ops)
     rented = rented_modes(models, deploy.rent, deploy.availability, deploy.volume, deploy.ops)
+    return _settled(models, deploy, owned, rented)
+
+
+def reach(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
+    """:func:`settle` for each of the catalog's models, their self-hosted modes before operations
+    (:func:`operated` adds them): operations change a mode's cost only, never which modes a model has,
+    the reasons or the fit, so the passes that change only the team's answers share these."""
+    return _reach(models, deploy._replace(ops=BEFORE_OPS))
+
+
+BEFORE_OPS = Ops("", 0.0, None, False)  # the operations :func:`reach` is judged without (it reads none)
+
+
+@lru_cache(maxsize=64)
+def _reach(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
+    owned = each(owned_option, models, deploy.hardware, deploy.volume, deploy.capacity)
+    rented = each(rented_option, models, deploy.rent, deploy.availability, deploy.volume)
+    return _settled(models, deploy, owned, rented)
+
+
+def _settled(models: Models, deploy: Deploy, owned: tuple[Any, ...], rented: tuple[Any, ...]) -> tuple[Settled, ...]:
+    retired = each(offers_retired_at, models, deploy.today)
+    api = each(api_option, models, deploy.volume, deploy.prices)
     return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, retired, api, owned, rented))
+
+
+def operated(settled: Settled, ops: Ops) -> Settled:
+    """A model's deployment from :func:`reach` with the team's operations on its self-hosted modes, as
+    :func:`deployments` gives it."""
+    return settled._replace(modes=tuple([mode if mode.kind == "api" else with_ops(mode, ops) for mode in settled.modes]))
 
 
 def deployment(m: Model, deploy: Deploy) -> Settled:
@@ -679,9 +706,9 @@ def measured_candidates(measurements: list[Measurement] | None, resolve: Resolve
 
 class Judged(NamedTuple):
     """One pass's judgement of the models (:func:`judge`): each catalog model's checks and deployment
-    (cached on the models and the answers: the passes that share the answers share them), and the
-    candidates of the measurements, by the catalog entry they measure (``measured``) or not in the
-    catalog (``extra``)."""
+    (cached on the models and the answers: the passes that share the answers share them; in a lean
+    pass, the deployment before operations, :func:`reach`), and the candidates of the measurements, by
+    the catalog entry they measure (``measured``) or not in the catalog (``extra``)."""
 
     models: Models
     static: tuple[Static, ...]
@@ -690,10 +717,14 @@ class Judged(NamedTuple):
     extra: list[Candidate]
     today: date
     profile: Profile
+    ops: Ops | None  # the operations still to add to the deployments (a lean pass's), None: added
 
     def candidate(self, i: int, lean: bool) -> Candidate | None:
         """The candidate of the i-th catalog model (None in a lean pass when it is excluded)."""
-        return _candidate(self.models.items[i], self.static[i], self.settled[i], self.today, self.profile, lean)
+        m, static, settled = self.models.items[i], self.static[i], self.settled[i]
+        if self.ops is not None and not (lean and (static.reasons or settled.reasons)):
+            settled = operated(settled, self.ops)
+        return _candidate(m, static, settled, self.today, self.profile, lean)
 
 
 def judge(
@@ -701,7 +732,8 @@ def judge(
     capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
 ) -> Judged:
     """The catalog's models judged under ``profile`` (arguments as :func:`build_candidates`), and the
-    candidates of the measurements (see the module doc: a measured entry's own measurement keeps its id)."""
+    candidates of the measurements (see the module doc: a measured entry's own measurement keeps its id).
+    ``lean``: the catalog's deployments before operations (:func:`reach`), added per candidate."""
     today = today or clock.today()
     checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
     models = models or catalog_models(entries)
@@ -723,7 +755,8 @@ def judge(
             cands += measured(model_id, entry, other, Reason("serves", {"model": entry.id}))
         by_entry[entry.id] = cands
     outside = [c for model_id, measurement in extra for c in measured(model_id, None, measurement, None)]
-    return Judged(models, checked(models, checks), deployments(models, deploy), by_entry, outside, today, profile)
+    settled = reach(models, deploy) if lean else deployments(models, deploy)
+    return Judged(models, checked(models, checks), settled, by_entry, outside, today, profile, deploy.ops if lean else None)
 
 
 def build_candidates(

@@ -733,7 +733,9 @@ def judge(
 ) -> Judged:
     """The catalog's models judged under ``profile`` (arguments as :func:`build_candidates`), and the
     candidates of the measurements (see the module doc: a measured entry's own measurement keeps its id).
-    ``lean``: the catalog's deployments before operations (:func:`reach`), added per candidate."""
+    ``lean``: a "what if" pass that needs only the ranking: a measured candidate a check excludes is
+    left out (it could not rank), and the catalog's deployments are judged before operations
+    (:func:`reach`), added per candidate."""
     today = today or clock.today()
     checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
     models = models or catalog_models(entries)
@@ -761,7 +763,7 @@ def judge(
 
 def build_candidates(
     profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
-    capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
@@ -769,18 +771,17 @@ def build_candidates(
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
     ``today``: the date lifecycle is judged at (the system date when None, read once here);
-    ``lean``: a "what if" pass that needs only the ranking: a candidate a check of the model alone
-    excludes is left out (it could not rank); ``models``: the catalog's models (:func:`catalog_models`
-    of ``entries``), made once per catalog view."""
-    judged = judge(profile, entries, measurements, resolve, capacity, today, lean, models)
+    ``models``: the catalog's models (:func:`catalog_models` of ``entries``), made once per catalog view.
+    (A lean "what if" pass builds the candidates of the few models it looks at: :func:`judge`.)"""
+    judged = judge(profile, entries, measurements, resolve, capacity, today, models=models)
     out: list[Candidate] = []
     for i, m in enumerate(judged.models.items):
         if m.model in judged.measured:
             out.extend(judged.measured[m.model])
             continue
-        cand = judged.candidate(i, lean)
-        if cand is not None:
-            out.append(cand)
+        cand = judged.candidate(i, lean=False)
+        assert cand is not None  # only a lean pass leaves a candidate out
+        out.append(cand)
     out.extend(judged.extra)
     out.sort(key=lambda c: c.model)
     return out

@@ -193,7 +193,7 @@ class Ranked:
         """The cost criterion's score (with its reason and evidence) at this model's monthly cost."""
         if self.cost_score is None:
             if self.profile is None:
-                raise ValueError("a lean pass (full=False) keeps no profile: its rows have no cost score")
+                raise ValueError("a lean pass keeps no profile: its rows have no cost score")
             self.cost_score = cost(self.monthly, self.option.mode, self.profile)
         return self.cost_score
 
@@ -309,27 +309,22 @@ def evaluate(
     api_factor: float = 1.0,
     gpu_factor: float = 1.0,
     budget: float | None | bool = True,
-    full: bool = True,
 ) -> tuple[list[Ranked], list[tuple[Candidate, list[Reason]]]]:
-    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): the first places
-    only, down to the best model of known openness (the winner and the verdict), without the
-    exclusions and the score objects."""
+    """Rank every candidate at a volume and price factors, and say why each excluded one is (a lean
+    "what if" pass ranks its first places only: :func:`whichai.decide.outcome.lean_outcome`)."""
     pricing = Pricing.of(profile, weights, requests, api_factor, gpu_factor, budget)
-    total_w = math.fsum(weights.values()) or 1.0
     rows: list[Row] = []
     excluded: list[tuple[Candidate, list[Reason]]] = []
     for p in prepared:
         if p.cand.reasons:
-            if full:
-                excluded.append((p.cand, p.cand.reasons))
+            excluded.append((p.cand, p.cand.reasons))
             continue
         found = row_of(p, pricing)
         if isinstance(found, Reason):
-            if full:
-                excluded.append((p.cand, [found]))
-            continue
-        rows.append(found)
-    return ranked_of(rows, total_w, profile if full else None), excluded
+            excluded.append((p.cand, [found]))
+        else:
+            rows.append(found)
+    return ranked_of(rows, math.fsum(weights.values()) or 1.0, profile), excluded
 
 
 class Pricing(NamedTuple):

@@ -178,3 +178,26 @@ def test_a_view_warmed_before_the_measurements_gives_the_same_recommendation() -
     assert recommend(profile, catalog, today=TODAY, view=everything).to_json() == recommend(profile, catalog, today=TODAY).to_json()
     with pytest.raises(ValueError):  # a view serves recommendations over its own catalog only
         recommend(profile, [], today=TODAY, view=everything)
+
+
+@pytest.mark.parametrize("name", ["default", "airgapped-government", "high-volume-product", "hobbyist-laptop", "regulated-bank",
+                                  "research-lab", "startup-no-ml"])
+def test_every_what_if_of_a_built_in_profile_leans_to_the_full_passes_top(name) -> None:
+    """Over the shipped catalog: each "what if" of a built-in profile (hybrid halves, profile changes), as
+    a lean pass, places first what a full pass does, looking at fewer models than a full pass ranks (it
+    stops where no model left could be placed before the best of known openness)."""
+    from whichai.catalog import load_catalog
+    from whichai.decide.profile import load_profile
+    from whichai.decide.recommendation import _what_ifs
+
+    catalog, profile = load_catalog(), load_profile(name)
+    view, other = CatalogView(catalog), CatalogView(catalog)  # the lean passes' view, and the full passes'
+    run_outcome(profile, view, None, today=TODAY)  # as in recommend: the full pass first
+    looked = ranked = 0
+    for variant in _what_ifs(profile):
+        lean = run_outcome(variant, view, None, today=TODAY, lean=True)
+        full = run_outcome(variant, other, None, today=TODAY)
+        assert _top(lean) == _top(full), variant
+        assert [r.model for r in lean.ranked] == [r.model for r in full.ranked[:len(lean.ranked)]]
+        looked, ranked = looked + len(lean.prepared), ranked + len(full.ranked)
+    assert looked < ranked

@@ -26,7 +26,8 @@ exactly those answers (:class:`Checks` for the checks of the model alone, :class
 deployment modes): a rule cannot read an answer it is not given. Over the catalog's models, a rule's
 results are a pure function of the models and those answers (:func:`each`, :func:`deployments`),
 cached on them, so the passes of one recommendation (the "what if" re-runs) share every result whose
-answers they share.
+answers they share; what no "what if" changes (a model's lifecycle at the day, its offers retired by
+then) is computed once for all of them.
 """
 
 from __future__ import annotations
@@ -264,10 +265,9 @@ class Static(NamedTuple):
         return bool(self.lifecycle) and self.lifecycle["status"] == "retired"  # type: ignore[index]
 
 
-def static_checks(m: Model, checks: Checks) -> Static:
-    """The lifecycle at ``checks.today`` (retired: excluded, nothing else checked); then the licence,
-    the openness, the measured quality bar, SLA and customisation."""
-    life = (lifecycle_state(m.entry, checks.today, checks.horizon_months) if m.entry is not None else None) or None
+def static_checks(m: Model, checks: Checks, life: dict[str, Any] | None) -> Static:
+    """The lifecycle at ``checks.today`` (``life``, :func:`life_at`; retired: excluded, nothing else
+    checked); then the licence, the openness, the measured quality bar, SLA and customisation."""
     if life and life["status"] == "retired":
         day = life["shutdown_date"]
         return Static(life, (Reason("retired", {"date": day}) if day else Reason("retired_undated"),), ())
@@ -304,6 +304,19 @@ def static_checks(m: Model, checks: Checks) -> Static:
 
 
 NOTHING_TO_SAY = Static(None, (), ())  # the checks of most models, shared
+
+
+@lru_cache(maxsize=64)
+def checked(models: Models, checks: Checks) -> tuple[Static, ...]:
+    """:func:`static_checks` for each of the catalog's models (their lifecycles judged once a day)."""
+    lives = each(life_at, models, checks.today, checks.horizon_months)
+    return tuple(static_checks(m, checks, life) for m, life in zip(models.items, lives))
+
+
+def life_at(m: Model, today: date, horizon_months: float) -> dict[str, Any] | None:
+    """The model's lifecycle judged at ``today`` against the horizon (:func:`lifecycle_state`), None when
+    nothing is on record: no "what if" changes it, so the passes of a recommendation share it."""
+    return (lifecycle_state(m.entry, today, horizon_months) if m.entry is not None else None) or None
 
 
 def _quality_bar(reasons: list[Reason], notes: list[Reason], measurement: Measurement, rate: float, minimum: float) -> None:
@@ -482,9 +495,9 @@ class Settled(NamedTuple):
 API_ONLY = {"api_data_stays": "api_only_data_stays", "api_offline": "api_only_offline", "no_zero_retention": "api_only_no_zero_retention"}
 
 
-def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
+def _api_failure(m: Model, deploy: Deploy, offers_retired: bool) -> Reason | None:
     """Why the API may not be used under the profile (§1): offline, the data stays, no zero retention,
-    every offer retired; None when it may."""
+    every offer retired (``offers_retired``, :func:`offers_retired_at`); None when it may."""
     if deploy.deployment != "cloud":
         return Reason("api_offline", {"deployment": deploy.deployment})
     if deploy.data_may_go == "nowhere":
@@ -493,22 +506,28 @@ def _api_failure(m: Model, deploy: Deploy) -> Reason | None:
         # zero retention is a vendor's promise: known for closed models' vendors; a third-party
         # host of open weights is not in the catalog (its facts describe self-hosting)
         return Reason("no_zero_retention")
-    if m.entry is not None and _offers_retired(m.entry, deploy.today):
+    if offers_retired:
         return Reason("offers_retired")
     return None
 
 
-def settle(m: Model, deploy: Deploy, api: Mode | str | None, owned: tuple[Mode | Reason, bool | None] | None,
+def offers_retired_at(m: Model, today: date) -> bool:
+    """Every offer of the model retired or shut down by ``today`` (:func:`_offers_retired`): no "what if"
+    changes it, so the passes of a recommendation share it."""
+    return m.entry is not None and _offers_retired(m.entry, today)
+
+
+def settle(m: Model, deploy: Deploy, offers_retired: bool, api: Mode | str | None, owned: tuple[Mode | Reason, bool | None] | None,
            rented: Mode | Reason | None) -> Settled:
     """The modes the profile allows of a model's options (:func:`api_option`, :func:`owned_option`,
-    :func:`rented_option`, with operations). No mode left: the failures exclude it (an API-only
-    model's API failure says "API-only"); else the failures of the self-hosting modes that did not
-    apply are notes."""
+    :func:`rented_option`, with operations; ``offers_retired``: :func:`offers_retired_at`). No mode left:
+    the failures exclude it (an API-only model's API failure says "API-only"); else the failures of
+    the self-hosting modes that did not apply are notes."""
     modes: list[Mode] = []
     failures: list[Reason] = []
     fits = None
     if api is not None:
-        failure = _api_failure(m, deploy)
+        failure = _api_failure(m, deploy, offers_retired)
         if failure is not None:
             failures.append(failure)
         elif isinstance(api, str):
@@ -539,17 +558,45 @@ def settle(m: Model, deploy: Deploy, api: Mode | str | None, owned: tuple[Mode |
 @lru_cache(maxsize=64)
 def deployments(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
     """:func:`settle` for each of the catalog's models."""
-    api = each(api_option, models, deploy.volume, deploy.prices)
     owned = owned_modes(models, deploy.hardware, deploy.volume, deploy.capacity, deploy.ops)
     rented = rented_modes(models, deploy.rent, deploy.availability, deploy.volume, deploy.ops)
-    return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, api, owned, rented))
+    return _settled(models, deploy, owned, rented)
+
+
+def reach(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
+    """:func:`settle` for each of the catalog's models, their self-hosted modes before operations
+    (:func:`operated` adds them): operations change a mode's cost only, never which modes a model has,
+    the reasons or the fit, so the passes that change only the team's answers share these."""
+    return _reach(models, deploy._replace(ops=BEFORE_OPS))
+
+
+BEFORE_OPS = Ops("", 0.0, None, False)  # the operations :func:`reach` is judged without (it reads none)
+
+
+@lru_cache(maxsize=64)
+def _reach(models: Models, deploy: Deploy) -> tuple[Settled, ...]:
+    owned = each(owned_option, models, deploy.hardware, deploy.volume, deploy.capacity)
+    rented = each(rented_option, models, deploy.rent, deploy.availability, deploy.volume)
+    return _settled(models, deploy, owned, rented)
+
+
+def _settled(models: Models, deploy: Deploy, owned: tuple[Any, ...], rented: tuple[Any, ...]) -> tuple[Settled, ...]:
+    retired = each(offers_retired_at, models, deploy.today)
+    api = each(api_option, models, deploy.volume, deploy.prices)
+    return tuple(settle(m, deploy, *found) for m, *found in zip(models.items, retired, api, owned, rented))
+
+
+def operated(settled: Settled, ops: Ops) -> Settled:
+    """A model's deployment from :func:`reach` with the team's operations on its self-hosted modes, as
+    :func:`deployments` gives it."""
+    return settled._replace(modes=tuple([mode if mode.kind == "api" else with_ops(mode, ops) for mode in settled.modes]))
 
 
 def deployment(m: Model, deploy: Deploy) -> Settled:
     """:func:`settle` for one model (a measured one: computed each time)."""
     owned = _operated(owned_option(m, deploy.hardware, deploy.volume, deploy.capacity), deploy.ops)
     rented = _operated(rented_option(m, deploy.rent, deploy.availability, deploy.volume), deploy.ops)
-    return settle(m, deploy, api_option(m, deploy.volume, deploy.prices), owned, rented)
+    return settle(m, deploy, offers_retired_at(m, deploy.today), api_option(m, deploy.volume, deploy.prices), owned, rented)
 
 
 def _params_b(entry: Any, measurement: Measurement | None) -> float | None:
@@ -606,7 +653,8 @@ def build_candidate(
     today = today or clock.today()
     m = model_of(model_id, entry, measurement)
     deploy = Deploy.of(profile, today, capacity_entries(profile, capacity))
-    cand = _candidate(m, static_checks(m, Checks.of(profile, today)), deployment(m, deploy), today, profile, lean=False)
+    checks = Checks.of(profile, today)
+    cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean=False)
     assert cand is not None  # only a lean pass leaves a candidate out
     requests = profile.volume.requests_per_month
     cand.modes = [at_volume(mode, requests) for mode in cand.modes]
@@ -656,9 +704,66 @@ def measured_candidates(measurements: list[Measurement] | None, resolve: Resolve
     return sorted(out, key=lambda x: x[0])
 
 
-def build_candidates(
+class Judged(NamedTuple):
+    """One pass's judgement of the models (:func:`judge`): each catalog model's checks and deployment
+    (cached on the models and the answers: the passes that share the answers share them; in a lean
+    pass, the deployment before operations, :func:`reach`), and the candidates of the measurements, by
+    the catalog entry they measure (``measured``) or not in the catalog (``extra``)."""
+
+    models: Models
+    static: tuple[Static, ...]
+    settled: tuple[Settled, ...]
+    measured: dict[str, list[Candidate]]
+    extra: list[Candidate]
+    today: date
+    profile: Profile
+    ops: Ops | None  # the operations still to add to the deployments (a lean pass's), None: added
+
+    def candidate(self, i: int, lean: bool) -> Candidate | None:
+        """The candidate of the i-th catalog model (None in a lean pass when it is excluded)."""
+        m, static, settled = self.models.items[i], self.static[i], self.settled[i]
+        if self.ops is not None and not (lean and (static.reasons or settled.reasons)):
+            settled = operated(settled, self.ops)
+        return _candidate(m, static, settled, self.today, self.profile, lean)
+
+
+def judge(
     profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
     capacity: list[CapacityFigure] | None = None, today: date | None = None, lean: bool = False, models: Models | None = None,
+) -> Judged:
+    """The catalog's models judged under ``profile`` (arguments as :func:`build_candidates`), and the
+    candidates of the measurements (see the module doc: a measured entry's own measurement keeps its id).
+    ``lean``: a "what if" pass that needs only the ranking: a measured candidate a check excludes is
+    left out (it could not rank), and the catalog's deployments are judged before operations
+    (:func:`reach`), added per candidate."""
+    today = today or clock.today()
+    checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
+    models = models or catalog_models(entries)
+    grouped, extra = _by_entry(measurements, resolve)
+
+    def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> list[Candidate]:
+        m = model_of(model_id, entry, measurement)
+        cand = _candidate(m, static_checks(m, checks, life_at(m, today, checks.horizon_months)), deployment(m, deploy), today, profile, lean)
+        if cand is not None and note is not None:
+            cand.notes.append(note)
+        return [] if cand is None else [cand]
+
+    by_entry: dict[str, list[Candidate]] = {}
+    for entry_id, found in grouped.items():
+        entry = resolve(entry_id)
+        (own_id, own), others = _split(entry, found, resolve)
+        cands = measured(entry.id, entry, own, Reason("measured_as", {"model": own_id}) if own_id != entry.id else None)
+        for model_id, other in others:
+            cands += measured(model_id, entry, other, Reason("serves", {"model": entry.id}))
+        by_entry[entry.id] = cands
+    outside = [c for model_id, measurement in extra for c in measured(model_id, None, measurement, None)]
+    settled = reach(models, deploy) if lean else deployments(models, deploy)
+    return Judged(models, checked(models, checks), settled, by_entry, outside, today, profile, deploy.ops if lean else None)
+
+
+def build_candidates(
+    profile: Profile, entries: list[Any], measurements: list[Measurement] | None, resolve: Callable[[str], Any],
+    capacity: list[CapacityFigure] | None = None, today: date | None = None, models: Models | None = None,
 ) -> list[Candidate]:
     """One candidate per catalog entry, plus measured models the catalog lacks, plus further
     deployments measured of one entry (see the module doc); sorted by id. Their modes are per request
@@ -666,36 +771,17 @@ def build_candidates(
 
     ``capacity``: measured throughput entries ({model, tokens_per_s, hardware, source, origin});
     ``today``: the date lifecycle is judged at (the system date when None, read once here);
-    ``lean``: a "what if" pass that needs only the ranking: a candidate a check of the model alone
-    excludes is left out (it could not rank); ``models``: the catalog's models (:func:`catalog_models`
-    of ``entries``), made once per catalog view."""
-    today = today or clock.today()
-    checks, deploy = Checks.of(profile, today), Deploy.of(profile, today, capacity_entries(profile, capacity))
-    models = models or catalog_models(entries)
-    static, settled = each(static_checks, models, checks), deployments(models, deploy)
-    grouped, extra = _by_entry(measurements, resolve)
+    ``models``: the catalog's models (:func:`catalog_models` of ``entries``), made once per catalog view.
+    (A lean "what if" pass builds the candidates of the few models it looks at: :func:`judge`.)"""
+    judged = judge(profile, entries, measurements, resolve, capacity, today, models=models)
     out: list[Candidate] = []
-
-    def measured(model_id: str, entry: Any, measurement: Measurement, note: Reason | None) -> None:
-        m = model_of(model_id, entry, measurement)
-        cand = _candidate(m, static_checks(m, checks), deployment(m, deploy), today, profile, lean)
-        if cand is not None:
-            if note is not None:
-                cand.notes.append(note)
-            out.append(cand)
-
-    for m, m_static, m_settled in zip(models.items, static, settled):
-        found = grouped.get(m.model)
-        if not found:
-            cand = _candidate(m, m_static, m_settled, today, profile, lean)
-            if cand is not None:
-                out.append(cand)
+    for i, m in enumerate(judged.models.items):
+        if m.model in judged.measured:
+            out.extend(judged.measured[m.model])
             continue
-        (own_id, own), others = _split(m.entry, found, resolve)
-        measured(m.model, m.entry, own, Reason("measured_as", {"model": own_id}) if own_id != m.model else None)
-        for model_id, other in others:
-            measured(model_id, m.entry, other, Reason("serves", {"model": m.model}))
-    for model_id, measurement in extra:
-        measured(model_id, None, measurement, None)
+        cand = judged.candidate(i, lean=False)
+        assert cand is not None  # only a lean pass leaves a candidate out
+        out.append(cand)
+    out.extend(judged.extra)
     out.sort(key=lambda c: c.model)
     return out

@@ -51,7 +51,7 @@ from whichai.decide.constraints import (
     fact_evidence,
     fact_text,
     fact_value,
-    lifecycle_state,
+    life_at,
 )
 from whichai.decide.i18n import num, t
 from whichai.decide.measurement import Measurement
@@ -320,7 +320,7 @@ def entry_scores(cand: Candidate, task: str | None = None, horizon_months: float
 def model_scores(m: Model, today: date | None, horizon_months: float, task: str | None) -> dict[str, Score]:
     """:func:`entry_scores` of a model as at ``today``, its lifecycle judged against the horizon (computed
     once for each: the scores of the model alone are shared by every pass and candidate made from it)."""
-    life = (lifecycle_state(m.entry, today, horizon_months) if m.entry is not None and today is not None else None) or None
+    life = life_at(m, today, horizon_months) if today is not None else None
     cand = Candidate(m.model, m.name, m.entry, m.openness, m.openness_origin, m.measurement, self_hosted=m.self_hosted, lifecycle=life,
                      today=today)
     return _entry_scores(cand, task)
@@ -685,10 +685,14 @@ def mode_scores(cand: Candidate, mode: Any, profile: Any) -> dict[str, Score]:
 
 
 def kind_scores(cand: Candidate | Model, kind: str, team_skill: str) -> dict[str, Score]:
-    """Security and ease of use in a kind of deployment mode (security cached on the model, or the candidate's)."""
+    """Security and ease of use in a kind of deployment mode."""
+    return {"security": security_in(cand, kind), "ease_of_use": ease_of_use(kind, team_skill)}
+
+
+def security_in(cand: Candidate | Model, kind: str) -> Score:
+    """Security in a kind of deployment mode (cached on the model, or the candidate's)."""
     model = cand if isinstance(cand, Model) else cand.source
-    security = _cached_security(model, kind) if model is not None else _security(cand, kind)
-    return {"security": security, "ease_of_use": ease_of_use(kind, team_skill)}
+    return _cached_security(model, kind) if model is not None else _security(cand, kind)
 
 
 @lru_cache(maxsize=16384)

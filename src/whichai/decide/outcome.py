@@ -1,21 +1,43 @@
 """One pass of the pipeline: candidates → constraints → criterion scores → weighted ranking.
 
 :func:`run_outcome` is called once for the recommendation and again for each "what if" (hybrid
-halves, profile toggles); :class:`Outcome` holds what one pass found.
+halves, profile toggles); :class:`Outcome` holds what one pass found. A "what if" pass needs only the
+first places (:func:`lean_outcome`): it looks at the catalog's models by their ceiling, the highest
+total each could reach, and stops where no model left could be placed before the best one found.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import Candidate, Reason, build_candidates, measured_candidates, view_models
+from whichai.decide.constraints import Candidate, Judged, Reason, build_candidates, judge, measured_candidates, view_models
 from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import Prepared, Ranked, Weight, derive_weights, evaluate, prepare, task_languages, verdict_of
+from whichai.decide.scoring import (
+    KNOWN_OPENNESS,
+    NON_COST,
+    Prepared,
+    Pricing,
+    Ranked,
+    Row,
+    Scoring,
+    Weight,
+    ceiling,
+    derive_weights,
+    evaluate,
+    out_of_reach,
+    prepare,
+    prepared_of,
+    ranked_of,
+    row_of,
+    task_languages,
+    verdict_of,
+)
 from whichai.decide.tco import CapacityFigure
 
 
@@ -60,20 +82,83 @@ def run_outcome(
 ) -> Outcome:
     """One pass; ``today`` is the date lifecycles are judged at (every pass of a recommendation uses the same).
 
-    ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the ranking: excluded
-    candidates get neither modes nor reasons checked beyond the first, and ``excluded`` stays empty."""
-    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, lean=lean, models=view_models(view))
-    measured = measured_candidates(measurements, view.resolve)
-    if only:
-        wanted = set(only)
-        cands = [c for c in cands if c.model in wanted or (c.measurement and c.measurement.get("model") in wanted)]
-        measured = [(cid, m) for cid, m in measured if cid in wanted or m.get("model") in wanted]
+    ``lean``: a "what if" pass (hybrid halves, profile changes) that needs only the first places
+    (:func:`lean_outcome`)."""
+    if lean:
+        return lean_outcome(profile, view, measurements, only, capacity, today)
+    cands = build_candidates(profile, view.entries, measurements, view.resolve, capacity=capacity, today=today, models=view_models(view))
+    wanted = set(only) if only else None
+    cands = [c for c in cands if _kept(c, wanted)]
     weights = derive_weights(profile)
     w = {cid: weights[cid].raw for cid in CRITERION_IDS}
-    # the task's languages: from every measured candidate, also those a lean pass leaves out
-    prepared = prepare(cands, profile, w, task_languages([m for _, m in measured]))
-    ranked, excluded = evaluate(prepared, profile, w, full=not lean)
+    prepared = prepare(cands, profile, w, _task_languages(measurements, view, wanted))
+    ranked, excluded = evaluate(prepared, profile, w)
     return Outcome(profile, cands, weights, w, prepared, ranked, excluded)
+
+
+def lean_outcome(
+    profile: Profile, view: CatalogView, measurements: list[Measurement] | None, only: list[str] | None = None,
+    capacity: list[CapacityFigure] | None = None, today: date | None = None,
+) -> Outcome:
+    """A "what if" pass: the first places of the ranking, down to the best model of known openness (the
+    winner and the verdict), as a full pass places them. The measured candidates are all ranked; the
+    catalog's other eligible models are taken by their ceiling (:func:`~whichai.decide.scoring.ceiling`),
+    highest first, until one is out of reach of the best model of known openness so far
+    (:func:`~whichai.decide.scoring.out_of_reach`): no model left can be placed before that one. The
+    excluded candidates are left out, and ``excluded`` stays empty."""
+    judged = judge(profile, view.entries, measurements, view.resolve, capacity, today, lean=True, models=view_models(view))
+    wanted = set(only) if only else None
+    weights = derive_weights(profile)
+    w = {cid: weights[cid].raw for cid in CRITERION_IDS}
+    scoring, wlist = Scoring.of(profile, _task_languages(measurements, view, wanted)), [w[c] for c in NON_COST]
+    pricing, total_w = Pricing.of(profile, w), math.fsum(w.values()) or 1.0
+    measured = [c for m in judged.models.items for c in judged.measured.get(m.model, ()) if _kept(c, wanted)]
+    prepared = [prepared_of(c, scoring, profile.team_skill, wlist) for c in measured + [c for c in judged.extra if _kept(c, wanted)]]
+    rows = [found for p in prepared if isinstance(found := row_of(p, pricing), tuple)]
+    best = _best_known(rows)
+    for top, i in _by_ceiling(judged, wanted, scoring, wlist, w["cost"]):
+        if out_of_reach(top, best, total_w):
+            break
+        cand = judged.candidate(i, lean=True)
+        assert cand is not None  # an eligible model (:func:`_by_ceiling`)
+        prepared.append(prepared_of(cand, scoring, profile.team_skill, wlist))
+        found = row_of(prepared[-1], pricing)
+        if isinstance(found, tuple):
+            rows.append(found)
+            best = _best_known([found], best)
+    return Outcome(profile, [p.cand for p in prepared], weights, w, prepared, ranked_of(rows, total_w, None), [])
+
+
+def _kept(cand: Candidate, wanted: set[str] | None) -> bool:
+    """Among the models asked for (``only``; None: all): by its id or the id it was measured under."""
+    return wanted is None or cand.model in wanted or bool(cand.measurement and cand.measurement.get("model") in wanted)
+
+
+def _task_languages(measurements: list[Measurement] | None, view: CatalogView, wanted: set[str] | None) -> list[str]:
+    """The task's languages, from every measured candidate asked for (also those a lean pass leaves out)."""
+    measured = measured_candidates(measurements, view.resolve)
+    return task_languages([m for cid, m in measured if wanted is None or cid in wanted or m.get("model") in wanted])
+
+
+def _by_ceiling(judged: Judged, wanted: set[str] | None, scoring: Scoring, wlist: list[float], w_cost: float) -> list[tuple[float, int]]:
+    """(ceiling, index) of the catalog's eligible models that were not measured (and are asked for),
+    highest ceiling first (then by id)."""
+    found = []
+    for i, (m, static, settled) in enumerate(zip(judged.models.items, judged.static, judged.settled)):
+        if static.reasons or settled.reasons or m.model in judged.measured or (wanted is not None and m.model not in wanted):
+            continue
+        kinds = tuple([mode.kind for mode in settled.modes])
+        found.append((-ceiling(m, kinds, settled.fits_owned, judged.today, scoring, judged.profile.team_skill, wlist, w_cost), m.model, i))
+    found.sort()
+    return [(-top, i) for top, _, i in found]
+
+
+def _best_known(rows: list[Row], best: float | None = None) -> float | None:
+    """The highest total of the rows of known openness, and ``best``."""
+    for row in rows:
+        if row[3].cand.openness in KNOWN_OPENNESS and (best is None or row[0] > best):
+            best = row[0]
+    return best
 
 
 @dataclass

@@ -25,10 +25,12 @@ from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_referen
     cost,
     cost_reference,
     cost_score,
+    ease_of_use,
     entry_scores,
     kind_scores,
     model_performance,
     performance,
+    security_in,
 )
 from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
@@ -87,7 +89,12 @@ def mode_criteria(cand: Candidate, scoring: Scoring, team_skill: str) -> tuple[C
 @lru_cache(maxsize=16384)
 def _model_criteria(m: Model, kinds: tuple[str, ...], fits_owned: bool | None, today: date | None, scoring: Scoring,
                     team_skill: str) -> tuple[Criteria, ...]:
-    return _criteria(_model_base(m, "api" in kinds, fits_owned, today, scoring), m, kinds, team_skill)
+    base = _model_base(m, "api" in kinds, fits_owned, today, scoring)
+    out = []
+    for kind, values in zip(kinds, _model_values(m, kinds, fits_owned, today, scoring)):
+        crit = {**base, **kind_scores(m, kind, team_skill)}
+        out.append((crit, (*values, crit["ease_of_use"].score)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=16384)
@@ -148,6 +155,7 @@ def derive_weights(profile: Profile) -> dict[str, Weight]:
 # ranking ---------------------------------------------------------------------------------------------
 
 NON_COST = tuple(c for c in CRITERION_IDS if c != "cost")
+assert NON_COST[-1] == "ease_of_use"  # the one score that reads the team's skill comes last (:func:`ceiling`)
 
 
 @dataclass(slots=True)
@@ -185,7 +193,7 @@ class Ranked:
         """The cost criterion's score (with its reason and evidence) at this model's monthly cost."""
         if self.cost_score is None:
             if self.profile is None:
-                raise ValueError("a lean pass (full=False) keeps no profile: its rows have no cost score")
+                raise ValueError("a lean pass keeps no profile: its rows have no cost score")
             self.cost_score = cost(self.monthly, self.option.mode, self.profile)
         return self.cost_score
 
@@ -200,15 +208,48 @@ def prepare(cands: list[Candidate], profile: Profile, weights: dict[str, float],
         task_langs = task_languages([c.measurement for c in cands if c.measurement])
     scoring, skill = Scoring.of(profile, task_langs), profile.team_skill
     wlist = [weights[c] for c in NON_COST]
-    out = []
-    for cand in cands:
-        if cand.reasons:
-            out.append(Prepared(cand, []))
-            continue
-        options = [Option(mode, crit, math.fsum([w * x for w, x in zip(wlist, values)]))
-                   for mode, (crit, values) in zip(cand.modes, mode_criteria(cand, scoring, skill))]
-        out.append(Prepared(cand, options))
-    return out
+    return [prepared_of(cand, scoring, skill, wlist) for cand in cands]
+
+
+def prepared_of(cand: Candidate, scoring: Scoring, team_skill: str, wlist: list[float]) -> Prepared:
+    """A candidate's options (none when a constraint excludes it), each with the weighted sum of its
+    non-cost scores (``wlist``: the weights in NON_COST order)."""
+    if cand.reasons:
+        return Prepared(cand, [])
+    return Prepared(cand, [Option(mode, crit, weighted(wlist, values))
+                           for mode, (crit, values) in zip(cand.modes, mode_criteria(cand, scoring, team_skill))])
+
+
+def weighted(wlist: list[float], values: tuple[float, ...]) -> float:
+    """The weighted sum of a mode's non-cost scores (math.fsum: the same whatever the order of the terms)."""
+    return math.fsum([w * x for w, x in zip(wlist, values)])
+
+
+def ceiling(m: Model, kinds: tuple[str, ...], fits_owned: bool | None, today: date | None, scoring: Scoring, team_skill: str,
+            wlist: list[float], w_cost: float) -> float:
+    """The highest weighted total a candidate made from ``m``, in modes of ``kinds``, can reach at any
+    volume and price: its best mode's non-cost sum (the same terms :func:`prepared_of` sums, and
+    math.fsum's sum of them is the same) plus the cost weight (a cost score is at most 1, and rounding
+    keeps the order: no total of the candidate is above it). Ease of use, the only score that reads the
+    team's skill, is added to the others' (:func:`_model_values`, shared by passes of any skill)."""
+    w_ease = wlist[-1]
+    sums = (math.fsum([*[w * x for w, x in zip(wlist, values)], w_ease * ease_of_use(kind, team_skill).score])
+            for kind, values in zip(kinds, _model_values(m, kinds, fits_owned, today, scoring)))
+    return max(sums) + w_cost
+
+
+@lru_cache(maxsize=16384)
+def _model_values(m: Model, kinds: tuple[str, ...], fits_owned: bool | None, today: date | None, scoring: Scoring) -> tuple[tuple[float, ...], ...]:
+    """The scores of a candidate made from ``m`` in each of ``kinds`` but ease of use (the last of NON_COST), in NON_COST order."""
+    base = _model_base(m, "api" in kinds, fits_owned, today, scoring)
+    return tuple(tuple([(security_in(m, kind) if c == "security" else base[c]).score for c in NON_COST[:-1]]) for kind in kinds)
+
+
+def out_of_reach(ceiling: float, best: float | None, total_w: float) -> bool:
+    """A model whose total is at most ``ceiling`` cannot be placed before a model of total ``best``
+    (by :func:`rank_order`): while that one is unplaced, the highest total unplaced is at least ``best``,
+    and ``ceiling`` is more than the tie band below it."""
+    return best is not None and ceiling < best - TIE_BAND * (total_w or 1.0) - 1e-12
 
 
 TIE_BAND = 0.005  # of the weighted mean (0-1): totals this close to the leader's are equal quality, and the cheaper leads
@@ -268,43 +309,69 @@ def evaluate(
     api_factor: float = 1.0,
     gpu_factor: float = 1.0,
     budget: float | None | bool = True,
-    full: bool = True,
 ) -> tuple[list[Ranked], list[tuple[Candidate, list[Reason]]]]:
-    """Rank at a volume and price factors. ``full=False`` (a lean "what if" pass): the first places
-    only, down to the best model of known openness (the winner and the verdict), without the
-    exclusions and the score objects."""
-    requests = profile.volume.requests_per_month if requests is None else requests
-    budget_value = profile.budget_usd_per_month if budget is True else budget
-    reference = cost_reference(profile)
-    w_cost = weights["cost"]
-    total_w = math.fsum(weights.values()) or 1.0
-    rows: list[tuple[float, float, str, Prepared, Option, float]] = []  # (weighted sum, monthly cost, model, ...)
+    """Rank every candidate at a volume and price factors, and say why each excluded one is (a lean
+    "what if" pass ranks its first places only: :func:`whichai.decide.outcome.lean_outcome`)."""
+    pricing = Pricing.of(profile, weights, requests, api_factor, gpu_factor, budget)
+    rows: list[Row] = []
     excluded: list[tuple[Candidate, list[Reason]]] = []
     for p in prepared:
         if p.cand.reasons:
-            if full:
-                excluded.append((p.cand, p.cand.reasons))
+            excluded.append((p.cand, p.cand.reasons))
             continue
-        chosen = choose(p, requests, api_factor, gpu_factor)
-        if isinstance(chosen, Reason):
-            if full:
-                excluded.append((p.cand, [chosen]))
-            continue
-        option, monthly = chosen
-        if budget_value is not None and monthly > budget_value + 1e-9:
-            if full:
-                excluded.append((p.cand, [Reason("over_budget", {"cost": monthly, "budget": budget_value})]))
-            continue
-        value = cost_score(monthly, reference)
-        rows.append((option.base + w_cost * value, monthly, p.cand.model, p, option, value))
-    until = None if full else _known_openness
+        found = row_of(p, pricing)
+        if isinstance(found, Reason):
+            excluded.append((p.cand, [found]))
+        else:
+            rows.append(found)
+    return ranked_of(rows, math.fsum(weights.values()) or 1.0, profile), excluded
+
+
+class Pricing(NamedTuple):
+    """What a candidate's place in a ranking reads besides its options: the volume (requests a month),
+    the price factors, the budget (None: none), the cost reference and the cost weight."""
+
+    requests: float
+    api_factor: float
+    gpu_factor: float
+    budget: float | None
+    reference: float
+    w_cost: float
+
+    @classmethod
+    def of(cls, profile: Profile, weights: dict[str, float], requests: float | None = None, api_factor: float = 1.0,
+           gpu_factor: float = 1.0, budget: float | None | bool = True) -> Pricing:
+        """The profile's (``requests``, ``budget``: another volume or budget; True: the profile's budget)."""
+        requests = profile.volume.requests_per_month if requests is None else requests
+        budget_value = profile.budget_usd_per_month if budget is True else budget
+        return cls(requests, api_factor, gpu_factor, budget_value, cost_reference(profile), weights["cost"])
+
+
+Row = tuple[float, float, str, Prepared, Option, float]  # (weighted total, monthly cost, model, its options, the chosen one, cost score)
+
+
+def row_of(p: Prepared, pricing: Pricing) -> Row | Reason:
+    """An eligible candidate's row in the ranking, in its cheapest mode that serves the volume; or why it
+    has none (capacity, over budget)."""
+    chosen = choose(p, pricing.requests, pricing.api_factor, pricing.gpu_factor)
+    if isinstance(chosen, Reason):
+        return chosen
+    option, monthly = chosen
+    if pricing.budget is not None and monthly > pricing.budget + 1e-9:
+        return Reason("over_budget", {"cost": monthly, "budget": pricing.budget})
+    value = cost_score(monthly, pricing.reference)
+    return (option.base + pricing.w_cost * value, monthly, p.cand.model, p, option, value)
+
+
+def ranked_of(rows: list[Row], total_w: float, profile: Profile | None) -> list[Ranked]:
+    """The rows in the ranking's order (:func:`rank_order`). ``profile`` None (a lean pass): the first
+    places only, down to the best model of known openness, without the profile (no cost score objects)."""
+    until = None if profile is not None else _known_openness
     order = rank_order(rows, itemgetter(0), itemgetter(1), itemgetter(2), total_w, until)
-    keep = profile if full else None
-    ranked = [Ranked(p.cand, option, monthly, None, raw, raw / total_w, keep, value) for raw, monthly, _, p, option, value in order]
-    return ranked, excluded
+    return [Ranked(p.cand, option, monthly, None, raw, raw / total_w, profile, value) for raw, monthly, _, p, option, value in order]
 
 
-def _known_openness(row: tuple[float, float, str, Prepared, Option, float]) -> bool:
+def _known_openness(row: Row) -> bool:
     return row[3].cand.openness in KNOWN_OPENNESS
 
 
@@ -338,11 +405,10 @@ def fast_top(
     ``w_cost`` (the cost score is at most 1): the scan stops at the first model (``flat`` is sorted by
     that sum) whose upper bound is more than the tie band below the best model of known openness so
     far (no such model can be placed before it)."""
-    band = TIE_BAND * (total_w or 1.0)
     seen: list[tuple[float, float, str, str]] = []  # (raw, monthly, model, openness)
     best_known = None
     for model, openness, opts, top_base in flat:
-        if best_known is not None and top_base + w_cost < best_known - band - 1e-12:
+        if out_of_reach(top_base + w_cost, best_known, total_w):
             break
         chosen = None
         for cap, fixed, api_pr, power_pr, gpu_h, gpu_hourly, always_on, pref, base in opts:

@@ -116,10 +116,11 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
 
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
-    """plotly.min.js from the installed plotly package (offline, ~4.6 MB)."""
-    from plotly.offline import get_plotlyjs
+    """plotly.min.js from the installed plotly package (offline, ~4.6 MB): the file ``plotly.offline.get_plotlyjs``
+    reads, read without importing plotly."""
+    from whichai.report.charts import plotly_package_data
 
-    return get_plotlyjs().replace("</script", "<\\/script")
+    return plotly_package_data("plotly.min.js").read_bytes().decode("utf-8").replace("</script", "<\\/script")
 
 
 class PageContext(TypedDict):

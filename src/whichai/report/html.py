@@ -27,12 +27,13 @@ _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 
 def neutral(value: Any) -> Any:
     """A printed value with its bidi and zero-width controls shown as ``\\u202e``-style text. Other
-    values, and markup the templates built themselves, pass unchanged."""
+    values, and markup the templates built themselves, pass unchanged. (Called for every printed value: Markup is
+    imported only for a value that holds such a control.)"""
+    if not isinstance(value, str) or _INVISIBLE.search(value) is None:
+        return value
     from markupsafe import Markup
 
-    if isinstance(value, str) and not isinstance(value, Markup) and _INVISIBLE.search(value):
-        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
-    return value
+    return value if isinstance(value, Markup) else _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
 
 
 def script_json(value: Any) -> Any:

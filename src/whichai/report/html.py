@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from markupsafe import Markup
+
 if TYPE_CHECKING:
     from whichai.report.document import ReportDocument
 
@@ -27,19 +29,15 @@ _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 
 def neutral(value: Any) -> Any:
     """A printed value with its bidi and zero-width controls shown as ``\\u202e``-style text. Other
-    values, and markup the templates built themselves, pass unchanged. (Called for every printed value: Markup is
-    imported only for a value that holds such a control.)"""
-    if not isinstance(value, str) or _INVISIBLE.search(value) is None:
-        return value
-    from markupsafe import Markup
-
-    return value if isinstance(value, Markup) else _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    values, and markup the templates built themselves, pass unchanged. (The environment's finalize: called for
+    every printed value, so Markup is imported once, with this module.)"""
+    if isinstance(value, str) and not isinstance(value, Markup) and _INVISIBLE.search(value):
+        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
+    return value
 
 
 def script_json(value: Any) -> Any:
     """JSON safe to place inside ``<script>``: ``</script>``, ``<!--`` and HTML entities cannot appear."""
-    from markupsafe import Markup
-
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     # inside JSON strings: a literal backslash + "u202e" (six visible characters once parsed)
     text = _INVISIBLE.sub(lambda m: f"\\\\u{ord(m.group(0)):04x}", text)
@@ -171,6 +169,4 @@ def render_html(doc: ReportDocument, lang: str = "en") -> str:
 
 
 def script_safe(js: str) -> Any:
-    from markupsafe import Markup
-
     return Markup(js)

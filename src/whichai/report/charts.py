@@ -1,15 +1,22 @@
 """The report's charts as Plotly figures, built from the report document (:mod:`whichai.report.build`).
 
-Each function returns a figure as a JSON string (Plotly's own serialisation) or None when there is
-nothing to draw. The page embeds plotly.js once and draws every figure from its JSON; see
-:func:`whichai.report.html.script_json` for how the JSON is made safe inside ``<script>``.
+Each function returns a figure as a JSON string or None when there is nothing to draw. The JSON is
+the figure spec plotly.js draws, written directly (traces, and the layout over plotly.py's default
+template, read from its package data): the same figure ``plotly.graph_objects.Figure(...).to_json()``
+gives (tests/test_charts_spec.py compares them), without importing plotly.py's figure classes (their
+import and validation cost more CPU than the rest of the charts). The page embeds plotly.js once and
+draws every figure from its JSON; see :func:`whichai.report.html.script_json` for how the JSON is made
+safe inside ``<script>``.
 Open and closed models have distinct colours everywhere (:data:`COLOURS`).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -44,8 +51,33 @@ def _axis(title: str, **extra: Any) -> dict[str, Any]:
     return {"title": {"text": title}, "gridcolor": "#e6e9f0", "zerolinecolor": "#cfd5e1", **extra}
 
 
-def _to_json(fig: Any) -> str:
-    return fig.to_json(pretty=False, engine="json")
+def plotly_package_data(name: str) -> Path:
+    """A file of the installed plotly package's data (``plotly/package_data/NAME``), found without importing it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("plotly is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / name
+
+
+@lru_cache(maxsize=1)
+def _template() -> dict[str, Any]:
+    """plotly.py's default template ("plotly"), which ``Figure.to_json()`` writes into every layout."""
+    return json.loads(plotly_package_data("templates/plotly.json").read_text(encoding="utf-8"))
+
+
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> str:
+    """A figure's JSON as plotly.py writes it: compact, ``NaN`` and infinities as null, and ``<``, ``>``
+    and ``/`` escaped (plotly.io's ``_swap_json``), so that no string can close a ``<script>``."""
+    text = json.dumps({"data": traces, "layout": {"template": _template(), **layout}}, separators=(",", ":"))
+    if "NaN" in text or "Infinity" in text:  # as plotly's encoder: extended JSON back to strict
+        text = json.dumps(json.loads(text, parse_constant=lambda _: None), separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("/", "\\u002f")
+
+
+def _trace(kind: str, **props: Any) -> dict[str, Any]:
+    return {**props, "type": kind}
 
 
 def _short(model: str) -> str:
@@ -65,15 +97,14 @@ def _grouped(summaries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
 
 
 def _quality_scatter(doc: ReportDocument, x_key: str, x_title: str, lang: str, hover_x: str) -> str | None:
-    import plotly.graph_objects as go
-
     rows = [s for s in doc["summaries"] if s.get(x_key) is not None]
     if not rows:
         return None
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for openness, group in _grouped(rows).items():
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            _trace(
+                "scatter",
                 x=[s[x_key] for s in group],
                 y=[s["pass_rate"] for s in group],
                 error_y={
@@ -100,13 +131,13 @@ def _quality_scatter(doc: ReportDocument, x_key: str, x_title: str, lang: str, h
             )
         )
     top = max(s[x_key] for s in rows) or 1.0
-    fig.update_layout(
-        **_layout(
+    return _figure(
+        traces,
+        _layout(
             xaxis=_axis(x_title, range=[-0.04 * top, 1.45 * top]),
             yaxis=_axis(t("axis.pass_rate", lang), range=[-0.03, 1.08], tickformat=".0%"),
-        )
+        ),
     )
-    return _to_json(fig)
 
 
 def quality_vs_cost(doc: ReportDocument, lang: str) -> str | None:
@@ -118,17 +149,16 @@ def quality_vs_latency(doc: ReportDocument, lang: str) -> str | None:
 
 
 def latency_distribution(doc: ReportDocument, lang: str) -> str | None:
-    import plotly.graph_objects as go
-
     openness = {s["model"]: s.get("openness", "unknown") for s in doc["summaries"]}
     series = {m: v for m, v in doc["latencies"].items() if v}
     if not series:
         return None
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for model, values in series.items():
         colour = COLOURS.get(openness.get(model, "unknown"), COLOURS["unknown"])
-        fig.add_trace(
-            go.Box(
+        traces.append(
+            _trace(
+                "box",
                 x=values,
                 name=_esc(_short(model)),
                 boxpoints="all",
@@ -142,21 +172,19 @@ def latency_distribution(doc: ReportDocument, lang: str) -> str | None:
                 showlegend=False,
             )
         )
-    fig.update_layout(
-        **_layout(
+    return _figure(
+        traces,
+        _layout(
             xaxis=_axis(t("axis.latency", lang), rangemode="tozero"),
             yaxis={"automargin": True},
             height=max(220, 90 + 70 * len(series)),
             margin={"l": 24, "r": 24, "t": 16, "b": 56},
-        )
+        ),
     )
-    return _to_json(fig)
 
 
 def criteria_heatmap(doc: ReportDocument, lang: str) -> str | None:
     """decide's ten criterion scores of the shown models (hover: the origin and the reason)."""
-    import plotly.graph_objects as go
-
     from whichai.criteria import CRITERION_IDS, label
     from whichai.decide.i18n import t as decide_text
     from whichai.report.views import criteria_rows, text
@@ -167,32 +195,31 @@ def criteria_heatmap(doc: ReportDocument, lang: str) -> str | None:
     z = [[r["criteria"][c]["score"] for c in CRITERION_IDS] for r in rows]
     hover = [[_wrap(f"{decide_text('origin.' + r['criteria'][c]['origin'], lang)}: {text(r['criteria'][c]['reason'], lang)}")
               for c in CRITERION_IDS] for r in rows]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[label(c, lang) for c in CRITERION_IDS],
-            y=[_esc(f"#{r['rank']} {_short(r['model'])}") for r in rows],
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, "#f4d6cc"], [0.5, "#f6efc9"], [1, "#2f9e74"]],
-            text=[[f"{v:.2f}" for v in row] for row in z],
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="<b>%{y}</b> · %{x}: %{z:.2f}<br>%{customdata}<extra></extra>",
-            xgap=3,
-            ygap=3,
-            colorbar={"thickness": 10, "len": 0.8},
-        )
+    trace = _trace(
+        "heatmap",
+        z=z,
+        x=[label(c, lang) for c in CRITERION_IDS],
+        y=[_esc(f"#{r['rank']} {_short(r['model'])}") for r in rows],
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, "#f4d6cc"], [0.5, "#f6efc9"], [1, "#2f9e74"]],
+        text=[[f"{v:.2f}" for v in row] for row in z],
+        texttemplate="%{text}",
+        customdata=hover,
+        hovertemplate="<b>%{y}</b> · %{x}: %{z:.2f}<br>%{customdata}<extra></extra>",
+        xgap=3,
+        ygap=3,
+        colorbar={"thickness": 10, "len": 0.8},
     )
-    fig.update_layout(
-        **_layout(
+    return _figure(
+        [trace],
+        _layout(
             height=max(240, 140 + 40 * len(rows)),
             margin={"l": 24, "r": 24, "t": 16, "b": 24},
             xaxis={"side": "top", "tickangle": -25, "automargin": True},
             yaxis={"automargin": True, "autorange": "reversed"},
-        )
+        ),
     )
-    return _to_json(fig)
 
 
 HEADLINE_DIMS = ("weights_downloadable", "license_open", "code_open", "data_information")
@@ -230,8 +257,6 @@ _DIM_VALUE = {"open": 1.0, "partial": 0.5, "closed": 0.0, "unknown": None}
 
 def openness_heatmap(doc: ReportDocument, lang: str) -> str | None:
     """The four headline openness dimensions per model (the catalog's openness rule decides on them)."""
-    import plotly.graph_objects as go
-
     models = [m for m in doc["models"] if m.get("openness_dimensions")]
     if not models:
         return None
@@ -245,32 +270,31 @@ def openness_heatmap(doc: ReportDocument, lang: str) -> str | None:
         z.append([_DIM_VALUE[c] for c in classes])
         text.append([t(f"dim.{c}", lang) for c in classes])
         hover.append([_wrap(str(values.get(d, "")), 70) for d in dims])
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[t(f"dimname.{d}", lang) for d in dims],
-            y=[_esc(_short(m["id"])) for m in models],
-            zmin=0,
-            zmax=1,
-            colorscale=[[0, "#e9b7a4"], [0.5, "#f3dc8d"], [1, "#2f9e74"]],
-            showscale=False,
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
-            xgap=3,
-            ygap=3,
-        )
+    trace = _trace(
+        "heatmap",
+        z=z,
+        x=[t(f"dimname.{d}", lang) for d in dims],
+        y=[_esc(_short(m["id"])) for m in models],
+        zmin=0,
+        zmax=1,
+        colorscale=[[0, "#e9b7a4"], [0.5, "#f3dc8d"], [1, "#2f9e74"]],
+        showscale=False,
+        text=text,
+        texttemplate="%{text}",
+        customdata=hover,
+        hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata}<extra></extra>",
+        xgap=3,
+        ygap=3,
     )
-    fig.update_layout(
-        **_layout(
+    return _figure(
+        [trace],
+        _layout(
             height=max(200, 110 + 46 * len(models)),
             margin={"l": 24, "r": 24, "t": 16, "b": 24},
             xaxis={"side": "top", "automargin": True},
             yaxis={"automargin": True, "autorange": "reversed"},
-        )
+        ),
     )
-    return _to_json(fig)
 
 
 _DASH = {"api": "solid", "owned": "dash", "rented": "dot"}
@@ -279,17 +303,15 @@ _DASH = {"api": "solid", "owned": "dash", "rented": "dot"}
 def tco_chart(doc: ReportDocument, lang: str) -> str | None:
     """decide's cost curves (tco.curves: monthly cost against monthly volume, log-log), one line per
     model and way to run it; the user's volume and decide's break-even marked."""
-    import plotly.graph_objects as go
-
     tco = doc["decision"]["tco"]
     curves = [c for c in tco["curves"] if c["points"]]
     if not curves:
         return None
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for c in curves:
         colour = COLOURS.get(c["openness"], COLOURS["unknown"])
         name = f"{_short(c['model'])} · {t('mode.' + c['mode'], lang)}"
-        fig.add_trace(go.Scatter(
+        traces.append(_trace("scatter",
             x=[p[0] for p in c["points"]], y=[p[1] if p[1] > 0 else None for p in c["points"]], mode="lines", name=_esc(name),
             line={"color": colour, "width": 2.5, "dash": _DASH.get(c["mode"], "solid")},
             hovertemplate="%{x:,.0f} → $%{y:,.2f}<extra>" + _esc(name) + "</extra>", connectgaps=False,
@@ -302,7 +324,7 @@ def tco_chart(doc: ReportDocument, lang: str) -> str | None:
     be = tco.get("break_even")
     at, cost = (be["requests_per_month"], be["monthly_usd"]) if be else (None, None)
     if be and be["kind"] == "above" and at and cost:
-        fig.add_trace(go.Scatter(
+        traces.append(_trace("scatter",
             x=[at], y=[cost], mode="markers", name=t("break_even", lang),
             marker={"symbol": "diamond", "size": 14, "color": "#1d2433", "line": {"color": "white", "width": 2}},
             hovertemplate=t("break_even", lang) + ": %{x:,.0f} → $%{y:,.2f}<extra></extra>",
@@ -310,29 +332,26 @@ def tco_chart(doc: ReportDocument, lang: str) -> str | None:
         annotations.append({"x": math.log10(at), "y": math.log10(cost),
                             "text": f"{t('break_even', lang)}: {at:,.0f}", "showarrow": True, "arrowhead": 0,
                             "ax": -60, "ay": -36, "bgcolor": "white", "bordercolor": "#1d2433", "borderpad": 4, "font": {"size": 12}})
-    fig.update_layout(**_layout(
+    return _figure(traces, _layout(
         xaxis=_axis(t("axis.volume", lang), type="log"), yaxis=_axis(t("axis.monthly_cost", lang), type="log", tickprefix="$"),
         shapes=shapes, annotations=annotations, height=400, legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 12}},
         margin={"l": 64, "r": 24, "t": 24, "b": 56},
     ))
-    return _to_json(fig)
 
 
 def load_chart(doc: ReportDocument, lang: str) -> str | None:
     """Load sweeps (issue 12): output tokens/s against median latency, one line per sweep, each point
     labelled with its concurrency; the p95 latency as a dotted line; the saturation point marked."""
-    import plotly.graph_objects as go
-
     sweeps = [s for s in doc.get("loads") or [] if s.get("points")]
     if not sweeps:
         return None
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     palette = ["#2f7fc1", "#1f9e6e", "#e0632a", "#7a5bc7", "#b7791f", "#d64545"]
     for i, s in enumerate(sweeps):
         colour = COLOURS.get(doc["openness"].get(s["model"], ""), palette[i % len(palette)])
         name = _esc(_short(s["model"]) + (f" · {s['server']}" if s.get("server") else ""))
         pts = sorted(s["points"], key=lambda p: p["concurrency"])
-        fig.add_trace(go.Scatter(
+        traces.append(_trace("scatter",
             x=[p["latency_p50_s"] for p in pts], y=[p["output_tokens_per_s"] for p in pts], mode="lines+markers+text", name=name,
             text=[str(p["concurrency"]) for p in pts], textposition="top center", line={"color": colour, "width": 2.5},
             marker={"size": 9, "color": colour}, customdata=[[p["concurrency"], p.get("requests_per_s"), p.get("ttft_p50_s")] for p in pts],
@@ -340,20 +359,19 @@ def load_chart(doc: ReportDocument, lang: str) -> str | None:
             + name + "</extra>",
         ))
         if all(p.get("latency_p95_s") is not None for p in pts):
-            fig.add_trace(go.Scatter(
+            traces.append(_trace("scatter",
                 x=[p["latency_p95_s"] for p in pts], y=[p["output_tokens_per_s"] for p in pts], mode="lines", name=name + " · p95",
                 line={"color": colour, "width": 1.5, "dash": "dot"}, hovertemplate="p95 %{x:.2f} s<extra>" + name + "</extra>",
             ))
         sat = next((p for p in pts if p["concurrency"] == s.get("saturation_concurrency")), None)
         if sat is not None:
-            fig.add_trace(go.Scatter(
+            traces.append(_trace("scatter",
                 x=[sat["latency_p50_s"]], y=[sat["output_tokens_per_s"]], mode="markers", name=t("load_saturation", lang),
                 marker={"symbol": "diamond", "size": 15, "color": "#1d2433", "line": {"color": "white", "width": 2}},
                 showlegend=i == 0, hovertemplate=t("load_saturation", lang) + " @ %{text}<extra></extra>", text=[str(sat["concurrency"])],
             ))
-    fig.update_layout(**_layout(xaxis=_axis(t("axis.latency_p50", lang), rangemode="tozero"),
+    return _figure(traces, _layout(xaxis=_axis(t("axis.latency_p50", lang), rangemode="tozero"),
                                 yaxis=_axis(t("tokens_per_s", lang), rangemode="tozero"), height=380))
-    return _to_json(fig)
 
 
 def _wrap(text: str, width: int = 60) -> str:

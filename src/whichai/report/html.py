@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from markupsafe import Markup
+
 if TYPE_CHECKING:
     from whichai.report.document import ReportDocument
 
@@ -27,9 +29,8 @@ _INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 
 def neutral(value: Any) -> Any:
     """A printed value with its bidi and zero-width controls shown as ``\\u202e``-style text. Other
-    values, and markup the templates built themselves, pass unchanged."""
-    from markupsafe import Markup
-
+    values, and markup the templates built themselves, pass unchanged. (The environment's finalize: called for
+    every printed value, so Markup is imported once, with this module.)"""
     if isinstance(value, str) and not isinstance(value, Markup) and _INVISIBLE.search(value):
         return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", value)
     return value
@@ -37,8 +38,6 @@ def neutral(value: Any) -> Any:
 
 def script_json(value: Any) -> Any:
     """JSON safe to place inside ``<script>``: ``</script>``, ``<!--`` and HTML entities cannot appear."""
-    from markupsafe import Markup
-
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     # inside JSON strings: a literal backslash + "u202e" (six visible characters once parsed)
     text = _INVISIBLE.sub(lambda m: f"\\\\u{ord(m.group(0)):04x}", text)
@@ -116,10 +115,11 @@ def environment(extra_dirs: list[Path] | None = None) -> Any:
 
 @lru_cache(maxsize=1)
 def plotly_js() -> str:
-    """plotly.min.js from the installed plotly package (offline, ~4.6 MB)."""
-    from plotly.offline import get_plotlyjs
+    """plotly.min.js from the installed plotly package (offline, ~4.6 MB): the file ``plotly.offline.get_plotlyjs``
+    reads, read without importing plotly."""
+    from whichai.report.charts import plotly_package_data
 
-    return get_plotlyjs().replace("</script", "<\\/script")
+    return plotly_package_data("plotly.min.js").read_bytes().decode("utf-8").replace("</script", "<\\/script")
 
 
 class PageContext(TypedDict):
@@ -169,6 +169,4 @@ def render_html(doc: ReportDocument, lang: str = "en") -> str:
 
 
 def script_safe(js: str) -> Any:
-    from markupsafe import Markup
-
     return Markup(js)

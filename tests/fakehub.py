@@ -24,6 +24,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from loopback import server_thread
+
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
 
@@ -59,7 +61,7 @@ class FakeHub:
 
     def __enter__(self) -> FakeHub:
         for server in (self.hub, self.cdn):
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            server_thread(server).start()
         return self
 
     def __exit__(self, *exc) -> None:

@@ -5,9 +5,9 @@ answers coming from :class:`fakeopenai.FakeOpenAI`'s echo). Ollama itself cannot
 from __future__ import annotations
 
 import json
-import threading
 
 from fakeopenai import FakeOpenAI, _make_handler, _QuietServer
+from loopback import server_thread
 
 
 class FakeOllama(FakeOpenAI):
@@ -17,7 +17,7 @@ class FakeOllama(FakeOpenAI):
         self.models = models
         self.gets: list[str] = []
         self.server = _QuietServer(("127.0.0.1", 0), _ollama_handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = server_thread(self.server)
 
     @property
     def host(self) -> str:

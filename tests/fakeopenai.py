@@ -28,6 +28,8 @@ import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from loopback import server_thread
+
 
 class FakeOpenAI:
     def __init__(self, delay: float = 0.0, slow_seconds: float = 5.0) -> None:
@@ -41,7 +43,7 @@ class FakeOpenAI:
         self.lock = threading.Lock()
         handler = _make_handler(self)
         self.server = _QuietServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = server_thread(self.server)
 
     @property
     def base_url(self) -> str:

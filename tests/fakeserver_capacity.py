@@ -23,6 +23,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from loopback import server_thread
+
 
 class CapacityServer:
     def __init__(self, slots: int = 4, ttft: float = 0.05, tpot: float = 0.01, mode: str = "queue",
@@ -36,7 +38,7 @@ class CapacityServer:
         self.cut = 0  # streams that did end early (a stream told to stop just as it finished is not counted)
         self.max_active = 0
         self.server = _Server(("127.0.0.1", 0), _handler(self))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = server_thread(self.server)
 
     def capacity(self, tokens: int) -> float:
         """Output tokens per second at saturation (the analytic value)."""

@@ -35,13 +35,14 @@ import io
 import json
 import socket
 import tarfile
-import threading
 import time
 import tomllib
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Self
+
+from loopback import server_thread
 
 UP = Path(__file__).parent / "fixtures" / "upstream"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -180,7 +181,7 @@ class FakeUpstream:
                 "WHICHAI_EVALPLUS_URL": self.url + evalplus}
 
     def __enter__(self) -> Self:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        server_thread(self.server).start()
         return self
 
     def __exit__(self, *exc) -> None:

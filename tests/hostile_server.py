@@ -3,15 +3,16 @@ starts one in a thread with ``server.mode`` set for the handler to read; ``stop`
 
 from __future__ import annotations
 
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback import server_thread
 
 
 def serve(handler: type[BaseHTTPRequestHandler], mode: str) -> ThreadingHTTPServer:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.mode = mode  # type: ignore[attr-defined]  # read by the handler
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server_thread(server).start()
     return server
 
 

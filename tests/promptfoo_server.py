@@ -5,10 +5,11 @@ starting with "[slow]" is sent after SLOW_S seconds (for latency assertions)."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Self
+
+from loopback import server_thread
 
 MARKER = "Reply exactly: "
 SLOW_S = 0.4
@@ -92,7 +93,7 @@ class ReplyServer:
     def __init__(self, default_reply: str = "OK") -> None:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.default_reply = default_reply  # the reply to a prompt without the marker
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = server_thread(self.server)
 
     @property
     def base_url(self) -> str:

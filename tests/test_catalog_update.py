@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,25 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _point(monkeypatch, up: FakeUpstream, **paths: str) -> None:
     for k, v in up.env(**paths).items():
         monkeypatch.setenv(k, v)
+
+
+@pytest.fixture(scope="module")
+def updated_once(upstream, tmp_path_factory) -> Path:
+    """A data directory after one successful update (a refreshed and a previous catalog, both benchmark files),
+    made once per module: a test that starts from it gets a copy (``after_an_update``)."""
+    folder = tmp_path_factory.mktemp("updated") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WHICHAI_DATA_DIR", str(folder))
+        _point(mp, upstream)
+        update.run_update()
+    return folder
+
+
+@pytest.fixture
+def after_an_update(updated_once: Path, data: Path) -> Path:
+    """The test's data directory as one successful update leaves it (a copy of ``updated_once``)."""
+    shutil.copytree(updated_once, data)
+    return data
 
 
 def _digest(path: Path) -> str | None:
@@ -93,11 +113,9 @@ def test_rollback_puts_the_previous_catalog_back_and_can_be_undone(upstream, dat
     assert _digest(refreshed_path()) == updated
 
 
-def test_the_loader_uses_the_updated_catalog(upstream, data, monkeypatch):
+def test_the_loader_uses_the_updated_catalog(after_an_update):
     from whichai.catalog import load_catalog
 
-    _point(monkeypatch, upstream)
-    update.run_update()
     cat = load_catalog()
     assert Path(cat.path) == refreshed_path() and len(cat) == len(_doc(refreshed_path())["entries"])
 
@@ -119,9 +137,8 @@ BAD = [
 
 
 @pytest.mark.parametrize("paths, message", BAD, ids=[next(iter(p.values())).strip("/") for p, _ in BAD])
-def test_a_bad_download_changes_nothing(upstream, data, monkeypatch, paths, message):
-    _point(monkeypatch, upstream)
-    update.run_update()  # a previous update, so there is a refreshed and a previous catalog to protect
+def test_a_bad_download_changes_nothing(upstream, after_an_update, monkeypatch, paths, message):
+    data = after_an_update  # a previous update, so there is a refreshed and a previous catalog to protect
     before = _state(data)
     _point(monkeypatch, upstream, **paths)
     with pytest.raises(update.UpdateError, match=message) as err:
@@ -226,12 +243,10 @@ def test_update_refreshes_the_benchmarks_and_keeps_source_url_date_licence(upstr
     assert set(doc["fit"]) == set(shipped["fit"])
 
 
-def test_rollback_puts_the_benchmarks_back_with_the_catalog(upstream, data, monkeypatch):
+def test_rollback_puts_the_benchmarks_back_with_the_catalog(after_an_update):
     from whichai.catalog import benchmarks
     from whichai.catalog.benchmarks import DATA
 
-    _point(monkeypatch, upstream)
-    update.run_update()
     bench_file, kept_file = update.bench_paths()
     new = bench_file.read_bytes()
     update.rollback()
@@ -242,9 +257,8 @@ def test_rollback_puts_the_benchmarks_back_with_the_catalog(upstream, data, monk
 @pytest.mark.parametrize("paths, message", [({"aider": "/aider-bad/"}, "aider is not in its format"),
                                             ({"llmstats": "/llmstats-empty.tar.gz"}, "llmstats is not in its format"),
                                             ({"evalplus": "/missing"}, "HTTP 404")])
-def test_a_bad_benchmark_source_changes_nothing(upstream, data, monkeypatch, paths, message):
-    _point(monkeypatch, upstream)
-    update.run_update()
+def test_a_bad_benchmark_source_changes_nothing(upstream, after_an_update, monkeypatch, paths, message):
+    data = after_an_update
     before = _state(data)
     bench_before = update.bench_paths()[0].read_bytes()
     _point(monkeypatch, upstream, **paths)

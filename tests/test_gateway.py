@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import free_port, run_cli, write_config
+from conftest import free_port, invoke, write_config
 from fakeopenai import FakeOpenAI
 
 from whichai.app.gateway import check_bind, policy_from_file, serve, stats
@@ -142,14 +142,14 @@ def test_token_and_bind_rules(tmp_path, upstreams):
 def test_explain_and_bad_policy_via_cli(tmp_path, env, upstreams):
     private, public = upstreams
     make_policy(tmp_path, private.base_url, public.base_url)
-    proc = run_cli(["gateway", "--policy", str(tmp_path / "policy.yaml"), "--config", str(tmp_path / "whichai.toml"),
+    proc = invoke(["gateway", "--policy", str(tmp_path / "policy.yaml"), "--config", str(tmp_path / "whichai.toml"),
                     "--explain", "--json"], env)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["sensitive_routes"] == ["private"] and doc["default"] == "public"
     assert {r["name"]: r["self_hosted"] for r in doc["routes"]} == {"private": True, "public": False}
     (tmp_path / "bad.yaml").write_text("routes:\n  - {name: a, model: cloud/echo}\ndefault: nowhere\n")
-    bad = run_cli(["gateway", "--policy", str(tmp_path / "bad.yaml"), "--config", str(tmp_path / "whichai.toml"), "--explain"], env)
+    bad = invoke(["gateway", "--policy", str(tmp_path / "bad.yaml"), "--config", str(tmp_path / "whichai.toml"), "--explain"], env)
     assert bad.returncode == 2 and "bad.yaml" in bad.stderr and "Traceback" not in bad.stderr
 
 

@@ -12,12 +12,12 @@ import asyncio
 import json
 import re
 import socket
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from loopback import server_thread
 
 from whichai.config import ProviderConfig
 from whichai.errors import ConfigError, FatalCallError, ProviderError, RetryableError
@@ -108,7 +108,7 @@ class Replay:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = server_thread(self.server)
         self.thread.start()
 
     def then(self, name: str, **options) -> Replay:

@@ -57,6 +57,7 @@ def test_sigkill_then_rerun_asks_only_for_the_rest(env, tmp_path):
         assert len(rows) == 30 and all(rows[cid] == answer for cid, answer in kept.items())
 
 
+@pytest.mark.slow  # a whichai process interrupted (test_ctrl_c_then_rerun_asks_only_for_the_rest checks the same and more)
 def test_ctrl_c_stops_cleanly_and_keeps_what_finished(env, tmp_path):
     from fakeopenai import FakeOpenAI
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from conftest import invoke, write_config, write_jsonl
+from loopback import server_thread
 
 RECORDED = Path(__file__).parent / "recorded" / "anthropic"
 
@@ -98,7 +98,7 @@ class _AnthropicReplay:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        server_thread(self.server).start()
 
 
 def test_settings_the_anthropic_sdk_does_not_take_are_recorded_and_shown(env, tmp_path):

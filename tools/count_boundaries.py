@@ -52,12 +52,15 @@ def _signature_untyped(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return _untyped(fn.returns) or any(a is not None and _untyped(a.annotation) for a in every)
 
 
-def untyped_functions() -> dict[tuple[str, str], str]:
+def parsed() -> dict[str, ast.Module]:
+    """Module name -> its syntax tree, for every module under ``ROOT`` (each file parsed once per count)."""
+    return {_module_name(path): ast.parse(path.read_text(encoding="utf-8")) for path in sorted(ROOT.rglob("*.py"))}
+
+
+def untyped_functions(trees: dict[str, ast.Module]) -> dict[tuple[str, str], str]:
     """(module, function name) -> package, for each top-level function or method with dict[str, Any]."""
     found: dict[tuple[str, str], str] = {}
-    for path in sorted(ROOT.rglob("*.py")):
-        module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for module, tree in trees.items():
         for node in tree.body:
             nodes = [node] + (list(node.body) if isinstance(node, ast.ClassDef) else [])
             for fn in nodes:
@@ -66,10 +69,10 @@ def untyped_functions() -> dict[tuple[str, str], str]:
     return found
 
 
-def _imported_names(tree: ast.Module, module: str) -> dict[str, tuple[str, str | None]]:
-    """Local name -> (whichai module, imported name or None for a module), from every import in the file."""
+def _imported_names(nodes: list[ast.AST], module: str) -> dict[str, tuple[str, str | None]]:
+    """Local name -> (whichai module, imported name or None for a module), from every import in the file's ``nodes``."""
     names: dict[str, tuple[str, str | None]] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.module:
             base = node.module
             if node.level:
@@ -87,17 +90,17 @@ def _imported_names(tree: ast.Module, module: str) -> dict[str, tuple[str, str |
 
 def crossings() -> dict[tuple[str, str], set[str]]:
     """(module, function) -> the other packages that call it."""
-    untyped = untyped_functions()
+    trees = parsed()
+    untyped = untyped_functions(trees)
     by_name: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for module, name in untyped:
         by_name[name].append((module, name))
     calls: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for path in sorted(ROOT.rglob("*.py")):
-        module = _module_name(path)
+    for module, tree in trees.items():
         caller = _package(module)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = _imported_names(tree, module)
-        for node in ast.walk(tree):
+        nodes = list(ast.walk(tree))
+        imported = _imported_names(nodes, module)
+        for node in nodes:
             if not isinstance(node, ast.Call):
                 continue
             target = _target(node.func, imported, by_name)

@@ -165,11 +165,15 @@ class SourceFormatError(ValueError):
 
 def aider_results(tree: Tree) -> list[dict[str, Any]]:
     """Aider's polyglot and code-editing leaderboards (YAML lists; ``pass_rate_2`` in percent)."""
-    import yaml
+    from whichai import safeyaml
+    from whichai.errors import FileInputError
 
     rows = []
     for path, bench in (("aider/website/_data/polyglot_leaderboard.yml", "aider-polyglot"), ("aider/website/_data/edit_leaderboard.yml", "aider-edit")):
-        doc = yaml.safe_load(tree.read(path))
+        try:  # a downloaded file: the bounds of every YAML whichai reads (aliases, depth, numbers)
+            doc = safeyaml.loads_packaged(tree.read(path), path)
+        except FileInputError as exc:
+            raise SourceFormatError(f"aider: {exc}") from exc
         if not isinstance(doc, list):
             raise SourceFormatError(f"aider: {path} is not a YAML list of results")
         rows += [(r, bench) for r in doc]

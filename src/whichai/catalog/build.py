@@ -319,8 +319,9 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     _add_mof(entries, Path(mof), snaps["mof"], issues)
     _add_osai(entries, Path(osai), snaps["osai-index"], issues)
     _snapshot_offers(entries, notices)
-    curation.merge_same_models(entries, issues)
-    curation.apply_curated_models(entries, issues)
+    curated = curation.read_models()
+    curation.merge_same_models(entries, issues, curated)
+    curation.apply_curated_models(entries, issues, curated)
     curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)
     ctx: dict[str, Any] = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}

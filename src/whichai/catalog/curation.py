@@ -97,7 +97,8 @@ def align_suites(entries: dict[str, Any], issues: list[Issue]) -> None:
 # ---------------------------------------------------------------- curated models
 
 
-def _read_models() -> dict[str, Any]:
+def read_models() -> dict[str, Any]:
+    """``curated/models.yaml``: read once per build, given to :func:`merge_same_models` and :func:`apply_curated_models`."""
     models: dict[str, Any] = safeyaml.load_packaged(CURATED / "models.yaml")
     return models
 
@@ -154,8 +155,7 @@ def _apply_block(e: dict[str, Any], block: dict[str, Any]) -> None:
     add_source(e, "curated", s["as_of"], s["url"])
 
 
-def apply_curated_models(entries: dict[str, Any], issues: list[Issue]) -> None:
-    doc = _read_models()
+def apply_curated_models(entries: dict[str, Any], issues: list[Issue], doc: dict[str, Any]) -> None:
     for m in doc.get("models", []):
         e = _curated_entry(m)
         entries[e["id"]] = e
@@ -247,10 +247,10 @@ def _merge_into(keep: dict[str, Any], other: dict[str, Any], source: dict[str, A
         keep["_first_party"] = other["_first_party"]
 
 
-def merge_same_models(entries: dict[str, Any], issues: list[Issue]) -> None:
+def merge_same_models(entries: dict[str, Any], issues: list[Issue], doc: dict[str, Any]) -> None:
     """Curated ``same_model`` groups: entries the name key cannot join (an API name such as
     ``open-mistral-nemo``, a release name without "Instruct") merged into one, with the page that says so."""
-    for group in _read_models().get("same_model", []):
+    for group in doc.get("same_model", []):
         idx = _lookup(entries)
         keep = idx.get(group["keep"].lower())
         if keep is None:

@@ -219,10 +219,6 @@ def test_measured_is_never_tied() -> None:
 # figure is read at a source. Every other top-10 row must have origin ``benchmark``; a model in a top 10 that is neither
 # covered nor named here fails the test, and so does a name here that gains a benchmark prior for chat.
 TOP10_UNCOVERED = {
-    "ibm/granite-3b-code-instruct": "code only: its card's one shared benchmark is HumanEvalSynthesis(Python), a code prior; no "
-                                    "general-ability figure is published for it (card, paper README, leaderboards here), and a code "
-                                    "prior does not stand in for a chat task (research-lab: its size prior)",
-    "ibm/granite-8b-code-instruct": "as Granite-3B-Code-Instruct (research-lab rank 12 today)",
     "allen-institute-for-ai/olmo-7b-twin-2t-hf": "no figure of its own anywhere read: its cards have the model table only, allenai/OLMo's "
                                                  "README no evaluation table, no leaderboard here lists it, and the code and pages corpora "
                                                  "name it only in model lists (searched 2026-12-07 and again 2026-12-08); research-lab "
@@ -258,8 +254,12 @@ def test_top10_of_each_profile_rests_on_its_own_benchmarks(cli, name: str) -> No
 
 def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     assert all(benchmarks.prior(eid, "chat") is None for eid in TOP10_UNCOVERED)  # a named gap that gains a chat prior fails
-    # the code models' cards give a code prior only, which code tasks use
-    assert all(benchmarks.prior(eid, "code") is not None for eid in ("ibm/granite-3b-code-instruct", "ibm/granite-8b-code-instruct"))
+    # the code models' cards give a code figure only: their own code prior for a code task, and for a chat task that code
+    # ability read back on the general scale (the linking the other way), never their size prior
+    for eid in ("ibm/granite-3b-code-instruct", "ibm/granite-8b-code-instruct"):
+        code, chat = benchmarks.prior(eid, "code"), benchmarks.prior(eid, "chat")
+        assert code is not None and not code.linked_from, eid
+        assert chat is not None and chat.ability == "general" and chat.linked_from == "code" and chat.linked_over >= 10, eid
     # the top-10 models the leaderboards here end before now rank on their publishers' own figures (vendor-reports, 2026-12-08)
     for eid in ("alibaba/qwen3.5-9b", "deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-flash", "zhipuai/glm-5",
                 "nvidia/llama-3.3-nemotron-super-49b-v1.5", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.3-codex", "openai/gpt-5.4",
@@ -267,8 +267,9 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
         found = benchmarks.prior(eid, "chat")
         assert found is not None and found.ability == "general", eid
         assert any(src.startswith("vendor announcements") for _, _, src, _ in found.benchmarks), eid
-    # Devstral Small 2505's card gives SWE-bench Verified only: a code prior, none for chat (it left high-volume-product's top 10)
-    assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None and benchmarks.prior("mistral/devstral-small-2505", "chat") is None
+    # Devstral Small 2505's card gives SWE-bench Verified only: its own code prior, and for chat that read on the general scale
+    assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None
+    assert benchmarks.prior("mistral/devstral-small-2505", "chat").linked_from == "code"  # type: ignore[union-attr]
     # GPT-5.3-Codex's figure is not Codex-Spark's: Spark is estimated from it by the line rule, never given it as its own
     spark = benchmarks.line_estimate("openai/gpt-5.3-codex-spark", "chat")
     assert spark is not None and spark.reference == "openai/gpt-5.3-codex"
@@ -490,3 +491,24 @@ def test_gpt51s_mmmlu_is_named_with_its_residual_in_both_languages() -> None:
         assert any(e.startswith("multilingual ability anchored on general: MMMLU 0.910") for e in perf.evidence)
     qwen = _perf_in(cat, "alibaba/qwen3.5-9b", "chat", ["en", "id"])  # a figure below its line says so
     assert " below what its general ability predicts" in qwen.reason["text"]["en"] and qwen.params["anchored"]["shift"] < 0
+
+
+def test_a_code_only_model_is_read_on_the_general_scale_for_a_chat_task() -> None:
+    """The linking read the other way: a model with code figures only gets, for a chat task, its code ability put on the
+    general scale (origin benchmark, said in both languages), then its task fit: a code-only model is no chat model."""
+    from whichai.decide.criteria_scores import reason_text
+
+    cat = load_shipped()
+    chat = score_entry(cat.get("ibm/granite-8b-code-instruct"), Profile(task_kind="chat", languages=["en"]))["performance"]
+    code = score_entry(cat.get("ibm/granite-8b-code-instruct"), Profile(task_kind="code", languages=["en"]))["performance"]
+    assert chat.origin == code.origin == "benchmark"
+    assert chat.params["linked"] == [["general", benchmarks.linkings()["code"].n, "code"]]
+    assert "its code ability linked to the general scale" in reason_text(chat.note, chat.params, "en")
+    assert "kemampuan kode-nya disetarakan ke skala umum" in reason_text(chat.note, chat.params, "id")
+    assert any(line.startswith("general ability linked from code") for line in chat.evidence)
+    assert chat.score < code.score  # the task fit of a code model on a chat task (0.3 of a chat model's)
+    linked = benchmarks.prior("ibm/granite-8b-code-instruct", "chat")
+    own = benchmarks.prior("ibm/granite-8b-code-instruct", "code")
+    k = benchmarks.linkings()["code"]
+    assert linked is not None and own is not None
+    assert abs(k.mean + k.slope * (linked.theta - k.general_mean) - own.theta) < 1e-5  # the same line, read back

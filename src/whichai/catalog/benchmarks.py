@@ -35,7 +35,10 @@ entries that have both the general ability G and another ability A, θ_A ≈ μ_
 residual spread s of that line over those entries adds to the linked θ's standard error,
 SE = √((σ_A/σ_G · SE(θ_G))² + s²). An entry without figures for A has its general prior put on A's scale
 this way (:func:`prior`; ``linked_from`` says so), never its general score itself. Code, reasoning and
-extraction are linked so.
+extraction are linked so. The same line read the other way puts an entry that has figures for A but none
+for the general ability (a code model scored on code benchmarks only) on the general scale,
+θ_G = μ_G + (θ_A − μ_A)/(σ_A/σ_G), SE = √(SE(θ_A)² + s²)/(σ_A/σ_G) (:meth:`Linking.general_of`), from the first of
+code, reasoning and extraction it has.
 
 **The multilingual ability is anchored on the general scale, benchmark by benchmark** (:func:`anchoring`,
 the rule in :mod:`whichai.catalog.anchoring`), not linked as a whole: its benchmarks were taken by different
@@ -270,7 +273,7 @@ class BenchmarkPrior:
     benchmarks: tuple[tuple[str, float, str, str], ...]  # (benchmark name, score, source name, model as named)
     theta: float = 0.0  # the fitted θ on the ability's scale (score = Φ(θ))
     theta_se: float = 0.0  # SE(θ)
-    linked_from: str = ""  # "general" when this is the general prior put on this ability's scale (:class:`Linking`)
+    linked_from: str = ""  # the ability this prior was put on its scale from (:class:`Linking`): "general", or code etc. for a general one
     linked_over: int = 0  # then: the number of entries having both that the linking was fitted on
     anchor: Anchored | None = None  # a multilingual prior anchored on the general one: its figures' residuals (:func:`anchoring`)
 
@@ -460,6 +463,14 @@ class Linking:
         return BenchmarkPrior(self.ability, round(score, 4), round(_phi(theta) * theta_se, 4), general.benchmarks, round(theta, 6),
                               round(theta_se, 6), "general", self.n)
 
+    def general_of(self, own: BenchmarkPrior) -> BenchmarkPrior:
+        """The same line read the other way: this ability's prior put on the general scale (an entry with no general figure)."""
+        theta = self.general_mean + (own.theta - self.mean) / self.slope
+        theta_se = math.hypot(own.theta_se, self.spread) / self.slope
+        score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+        return BenchmarkPrior("general", round(score, 4), round(_phi(theta) * theta_se, 4), own.benchmarks, round(theta, 6),
+                              round(theta_se, 6), self.ability, self.n)
+
 
 def fit_linking(ability: str, pairs: list[tuple[float, float]]) -> Linking:
     """Mean-sigma linking from (θ_G, θ_A) pairs: slope σ_A/σ_G, through the two means."""
@@ -490,14 +501,24 @@ def fit_linkings(priors: dict[str, dict[str, BenchmarkPrior]]) -> dict[str, Link
 
 def _own_or_linked(row: dict[str, BenchmarkPrior], ability: str) -> BenchmarkPrior | None:
     """The entry's own prior for the ability, else its general prior linked to that scale (None when neither can be)."""
-    general, linking = row.get("general"), linkings().get(ability)
+    general, linking = row.get("general") or _general_linked(row), linkings().get(ability)
+    if ability == "general":
+        return general
     return row.get(ability) or (linking.prior(general) if general is not None and linking is not None else None)
+
+
+def _general_linked(row: dict[str, BenchmarkPrior]) -> BenchmarkPrior | None:
+    """An entry without general figures: the first of its code, reasoning and extraction priors put on the general
+    scale (:meth:`Linking.general_of`); None when it has none of them or that linking is not fitted."""
+    found = linkings()
+    return next((found[a].general_of(row[a]) for a in LINKED if a in row and a in found), None)
 
 
 @cache
 def prior(entry_id: str, task_kind: str) -> BenchmarkPrior | None:
     """The benchmark prior of an entry for a kind of task: that ability's own, else the general one linked to its
-    scale (:class:`Linking`), else (no linking) the general one itself; None when no benchmark covers it."""
+    scale (:class:`Linking`), else (no linking) the general one itself; an entry with no general figure has its
+    general prior linked from another ability's (:func:`_general_linked`); None when no benchmark covers it."""
     row = _priors().get(entry_id)
     if not row:
         return None

@@ -95,7 +95,7 @@ def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     shown = {k: ((int(v) if v.is_integer() else num(v, lang, 2)) if isinstance(v, float) else v) for k, v in params.items()}
     text = t(code, lang, **{"skill": "", **shown})
     linked = params.get("linked") or []  # a benchmark prior's parts put on their ability's scale (benchmark_prior)
-    parts = [text, *(t("why.prior_linked", lang, ability=t(f"why.ability_{a}", lang), n=n) for a, n in linked)]
+    parts = [text, *(_linked_text(part, lang) for part in linked)]
     anchored = params.get("anchored")  # its multilingual part, anchored on the general ability (benchmark_prior)
     return "; ".join(parts if anchored is None else [*parts, *_anchored_text(anchored, lang)])
 
@@ -455,7 +455,7 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     names = ", ".join(dict.fromkeys(b for p in parts for b, *_ in p.benchmarks))
     params: dict[str, Any] = {"benchmarks": names, "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
     if any(p.linked_from for p in parts):
-        params["linked"] = [[p.ability, p.linked_over] for p in parts if p.linked_from]
+        params["linked"] = [_linked_part(p) for p in parts if p.linked_from]
     if multi is not None and multi.anchor is not None:
         params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3),
                               "unused": [b for b, _ in multi.anchor.unused]}
@@ -463,6 +463,17 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
         params["reference"] = line.reference_name
         return Score(value, "estimate", evidence, f"why.prior_line_{line.basis}", params)
     return Score(value, "benchmark", evidence, "why.prior_benchmark", params)
+
+
+def _linked_text(part: list[Any], lang: str) -> str:
+    """[ability, n]: the general ability put on that ability's scale; [general, n, ability]: the other way."""
+    if len(part) == 3:
+        return t("why.prior_linked_from", lang, ability=t(f"why.ability_{part[2]}", lang), n=part[1])
+    return t("why.prior_linked", lang, ability=t(f"why.ability_{part[0]}", lang), n=part[1])
+
+
+def _linked_part(p: Any) -> list[Any]:
+    return [p.ability, p.linked_over] if p.linked_from == "general" else [p.ability, p.linked_over, p.linked_from]
 
 
 def _with_multilingual(score: float, se: float, multi: Any, evidence: list[str]) -> tuple[float, float]:
@@ -480,6 +491,11 @@ def _ability_evidence(found: Any) -> str:
         return _anchored_evidence(found)
     if not found.linked_from:
         return f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)"
+    if found.linked_from != "general":
+        k = linkings()[found.linked_from]
+        return (f"general ability linked from {k.ability} ({found.names()}) over {k.n} models having both: θ = {k.general_mean:.2f} + "
+                f"(θ_{k.ability} − {k.mean:.2f}) / {k.slope:.2f} = {found.theta:.2f}, residual spread {k.spread:.2f}: {found.score:.2f} ± "
+                f"{found.se:.2f} (benchmark, linked)")
     k = linkings()[found.ability]
     return (f"{found.ability} ability linked from general ({found.names()}) over {k.n} models having both: θ = {k.mean:.2f} + {k.slope:.2f} × "
             f"(θ_general − {k.general_mean:.2f}) = {found.theta:.2f}, residual spread {k.spread:.2f}: {found.score:.2f} ± {found.se:.2f} (benchmark, linked)")

@@ -82,7 +82,7 @@ GRANITE_40 = [  # IBM's Granite 4.0 instruct cards: one Evaluation Results table
     (model, GRANITE_40_URL.format(repo), f"{GRANITE_40_SETTING}; the table's column {column!r}{note}", scores)
     for model, repo, column, note, scores in (
         ("Granite-4.0-Micro-3B", "micro", "Micro Dense", " (named with its size here, as the card's summary gives it: plain "
-         "'Granite-4.0-Micro' would also link the catalog's OpenRouter entry 'Granite 4.0 Micro', which is H-Micro)",
+         "'Granite-4.0-Micro' would also link the catalog's OpenRouter entry of H-Micro, then named 'Granite 4.0 Micro'; curated to 'Granite 4.0 H Micro' on 2026-12-08)",
          {"mmlu": 65.98, "mmlu-pro": 44.5, "big-bench-hard": 72.48, "ifeval": 79.12, "arena-hard": 25.84, "gsm8k": 85.45,
           "humaneval": 80, "humaneval-plus": 72, "mbpp": 72, "mbpp-plus": 64, "mmmlu": 55.14, "mgsm": 28.56}),
         ("ibm-granite/granite-4.0-h-micro", "h-micro", "H Micro Dense", "",

@@ -302,7 +302,7 @@ def test_json_has_the_documented_keys() -> None:
     for row in doc["ranking"]:
         assert set(row["criteria"]) == set(CRITERION_IDS)
         assert 0 <= row["score"] <= 1
-        assert {c["origin"] for c in row["criteria"].values()} <= {"catalog", "measured", "profile", "estimate", "unknown"}
+        assert {c["origin"] for c in row["criteria"].values()} <= {"catalog", "measured", "benchmark", "profile", "estimate", "unknown"}
     assert math.isclose(sum(w["weight"] for w in doc["weights"].values()), 1.0, abs_tol=1e-3)
     assert doc["sensitivity"]["lines"]["en"] and len(doc["sensitivity"]["lines"]["id"]) == len(doc["sensitivity"]["lines"]["en"])
 

@@ -128,7 +128,7 @@ GENERATION_PAIRS = [
     ("openai/gpt-5.5-pro", "openai/gpt-4o-2024-05-13"),
     ("openai/gpt-5.4-pro", "openai/gpt-4o-2024-08-06"),
     ("openai/gpt-5.1-codex-mini", "openai/gpt-4o-mini"),
-    ("openai/gpt-5.2-pro", "openai/gpt-4-turbo"),
+    ("openai/gpt-5.2-codex", "openai/gpt-4-turbo"),  # GPT-5.2 Pro was this pair until its own GPQA figure (vendor-reports)
 ]
 
 
@@ -227,11 +227,6 @@ TOP10_UNCOVERED = {
                                   "Codex-Spark column, and the stored copies of OpenAI's pages, the leaderboards here and the code and "
                                   "pages corpora name it only as a research preview or in usage logs (searched 2026-12-08); "
                                   "startup-no-ml ranks it on GPT-5.3-Codex's figure by the line rule, labelled an estimate",
-    "openai/gpt-5.2-pro": "no figure in the sources here (the vendor tables read on 2026-12-08 have GPT-5.2's column, not Pro's); "
-                          "OpenAI's 'Advancing science and math with GPT-5.2' gives GPT-5.2 Pro GPQA Diamond 93.2 %, seen in one "
-                          "copy (pages corpus, nodetoday.com, 2026-12-08), not yet a second: importing it is a data change left "
-                          "to a data task. startup-no-ml rank 10 under issue 17's linking, 11 since the multilingual anchoring "
-                          "(GPT-5 back to 10): at the edge, so still named; on GPT-5.2's figure by the line rule, labelled an estimate",
 }
 
 
@@ -262,8 +257,8 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
         assert chat is not None and chat.ability == "general" and chat.linked_from == "code" and chat.linked_over >= 10, eid
     # the top-10 models the leaderboards here end before now rank on their publishers' own figures (vendor-reports, 2026-12-08)
     for eid in ("alibaba/qwen3.5-9b", "deepseek/deepseek-v4-pro", "deepseek/deepseek-v4-flash", "zhipuai/glm-5",
-                "nvidia/llama-3.3-nemotron-super-49b-v1.5", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.3-codex", "openai/gpt-5.4",
-                "openai/gpt-5.4-mini", "openai/gpt-5.4-nano", "openai/gpt-5.5"):
+                "nvidia/llama-3.3-nemotron-super-49b-v1.5", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.2-pro", "openai/gpt-5.3-codex",
+                "openai/gpt-5.4", "openai/gpt-5.4-mini", "openai/gpt-5.4-nano", "openai/gpt-5.5"):
         found = benchmarks.prior(eid, "chat")
         assert found is not None and found.ability == "general", eid
         assert any(src.startswith("vendor announcements") for _, _, src, _ in found.benchmarks), eid

@@ -188,6 +188,12 @@ VENDOR_REPORTS: list[tuple[str, str, str, dict[str, float]]] = [
     ("GPT-5.3-Codex", OPENAI_54, OPENAI_54_TABLE + "; column 'GPT-5.3-Codex'", {"gpqa": 92.6}),
     ("GPT-5.2", OPENAI_54, OPENAI_54_TABLE + "; column 'GPT-5.2' (the same 92.4 in the GPQA rows Z.ai's GLM-5 card and Qwen's "
      "Qwen3.5-397B card print for GPT-5.2)", {"gpqa": 92.4}),
+    ("GPT-5.2 Pro", "https://openai.com/index/introducing-gpt-5-2/",
+     "OpenAI, 'Introducing GPT-5.2' (2025-12-11), appendix 'Detailed benchmarks', Academic table, row 'GPQA Diamond (no tools)', column "
+     "'GPT-5.2 Pro' (reasoning effort xhigh, the maximum in the API; self-reported); read in four copies of the table that agree (stored "
+     "files 52974687274, a markdown copy of the page, 59694588284 and 60192282669, summaries reproducing the appendix, and 52477231982, a "
+     "bilingual copy), and the same 93.2 (GPT-5.2 Thinking 92.4, as recorded for GPT-5.2) in copies of OpenAI's 'Advancing science and "
+     "math with GPT-5.2' (65724434092, 52680331339) and nodetoday.com's rewrite of it (pages corpus)", {"gpqa": 93.2}),
     ("GPT-5.1", "https://storage.googleapis.com/deepmind-media/Model-Cards/Gemini-3-Pro-Model-Card.pdf",
      "Google DeepMind's Gemini 3 Pro model card (2025-11), evaluation table, column 'GPT-5.1': a competitor's figures as Google reported "
      "them, not OpenAI's own page (GPQA Diamond no tools, SWE-Bench Verified single attempt, MMMLU); read in a bilingual transcription of "

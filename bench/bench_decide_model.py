@@ -18,7 +18,7 @@ from datetime import date
 
 from whichai.catalog import load_catalog
 from whichai.decide.catalog_view import CatalogView
-from whichai.decide.constraints import build_candidates
+from whichai.decide.constraints import build_candidates, view_models
 from whichai.decide.criteria_scores import score_entry
 from whichai.decide.profile import load_profile
 from whichai.decide.scoring import derive_weights, evaluate, prepare
@@ -28,8 +28,8 @@ TODAY = date(2026, 11, 25)
 
 def one_pass(view: CatalogView, profile, weights) -> float:
     start = time.perf_counter()
-    cands = build_candidates(profile, view.entries, None, view.resolve, view.memo, today=TODAY)
-    evaluate(prepare(cands, profile, weights, view.cache), profile, weights)
+    cands = build_candidates(profile, view.entries, None, view.resolve, today=TODAY, models=view_models(view))
+    evaluate(prepare(cands, profile, weights), profile, weights)
     return time.perf_counter() - start
 
 

@@ -373,14 +373,17 @@ def _typed(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, bm.Benchma
 
 def with_linked(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, float]]:
     """entry -> ability -> prior score, the entry's own or its general linked to that ability's scale (the run-time rule,
-    benchmarks.linkings); multilingual: anchored on the general one (benchmarks.anchoring)."""
+    benchmarks.linkings; without a general figure, the general one linked from the first of code, reasoning and extraction
+    it has); multilingual: anchored on the general one (benchmarks.anchoring)."""
     typed = _typed(priors)
     links, anchors = bm.fit_linkings(typed), bm.fit_anchoring_of(typed)
     out = {}
     for e, row in typed.items():
         out[e] = {a: p.score for a, p in row.items()}
-        if "general" in row:
-            out[e].update({a: k.prior(row["general"]).score for a, k in links.items() if a not in row})
+        general = row.get("general") or next((links[a].general_of(row[a]) for a in bm.LINKED if a in row and a in links), None)
+        if general is not None:
+            out[e]["general"] = general.score
+            out[e].update({a: k.prior(general).score for a, k in links.items() if a not in row})
         multi = bm.anchored_prior(row, anchors)
         if multi is not None:
             out[e]["multilingual"] = multi.score

@@ -31,9 +31,9 @@ MAX_FORM_BYTES = 64 * 1024
 
 
 def plotly_js_path() -> Path:
-    import plotly
+    from whichai.report.charts import plotly_package_data
 
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return plotly_package_data("plotly.min.js")
 
 
 def create_app(db_path: str | Path, token: str | None = None, lang: str = "en", host: str | None = None,

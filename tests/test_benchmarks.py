@@ -97,7 +97,7 @@ def test_coverage_and_facts() -> None:
     ("LLM360/Amber", ["llm360/amber-7b"]),  # not also "Amber (AmberSafe)"
     ("swiss-ai/Apertus-70B-Instruct-2509", ["swiss-ai-initiative/apertus-70b-instruct-2509"]), ("Apertus", None),
     ("Granite-4.0-Micro-3B", ["ibm/granite-4.0-micro-3b"]),  # never the H-Micro (OpenRouter: "Granite 4.0 Micro"; curated to IBM's "Granite 4.0 H Micro")
-    ("ibm-granite/granite-4.0-h-micro", ["ibm/granite-4.0-h-micro", "ibm/granite-4.0-h-micro-3b"]),  # one model, two entries
+    ("ibm-granite/granite-4.0-h-micro", ["ibm/granite-4.0-h-micro-3b"]),  # one model, one entry (MOF and OpenRouter merged)
     ("GPT-5.3-Codex", ["openai/gpt-5.3-codex"]), ("GPT-5.4 mini", ["openai/gpt-5.4-mini"]),  # never Codex-Spark, never GPT-5.4
     ("GPT-5.4 (xhigh)", ["openai/gpt-5.4"]),  # a reasoning setting is not another model
     ("deepseek-ai/DeepSeek-V4-Pro (Max)", ["deepseek/deepseek-v4-pro"]), ("deepseek-ai/DeepSeek-V4-Flash (Max)", ["deepseek/deepseek-v4-flash"]),

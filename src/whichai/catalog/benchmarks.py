@@ -284,6 +284,12 @@ class BenchmarkPrior:
         return ", ".join(b for b, *_ in self.benchmarks)
 
 
+def at_theta(ability: str, theta: float, theta_se: float, benchmarks: tuple[tuple[str, float, str, str], ...], **how: Any) -> BenchmarkPrior:
+    """A prior put at θ ± SE(θ) on an ability's scale: Φ(θ), its noise φ(θ)·SE(θ) (``how``: linked_from, linked_over, anchor)."""
+    score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
+    return BenchmarkPrior(ability, round(score, 4), round(_phi(theta) * theta_se, 4), benchmarks, round(theta, 6), round(theta_se, 6), **how)
+
+
 REFRESHED_NAME = "benchmarks.json"  # beside the refreshed catalog, written by ``whichai catalog update``
 
 
@@ -459,17 +465,13 @@ class Linking:
         """The general prior put on this ability's scale, its noise the general θ's (scaled) and the spread."""
         theta = self.mean + self.slope * (general.theta - self.general_mean)
         theta_se = math.hypot(self.slope * general.theta_se, self.spread)
-        score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
-        return BenchmarkPrior(self.ability, round(score, 4), round(_phi(theta) * theta_se, 4), general.benchmarks, round(theta, 6),
-                              round(theta_se, 6), "general", self.n)
+        return at_theta(self.ability, theta, theta_se, general.benchmarks, linked_from="general", linked_over=self.n)
 
     def general_of(self, own: BenchmarkPrior) -> BenchmarkPrior:
         """The same line read the other way: this ability's prior put on the general scale (an entry with no general figure)."""
         theta = self.general_mean + (own.theta - self.mean) / self.slope
         theta_se = math.hypot(own.theta_se, self.spread) / self.slope
-        score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
-        return BenchmarkPrior("general", round(score, 4), round(_phi(theta) * theta_se, 4), own.benchmarks, round(theta, 6),
-                              round(theta_se, 6), self.ability, self.n)
+        return at_theta("general", theta, theta_se, own.benchmarks, linked_from=self.ability, linked_over=self.n)
 
 
 def fit_linking(ability: str, pairs: list[tuple[float, float]]) -> Linking:
@@ -554,9 +556,7 @@ def anchored_prior(row: dict[str, BenchmarkPrior], anchors: Anchoring | None) ->
     found = anchors.anchor(general.theta, _figures(own) if own is not None else [])
     theta, theta_se = general.theta + found.shift, math.hypot(general.theta_se, found.shift_se)
     used = tuple(b for b in own.benchmarks if anchors.line(b[0])) if own is not None else ()
-    score = 0.5 * (1 + math.erf(theta / math.sqrt(2)))
-    return BenchmarkPrior("multilingual", round(score, 4), round(_phi(theta) * theta_se, 4), used or general.benchmarks, round(theta, 6),
-                          round(theta_se, 6), anchor=found)
+    return at_theta("multilingual", theta, theta_se, used or general.benchmarks, anchor=found)
 
 
 @cache

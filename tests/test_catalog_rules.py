@@ -166,3 +166,67 @@ def test_every_sources_value_is_kept_and_conflicts_are_shown(cat):
     neo = cat.find_raw("eleutherai/gpt-neo-2.7b")
     assert neo["license"] == "MIT" and {v["value"] for v in neo["conflicts"]["license"]["values"]} == {"MIT", "Apache-2.0"}
     assert cat.get("eleutherai/gpt-neo-2.7b").conflicts["license"]["shown"] == "MIT"
+
+
+def _same_fact(a, b) -> bool:
+    return float(a) == float(b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) else a == b
+
+
+def test_entries_naming_one_hugging_face_repository_agree_on_the_facts_of_the_weights(cat):
+    """The rule, over the whole shipped catalog: entries that name the same repository (an API alias, a dated
+    snapshot, a faster tier, a host's copy) agree on licence and size wherever both have one, and one that
+    lacks a fact its sibling has is either given it or named in an issue; none is closed while its sibling's
+    weights are downloadable unless an issue says why."""
+    groups: dict[str, list[dict]] = {}
+    for e in cat.raw:
+        if e.get("hf_repo"):
+            groups.setdefault(e["hf_repo"].lower(), []).append(e)
+    named = " ".join(f"{i['item']} {i['detail']}" for i in cat.issues if i["kind"] == "conflict")
+    shared = [g for g in groups.values() if len(g) > 1]
+    assert len(shared) >= 10
+    for members in shared:
+        for field in ("license", "params_b", "active_params_b"):
+            values = [(m["id"], m.get(field)) for m in members if m.get(field) is not None]
+            for (_, v), (_, w) in zip(values, values[1:]):
+                assert _same_fact(v, w) or members[0]["hf_repo"].lower() in named, (field, values)
+            if values:
+                bare = [m for m in members if m.get(field) is None]
+                assert all(m["id"] in named for m in bare), (field, [m["id"] for m in bare])
+        if any(m["weights_downloadable"] for m in members):
+            assert all(m["openness"] != "closed" or m["id"] in named for m in members), [(m["id"], m["openness"]) for m in members]
+
+
+def test_a_sibling_of_the_same_weights_gives_its_licence_and_size_with_its_source(cat):
+    small = cat.find_raw("mistral/mistral-small-2506")  # Mistral's API snapshot of Mistral Small 3.2 24B Instruct 2506
+    assert small["license"] == "Apache-2.0" and small["params_b"] == 24 and small["openness"] == "open-weights"
+    assert "same weights as" in small["field_sources"]["license"]["note"] and small["field_sources"]["license"]["url"].startswith("https://")
+    assert "mistralai/mistral-small-3.2-24b-instruct-2506" in small["openness_dimensions"]["license_open"]
+    # models.dev's alias file names Medium 3.5's repository, yet says the alias serves closed weights: nothing shared, an issue
+    latest = cat.find_raw("mistral/mistral-medium-latest")
+    assert latest["openness"] == "closed" and latest["license"] is None
+    assert any(i["item"] == "mistral/mistral-medium-latest" and i["kind"] == "conflict" for i in cat.issues)
+
+
+def test_share_repo_facts_fills_gaps_never_overwrites_and_reports_disagreement():
+    from whichai.catalog.curation import share_repo_facts
+    from whichai.catalog.openness import Evidence
+    from whichai.catalog.upstream import new_entry, set_field, src
+
+    def entry(eid, **facts):
+        e = new_entry(id=eid, name=eid.split("/")[1].title(), provider="Lab")
+        e["_ev"] = Evidence()
+        for k, v in facts.items():
+            set_field(e, k, v, src("models.dev", "2026-07-02", note=eid))
+        e["_ev"].license = facts.get("license")
+        return e
+
+    entries = {e["id"]: e for e in (entry("lab/a", hf_repo="lab/w", license="MIT"), entry("lab/a-fast", hf_repo="lab/w", params_b=7),
+                                    entry("lab/b", hf_repo="lab/v", license="MIT"), entry("lab/b-2", hf_repo="lab/v", license="Apache-2.0"),
+                                    entry("lab/c", hf_repo="lab/u"))}
+    issues: list = []
+    share_repo_facts(entries, issues)
+    assert (entries["lab/a-fast"]["license"], entries["lab/a"]["params_b"]) == ("MIT", 7)
+    assert entries["lab/a-fast"]["_ev"].license == "MIT" and "same weights as A" in entries["lab/a-fast"]["_ev"].license_src
+    assert (entries["lab/b"]["license"], entries["lab/b-2"]["license"]) == ("MIT", "Apache-2.0")  # never overwritten
+    assert [i["item"] for i in issues] == ["lab/v"] and "license differs" in issues[0]["detail"]
+    assert entries["lab/c"]["license"] is None  # alone: nothing to share

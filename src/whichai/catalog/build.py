@@ -322,6 +322,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curated = curation.read_models()
     curation.merge_same_models(entries, issues, curated)
     curation.apply_curated_models(entries, issues, curated)
+    curation.share_repo_facts(entries, issues)
     curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)
     ctx: dict[str, Any] = {"day": day, "snapshots": snaps, "vendors": curation.read_vendors(), "notices": notices}

@@ -217,6 +217,60 @@ def apply_repo_facts(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> N
         add_source(e, "curated", s["as_of"], s["url"])
 
 
+WEIGHTS_FACTS = ("license", "params_b", "active_params_b")  # facts of the weights themselves, the same wherever they are served
+
+
+def share_repo_facts(entries: dict[str, Any], issues: list[Issue]) -> None:
+    """Entries that name the same Hugging Face repository serve the same weights (an API alias, a
+    dated snapshot, a faster tier, a host's copy): the facts of the weights (licence, total and active
+    parameters) that one of them has on record fill the others' gaps, each with the source that states
+    it and the sibling it came through. Never over a value on record: two values that differ are an
+    issue (kind ``conflict``). An entry whose own lab says the weights are not downloadable while naming
+    the repository (models.dev's alias file pointing at another release) shares nothing, and is an
+    issue too."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for e in entries.values():
+        if e.get("hf_repo"):
+            groups.setdefault(str(e["hf_repo"]).lower(), []).append(e)
+    for repo, members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda m: m["id"])
+        for m in members:
+            if m["_ev"].weights is False:
+                issues.append({"kind": "conflict", "source": "catalog", "item": m["id"],
+                               "detail": f"{m['_ev'].weights_src} says the weights are not downloadable, yet names {repo}, the repository of "
+                                         f"{', '.join(o['name'] for o in members if o is not m)}: nothing shared with it"})
+        _share_weights(repo, [m for m in members if m["_ev"].weights is not False], issues)
+
+
+def _fact_key(value: Any) -> Any:
+    """A fact as compared between entries: 671 and 671.0 parameters are one value."""
+    return float(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _share_weights(repo: str, members: list[dict[str, Any]], issues: list[Issue]) -> None:
+    for field in WEIGHTS_FACTS:
+        donors = [m for m in members if m.get(field) not in (None, "")]
+        if not donors:
+            continue
+        if len({_fact_key(d[field]) for d in donors}) > 1:
+            issues.append({"kind": "conflict", "source": "catalog", "item": repo,
+                           "detail": f"{field} differs between entries of the same weights: "
+                                     + "; ".join(f"{d['name']}: {d[field]}" for d in donors)})
+            continue
+        donor = donors[0]
+        via = dict(donor["_fs"].get(field) or {"name": "catalog", "as_of": ""})
+        via["note"] = f"same weights as {donor['name']} (Hugging Face repository {repo})" + (f"; {via['note']}" if via.get("note") else "")
+        for m in members:
+            if m.get(field) in (None, ""):
+                set_field(m, field, donor[field], via)
+                if field == "license":
+                    ev: Evidence = m["_ev"]
+                    ev.license, ev.license_open = donor[field], None
+                    ev.license_src = f"same weights as {donor['name']} ({repo}): {donor['_ev'].license_src or via['name']}"
+
+
 def _merge_into(keep: dict[str, Any], other: dict[str, Any], source: dict[str, Any]) -> None:
     """``other`` is the same model as ``keep``: its id, aliases and offers become keep's."""
     for run_id, offer in other["offers"].items():

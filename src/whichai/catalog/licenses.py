@@ -73,6 +73,7 @@ _NAMED = (
     (r"(meta)?llama33(community)?(license)?(agreement)?", "Llama 3.3 Community License"),
     (r"(meta)?llama4(community)?(license)?(agreement)?", "Llama 4 Community License"),
     (r"gemma(termsofuse|license)?", "Gemma Terms of Use"),
+    (r"deepseek(model)?license(agreement)?", "DeepSeek License Agreement"),  # the licence's own title
     (r"bigsciencebloomrail10", "BigScience-BLOOM-RAIL-1.0"),
     (r"ccbync40", "CC-BY-NC-4.0"),
     (r"ccbyncsa40", "CC-BY-NC-SA-4.0"),

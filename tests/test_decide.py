@@ -16,7 +16,7 @@ from whichai.decide.criteria_scores import PRIOR_CASES
 from whichai.decide.i18n import TEXTS, default_lang
 from whichai.decide.outcome import run_outcome
 from whichai.decide.profile import GPU, OwnedHardware, Profile, Volume
-from whichai.decide.scoring import cost_reference, evaluate, fast_top, flatten
+from whichai.decide.scoring import Pricing, evaluate, fast_top, flatten
 from whichai.decide.tco import break_even
 from whichai.errors import FileInputError, InputError
 
@@ -238,8 +238,8 @@ def test_fast_path_agrees_with_the_full_ranking() -> None:
             from whichai.decide.scoring import verdict_of
 
             expect = (ranked[0].model if ranked else None, verdict_of(ranked))
-            got = fast_top(flat, profile.volume.requests_per_month * f, f, 1 / f, profile.budget_usd_per_month, out.w["cost"],
-                           cost_reference(profile), sum(out.w.values()))
+            pricing = Pricing.of(profile, out.w, profile.volume.requests_per_month * f, f, 1 / f)
+            got = fast_top(flat, pricing, sum(out.w.values()))
             assert got == expect
 
 

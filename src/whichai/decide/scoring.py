@@ -34,7 +34,7 @@ from whichai.decide.criteria_scores import (  # noqa: F401  (Score, cost_referen
 )
 from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
-from whichai.decide.tco import MODE_PREFERENCE, Mode, billed_gpu_hours, cheapest
+from whichai.decide.tco import Mode, cheapest
 
 
 def task_languages(measurements: list[Measurement | None] | None) -> list[str]:
@@ -378,57 +378,35 @@ def _known_openness(row: Row) -> bool:
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")
 
 
-def flatten(prepared: list[Prepared]) -> list[tuple[Any, ...]]:
-    """Eligible candidates as plain tuples, for the many evaluations of the sensitivity analysis:
-    (model, openness, options, the highest non-cost sum of its options), highest first (so that
-    :func:`fast_top` can stop where no later model can reach the best one)."""
-    flat = []
-    for p in prepared:
-        if p.cand.reasons or not p.options:
-            continue
-        opts = tuple(
-            (o.mode.capacity_requests, o.mode.fixed_usd, o.mode.api_per_request, o.mode.power_per_request,
-             o.mode.gpu_hours_per_request, o.mode.gpu_usd_per_hour, (o.mode.always_on, o.mode.min_hours), MODE_PREFERENCE[o.mode.kind], o.base)
-            for o in p.options
-        )
-        flat.append((p.cand.model, p.cand.openness, opts, max(o.base for o in p.options)))
-    flat.sort(key=lambda row: (-row[3], row[0]))
+def flatten(prepared: list[Prepared]) -> list[tuple[Prepared, float]]:
+    """Eligible candidates with the highest non-cost sum of their options, highest first (then by id),
+    for the many evaluations of the sensitivity analysis (:func:`fast_top` stops where no later model
+    can reach the best one)."""
+    flat = [(p, max(o.base for o in p.options)) for p in prepared if not p.cand.reasons and p.options]
+    flat.sort(key=lambda row: (-row[1], row[0].cand.model))
     return flat
 
 
-def fast_top(
-    flat: list[tuple[Any, ...]], requests: float, api_factor: float, gpu_factor: float, budget: float | None, w_cost: float, reference: float,
-    total_w: float = 1.0,
-) -> tuple[str | None, str | None]:
-    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` would give them (the same
-    :func:`rank_order`), without the objects. A model's total is at most its highest non-cost sum +
-    ``w_cost`` (the cost score is at most 1): the scan stops at the first model (``flat`` is sorted by
-    that sum) whose upper bound is more than the tie band below the best model of known openness so
-    far (no such model can be placed before it)."""
-    seen: list[tuple[float, float, str, str]] = []  # (raw, monthly, model, openness)
+def fast_top(flat: list[tuple[Prepared, float]], pricing: Pricing, total_w: float = 1.0) -> tuple[str | None, str | None]:
+    """(winner, verdict) exactly as :func:`evaluate` + :func:`verdict_of` give them at ``pricing``: each
+    candidate's row by the same rule (:func:`row_of`), in the same order (:func:`rank_order`), but only
+    as far as needed. A model's total is at most its highest non-cost sum + the cost weight (a cost score
+    is at most 1): the scan stops at the first model (``flat`` is sorted by that sum) out of reach of the
+    best model of known openness so far (:func:`out_of_reach`: no such model can be placed before it)."""
+    rows: list[Row] = []
     best_known = None
-    for model, openness, opts, top_base in flat:
-        if out_of_reach(top_base + w_cost, best_known, total_w):
+    for p, top_base in flat:
+        if out_of_reach(top_base + pricing.w_cost, best_known, total_w):
             break
-        chosen = None
-        for cap, fixed, api_pr, power_pr, gpu_h, gpu_hourly, always_on, pref, base in opts:
-            if requests > cap:
-                continue
-            cost = fixed + requests * (api_pr * api_factor + power_pr)
-            if gpu_hourly:
-                hours = billed_gpu_hours(requests * gpu_h, *always_on)
-                cost += hours * gpu_hourly * gpu_factor
-            if chosen is None or (cost, pref) < chosen[:2]:
-                chosen = (cost, pref, base)
-        if chosen is None or (budget is not None and chosen[0] > budget + 1e-9):
+        found = row_of(p, pricing)
+        if isinstance(found, Reason):
             continue
-        raw = chosen[2] + w_cost * (1.0 / (1.0 + max(chosen[0], 0.0) / reference))
-        seen.append((raw, chosen[0], model, openness))
-        if openness in KNOWN_OPENNESS and (best_known is None or raw > best_known):
-            best_known = raw
-    order = rank_order(seen, lambda r: r[0], lambda r: r[1], lambda r: r[2], total_w)
+        rows.append(found)
+        if _known_openness(found):
+            best_known = found[0] if best_known is None else max(best_known, found[0])
+    order = rank_order(rows, itemgetter(0), itemgetter(1), itemgetter(2), total_w, _known_openness)
     winner = order[0][2] if order else None
-    verdict = next((r[3] for r in order if r[3] in KNOWN_OPENNESS), None)
+    verdict = order[-1][3].cand.openness if order and _known_openness(order[-1]) else None
     return winner, verdict
 
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from whichai.criteria import CRITERION_IDS
-from whichai.decide.criteria_scores import cost_reference
 from whichai.decide.profile import Profile
-from whichai.decide.scoring import TIE_BAND, Prepared, Ranked, fast_top, flatten, verdict_of
+from whichai.decide.scoring import TIE_BAND, Prepared, Pricing, Ranked, fast_top, flatten, verdict_of
 
 MAX_FACTOR_STEPS = 10  # 2**10 = 1024
 BISECT_STEPS = 7
@@ -234,13 +233,12 @@ def param_sensitivity(prepared: list[Prepared], profile: Profile, weights: dict[
     volume = profile.volume.requests_per_month
     flat = flatten(prepared)
     kinds = {opt.mode.kind for p in prepared for opt in p.options}
-    budget, w_cost, reference = profile.budget_usd_per_month, weights["cost"], cost_reference(profile)
     total_w = math.fsum(weights.values()) or 1.0
 
     probes: dict[str, Probe] = {
-        "volume": lambda f: fast_top(flat, volume * f, 1.0, 1.0, budget, w_cost, reference, total_w),
-        "api_prices": lambda f: fast_top(flat, volume, f, 1.0, budget, w_cost, reference, total_w),
-        "gpu_price": lambda f: fast_top(flat, volume, 1.0, f, budget, w_cost, reference, total_w),
+        "volume": lambda f: fast_top(flat, Pricing.of(profile, weights, volume * f), total_w),
+        "api_prices": lambda f: fast_top(flat, Pricing.of(profile, weights, api_factor=f), total_w),
+        "gpu_price": lambda f: fast_top(flat, Pricing.of(profile, weights, gpu_factor=f), total_w),
     }
     relevant = {"volume": volume > 0, "api_prices": "api" in kinds, "gpu_price": "rented" in kinds}
     out: dict[str, Any] = {}

@@ -127,7 +127,7 @@ def test_models_card_json(cli) -> None:
 GENERATION_PAIRS = [
     ("openai/gpt-5.5-pro", "openai/gpt-4o-2024-05-13"),
     ("openai/gpt-5.4-pro", "openai/gpt-4o-2024-08-06"),
-    ("openai/gpt-5.1-codex-mini", "openai/gpt-4o-mini"),
+    ("openai/gpt-5.1-codex-max", "openai/gpt-4o-mini"),  # GPT-5.1-Codex-mini was this pair until its own Terminal-Bench 2.0 figure
     ("openai/gpt-5.2-codex", "openai/gpt-4-turbo"),  # GPT-5.2 Pro was this pair until its own GPQA figure (vendor-reports)
 ]
 
@@ -219,14 +219,17 @@ def test_measured_is_never_tied() -> None:
 # figure is read at a source. Every other top-10 row must have origin ``benchmark``; a model in a top 10 that is neither
 # covered nor named here fails the test, and so does a name here that gains a benchmark prior for chat.
 TOP10_UNCOVERED = {
-    "allen-institute-for-ai/olmo-7b-twin-2t-hf": "no figure of its own anywhere read: its cards have the model table only, allenai/OLMo's "
-                                                 "README no evaluation table, no leaderboard here lists it, and the code and pages corpora "
-                                                 "name it only in model lists (searched 2026-12-07 and again 2026-12-08); research-lab "
-                                                 "ranks it on OLMo-7B's figures by the line rule, labelled an estimate",
-    "openai/gpt-5.3-codex-spark": "no figure on a benchmark the prior knows: OpenAI's GPT-5.4 and GPT-5.5 evaluation tables have no "
-                                  "Codex-Spark column, and the stored copies of OpenAI's pages, the leaderboards here and the code and "
-                                  "pages corpora name it only as a research preview or in usage logs (searched 2026-12-08); "
-                                  "startup-no-ml ranks it on GPT-5.3-Codex's figure by the line rule, labelled an estimate",
+    "allen-institute-for-ai/olmo-7b-twin-2t-hf": "no figure of its own anywhere read: its cards (OLMo-7B-Twin-2T and -hf, every stored "
+                                                 "revision) have the model table only, the OLMo-7B card's evaluation table has no Twin "
+                                                 "column, allenai/OLMo's README in every commit naming Twin (e1e71a06, d7d4de4c, "
+                                                 "206da7c7) no evaluation table, allenai/OLMo-Eval's OLMES README none; the Open LLM "
+                                                 "Leaderboard v1 (report snapshots and final table) and v2 (fboulnois/llm-leaderboard-csv "
+                                                 "huggingface_v2.csv, last at f922d45) have OLMo-1B/7B/1.7-7B rows but no Twin row under "
+                                                 "any spelling; the OLMo paper's stored copies (arXiv 2402.00838 v3/v4) could not be read "
+                                                 "past their first page here; the Open Portuguese LLM Leaderboard lists a results file for "
+                                                 "allenai/OLMo-7B-Twin-2T (2024-02-24) but only its file listing is stored, not the figures "
+                                                 "(searched 2026-12-07 and twice 2026-12-08); research-lab ranks it on OLMo-7B's figures by "
+                                                 "the line rule, labelled an estimate",
 }
 
 
@@ -265,9 +268,15 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     # Devstral Small 2505's card gives SWE-bench Verified only: its own code prior, and for chat that read on the general scale
     assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None
     assert benchmarks.prior("mistral/devstral-small-2505", "chat").linked_from == "code"  # type: ignore[union-attr]
-    # GPT-5.3-Codex's figure is not Codex-Spark's: Spark is estimated from it by the line rule, never given it as its own
-    spark = benchmarks.line_estimate("openai/gpt-5.3-codex-spark", "chat")
-    assert spark is not None and spark.reference == "openai/gpt-5.3-codex"
+    # GPT-5.3-Codex-Spark on its own figure, OpenAI's Terminal-Bench 2.0 58.4 (its announcement), not GPT-5.3-Codex's 77.3:
+    # a code prior of its own, and for chat that read on the general scale (the linking the other way), below GPT-5.3-Codex
+    spark, codex = benchmarks.prior("openai/gpt-5.3-codex-spark", "code"), benchmarks.prior("openai/gpt-5.3-codex", "code")
+    assert spark is not None and codex is not None and not spark.linked_from
+    assert [(b, s, named) for b, s, _, named in spark.benchmarks] == [("Terminal-Bench 2.0", 0.584, "GPT-5.3-Codex-Spark")]
+    assert spark.score < codex.score
+    spark_chat = benchmarks.prior("openai/gpt-5.3-codex-spark", "chat")
+    assert spark_chat is not None and spark_chat.ability == "general" and spark_chat.linked_from == "code"
+    assert spark_chat.score < benchmarks.prior("openai/gpt-5.3-codex", "chat").score  # type: ignore[union-attr]
     # the models that were in research-lab's top 10 only because nothing was known now have their figures
     for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
         assert eid in benchmarks.covered(), eid
@@ -328,20 +337,24 @@ def test_the_linking_puts_each_ability_on_the_general_scale() -> None:
         # a model's own figure is, on average over the entries having both, exactly where its general one is linked to:
         # having a figure is neutral, not a penalty
         assert abs(sum(a - (k.mean + k.slope * (g - k.general_mean)) for g, a in both) / len(both)) < 1e-4
-    gpt55 = benchmarks.prior("openai/gpt-5.5", "code")  # GPQA only: its general prior on the code scale, with the spread as noise
-    assert gpt55 is not None and gpt55.ability == "code" and gpt55.linked_from == "general" and gpt55.linked_over == links["code"].n
-    general = benchmarks.prior("openai/gpt-5.5", "chat")
-    assert general is not None and gpt55.se > general.se and gpt55.theta_se >= links["code"].spread
+    pro = benchmarks.prior("openai/gpt-5.2-pro", "code")  # GPQA only: its general prior on the code scale, with the spread as noise
+    assert pro is not None and pro.ability == "code" and pro.linked_from == "general" and pro.linked_over == links["code"].n
+    general = benchmarks.prior("openai/gpt-5.2-pro", "chat")
+    assert general is not None and pro.se > general.se and pro.theta_se >= links["code"].spread
     own = benchmarks.prior("openai/gpt-5", "code")
     assert own is not None and not own.linked_from  # its own code figures: never replaced by a linked value
 
 
 @pytest.mark.parametrize("langs", [["en"], ["en", "id"]])
 def test_a_model_with_only_general_figures_is_not_ranked_below_its_predecessor_for_code(langs: list[str]) -> None:
-    """GPT-5.5 and GPT-5.4 have OpenAI's GPQA Diamond only: before the linking their code prior was the general prior × the chat
-    model's code fit (0.85), below GPT-5's and GPT-5.1's own code-scale priors (0.81 < 0.93)."""
+    """GPT-5.2 Pro has OpenAI's GPQA Diamond only (GPT-5.5 and GPT-5.4 had too, until their Terminal-Bench 2.0 figures): before
+    the linking such a code prior was the general prior × the chat model's code fit (0.85), below GPT-5's and GPT-5.1's own
+    code-scale priors (0.81 < 0.93). With their own code figures now, GPT-5.5, GPT-5.4 and GPT-5.4 mini still rank above."""
     cat = load_shipped()
     for strong, weak in (("openai/gpt-5.5", "openai/gpt-5"), ("openai/gpt-5.4", "openai/gpt-5.1"), ("openai/gpt-5.4-mini", "openai/gpt-5-mini")):
+        s, w = _perf_in(cat, strong, "code", langs), _perf_in(cat, weak, "code", langs)
+        assert s.score > w.score and s.origin == "benchmark" and "Terminal-Bench 2.0" in s.params["benchmarks"], (strong, s.score, weak, w.score)
+    for strong, weak in (("openai/gpt-5.2-pro", "openai/gpt-5"), ("openai/gpt-5.2-pro", "openai/gpt-5.1")):
         s, w = _perf_in(cat, strong, "code", langs), _perf_in(cat, weak, "code", langs)
         assert s.score > w.score and s.origin == "benchmark", (strong, s.score, weak, w.score)
         assert ["code", benchmarks.linkings()["code"].n] in s.params["linked"]

@@ -127,7 +127,7 @@ def test_models_card_json(cli) -> None:
 GENERATION_PAIRS = [
     ("openai/gpt-5.5-pro", "openai/gpt-4o-2024-05-13"),
     ("openai/gpt-5.4-pro", "openai/gpt-4o-2024-08-06"),
-    ("openai/gpt-5.1-codex-max", "openai/gpt-4o-mini"),  # GPT-5.1-Codex-mini was this pair until its own Terminal-Bench 2.0 figure
+    ("openai/gpt-5.1-codex-mini", "openai/gpt-4o-mini"),
     ("openai/gpt-5.2-codex", "openai/gpt-4-turbo"),  # GPT-5.2 Pro was this pair until its own GPQA figure (vendor-reports)
 ]
 
@@ -230,6 +230,14 @@ TOP10_UNCOVERED = {
                                                  "allenai/OLMo-7B-Twin-2T (2024-02-24) but only its file listing is stored, not the figures "
                                                  "(searched 2026-12-07 and twice 2026-12-08); research-lab ranks it on OLMo-7B's figures by "
                                                  "the line rule, labelled an estimate",
+    "openai/gpt-5.3-codex-spark": "its one published figure is on a benchmark the prior does not fit: OpenAI's Terminal-Bench 2.0, 58.4 "
+                                  "(\"Introducing GPT-5.3-Codex-Spark\", read 2026-12-08 in two write-ups reproducing its table). Adding "
+                                  "Terminal-Bench 2.0 (commit 240cff1) gave it its own prior, but both Terminal-Bench columns' spread fell "
+                                  "to the fit's floor (most of their models have no other code figure), so one Terminal-Bench figure "
+                                  "outweighed every other code figure (GPT-5 mini's code prior 0.91 -> 0.52, below GPT-4o mini's 0.56): "
+                                  "reverted until the fit bounds a benchmark's spread (BENCHMARKS.md); OpenAI's GPT-5.4 and GPT-5.5 "
+                                  "tables have no Codex-Spark column; startup-no-ml ranks it on GPT-5.3-Codex's figure by the line rule, "
+                                  "labelled an estimate",
 }
 
 
@@ -268,15 +276,9 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     # Devstral Small 2505's card gives SWE-bench Verified only: its own code prior, and for chat that read on the general scale
     assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None
     assert benchmarks.prior("mistral/devstral-small-2505", "chat").linked_from == "code"  # type: ignore[union-attr]
-    # GPT-5.3-Codex-Spark on its own figure, OpenAI's Terminal-Bench 2.0 58.4 (its announcement), not GPT-5.3-Codex's 77.3:
-    # a code prior of its own, and for chat that read on the general scale (the linking the other way), below GPT-5.3-Codex
-    spark, codex = benchmarks.prior("openai/gpt-5.3-codex-spark", "code"), benchmarks.prior("openai/gpt-5.3-codex", "code")
-    assert spark is not None and codex is not None and not spark.linked_from
-    assert [(b, s, named) for b, s, _, named in spark.benchmarks] == [("Terminal-Bench 2.0", 0.584, "GPT-5.3-Codex-Spark")]
-    assert spark.score < codex.score
-    spark_chat = benchmarks.prior("openai/gpt-5.3-codex-spark", "chat")
-    assert spark_chat is not None and spark_chat.ability == "general" and spark_chat.linked_from == "code"
-    assert spark_chat.score < benchmarks.prior("openai/gpt-5.3-codex", "chat").score  # type: ignore[union-attr]
+    # GPT-5.3-Codex's figure is not Codex-Spark's: Spark is estimated from it by the line rule, never given it as its own
+    spark = benchmarks.line_estimate("openai/gpt-5.3-codex-spark", "chat")
+    assert spark is not None and spark.reference == "openai/gpt-5.3-codex"
     # the models that were in research-lab's top 10 only because nothing was known now have their figures
     for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
         assert eid in benchmarks.covered(), eid
@@ -337,24 +339,20 @@ def test_the_linking_puts_each_ability_on_the_general_scale() -> None:
         # a model's own figure is, on average over the entries having both, exactly where its general one is linked to:
         # having a figure is neutral, not a penalty
         assert abs(sum(a - (k.mean + k.slope * (g - k.general_mean)) for g, a in both) / len(both)) < 1e-4
-    pro = benchmarks.prior("openai/gpt-5.2-pro", "code")  # GPQA only: its general prior on the code scale, with the spread as noise
-    assert pro is not None and pro.ability == "code" and pro.linked_from == "general" and pro.linked_over == links["code"].n
-    general = benchmarks.prior("openai/gpt-5.2-pro", "chat")
-    assert general is not None and pro.se > general.se and pro.theta_se >= links["code"].spread
+    gpt55 = benchmarks.prior("openai/gpt-5.5", "code")  # GPQA only: its general prior on the code scale, with the spread as noise
+    assert gpt55 is not None and gpt55.ability == "code" and gpt55.linked_from == "general" and gpt55.linked_over == links["code"].n
+    general = benchmarks.prior("openai/gpt-5.5", "chat")
+    assert general is not None and gpt55.se > general.se and gpt55.theta_se >= links["code"].spread
     own = benchmarks.prior("openai/gpt-5", "code")
     assert own is not None and not own.linked_from  # its own code figures: never replaced by a linked value
 
 
 @pytest.mark.parametrize("langs", [["en"], ["en", "id"]])
 def test_a_model_with_only_general_figures_is_not_ranked_below_its_predecessor_for_code(langs: list[str]) -> None:
-    """GPT-5.2 Pro has OpenAI's GPQA Diamond only (GPT-5.5 and GPT-5.4 had too, until their Terminal-Bench 2.0 figures): before
-    the linking such a code prior was the general prior × the chat model's code fit (0.85), below GPT-5's and GPT-5.1's own
-    code-scale priors (0.81 < 0.93). With their own code figures now, GPT-5.5, GPT-5.4 and GPT-5.4 mini still rank above."""
+    """GPT-5.5 and GPT-5.4 have OpenAI's GPQA Diamond only: before the linking their code prior was the general prior × the chat
+    model's code fit (0.85), below GPT-5's and GPT-5.1's own code-scale priors (0.81 < 0.93)."""
     cat = load_shipped()
     for strong, weak in (("openai/gpt-5.5", "openai/gpt-5"), ("openai/gpt-5.4", "openai/gpt-5.1"), ("openai/gpt-5.4-mini", "openai/gpt-5-mini")):
-        s, w = _perf_in(cat, strong, "code", langs), _perf_in(cat, weak, "code", langs)
-        assert s.score > w.score and s.origin == "benchmark" and "Terminal-Bench 2.0" in s.params["benchmarks"], (strong, s.score, weak, w.score)
-    for strong, weak in (("openai/gpt-5.2-pro", "openai/gpt-5"), ("openai/gpt-5.2-pro", "openai/gpt-5.1")):
         s, w = _perf_in(cat, strong, "code", langs), _perf_in(cat, weak, "code", langs)
         assert s.score > w.score and s.origin == "benchmark", (strong, s.score, weak, w.score)
         assert ["code", benchmarks.linkings()["code"].n] in s.params["linked"]

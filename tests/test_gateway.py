@@ -139,6 +139,40 @@ def test_token_and_bind_rules(tmp_path, upstreams):
         assert ask(client(url, "tok-123"), "hi").headers["X-Whichai-Route"] == "public"
 
 
+def test_paths_methods_token_and_size_on_the_low_level_server(tmp_path, upstreams):
+    """The one handler's dispatch: the token and the size are checked on every path, an unknown path is a JSON
+    404, a wrong method a JSON 405 naming the allowed one (HEAD as GET), and /health answers."""
+    import urllib.error
+    import urllib.request
+
+    def call(url: str, method: str = "GET", token: str | None = "tok-1", data: bytes | None = None):
+        request = urllib.request.Request(url, data=data, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, dict(answer.headers), answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    private, public = upstreams
+    policy = make_policy(tmp_path, private.base_url, public.base_url)
+    with Running(policy, tmp_path / "w.db", token="tok-1") as url:
+        root = url.removesuffix("/v1")
+        assert call(root + "/nowhere", token=None)[0] == 401
+        status, _, body = call(root + "/nowhere")
+        assert status == 404 and json.loads(body)["error"]["type"] == "invalid_request_error"
+        status, headers, body = call(url + "/chat/completions")
+        assert status == 405 and headers["Allow"] == "POST" and "use POST" in json.loads(body)["error"]["message"]
+        assert call(url + "/models", "POST", data=b"{}")[0] == 405
+        assert call(root + "/health")[0] == 200 and call(root + "/health", "HEAD")[0] == 200
+        assert json.loads(call(root + "/health")[2])["routes"] == ["private", "public"]
+        big = b"x" * (4 * 1024 * 1024 + 1)
+        assert call(url + "/chat/completions", "POST", data=big)[0] == 413
+        assert call(url + "/chat/completions", "POST", data=b"not json")[0] == 400
+    assert private.total() == public.total() == 0
+
+
 def test_explain_and_bad_policy_via_cli(tmp_path, env, upstreams):
     private, public = upstreams
     make_policy(tmp_path, private.base_url, public.base_url)

@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import free_port, invoke, write_config
 from fakeopenai import FakeOpenAI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whichai.app.gateway import check_bind, policy_from_file, serve, stats
 from whichai.config import load_config
 from whichai.errors import InputError
-from whichai.gateway.sensitive import Classifier
+from whichai.gateway.sensitive import DIGIT_RUN, EXTENSION_DIGITS, ID_SHAPE, NPWP, PHONE_DIGITS, SIXTEEN, SSN, Classifier, has_phone_shape
 
 SECRET = "sk-gateway-test-secret-0123456789"
 
@@ -229,6 +232,69 @@ def test_no_personal_data_reaches_the_public_route_in_1000_generated_requests():
     flagged = [t for t in plain if classifier.findings(t)]
     assert not missed, missed[:5]
     assert len(flagged) <= 0.02 * len(plain), flagged[:5]
+
+
+def test_the_phone_precheck_reasons_about_the_matchers_own_pattern():
+    """has_phone_shape skips phonenumbers' matcher where no number of 9 digits can be; its reasoning holds for this
+    pattern: an upgrade that changes it fails here, so the reasoning is checked again."""
+    from phonenumbers import phonenumbermatcher as m
+    from phonenumbers.phonenumberutil import _EXTN_PATTERNS_FOR_MATCHING as extension
+
+    assert m._PATTERN.pattern == ("(?:" + m._LEAD_CLASS + m._PUNCTUATION + ")" + m._LEAD_LIMIT + m._DIGIT_SEQUENCE + "(?:"
+                                  + m._PUNCTUATION + m._DIGIT_SEQUENCE + ")" + m._BLOCK_LIMIT + "(?:" + extension + ")?")
+    assert re.fullmatch(r"\\d\{1,\d+\}", m._DIGIT_SEQUENCE) and "\\d" not in m._PUNCTUATION + m._LEAD_CLASS
+    alternatives = _top_level_alternatives(extension)
+    assert len(alternatives) == 4 and all(re.search(EXTENSION_DIGITS + "$", a) for a in alternatives)  # digits last
+    assert "\\d" not in re.sub(EXTENSION_DIGITS, "", extension)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A regular expression's alternatives outside any group or character class."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i = pattern.index("]", i + 1)  # the class ends at its first "]" not escaped
+            while pattern[i - 1] == "\\":
+                i = pattern.index("]", i + 1)
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+PHONE_PIECES = [*"0123456789", "٣", "７", " ", "  ", "-", ".", "/", "(", ")", "+", ",", ";", ":", "x", "X", "#", "~", "\t", "\xa0",
+                "ext", "ext.", "Ext ", "extension", "int", "доб", "anexo", ";ext=", "Rp", "a", "tel", "0812", "3456", "7890", "+62",
+                "021", "(021)", "555", "1234", "+1", "415", "2025", "12:30", "1,250"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PHONE_PIECES), max_size=30).map("".join))
+def test_the_prechecks_miss_no_number_the_searches_find(text):
+    import phonenumbers
+
+    classifier = Classifier(regions=("ID", "US"))
+    if not has_phone_shape(text):
+        for region in classifier.regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                assert len(re.sub(r"\D", "", match.raw_string)) < PHONE_DIGITS, (text, match.raw_string)
+    assert classifier._has_phone(text) == classifier._matched_phone(text)
+    if not ID_SHAPE.search(text):  # the four id searches are skipped only where none of them can match
+        assert not any(p.search(text) for p in (SSN, NPWP, SIXTEEN, DIGIT_RUN)), text
+
+
+def test_the_phone_precheck_on_written_numbers():
+    classifier = Classifier()
+    for text in ("Telepon 0812-3456-7890", "call +62 812 3456 7890 now", "(021) 555-1234 ext. 5678", "021 5551234;ext=12",
+                 "+62-21-555 1234 x 99", "HP: 0812.3456.7890", "nomor ０８１２３４５６７８９０"):
+        assert has_phone_shape(text) and classifier._has_phone(text), text
+    for text in ("budget of 1,250,000 USD by 2026-03-01", "Rp 250.000 untuk 3 barang", "order 4471, 2025", "What is 2+2?"):
+        assert not has_phone_shape(text) and not classifier._matched_phone(text), text
 
 
 @pytest.mark.slow

@@ -297,6 +297,19 @@ def test_the_phone_precheck_on_written_numbers():
         assert not has_phone_shape(text) and not classifier._matched_phone(text), text
 
 
+def test_a_text_the_phone_matcher_stops_reading_counts_as_holding_a_number(monkeypatch):
+    """phonenumbers' matcher stops after max_tries candidates that are no number; a phone number after them was
+    missed (70,000 short numbers in a 560 kB message did it). Now such a text fails closed."""
+    from whichai.gateway import sensitive
+
+    monkeypatch.setattr(sensitive, "PHONE_TRIES", 40)
+    classifier = Classifier()
+    assert [f.kind for f in classifier.findings("ref 12, " * 10 + "Telepon 0812-3456-7890")] == ["phone"]
+    assert [f.kind for f in classifier.findings("ref 12, " * 60 + "Telepon 0812-3456-7890")] == ["phone"]
+    assert [f.kind for f in classifier.findings("ref 12, " * 60 + "and a 123456789")] == ["phone"]  # not read: closed
+    assert not classifier.findings("ref 12, " * 30 + "and a 123456789")
+
+
 @pytest.mark.slow
 def test_the_embedded_model_on_a_real_server_as_the_private_route(tmp_path, upstreams):
     from conftest import start_llama_server

@@ -39,6 +39,7 @@ NIK_PROVINCES = frozenset({
 CARD_PREFIXES = ("4", "5", "2", "34", "37", "6", "35", "30", "36", "38", "39")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "sensitive"})
 EXTENSION_DIGITS = r"\(\\d\{1,\d+\}\)(?:#\?|#)?"  # an extension's digits in phonenumbers' patterns: (\d{1,20})#?
+PHONE_TRIES = 65_535  # candidates phonenumbers' matcher reads that are no number before it stops (its default)
 PHONE_DIGITS = 9  # a phone number found in a text counts from 9 digits (shorter: too often an amount or an id)
 
 
@@ -100,13 +101,19 @@ class Classifier:
         return has_phone_shape(text) and self._matched_phone(text)
 
     def _matched_phone(self, text: str) -> bool:
+        """A phone number phonenumbers' matcher finds; also a text it stopped reading (``PHONE_TRIES`` candidates
+        that were no number): what it did not read may hold one, so the text counts as holding one (fail closed)."""
         import phonenumbers
 
         for region in self.regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            matcher = phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID,
+                                                      max_tries=PHONE_TRIES)
+            for match in matcher:
                 digits = re.sub(r"\D", "", match.raw_string)
                 if len(digits) >= PHONE_DIGITS and not is_card(digits) and not is_nik(digits):
                     return True
+            if matcher._max_tries <= 0:
+                return True
         return False
 
 

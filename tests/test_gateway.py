@@ -310,6 +310,30 @@ def test_a_text_the_phone_matcher_stops_reading_counts_as_holding_a_number(monke
     assert not classifier.findings("ref 12, " * 30 + "and a 123456789")
 
 
+def test_a_long_message_is_classified_off_the_event_loop(tmp_path, upstreams):
+    from whichai.gateway.server import OFF_LOOP_CHARS, Gateway
+
+    private, public = upstreams
+    gateway = Gateway(make_policy(tmp_path, private.base_url, public.base_url))
+    threads, findings = [], gateway.classifier.findings
+
+    def spy(text):
+        threads.append(threading.get_ident())
+        return findings(text)
+
+    gateway.classifier.findings = spy
+    request = type("Request", (), {"headers": {}})()
+
+    async def both():
+        long = {"messages": [{"role": "user", "content": "kata " * (OFF_LOOP_CHARS // 5) + "Telepon 0812-3456-7890"}]}
+        short = {"messages": [{"role": "user", "content": "halo"}]}
+        return await gateway.classify(request, long), await gateway.classify(request, short), threading.get_ident()
+
+    long, short, loop_thread = asyncio.run(both())
+    assert long == (True, "sensitive:phone") and short == (False, "default")
+    assert threads[0] != loop_thread and threads[1] == loop_thread
+
+
 @pytest.mark.slow
 def test_the_embedded_model_on_a_real_server_as_the_private_route(tmp_path, upstreams):
     from conftest import start_llama_server

@@ -29,6 +29,7 @@ from whichai.gateway.sensitive import Classifier, client_marked, message_text
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+OFF_LOOP_CHARS = 16_384  # a longer message is classified in a worker thread (Gateway.classify)
 
 
 @dataclass
@@ -143,15 +144,20 @@ class Gateway:
             return error_body("the body is not JSON.", "invalid_request_error", 400)
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return error_body("the body needs `messages`, a list of chat messages.", "invalid_request_error", 400)
-        sensitive, reason = self.classify(request, body)
+        sensitive, reason = await self.classify(request, body)
         order = self.order(sensitive, body.get("model"))
         if not order:
             return self._record_failure(started, reason, sensitive, body, 503,
                                         "a sensitive request and no route allowed for sensitive data.")
         return await self.serve(request, body, order, sensitive, reason, started)
 
-    def classify(self, request: web.BaseRequest, body: dict[str, Any]) -> tuple[bool, str]:
-        kinds = sorted({f.kind.split(":")[0] for f in self.classifier.findings(message_text(body))})
+    async def classify(self, request: web.BaseRequest, body: dict[str, Any]) -> tuple[bool, str]:
+        """Why the request is sensitive, if it is. A message over ``OFF_LOOP_CHARS`` is read in a worker thread (up
+        to seconds for one of megabytes full of numbers), so the event loop goes on serving the other requests."""
+        text = message_text(body)
+        findings = (await asyncio.to_thread(self.classifier.findings, text) if len(text) > OFF_LOOP_CHARS
+                    else self.classifier.findings(text))
+        kinds = sorted({f.kind.split(":")[0] for f in findings})
         if kinds:
             return True, "sensitive:" + ",".join(kinds)
         if client_marked(request.headers, body):

@@ -5,6 +5,7 @@ Found in the messages' text (every role):
 - e-mail addresses;
 - phone numbers, read by ``phonenumbers`` (Google's libphonenumber): international numbers in any
   country, and national numbers of the regions the policy names (Indonesia by default: ``0812-…``);
+  a text with so many number-like groups that the matcher stops reading it counts as holding one;
 - national ID numbers: the Indonesian NIK (16 digits: a province code, a district and sub-district,
   the date of birth with 40 added to the day for women, a serial) and NPWP (tax number), the US SSN;
 - payment card numbers: 13 to 19 digits that pass the Luhn check and start like a card scheme;

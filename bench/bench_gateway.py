@@ -11,6 +11,7 @@ streams through the gateway, counting errors.
                                   [--baseline-src /tmp/base/src]   # another tree's gateway in the same rounds
                                   [--pin]   # the gateway on its own CPU, upstream and client on the other
                                   [--paired]   # direct and gateway requests interleaved in one window
+                                  [--prompt meeting]   # a 1.5 kB paragraph with amounts and dates as the message
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log
 '''
 
 
+PROMPT = "What is 2+2?"
+MEETING = ("Summarise this meeting: we discussed the Q3 roadmap, the budget of 1,250,000 USD, hiring 12 engineers by "
+           "2026-03-01, and the migration of 340 services. ") * 10
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,7 +76,7 @@ def wait_for(port: int, timeout: float = 30) -> None:
     raise SystemExit(f"nothing listens on {port}")
 
 
-async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False) -> tuple[list[float], int]:
+async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False, prompt: str = PROMPT) -> tuple[list[float], int]:
     import aiohttp
 
     latencies: list[float] = []
@@ -78,7 +84,7 @@ async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False) 
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(n):
         queue.put_nowait(i)
-    body = {"model": "whichai-auto", "stream": stream, "messages": [{"role": "user", "content": "What is 2+2?"}]}
+    body = {"model": "whichai-auto", "stream": stream, "messages": [{"role": "user", "content": prompt}]}
 
     async def worker(session: aiohttp.ClientSession) -> None:
         nonlocal errors
@@ -97,7 +103,7 @@ async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False) 
     return latencies, errors
 
 
-async def paired_calls(urls: dict[str, str], n: int, concurrency: int) -> dict[str, tuple[list[float], int]]:
+async def paired_calls(urls: dict[str, str], n: int, concurrency: int, prompt: str = PROMPT) -> dict[str, tuple[list[float], int]]:
     """``n`` calls to each target at once, interleaved: request i goes to target i mod k, from
     ``concurrency`` x k workers, so every target sees about ``concurrency`` calls in flight and all of them the
     same moments of the machine (a p99 compared within one window, not across rounds)."""
@@ -108,7 +114,7 @@ async def paired_calls(urls: dict[str, str], n: int, concurrency: int) -> dict[s
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(n * len(names)):
         queue.put_nowait(i)
-    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": "What is 2+2?"}]}
+    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": prompt}]}
 
     async def worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty():
@@ -149,7 +155,7 @@ def one_round(urls: dict[str, str], pids: dict[str, int], args: argparse.Namespa
     ``--paired``, all targets at once, their requests interleaved."""
     if args.paired:
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        both = asyncio.run(paired_calls(urls, args.requests, args.concurrency))
+        both = asyncio.run(paired_calls(urls, args.requests, args.concurrency, args.prompt))
         return {name: {"p50": statistics.median(lat), "p99": p(lat, 99), "errors": errs,
                        "cpu": (cpu_seconds(pids[name]) - cpu[name]) / args.requests if name in pids else None}
                 for name, (lat, errs) in both.items()}
@@ -158,7 +164,7 @@ def one_round(urls: dict[str, str], pids: dict[str, int], args: argparse.Namespa
     out: dict[str, dict] = {}
     for name in names:
         cpu = cpu_seconds(pids[name]) if name in pids else 0.0
-        latencies, errors = asyncio.run(timed_calls(urls[name], args.requests, args.concurrency))
+        latencies, errors = asyncio.run(timed_calls(urls[name], args.requests, args.concurrency, prompt=args.prompt))
         per_request = (cpu_seconds(pids[name]) - cpu) / args.requests if name in pids else None
         out[name] = {"p50": statistics.median(latencies), "p99": p(latencies, 99), "errors": errors, "cpu": per_request}
     return out
@@ -184,7 +190,10 @@ def main() -> None:
                              "not the wait for one: three busy processes on two cores)")
     parser.add_argument("--paired", action="store_true",
                         help="direct and gateway calls interleaved in one window (each at --concurrency), not in turns")
+    parser.add_argument("--prompt", default=PROMPT, help=f"the user message of every request ({PROMPT!r}); 'meeting': "
+                        "a 1.5 kB paragraph with amounts and dates, as a chat request often carries, no personal data")
     args = parser.parse_args()
+    args.prompt = MEETING if args.prompt == "meeting" else args.prompt
     up_port, gw_port, base_port = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
@@ -209,13 +218,14 @@ def main() -> None:
                 asyncio.run(timed_calls(urls[name], 200, args.concurrency))  # warm each
             pids = {n: g.pid for n, g in gateways.items()}
             rounds = [one_round(urls, pids, args, turn) for turn in range(args.rounds)]
-            streams, stream_errors = asyncio.run(timed_calls(urls["gateway"], args.streams, args.streams, stream=True))
+            streams, stream_errors = (asyncio.run(timed_calls(urls["gateway"], args.streams, args.streams, stream=True))
+                                      if args.streams else ([0.0], 0))  # --streams 0: none
         finally:
             for proc in (*gateways.values(), upstream):
                 proc.terminate()
             for proc in (*gateways.values(), upstream):
                 proc.wait(10)
-    out = {"requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin, "paired": args.paired,
+    out = {"prompt_chars": len(args.prompt), "requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin, "paired": args.paired,
            "load_average": os.getloadavg(), **{f"{n}_rounds" if n != "gateway" else "rounds": [row(n, got) for got in rounds] for n in gateways},
            "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
     print(json.dumps(out, indent=2))

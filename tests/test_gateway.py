@@ -8,17 +8,20 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import free_port, invoke, write_config
 from fakeopenai import FakeOpenAI
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from whichai.app.gateway import check_bind, policy_from_file, serve, stats
 from whichai.config import load_config
 from whichai.errors import InputError
-from whichai.gateway.sensitive import Classifier
+from whichai.gateway.sensitive import DIGIT_RUN, EXTENSION_DIGITS, ID_SHAPE, NPWP, PHONE_DIGITS, SIXTEEN, SSN, Classifier, has_phone_shape
 
 SECRET = "sk-gateway-test-secret-0123456789"
 
@@ -139,6 +142,40 @@ def test_token_and_bind_rules(tmp_path, upstreams):
         assert ask(client(url, "tok-123"), "hi").headers["X-Whichai-Route"] == "public"
 
 
+def test_paths_methods_token_and_size_on_the_low_level_server(tmp_path, upstreams):
+    """The one handler's dispatch: the token and the size are checked on every path, an unknown path is a JSON
+    404, a wrong method a JSON 405 naming the allowed one (HEAD as GET), and /health answers."""
+    import urllib.error
+    import urllib.request
+
+    def call(url: str, method: str = "GET", token: str | None = "tok-1", data: bytes | None = None):
+        request = urllib.request.Request(url, data=data, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, dict(answer.headers), answer.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    private, public = upstreams
+    policy = make_policy(tmp_path, private.base_url, public.base_url)
+    with Running(policy, tmp_path / "w.db", token="tok-1") as url:
+        root = url.removesuffix("/v1")
+        assert call(root + "/nowhere", token=None)[0] == 401
+        status, _, body = call(root + "/nowhere")
+        assert status == 404 and json.loads(body)["error"]["type"] == "invalid_request_error"
+        status, headers, body = call(url + "/chat/completions")
+        assert status == 405 and headers["Allow"] == "POST" and "use POST" in json.loads(body)["error"]["message"]
+        assert call(url + "/models", "POST", data=b"{}")[0] == 405
+        assert call(root + "/health")[0] == 200 and call(root + "/health", "HEAD")[0] == 200
+        assert json.loads(call(root + "/health")[2])["routes"] == ["private", "public"]
+        big = b"x" * (4 * 1024 * 1024 + 1)
+        assert call(url + "/chat/completions", "POST", data=big)[0] == 413
+        assert call(url + "/chat/completions", "POST", data=b"not json")[0] == 400
+    assert private.total() == public.total() == 0
+
+
 def test_explain_and_bad_policy_via_cli(tmp_path, env, upstreams):
     private, public = upstreams
     make_policy(tmp_path, private.base_url, public.base_url)
@@ -195,6 +232,106 @@ def test_no_personal_data_reaches_the_public_route_in_1000_generated_requests():
     flagged = [t for t in plain if classifier.findings(t)]
     assert not missed, missed[:5]
     assert len(flagged) <= 0.02 * len(plain), flagged[:5]
+
+
+def test_the_phone_precheck_reasons_about_the_matchers_own_pattern():
+    """has_phone_shape skips phonenumbers' matcher where no number of 9 digits can be; its reasoning holds for this
+    pattern: an upgrade that changes it fails here, so the reasoning is checked again."""
+    from phonenumbers import phonenumbermatcher as m
+    from phonenumbers.phonenumberutil import _EXTN_PATTERNS_FOR_MATCHING as extension
+
+    assert m._PATTERN.pattern == ("(?:" + m._LEAD_CLASS + m._PUNCTUATION + ")" + m._LEAD_LIMIT + m._DIGIT_SEQUENCE + "(?:"
+                                  + m._PUNCTUATION + m._DIGIT_SEQUENCE + ")" + m._BLOCK_LIMIT + "(?:" + extension + ")?")
+    assert re.fullmatch(r"\\d\{1,\d+\}", m._DIGIT_SEQUENCE) and "\\d" not in m._PUNCTUATION + m._LEAD_CLASS
+    alternatives = _top_level_alternatives(extension)
+    assert len(alternatives) == 4 and all(re.search(EXTENSION_DIGITS + "$", a) for a in alternatives)  # digits last
+    assert "\\d" not in re.sub(EXTENSION_DIGITS, "", extension)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """A regular expression's alternatives outside any group or character class."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1
+        elif ch == "[":
+            i = pattern.index("]", i + 1)  # the class ends at its first "]" not escaped
+            while pattern[i - 1] == "\\":
+                i = pattern.index("]", i + 1)
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+PHONE_PIECES = [*"0123456789", "٣", "７", " ", "  ", "-", ".", "/", "(", ")", "+", ",", ";", ":", "x", "X", "#", "~", "\t", "\xa0",
+                "ext", "ext.", "Ext ", "extension", "int", "доб", "anexo", ";ext=", "Rp", "a", "tel", "0812", "3456", "7890", "+62",
+                "021", "(021)", "555", "1234", "+1", "415", "2025", "12:30", "1,250"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PHONE_PIECES), max_size=30).map("".join))
+def test_the_prechecks_miss_no_number_the_searches_find(text):
+    import phonenumbers
+
+    classifier = Classifier(regions=("ID", "US"))
+    if not has_phone_shape(text):
+        for region in classifier.regions:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                assert len(re.sub(r"\D", "", match.raw_string)) < PHONE_DIGITS, (text, match.raw_string)
+    assert classifier._has_phone(text) == classifier._matched_phone(text)
+    if not ID_SHAPE.search(text):  # the four id searches are skipped only where none of them can match
+        assert not any(p.search(text) for p in (SSN, NPWP, SIXTEEN, DIGIT_RUN)), text
+
+
+def test_the_phone_precheck_on_written_numbers():
+    classifier = Classifier()
+    for text in ("Telepon 0812-3456-7890", "call +62 812 3456 7890 now", "(021) 555-1234 ext. 5678", "021 5551234;ext=12",
+                 "+62-21-555 1234 x 99", "HP: 0812.3456.7890", "nomor ０８１２３４５６７８９０"):
+        assert has_phone_shape(text) and classifier._has_phone(text), text
+    for text in ("budget of 1,250,000 USD by 2026-03-01", "Rp 250.000 untuk 3 barang", "order 4471, 2025", "What is 2+2?"):
+        assert not has_phone_shape(text) and not classifier._matched_phone(text), text
+
+
+def test_a_text_the_phone_matcher_stops_reading_counts_as_holding_a_number(monkeypatch):
+    """phonenumbers' matcher stops after max_tries candidates that are no number; a phone number after them was
+    missed (70,000 short numbers in a 560 kB message did it). Now such a text fails closed."""
+    from whichai.gateway import sensitive
+
+    monkeypatch.setattr(sensitive, "PHONE_TRIES", 40)
+    classifier = Classifier()
+    assert [f.kind for f in classifier.findings("ref 12, " * 10 + "Telepon 0812-3456-7890")] == ["phone"]
+    assert [f.kind for f in classifier.findings("ref 12, " * 60 + "Telepon 0812-3456-7890")] == ["phone"]
+    assert [f.kind for f in classifier.findings("ref 12, " * 60 + "and a 123456789")] == ["phone"]  # not read: closed
+    assert not classifier.findings("ref 12, " * 30 + "and a 123456789")
+
+
+def test_a_long_message_is_classified_off_the_event_loop(tmp_path, upstreams):
+    from whichai.gateway.server import OFF_LOOP_CHARS, Gateway
+
+    private, public = upstreams
+    gateway = Gateway(make_policy(tmp_path, private.base_url, public.base_url))
+    threads, findings = [], gateway.classifier.findings
+
+    def spy(text):
+        threads.append(threading.get_ident())
+        return findings(text)
+
+    gateway.classifier.findings = spy
+    request = type("Request", (), {"headers": {}})()
+
+    async def both():
+        long = {"messages": [{"role": "user", "content": "kata " * (OFF_LOOP_CHARS // 5) + "Telepon 0812-3456-7890"}]}
+        short = {"messages": [{"role": "user", "content": "halo"}]}
+        return await gateway.classify(request, long), await gateway.classify(request, short), threading.get_ident()
+
+    long, short, loop_thread = asyncio.run(both())
+    assert long == (True, "sensitive:phone") and short == (False, "default")
+    assert threads[0] != loop_thread and threads[1] == loop_thread
 
 
 @pytest.mark.slow

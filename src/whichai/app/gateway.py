@@ -186,15 +186,17 @@ async def serve(policy: Policy, host: str, port: int, *, token: str | None = Non
 
     store = Store.open(db or default_db_path())
     gateway = Gateway(policy, RequestLog(store), token=token)
-    runner = web.AppRunner(gateway.app(), access_log=None)
+    runner = web.ServerRunner(gateway.server())
     await runner.setup()
     try:
+        await gateway.start()
         await web.TCPSite(runner, host, port).start()
         if ready:
             ready(f"http://{host}:{port}/v1")
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+        await gateway.stop()
         store.close()
 
 

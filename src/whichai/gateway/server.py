@@ -11,6 +11,7 @@ are read from the environment per call and never reach the client, the log or an
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import os
@@ -28,6 +29,7 @@ from whichai.gateway.sensitive import Classifier, client_marked, message_text
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504})
+OFF_LOOP_CHARS = 16_384  # a longer message is classified in a worker thread (Gateway.classify)
 
 
 @dataclass
@@ -43,8 +45,8 @@ class Outcome:
     content: str | None = None
 
 
-def error_body(message: str, kind: str, status: int, route: str | None = None) -> web.Response:
-    headers = {"X-Whichai-Route": route} if route else {}
+def error_body(message: str, kind: str, status: int, extra: dict[str, str] | None = None) -> web.Response:
+    headers = extra or {}
     return web.json_response({"error": {"message": redact(message), "type": kind, "code": status}}, status=status,
                              headers=headers)
 
@@ -72,35 +74,42 @@ class Gateway:
         self.max_body = max_body
         self.classifier = Classifier(policy.sensitive_patterns, policy.phone_regions)
         self.sessions: dict[str, aiohttp.ClientSession] = {}
+        self.urls: dict[str, str] = {}
+        self.paths: dict[str, tuple[str, Any]] = {
+            "/v1/chat/completions": ("POST", self.chat), "/v1/models": ("GET", self.models), "/health": ("GET", self.health)}
 
-    # the aiohttp application ------------------------------------------------------------------------
+    # the aiohttp server ----------------------------------------------------------------------------
 
-    def app(self) -> web.Application:
-        app = web.Application(client_max_size=self.max_body, middlewares=[self._guard])
-        app.router.add_post("/v1/chat/completions", self.chat)
-        app.router.add_get("/v1/models", self.models)
-        app.router.add_get("/health", self.health)
-        app.on_startup.append(self._start)
-        app.on_cleanup.append(self._stop)
-        return app
+    def server(self) -> web.Server:
+        """aiohttp's low-level server with :meth:`handle` as its one handler: the three paths are looked up
+        in a dict, with no application, router or middleware chain per request. Run it with
+        ``web.ServerRunner``, between :meth:`start` and :meth:`stop`."""
+        return web.Server(self.handle, request_factory=self._request, access_log=None)
 
-    async def _start(self, app: web.Application) -> None:
+    def _request(self, message: Any, payload: Any, protocol: Any, writer: Any, task: Any) -> web.BaseRequest:
+        return web.BaseRequest(message, payload, protocol, writer, task, asyncio.get_running_loop(),
+                               client_max_size=self.max_body)
+
+    async def start(self) -> None:
+        """One pooled client per route (no cookie jar: a proxy does not carry one client's cookies into
+        another's requests), and the log's writer."""
         timeout = aiohttp.ClientTimeout(total=self.policy.timeout_s, sock_connect=10)
         for route in self.policy.routes:
             connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=60)
-            self.sessions[route.name] = aiohttp.ClientSession(route.upstream.base_url.rstrip("/") + "/",
-                                                              connector=connector, timeout=timeout)
+            self.urls[route.name] = route.upstream.base_url.rstrip("/") + "/chat/completions"
+            self.sessions[route.name] = aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                                              cookie_jar=aiohttp.DummyCookieJar())
         if self.log:
             self.log.start()
 
-    async def _stop(self, app: web.Application) -> None:
+    async def stop(self) -> None:
         for session in self.sessions.values():
             await session.close()
         if self.log:
             await self.log.stop()
 
-    @web.middleware
-    async def _guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
+        """Every request: the token and the body's size first (on every path), then the path's handler."""
         if self.token:
             given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
             if not hmac.compare_digest(given.encode(), self.token.encode()):
@@ -108,19 +117,26 @@ class Gateway:
                                   "authentication_error", 401)
         if (request.content_length or 0) > self.max_body:
             return error_body(f"request body over {self.max_body} bytes.", "invalid_request_error", 413)
+        method, handler = self.paths.get(request.path, ("", None))
+        if handler is None:
+            return error_body("no such path; the gateway serves /v1/chat/completions, /v1/models and /health.",
+                              "invalid_request_error", 404)
+        if request.method != method and not (method == "GET" and request.method == "HEAD"):
+            return error_body(f"{request.method} is not allowed here; use {method}.", "invalid_request_error", 405,
+                              extra={"Allow": method})
         return await handler(request)
 
-    async def health(self, request: web.Request) -> web.Response:
+    async def health(self, request: web.BaseRequest) -> web.Response:
         return web.json_response({"status": "ok", "routes": [r.name for r in self.policy.routes]})
 
-    async def models(self, request: web.Request) -> web.Response:
+    async def models(self, request: web.BaseRequest) -> web.Response:
         data = [{"id": "whichai-auto", "object": "model", "owned_by": "whichai"}]
         data += [{"id": r.name, "object": "model", "owned_by": "whichai", "model": r.model} for r in self.policy.routes]
         return web.json_response({"object": "list", "data": data})
 
     # one request ------------------------------------------------------------------------------------
 
-    async def chat(self, request: web.Request) -> web.StreamResponse:
+    async def chat(self, request: web.BaseRequest) -> web.StreamResponse:
         started = time.perf_counter()
         try:
             body = await request.json()
@@ -128,15 +144,20 @@ class Gateway:
             return error_body("the body is not JSON.", "invalid_request_error", 400)
         if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
             return error_body("the body needs `messages`, a list of chat messages.", "invalid_request_error", 400)
-        sensitive, reason = self.classify(request, body)
+        sensitive, reason = await self.classify(request, body)
         order = self.order(sensitive, body.get("model"))
         if not order:
             return self._record_failure(started, reason, sensitive, body, 503,
                                         "a sensitive request and no route allowed for sensitive data.")
         return await self.serve(request, body, order, sensitive, reason, started)
 
-    def classify(self, request: web.Request, body: dict[str, Any]) -> tuple[bool, str]:
-        kinds = sorted({f.kind.split(":")[0] for f in self.classifier.findings(message_text(body))})
+    async def classify(self, request: web.BaseRequest, body: dict[str, Any]) -> tuple[bool, str]:
+        """Why the request is sensitive, if it is. A message over ``OFF_LOOP_CHARS`` is read in a worker thread (up
+        to seconds for one of megabytes full of numbers), so the event loop goes on serving the other requests."""
+        text = message_text(body)
+        findings = (await asyncio.to_thread(self.classifier.findings, text) if len(text) > OFF_LOOP_CHARS
+                    else self.classifier.findings(text))
+        kinds = sorted({f.kind.split(":")[0] for f in findings})
         if kinds:
             return True, "sensitive:" + ",".join(kinds)
         if client_marked(request.headers, body):
@@ -150,7 +171,7 @@ class Gateway:
         named = [r for r in routes if r.name == asked]
         return named + [r for r in routes if r.name != asked]
 
-    async def serve(self, request: web.Request, body: dict[str, Any], order: list[Route], sensitive: bool,
+    async def serve(self, request: web.BaseRequest, body: dict[str, Any], order: list[Route], sensitive: bool,
                     reason: str, started: float) -> web.StreamResponse:
         errors: list[str] = []
         for attempt, route in enumerate(order, start=1):
@@ -165,7 +186,7 @@ class Gateway:
                 if sensitive else "no route answered") + f" ({'; '.join(errors)})."
         return self._record_failure(started, reason, sensitive, body, status, text, attempts=len(order))
 
-    async def attempt(self, request: web.Request, body: dict[str, Any], route: Route, reason: str) -> Outcome:
+    async def attempt(self, request: web.BaseRequest, body: dict[str, Any], route: Route, reason: str) -> Outcome:
         payload = {k: v for k, v in body.items() if k != "metadata"}
         payload["model"] = route.upstream.model
         headers = {"Content-Type": "application/json"}
@@ -175,7 +196,7 @@ class Gateway:
         session = self.sessions[route.name]
         sent = time.perf_counter()
         try:
-            upstream = await session.post("chat/completions", data=json.dumps(payload), headers=headers)
+            upstream = await session.post(self.urls[route.name], data=json.dumps(payload), headers=headers)
         except (aiohttp.ClientError, TimeoutError) as exc:
             return Outcome(error=type(exc).__name__)
         async with upstream:
@@ -200,7 +221,7 @@ class Gateway:
         return Outcome(response=response, status=upstream.status, input_tokens=tokens_in, output_tokens=tokens_out,
                        ttft_s=time.perf_counter() - sent, content=answer_of(doc) if self.policy.log_content else None)
 
-    async def _relay_stream(self, request: web.Request, upstream: aiohttp.ClientResponse, headers: dict[str, str],
+    async def _relay_stream(self, request: web.BaseRequest, upstream: aiohttp.ClientResponse, headers: dict[str, str],
                             sent: float) -> Outcome:
         response = web.StreamResponse(status=200, headers={**headers, "Content-Type": "text/event-stream",
                                                            "Cache-Control": "no-cache"})

@@ -381,3 +381,26 @@ def test_the_report_shows_the_traffic_beside_the_decisions_estimate(tmp_path, up
         assert title in md and ("route private" in md or "rute private" in md)
     html = environment().get_template("_tco.html.j2").render(**page_context(doc, "en"))  # the dashboard's and the report's card
     assert 'data-testid="gateway-traffic"' in html and "saving" in html
+
+
+def test_without_phonenumbers_private_pieces_every_text_goes_to_the_matcher(monkeypatch):
+    """A phonenumbers release without the private pattern pieces the pre-check is built from: no shortcut, no error."""
+    import builtins
+
+    from whichai.gateway import sensitive
+
+    real_import = builtins.__import__
+
+    def no_private(name, *args, **kwargs):
+        if name.startswith("phonenumbers.phonenumber"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    sensitive.phone_gap.cache_clear()
+    monkeypatch.setattr(builtins, "__import__", no_private)
+    try:
+        assert sensitive.phone_gap() is None and has_phone_shape("What is 2+2?")
+    finally:
+        monkeypatch.undo()
+        sensitive.phone_gap.cache_clear()
+    assert sensitive.phone_gap() is not None and not has_phone_shape("What is 2+2?")

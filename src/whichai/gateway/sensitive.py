@@ -113,18 +113,22 @@ class Classifier:
                 digits = re.sub(r"\D", "", match.raw_string)
                 if len(digits) >= PHONE_DIGITS and not is_card(digits) and not is_nik(digits):
                     return True
-            if matcher._max_tries <= 0:
+            if getattr(matcher, "_max_tries", 1) <= 0:  # a private counter (pinned by tests/test_gateway.py)
                 return True
         return False
 
 
 @functools.cache
-def phone_gap() -> re.Pattern[str]:
+def phone_gap() -> re.Pattern[str] | None:
     """What may stand between two digits of one number that phonenumbers' matcher reads: up to 4 of its
     punctuation, or what its extension patterns put before an extension's digits. Built from the matcher's own
-    pieces, with its flags (tests/test_gateway.py pins the pattern this holds for)."""
-    from phonenumbers.phonenumbermatcher import _PUNCTUATION
-    from phonenumbers.phonenumberutil import _EXTN_PATTERNS_FOR_MATCHING, _REGEX_FLAGS
+    pieces, with its flags (tests/test_gateway.py pins the pattern this holds for). None when a phonenumbers
+    release no longer has those private pieces: then every text goes to the matcher (slower, never less safe)."""
+    try:
+        from phonenumbers.phonenumbermatcher import _PUNCTUATION
+        from phonenumbers.phonenumberutil import _EXTN_PATTERNS_FOR_MATCHING, _REGEX_FLAGS
+    except ImportError:
+        return None
 
     extension_gaps = re.sub(EXTENSION_DIGITS, "", _EXTN_PATTERNS_FOR_MATCHING)
     return re.compile(f"(?:{_PUNCTUATION}|{extension_gaps})", _REGEX_FLAGS)
@@ -136,6 +140,8 @@ def has_phone_shape(text: str) -> bool:
     every candidate the matcher reads is a match of its pattern (digit blocks joined by up to 4 punctuation, then at
     most one extension) or a part of one, so the digits of a number it finds are joined so."""
     gap = phone_gap()
+    if gap is None:
+        return True
     run, end = 0, 0
     for block in DIGIT_BLOCK.finditer(text):
         if run and gap.fullmatch(text, end, block.start()) is None:

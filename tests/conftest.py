@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +33,12 @@ os.environ["WHICHAI_DATA_DIR"] = tempfile.mkdtemp(prefix="whichai-tests-data-")
 # rewriting) or whichai's modules again. They keep their compiled modules in __pycache__ (ignored by git).
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+# A suite started in the background (`bash .ci/run &` in a script, nohup) inherits SIGINT ignored, and so would
+# every process it starts: the Ctrl-C tests need it delivered. Python's own handler here means the workers and the
+# ``python -m whichai`` processes start with the default disposition (a handled signal is reset on exec).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 KEY_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
 

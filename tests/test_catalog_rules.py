@@ -197,10 +197,13 @@ def test_entries_naming_one_hugging_face_repository_agree_on_the_facts_of_the_we
 
 
 def test_a_sibling_of_the_same_weights_gives_its_licence_and_size_with_its_source(cat):
-    small = cat.find_raw("mistral/mistral-small-2506")  # Mistral's API snapshot of Mistral Small 3.2 24B Instruct 2506
-    assert small["license"] == "Apache-2.0" and small["params_b"] == 24 and small["openness"] == "open-weights"
-    assert "same weights as" in small["field_sources"]["license"]["note"] and small["field_sources"]["license"]["url"].startswith("https://")
-    assert "mistralai/mistral-small-3.2-24b-instruct-2506" in small["openness_dimensions"]["license_open"]
+    large = cat.find_raw("mistral/mistral-large-2512")  # Mistral's dated API snapshot of Mistral Large 3; its "latest" alias has the licence
+    assert large["license"] == "Apache-2.0" and large["openness"] == "open-weights" and large["commercial_use"] is True
+    assert "same weights as" in large["field_sources"]["license"]["note"] and large["field_sources"]["license"]["url"].startswith("https://")
+    assert "mistralai/mistral-large-3-675b-instruct-2512" in large["openness_dimensions"]["license_open"]
+    assert cat.find_raw("minimax/MiniMax-M2.5-highspeed")["license"] == cat.find_raw("minimax/MiniMax-M2.5")["license"] == "Modified MIT"
+    small = cat.find_raw("mistral/mistral-small-2506")  # one entry with OpenRouter's copy now: its licence and size
+    assert small["license"] == "Apache-2.0" and small["params_b"] == 24
     # models.dev's alias file names Medium 3.5's repository, yet says the alias serves closed weights: nothing shared, an issue
     latest = cat.find_raw("mistral/mistral-medium-latest")
     assert latest["openness"] == "closed" and latest["license"] is None
@@ -230,3 +233,46 @@ def test_share_repo_facts_fills_gaps_never_overwrites_and_reports_disagreement()
     assert (entries["lab/b"]["license"], entries["lab/b-2"]["license"]) == ("MIT", "Apache-2.0")  # never overwritten
     assert [i["item"] for i in issues] == ["lab/v"] and "license differs" in issues[0]["detail"]
     assert entries["lab/c"]["license"] is None  # alone: nothing to share
+
+
+@pytest.mark.parametrize(("copy", "entry"), [
+    ("ollama-cloud/deepseek-v3.1:671b", "deepseek/deepseek-v3.1"),  # Ollama Cloud's copy, named with its size
+    ("deepseek/deepseek-v3.1-671b", "deepseek/deepseek-v3.1"),  # the id it had as an entry of its own still resolves
+    ("openrouter/mistralai/mistral-small-3.2-24b-instruct", "mistral/mistral-small-2506"),
+    ("mistral/mistral-small-3.2-24b-instruct", "mistral/mistral-small-2506"),
+])
+def test_host_copies_naming_one_repository_and_one_model_are_one_entry(cat, copy, entry):
+    assert cat.get(copy) is not None and cat.get(copy).id == entry
+    assert any("same model (https://huggingface.co/" in link["how"] for link in cat.find_raw(entry)["links"])
+
+
+def test_no_two_entries_are_one_model_of_one_repository(cat):
+    from whichai.catalog.curation import SIZE_LABEL
+    from whichai.catalog.naming import model_key
+
+    seen: dict[tuple[str, str], str] = {}
+    for e in cat.raw:
+        if e.get("hf_repo"):
+            key = (e["hf_repo"].lower(), model_key(None, SIZE_LABEL.sub("", e["name"]), True))
+            assert key not in seen, (seen.get(key), e["id"])
+            seen[key] = e["id"]
+    # other entries of one repository are other offerings (an API alias, a faster tier), kept apart
+    assert cat.get("mistral/mistral-large-latest").id != cat.get("mistral/mistral-large-2512").id
+    assert cat.get("minimax/MiniMax-M2.5-highspeed").id != cat.get("minimax/MiniMax-M2.5").id
+
+
+def test_merge_repo_copies_keeps_the_labs_entry_and_the_others_ids():
+    from whichai.catalog.curation import merge_repo_copies
+    from whichai.catalog.openness import Evidence
+    from whichai.catalog.upstream import new_entry
+
+    def entry(eid, name, lab_file=False):
+        e = new_entry(id=eid, name=name, provider="Lab", lab="lab")
+        e.update(_ev=Evidence(), _links=[], hf_repo="lab/w-7b", offers={eid: {}})
+        e["_lab_file"] = lab_file
+        return e
+
+    entries = {e["id"]: e for e in (entry("openrouter/lab/w-7b", "W 7B"), entry("lab/w", "W", lab_file=True), entry("lab/w-fast", "W Fast"))}
+    merge_repo_copies(entries, [])
+    assert sorted(entries) == ["lab/w", "lab/w-fast"]  # the faster tier is another offering
+    assert {"openrouter/lab/w-7b", "lab/w-7b"} <= set(entries["lab/w"]["aliases"]) and "openrouter/lab/w-7b" in entries["lab/w"]["offers"]

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 from whichai import clock
 from whichai.catalog import curation, licenses, lifecycle
 from whichai.catalog.catalog import CatalogDocument, Issue
-from whichai.catalog.naming import model_key, params_from_name, slug
+from whichai.catalog.naming import lab_filed_id, model_key, params_from_name, slug
 from whichai.catalog.openness import Evidence, classify
 from whichai.catalog.upstream import (
     URLS,
@@ -205,18 +205,12 @@ def _snapshot_offers(entries: dict[str, Any], notices: dict[str, Any]) -> None:
         by_run[run_id] = e
 
 
-# hosts and aggregators whose run ids name another lab's model: never the model's own id
-AGGREGATORS = ("openrouter", "ollama-cloud", "nvidia", "baseten", "huggingface", "lmstudio")
-
-
 def _lab_id(e: dict[str, Any], taken: set[str]) -> None:
     """A model the lab does not serve itself is filed under ``<lab>/<model>``, not under the first host's
     or aggregator's run id (``openrouter/...``, ``nvidia/meta/...``): those stay offers and aliases."""
-    host, _, rest = e["id"].partition("/")
-    lab = e.get("lab")
-    if host not in AGGREGATORS or not rest or not lab or (host == lab and "/" not in rest):
+    new = lab_filed_id(e["id"], e.get("lab"))
+    if new is None:
         return
-    new = f"{lab}/{slug(rest.split('/')[-1])}"
     if new.lower() in taken and new.lower() not in {a.lower() for a in (*e["aliases"], *e["offers"])}:
         return
     taken.add(new.lower())
@@ -322,6 +316,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curated = curation.read_models()
     curation.merge_same_models(entries, issues, curated)
     curation.apply_curated_models(entries, issues, curated)
+    curation.merge_repo_copies(entries, issues)
     curation.share_repo_facts(entries, issues)
     curation.align_suites(entries, issues)
     curation.link_bases(entries, issues)

@@ -19,7 +19,7 @@ from typing import Any
 from whichai import safeyaml
 from whichai.catalog import licenses
 from whichai.catalog.catalog import Issue
-from whichai.catalog.naming import OWNER_LAB, known_lab, model_key
+from whichai.catalog.naming import OWNER_LAB, known_lab, lab_filed_id, model_key
 from whichai.catalog.openness import Evidence
 from whichai.catalog.upstream import add_source, new_entry, record_value, set_field
 
@@ -215,6 +215,35 @@ def apply_repo_facts(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> N
                 setattr(ev, dim, block[f"{dim}_open"])
                 setattr(ev, dim + "_src", f"curated: {s['url']} ({s['note']})")
         add_source(e, "curated", s["as_of"], s["url"])
+
+
+SIZE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*[bm](?![a-z])", re.I)  # "24B", "671b", "135M" in a name
+
+
+def merge_repo_copies(entries: dict[str, Any], issues: list[Issue]) -> None:
+    """Host copies of one model are one entry: entries that name the same Hugging Face repository and the
+    same model once a size label is set aside (Ollama Cloud's ``deepseek-v3.1:671b`` and DeepSeek V3.1;
+    OpenRouter's "Mistral Small 3.2 24B" and Mistral's "Mistral Small 3.2") are merged into the lab's own
+    entry (else the one with the most offers), the others' ids kept as aliases, with the repository as the
+    source that joins them. Entries of one repository under another name (an API alias, a faster tier, a
+    dated snapshot) stay entries of their own and share the facts of the weights (:func:`share_repo_facts`)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, e in entries.items():
+        if e.get("hf_repo"):
+            name = model_key(None, SIZE_LABEL.sub("", str(e["name"])), True)
+            groups.setdefault((str(e["hf_repo"]).lower(), name), []).append(key)
+    for (repo, _), keys in sorted(groups.items()):
+        if len(keys) < 2:
+            continue
+        keys.sort(key=lambda k: (not entries[k].get("_lab_file"), -len(entries[k]["offers"]), entries[k]["id"]))
+        source = {"url": f"https://huggingface.co/{repo}", "as_of": ""}
+        keep = entries[keys[0]]
+        for other in keys[1:]:
+            merged = entries.pop(other)
+            filed = lab_filed_id(merged["id"], merged.get("lab"))  # the id it was filed under as an entry of its own
+            _merge_into(keep, merged, source)
+            if filed and filed not in keep["aliases"]:
+                keep["aliases"].append(filed)
 
 
 WEIGHTS_FACTS = ("license", "params_b", "active_params_b")  # facts of the weights themselves, the same wherever they are served

@@ -68,6 +68,19 @@ def known_lab(name: str | None) -> str | None:
     return OWNER_LAB.get(s) or _SQUASHED.get(s.replace("-", "").replace(".", "")) if s else None
 
 
+# hosts and aggregators whose run ids name another lab's model: never the model's own id
+AGGREGATORS = ("openrouter", "ollama-cloud", "nvidia", "baseten", "huggingface", "lmstudio")
+
+
+def lab_filed_id(run_id: str, lab: str | None) -> str | None:
+    """``<lab>/<model>`` for a host's or aggregator's run id of a lab's model (``openrouter/mistralai/x`` -> ``mistral/x``),
+    the id the catalog files such a model under; None for a run id that is already the lab's own."""
+    host, _, rest = run_id.partition("/")
+    if host not in AGGREGATORS or not rest or not lab or (host == lab and "/" not in rest):
+        return None
+    return f"{lab}/{slug(rest.split('/')[-1])}"
+
+
 def slug(text: str) -> str:
     return re.sub(r"-+", "-", re.sub(r"[^a-z0-9.]+", "-", str(text).lower())).strip("-.")
 

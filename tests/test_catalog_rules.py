@@ -276,3 +276,27 @@ def test_merge_repo_copies_keeps_the_labs_entry_and_the_others_ids():
     merge_repo_copies(entries, [])
     assert sorted(entries) == ["lab/w", "lab/w-fast"]  # the faster tier is another offering
     assert {"openrouter/lab/w-7b", "lab/w-7b"} <= set(entries["lab/w"]["aliases"]) and "openrouter/lab/w-7b" in entries["lab/w"]["offers"]
+
+
+def test_a_size_in_the_repository_name_is_read_where_no_source_gives_one(cat):
+    large = cat.find_raw("mistral/mistral-large-2512")  # mistralai/Mistral-Large-3-675B-Instruct-2512
+    assert large["params_b"] == 675 and large["field_sources"]["params_b"]["note"].startswith("size in the repository name")
+    assert cat.find_raw("mistral/mistral-small-2603")["params_b"] == 119  # Mistral Small 4 119B
+    assert cat.find_raw("mistral/mistral-medium-latest")["params_b"] is None  # its own lab says closed: its repository is in doubt
+    assert cat.find_raw("mistral/mistral-small-2506")["params_b"] == 24  # a card's count is kept, not the repository name's
+
+
+def test_sizes_from_repo_names_never_overwrite_and_skip_closed_weights():
+    from whichai.catalog.curation import sizes_from_repo_names
+    from whichai.catalog.openness import Evidence
+    from whichai.catalog.upstream import new_entry
+
+    def entry(eid, repo, params=None, weights=None):
+        e = new_entry(id=eid, name=eid, provider="Lab")
+        e.update(_ev=Evidence(weights=weights), hf_repo=repo, params_b=params)
+        return e
+
+    entries = {"a": entry("lab/a", "lab/a-30b-a3b"), "b": entry("lab/b", "lab/b-7b", params=6.9), "c": entry("lab/c", "lab/c-70b", weights=False)}
+    sizes_from_repo_names(entries)
+    assert (entries["a"]["params_b"], entries["a"]["active_params_b"]) == (30, 3)
+    assert entries["b"]["params_b"] == 6.9 and entries["c"]["params_b"] is None

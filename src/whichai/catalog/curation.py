@@ -19,7 +19,7 @@ from typing import Any
 from whichai import safeyaml
 from whichai.catalog import licenses
 from whichai.catalog.catalog import Issue
-from whichai.catalog.naming import OWNER_LAB, known_lab, lab_filed_id, model_key
+from whichai.catalog.naming import OWNER_LAB, known_lab, lab_filed_id, model_key, params_from_name
 from whichai.catalog.openness import Evidence
 from whichai.catalog.upstream import add_source, new_entry, record_value, set_field
 
@@ -167,7 +167,25 @@ def apply_curated_models(entries: dict[str, Any], issues: list[Issue], doc: dict
         for key in keys:  # a block applies to every entry it names (each host's copy, each checkpoint)
             _apply_block(entries[key], block)
     apply_repo_facts(entries, doc.get("repo_facts", []))
-    apply_nominal_sizes(entries, doc.get("nominal_sizes", []))
+
+
+def sizes_from_repo_names(entries: dict[str, Any]) -> None:
+    """A size in the name of a model's Hugging Face repository is a label like one in the model's name
+    (``mistralai/Mistral-Large-3-675B-Instruct-2512``): where no source gives the parameter count, it is
+    read from there, with the repository as its source, and the documented nominal sizes correct it as
+    they do a name's. Not for an entry whose own lab says its weights are closed (its repository is then
+    in doubt: :func:`share_repo_facts`)."""
+    for e in entries.values():
+        repo = e.get("hf_repo")
+        if not repo or e.get("params_b") is not None or e["_ev"].weights is False:
+            continue
+        total, active = params_from_name(str(repo).split("/")[-1])
+        named = e["_fs"].get("hf_repo") or {}  # the source that recorded the repository, and when
+        s = {"name": named.get("name", "catalog"), "url": f"https://huggingface.co/{repo}", "as_of": named.get("as_of", ""),
+             "note": f"size in the repository name ({repo})"}
+        set_field(e, "params_b", total, s)
+        if e.get("active_params_b") is None:
+            set_field(e, "active_params_b", active, s)
 
 
 def apply_nominal_sizes(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> None:

@@ -273,7 +273,7 @@ def test_merge_repo_copies_keeps_the_labs_entry_and_the_others_ids():
         return e
 
     entries = {e["id"]: e for e in (entry("openrouter/lab/w-7b", "W 7B"), entry("lab/w", "W", lab_file=True), entry("lab/w-fast", "W Fast"))}
-    merge_repo_copies(entries, [])
+    merge_repo_copies(entries)
     assert sorted(entries) == ["lab/w", "lab/w-fast"]  # the faster tier is another offering
     assert {"openrouter/lab/w-7b", "lab/w-7b"} <= set(entries["lab/w"]["aliases"]) and "openrouter/lab/w-7b" in entries["lab/w"]["offers"]
 

@@ -316,7 +316,7 @@ def build_catalog(osai: Path, mof: Path, models_dev: Path, as_of: dict[str, str]
     curated = curation.read_models()
     curation.merge_same_models(entries, issues, curated)
     curation.apply_curated_models(entries, issues, curated)
-    curation.merge_repo_copies(entries, issues)
+    curation.merge_repo_copies(entries)
     curation.sizes_from_repo_names(entries)
     curation.apply_nominal_sizes(entries, curated.get("nominal_sizes", []))
     curation.share_repo_facts(entries, issues)

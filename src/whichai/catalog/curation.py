@@ -238,7 +238,7 @@ def apply_repo_facts(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> N
 SIZE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*[bm](?![a-z])", re.I)  # "24B", "671b", "135M" in a name
 
 
-def merge_repo_copies(entries: dict[str, Any], issues: list[Issue]) -> None:
+def merge_repo_copies(entries: dict[str, Any]) -> None:
     """Host copies of one model are one entry: entries that name the same Hugging Face repository and the
     same model once a size label is set aside (Ollama Cloud's ``deepseek-v3.1:671b`` and DeepSeek V3.1;
     OpenRouter's "Mistral Small 3.2 24B" and Mistral's "Mistral Small 3.2") are merged into the lab's own

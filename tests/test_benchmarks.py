@@ -127,7 +127,7 @@ def test_models_card_json(cli) -> None:
 GENERATION_PAIRS = [
     ("openai/gpt-5.5-pro", "openai/gpt-4o-2024-05-13"),
     ("openai/gpt-5.4-pro", "openai/gpt-4o-2024-08-06"),
-    ("openai/gpt-5.1-codex-mini", "openai/gpt-4o-mini"),
+    ("openai/gpt-5.1-codex-max", "openai/gpt-4o-mini"),  # GPT-5.1-Codex-mini was this pair until its own Terminal-Bench 2.0 figure
     ("openai/gpt-5.2-codex", "openai/gpt-4-turbo"),  # GPT-5.2 Pro was this pair until its own GPQA figure (vendor-reports)
 ]
 
@@ -230,14 +230,6 @@ TOP10_UNCOVERED = {
                                                  "allenai/OLMo-7B-Twin-2T (2024-02-24) but only its file listing is stored, not the figures "
                                                  "(searched 2026-12-07 and twice 2026-12-08); research-lab ranks it on OLMo-7B's figures by "
                                                  "the line rule, labelled an estimate",
-    "openai/gpt-5.3-codex-spark": "its one published figure is on a benchmark the prior does not fit: OpenAI's Terminal-Bench 2.0, 58.4 "
-                                  "(\"Introducing GPT-5.3-Codex-Spark\", read 2026-12-08 in two write-ups reproducing its table). Adding "
-                                  "Terminal-Bench 2.0 (commit 240cff1) gave it its own prior, but both Terminal-Bench columns' spread fell "
-                                  "to the fit's floor (most of their models have no other code figure), so one Terminal-Bench figure "
-                                  "outweighed every other code figure (GPT-5 mini's code prior 0.91 -> 0.52, below GPT-4o mini's 0.56): "
-                                  "reverted until the fit bounds a benchmark's spread (BENCHMARKS.md); OpenAI's GPT-5.4 and GPT-5.5 "
-                                  "tables have no Codex-Spark column; startup-no-ml ranks it on GPT-5.3-Codex's figure by the line rule, "
-                                  "labelled an estimate",
 }
 
 
@@ -276,9 +268,13 @@ def test_the_named_top10_gaps_have_no_benchmark_prior() -> None:
     # Devstral Small 2505's card gives SWE-bench Verified only: its own code prior, and for chat that read on the general scale
     assert benchmarks.prior("mistral/devstral-small-2505", "code") is not None
     assert benchmarks.prior("mistral/devstral-small-2505", "chat").linked_from == "code"  # type: ignore[union-attr]
-    # GPT-5.3-Codex's figure is not Codex-Spark's: Spark is estimated from it by the line rule, never given it as its own
-    spark = benchmarks.line_estimate("openai/gpt-5.3-codex-spark", "chat")
-    assert spark is not None and spark.reference == "openai/gpt-5.3-codex"
+    # GPT-5.3-Codex-Spark on its own figure, OpenAI's Terminal-Bench 2.0 58.4 (its announcement), not GPT-5.3-Codex's: an
+    # agentic-coding figure, read on the general scale (the linking the other way), below GPT-5.3-Codex for chat and for code
+    spark, codex = benchmarks.prior("openai/gpt-5.3-codex-spark", "chat"), benchmarks.prior("openai/gpt-5.3-codex", "chat")
+    assert spark is not None and codex is not None and spark.ability == "general" and spark.linked_from == "agentic"
+    assert [(b, s, named) for b, s, _, named in spark.benchmarks] == [("Terminal-Bench 2.0", 0.584, "GPT-5.3-Codex-Spark")]
+    assert spark.score < codex.score
+    assert benchmarks.prior("openai/gpt-5.3-codex-spark", "code").score < benchmarks.prior("openai/gpt-5.3-codex", "code").score  # type: ignore[union-attr]
     # the models that were in research-lab's top 10 only because nothing was known now have their figures
     for eid in ("allen-institute-for-ai/olmo-1b-hf", "meta/fairseq-dense-13b", "swiss-ai-initiative/apertus-70b-instruct-2509"):
         assert eid in benchmarks.covered(), eid
@@ -331,11 +327,12 @@ def _perf_in(cat, model: str, kind: str, langs: list[str]):
 
 def test_the_linking_puts_each_ability_on_the_general_scale() -> None:
     links = benchmarks.linkings()
-    assert set(links) == {"code", "reasoning", "extraction"}  # multilingual is anchored benchmark by benchmark instead
+    assert set(links) == {"code", "reasoning", "extraction", "agentic"}  # multilingual is anchored benchmark by benchmark instead
     rows = [r for r in benchmarks._priors().values() if "general" in r]
     for ability, k in links.items():
         both = [(r["general"].theta, r[ability].theta) for r in rows if ability in r]
-        assert k.n == len(both) >= benchmarks.MIN_LINKED and 0 < k.spread < 1 and 0.5 < k.slope < 2, k
+        # agentic's models are all recent frontier ones, close together on the general scale: a steep line (range restriction)
+        assert k.n == len(both) >= benchmarks.MIN_LINKED and 0 < k.spread < 1 and 0.5 < k.slope < (10 if ability == "agentic" else 2), k
         # a model's own figure is, on average over the entries having both, exactly where its general one is linked to:
         # having a figure is neutral, not a penalty
         assert abs(sum(a - (k.mean + k.slope * (g - k.general_mean)) for g, a in both) / len(both)) < 1e-4
@@ -518,3 +515,22 @@ def test_a_code_only_model_is_read_on_the_general_scale_for_a_chat_task() -> Non
     k = benchmarks.linkings()["code"]
     assert linked is not None and own is not None
     assert abs(k.mean + k.slope * (linked.theta - k.general_mean) - own.theta) < 1e-5  # the same line, read back
+
+
+def test_terminal_bench_is_an_ability_of_its_own_never_a_code_figure() -> None:
+    """Terminal-Bench 2.0 measures terminal agents, not code generation. As code figures (commit 240cff1) its columns' spread
+    fell to the fit's floor and one such figure outweighed every other code figure of a model (GPT-5 mini's code prior 0.91 ->
+    0.52, below GPT-4o mini). As an agentic-coding ability, linked on the general scale, it speaks only for models with no
+    general figure of their own, and the pairs it had reversed are in order."""
+    fit = benchmarks.data()["fit"]
+    assert set(fit["agentic"]) == {"terminal-bench-2", "terminal-bench-2-terminus"}
+    assert not set(fit["code"]) & set(fit["agentic"])
+    for strong, weak in (("openai/gpt-5-mini", "openai/gpt-4o-mini"), ("openai/gpt-5-mini", "openai/gpt-4.1-mini"),
+                         ("openai/gpt-5-mini", "openai/gpt-5-nano"), ("openai/gpt-oss-120b", "openai/gpt-4o-mini"),
+                         ("openai/gpt-5.4-mini", "openai/gpt-5.4-nano")):
+        s, w = benchmarks.prior(strong, "code"), benchmarks.prior(weak, "code")
+        assert s is not None and w is not None and s.score > w.score, (strong, s, weak, w)
+    mini = benchmarks.prior("openai/gpt-5-mini", "code")
+    assert mini is not None and mini.linked_from == "general"  # its Terminal-Bench 38.2 is not a code figure
+    kimi = benchmarks.prior("moonshotai/kimi-k2-thinking", "chat")  # Terminus 2 only: read on the general scale
+    assert kimi is not None and kimi.linked_from == "agentic" and kimi.linked_over == benchmarks.linkings()["agentic"].n

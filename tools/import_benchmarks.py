@@ -23,7 +23,11 @@ Reads five openly licensed leaderboard sources from bare git mirrors (``DIR/<own
   with its URL and the date it was read.
 - The 2026 releases' own published figures (``VENDOR_REPORTS``, source ``vendor-reports``, observed 2026-12-08):
   OpenAI's, Qwen's, Z.ai's, DeepSeek's, NVIDIA's and Mistral's tables (self-reported), each with its URL and the
-  stored copies it was read in, for the models the leaderboards here end before.
+  stored copies it was read in, for the models the leaderboards here end before; their Terminal-Bench 2.0 figures
+  (``TERMINAL_BENCH``) among them.
+- The Terminal-Bench 2.0 paper's own runs with the Terminus 2 agent (``PAPER_TERMINUS2``, source ``terminal-bench-paper``,
+  arXiv 2601.11868), read in write-ups that reproduce its tables; with the publishers' Terminus-2 figures they are the
+  column ``terminal-bench-2-terminus``, the publishers' figures in their own harnesses the column ``terminal-bench-2``.
 - The Apertus v0.1 technical report's Tables 17-21 (``REPORT_TABLES``): Swiss AI's own evaluation of its
   two instruct models and 18 others, each benchmark its own column.
 
@@ -157,10 +161,12 @@ CARDS: list[tuple[str, str, str, dict[str, float]]] = [
 # Aider to 2026-05-22) end before. The pages themselves are not stored here: each figure was read in copies of the page kept in
 # public GitHub repositories (the search index names some by repository and path, others only by their stored file id), at
 # least two that agree unless said otherwise. Each result keeps the model as the table names it and the table's own setting
-# (reasoning effort, harness); only benchmarks the prior already knows are kept (GPQA Diamond, MMLU-Pro, MMLU-Redux, IFEval,
-# LiveCodeBench, SWE-bench Verified, MATH-500, AIME, MMMLU). Not kept: the agentic and in-house evaluations these pages lead with
-# (Terminal-Bench, SWE-Bench Pro, OSWorld, GDPval, BrowseComp, HLE, ...), which no other source here has. One figure comes from a
-# lab's table about a competitor's model (GPT-5.1, as Google DeepMind's Gemini 3 Pro model card gives it): said in its setting.
+# (reasoning effort, harness); kept: the benchmarks the prior already knows (GPQA Diamond, MMLU-Pro, MMLU-Redux, IFEval,
+# LiveCodeBench, SWE-bench Verified, MATH-500, AIME, MMMLU) and Terminal-Bench 2.0 (``TERMINAL_BENCH``: 12 entries, each on its
+# own publisher's figure, so it is fitted like the others; GPT-5.3-Codex-Spark's only published figure). Not kept: the other
+# agentic and in-house evaluations these pages lead with (SWE-Bench Pro, OSWorld, GDPval, BrowseComp, HLE, ...): Codex-Spark's
+# announcement gives SWE-Bench Pro as a chart without figures, so it would rank no top-10 entry that has none. One figure comes
+# from a lab's table about a competitor's model (GPT-5.1, as Google DeepMind's Gemini 3 Pro model card gives it): said in its setting.
 VENDOR_OBSERVED = "2026-12-08"
 OPENAI_54 = "https://openai.com/index/introducing-gpt-5-4/"
 OPENAI_54_TABLE = ("OpenAI, 'Introducing GPT-5.4' (2026-03-05), evaluation table, Academic row GPQA Diamond (self-reported; the table's own "
@@ -223,10 +229,97 @@ VENDOR_REPORTS: list[tuple[str, str, str, dict[str, float]]] = [
      "no general-ability figure, so a chat task keeps the size prior", {"swe-bench-verified": 46.8}),
 ]
 
+# Terminal-Bench 2.0 (Laude Institute, 89 terminal tasks in containers; pass rate), each model on its own publisher's figure in
+# that publisher's own agent harness (``TB2``; the setting names it), or in the Terminus 2 agent (``TB2_TERMINUS``, with the
+# paper's own runs below): code benchmarks, fitted like any other column.
+TB2, TB2_TERMINUS = "terminal-bench-2", "terminal-bench-2-terminus"
+OPENAI_54_CODING = ("OpenAI, 'Introducing GPT-5.4' (2026-03-05), evaluation table, Coding section, row 'Terminal-Bench 2.0', column '{col}' "
+                    "(self-reported; run in the harness OpenAI chose, which the table does not name); read in three copies of the table that agree (stored files 60163689096, "
+                    "60149820884 and 53734923928){also}")
+OPENAI_SPARK = "https://openai.com/index/introducing-gpt-5-3-codex-spark/"
+OPENAI_SPARK_TABLE = ("OpenAI, 'Introducing GPT-5.3-Codex-Spark' (2026-02-12), Terminal-Bench 2.0 accuracy, '{col}' (self-reported; the "
+                      "harness OpenAI chose, not named there); read in two write-ups of the announcement that reproduce its figures as a table (stored files "
+                      "59655853048, English, and 59704641927, Korean: GPT-5.3-Codex 77.3 %, GPT-5.3-Codex-Spark 58.4 %, GPT-5.1-Codex-mini "
+                      "46.1 %) and a third that quotes {quote} (53177643309)")
+TERMINAL_BENCH: list[tuple[str, str, str, float] | tuple[str, str, str, float, str]] = [
+    ("GPT-5.5", "https://openai.com/index/introducing-gpt-5-5/",
+     "OpenAI, 'Introducing GPT-5.5' (2026-04-23), headline evaluation table, row 'Terminal-Bench 2.0', column 'GPT-5.5' (self-reported; "
+     "run in the harness OpenAI chose, which the table does not name); read in a verbatim markdown copy of the page (stored file 63405832331) and two copies of the table "
+     "(60159863966, 53405134962), which agree", 82.7),
+    ("GPT-5.4", OPENAI_54, OPENAI_54_CODING.format(col="GPT-5.4", also="; the same 75.1 in the GPT-5.5 page's table for GPT-5.4"), 75.1),
+    ("GPT-5.3-Codex", OPENAI_54, OPENAI_54_CODING.format(col="GPT-5.3-Codex", also="; the same 77.3 in the Codex-Spark announcement"), 77.3),
+    ("GPT-5.2", OPENAI_54, OPENAI_54_CODING.format(col="GPT-5.2", also=""), 62.2),
+    *((name, OPENAI_MINI, "OpenAI, 'Introducing GPT-5.4 mini and nano' (2026-03-17), evaluation table, row 'Terminal-Bench 2.0', column "
+       f"'{name}' ({effort}; self-reported; run in the harness OpenAI chose, which the table does not name); read in three copies that agree: stored files {files}", value)
+      for name, effort, files, value in (
+          ("GPT-5.4 mini", "reasoning effort xhigh", "52819435875, 65717811914 and 66341772505", 60.0),
+          ("GPT-5.4 nano", "reasoning effort xhigh", "52819435875, 65717811914 and 66341772505", 46.3),
+          ("GPT-5 mini", "reasoning effort high, the highest GPT-5 mini has", "52819435875, 65717811914 and 54122704564", 38.2))),
+    ("GPT-5.3-Codex-Spark", OPENAI_SPARK,
+     OPENAI_SPARK_TABLE.format(col="GPT-5.3-Codex-Spark", quote="'58.4% on Terminal-Bench 2.0 versus the full Codex's 77.3%'"), 58.4),
+    ("GPT-5.1-Codex-mini", OPENAI_SPARK,
+     OPENAI_SPARK_TABLE.format(col="GPT-5.1-Codex-mini", quote="Spark as '+12.3 points on Terminal-Bench' over GPT-5.1-Codex-mini"), 46.1),
+    ("GPT-5.1", "https://storage.googleapis.com/deepmind-media/Model-Cards/Gemini-3-Pro-Model-Card.pdf",
+     "Google DeepMind's Gemini 3 Pro model card (2025-11), evaluation table, row 'Terminal-Bench 2.0' (Terminus-2 agent), column "
+     "'GPT-5.1': a competitor's figure as Google reported it, as for GPT-5.1's other figures here; read in the bilingual transcription "
+     "of the card (stored file 70968833802, HTML and markdown forms agree) and in a summary of the card's coding rows (51832881047: "
+     "'Terminal-Bench 2.0 | 54.2% | GPT-5.1: 47.6%')", 47.6, TB2_TERMINUS),
+    *((name, "https://deepmind.google/models/model-cards/gemini-3-1-pro/",
+       "Google DeepMind's Gemini 3.1 Pro model card (2026-02), evaluation table, row 'Terminal-Bench 2.0' (Terminus-2 harness), column "
+       f"'{name}'{whose}; read in two copies of the table that agree (stored files 59130938555 and 54203693236){also}", value, TB2_TERMINUS)
+      for name, value, whose, also in (
+          ("Claude Opus 4.6", 65.4, ": a competitor's figure as Google ran and reported it", ""),
+          ("GPT-5.3-Codex", 64.7, ": a competitor's figure as Google ran and reported it; the card's next row gives OpenAI's 77.3 "
+                                  "'(Codex)', the other best self-reported harness, recorded above as Terminal-Bench 2.0", ""))),
+    ("zai-org/GLM-5", "https://huggingface.co/zai-org/GLM-5",
+     "Z.ai's GLM-5 model card table (2026-02-11), row 'Terminal-Bench 2.0 (Terminus 2)', column 'GLM-5': 56.2 on the published task set "
+     "(Terminus 2 harness, 2 h timeout, 128K context; self-reported; the card's 60.7 on Z.ai's own corrected set is not used); read in "
+     "copies of the card (stored files 69336236574, 59819977820 and 62171211783), which agree", 56.2, TB2_TERMINUS),
+    *((f"deepseek-ai/DeepSeek-V4-{size} (Max)", f"https://huggingface.co/deepseek-ai/DeepSeek-V4-{size}",
+       f"DeepSeek's DeepSeek-V4 preview model card (2026-04-24), evaluation table, row 'Terminal Bench 2.0 (Acc)', column 'V4-{size} Max' "
+       f"(reasoning effort Max; self-reported; the harness is not named in the table); read in {files}, which agree", value)
+      for size, files, value in (
+          ("Pro", "copies of the table with every column (stored files 54554457674, 61897610552 and 68587136902)", 67.9),
+          ("Flash", "a copy of the table with every column (stored file 54554457674) and a copy of the Flash card (56377876532)", 56.9))),
+]
+
 
 def vendor_results() -> list[dict]:
     return [{"source": "vendor-reports", "benchmark": bench, "model": model, "score": round(value / 100, 4), "date": VENDOR_OBSERVED,
-             "url": url, "setting": setting} for model, url, setting, scores in VENDOR_REPORTS for bench, value in scores.items()]
+             "url": url, "setting": setting}
+            for model, url, setting, scores in [*VENDOR_REPORTS, *((row[0], row[1], row[2], {row[4] if len(row) > 4 else TB2: row[3]})
+                                                                   for row in TERMINAL_BENCH)]
+            for bench, value in scores.items()]
+
+# The Terminal-Bench 2.0 paper's own evaluation (Merrill et al., 'Terminal-Bench: Benchmarking Agents on Hard, Realistic Tasks in
+# Command Line Interfaces', arXiv 2601.11868, January 2026; the Laude Institute and contributors): every model with the one
+# Terminus 2 agent, at least 5 runs each, pass rate ± its spread. The paper itself is not stored here: its results were read in
+# two independent write-ups that reproduce its tables (stored files 51831758288 and 61114918322, sections 13.1-13.2), kept only
+# where both give the same figure; Gemini 2.5 Pro's 32.6 with Terminus 2 is the figure the paper's text gives (against 15.7 with
+# OpenHands), quoted alike in stored files 60951581801, 61069656842 and 60937866406, and the same 32.6 is in Google DeepMind's
+# Gemini 3 Pro model card (Terminus-2 agent; 70968833802). Their column is ``TB2_TERMINUS``, Terminal-Bench 2.0 with the Terminus 2
+# agent, with the two publishers' figures run in that agent (Z.ai's GLM-5, Google's GPT-5.1); the figures each publisher ran in
+# its own harness are the column ``TB2``. The agent moves a model's pass rate by 10 points and more (GPT-5.2: 62.2 OpenAI's
+# harness, 54.0 Terminus 2), so the two are two benchmarks, each with its own a, c, σ, put on one scale by the fit.
+PAPER_URL = "https://arxiv.org/abs/2601.11868"
+PAPER_DATE = "2026-01-17"
+PAPER_OBSERVED = "2026-12-08"
+PAPER_TERMINUS2: list[tuple[str, float, str]] = [
+    ("Claude Opus 4.5", 57.8, "2.5"), ("Gemini 3 Pro", 56.9, "2.5"), ("GPT-5.2", 54.0, "2.9"), ("Claude Sonnet 4.5", 42.8, "2.8"),
+    ("Kimi K2 Thinking", 35.7, "2.8"), ("GPT-OSS-120B", 18.7, "2.7"), ("GPT-5-Nano", 7.9, "1.9"),
+]
+
+
+def paper_results() -> list[dict]:
+    both = "read in two write-ups of the paper's results that agree (stored files 51831758288 and 61114918322)"
+    rows = [(model, value, f"± {spread} across runs; {both}") for model, value, spread in PAPER_TERMINUS2]
+    rows.append(("Gemini 2.5 Pro", 32.6, "the figure the paper's text gives (15.7 with OpenHands), quoted in stored files 60951581801, "
+                                         "61069656842 and 60937866406; the same 32.6 in Google DeepMind's Gemini 3 Pro model card, "
+                                         "Terminus-2 agent (70968833802)"))
+    return [{"source": "terminal-bench-paper", "benchmark": TB2_TERMINUS, "model": model, "score": round(value / 100, 4), "date": PAPER_DATE,
+             "url": PAPER_URL, "setting": f"Terminal-Bench 2.0 paper (arXiv 2601.11868), the benchmark authors' run with the Terminus 2 "
+                                          f"agent, pass rate over at least 5 runs: {how}"} for model, value, how in rows]
+
 
 # Project Apertus' own post-training evaluation of its models and 18 others (one harness, one setting per benchmark):
 # Apertus v0.1 technical report (2025-09-02), swiss-ai/apertus-tech-report commit 9d4b0fb (the v0.1 PDF; the later
@@ -314,6 +407,10 @@ BENCHMARKS = {
        for k, v in LLMSTATS_KEEP.items()},
     **{k: {"name": name, "source": "openllm", "version": f"Open LLM Leaderboard v1: {name}", "abilities": ab, "items": n}
        for k, name, ab, n in OLL_BENCHMARKS if k != "mmlu"},  # MMLU (5-shot) is the benchmark LLM Stats has: the shared column
+    TB2: {"name": "Terminal-Bench 2.0", "source": "vendor-reports", "abilities": ["agentic"], "items": 89,
+          "version": "Terminal-Bench 2.0 (89 tasks, pass rate) as each publisher reported it, in its own agent harness (setting per result)"},
+    TB2_TERMINUS: {"name": "Terminal-Bench 2.0 (Terminus 2 agent)", "source": "terminal-bench-paper", "abilities": ["agentic"], "items": 89,
+                   "version": "Terminal-Bench 2.0 (89 tasks, pass rate) with the Terminus 2 agent: the paper's runs and two publishers' own"},
     "oll-winogrande": {"name": "Winogrande (5-shot)", "source": "openllm-final", "version": "Open LLM Leaderboard v1: Winogrande (5-shot)",
                        "abilities": ["general", "reasoning"], "items": 1267},
     "oll-gsm8k": {"name": "GSM8K (5-shot, Open LLM Leaderboard)", "source": "openllm-final", "version": "Open LLM Leaderboard v1: GSM8K (5-shot)",
@@ -434,7 +531,7 @@ def main() -> None:
         return heldout(mirrors)
     if args.coverage:
         return coverage()
-    results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + vendor_results() + report_results()
+    results = [r for sid, read in bs.READERS.items() for r in read(tree(mirrors, sid))] + card_results() + vendor_results() + paper_results() + report_results()
     results = sorted(results, key=lambda r: (r["source"], r["benchmark"], r["model"]))
     catalog = load_shipped()
     links = bm.link_all(results, bm.catalog_index(catalog.raw))
@@ -456,8 +553,16 @@ def main() -> None:
         "observed": VENDOR_OBSERVED, "version": "each publisher's own table and setting",
         "attribution": "benchmark figures as each model's publisher reported them (OpenAI, Alibaba Qwen, Z.ai, DeepSeek, NVIDIA, Mistral AI: "
                        "self-reported, not measured by whichai or by a common harness); GPT-5.1's as Google DeepMind's Gemini 3 Pro "
-                       "model card reported it; read in stored copies of the pages, named per result",
+                       "model card reported it, and GPT-5.3-Codex's and Claude Opus 4.6's Terminal-Bench 2.0 with the Terminus-2 agent "
+                       "as its Gemini 3.1 Pro card reported them; read in stored copies of the pages, named per result",
         "results": sum(1 for r in results if r["source"] == "vendor-reports")}
+    sources["terminal-bench-paper"] = {
+        "name": "Terminal-Bench 2.0 paper (the benchmark authors' evaluation)", "repo": "", "path": "", "url": PAPER_URL,
+        "license": "facts (figures curated by hand from the paper's results, read in write-ups that reproduce them)", "commit": "",
+        "source_date": PAPER_DATE, "observed": PAPER_OBSERVED, "version": "Terminal-Bench 2.0, 89 tasks, Terminus 2 agent",
+        "attribution": "Merrill et al., 'Terminal-Bench: Benchmarking Agents on Hard, Realistic Tasks in Command Line Interfaces', "
+                       "arXiv 2601.11868, 2026 (Laude Institute and contributors): pass rates as published",
+        "results": sum(1 for r in results if r["source"] == "terminal-bench-paper")}
     sources["apertus-report"] = {
         "name": "Apertus v0.1 technical report (Swiss AI)", "repo": "swiss-ai/apertus-tech-report", "path": "Apertus_Tech_Report.pdf",
         "url": REPORT_URL, "license": "facts (figures curated by hand from the report's tables; the report's repository states no licence)",

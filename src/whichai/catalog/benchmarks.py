@@ -23,7 +23,7 @@ folder with the stamps of those inputs (:func:`_derived`), and a later process r
 **Priors** (:func:`fit_priors`, run by the import tool, which stores each benchmark's fitted (a, c, σ)
 in the data file as ``fit``; each entry's θ is computed from them when the catalog loads,
 :func:`priors_from_fit`): per ability
-(general, code, reasoning, extraction, multilingual), each linked entry's best result per benchmark
+(general, code, reasoning, extraction, multilingual, agentic), each linked entry's best result per benchmark
 is put on one scale by a one-factor model fitted by alternating least squares:
 score(m, b) = a_b + c_b · θ_m, residual spread σ_b; θ_m = Σ c_b (y - a_b)/σ_b² / (Σ c_b²/σ_b² + 1)
 (the +1 shrinks a model seen on few benchmarks toward the middle), then θ is standardised over the
@@ -34,11 +34,11 @@ ability is fitted on its own population, so a code θ and a general θ are on di
 entries that have both the general ability G and another ability A, θ_A ≈ μ_A + (σ_A/σ_G)(θ_G − μ_G); the
 residual spread s of that line over those entries adds to the linked θ's standard error,
 SE = √((σ_A/σ_G · SE(θ_G))² + s²). An entry without figures for A has its general prior put on A's scale
-this way (:func:`prior`; ``linked_from`` says so), never its general score itself. Code, reasoning and
-extraction are linked so. The same line read the other way puts an entry that has figures for A but none
+this way (:func:`prior`; ``linked_from`` says so), never its general score itself. Code, reasoning,
+extraction and agentic coding (Terminal-Bench; no task reads it directly) are linked so. The same line read the other way puts an entry that has figures for A but none
 for the general ability (a code model scored on code benchmarks only) on the general scale,
 θ_G = μ_G + (θ_A − μ_A)/(σ_A/σ_G), SE = √(SE(θ_A)² + s²)/(σ_A/σ_G) (:meth:`Linking.general_of`), from the first of
-code, reasoning and extraction it has.
+code, reasoning, extraction and agentic coding it has.
 
 **The multilingual ability is anchored on the general scale, benchmark by benchmark** (:func:`anchoring`,
 the rule in :mod:`whichai.catalog.anchoring`), not linked as a whole: its benchmarks were taken by different
@@ -64,7 +64,7 @@ from typing import Any
 from whichai.catalog.anchoring import Anchored, Anchoring, fit_anchoring
 
 DATA = Path(__file__).parent / "data" / "benchmarks.json"
-ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual")
+ABILITIES = ("general", "code", "reasoning", "extraction", "multilingual", "agentic")  # agentic: terminal and tool-using agents (Terminal-Bench)
 MIN_RESULTS = 4  # a benchmark needs this many linked entries to be put on the common scale
 _DATE = re.compile(r"^(\d{8}|\d{4}-\d{2}-\d{2})$")
 _PAREN = re.compile(r"\(([^)]*)\)")
@@ -447,7 +447,7 @@ TASK_ABILITY = {"chat": "general", "code": "code", "reasoning": "reasoning", "ex
 
 
 MIN_LINKED = 10  # entries having both abilities that a linking needs
-LINKED = ("code", "reasoning", "extraction")  # the abilities linked from the general scale (multilingual is anchored instead)
+LINKED = ("code", "reasoning", "extraction", "agentic")  # the abilities linked from the general scale (multilingual is anchored instead)
 
 
 @dataclass(frozen=True)

@@ -174,10 +174,10 @@ def sizes_from_repo_names(entries: dict[str, Any]) -> None:
     (``mistralai/Mistral-Large-3-675B-Instruct-2512``): where no source gives the parameter count, it is
     read from there, with the repository as its source, and the documented nominal sizes correct it as
     they do a name's. Not for an entry whose own lab says its weights are closed (its repository is then
-    in doubt: :func:`share_repo_facts`)."""
+    in doubt: :func:`repo_in_doubt`)."""
     for e in entries.values():
         repo = e.get("hf_repo")
-        if not repo or e.get("params_b") is not None or e["_ev"].weights is False:
+        if not repo or e.get("params_b") is not None or repo_in_doubt(e):
             continue
         total, active = params_from_name(str(repo).split("/")[-1])
         named = e["_fs"].get("hf_repo") or {}  # the source that recorded the repository, and when
@@ -235,6 +235,13 @@ def apply_repo_facts(entries: dict[str, Any], blocks: list[dict[str, Any]]) -> N
         add_source(e, "curated", s["as_of"], s["url"])
 
 
+def repo_in_doubt(e: dict[str, Any]) -> bool:
+    """An entry names a Hugging Face repository while its own lab says the weights are not downloadable
+    (models.dev's ``mistral-medium-latest`` file names Medium 3.5's repository for an alias that serves
+    Medium 3.1): the repository says nothing of this entry's weights, and no repository rule uses it."""
+    return bool(e.get("hf_repo")) and e["_ev"].weights is False
+
+
 SIZE_LABEL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*[bm](?![a-z])", re.I)  # "24B", "671b", "135M" in a name
 
 
@@ -247,7 +254,7 @@ def merge_repo_copies(entries: dict[str, Any]) -> None:
     dated snapshot) stay entries of their own and share the facts of the weights (:func:`share_repo_facts`)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for key, e in entries.items():
-        if e.get("hf_repo"):
+        if e.get("hf_repo") and not repo_in_doubt(e):
             name = model_key(None, SIZE_LABEL.sub("", str(e["name"])), True)
             groups.setdefault((str(e["hf_repo"]).lower(), name), []).append(key)
     for (repo, _), keys in sorted(groups.items()):
@@ -284,11 +291,11 @@ def share_repo_facts(entries: dict[str, Any], issues: list[Issue]) -> None:
             continue
         members.sort(key=lambda m: m["id"])
         for m in members:
-            if m["_ev"].weights is False:
+            if repo_in_doubt(m):
                 issues.append({"kind": "conflict", "source": "catalog", "item": m["id"],
                                "detail": f"{m['_ev'].weights_src} says the weights are not downloadable, yet names {repo}, the repository of "
                                          f"{', '.join(o['name'] for o in members if o is not m)}: nothing shared with it"})
-        _share_weights(repo, [m for m in members if m["_ev"].weights is not False], issues)
+        _share_weights(repo, [m for m in members if not repo_in_doubt(m)], issues)
 
 
 def _fact_key(value: Any) -> Any:
@@ -307,7 +314,7 @@ def _share_weights(repo: str, members: list[dict[str, Any]], issues: list[Issue]
                                      + "; ".join(f"{d['name']}: {d[field]}" for d in donors)})
             continue
         donor = donors[0]
-        via = dict(donor["_fs"].get(field) or {"name": "catalog", "as_of": ""})
+        via = dict(donor["_fs"][field])  # every fact set has its source (upstream.set_field)
         via["note"] = f"same weights as {donor['name']} (Hugging Face repository {repo})" + (f"; {via['note']}" if via.get("note") else "")
         for m in members:
             if m.get(field) in (None, ""):

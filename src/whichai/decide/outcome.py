@@ -19,14 +19,13 @@ from whichai.decide.constraints import Candidate, Judged, Reason, build_candidat
 from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
 from whichai.decide.scoring import (
-    KNOWN_OPENNESS,
     NON_COST,
     Prepared,
     Pricing,
     Ranked,
-    Row,
     Scoring,
     Weight,
+    best_known,
     ceiling,
     derive_weights,
     evaluate,
@@ -115,7 +114,7 @@ def lean_outcome(
     measured = [c for m in judged.models.items for c in judged.measured.get(m.model, ()) if _kept(c, wanted)]
     prepared = [prepared_of(c, scoring, profile.team_skill, wlist) for c in measured + [c for c in judged.extra if _kept(c, wanted)]]
     rows = [found for p in prepared if isinstance(found := row_of(p, pricing), tuple)]
-    best = _best_known(rows)
+    best = best_known(rows)
     for top, i in _by_ceiling(judged, wanted, scoring, wlist, w["cost"]):
         if out_of_reach(top, best, total_w):
             break
@@ -125,7 +124,7 @@ def lean_outcome(
         found = row_of(prepared[-1], pricing)
         if isinstance(found, tuple):
             rows.append(found)
-            best = _best_known([found], best)
+            best = best_known([found], best)
     return Outcome(profile, [p.cand for p in prepared], weights, w, prepared, ranked_of(rows, total_w, None), [])
 
 
@@ -151,14 +150,6 @@ def _by_ceiling(judged: Judged, wanted: set[str] | None, scoring: Scoring, wlist
         found.append((-ceiling(m, kinds, settled.fits_owned, judged.today, scoring, judged.profile.team_skill, wlist, w_cost), m.model, i))
     found.sort()
     return [(-top, i) for top, _, i in found]
-
-
-def _best_known(rows: list[Row], best: float | None = None) -> float | None:
-    """The highest total of the rows of known openness, and ``best``."""
-    for row in rows:
-        if row[3].cand.openness in KNOWN_OPENNESS and (best is None or row[0] > best):
-            best = row[0]
-    return best
 
 
 @dataclass

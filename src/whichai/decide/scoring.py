@@ -232,8 +232,7 @@ def ceiling(m: Model, kinds: tuple[str, ...], fits_owned: bool | None, today: da
     math.fsum's sum of them is the same) plus the cost weight (a cost score is at most 1, and rounding
     keeps the order: no total of the candidate is above it). Ease of use, the only score that reads the
     team's skill, is added to the others' (:func:`_model_values`, shared by passes of any skill)."""
-    w_ease = wlist[-1]
-    sums = (math.fsum([*[w * x for w, x in zip(wlist, values)], w_ease * ease_of_use(kind, team_skill).score])
+    sums = (weighted(wlist, (*values, ease_of_use(kind, team_skill).score))
             for kind, values in zip(kinds, _model_values(m, kinds, fits_owned, today, scoring)))
     return max(sums) + w_cost
 
@@ -375,6 +374,15 @@ def _known_openness(row: Row) -> bool:
     return row[3].cand.openness in KNOWN_OPENNESS
 
 
+def best_known(rows: list[Row], best: float | None = None) -> float | None:
+    """The highest total of the rows of known openness, and ``best``: what a scan by ceiling compares the
+    models left with (:func:`out_of_reach`)."""
+    for row in rows:
+        if _known_openness(row) and (best is None or row[0] > best):
+            best = row[0]
+    return best
+
+
 KNOWN_OPENNESS = ("open-source", "open-weights", "closed")
 
 
@@ -394,16 +402,15 @@ def fast_top(flat: list[tuple[Prepared, float]], pricing: Pricing, total_w: floa
     is at most 1): the scan stops at the first model (``flat`` is sorted by that sum) out of reach of the
     best model of known openness so far (:func:`out_of_reach`: no such model can be placed before it)."""
     rows: list[Row] = []
-    best_known = None
+    best = None
     for p, top_base in flat:
-        if out_of_reach(top_base + pricing.w_cost, best_known, total_w):
+        if out_of_reach(top_base + pricing.w_cost, best, total_w):
             break
         found = row_of(p, pricing)
         if isinstance(found, Reason):
             continue
         rows.append(found)
-        if _known_openness(found):
-            best_known = found[0] if best_known is None else max(best_known, found[0])
+        best = best_known([found], best)
     order = rank_order(rows, itemgetter(0), itemgetter(1), itemgetter(2), total_w, _known_openness)
     winner = order[0][2] if order else None
     verdict = order[-1][3].cand.openness if order and _known_openness(order[-1]) else None

@@ -46,9 +46,8 @@ class Outcome:
 
 
 def error_body(message: str, kind: str, status: int, extra: dict[str, str] | None = None) -> web.Response:
-    headers = extra or {}
     return web.json_response({"error": {"message": redact(message), "type": kind, "code": status}}, status=status,
-                             headers=headers)
+                             headers=extra)
 
 
 def usage_of(doc: dict[str, Any]) -> tuple[int | None, int | None]:

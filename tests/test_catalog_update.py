@@ -230,10 +230,10 @@ def test_update_refreshes_the_benchmarks_and_keeps_source_url_date_licence(upstr
         assert report["sources"][sid]["results_after"] == src["results"] == sum(r["source"] == sid for r in doc["results"])
     assert doc["sources"]["llmstats"]["commit"] == "0123456789abcdef0123456789abcdef01234567"  # codeload's pax header
     # the frozen and curated sources are kept as they were
-    for sid in ("openllm", "openllm-final", "cards", "vendor-reports", "terminal-bench-paper", "apertus-report"):
+    for sid in ("openllm", "openllm-final", "scandeval", "cards", "vendor-reports", "terminal-bench-paper", "apertus-report"):
         assert doc["sources"][sid] == shipped["sources"][sid]
         assert [r for r in doc["results"] if r["source"] == sid] == [r for r in shipped["results"] if r["source"] == sid]
-    assert report["kept"] == ["apertus-report", "cards", "openllm", "openllm-final", "terminal-bench-paper", "vendor-reports"]
+    assert report["kept"] == ["apertus-report", "cards", "openllm", "openllm-final", "scandeval", "terminal-bench-paper", "vendor-reports"]
     assert report["sources"]["aider"]["added"] >= 1 and report["sources"]["aider"]["removed"] > 0
     # linked to the new catalog and fitted again; read from beside the catalog in use
     assert benchmarks.active_data_path() == bench_file and benchmarks.data()["observed"] == "2026-12-07"

@@ -8,10 +8,12 @@ result keeps its source, benchmark (with its version), the model as the source n
 **Linking rule** (:func:`link`, conservative): names are normalised to tokens (lower case; the part
 after the last ``/``; split at every non-alphanumeric character and between letters and digits, so
 ``Qwen2.5-72B`` and ``qwen-2.5-72b`` are ``qwen 2 5 72 b``); a parenthetical that is not a date or
-version number (``(high)``, ``(32k thinking)``) is a setting and is dropped. A result links to every
+version number (``(high)``, ``(32k thinking)``) is a setting and is dropped, and so is a final ``hf`` (``OLMo-7B-hf`` is
+``OLMo-7B``'s weights converted to the Transformers format, not another model). A result links to every
 entry one of whose keys (id, name, aliases, Hugging Face repo) has exactly those tokens. A name with a
 date (``-20240307``, ``-2024-08-06``) links to an undated key only when no catalog key has that base
-with another date. Nothing is matched across sizes, versions, ``instruct``/base or distillations:
+with another date, and a name links to ``<name> Preview`` when the catalog has no entry of that name itself (a model
+released as a preview, its publisher's table naming it without the word). Nothing is matched across sizes, versions, ``instruct``/base or distillations:
 a name that does not link is listed as unlinked.
 
 The data file keeps each result's model **as the source named it**; results are linked to the entries
@@ -85,7 +87,8 @@ def tokens(name: str) -> tuple[str, ...]:
     text = text.rstrip("/").split("/")[-1]
     if "-" in text:
         text = _ISO_DAY.sub(r"\1\2\3", text)  # 2024-08-06 -> 20240806 (one date token)
-    return tuple(_TOKEN.findall(text))
+    toks = tuple(_TOKEN.findall(text))
+    return toks[:-1] if len(toks) > 1 and toks[-1] == "hf" else toks  # ``-hf``: the same weights in Transformers' format
 
 
 def _undated(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
@@ -137,6 +140,8 @@ def link(model: str, index: dict[tuple[str, ...], set[str]]) -> list[str] | None
         return None
     if toks in index:
         return sorted(index[toks])
+    if toks + ("preview",) in index and toks[-1] != "preview":  # the model released as a preview only: the catalog has no other
+        return sorted(index[toks + ("preview",)])
     base, day = _undated(toks)
     if day is None or base not in index:
         return None
@@ -276,6 +281,7 @@ class BenchmarkPrior:
     linked_from: str = ""  # the ability this prior was put on its scale from (:class:`Linking`): "general", or code etc. for a general one
     linked_over: int = 0  # then: the number of entries having both that the linking was fitted on
     anchor: Anchored | None = None  # a multilingual prior anchored on the general one: its figures' residuals (:func:`anchoring`)
+    with_general: BenchmarkPrior | None = None  # its own figures combined with this: its general prior linked to the ability's scale
 
     def evidence(self) -> list[str]:
         return [f"{b} {s:.3f} ({src}: {named})" for b, s, src, named in self.benchmarks]
@@ -506,7 +512,21 @@ def _own_or_linked(row: dict[str, BenchmarkPrior], ability: str) -> BenchmarkPri
     general, linking = row.get("general") or _general_linked(row), linkings().get(ability)
     if ability == "general":
         return general
-    return row.get(ability) or (linking.prior(general) if general is not None and linking is not None else None)
+    own = row.get(ability)
+    if general is None or linking is None:
+        return own
+    linked = linking.prior(general)
+    return linked if own is None else (combined(own, linked) if "general" in row else own)
+
+
+def combined(own: BenchmarkPrior, linked: BenchmarkPrior) -> BenchmarkPrior:
+    """An entry's own figures for an ability, with its general prior linked to that scale as their prior instead of the
+    population's middle: θ = (Σ c_b (y − a_b)/σ_b² + θ_L/SE_L²) / (Σ c_b²/σ_b² + 1/SE_L²), SE = 1/√(Σ c_b²/σ_b² + 1/SE_L²).
+    ``own`` was shrunk toward 0 with weight 1 (its θ·info and info − 1 give back the figures' terms)."""
+    info = 1 / own.theta_se**2
+    data_info, prior_info = info - 1, 1 / linked.theta_se**2
+    theta = (own.theta * info + linked.theta * prior_info) / (data_info + prior_info)
+    return at_theta(own.ability, theta, 1 / math.sqrt(data_info + prior_info), own.benchmarks, with_general=linked)
 
 
 def _general_linked(row: dict[str, BenchmarkPrior]) -> BenchmarkPrior | None:
@@ -674,7 +694,7 @@ def line_estimate(entry_id: str, task_kind: str) -> LineEstimate | None:
         found = prior(ref["id"], task_kind)
         if found is None or ref_release > release or ref_tier > tier[1] * TIER_SLACK:
             continue
-        key = (found.ability == want, found.score)
+        key = (found.ability == want and not found.linked_from, found.score)  # the task's own ability from its own figures first
         if best is None or key > best[0]:
             best = (key, LineEstimate(found, ref["id"], ref.get("name") or ref["id"], ref_release, tier[0], round(tier[1], 3), round(ref_tier, 3)))
     return best[1] if best else None

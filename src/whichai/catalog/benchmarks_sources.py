@@ -54,6 +54,14 @@ SOURCES = {
                       "attribution": "llm-leaderboard-csv (c) fboulnois, MPL-2.0 (csv/huggingface_v1.csv at b2d67d9); scores from Hugging Face's "
                                      "Open LLM Leaderboard v1; whichai keeps the original publishers' models (and the conversions named in "
                                      "OLL_CONVERSIONS), each model's best-average row (changes made; the file itself is at the URL)"},
+    "scandeval": {"name": "ScandEval English NLG leaderboard", "repo": "ScandEval/scandeval.github.io", "path": "english-nlg.csv",
+                  "ref": "6f423fec9143cb715700cdcbc49c297a0c95698a",  # the leaderboard of 2025-01-11; ScandEval is EuroEval since
+                  "url": "https://github.com/ScandEval/scandeval.github.io/blob/6f423fec9143cb715700cdcbc49c297a0c95698a/english-nlg.csv",
+                  "license": "MIT", "observed": "2026-12-08",
+                  "version": "ScandEval 12.x English generative leaderboard: few-shot, each task's primary metric (MMLU and HellaSwag: "
+                             "Matthews correlation; SQuAD: exact match; CoNLL-en: micro F1 without MISC; SST5: Matthews correlation)",
+                  "attribution": "ScandEval leaderboards (c) 2022-2024 Dan Saattrup Nielsen, MIT (scandeval.github.io english-nlg.csv at "
+                                 "6f423fe); whichai keeps the few-shot runs of models that are not merges (changes made)"},
 }
 
 # the publishers whose own releases are kept from the Open LLM Leaderboard (not the fine-tunes of others)
@@ -95,6 +103,9 @@ LLMSTATS_KEEP = {
     "global-mmlu-lite": ("Global-MMLU-Lite", ["multilingual"], 6000),
     "multi-if": ("Multi-IF", ["multilingual"], 4500),
 }
+# LLM Stats ids of a kept benchmark at a named version, kept in that benchmark's column (which already holds each vendor's
+# version, the setting per result): LiveCodeBench is reported over windows of problems, v5 and v6 among them
+LLMSTATS_SAME = {"livecodebench-v5": "livecodebench", "livecodebench-v6": "livecodebench"}
 
 
 # trees: a source's files by repository path -----------------------------------------------------
@@ -203,13 +214,19 @@ def llmstats_results(tree: Tree) -> list[dict[str, Any]]:
         if not isinstance(doc, list):
             raise SourceFormatError(f"llmstats: {path} is not a list of results")
         for r in doc:
-            if not isinstance(r, dict) or r.get("benchmark_id") not in LLMSTATS_KEEP or r.get("normalized_score") is None:
+            if not isinstance(r, dict):
+                continue
+            bench = LLMSTATS_SAME.get(str(r.get("benchmark_id")), r.get("benchmark_id"))
+            if bench not in LLMSTATS_KEEP or r.get("normalized_score") is None:
                 continue
             score = float(r["normalized_score"])
             if not 0 <= score <= 1:
                 continue
-            out.append({"source": "llmstats", "benchmark": r["benchmark_id"], "model": str(r["model_id"]), "score": round(score, 4),
-                        "date": str(r.get("updated_at", ""))[:10], "setting": r.get("analysis_method") or "",
+            setting = r.get("analysis_method") or ""
+            if bench != r["benchmark_id"]:
+                setting = f"{r['benchmark_id']}; {setting}" if setting else r["benchmark_id"]
+            out.append({"source": "llmstats", "benchmark": bench, "model": str(r["model_id"]), "score": round(score, 4),
+                        "date": str(r.get("updated_at", ""))[:10], "setting": setting,
                         "self_reported": bool(r.get("is_self_reported"))})
     return out
 
@@ -281,8 +298,34 @@ def openllm_final_results(tree: Tree) -> list[dict[str, Any]]:
     return out
 
 
+# ScandEval's English columns -> (benchmark id, name, abilities); its scores are percentages (a correlation may be below 0)
+SCANDEVAL_COLUMNS = (("mmlu", "scandeval-mmlu-en", "MMLU (ScandEval few-shot, MCC)", ["general"]),
+                     ("hellaswag", "scandeval-hellaswag-en", "HellaSwag (ScandEval few-shot, MCC)", ["general"]),
+                     ("squad", "scandeval-squad-en", "SQuAD (ScandEval few-shot, exact match)", ["extraction"]),
+                     ("conll_en", "scandeval-conll-en", "CoNLL-en NER (ScandEval few-shot, micro F1)", ["extraction"]),
+                     ("sst5", "scandeval-sst5-en", "SST-5 sentiment (ScandEval few-shot, MCC)", ["extraction"]))
+
+
+def scandeval_results(tree: Tree) -> list[dict[str, Any]]:
+    """ScandEval's English NLG table (``english-nlg.csv``): each model's few-shot run (``name (few-shot)``, API models
+    ``(few-shot, val)`` on the validation split), merged models left out; the name kept as the source wrote it."""
+    rows = list(csv.DictReader(io.StringIO(tree.read(SOURCES["scandeval"]["path"]))))
+    if not rows or not {"model_id", "merge", *(c for c, *_ in SCANDEVAL_COLUMNS)} <= set(rows[0]):
+        raise SourceFormatError("scandeval: english-nlg.csv lacks the leaderboard's columns")
+    out = []
+    for r in rows:
+        name = r["model_id"].strip()
+        if r["merge"] == "True" or "(few-shot" not in name:
+            continue
+        for col, bench, *_ in SCANDEVAL_COLUMNS:
+            if r.get(col) not in (None, "", "-"):
+                out.append({"source": "scandeval", "benchmark": bench, "model": name, "score": round(float(r[col]) / 100, 4), "date": "",
+                            "setting": "few-shot, validation split" if "val)" in name else "few-shot"})
+    return out
+
+
 READERS = {"aider": aider_results, "llmstats": llmstats_results, "evalplus": evalplus_results, "openllm": openllm_results,
-           "openllm-final": openllm_final_results}
+           "openllm-final": openllm_final_results, "scandeval": scandeval_results}
 
 
 # what ``catalog update`` downloads ---------------------------------------------------------------

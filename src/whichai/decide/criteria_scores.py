@@ -96,6 +96,9 @@ def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     text = t(code, lang, **{"skill": "", **shown})
     linked = params.get("linked") or []  # a benchmark prior's parts put on their ability's scale (benchmark_prior)
     parts = [text, *(_linked_text(part, lang) for part in linked)]
+    if params.get("combined"):  # its own figures weighed with its general ability on that scale (benchmarks.combined)
+        ability, n = params["combined"]
+        parts.append(t("why.prior_combined", lang, ability=t(f"why.ability_{ability}", lang), n=n))
     anchored = params.get("anchored")  # its multilingual part, anchored on the general ability (benchmark_prior)
     return "; ".join(parts if anchored is None else [*parts, *_anchored_text(anchored, lang)])
 
@@ -456,6 +459,8 @@ def benchmark_prior(cand: Candidate | Model, profile: Any, task_langs: list[str]
     params: dict[str, Any] = {"benchmarks": names, "prior": round(value, 2), "se": round(se * fit_f * lang_f, 3), "task": profile.task_kind}
     if any(p.linked_from for p in parts):
         params["linked"] = [_linked_part(p) for p in parts if p.linked_from]
+    if found.with_general is not None:
+        params["combined"] = [found.ability, found.with_general.linked_over]
     if multi is not None and multi.anchor is not None:
         params["anchored"] = {"figures": [[k.benchmark, y, round(r, 3)] for k, y, r in multi.anchor.residuals], "shift": round(multi.anchor.shift, 3),
                               "unused": [b for b, _ in multi.anchor.unused]}
@@ -489,6 +494,10 @@ def _ability_evidence(found: Any) -> str:
 
     if found.anchor is not None:
         return _anchored_evidence(found)
+    if found.with_general is not None:
+        g = found.with_general
+        return (f"{found.ability} ability from {found.names()}, weighed with its general ability linked to the {found.ability} scale over "
+                f"{g.linked_over} models having both ({g.score:.2f} ± {g.se:.2f}) by their precision: {found.score:.2f} ± {found.se:.2f} (benchmark)")
     if not found.linked_from:
         return f"{found.ability} ability from {found.names()}: {found.score:.2f} ± {found.se:.2f} (benchmark)"
     if found.linked_from != "general":

@@ -641,7 +641,7 @@ def main() -> None:
                             "attribution": "benchmark figures as each model's publisher reports them on its model card (self-reported)",
                             "results": sum(1 for r in results if r["source"] == "cards")}
     sources["vendor-reports"] = {
-        "name": "vendor announcements and model cards, 2026 releases (self-reported)", "repo": "", "path": "",
+        "name": "vendor announcements and model cards, 2025-26 releases (self-reported)", "repo": "", "path": "",
         "url": "each result's own URL (the publisher's announcement, model card or report)",
         "license": "facts (figures curated by hand from the publishers' published tables)", "commit": "", "source_date": VENDOR_OBSERVED,
         "observed": VENDOR_OBSERVED, "version": "each publisher's own table and setting",

@@ -9,6 +9,7 @@ llama.cpp is synchronous, so generation runs in a worker thread and streams toke
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
 import os
 import threading
@@ -137,6 +138,21 @@ def wait_for_loads() -> None:
     with _MODELS_LOCK:
         futures = list(_MODELS.values())
     wait(futures)
+
+
+def release_models() -> None:
+    """Close every model and vocabulary this process loaded (run at exit, ``atexit``): llama.cpp frees them while
+    the interpreter is whole. Left to ``Llama.__del__`` at interpreter shutdown, llama-cpp-python's clean-up finds its
+    bindings already torn down and prints a traceback ("Exception ignored ... 'NoneType' object is not callable")."""
+    with _MODELS_LOCK:
+        loaded = [f.result() for f in _MODELS.values() if f.done() and f.exception() is None] + list(_VOCABS.values())
+        _MODELS.clear()
+        _VOCABS.clear()
+    for llm in loaded:
+        llm.close()
+
+
+atexit.register(release_models)
 
 
 def _import_llama_cpp(future: Future) -> bool:

@@ -386,3 +386,19 @@ def test_a_dumped_document_has_the_keys_its_json_type_names() -> None:
                     check(item, getattr(document_json, name[5:-1]))
 
     check(doc, document_json.DecisionJSON)
+
+
+def test_the_indonesian_reasons_carry_no_english_evidence() -> None:
+    """A criterion's reason in Indonesian is its own text, figures included ("biaya bulanan pada volume Anda: $10,70/bulan");
+    the evidence items, recorded in English ("mode=api", "general ability from GPQA ..."), follow the English reason only."""
+    from whichai.catalog import load_catalog
+    from whichai.decide import example_profiles
+
+    data = recommend(example_profiles()["startup-no-ml"], load_catalog()).to_json()
+    rows = [row for row in data["ranking"] if row["detailed"]]
+    assert rows
+    for row in rows:
+        for c in row["criteria"].values():
+            assert not any(len(e) > 6 and e in c["reason"]["id"] for e in c["evidence"]), (row["model"], c["reason"]["id"])
+    cost = rows[0]["criteria"]["cost"]["reason"]
+    assert "/bulan" in cost["id"] and "/month" not in cost["id"] and "/month" in cost["en"]

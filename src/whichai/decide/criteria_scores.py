@@ -53,7 +53,7 @@ from whichai.decide.constraints import (
     fact_value,
     life_at,
 )
-from whichai.decide.i18n import num, t
+from whichai.decide.i18n import num, t, usd
 from whichai.decide.measurement import Measurement
 from whichai.decide.profile import Profile
 from whichai.decide.task_fit import task_fit
@@ -93,6 +93,8 @@ def reason_text(code: str, params: dict[str, Any], lang: str) -> str:
     """The text of a reason code in ``lang`` (texts: :mod:`whichai.decide.i18n`); fractional numbers
     in the reader's convention (0.25 in English, 0,25 in Indonesian)."""
     shown = {k: ((int(v) if v.is_integer() else num(v, lang, 2)) if isinstance(v, float) else v) for k, v in params.items()}
+    if isinstance(params.get("monthly"), (int, float)):  # an amount of money a month, in the reader's convention
+        shown["monthly"] = usd(float(params["monthly"]), lang)
     text = t(code, lang, **{"skill": "", **shown})
     linked = params.get("linked") or []  # a benchmark prior's parts put on their ability's scale (benchmark_prior)
     parts = [text, *(_linked_text(part, lang) for part in linked)]
@@ -751,7 +753,7 @@ def cost_score(monthly: float, reference: float) -> float:
 
 
 def cost(monthly: float, mode: Any, profile: Profile) -> Score:
-    return Score(cost_score(monthly, cost_reference(profile)), mode.cost_origin, [f"${monthly:,.2f}/month ({mode.kind})"], "why.cost",
+    return Score(cost_score(monthly, cost_reference(profile)), mode.cost_origin, [f"mode={mode.kind}"], "why.cost",
                  {"monthly": round(monthly, 2), "mode": mode.kind})
 
 

@@ -66,14 +66,15 @@ def reason_text(reason: Reason, lang: str, note: bool = False) -> str:
 
 
 def score_reason(s: Score, lang: str, skill: str = "") -> str:
-    """Why a criterion scored what it did: the note's text, and its first evidence items."""
+    """Why a criterion scored what it did: the note's text, and (in English, the language the evidence is recorded in)
+    its first evidence items; in another language the text alone, which carries its figures itself."""
     if s.note.startswith("catalog:"):
         text = t("why.catalog_reason", lang, reason=s.note[len("catalog:"):].strip())
     elif s.note:
         text = score_text(s.note, {"skill": skill, **s.params}, lang)
     else:
         text = ""
-    evidence = "; ".join(s.evidence[:2])
+    evidence = "; ".join(s.evidence[:2]) if lang == "en" else ""
     if evidence and evidence not in text:
         text = f"{text} ({evidence})" if text else evidence
     return text

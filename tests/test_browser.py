@@ -116,7 +116,8 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
     with serve_in_thread(create_app(sample["db"])) as base:
         page = offline_page(browser, blocked)
         page.goto(base + "/")
-        page.click(f"a[href^='/runs/{RUN}']")
+        with page.expect_navigation():  # each click that loads a page: wait for that page, not the one it leaves
+            page.click(f"a[href^='/runs/{RUN}']")
         page.wait_for_function(
             "ids => ids.every(id => document.querySelector('#chart-' + id + ' .main-svg'))", arg=list(CHARTS), timeout=20_000
         )
@@ -131,8 +132,10 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
 
         page.goto(base + "/catalog")
         page.fill("input[name=q]", "smollm2")
-        page.click("form.toolbar button")
-        page.click("a[href*='smollm2-135m-instruct']")
+        with page.expect_navigation():
+            page.click("form.toolbar button")
+        with page.expect_navigation():
+            page.click("a[href*='smollm2-135m-instruct']")
         assert "Apache-2.0" in page.content()
 
         from whichai.app import recommend
@@ -141,15 +144,16 @@ def test_dashboard_pages_load_and_the_profile_changes_the_verdict(browser, sampl
         page.goto(base + f"/profile?run={RUN}")
         page.wait_for_selector("#chart-tco .main-svg")
         page.select_option("select[name=min_openness]", "open-source")
-        page.click("#apply")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("#apply")
         expected = recommend(Profile(min_openness="open-source"), run_id=RUN, db=sample["db"]).document()
         assert page.locator("[data-testid=verdict]").inner_text() == expected.verdict_text.en
         page.select_option("select[name=min_openness]", "closed")
         page.select_option("select[name=support]", "sla-required")
         page.fill("input[name='volume.requests_per_month']", "200000")
         page.fill("input[name='ops_hours_per_month']", "5")
-        page.click("#apply")
+        with page.expect_navigation():
+            page.click("#apply")
         page.wait_for_selector("#chart-tco .main-svg")
         expected = recommend(Profile(support="sla-required", volume={"requests_per_month": 200000}, ops_hours_per_month=5),
                              run_id=RUN, db=sample["db"]).document()

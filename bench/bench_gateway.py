@@ -11,6 +11,7 @@ streams through the gateway, counting errors.
                                   [--baseline-src /tmp/base/src]   # another tree's gateway in the same rounds
                                   [--pin]   # the gateway on its own CPU, upstream and client on the other
                                   [--paired]   # direct and gateway requests interleaved in one window
+                                  [--open-loop]   # interleaved, at Poisson arrival times (independent clients)
                                   [--prompt meeting]   # a 1.5 kB paragraph with amounts and dates as the message
 """
 
@@ -130,6 +131,41 @@ async def paired_calls(urls: dict[str, str], n: int, concurrency: int, prompt: s
     return {name: (lat, errs[0]) for name, (lat, errs) in got.items()}
 
 
+async def open_loop_calls(urls: dict[str, str], n: int, concurrency: int, upstream_s: float, prompt: str = PROMPT,
+                          seed: int = 19) -> dict[str, tuple[list[float], int]]:
+    """``n`` calls to each target, interleaved, sent at Poisson arrival times (open loop: each call starts when its
+    arrival comes, whether or not earlier ones have answered), at the rate that keeps ``concurrency`` calls in flight
+    per target on average (Little's law: concurrency / the upstream's answer time). A closed loop of ``concurrency``
+    workers and an upstream answering after a fixed time send the calls in waves (all answered together, all sent
+    again together), so a proxy's p99 there is the last of a wave waiting for the other 49; independent clients do
+    not arrive in waves."""
+    import random
+
+    import aiohttp
+
+    names = list(urls)
+    rng = random.Random(seed)
+    rate = concurrency / upstream_s * len(names)  # calls a second, all targets together
+    got: dict[str, tuple[list[float], list[int]]] = {name: ([], [0]) for name in names}
+    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": prompt}]}
+
+    async def call(session: aiohttp.ClientSession, name: str) -> None:
+        start = time.perf_counter()
+        async with session.post(urls[name] + "/chat/completions", json=body) as r:
+            await r.read()
+            got[name][1][0] += r.status != 200
+        got[name][0].append(time.perf_counter() - start)
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+        tasks, due = [], time.perf_counter()
+        for i in range(n * len(names)):
+            due += rng.expovariate(rate)
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            tasks.append(asyncio.create_task(call(session, names[i % len(names)])))
+        await asyncio.gather(*tasks)
+    return {name: (lat, errs[0]) for name, (lat, errs) in got.items()}
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -153,9 +189,10 @@ def start_gateway(tmp_path: Path, port: int, src: str | None) -> subprocess.Pope
 def one_round(urls: dict[str, str], pids: dict[str, int], args: argparse.Namespace, turn: int) -> dict[str, dict]:
     """Each target once, in an order that rotates with the round (no target always goes first); with
     ``--paired``, all targets at once, their requests interleaved."""
-    if args.paired:
+    if args.paired or args.open_loop:
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        both = asyncio.run(paired_calls(urls, args.requests, args.concurrency, args.prompt))
+        both = asyncio.run(open_loop_calls(urls, args.requests, args.concurrency, args.upstream_ms / 1000, args.prompt, seed=19 + turn)
+                           if args.open_loop else paired_calls(urls, args.requests, args.concurrency, args.prompt))
         return {name: {"p50": statistics.median(lat), "p99": p(lat, 99), "errors": errs,
                        "cpu": (cpu_seconds(pids[name]) - cpu[name]) / args.requests if name in pids else None}
                 for name, (lat, errs) in both.items()}
@@ -190,6 +227,9 @@ def main() -> None:
                              "not the wait for one: three busy processes on two cores)")
     parser.add_argument("--paired", action="store_true",
                         help="direct and gateway calls interleaved in one window (each at --concurrency), not in turns")
+    parser.add_argument("--open-loop", action="store_true",
+                        help="direct and gateway calls interleaved, sent at Poisson arrival times at the rate that keeps --concurrency "
+                             "in flight per target on average (independent clients), instead of --concurrency workers in a closed loop")
     parser.add_argument("--prompt", default=PROMPT, help=f"the user message of every request ({PROMPT!r}); 'meeting': "
                         "a 1.5 kB paragraph with amounts and dates, as a chat request often carries, no personal data")
     args = parser.parse_args()
@@ -225,7 +265,7 @@ def main() -> None:
                 proc.terminate()
             for proc in (*gateways.values(), upstream):
                 proc.wait(10)
-    out = {"prompt_chars": len(args.prompt), "requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin, "paired": args.paired,
+    out = {"prompt_chars": len(args.prompt), "requests": args.requests, "concurrency": args.concurrency, "upstream_ms": args.upstream_ms, "pinned": args.pin, "paired": args.paired, "open_loop": args.open_loop,
            "load_average": os.getloadavg(), **{f"{n}_rounds" if n != "gateway" else "rounds": [row(n, got) for got in rounds] for n in gateways},
            "concurrent_streams": args.streams, "stream_errors": stream_errors, "streams_p50_ms": statistics.median(streams) * 1e3}
     print(json.dumps(out, indent=2))

@@ -104,31 +104,43 @@ async def timed_calls(url: str, n: int, concurrency: int, stream: bool = False, 
     return latencies, errors
 
 
+class Tally:
+    """Each target's latencies and errors, filled by :meth:`call` (one non-streaming chat call, timed)."""
+
+    def __init__(self, urls: dict[str, str], prompt: str) -> None:
+        self.urls, self.names = urls, list(urls)
+        self.body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": prompt}]}
+        self.got: dict[str, tuple[list[float], list[int]]] = {name: ([], [0]) for name in self.names}
+
+    async def call(self, session, name: str) -> None:
+        start = time.perf_counter()
+        async with session.post(self.urls[name] + "/chat/completions", json=self.body) as r:
+            await r.read()
+            self.got[name][1][0] += r.status != 200
+        self.got[name][0].append(time.perf_counter() - start)
+
+    def result(self) -> dict[str, tuple[list[float], int]]:
+        return {name: (lat, errs[0]) for name, (lat, errs) in self.got.items()}
+
+
 async def paired_calls(urls: dict[str, str], n: int, concurrency: int, prompt: str = PROMPT) -> dict[str, tuple[list[float], int]]:
     """``n`` calls to each target at once, interleaved: request i goes to target i mod k, from
     ``concurrency`` x k workers, so every target sees about ``concurrency`` calls in flight and all of them the
     same moments of the machine (a p99 compared within one window, not across rounds)."""
     import aiohttp
 
-    names = list(urls)
-    got: dict[str, tuple[list[float], list[int]]] = {name: ([], [0]) for name in names}
+    tally = Tally(urls, prompt)
     queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(n * len(names)):
+    for i in range(n * len(urls)):
         queue.put_nowait(i)
-    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": prompt}]}
 
     async def worker(session: aiohttp.ClientSession) -> None:
         while not queue.empty():
-            name = names[queue.get_nowait() % len(names)]
-            start = time.perf_counter()
-            async with session.post(urls[name] + "/chat/completions", json=body) as r:
-                await r.read()
-                got[name][1][0] += r.status != 200
-            got[name][0].append(time.perf_counter() - start)
+            await tally.call(session, tally.names[queue.get_nowait() % len(urls)])
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        await asyncio.gather(*(worker(session) for _ in range(concurrency * len(names))))
-    return {name: (lat, errs[0]) for name, (lat, errs) in got.items()}
+        await asyncio.gather(*(worker(session) for _ in range(concurrency * len(urls))))
+    return tally.result()
 
 
 async def open_loop_calls(urls: dict[str, str], n: int, concurrency: int, upstream_s: float, prompt: str = PROMPT,
@@ -143,27 +155,17 @@ async def open_loop_calls(urls: dict[str, str], n: int, concurrency: int, upstre
 
     import aiohttp
 
-    names = list(urls)
+    tally = Tally(urls, prompt)
     rng = random.Random(seed)
-    rate = concurrency / upstream_s * len(names)  # calls a second, all targets together
-    got: dict[str, tuple[list[float], list[int]]] = {name: ([], [0]) for name in names}
-    body = {"model": "whichai-auto", "stream": False, "messages": [{"role": "user", "content": prompt}]}
-
-    async def call(session: aiohttp.ClientSession, name: str) -> None:
-        start = time.perf_counter()
-        async with session.post(urls[name] + "/chat/completions", json=body) as r:
-            await r.read()
-            got[name][1][0] += r.status != 200
-        got[name][0].append(time.perf_counter() - start)
-
+    rate = concurrency / upstream_s * len(urls)  # calls a second, all targets together
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         tasks, due = [], time.perf_counter()
-        for i in range(n * len(names)):
+        for i in range(n * len(urls)):
             due += rng.expovariate(rate)
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(call(session, names[i % len(names)])))
+            tasks.append(asyncio.create_task(tally.call(session, tally.names[i % len(urls)])))
         await asyncio.gather(*tasks)
-    return {name: (lat, errs[0]) for name, (lat, errs) in got.items()}
+    return tally.result()
 
 
 def cpu_seconds(pid: int) -> float:

@@ -182,6 +182,7 @@ DEEPSEEK_V4 = ("DeepSeek's DeepSeek-V4 preview model card (2026-04-24), evaluati
                "and the technical report a mode of the one released model, not other weights; self-reported); read in a copy of the card "
                "(docs/RAG/clean_en/huggingface/deepseek-ai-deepseek-v4-pro-hugging-face.md, stored file 69365942387) and in a "
                "transcription of DeepSeek's release note (stored file 58675692668), which agree{also}")
+QWEN35_MEDIUM = ("Qwen's Qwen3.5 medium-model card table (2026-02-24; Language section, column '{col}'; Qwen's own evaluation, self-reported; the same table is carried by the Qwen3.5-122B-A10B, -27B and -35B-A3B cards), read in two copies that agree on every figure kept: a markdown copy of the Qwen/Qwen3.5-122B-A10B-FP8 card (stored file 69024206838) and a table transcription naming the official Qwen/Qwen3.5-122B-A10B card (stored file 56318674160). Rows: MMLU-Pro, MMLU-Redux, IFEval, GPQA Diamond, SWE-bench Verified, LiveCodeBench v6, MMMLU; Terminal Bench 2 (harness not named in the table or its footnotes). The QwenLM/Qwen3.5 GitHub mirror holds only the score images (README.md links qwen3.5_middle_size_score.png), not the figures.{note}")  # the three medium models' column of one table
 VENDOR_REPORTS: list[tuple[str, str, str, dict[str, float]]] = [
     ("GPT-5.5", "https://openai.com/index/introducing-gpt-5-5/",
      "OpenAI, 'Introducing GPT-5.5' (2026-04-23), evaluation table, Academic section, GPQA Diamond (self-reported); read in a verbatim "
@@ -264,13 +265,13 @@ VENDOR_REPORTS: list[tuple[str, str, str, dict[str, float]]] = [
      "Qwen's Qwen3.5-397B-A17B model card / Qwen3.5 blog (2026-02), Language table, column 'Qwen3.5-397B-A17B' (self-reported): MMLU-Pro, MMLU-Redux, IFEval, GPQA (Qwen's row name; GPT-5.2's 92.4 in the same row is OpenAI's GPQA Diamond figure), LiveCodeBench v6, MMMLU, SWE-bench Verified, Terminal Bench 2 (harness not named in the table or its footnotes). Read in a verbatim HTML copy of the card (stored file 55059422624) and a Chinese transcription of the blog's Table 1 (67172581205), which agree on every figure; French and Chinese copies of the same HTML table (53919076095, 53932454518) give the same MMLU-Pro. Note: Qwen's later Qwen3.6-27B card prints 76.2 (not 76.4) for Qwen3.5-397B-A17B on SWE-bench Verified (65981710722); the release card's 76.4 is kept",
      {'mmlu-pro': 87.8, 'mmlu-redux': 94.9, 'ifeval': 92.6, 'gpqa': 88.4, 'livecodebench': 83.6, 'mmmlu': 88.5, 'swe-bench-verified': 76.4, 'terminal-bench-2': 52.5}),
     ('Qwen/Qwen3.5-122B-A10B', 'https://huggingface.co/Qwen/Qwen3.5-122B-A10B',
-     "Qwen's Qwen3.5 medium-model card table (2026-02-24; Language section, column 'Qwen3.5-122B-A10B'; Qwen's own evaluation, self-reported; the same table is carried by the Qwen3.5-122B-A10B, -27B and -35B-A3B cards), read in two copies that agree on every figure kept: a markdown copy of the Qwen/Qwen3.5-122B-A10B-FP8 card (stored file 69024206838) and a table transcription naming the official Qwen/Qwen3.5-122B-A10B card (stored file 56318674160). Rows: MMLU-Pro, MMLU-Redux, IFEval, GPQA Diamond, SWE-bench Verified, LiveCodeBench v6, MMMLU; Terminal Bench 2 (harness not named in the table or its footnotes). The QwenLM/Qwen3.5 GitHub mirror holds only the score images (README.md links qwen3.5_middle_size_score.png), not the figures.",
+     QWEN35_MEDIUM.format(col='Qwen3.5-122B-A10B', note=''),
      {'mmlu-pro': 86.7, 'mmlu-redux': 94.0, 'ifeval': 93.4, 'gpqa': 86.6, 'swe-bench-verified': 72.0, 'livecodebench': 78.9, 'mmmlu': 86.7, 'terminal-bench-2': 49.4}),
     ('Qwen/Qwen3.5-27B', 'https://huggingface.co/Qwen/Qwen3.5-27B',
-     "Qwen's Qwen3.5 medium-model card table (2026-02-24; Language section, column 'Qwen3.5-27B'; Qwen's own evaluation, self-reported; the same table is carried by the Qwen3.5-122B-A10B, -27B and -35B-A3B cards), read in two copies that agree on every figure kept: a markdown copy of the Qwen/Qwen3.5-122B-A10B-FP8 card (stored file 69024206838) and a table transcription naming the official Qwen/Qwen3.5-122B-A10B card (stored file 56318674160). Rows: MMLU-Pro, MMLU-Redux, IFEval, GPQA Diamond, SWE-bench Verified, LiveCodeBench v6, MMMLU; Terminal Bench 2 (harness not named in the table or its footnotes). The QwenLM/Qwen3.5 GitHub mirror holds only the score images (README.md links qwen3.5_middle_size_score.png), not the figures. Note: Qwen's later Qwen3.6 cards print 75.0 for Qwen3.5-27B on SWE-bench Verified (65981710722, 67231246292), a re-run; the release table's 72.4 is kept. Terminal Bench 2 41.6 is the same in both.",
+     QWEN35_MEDIUM.format(col='Qwen3.5-27B', note=" Note: Qwen's later Qwen3.6 cards print 75.0 for Qwen3.5-27B on SWE-bench Verified (65981710722, 67231246292), a re-run; the release table's 72.4 is kept. Terminal Bench 2 41.6 is the same in both."),
      {'mmlu-pro': 86.1, 'mmlu-redux': 93.2, 'ifeval': 95.0, 'gpqa': 85.5, 'swe-bench-verified': 72.4, 'livecodebench': 80.7, 'mmmlu': 85.9, 'terminal-bench-2': 41.6}),
     ('Qwen/Qwen3.5-35B-A3B', 'https://huggingface.co/Qwen/Qwen3.5-35B-A3B',
-     "Qwen's Qwen3.5 medium-model card table (2026-02-24; Language section, column 'Qwen3.5-35B-A3B'; Qwen's own evaluation, self-reported; the same table is carried by the Qwen3.5-122B-A10B, -27B and -35B-A3B cards), read in two copies that agree on every figure kept: a markdown copy of the Qwen/Qwen3.5-122B-A10B-FP8 card (stored file 69024206838) and a table transcription naming the official Qwen/Qwen3.5-122B-A10B card (stored file 56318674160). Rows: MMLU-Pro, MMLU-Redux, IFEval, GPQA Diamond, SWE-bench Verified, LiveCodeBench v6, MMMLU; Terminal Bench 2 (harness not named in the table or its footnotes). The QwenLM/Qwen3.5 GitHub mirror holds only the score images (README.md links qwen3.5_middle_size_score.png), not the figures. Note: Qwen's later Qwen3.6-35B-A3B comparison prints 70.0 for Qwen3.5-35B-A3B on SWE-bench Verified (67231246292), a re-run; the release table's 69.2 is kept.",
+     QWEN35_MEDIUM.format(col='Qwen3.5-35B-A3B', note=" Note: Qwen's later Qwen3.6-35B-A3B comparison prints 70.0 for Qwen3.5-35B-A3B on SWE-bench Verified (67231246292), a re-run; the release table's 69.2 is kept."),
      {'mmlu-pro': 85.3, 'mmlu-redux': 93.3, 'ifeval': 91.9, 'gpqa': 84.2, 'swe-bench-verified': 69.2, 'livecodebench': 74.6, 'mmmlu': 85.2, 'terminal-bench-2': 40.5}),
     ('moonshotai/Kimi-K2.5', 'https://huggingface.co/moonshotai/Kimi-K2.5',
      "Moonshot AI's Kimi-K2.5 model card (2026-01), section 3 Evaluation Results, column 'Kimi K2.5 (Thinking)' (thinking mode; self-reported): GPQA-Diamond, MMLU-Pro, AIME 2025, LiveCodeBench (v6), SWE-Bench Verified (per footnote 5: Moonshot's in-house minimal-tool framework, 'highest scores achieved under non-thinking mode' of the same model, averaged over 5 runs). Terminal Bench 2.0 (50.8, Terminus-2, non-thinking) is in TERMINUS_2 below. Read in a verbatim copy of the card (stored file 56333048855; AIME 2025 96.1 rests on this one copy); the same GPQA 87.6, MMLU-Pro 87.1, LiveCodeBench 85.0 and SWE-bench Verified 76.8 are in Moonshot's Kimi-K2.6 card's 'Kimi K2.5' column (69035803376, 68979656266) and in the 'K2.5-1T-A32B' column of Qwen's Qwen3.5-397B-A17B card (55059422624, 67172581205)",
@@ -561,20 +562,17 @@ def _typed(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, bm.Benchma
 
 
 def with_linked(priors: dict[str, dict[str, dict]]) -> dict[str, dict[str, float]]:
-    """entry -> ability -> prior score, the entry's own (combined with its general one linked) or its general linked to that ability's scale (the run-time rule,
-    benchmarks.linkings; without a general figure, the general one linked from the first of code, reasoning and extraction
-    it has); multilingual: anchored on the general one (benchmarks.anchoring)."""
+    """entry -> ability -> prior score by the run-time rule (benchmarks.own_or_linked, with the linkings fitted on these
+    priors); multilingual: anchored on the general one (benchmarks.anchoring)."""
     typed = _typed(priors)
     links, anchors = bm.fit_linkings(typed), bm.fit_anchoring_of(typed)
     out = {}
     for e, row in typed.items():
         out[e] = {a: p.score for a, p in row.items()}
-        general = row.get("general") or next((links[a].general_of(row[a]) for a in bm.LINKED if a in row and a in links), None)
-        if general is not None:
-            out[e]["general"] = general.score
-            out[e].update({a: k.prior(general).score for a, k in links.items() if a not in row})
-            if "general" in row:  # its own figures with the general prior linked as theirs (benchmarks.combined)
-                out[e].update({a: bm.combined(row[a], k.prior(general)).score for a, k in links.items() if a in row})
+        for ability in ("general", *links):
+            found = bm.own_or_linked(row, ability, links)
+            if found is not None:
+                out[e][ability] = found.score
         multi = bm.anchored_prior(row, anchors)
         if multi is not None:
             out[e]["multilingual"] = multi.score

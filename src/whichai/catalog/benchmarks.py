@@ -507,9 +507,12 @@ def fit_linkings(priors: dict[str, dict[str, BenchmarkPrior]]) -> dict[str, Link
     return out
 
 
-def _own_or_linked(row: dict[str, BenchmarkPrior], ability: str) -> BenchmarkPrior | None:
-    """The entry's own prior for the ability, else its general prior linked to that scale (None when neither can be)."""
-    general, linking = row.get("general") or _general_linked(row), linkings().get(ability)
+def own_or_linked(row: dict[str, BenchmarkPrior], ability: str, links: dict[str, Linking]) -> BenchmarkPrior | None:
+    """The entry's prior for an ability by the run-time rule, given the abilities' linkings: its own figures weighed with
+    its general prior linked to that scale (:func:`combined`), else its general prior linked there, else its own (no
+    linking); for the general ability, its own or one linked from another ability (:func:`general_linked`). None when
+    neither can be."""
+    general, linking = row.get("general") or general_linked(row, links), links.get(ability)
     if ability == "general":
         return general
     own = row.get(ability)
@@ -529,22 +532,21 @@ def combined(own: BenchmarkPrior, linked: BenchmarkPrior) -> BenchmarkPrior:
     return at_theta(own.ability, theta, 1 / math.sqrt(data_info + prior_info), own.benchmarks, with_general=linked)
 
 
-def _general_linked(row: dict[str, BenchmarkPrior]) -> BenchmarkPrior | None:
+def general_linked(row: dict[str, BenchmarkPrior], links: dict[str, Linking]) -> BenchmarkPrior | None:
     """An entry without general figures: the first of its code, reasoning and extraction priors put on the general
     scale (:meth:`Linking.general_of`); None when it has none of them or that linking is not fitted."""
-    found = linkings()
-    return next((found[a].general_of(row[a]) for a in LINKED if a in row and a in found), None)
+    return next((links[a].general_of(row[a]) for a in LINKED if a in row and a in links), None)
 
 
 @cache
 def prior(entry_id: str, task_kind: str) -> BenchmarkPrior | None:
     """The benchmark prior of an entry for a kind of task: that ability's own, else the general one linked to its
     scale (:class:`Linking`), else (no linking) the general one itself; an entry with no general figure has its
-    general prior linked from another ability's (:func:`_general_linked`); None when no benchmark covers it."""
+    general prior linked from another ability's (:func:`general_linked`); None when no benchmark covers it."""
     row = _priors().get(entry_id)
     if not row:
         return None
-    return _own_or_linked(row, TASK_ABILITY.get(task_kind, "general")) or row.get("general")
+    return own_or_linked(row, TASK_ABILITY.get(task_kind, "general"), linkings()) or row.get("general")
 
 
 @cache
